@@ -1,0 +1,149 @@
+/** How a pool gets its OS image. @public */
+export type LayeringMode = 'none' | 'on-cluster' | 'out-of-cluster';
+
+/** Drift of a pool's base RHCOS against the cluster release's RHCOS. @public */
+export type DriftStatus = 'in-sync' | 'behind' | 'ahead' | 'unknown';
+
+/** Reachability of a cluster as seen by the backend's watch caches. @public */
+export type ClusterStatus = 'ok' | 'syncing' | 'unreachable' | 'unauthorized' | 'forbidden' | 'error';
+
+/** @public */
+export interface DriftView {
+  status: DriftStatus;
+  /** OCP minor of the release minus OCP minor of the pool's base build; null when the version format does not encode it. */
+  minorVersionsBehind: number | null;
+  /** Entries of the cluster's update history the base is behind; null when it matches none. */
+  releasesBehind: number | null;
+  /** Days between the two RHCOS build dates (positive when the pool's base is older). */
+  ageDays: number | null;
+  /** The release of the cluster's history whose RHCOS matches the pool's base, when one does. */
+  matchedRelease?: string | null;
+  /** One sentence a person can act on. */
+  reason: string;
+}
+
+/** @public */
+export interface ReleaseView {
+  /** OCP version, e.g. `4.18.21`. */
+  version: string | null;
+  /** The release's default RHCOS image by digest (`baseOSContainerImage`). */
+  baseImage: string | null;
+  /** The RHCOS build of `baseImage`, e.g. `418.94.202507221249-0`. */
+  rhcosVersion: string | null;
+}
+
+/** @public */
+export interface ClusterView {
+  name: string;
+  status: ClusterStatus;
+  error?: string;
+  /** ISO time of the last successful sync of the caches. */
+  lastSync: string | null;
+  release: ReleaseView;
+  /** API version of MachineOSConfig/MachineOSBuild served, when any. */
+  machineOSConfigApiVersion?: 'v1' | 'v1alpha1' | null;
+  /** Single-node cluster (control plane topology SingleReplica). */
+  singleNode?: boolean;
+}
+
+/** @public */
+export interface PoolCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+/** @public */
+export type BuildState = 'Prepared' | 'Building' | 'Succeeded' | 'Failed' | 'Interrupted' | 'Unknown';
+
+/** @public */
+export type RolloutState = 'idle' | 'rolling' | 'paused' | 'degraded' | 'building' | 'unknown';
+
+/** @public */
+export interface PoolView {
+  cluster: string;
+  name: string;
+  paused: boolean;
+  machineCount: number;
+  readyMachineCount: number;
+  updatedMachineCount: number;
+  degradedMachineCount: number;
+  conditions: PoolCondition[];
+  /** Target rendered config (`spec.configuration.name`). */
+  renderedConfig: string | null;
+  layering: {
+    mode: LayeringMode;
+    /** MachineOSConfig name (on-cluster) or MachineConfig name (out-of-cluster). */
+    source?: string;
+    image?: string | null;
+  };
+  build?: { name: string; state: BuildState } | null;
+  image: { target: string | null; baseRhcosVersion: string | null };
+  release: { version: string | null; rhcosVersion: string | null };
+  drift: DriftView;
+  rollout: { state: RolloutState; updated: number; total: number };
+  /** Per-node RHCOS builds (`status.nodeInfo.osImage`), so a half-rolled pool shows both. */
+  nodeRhcosVersions: Array<{ rhcosVersion: string | null; count: number }>;
+  /** True when the cluster's data is stale or missing: nothing here may be read as in sync. */
+  stale: boolean;
+}
+
+/** @public */
+export interface NodeView {
+  name: string;
+  currentConfig: string | null;
+  desiredConfig: string | null;
+  state: string | null;
+  reason: string | null;
+  currentImage: string | null;
+  desiredImage: string | null;
+  rhcosVersion: string | null;
+  ready: boolean;
+  unschedulable: boolean;
+}
+
+/** @public */
+export interface BuildView {
+  name: string;
+  state: BuildState;
+  start: string | null;
+  end: string | null;
+  image: string | null;
+  renderedConfig: string | null;
+}
+
+/** @public */
+export interface PoolDetail extends PoolView {
+  nodes: NodeView[];
+  builds: BuildView[];
+}
+
+/** Kinds of change a request can make. @public */
+export type LayeringRequestKind =
+  | 'on-cluster-layer'
+  | 'out-of-cluster-layer'
+  | 'modify'
+  | 'rebase'
+  | 'revert'
+  | 'pause'
+  | 'resume'
+  | 'rebuild'
+  | 'delete-build'
+  | 'assign-nodes';
+
+/** A request made through the portal, recorded by the actions through the backend. @public */
+export interface LayeringRequestRecord {
+  id: string;
+  cluster: string;
+  pool: string;
+  kind: LayeringRequestKind;
+  delivery: 'pull-request' | 'direct';
+  pullRequestUrl?: string | null;
+  taskId?: string | null;
+  requestedBy: string;
+  createdAt: string;
+  outcome: 'opened' | 'applied' | 'failed' | 'merged' | 'closed';
+  summary?: string | null;
+}
