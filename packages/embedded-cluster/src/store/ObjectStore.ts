@@ -1,0 +1,503 @@
+import { randomUUID, randomBytes } from 'node:crypto';
+import { RESOURCES, resourceInfo, groupVersion } from './resources';
+import {
+  K8sObject,
+  ObjectStore,
+  ResourceName,
+  StoreError,
+  StoreEvent,
+  WriteOptions,
+} from './types';
+
+/** A field-level problem found by a validator. */
+export interface ValidationCause {
+  field: string;
+  message: string;
+  reason?: string;
+}
+
+/**
+ * Validates objects before the store accepts them. Returns the problems found (empty when valid).
+ *
+ * @public
+ */
+export interface ObjectValidator {
+  validate(
+    resource: ResourceName,
+    object: K8sObject,
+    old: K8sObject | undefined,
+  ): ValidationCause[];
+}
+
+/** One entry of the bounded event history used to resume watches. */
+export interface HistoryEntry {
+  rv: number;
+  event: StoreEvent;
+}
+
+/**
+ * Options of {@link InMemoryObjectStore}.
+ *
+ * @public
+ */
+export interface InMemoryObjectStoreOptions {
+  /** API version of MachineOSConfig / MachineOSBuild: `v1` (default) or `v1alpha1`. */
+  machineOSApiVersion?: 'v1' | 'v1alpha1';
+  /** Validation of every write; none when omitted. */
+  validator?: ObjectValidator;
+  /** Number of events kept for watch resumption (default 50,000). */
+  historySize?: number;
+  /** Called with every error a subscriber throws (subscribers must not break writes). */
+  onSubscriberError?: (error: unknown) => void;
+}
+
+/** Serialisable state of the store (persistence). */
+export interface StoreSnapshot {
+  resourceVersion: number;
+  machineOSApiVersion: 'v1' | 'v1alpha1';
+  objects: Array<{ resource: ResourceName; object: K8sObject }>;
+}
+
+const DNS1123_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function key(name: string, namespace?: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/** Everything but metadata and status: what `metadata.generation` tracks. */
+function specPart(object: K8sObject): string {
+  const { metadata: _m, status: _s, ...rest } = object;
+  return JSON.stringify(rest);
+}
+
+function randomSuffix(length: number): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  const bytes = randomBytes(length);
+  let out = '';
+  for (const b of bytes) {
+    out += alphabet[b % alphabet.length];
+  }
+  return out;
+}
+
+/**
+ * The embedded cluster's object store: all objects in memory, a global resourceVersion counter,
+ * a bounded event history for watch resumption and synchronous subscribers.
+ *
+ * @remarks
+ * Objects handed in are copied, objects handed out are copies: callers may mutate what they get
+ * and write it back. Store-level writes are "raw": they keep `status` as given unless
+ * `subresource: 'status'` is set (the HTTP layer implements the subresource rules for API clients).
+ *
+ * @public
+ */
+export class InMemoryObjectStore implements ObjectStore {
+  readonly #objects = new Map<ResourceName, Map<string, K8sObject>>();
+  readonly #subscribers = new Set<(event: StoreEvent) => void>();
+  readonly #history: HistoryEntry[] = [];
+  readonly #historySize: number;
+  readonly #validator?: ObjectValidator;
+  readonly #onSubscriberError: (error: unknown) => void;
+  #machineOSApiVersion: 'v1' | 'v1alpha1';
+  #rv = 1;
+  /** Oldest resourceVersion a watch may resume from. */
+  #compactedRv = 1;
+
+  constructor(options: InMemoryObjectStoreOptions = {}) {
+    this.#machineOSApiVersion = options.machineOSApiVersion ?? 'v1';
+    this.#validator = options.validator;
+    this.#historySize = options.historySize ?? 50_000;
+    this.#onSubscriberError = options.onSubscriberError ?? (() => {});
+    for (const r of RESOURCES) {
+      this.#objects.set(r.resource, new Map());
+    }
+  }
+
+  servedApiVersion(resource: ResourceName): string {
+    const info = resourceInfo(resource);
+    const version =
+      info.versions.length > 1 ? this.#machineOSApiVersion : info.versions[0];
+    return groupVersion(info.group, version);
+  }
+
+  /** The served version of MachineOSConfig / MachineOSBuild. */
+  get machineOSApiVersion(): 'v1' | 'v1alpha1' {
+    return this.#machineOSApiVersion;
+  }
+
+  currentResourceVersion(): string {
+    return String(this.#rv);
+  }
+
+  get(
+    resource: ResourceName,
+    name: string,
+    namespace?: string,
+  ): K8sObject | undefined {
+    const found = this.peek(resource, name, namespace);
+    return found ? clone(found) : undefined;
+  }
+
+  /** Like `get`, without copying: the result must not be mutated. */
+  peek(
+    resource: ResourceName,
+    name: string,
+    namespace?: string,
+  ): K8sObject | undefined {
+    const info = resourceInfo(resource);
+    return this.#map(resource).get(
+      key(name, info.namespaced ? namespace : undefined),
+    );
+  }
+
+  list(resource: ResourceName, namespace?: string): K8sObject[] {
+    return this.peekList(resource, namespace).map(clone);
+  }
+
+  /** Like `list`, without copying, sorted by namespace/name: the results must not be mutated. */
+  peekList(resource: ResourceName, namespace?: string): K8sObject[] {
+    const all = [...this.#map(resource).entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, o]) => o);
+    return namespace
+      ? all.filter(o => o.metadata.namespace === namespace)
+      : all;
+  }
+
+  create(
+    resource: ResourceName,
+    object: K8sObject,
+    _options: WriteOptions = {},
+  ): K8sObject {
+    const info = resourceInfo(resource);
+    const obj = clone(object);
+    obj.metadata = obj.metadata ?? ({} as K8sObject['metadata']);
+    this.#checkType(resource, obj);
+    if (!obj.metadata.name && typeof obj.metadata.generateName === 'string') {
+      obj.metadata.name = `${obj.metadata.generateName}${randomSuffix(5)}`;
+    }
+    if (info.namespaced) {
+      if (!obj.metadata.namespace) {
+        throw new StoreError(
+          422,
+          'Invalid',
+          `${info.kind} "${obj.metadata.name}" is invalid: metadata.namespace: Required value`,
+          [{ field: 'metadata.namespace', message: 'Required value', reason: 'FieldValueRequired' }],
+        );
+      }
+      if (!this.peek('namespaces', obj.metadata.namespace)) {
+        throw new StoreError(
+          404,
+          'NotFound',
+          `namespaces "${obj.metadata.namespace}" not found`,
+        );
+      }
+    } else {
+      delete obj.metadata.namespace;
+    }
+    this.#checkName(info.kind, resource, obj);
+    const map = this.#map(resource);
+    const k = key(obj.metadata.name, obj.metadata.namespace);
+    if (map.has(k)) {
+      throw new StoreError(
+        409,
+        'AlreadyExists',
+        `${resource}${info.group ? `.${info.group}` : ''} "${obj.metadata.name}" already exists`,
+      );
+    }
+    obj.apiVersion = this.servedApiVersion(resource);
+    obj.kind = info.kind;
+    obj.metadata.uid = obj.metadata.uid ?? randomUUID();
+    obj.metadata.creationTimestamp =
+      obj.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    if (info.crd) {
+      obj.metadata.generation = 1;
+    }
+    delete obj.metadata.deletionTimestamp;
+    this.#validate(resource, obj, undefined);
+    obj.metadata.resourceVersion = String(++this.#rv);
+    map.set(k, obj);
+    this.#emit({ type: 'ADDED', resource, object: obj });
+    return clone(obj);
+  }
+
+  update(
+    resource: ResourceName,
+    object: K8sObject,
+    options: WriteOptions = {},
+  ): K8sObject {
+    const info = resourceInfo(resource);
+    const incoming = clone(object);
+    this.#checkType(resource, incoming);
+    const name = incoming.metadata?.name;
+    const namespace = info.namespaced ? incoming.metadata?.namespace : undefined;
+    const map = this.#map(resource);
+    const k = key(name, namespace);
+    const old = map.get(k);
+    if (!name || !old) {
+      throw new StoreError(
+        404,
+        'NotFound',
+        `${resource}${info.group ? `.${info.group}` : ''} "${name ?? ''}" not found`,
+      );
+    }
+    const given = incoming.metadata.resourceVersion;
+    if (
+      options.checkResourceVersion &&
+      given !== undefined &&
+      given !== '' &&
+      given !== old.metadata.resourceVersion
+    ) {
+      throw new StoreError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${resource}${info.group ? `.${info.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    }
+    let next: K8sObject;
+    if (options.subresource === 'status') {
+      next = clone(old);
+      if (incoming.status === undefined) {
+        delete next.status;
+      } else {
+        next.status = incoming.status;
+      }
+    } else {
+      next = incoming;
+    }
+    next.apiVersion = this.servedApiVersion(resource);
+    next.kind = info.kind;
+    next.metadata.uid = old.metadata.uid;
+    next.metadata.creationTimestamp = old.metadata.creationTimestamp;
+    if (info.namespaced) {
+      next.metadata.namespace = old.metadata.namespace;
+    } else {
+      delete next.metadata.namespace;
+    }
+    if (info.crd) {
+      const generation = old.metadata.generation ?? 1;
+      next.metadata.generation =
+        specPart(next) !== specPart(old) ? generation + 1 : generation;
+    }
+    if (old.metadata.deletionTimestamp) {
+      next.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
+    }
+    next.metadata.resourceVersion = old.metadata.resourceVersion;
+    if (JSON.stringify(next) === JSON.stringify(old)) {
+      // A no-op write does not bump the resourceVersion, as on a real API server.
+      return clone(old);
+    }
+    this.#validate(resource, next, old);
+    next.metadata.resourceVersion = String(++this.#rv);
+    map.set(k, next);
+    this.#emit({ type: 'MODIFIED', resource, object: next, old });
+    return clone(next);
+  }
+
+  delete(
+    resource: ResourceName,
+    name: string,
+    namespace?: string,
+  ): K8sObject | undefined {
+    const info = resourceInfo(resource);
+    const map = this.#map(resource);
+    const k = key(name, info.namespaced ? namespace : undefined);
+    const old = map.get(k);
+    if (!old) {
+      return undefined;
+    }
+    map.delete(k);
+    const gone = clone(old);
+    gone.metadata.resourceVersion = String(++this.#rv);
+    this.#emit({ type: 'DELETED', resource, object: gone, old });
+    // Garbage collection: dependents go with their owner (background propagation).
+    const uid = old.metadata.uid;
+    for (const r of RESOURCES) {
+      for (const dependent of [...this.#map(r.resource).values()]) {
+        if (dependent.metadata.ownerReferences?.some(ref => ref.uid === uid)) {
+          this.delete(r.resource, dependent.metadata.name, dependent.metadata.namespace);
+        }
+      }
+    }
+    if (resource === 'namespaces') {
+      for (const r of RESOURCES.filter(x => x.namespaced)) {
+        for (const o of this.peekList(r.resource, name)) {
+          this.delete(r.resource, o.metadata.name, name);
+        }
+      }
+    }
+    return clone(gone);
+  }
+
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this.#subscribers.add(listener);
+    return () => {
+      this.#subscribers.delete(listener);
+    };
+  }
+
+  /**
+   * Events after `resourceVersion` (exclusive), oldest first, or `'expired'` when the history no
+   * longer reaches back that far.
+   */
+  eventsSince(resourceVersion: number): HistoryEntry[] | 'expired' {
+    if (resourceVersion < this.#compactedRv) {
+      return 'expired';
+    }
+    const first = this.#history[0];
+    if (first && resourceVersion < first.rv - 1 && resourceVersion < this.#rv) {
+      return 'expired';
+    }
+    let lo = 0;
+    let hi = this.#history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#history[mid].rv <= resourceVersion) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.#history.slice(lo);
+  }
+
+  /** Forget the event history: every resourceVersion older than the current one becomes too old. */
+  expireHistory(): void {
+    this.#history.length = 0;
+    this.#compactedRv = this.#rv;
+  }
+
+  /** The whole state, for persistence. */
+  snapshot(): StoreSnapshot {
+    const objects: StoreSnapshot['objects'] = [];
+    for (const r of RESOURCES) {
+      for (const object of this.#map(r.resource).values()) {
+        objects.push({ resource: r.resource, object });
+      }
+    }
+    return {
+      resourceVersion: this.#rv,
+      machineOSApiVersion: this.#machineOSApiVersion,
+      objects,
+    };
+  }
+
+  /** Replace the whole state by a snapshot (no events; watches must restart). */
+  restore(snapshot: StoreSnapshot): void {
+    for (const map of this.#objects.values()) map.clear();
+    this.#machineOSApiVersion = snapshot.machineOSApiVersion;
+    for (const { resource, object } of snapshot.objects) {
+      const info = resourceInfo(resource);
+      this.#map(resource).set(
+        key(object.metadata.name, info.namespaced ? object.metadata.namespace : undefined),
+        clone(object),
+      );
+    }
+    this.#rv = snapshot.resourceVersion;
+    this.expireHistory();
+  }
+
+  #map(resource: ResourceName): Map<string, K8sObject> {
+    const map = this.#objects.get(resource);
+    if (!map) throw new Error(`Unknown resource ${resource}`);
+    return map;
+  }
+
+  #checkType(resource: ResourceName, obj: K8sObject): void {
+    const info = resourceInfo(resource);
+    if (obj.kind !== undefined && obj.kind !== info.kind) {
+      throw new StoreError(
+        400,
+        'BadRequest',
+        `the kind "${String(obj.kind)}" does not match the resource ${resource} (kind ${info.kind})`,
+      );
+    }
+    const served = this.servedApiVersion(resource);
+    if (obj.apiVersion !== undefined && obj.apiVersion !== served) {
+      const otherVersion = info.versions.find(
+        v => groupVersion(info.group, v) === obj.apiVersion,
+      );
+      throw new StoreError(
+        400,
+        'BadRequest',
+        otherVersion
+          ? `${info.kind} ${obj.apiVersion} is not served by this cluster: it serves ${served} (v1alpha1 and v1 are never served together)`
+          : `apiVersion "${String(obj.apiVersion)}" does not match ${served} for ${info.kind}`,
+      );
+    }
+  }
+
+  #checkName(kind: string, resource: ResourceName, obj: K8sObject): void {
+    const name = obj.metadata.name;
+    const causes: ValidationCause[] = [];
+    if (!name) {
+      causes.push({
+        field: 'metadata.name',
+        message: 'Required value: name or generateName is required',
+        reason: 'FieldValueRequired',
+      });
+    } else {
+      const label = resource === 'namespaces';
+      const max = label ? 63 : 253;
+      const re = label ? DNS1123_LABEL : DNS1123_SUBDOMAIN;
+      if (name.length > max || !re.test(name)) {
+        causes.push({
+          field: 'metadata.name',
+          message: `Invalid value: "${name}": a lowercase RFC 1123 ${label ? 'label' : 'subdomain'} must consist of lower case alphanumeric characters, '-'${label ? '' : " or '.'"}, and must start and end with an alphanumeric character (at most ${max} characters)`,
+          reason: 'FieldValueInvalid',
+        });
+      }
+    }
+    if (causes.length > 0) {
+      throw new StoreError(
+        422,
+        'Invalid',
+        `${kind} "${name ?? ''}" is invalid: ${causes.map(c => `${c.field}: ${c.message}`).join(', ')}`,
+        causes,
+      );
+    }
+  }
+
+  #validate(resource: ResourceName, obj: K8sObject, old: K8sObject | undefined) {
+    if (!this.#validator) return;
+    const causes = this.#validator.validate(resource, obj, old);
+    if (causes.length > 0) {
+      const info = resourceInfo(resource);
+      throw new StoreError(
+        422,
+        'Invalid',
+        `${info.kind}${info.group ? `.${info.group}` : ''} "${obj.metadata.name}" is invalid: ${causes
+          .map(c => `${c.field}: ${c.message}`)
+          .join(', ')}`,
+        causes,
+      );
+    }
+  }
+
+  #emit(event: StoreEvent): void {
+    const rv = Number(event.object.metadata.resourceVersion);
+    this.#history.push({ rv, event });
+    if (this.#history.length > this.#historySize) {
+      const drop = this.#history.length - this.#historySize;
+      this.#compactedRv = this.#history[drop - 1].rv;
+      this.#history.splice(0, drop);
+    }
+    if (this.#subscribers.size === 0) return;
+    const copy: StoreEvent = {
+      type: event.type,
+      resource: event.resource,
+      object: clone(event.object),
+      ...(event.old ? { old: clone(event.old) } : {}),
+    };
+    for (const listener of [...this.#subscribers]) {
+      try {
+        listener(copy);
+      } catch (error) {
+        this.#onSubscriberError(error);
+      }
+    }
+  }
+}
