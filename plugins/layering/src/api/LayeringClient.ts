@@ -1,0 +1,130 @@
+import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import type {
+  ClusterView,
+  LayeringRequestRecord,
+  PoolDetail,
+  PoolView,
+} from '@internal/plugin-layering-common';
+import type {
+  LayeringApi,
+  LayeringClusterDetail,
+  LayeringFleetQuery,
+  LayeringReleaseInfo,
+} from './LayeringApi';
+
+/**
+ * Talks to the layering backend through the discovery and fetch APIs, so
+ * that the user's credentials travel with every call.
+ *
+ * @public
+ */
+export class LayeringClient implements LayeringApi {
+  readonly #discoveryApi: DiscoveryApi;
+  readonly #fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.#discoveryApi = options.discoveryApi;
+    this.#fetchApi = options.fetchApi;
+  }
+
+  async getClusters(options?: { signal?: AbortSignal }): Promise<ClusterView[]> {
+    const body = await this.#request<{ items: ClusterView[] }>(
+      '/clusters',
+      options,
+    );
+    return body.items;
+  }
+
+  async getCluster(
+    cluster: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<LayeringClusterDetail> {
+    return this.#request<LayeringClusterDetail>(
+      `/clusters/${encodeURIComponent(cluster)}`,
+      options,
+    );
+  }
+
+  async getPools(
+    cluster: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<PoolView[]> {
+    const body = await this.#request<{ items: PoolView[] }>(
+      `/clusters/${encodeURIComponent(cluster)}/pools`,
+      options,
+    );
+    return body.items;
+  }
+
+  async getPool(
+    cluster: string,
+    pool: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<PoolDetail> {
+    return this.#request<PoolDetail>(
+      `/clusters/${encodeURIComponent(cluster)}/pools/${encodeURIComponent(
+        pool,
+      )}`,
+      options,
+    );
+  }
+
+  async getFleet(
+    query?: LayeringFleetQuery,
+    options?: { signal?: AbortSignal },
+  ): Promise<PoolView[]> {
+    const params = new URLSearchParams();
+    if (query?.drift) {
+      params.set('drift', query.drift);
+    }
+    if (query?.cluster) {
+      params.set('cluster', query.cluster);
+    }
+    const search = params.toString();
+    const body = await this.#request<{ items: PoolView[] }>(
+      search ? `/pools?${search}` : '/pools',
+      options,
+    );
+    return body.items;
+  }
+
+  async getRelease(
+    cluster: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<LayeringReleaseInfo> {
+    return this.#request<LayeringReleaseInfo>(
+      `/clusters/${encodeURIComponent(cluster)}/release`,
+      options,
+    );
+  }
+
+  async getRequests(
+    cluster: string,
+    pool: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<LayeringRequestRecord[]> {
+    const body = await this.#request<{ items: LayeringRequestRecord[] }>(
+      `/clusters/${encodeURIComponent(cluster)}/pools/${encodeURIComponent(
+        pool,
+      )}/requests`,
+      options,
+    );
+    return body.items;
+  }
+
+  async #request<T>(
+    path: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<T> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('layering');
+    const response = await this.#fetchApi.fetch(`${baseUrl}${path}`, {
+      headers: { Accept: 'application/json' },
+      signal: options?.signal,
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}

@@ -1,0 +1,9 @@
+export { layeringApiRef } from './LayeringApi';
+export type {
+  LayeringApi,
+  LayeringClusterDetail,
+  LayeringFleetQuery,
+  LayeringReleaseHistoryEntry,
+  LayeringReleaseInfo,
+} from './LayeringApi';
+export { LayeringClient } from './LayeringClient';

@@ -1,0 +1,2 @@
+export { ImageReference } from './ImageReference';
+export type { ImageReferenceProps } from './ImageReference';

@@ -1,0 +1,2 @@
+export { RhcosBuildChart } from './RhcosBuildChart';
+export type { RhcosBuildChartProps } from './RhcosBuildChart';

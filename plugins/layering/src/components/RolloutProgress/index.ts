@@ -1,0 +1,2 @@
+export { RolloutProgress } from './RolloutProgress';
+export type { RolloutProgressProps } from './RolloutProgress';

@@ -1,0 +1,65 @@
+import { useEffect } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useSignal } from '@backstage/plugin-signals-react';
+
+/** How often to refetch when the signals API is not installed. */
+export const POLL_INTERVAL_MS = 15_000;
+
+/** Signal channel the backend publishes on when a pool view changes. */
+export function poolChannel(cluster: string, pool: string): string {
+  return `layering:pool:${cluster}/${pool}`;
+}
+
+/** Signal channel the backend publishes on when any pool changes. */
+export const FLEET_CHANNEL = 'layering:fleet';
+
+/** Result of {@link useLiveData}. */
+export interface LiveData<T> {
+  value: T | undefined;
+  /** True only while nothing has been loaded yet. */
+  loading: boolean;
+  /** True while a refetch runs in the background. */
+  refreshing: boolean;
+  error: Error | undefined;
+  retry: () => void;
+}
+
+/**
+ * Loads data and loads it again whenever the backend signals a change on
+ * `channel`, or every 15 seconds when the app has no signals API. The last
+ * value stays on screen while a refetch runs, so updates don't flicker.
+ */
+export function useLiveData<T>(
+  load: () => Promise<T>,
+  channel: string,
+  deps: unknown[],
+): LiveData<T> {
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const state = useAsyncRetry(load, deps);
+  const { lastSignal, isSignalsAvailable } = useSignal(channel);
+  const { retry } = state;
+
+  useEffect(() => {
+    if (lastSignal) {
+      retry();
+    }
+    // Only a new signal should trigger a refetch, not a new `retry` function.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lastSignal]);
+
+  useEffect(() => {
+    if (isSignalsAvailable) {
+      return undefined;
+    }
+    const timer = setInterval(() => retry(), POLL_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [isSignalsAvailable, retry]);
+
+  return {
+    value: state.value,
+    loading: state.loading && state.value === undefined,
+    refreshing: state.loading && state.value !== undefined,
+    error: state.value === undefined ? state.error : undefined,
+    retry,
+  };
+}
