@@ -3,43 +3,24 @@ import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { MarkdownContent } from '@backstage/core-components';
 
 const content = `
-## Welcome to Backstage! 👋
+## OpenShift RHCOS image layering
 
-Backstage is your developer portal — a single place to manage all your
-software, services, and documentation.
+This portal shows, for every machine config pool of every configured cluster, which OS image the
+pool runs and how far its RHCOS has drifted from the cluster release's RHCOS.
 
-### Quick Start
-
-- **Explore the catalog** — Browse all your organization's software in
-  the [Software Catalog](/catalog)
-- **Create something new** — Use a [Software Template](/create) to
-  scaffold a new project in minutes
-- **Read the docs** — Find technical documentation for any service
-  right from its catalog page
-
-### Helpful Links
-
-- [Backstage Documentation](https://backstage.io/docs)
-- [Customizing Your Homepage](https://backstage.io/docs/getting-started/homepage)
-- [Adding Plugins](https://backstage.io/docs/plugins)
-- [Contributing](https://github.com/backstage/backstage/blob/master/CONTRIBUTING.md)
-
-### How to Edit This Card
-
-This widget is defined in \`packages/app/src/modules/home/homeModule.tsx\`.
-You can update the markdown content there to welcome your team with
-your own links and getting started tips.
-
-To remove this card entirely, delete the getting started widget and
-remove it from the home module's extensions array in this file.
+- **[Fleet](/layering)**: every pool of every cluster, sorted by how far behind it is.
+- **[Catalog](/catalog?filters[kind]=resource)**: clusters and pools as catalog resources; a pool's
+  page has the layering card and tab.
+- **[Create](/create)**: request a layered image for a pool, modify or rebase it, pause or resume a
+  pool, or revert it to the base image.
 `;
 
 const gettingStartedWidget = HomePageWidgetBlueprint.make({
   name: 'getting-started',
   params: {
     name: 'GettingStarted',
-    title: 'Getting Started',
-    description: 'Tips and links to help you get started with Backstage',
+    title: 'Image layering',
+    description: 'Where to find pools, drift and the layering templates',
     components: async () => ({
       Content: () => <MarkdownContent content={content} />,
     }),

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Starts the portal on the embedded default (fleet at demo-free speed), waits until it serves,
+# runs the end-to-end tests in headless Chromium, and stops everything again.
+source "$(dirname "$0")/env.sh"
+set +e
+cd "$REPO_ROOT"
+result="${1:-$REPO_ROOT/.run/test-results/e2e.json}"
+mkdir -p .run "$(dirname "$result")"
+export LAYERING_SIM_SPEED="${LAYERING_SIM_SPEED:-0.2}"
+setsid bash scripts/start.sh > .run/e2e-portal.log 2>&1 &
+portal=$!
+stop_portal() { kill -TERM -- -"$portal" 2>/dev/null; sleep 2; kill -KILL -- -"$portal" 2>/dev/null; }
+trap stop_portal EXIT
+for i in $(seq 1 600); do
+  grep -q 'Portal ready' .run/e2e-portal.log 2>/dev/null && break
+  if ! kill -0 "$portal" 2>/dev/null; then break; fi
+  sleep 1
+done
+if ! grep -q 'Portal ready' .run/e2e-portal.log; then
+  echo "[e2e] the portal did not start; last lines of its log:" >&2
+  tail -40 .run/e2e-portal.log >&2
+fi
+yarn jest --config e2e/jest.config.js --runInBand --json --outputFile="$result"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Starts the portal on the embedded default: the embedded OpenShift fleet (four clusters), then the
+# Backstage frontend and backend on localhost. Installs what is missing first. Ctrl-C stops all.
+source "$(dirname "$0")/env.sh"
+ensure_install
+cd "$REPO_ROOT"
+mkdir -p .run
+
+# One bearer token for the embedded fleet, made fresh for each start; the backend reads it from
+# the environment (app-config.yaml) and it never lands in a file that is committed.
+export LAYERING_EMBEDDED_TOKEN="${LAYERING_EMBEDDED_TOKEN:-$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')}"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+echo "[start] starting the embedded OpenShift fleet"
+yarn tsx packages/embedded-cluster/src/cli.ts --fleet --speed "${LAYERING_SIM_SPEED:-1}" \
+  --token "$LAYERING_EMBEDDED_TOKEN" --kubeconfig .run/fleet.kubeconfig > .run/fleet.log 2>&1 &
+pids+=($!)
+for i in $(seq 1 120); do
+  grep -q 'fleet ready' .run/fleet.log 2>/dev/null && break
+  if ! kill -0 "${pids[0]}" 2>/dev/null; then echo "[start] the embedded fleet failed:"; cat .run/fleet.log; exit 1; fi
+  sleep 0.5
+done
+sed -n '1,20p' .run/fleet.log
+
+echo "[start] starting Backstage (frontend http://localhost:3000, backend http://localhost:7007)"
+BROWSER=none yarn dev > >(tee .run/portal.log) 2>&1 &
+pids+=($!)
+for i in $(seq 1 600); do
+  if curl -sf http://localhost:7007/.backstage/health/v1/readiness >/dev/null 2>&1 && curl -sf http://localhost:3000 >/dev/null 2>&1; then
+    echo
+    echo "Portal ready: http://localhost:3000  (sign in as guest; kubeconfig of the embedded fleet: .run/fleet.kubeconfig)"
+    break
+  fi
+  sleep 1
+done
+wait "${pids[1]}"
