@@ -1,1 +1,15 @@
-export {};
+/**
+ * Types, RHCOS version parsing, drift rules, validation rules, MachineOSConfig
+ * normalisation and permissions shared by the RHCOS image layering plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './rhcos';
+export * from './hosts';
+export * from './validation';
+export * from './containerfileAnalysis';
+export * from './containerfile';
+export * from './drift';
+export * from './permissions';
+export * from './annotations';
