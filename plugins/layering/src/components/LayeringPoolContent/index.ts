@@ -1,0 +1,1 @@
+export { LayeringPoolContent } from './LayeringPoolContent';
