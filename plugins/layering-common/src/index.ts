@@ -11,5 +11,7 @@ export * from './validation';
 export * from './containerfileAnalysis';
 export * from './containerfile';
 export * from './drift';
+export * from './machineOSConfig';
+export * from './preflight';
 export * from './permissions';
 export * from './annotations';

@@ -88,6 +88,11 @@ export interface PoolView {
   nodeRhcosVersions: Array<{ rhcosVersion: string | null; count: number }>;
   /** True when the cluster's data is stale or missing: nothing here may be read as in sync. */
   stale: boolean;
+  /**
+   * MachineConfig roles the pool's `machineConfigSelector` selects (e.g. `['worker', 'infra']`),
+   * when known. A custom pool that selects `worker` inherits every worker MachineConfig.
+   */
+  selectedRoles?: string[] | null;
 }
 
 /** @public */

@@ -1,0 +1,282 @@
+/**
+ * Pre-flight rules run before a layering change, by the scaffolder actions
+ * (authoritative) and by the template form fields (early feedback). Inputs are
+ * plain data the backend already has; outputs are field-level issues.
+ */
+import type { PoolCondition, PoolView } from './types';
+import { ENTITLEMENT_SECRET, MCO_NAMESPACE } from './annotations';
+import {
+  analyzeContainerfile,
+  validateContainerfileEntries,
+  type EntitlementNeed,
+} from './containerfileAnalysis';
+import {
+  issue,
+  type LayeringPolicy,
+  type MachineOSConfigApiVersion,
+  validateDigestImage,
+  validateDns1123Subdomain,
+  validatePushSpec,
+  type ValidationIssue,
+} from './validation';
+import {
+  containerfileArchForVersion,
+  GLOBAL_PULL_SECRET_COPY,
+  normalizeContainerfileArch,
+} from './machineOSConfig';
+
+/** The parts of a pool the pre-flight rules read. @public */
+export type PreflightPool = Pick<PoolView, 'name' | 'paused' | 'conditions'> &
+  Partial<Pick<PoolView, 'machineCount' | 'degradedMachineCount' | 'selectedRoles'>>;
+
+/** Input of {@link runPreflight}. @public */
+export interface PreflightInput {
+  /** `on-cluster` creates or edits a MachineOSConfig; `out-of-cluster` a MachineConfig with osImageURL. */
+  mode: 'on-cluster' | 'out-of-cluster';
+  /** `create` refuses an existing MachineOSConfig for the pool; `modify` requires one. */
+  operation?: 'create' | 'modify';
+  /** The pool to change. */
+  pool: string;
+  cluster: {
+    /** API version of MachineOSConfig served, null when the cluster serves none. */
+    machineOSConfigApiVersion?: MachineOSConfigApiVersion | null;
+    /** Control plane topology SingleReplica. */
+    singleNode?: boolean;
+    /** Node architectures (`kubernetes.io/arch`), e.g. `['amd64']`. */
+    architectures?: string[];
+    /** The backend's data for this cluster is stale. */
+    stale?: boolean;
+  };
+  pools: PreflightPool[];
+  /** Existing MachineOSConfigs: name and the pool they target. */
+  machineOSConfigs: Array<{ name: string; pool: string }>;
+  /** Names of the secrets in `openshift-machine-config-operator`. */
+  secrets: string[];
+  pushSpec?: string | null;
+  pushSecret?: string | null;
+  baseImagePullSecret?: string | null;
+  /** v1alpha1 only. */
+  currentImagePullSecret?: string | null;
+  /** One Containerfile (NoArch) or several per architecture. */
+  containerfile?: string | Array<{ arch?: string | null; content: string }> | null;
+  /** Out-of-cluster: the layered image by digest, and the MachineConfig name. */
+  osImageURL?: string | null;
+  machineConfigName?: string | null;
+  /** The release's rhel-coreos image, to warn when an out-of-cluster base differs. */
+  releaseImage?: string | null;
+  /** Allow changes to a degraded pool (turns that error into a warning). */
+  allowDegraded?: boolean;
+  policy?: LayeringPolicy;
+}
+
+/** Result of {@link runPreflight}. @public */
+export interface PreflightResult {
+  issues: ValidationIssue[];
+  /** Whether the build needs the entitlement secret. */
+  entitlement: EntitlementNeed;
+  /** True when no issue is an error. */
+  ok: boolean;
+}
+
+const DEGRADED_CONDITIONS = ['Degraded', 'NodeDegraded', 'RenderDegraded', 'ImageBuildDegraded', 'PinnedImageSetsDegraded'];
+
+function degradedReason(pool: PreflightPool): string | null {
+  const conditions: PoolCondition[] = pool.conditions ?? [];
+  const bad = conditions.find(c => DEGRADED_CONDITIONS.includes(c.type) && c.status === 'True' && c.type !== 'Degraded') ??
+    conditions.find(c => c.type === 'Degraded' && c.status === 'True');
+  if (bad) return bad.type;
+  if ((pool.degradedMachineCount ?? 0) > 0) return `${pool.degradedMachineCount} degraded node(s)`;
+  return null;
+}
+
+function checkSecret(
+  issues: ValidationIssue[],
+  secrets: Set<string>,
+  name: string | null | undefined,
+  field: string,
+  what: string,
+  required: boolean,
+) {
+  if (!name) {
+    if (required) issues.push(issue(field, `The ${what} is required.`));
+    return;
+  }
+  const nameIssues = validateDns1123Subdomain(name, field, `${what} name`);
+  if (nameIssues.length) {
+    issues.push(...nameIssues);
+    return;
+  }
+  if (!secrets.has(name)) {
+    issues.push(issue(field, `Secret ${name} does not exist in ${MCO_NAMESPACE}; create it there first.`));
+  }
+}
+
+/**
+ * Runs every pre-flight rule for a layering change and collects the issues.
+ * @public
+ */
+export function runPreflight(input: PreflightInput): PreflightResult {
+  const issues: ValidationIssue[] = [];
+  const operation = input.operation ?? 'create';
+  const secrets = new Set(input.secrets);
+  const apiVersion = input.cluster.machineOSConfigApiVersion ?? null;
+  let entitlement: EntitlementNeed = 'none';
+
+  if (input.cluster.stale) {
+    issues.push(issue('cluster', "The portal's data for this cluster is stale; these checks may not reflect the cluster as it is now.", 'warning'));
+  }
+
+  // The pool.
+  issues.push(...validateDns1123Subdomain(input.pool, 'pool', 'pool name'));
+  const pool = input.pools.find(p => p.name === input.pool);
+  if (!pool) {
+    issues.push(issue('pool', `Pool ${input.pool} does not exist in this cluster.`));
+  } else {
+    const degraded = degradedReason(pool);
+    if (degraded) {
+      issues.push(
+        issue(
+          'pool',
+          input.allowDegraded
+            ? `Pool ${pool.name} is degraded (${degraded}); proceeding because the override is set.`
+            : `Pool ${pool.name} is degraded (${degraded}): fix it first, or set the override to proceed anyway.`,
+          input.allowDegraded ? 'warning' : 'error',
+        ),
+      );
+    }
+    if (pool.paused) {
+      issues.push(
+        issue(
+          'pool',
+          input.mode === 'on-cluster'
+            ? `Pool ${pool.name} is paused: the image will be built, but no node gets it until the pool is resumed.`
+            : `Pool ${pool.name} is paused: no node gets the new image until the pool is resumed.`,
+          'warning',
+        ),
+      );
+    }
+    const roles = pool.selectedRoles ?? [];
+    if (pool.name !== 'worker' && pool.name !== 'master' && roles.includes('worker')) {
+      issues.push(
+        issue(
+          'pool',
+          input.mode === 'on-cluster'
+            ? `Pool ${pool.name} inherits every worker MachineConfig: a worker osImageURL override becomes the base of its on-cluster builds.`
+            : `Pool ${pool.name} inherits every worker MachineConfig: a worker osImageURL override would compete with this one (the pool's own role wins).`,
+          'warning',
+        ),
+      );
+    }
+    if (pool.name === 'worker' && input.mode === 'out-of-cluster') {
+      const inheriting = input.pools.filter(p => p.name !== 'worker' && p.name !== 'master' && (p.selectedRoles ?? []).includes('worker'));
+      if (inheriting.length) {
+        issues.push(
+          issue(
+            'pool',
+            `Custom pool${inheriting.length > 1 ? 's' : ''} ${inheriting.map(p => p.name).join(', ')} inherit${inheriting.length > 1 ? '' : 's'} worker MachineConfigs and will get this image too, including on-cluster builds, which use it as their base.`,
+            'warning',
+          ),
+        );
+      }
+    }
+  }
+
+  if (input.mode === 'on-cluster') {
+    if (!apiVersion) {
+      issues.push(issue('cluster', 'This cluster serves no MachineOSConfig API (on-cluster layering is not enabled on this release).'));
+    }
+    if (input.cluster.singleNode) {
+      issues.push(
+        input.pool === 'master'
+          ? issue('pool', 'Single-node cluster: on-cluster layering there is documented for the control plane pool only, and every change reboots the only node.', 'warning')
+          : issue('pool', 'Single-node cluster: on-cluster layering can only target the control plane pool (master).'),
+      );
+    }
+    const archs = (input.cluster.architectures ?? []).filter(a => a !== 'amd64');
+    if (archs.length) {
+      issues.push(issue('cluster', `On-cluster layering is documented for AMD64 clusters only; this cluster has ${[...new Set(archs)].join(', ')} nodes.`, 'warning'));
+    }
+
+    // One MachineOSConfig per pool, named after the pool.
+    const forPool = input.machineOSConfigs.filter(m => m.pool === input.pool);
+    const sameName = input.machineOSConfigs.find(m => m.name === input.pool && m.pool !== input.pool);
+    if (operation === 'create' && forPool.length) {
+      issues.push(issue('pool', `Pool ${input.pool} already has MachineOSConfig ${forPool.map(m => m.name).join(', ')}; modify it instead (one MachineOSConfig per pool).`));
+    }
+    if (operation === 'modify') {
+      if (!forPool.length) issues.push(issue('pool', `Pool ${input.pool} has no MachineOSConfig to modify.`));
+      const misnamed = forPool.find(m => m.name !== input.pool);
+      if (misnamed) {
+        issues.push(issue('pool', `MachineOSConfig ${misnamed.name} is not named after its pool; v1 requires the name to equal the pool, so re-create it as ${input.pool} when the cluster moves to v1.`, 'warning'));
+      }
+    }
+    if (forPool.length > 1) {
+      issues.push(issue('pool', `Pool ${input.pool} has ${forPool.length} MachineOSConfigs; only one per pool is supported.`));
+    }
+    if (sameName) {
+      issues.push(issue('pool', `A MachineOSConfig named ${input.pool} already exists for pool ${sameName.pool}.`));
+    }
+
+    issues.push(...validatePushSpec(input.pushSpec, { field: 'pushSpec', apiVersion: apiVersion ?? 'v1' }));
+    checkSecret(issues, secrets, input.pushSecret, 'pushSecret', 'push secret', true);
+    checkSecret(
+      issues,
+      secrets,
+      input.baseImagePullSecret || (apiVersion === 'v1alpha1' ? GLOBAL_PULL_SECRET_COPY : null),
+      'baseImagePullSecret',
+      'base image pull secret',
+      false,
+    );
+    if (apiVersion === 'v1alpha1') {
+      checkSecret(issues, secrets, input.currentImagePullSecret, 'currentImagePullSecret', 'image pull secret', false);
+    }
+  } else {
+    issues.push(...validateDigestImage(input.osImageURL, 'osImageURL', 'layered image'));
+    if (input.machineConfigName !== undefined) {
+      issues.push(...validateDns1123Subdomain(input.machineConfigName, 'machineConfigName', 'MachineConfig name'));
+    }
+  }
+
+  // Containerfile(s).
+  if (input.containerfile !== undefined && input.containerfile !== null) {
+    const entries = typeof input.containerfile === 'string' ? [{ arch: null, content: input.containerfile }] : input.containerfile;
+    if (input.mode === 'on-cluster' && apiVersion) {
+      issues.push(
+        ...validateContainerfileEntries(
+          entries.map(e => {
+            const arch = normalizeContainerfileArch(e.arch);
+            return {
+              containerfileArch: arch === null ? e.arch ?? null : containerfileArchForVersion(arch, apiVersion),
+              content: e.content,
+            };
+          }),
+          apiVersion,
+        ),
+      );
+    }
+    const order: EntitlementNeed[] = ['none', 'possible', 'required'];
+    entries.forEach((entry, index) => {
+      const analysis = analyzeContainerfile(entry.content, {
+        mode: input.mode,
+        field: entries.length > 1 ? `containerfile[${index}]` : 'containerfile',
+        policy: input.policy,
+        expectedBaseImage: input.releaseImage,
+      });
+      issues.push(...analysis.issues);
+      if (order.indexOf(analysis.entitlement) > order.indexOf(entitlement)) entitlement = analysis.entitlement;
+    });
+    if (entitlement !== 'none' && !secrets.has(ENTITLEMENT_SECRET)) {
+      const message =
+        entitlement === 'required'
+          ? `The Containerfile installs RHEL packages, which needs an entitled build: copy the ${ENTITLEMENT_SECRET} secret into ${MCO_NAMESPACE} first.`
+          : `The Containerfile installs third-party RPMs that may depend on RHEL packages; if the build fails to resolve them, copy the ${ENTITLEMENT_SECRET} secret into ${MCO_NAMESPACE}.`;
+      if (input.mode === 'on-cluster') {
+        issues.push(issue('containerfile', message, entitlement === 'required' ? 'error' : 'warning'));
+      } else {
+        issues.push(issue('containerfile', entitlement === 'required' ? 'The Containerfile installs RHEL packages: build it on an entitled RHEL host.' : 'The Containerfile installs third-party RPMs that may need RHEL packages: build it on an entitled RHEL host if they do.', 'warning'));
+      }
+    }
+  }
+
+  return { issues, entitlement, ok: !issues.some(i => i.severity === 'error') };
+}
