@@ -1,1 +1,108 @@
-export interface Config {}
+/**
+ * Configuration of the layering backend.
+ *
+ * Clusters are NOT configured here: the backend reads the Kubernetes plugin's
+ * `kubernetes.clusterLocatorMethods` entries of type `config` (`name`, `url`,
+ * `authProvider: serviceAccount`, `serviceAccountToken`, `caData`, `caFile`,
+ * `skipTLSVerify`), so each cluster is configured once for both plugins.
+ */
+export interface Config {
+  layering?: {
+    /**
+     * Which of the Kubernetes plugin's clusters to watch, and per-cluster options.
+     */
+    clusters?: {
+      /**
+       * Names of the clusters to watch; `*` and trailing-`*` patterns allowed.
+       * Default: every cluster of `kubernetes.clusterLocatorMethods`.
+       */
+      include?: string[];
+      /** Names (or patterns) of clusters to leave out. */
+      exclude?: string[];
+      /**
+       * Options per cluster, keyed by the cluster's name.
+       */
+      options?: {
+        [cluster: string]: {
+          /**
+           * Registries (with credentials) for this cluster's images, tried before
+           * `layering.registries` — e.g. the cluster's own pull secret entries.
+           */
+          registries?: Array<{
+            /** Registry host the image references name (`quay.io`), or `*` for all. */
+            host: string;
+            /** Endpoint to read from instead (a registries.conf-style mirror), e.g. `https://mirror.example.com`. */
+            mirror?: string;
+            auth?: {
+              username?: string;
+              /** @visibility secret */
+              password?: string;
+              /** Bearer token. @visibility secret */
+              token?: string;
+            };
+          }>;
+        };
+      };
+    };
+
+    /**
+     * Registries the backend reads image labels from (RHCOS builds of the
+     * release's and the pools' images). Entries are matched by host; `*`
+     * matches every host.
+     */
+    registries?: Array<{
+      /** Registry host the image references name (`quay.io`), or `*` for all. */
+      host: string;
+      /** Endpoint to read from instead (a registries.conf-style mirror), e.g. `https://mirror.example.com`. */
+      mirror?: string;
+      auth?: {
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+        /** Bearer token. @visibility secret */
+        token?: string;
+      };
+    }>;
+
+    /**
+     * The embedded OpenShift cluster, started in-process with its sample state
+     * when no cluster is configured (development). `false` or
+     * `{ enabled: false }` turns it off.
+     */
+    embeddedCluster?:
+      | boolean
+      | {
+          /** Default true. */
+          enabled?: boolean;
+        };
+
+    /** Tuning of the watch caches. */
+    informers?: {
+      /** Objects per list page (`limit`). Default 500. */
+      pageSize?: number;
+      /** Server-side watch duration before it is re-opened, in seconds (jittered ±25%). Default 300. */
+      watchTimeoutSeconds?: number;
+      /** Time limit of list and discovery requests, in milliseconds. Default 15000. */
+      requestTimeoutMs?: number;
+    };
+
+    /** Live updates through the signals service. */
+    signals?: {
+      /** Changes are collected this long before one signal per channel is sent, in ms. Default 1000. */
+      debounceMs?: number;
+    };
+
+    /** Catalog entities (module `layering-entity-provider`). */
+    catalog?: {
+      /** Owner of the cluster and pool entities. Default `group:default/platform`. */
+      owner?: string;
+      /** System the entities belong to, e.g. `system:default/openshift-fleet`. */
+      system?: string;
+      /**
+       * Refresh schedule. Default: every minute (plus a refresh whenever pools
+       * appear or disappear).
+       */
+      schedule?: import('@backstage/backend-plugin-api').SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+  };
+}

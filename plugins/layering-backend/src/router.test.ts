@@ -1,0 +1,281 @@
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type {
+  ClusterView,
+  PoolDetail,
+  PoolView,
+} from '@internal/plugin-layering-common';
+import express from 'express';
+import request from 'supertest';
+import { createRouter } from './router';
+import type { FleetPoolFilter, LayeringFleetService } from './services/FleetService';
+import { DatabaseRequestStore } from './services/RequestStore';
+
+function poolView(cluster: string, name: string, drift: PoolView['drift']['status']): PoolView {
+  return {
+    cluster,
+    name,
+    paused: false,
+    machineCount: 1,
+    readyMachineCount: 1,
+    updatedMachineCount: 1,
+    degradedMachineCount: 0,
+    conditions: [],
+    renderedConfig: `rendered-${name}-0123456789abcdef0123456789abcdef`,
+    layering: { mode: 'none' },
+    image: { target: null, baseRhcosVersion: null },
+    release: { version: '4.18.21', rhcosVersion: '418.94.202507221249-0' },
+    drift: {
+      status: drift,
+      minorVersionsBehind: null,
+      releasesBehind: null,
+      ageDays: null,
+      reason: 'test',
+    },
+    rollout: { state: 'idle', updated: 1, total: 1 },
+    nodeRhcosVersions: [],
+    stale: false,
+  };
+}
+
+function clusterView(name: string): ClusterView {
+  return {
+    name,
+    status: 'ok',
+    lastSync: '2026-01-01T00:00:00.000Z',
+    release: { version: '4.18.21', baseImage: null, rhcosVersion: null },
+  };
+}
+
+/** A fleet with fixed views: the router only reads it. */
+class FixedFleet implements LayeringFleetService {
+  constructor(private readonly pools: PoolView[]) {}
+  clusters = ['alpha', 'beta'];
+  listClusters() {
+    return this.clusters.map(clusterView);
+  }
+  getCluster(name: string) {
+    return this.clusters.includes(name) ? clusterView(name) : undefined;
+  }
+  listPools(cluster: string) {
+    return this.clusters.includes(cluster)
+      ? this.pools.filter(p => p.cluster === cluster)
+      : undefined;
+  }
+  getPool(cluster: string, pool: string): PoolDetail | undefined {
+    const view = this.pools.find(p => p.cluster === cluster && p.name === pool);
+    return view ? { ...view, nodes: [], builds: [] } : undefined;
+  }
+  listFleetPools(filter: FleetPoolFilter = {}) {
+    return this.pools.filter(
+      p =>
+        (!filter.drift || filter.drift.includes(p.drift.status)) &&
+        (!filter.clusters || filter.clusters.includes(p.cluster)),
+    );
+  }
+  getRelease(cluster: string) {
+    return this.clusters.includes(cluster)
+      ? {
+          cluster,
+          version: '4.18.21',
+          baseImage: null,
+          rhcosVersion: null,
+          status: 'ok' as const,
+          stale: false,
+          history: [],
+        }
+      : undefined;
+  }
+  subscribe() {
+    return () => {};
+  }
+  async ready() {}
+}
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+describe('createRouter', () => {
+  const fleet = new FixedFleet([
+    poolView('alpha', 'master', 'in-sync'),
+    poolView('alpha', 'worker', 'behind'),
+    poolView('beta', 'worker', 'unknown'),
+  ]);
+  const authorize = jest.fn();
+  const createEvent = jest.fn();
+  let app: express.Express;
+
+  beforeEach(async () => {
+    authorize.mockReset();
+    authorize.mockImplementation(async (requests: unknown[]) =>
+      requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+    );
+    createEvent.mockReset();
+    createEvent.mockImplementation(async () => ({
+      success: jest.fn(async () => {}),
+      fail: jest.fn(async () => {}),
+    }));
+    const knex = await databases.init('SQLITE_3');
+    const requests = await DatabaseRequestStore.create(mockServices.database({ knex }));
+    app = express();
+    app.use(
+      await createRouter({
+        fleet,
+        requests,
+        httpAuth: mockServices.httpAuth(),
+        permissions: mockServices.permissions.mock({ authorize }),
+        auditor: mockServices.auditor.mock({ createEvent }),
+        logger: mockServices.logger.mock(),
+      }),
+    );
+    app.use(mockErrorHandler());
+  });
+
+  it('answers /health without credentials', async () => {
+    const res = await request(app).get('/health').set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('rejects unauthenticated reads with 401', async () => {
+    const res = await request(app).get('/clusters').set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+
+  it('lists clusters when layering.cluster.read is allowed', async () => {
+    const res = await request(app).get('/clusters');
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((c: ClusterView) => c.name)).toEqual(['alpha', 'beta']);
+    expect(authorize.mock.calls[0][0][0].permission.name).toBe('layering.cluster.read');
+  });
+
+  it('answers 403 when the permission is denied', async () => {
+    authorize.mockImplementation(async (requests: unknown[]) =>
+      requests.map(() => ({ result: AuthorizeResult.DENY })),
+    );
+    const res = await request(app).get('/clusters/alpha/pools');
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('layering.pool.read');
+  });
+
+  it('answers a cluster with its pools', async () => {
+    const res = await request(app).get('/clusters/alpha');
+    expect(res.status).toBe(200);
+    expect(res.body.name).toBe('alpha');
+    expect(res.body.pools.map((p: PoolView) => p.name)).toEqual(['master', 'worker']);
+  });
+
+  it('answers 404 for an unknown cluster or pool, naming it', async () => {
+    const cluster = await request(app).get('/clusters/nope/pools');
+    expect(cluster.status).toBe(404);
+    expect(cluster.body.error.message).toBe('Cluster "nope" is not configured in this backend');
+    const pool = await request(app).get('/clusters/alpha/pools/infra');
+    expect(pool.status).toBe(404);
+    expect(pool.body.error.message).toBe('Pool "infra" does not exist in cluster "alpha"');
+    const release = await request(app).get('/clusters/nope/release');
+    expect(release.status).toBe(404);
+  });
+
+  it('answers a pool detail', async () => {
+    const res = await request(app).get('/clusters/alpha/pools/worker');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ cluster: 'alpha', name: 'worker', nodes: [], builds: [] });
+  });
+
+  it('filters the fleet by drift and cluster, as lists or repeated parameters', async () => {
+    const behind = await request(app).get('/pools?drift=behind');
+    expect(behind.body.items.map((p: PoolView) => `${p.cluster}/${p.name}`)).toEqual(['alpha/worker']);
+    const two = await request(app).get('/pools?drift=behind,unknown');
+    expect(two.body.items).toHaveLength(2);
+    const repeated = await request(app).get('/pools?cluster=alpha&cluster=beta&drift=unknown');
+    expect(repeated.body.items.map((p: PoolView) => p.cluster)).toEqual(['beta']);
+  });
+
+  it('answers 400 for a bad fleet query, naming the field', async () => {
+    const drift = await request(app).get('/pools?drift=sideways');
+    expect(drift.status).toBe(400);
+    expect(drift.body.error.message).toContain('drift.0');
+    const unknownParam = await request(app).get('/pools?colour=red');
+    expect(unknownParam.status).toBe(400);
+    expect(unknownParam.body.error.message).toContain('colour');
+  });
+
+  it('answers 404 for an unknown cluster in the fleet filter', async () => {
+    const res = await request(app).get('/pools?cluster=gamma');
+    expect(res.status).toBe(404);
+  });
+
+  describe('requests', () => {
+    const body = {
+      kind: 'on-cluster-layer',
+      delivery: 'pull-request',
+      pullRequestUrl: 'https://github.com/acme/fleet/pull/7',
+      taskId: 'task-1',
+      requestedBy: 'user:default/jane',
+      outcome: 'opened',
+    };
+
+    it('refuses users (403) and anonymous callers (401): only services record requests', async () => {
+      const user = await request(app).post('/clusters/alpha/pools/worker/requests').send(body);
+      expect(user.status).toBe(403);
+      const anonymous = await request(app)
+        .post('/clusters/alpha/pools/worker/requests')
+        .set('Authorization', mockCredentials.none.header())
+        .send(body);
+      expect(anonymous.status).toBe(401);
+    });
+
+    it('records a request from a service and lists it, once per task', async () => {
+      const first = await request(app)
+        .post('/clusters/alpha/pools/worker/requests')
+        .set('Authorization', mockCredentials.service.header())
+        .send(body);
+      expect(first.status).toBe(201);
+      expect(first.body).toMatchObject({ ...body, cluster: 'alpha', pool: 'worker' });
+      expect(first.body.id).toMatch(/^[0-9a-f-]{36}$/);
+
+      const again = await request(app)
+        .post('/clusters/alpha/pools/worker/requests')
+        .set('Authorization', mockCredentials.service.header())
+        .send(body);
+      expect(again.status).toBe(200);
+      expect(again.body.id).toBe(first.body.id);
+
+      const list = await request(app).get('/clusters/alpha/pools/worker/requests');
+      expect(list.status).toBe(200);
+      expect(list.body.items).toHaveLength(1);
+      expect(list.body.items[0].requestedBy).toBe('user:default/jane');
+      const event = await createEvent.mock.results[0].value;
+      expect(createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({ eventId: 'request-record' }),
+      );
+      expect(event.success).toHaveBeenCalled();
+    });
+
+    it('answers 400 with the fields at fault and records nothing', async () => {
+      const res = await request(app)
+        .post('/clusters/alpha/pools/worker/requests')
+        .set('Authorization', mockCredentials.service.header())
+        .send({ ...body, kind: 'explode', requestedBy: 'jane', pullRequestUrl: undefined });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('kind');
+      expect(res.body.error.message).toContain('requestedBy');
+      const list = await request(app).get('/clusters/alpha/pools/worker/requests');
+      expect(list.body.items).toHaveLength(0);
+      const event = await createEvent.mock.results[0].value;
+      expect(event.fail).toHaveBeenCalled();
+    });
+
+    it('answers 404 for a pool the cluster does not have', async () => {
+      const res = await request(app)
+        .post('/clusters/alpha/pools/infra/requests')
+        .set('Authorization', mockCredentials.service.header())
+        .send(body);
+      expect(res.status).toBe(404);
+    });
+  });
+});

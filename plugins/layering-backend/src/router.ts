@@ -1,0 +1,233 @@
+import type {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  layeringClusterReadPermission,
+  layeringPoolReadPermission,
+} from '@internal/plugin-layering-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod/v3';
+import { requirePermission } from './auth/requirePermission';
+import type { LayeringFleetService } from './services/FleetService';
+import type { LayeringRequestStore } from './services/RequestStore';
+
+/** Dependencies of {@link createRouter}. */
+export interface RouterOptions {
+  fleet: LayeringFleetService;
+  requests: LayeringRequestStore;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  logger: LoggerService;
+}
+
+const DRIFT_STATUSES = ['in-sync', 'behind', 'ahead', 'unknown'] as const;
+
+const REQUEST_KINDS = [
+  'on-cluster-layer',
+  'out-of-cluster-layer',
+  'modify',
+  'rebase',
+  'revert',
+  'pause',
+  'resume',
+  'rebuild',
+  'delete-build',
+  'assign-nodes',
+] as const;
+
+/** A list given as `a,b` or as a repeated parameter. */
+const listParam = <T extends z.ZodTypeAny>(item: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform(value =>
+      (Array.isArray(value) ? value : [value])
+        .flatMap(v => v.split(','))
+        .map(v => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
+const fleetQuery = z
+  .object({
+    drift: listParam(z.enum(DRIFT_STATUSES)).optional(),
+    cluster: listParam(z.string().min(1).max(253)).optional(),
+  })
+  .strict();
+
+const requestsQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+
+const ENTITY_REF = /^[a-z0-9-]+:[a-z0-9._-]+\/[A-Za-z0-9._-]+$/i;
+
+const newRequestBody = z
+  .object({
+    kind: z.enum(REQUEST_KINDS),
+    delivery: z.enum(['pull-request', 'direct']),
+    pullRequestUrl: z.string().url().max(2048).nullish(),
+    taskId: z.string().min(1).max(255).nullish(),
+    requestedBy: z
+      .string()
+      .max(255)
+      .regex(ENTITY_REF, 'must be an entity ref such as user:default/jane'),
+    outcome: z.enum(['opened', 'applied', 'failed', 'merged', 'closed']),
+    summary: z.string().max(2000).nullish(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.delivery === 'pull-request' && !body.pullRequestUrl && body.outcome !== 'failed') {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['pullRequestUrl'],
+        message: 'is required when delivery is pull-request (unless the outcome is failed)',
+      });
+    }
+    if (body.delivery === 'direct' && body.pullRequestUrl) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['pullRequestUrl'],
+        message: 'must be empty when delivery is direct',
+      });
+    }
+  });
+
+/** Turns a zod failure into one readable, field-level message. */
+function inputError(what: string, error: z.ZodError): InputError {
+  const details = error.issues
+    .map(issue => {
+      const path = issue.path.join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+  return new InputError(`Invalid ${what}: ${details}`);
+}
+
+/**
+ * Builds the REST API of the `layering` plugin (mounted at `/api/layering`).
+ * All answers come from the watch caches; no request reaches a cluster.
+ */
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { fleet, requests, httpAuth, permissions, auditor } = options;
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  const allow = (req: express.Request, ...required: Parameters<typeof requirePermission>[1][]) =>
+    requirePermission({ httpAuth, permissions, request: req }, ...required);
+
+  const clusterOr404 = (name: string) => {
+    const cluster = fleet.getCluster(name);
+    if (!cluster) {
+      throw new NotFoundError(`Cluster "${name}" is not configured in this backend`);
+    }
+    return cluster;
+  };
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/clusters', async (req, res) => {
+    await allow(req, layeringClusterReadPermission);
+    res.json({ items: fleet.listClusters() });
+  });
+
+  router.get('/clusters/:cluster', async (req, res) => {
+    await allow(req, layeringClusterReadPermission, layeringPoolReadPermission);
+    const cluster = clusterOr404(req.params.cluster);
+    res.json({ ...cluster, pools: fleet.listPools(cluster.name) ?? [] });
+  });
+
+  router.get('/clusters/:cluster/release', async (req, res) => {
+    await allow(req, layeringClusterReadPermission);
+    clusterOr404(req.params.cluster);
+    res.json(fleet.getRelease(req.params.cluster));
+  });
+
+  router.get('/clusters/:cluster/pools', async (req, res) => {
+    await allow(req, layeringPoolReadPermission);
+    clusterOr404(req.params.cluster);
+    res.json({ items: fleet.listPools(req.params.cluster) ?? [] });
+  });
+
+  router.get('/clusters/:cluster/pools/:pool', async (req, res) => {
+    await allow(req, layeringPoolReadPermission);
+    const cluster = clusterOr404(req.params.cluster);
+    const detail = fleet.getPool(cluster.name, req.params.pool);
+    if (!detail) {
+      const hint = cluster.status === 'ok' ? '' : ` (the cluster is ${cluster.status}, its data may be incomplete)`;
+      throw new NotFoundError(
+        `Pool "${req.params.pool}" does not exist in cluster "${cluster.name}"${hint}`,
+      );
+    }
+    res.json(detail);
+  });
+
+  router.get('/pools', async (req, res) => {
+    await allow(req, layeringPoolReadPermission);
+    const parsed = fleetQuery.safeParse(req.query);
+    if (!parsed.success) {
+      throw inputError('query', parsed.error);
+    }
+    for (const name of parsed.data.cluster ?? []) {
+      clusterOr404(name);
+    }
+    res.json({
+      items: fleet.listFleetPools({ drift: parsed.data.drift, clusters: parsed.data.cluster }),
+    });
+  });
+
+  router.get('/clusters/:cluster/pools/:pool/requests', async (req, res) => {
+    await allow(req, layeringPoolReadPermission);
+    const parsed = requestsQuery.safeParse(req.query);
+    if (!parsed.success) {
+      throw inputError('query', parsed.error);
+    }
+    const cluster = clusterOr404(req.params.cluster);
+    res.json({
+      items: await requests.list(cluster.name, req.params.pool, { limit: parsed.data.limit }),
+    });
+  });
+
+  router.post('/clusters/:cluster/pools/:pool/requests', async (req, res) => {
+    // Only the scaffolder actions record requests, with their service credentials.
+    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    const { cluster: clusterName, pool } = req.params;
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'request-record',
+      severityLevel: 'medium',
+      request: req,
+      meta: { cluster: clusterName, pool, caller: credentials.principal.subject },
+    });
+    try {
+      const parsed = newRequestBody.safeParse(req.body);
+      if (!parsed.success) {
+        throw inputError('request body', parsed.error);
+      }
+      const cluster = clusterOr404(clusterName);
+      const known = fleet.listPools(cluster.name) ?? [];
+      const stale = cluster.status !== 'ok';
+      // A pool that the caches do not know is refused, unless the caches cannot tell (stale).
+      if (!stale && !known.some(p => p.name === pool)) {
+        throw new NotFoundError(`Pool "${pool}" does not exist in cluster "${cluster.name}"`);
+      }
+      const { record, created } = await requests.add({ ...parsed.data, cluster: cluster.name, pool });
+      await auditorEvent.success({
+        meta: { id: record.id, kind: record.kind, delivery: record.delivery, created },
+      });
+      res.status(created ? 201 : 200).json(record);
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,376 @@
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import type {
+  ClusterView,
+  DriftStatus,
+  PoolDetail,
+  PoolView,
+  ReleaseView,
+} from '@internal/plugin-layering-common';
+import { ClusterCache, InformerTuning } from '../kubernetes/ClusterCache';
+import {
+  ClusterSpec,
+  embeddedClusterEnabled,
+  readClusterSpecs,
+  RegistryConfigEntry,
+} from '../kubernetes/clusterConfig';
+import { ImageLabelCache, ImageLabelSource } from './ImageLabelCache';
+import { buildClusterViews, ClusterViews, poolDetail } from './viewBuilder';
+import { startEmbeddedDefault } from './embeddedCluster';
+import { createRegistrySource } from './registrySource';
+
+/** A change of pool views, as announced to subscribers. */
+export interface FleetChange {
+  cluster: string;
+  /** Pools whose view changed, was added or was removed. */
+  pools: string[];
+  /** The cluster view (status, release) changed. */
+  clusterChanged: boolean;
+}
+
+/** Filters of the fleet pool listing. */
+export interface FleetPoolFilter {
+  drift?: DriftStatus[];
+  clusters?: string[];
+}
+
+/** The release of a cluster, for the templates. */
+export interface ClusterRelease extends ReleaseView {
+  cluster: string;
+  status: ClusterView['status'];
+  stale: boolean;
+  /** The update history, newest first, with each release's RHCOS build when known. */
+  history: Array<{ version: string; image: string | null; state: string | null; rhcosVersion: string | null }>;
+}
+
+/**
+ * Cluster and pool views of every configured cluster, served from watch
+ * caches. Shared by the `layering` plugin (REST API, signals) and the
+ * catalog module (entity provider).
+ *
+ * @public
+ */
+export interface LayeringFleetService {
+  /** Every cluster, in configuration order. */
+  listClusters(): ClusterView[];
+  /** One cluster, or undefined when it is not configured. */
+  getCluster(cluster: string): ClusterView | undefined;
+  /** Pool views of a cluster, by name; undefined when the cluster is not configured. */
+  listPools(cluster: string): PoolView[] | undefined;
+  /** Pool detail with nodes and builds; undefined when the cluster or pool is unknown. */
+  getPool(cluster: string, pool: string): PoolDetail | undefined;
+  /** Pools of the whole fleet, filtered. */
+  listFleetPools(filter?: FleetPoolFilter): PoolView[];
+  /** Release facts of a cluster; undefined when the cluster is not configured. */
+  getRelease(cluster: string): ClusterRelease | undefined;
+  /** Calls `listener` after views changed; returns the unsubscribe function. */
+  subscribe(listener: (change: FleetChange) => void): () => void;
+  /** Resolves once every cluster has left the initial `syncing` state and views are built. */
+  ready(): Promise<void>;
+}
+
+/** Options of {@link FleetService.create}. */
+export interface FleetServiceOptions {
+  clusters: ClusterSpec[];
+  registries: RegistryConfigEntry[];
+  logger: LoggerService;
+  tuning?: InformerTuning;
+  /** Delay that coalesces cache changes before views are rebuilt, in ms. */
+  debounceMs?: number;
+  /** Replaces the registry client (tests, benchmark). */
+  imageSource?(cluster: ClusterSpec): ImageLabelSource;
+  /** Called on stop, after the caches stopped (e.g. to stop an embedded cluster). */
+  onStop?(): Promise<void>;
+}
+
+interface ClusterEntry {
+  cache: ClusterCache;
+  images: ImageLabelCache;
+  views: ClusterViews | undefined;
+  /** JSON of each pool view, to tell which ones changed. */
+  fingerprints: Map<string, string>;
+  clusterFingerprint: string;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** Implementation of {@link LayeringFleetService}. */
+export class FleetService implements LayeringFleetService {
+  readonly #clusters = new Map<string, ClusterEntry>();
+  readonly #listeners = new Set<(change: FleetChange) => void>();
+  readonly #logger: LoggerService;
+  readonly #debounceMs: number;
+  readonly #onStop?: () => Promise<void>;
+  #readyWaiters: Array<() => void> = [];
+  #stopped = false;
+
+  private constructor(options: FleetServiceOptions) {
+    this.#logger = options.logger;
+    this.#debounceMs = options.debounceMs ?? 100;
+    this.#onStop = options.onStop;
+    for (const spec of options.clusters) {
+      const entry: Partial<ClusterEntry> = {
+        views: undefined,
+        fingerprints: new Map(),
+        clusterFingerprint: '',
+        timer: undefined,
+      };
+      entry.cache = new ClusterCache({
+        spec,
+        logger: this.#logger,
+        tuning: options.tuning,
+        onChange: () => this.#schedule(spec.name),
+      });
+      const source = options.imageSource
+        ? options.imageSource(spec)
+        : createRegistrySource([...spec.registries, ...options.registries], this.#logger);
+      entry.images = new ImageLabelCache({
+        source,
+        logger: this.#logger.child({ cluster: spec.name }),
+        onResolved: () => this.#schedule(spec.name),
+      });
+      this.#clusters.set(spec.name, entry as ClusterEntry);
+    }
+  }
+
+  /** Creates the service and starts watching every cluster. */
+  static create(options: FleetServiceOptions): FleetService {
+    const service = new FleetService(options);
+    for (const entry of service.#clusters.values()) {
+      entry.cache.start().catch(error =>
+        service.#logger.error('Cluster cache failed to start', error as Error),
+      );
+    }
+    return service;
+  }
+
+  /** Reads the configuration, starts the embedded cluster if nothing is configured, and starts. */
+  static async fromConfig(
+    config: RootConfigService,
+    logger: LoggerService,
+    overrides: Partial<FleetServiceOptions> = {},
+  ): Promise<FleetService> {
+    const { clusters, registries } = readClusterSpecs(config, logger);
+    const tuning: InformerTuning = {
+      pageSize: config.getOptionalNumber('layering.informers.pageSize'),
+      watchTimeoutSeconds: config.getOptionalNumber('layering.informers.watchTimeoutSeconds'),
+      requestTimeoutMs: config.getOptionalNumber('layering.informers.requestTimeoutMs'),
+    };
+    if (clusters.length === 0) {
+      if (!embeddedClusterEnabled(config)) {
+        logger.warn(
+          'No cluster is configured under kubernetes.clusterLocatorMethods and the embedded cluster is disabled; the layering API will list no clusters',
+        );
+        return FleetService.create({ clusters, registries, logger, tuning, ...overrides });
+      }
+      const embedded = await startEmbeddedDefault(logger);
+      return FleetService.create({
+        clusters: [embedded.spec],
+        registries: [...registries, ...embedded.registries],
+        logger,
+        tuning,
+        ...overrides,
+        onStop: embedded.stop,
+      });
+    }
+    logger.info('Watching clusters from the Kubernetes plugin configuration', {
+      clusters: clusters.map(c => c.name).join(', '),
+    });
+    return FleetService.create({ clusters, registries, logger, tuning, ...overrides });
+  }
+
+  /** Caches of each cluster (benchmark and tests read their counters). */
+  get caches(): ClusterCache[] {
+    return [...this.#clusters.values()].map(e => e.cache);
+  }
+
+  /** Registry lookups made so far, over all clusters. */
+  get imageLookups(): number {
+    let total = 0;
+    for (const entry of this.#clusters.values()) total += entry.images.lookups;
+    return total;
+  }
+
+  #schedule(cluster: string) {
+    const entry = this.#clusters.get(cluster);
+    if (!entry || entry.timer || this.#stopped) return;
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      this.#rebuild(cluster, entry);
+    }, this.#debounceMs);
+  }
+
+  #rebuild(cluster: string, entry: ClusterEntry) {
+    const health = entry.cache.health();
+    const views = buildClusterViews(cluster, health, entry.cache.snapshot(), entry.images);
+    entry.views = views;
+    const changed: string[] = [];
+    const seen = new Set<string>();
+    for (const [name, view] of views.pools) {
+      seen.add(name);
+      const fingerprint = JSON.stringify(view);
+      if (entry.fingerprints.get(name) !== fingerprint) {
+        entry.fingerprints.set(name, fingerprint);
+        changed.push(name);
+      }
+    }
+    for (const name of [...entry.fingerprints.keys()]) {
+      if (!seen.has(name)) {
+        entry.fingerprints.delete(name);
+        changed.push(name);
+      }
+    }
+    const { lastSync: _ignored, ...stable } = views.cluster;
+    const clusterFingerprint = JSON.stringify(stable);
+    const clusterChanged = clusterFingerprint !== entry.clusterFingerprint;
+    entry.clusterFingerprint = clusterFingerprint;
+    if (changed.length > 0 || clusterChanged) {
+      for (const listener of this.#listeners) {
+        try {
+          listener({ cluster, pools: changed, clusterChanged });
+        } catch (error) {
+          this.#logger.error('Fleet change listener failed', error as Error);
+        }
+      }
+    }
+    this.#checkReady();
+  }
+
+  #isReady(): boolean {
+    for (const entry of this.#clusters.values()) {
+      if (!entry.views || entry.views.cluster.status === 'syncing') return false;
+    }
+    return true;
+  }
+
+  #checkReady() {
+    if (this.#readyWaiters.length && this.#isReady()) {
+      const waiters = this.#readyWaiters;
+      this.#readyWaiters = [];
+      waiters.forEach(resolve => resolve());
+    }
+  }
+
+  ready(): Promise<void> {
+    if (this.#isReady()) return Promise.resolve();
+    return new Promise(resolve => this.#readyWaiters.push(resolve));
+  }
+
+  #freshCluster(name: string, entry: ClusterEntry): ClusterView {
+    const health = entry.cache.health();
+    const base = entry.views?.cluster;
+    return {
+      name,
+      status: health.status,
+      ...(health.error ? { error: health.error } : {}),
+      lastSync: health.lastSync === null ? null : new Date(health.lastSync).toISOString(),
+      release: base?.release ?? { version: null, baseImage: null, rhcosVersion: null },
+      machineOSConfigApiVersion: health.machineOSConfigApiVersion,
+      singleNode: base?.singleNode ?? false,
+    };
+  }
+
+  listClusters(): ClusterView[] {
+    return [...this.#clusters.entries()].map(([name, entry]) => this.#freshCluster(name, entry));
+  }
+
+  getCluster(cluster: string): ClusterView | undefined {
+    const entry = this.#clusters.get(cluster);
+    return entry ? this.#freshCluster(cluster, entry) : undefined;
+  }
+
+  listPools(cluster: string): PoolView[] | undefined {
+    const entry = this.#clusters.get(cluster);
+    if (!entry) return undefined;
+    return entry.views ? [...entry.views.pools.values()] : [];
+  }
+
+  getPool(cluster: string, pool: string): PoolDetail | undefined {
+    const entry = this.#clusters.get(cluster);
+    const view = entry?.views?.pools.get(pool);
+    if (!entry || !view) return undefined;
+    return poolDetail(view, entry.views!.membership.get(pool) ?? [], entry.cache.snapshot());
+  }
+
+  listFleetPools(filter: FleetPoolFilter = {}): PoolView[] {
+    const out: PoolView[] = [];
+    const drift = filter.drift?.length ? new Set(filter.drift) : undefined;
+    const clusters = filter.clusters?.length ? new Set(filter.clusters) : undefined;
+    for (const [name, entry] of this.#clusters) {
+      if (clusters && !clusters.has(name)) continue;
+      if (!entry.views) continue;
+      for (const view of entry.views.pools.values()) {
+        if (drift && !drift.has(view.drift.status)) continue;
+        out.push(view);
+      }
+    }
+    return out;
+  }
+
+  getRelease(cluster: string): ClusterRelease | undefined {
+    const entry = this.#clusters.get(cluster);
+    if (!entry) return undefined;
+    const view = this.#freshCluster(cluster, entry);
+    return {
+      cluster,
+      ...view.release,
+      status: view.status,
+      stale: entry.cache.health().stale,
+      history: (entry.views?.history ?? []).map(h => ({
+        version: h.version,
+        image: h.image,
+        state: h.state ?? null,
+        rhcosVersion: h.rhcosVersion,
+      })),
+    };
+  }
+
+  subscribe(listener: (change: FleetChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** Stops every cache (and the embedded cluster, when one was started). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const entry of this.#clusters.values()) {
+      if (entry.timer) clearTimeout(entry.timer);
+    }
+    await Promise.all([...this.#clusters.values()].map(e => e.cache.stop()));
+    this.#readyWaiters.forEach(resolve => resolve());
+    this.#readyWaiters = [];
+    await this.#onStop?.();
+  }
+}
+
+/**
+ * The fleet's watch caches and views. Root-scoped, so the `layering` plugin
+ * and the `catalog` module share one instance (one set of watches per
+ * cluster); the default factory builds it from the root config.
+ *
+ * @public
+ */
+export const layeringFleetServiceRef = createServiceRef<LayeringFleetService>({
+  id: 'layering.fleet',
+  scope: 'root',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.rootLogger,
+        lifecycle: coreServices.rootLifecycle,
+      },
+      async factory({ config, logger, lifecycle }) {
+        const fleet = await FleetService.fromConfig(config, logger.child({ plugin: 'layering' }));
+        lifecycle.addShutdownHook(() => fleet.stop());
+        return fleet;
+      },
+    }),
+});

@@ -1,0 +1,98 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { SignalsService } from '@backstage/plugin-signals-node';
+import type { FleetChange, LayeringFleetService } from './FleetService';
+
+/** Channel of one pool's live updates. */
+export function poolChannel(cluster: string, pool: string): string {
+  return `layering:pool:${cluster}/${pool}`;
+}
+
+/** Channel of fleet-wide live updates. */
+export const FLEET_CHANNEL = 'layering:fleet';
+
+/**
+ * Publishes a signal when a pool view changes, on `layering:pool:<cluster>/<pool>`
+ * and `layering:fleet`. Changes are collected for `debounceMs` and sent once
+ * per channel, so a rolling pool does not flood the browsers.
+ */
+export class PoolSignalPublisher {
+  readonly #signals: SignalsService;
+  readonly #logger: LoggerService;
+  readonly #debounceMs: number;
+  readonly #pending = new Map<string, Set<string>>();
+  #clustersChanged = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(options: { signals: SignalsService; logger: LoggerService; debounceMs?: number }) {
+    this.#signals = options.signals;
+    this.#logger = options.logger;
+    this.#debounceMs = options.debounceMs ?? 1000;
+  }
+
+  /** Starts listening to the fleet's changes. */
+  attach(fleet: LayeringFleetService): void {
+    this.#unsubscribe = fleet.subscribe(change => this.#collect(change));
+  }
+
+  #collect(change: FleetChange) {
+    let pools = this.#pending.get(change.cluster);
+    if (!pools) {
+      pools = new Set();
+      this.#pending.set(change.cluster, pools);
+    }
+    change.pools.forEach(p => pools!.add(p));
+    if (change.clusterChanged) this.#clustersChanged.add(change.cluster);
+    if (!this.#timer) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.flush().catch(error =>
+          this.#logger.warn('Cannot publish layering signals', { error: String(error) }),
+        );
+      }, this.#debounceMs);
+    }
+  }
+
+  /** Sends what was collected. */
+  async flush(): Promise<void> {
+    const pending = [...this.#pending.entries()];
+    const clusters = this.#clustersChanged;
+    this.#pending.clear();
+    this.#clustersChanged = new Set();
+    const messages: Array<Promise<void>> = [];
+    const changedPools: Array<{ cluster: string; pool: string }> = [];
+    for (const [cluster, pools] of pending) {
+      for (const pool of pools) {
+        changedPools.push({ cluster, pool });
+        messages.push(
+          this.#signals.publish({
+            recipients: { type: 'broadcast' },
+            channel: poolChannel(cluster, pool),
+            message: { type: 'pool-changed', cluster, pool },
+          }),
+        );
+      }
+    }
+    if (changedPools.length > 0 || clusters.size > 0) {
+      messages.push(
+        this.#signals.publish({
+          recipients: { type: 'broadcast' },
+          channel: FLEET_CHANNEL,
+          message: {
+            type: 'fleet-changed',
+            clusters: [...new Set([...clusters, ...changedPools.map(p => p.cluster)])],
+            pools: changedPools.slice(0, 200).map(p => `${p.cluster}/${p.pool}`),
+          },
+        }),
+      );
+    }
+    await Promise.all(messages);
+  }
+
+  /** Stops listening and drops what was not sent. */
+  detach(): void {
+    this.#unsubscribe?.();
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

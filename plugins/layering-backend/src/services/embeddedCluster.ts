@@ -1,0 +1,38 @@
+import { LoggerService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { ClusterSpec, RegistryConfigEntry } from '../kubernetes/clusterConfig';
+
+/** The sample state bundled with the embedded cluster (the shared 4.18.21 scenario). */
+const SAMPLE_STATE = 'states/ocp-418';
+
+/**
+ * Starts the embedded OpenShift cluster in-process with its bundled sample
+ * state, for development when no cluster is configured. Its registry is
+ * configured as the mirror of every host, as a registries.conf mirror would be.
+ */
+export async function startEmbeddedDefault(logger: LoggerService): Promise<{
+  spec: ClusterSpec;
+  registries: RegistryConfigEntry[];
+  stop(): Promise<void>;
+}> {
+  const { startEmbeddedCluster } = await import('@internal/embedded-openshift');
+  const stateDir = resolvePackagePath('@internal/embedded-openshift', SAMPLE_STATE);
+  const cluster = await startEmbeddedCluster({ name: 'embedded', stateDir, speed: 1 });
+  logger.warn(
+    'No cluster is configured under kubernetes.clusterLocatorMethods: using the embedded OpenShift cluster with its sample state (development only; set layering.embeddedCluster.enabled: false to turn this off)',
+    { cluster: cluster.name, url: cluster.url, stateDir },
+  );
+  return {
+    spec: {
+      name: cluster.name,
+      url: cluster.url,
+      // Read-only token: the backend only lists and watches.
+      token: cluster.tokens.readOnly,
+      // The embedded cluster serves plain HTTP on loopback, which client-node only allows
+      // with TLS verification off.
+      skipTLSVerify: true,
+      registries: [],
+    },
+    registries: [{ host: '*', mirror: cluster.registryUrl }],
+    stop: () => cluster.stop(),
+  };
+}
