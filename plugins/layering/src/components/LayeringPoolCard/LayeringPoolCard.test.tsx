@@ -2,11 +2,10 @@ import { screen, within } from '@testing-library/react';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import type { Entity } from '@backstage/catalog-model';
 import type { PoolView } from '@internal/plugin-layering-common';
 import { layeringApiRef, type LayeringApi } from '../../api';
-import { scaffolderTemplateRouteRef } from '../../routes';
+import { mountedRoutes } from '../../__fixtures__/routes';
 import {
   behindMinorsPool,
   behindReleasesPool,
@@ -74,11 +73,7 @@ async function renderCard(pool: PoolView, overrides: Partial<LayeringApi> = {}) 
         catalogApiMock({ entities: [template] }),
         mockApis.discovery(),
       ],
-      mountedRoutes: {
-        '/create/templates/:namespace/:templateName': convertLegacyRouteRef(
-          scaffolderTemplateRouteRef,
-        ),
-      },
+      mountedRoutes,
     },
   );
   await screen.findByText('Image layering');

@@ -80,6 +80,7 @@ export function PoolSummary(props: PoolSummaryProps) {
         {status === 'unreachable' ? (
           <Alert
             status="danger"
+            role="alert"
             icon
             title="The cluster's data is stale or missing"
             description={[

@@ -1,0 +1,1 @@
+export { LayeringClusterCard } from './LayeringClusterCard';

@@ -1,0 +1,1 @@
+export { LayeringFleetPage } from './LayeringFleetPage';
