@@ -1,1 +1,22 @@
-export {};
+/**
+ * Scaffolder actions that compose, render, apply, pause, rebuild and revert RHCOS layered images
+ * on OpenShift clusters (`layering:<noun>:<verb>`).
+ *
+ * @packageDocumentation
+ */
+
+export { scaffolderModuleLayering as default } from './module';
+export * from './actions';
+export { ClusterClient, type RetryPolicy, type WriteOptions } from './kubernetes/ClusterClient';
+export { ClusterClients } from './kubernetes/ClusterClients';
+export {
+  readClusterConnections,
+  type ClusterConnectionOptions,
+} from './kubernetes/clusterConfig';
+export {
+  LayeringBackendClient,
+  type LayeringBackendApi,
+  type ClusterReleaseInfo,
+  type LayeringRequestInput,
+} from './services/LayeringBackendClient';
+export { readLayeringActionsConfig, type LayeringActionsConfig } from './config';

@@ -1,0 +1,48 @@
+import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { createBuildDeleteAction } from './buildDelete';
+import { createBuildRebuildAction } from './buildRebuild';
+import { createClusterApplyAction } from './clusterApply';
+import { createContainerfileComposeAction } from './containerfileCompose';
+import { createLayerRevertAction } from './layerRevert';
+import { createManifestRenderAction } from './manifestRender';
+import { createNodeAssignAction } from './nodeAssign';
+import { createPoolPauseAction } from './poolPause';
+import { createPoolResumeAction } from './poolResume';
+import { createRequestRecordAction } from './requestRecord';
+import type { LayeringActionOptions } from './types';
+
+export {
+  createBuildDeleteAction,
+  createBuildRebuildAction,
+  createClusterApplyAction,
+  createContainerfileComposeAction,
+  createLayerRevertAction,
+  createManifestRenderAction,
+  createNodeAssignAction,
+  createPoolPauseAction,
+  createPoolResumeAction,
+  createRequestRecordAction,
+};
+export type { LayeringActionOptions };
+
+/**
+ * Every `layering:*` action, built with the same options.
+ *
+ * @public
+ */
+export function createLayeringActions(
+  options: LayeringActionOptions,
+): TemplateAction<any, any, any>[] {
+  return [
+    createContainerfileComposeAction(options),
+    createManifestRenderAction(options),
+    createClusterApplyAction(options),
+    createPoolPauseAction(options),
+    createPoolResumeAction(options),
+    createBuildRebuildAction(options),
+    createBuildDeleteAction(options),
+    createLayerRevertAction(options),
+    createNodeAssignAction(options),
+    createRequestRecordAction(options),
+  ];
+}

@@ -1,0 +1,95 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import * as inputs from './inputProperties';
+import { examples } from './requestRecord.examples';
+import { recordRequestOnce } from './shared';
+import type { LayeringActionOptions } from './types';
+import { assertResourceName } from './validation';
+
+/**
+ * Creates `layering:request:record`, which records a request in the layering backend's pool
+ * history, typically after `publish:github:pull-request` with the pull request's URL.
+ *
+ * @public
+ */
+export function createRequestRecordAction(options: LayeringActionOptions) {
+  return createTemplateAction({
+    id: 'layering:request:record',
+    description:
+      'Records a layering request (e.g. the pull request a template opened) in the pool history of the layering backend',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: inputs.cluster,
+        pool: inputs.pool,
+        kind: z =>
+          z.enum(
+            [
+              'on-cluster-layer',
+              'out-of-cluster-layer',
+              'modify',
+              'rebase',
+              'revert',
+              'pause',
+              'resume',
+              'rebuild',
+              'delete-build',
+              'assign-nodes',
+            ],
+            { description: 'What the request changes' },
+          ),
+        delivery: z =>
+          z
+            .enum(['pull-request', 'direct'], {
+              description: 'How the change reaches the cluster',
+            })
+            .default('pull-request'),
+        pullRequestUrl: inputs.pullRequestUrl,
+        outcome: z =>
+          z
+            .enum(['opened', 'applied', 'failed'], {
+              description: 'State of the request when recorded (default opened)',
+            })
+            .default('opened'),
+        summary: z =>
+          z
+            .string({ description: 'One line describing the change, shown in the history' })
+            .min(1)
+            .max(500),
+      },
+      output: {
+        requestId: z => z.string({ description: 'Id of the recorded request' }).optional(),
+      },
+    },
+    async handler(ctx) {
+      const {
+        cluster,
+        pool,
+        kind,
+        delivery = 'pull-request',
+        pullRequestUrl,
+        outcome = 'opened',
+        summary,
+      } = ctx.input;
+      assertResourceName('pool', pool);
+      // Fails for clusters that are not configured, before anything is recorded.
+      await options.clusters.get(cluster);
+      if (ctx.isDryRun) {
+        ctx.logger.info('Dry run: would record the request', { cluster, pool, kind, outcome });
+        return;
+      }
+      ctx.output(
+        'requestId',
+        await recordRequestOnce(ctx, options, {
+          cluster,
+          pool,
+          kind,
+          delivery,
+          outcome,
+          summary,
+          pullRequestUrl,
+        }),
+      );
+    },
+  });
+}

@@ -1,0 +1,90 @@
+import type { ActionContext } from '@backstage/plugin-scaffolder-node';
+import type { JsonObject } from '@backstage/types';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { NotAllowedError } from '@backstage/errors';
+import {
+  layeringClusterApplyPermission,
+  type LayeringRequestKind,
+  type LayeringRequestRecord,
+} from '@internal/plugin-layering-common';
+import type { LayeringActionOptions } from './types';
+
+type AnyContext = ActionContext<JsonObject, JsonObject>;
+
+/** The entity ref of the user behind the task, for annotations and request records. */
+export async function requesterOf(ctx: AnyContext): Promise<string> {
+  if (ctx.user?.ref) {
+    return ctx.user.ref;
+  }
+  const credentials = await ctx.getInitiatorCredentials();
+  const principal = credentials.principal as { type?: string; userEntityRef?: string };
+  if (principal.type === 'user' && principal.userEntityRef) {
+    return principal.userEntityRef;
+  }
+  return principal.type === 'service' ? 'service' : 'unknown';
+}
+
+/**
+ * Refuses unless the user who started the task may apply changes to clusters directly
+ * (`layering.cluster.apply`). Checked with the initiator's credentials, never the backend's.
+ */
+export async function requireDirectApply(
+  ctx: AnyContext,
+  options: LayeringActionOptions,
+  what: string,
+): Promise<void> {
+  const credentials = await ctx.getInitiatorCredentials();
+  const [decision] = await options.permissions.authorize(
+    [{ permission: layeringClusterApplyPermission }],
+    { credentials },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      `You may not ${what} directly: the ${layeringClusterApplyPermission.name} permission is required. Use the pull-request delivery instead.`,
+    );
+  }
+}
+
+/** What one action records about itself in the backend's request history. */
+export interface RequestRecordInput {
+  cluster: string;
+  pool: string;
+  kind: LayeringRequestKind;
+  delivery: 'pull-request' | 'direct';
+  outcome: LayeringRequestRecord['outcome'];
+  summary: string;
+  pullRequestUrl?: string;
+}
+
+/**
+ * Records the request through the layering backend, once per task and target (checkpointed,
+ * so a recovered task does not record twice). Returns the record id.
+ */
+export async function recordRequestOnce(
+  ctx: AnyContext,
+  options: LayeringActionOptions,
+  input: RequestRecordInput,
+): Promise<string> {
+  const requestedBy = await requesterOf(ctx);
+  return ctx.checkpoint({
+    key: `layering.request.record.${input.kind}.${input.cluster}.${input.pool}.${input.outcome}`,
+    fn: async () => {
+      ctx.logger.info('Recording the request in the layering backend', {
+        cluster: input.cluster,
+        pool: input.pool,
+        kind: input.kind,
+        outcome: input.outcome,
+      });
+      const record = await options.backend.recordRequest(input.cluster, input.pool, {
+        kind: input.kind,
+        delivery: input.delivery,
+        outcome: input.outcome,
+        summary: input.summary,
+        pullRequestUrl: input.pullRequestUrl ?? null,
+        taskId: ctx.task.id,
+        requestedBy,
+      });
+      return record.id;
+    },
+  });
+}

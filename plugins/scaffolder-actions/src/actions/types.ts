@@ -1,0 +1,21 @@
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import type { ClusterClients } from '../kubernetes/ClusterClients';
+import type { LayeringBackendApi } from '../services/LayeringBackendClient';
+import type { LayeringActionsConfig } from '../config';
+
+/**
+ * What every layering action is built with. The module creates one from the backend's services;
+ * tests create one against an embedded cluster.
+ *
+ * @public
+ */
+export interface LayeringActionOptions {
+  /** Cluster connections from `kubernetes.clusterLocatorMethods`. */
+  clusters: ClusterClients;
+  /** The layering backend (pool views, release, request records). */
+  backend: LayeringBackendApi;
+  /** Permission checks for the actions that write to clusters directly. */
+  permissions: PermissionsService;
+  /** Parsed `layering.actions` settings. */
+  config: LayeringActionsConfig;
+}

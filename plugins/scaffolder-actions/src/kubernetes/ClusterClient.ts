@@ -1,0 +1,435 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  KubeConfig,
+  KubernetesObjectApi,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObject,
+} from '@kubernetes/client-node';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import type { ClusterConnectionOptions } from './clusterConfig';
+import {
+  FormFieldMap,
+  isKubernetesApiFailure,
+  translateKubernetesError,
+} from './errors';
+import {
+  KubeObject,
+  MCO_GROUP,
+  ObjectRef,
+} from './types';
+
+/** Retry behaviour of a {@link ClusterClient}. @public */
+export interface RetryPolicy {
+  /** Retries after the first attempt (default 3). */
+  maxRetries: number;
+  /** Longest Retry-After the client waits for; longer asks fail at once (default 30 s). */
+  maxRetryAfterMs: number;
+  /** First backoff for 5xx answers without Retry-After (doubles each time, default 250 ms). */
+  backoffMs: number;
+  /** Waits; replaceable so tests do not depend on wall-clock time. */
+  sleep: (ms: number) => Promise<void>;
+}
+
+const defaultRetryPolicy: RetryPolicy = {
+  maxRetries: 3,
+  maxRetryAfterMs: 30_000,
+  backoffMs: 250,
+  sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+};
+
+/** Options of one call to the API server. */
+interface CallOptions<T> {
+  verb: string;
+  object: string;
+  /**
+   * Whether repeating the call cannot change the outcome (GET, DELETE, server-side apply of
+   * the same object, merge patch of fixed values). Only such calls are retried after a 5xx.
+   */
+  idempotent: boolean;
+  /** Form fields for a 422. */
+  fields?: FormFieldMap;
+  /**
+   * After an answer that leaves the outcome unknown (5xx, connection reset), re-read the
+   * target and return its state if the write already took effect instead of writing again.
+   */
+  reread?: () => Promise<T | undefined>;
+}
+
+/** Options of a write. @public */
+export interface WriteOptions {
+  /** Ask the server to validate and admit the write without persisting it (`dryRun=All`). */
+  dryRun?: boolean;
+  /** Form fields for a 422 answer. */
+  fields?: FormFieldMap;
+}
+
+function plain<T>(value: unknown): T {
+  // client-node deserialises into class instances with Date fields; the actions work on JSON.
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function describe(ref: { kind: string; name: string; namespace?: string }) {
+  return ref.namespace
+    ? `${ref.kind}/${ref.name} in ${ref.namespace}`
+    : `${ref.kind}/${ref.name}`;
+}
+
+/**
+ * A connection to one cluster, built from config with `KubeConfig.loadFromOptions`. It wraps the
+ * client-node calls the actions need, retries only where the API conventions make that safe and
+ * translates failures into `@backstage/errors` errors that name the cluster.
+ *
+ * @public
+ */
+export class ClusterClient {
+  readonly name: string;
+  readonly #objects: KubernetesObjectApi;
+  readonly #core: CoreV1Api;
+  readonly #custom: CustomObjectsApi;
+  readonly #retry: RetryPolicy;
+  readonly #logger: LoggerService;
+  #machineOSConfigVersion?: Promise<'v1' | 'v1alpha1' | null>;
+
+  /** Builds the client; client-node is loaded at run time because it is ESM-only. */
+  static async create(
+    connection: ClusterConnectionOptions,
+    options: { logger: LoggerService; retry?: Partial<RetryPolicy> },
+  ): Promise<ClusterClient> {
+    const k8s = await import('@kubernetes/client-node');
+    const kc: KubeConfig = new k8s.KubeConfig();
+    kc.loadFromOptions({
+      clusters: [
+        {
+          name: connection.name,
+          server: connection.url,
+          skipTLSVerify: connection.skipTLSVerify,
+          caData: connection.caData,
+        },
+      ],
+      users: [{ name: 'layering-actions', token: connection.serviceAccountToken }],
+      contexts: [
+        { name: connection.name, cluster: connection.name, user: 'layering-actions' },
+      ],
+      currentContext: connection.name,
+    });
+    return new ClusterClient(
+      connection.name,
+      k8s.KubernetesObjectApi.makeApiClient(kc),
+      kc.makeApiClient(k8s.CoreV1Api),
+      kc.makeApiClient(k8s.CustomObjectsApi),
+      { ...defaultRetryPolicy, ...options.retry },
+      options.logger,
+    );
+  }
+
+  private constructor(
+    name: string,
+    objects: KubernetesObjectApi,
+    core: CoreV1Api,
+    custom: CustomObjectsApi,
+    retry: RetryPolicy,
+    logger: LoggerService,
+  ) {
+    this.name = name;
+    this.#objects = objects;
+    this.#core = core;
+    this.#custom = custom;
+    this.#retry = retry;
+    this.#logger = logger;
+  }
+
+  async #call<T>(fn: () => Promise<T>, options: CallOptions<T>): Promise<T> {
+    const target = { cluster: this.name, verb: options.verb, object: options.object };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        const failure = isKubernetesApiFailure(error) ? error : undefined;
+        const canRetry = attempt < this.#retry.maxRetries;
+        if (failure?.code === 429) {
+          const wait = this.#retryAfter(failure.headers);
+          // Without Retry-After the server gave no promise that waiting helps.
+          if (canRetry && wait !== undefined && wait <= this.#retry.maxRetryAfterMs) {
+            this.#logger.warn('Cluster throttled the request; waiting as asked', {
+              ...target,
+              waitMs: wait,
+              attempt: attempt + 1,
+            });
+            await this.#retry.sleep(wait);
+            continue;
+          }
+          throw translateKubernetesError(failure, target, options.fields);
+        }
+        const unknownOutcome = !failure || failure.code >= 500;
+        if (!unknownOutcome) {
+          throw translateKubernetesError(failure!, target, options.fields);
+        }
+        if (options.reread) {
+          const current = await options.reread().catch(() => undefined);
+          if (current !== undefined) {
+            this.#logger.info('Write outcome was unknown; the re-read shows it took effect', target);
+            return current;
+          }
+        }
+        if (!canRetry || !options.idempotent) {
+          if (failure) {
+            throw translateKubernetesError(failure, target, options.fields);
+          }
+          throw new ServiceUnavailableError(
+            `Cluster ${this.name} could not be reached for ${options.verb} ${options.object}`,
+            error,
+          );
+        }
+        const wait =
+          (failure && this.#retryAfter(failure.headers)) ??
+          this.#retry.backoffMs * 2 ** attempt;
+        this.#logger.warn('Cluster call failed with an unknown outcome; retrying', {
+          ...target,
+          status: failure?.code ?? 'network',
+          waitMs: wait,
+          attempt: attempt + 1,
+        });
+        await this.#retry.sleep(Math.min(wait, this.#retry.maxRetryAfterMs));
+      }
+    }
+  }
+
+  #retryAfter(headers: Record<string, string>): number | undefined {
+    const value = headers['retry-after'] ?? headers['Retry-After'];
+    if (value === undefined) {
+      return undefined;
+    }
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0) {
+      return seconds * 1000;
+    }
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  }
+
+  /** Reads one object; `undefined` when it does not exist. */
+  async get<T extends KubeObject>(ref: ObjectRef): Promise<T | undefined> {
+    try {
+      return await this.#call(
+        async () =>
+          plain<T>(
+            await this.#objects.read({
+              apiVersion: ref.apiVersion,
+              kind: ref.kind,
+              metadata: { name: ref.name, namespace: ref.namespace },
+            }),
+          ),
+        { verb: 'get', object: describe(ref), idempotent: true },
+      );
+    } catch (error) {
+      if (NotFoundError.is(error)) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** Reads one object and fails with a `NotFoundError` naming it when it is missing. */
+  async require<T extends KubeObject>(ref: ObjectRef): Promise<T> {
+    const object = await this.get<T>(ref);
+    if (!object) {
+      throw new NotFoundError(
+        `${describe(ref)} does not exist on cluster ${this.name}`,
+      );
+    }
+    return object;
+  }
+
+  /** Lists objects of a kind. */
+  async list<T extends KubeObject>(
+    apiVersion: string,
+    kind: string,
+    options: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
+  ): Promise<T[]> {
+    return this.#call(
+      async () => {
+        const list = await this.#objects.list(
+          apiVersion,
+          kind,
+          options.namespace,
+          undefined,
+          undefined,
+          undefined,
+          options.fieldSelector,
+          options.labelSelector,
+        );
+        return plain<T[]>(list.items);
+      },
+      { verb: 'list', object: `${kind} objects`, idempotent: true },
+    );
+  }
+
+  /**
+   * Server-side apply with the given field manager. Applying the same object again changes
+   * nothing, so the call is retried after an unknown outcome (after re-reading the object).
+   */
+  async apply<T extends KubeObject>(
+    object: T,
+    options: WriteOptions & { fieldManager: string; isApplied?: (current: T) => boolean },
+  ): Promise<T> {
+    const ref = {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      name: object.metadata.name,
+      namespace: object.metadata.namespace,
+    };
+    const { PatchStrategy } = await import('@kubernetes/client-node');
+    return this.#call(
+      async () =>
+        plain<T>(
+          await this.#objects.patch(
+            object as KubernetesObject,
+            undefined,
+            options.dryRun ? 'All' : undefined,
+            options.fieldManager,
+            false,
+            PatchStrategy.ServerSideApply,
+          ),
+        ),
+      {
+        verb: options.dryRun ? 'apply (server dry run)' : 'apply',
+        object: describe(ref),
+        idempotent: true,
+        fields: options.fields,
+        reread:
+          options.dryRun || !options.isApplied
+            ? undefined
+            : async () => {
+                const current = await this.get<T>(ref);
+                return current && options.isApplied!(current) ? current : undefined;
+              },
+      },
+    );
+  }
+
+  /** JSON merge patch; used for labels, annotations and `spec.paused` (fixed values, idempotent). */
+  async mergePatch<T extends KubeObject>(
+    ref: ObjectRef,
+    patch: Record<string, unknown>,
+    options: WriteOptions & { fieldManager: string },
+  ): Promise<T> {
+    const { PatchStrategy } = await import('@kubernetes/client-node');
+    return this.#call(
+      async () =>
+        plain<T>(
+          await this.#objects.patch(
+            {
+              apiVersion: ref.apiVersion,
+              kind: ref.kind,
+              metadata: { name: ref.name, namespace: ref.namespace },
+              ...patch,
+            },
+            undefined,
+            options.dryRun ? 'All' : undefined,
+            options.fieldManager,
+            undefined,
+            PatchStrategy.MergePatch,
+          ),
+        ),
+      {
+        verb: options.dryRun ? 'patch (server dry run)' : 'patch',
+        object: describe(ref),
+        idempotent: true,
+        fields: options.fields,
+      },
+    );
+  }
+
+  /**
+   * Deletes an object. Returns `false` when it was already gone, so a re-run of the same
+   * request is a no-op. `uid` is sent as a precondition so that a re-created object of the same
+   * name is never deleted by mistake.
+   */
+  async delete(
+    ref: ObjectRef,
+    options: WriteOptions & { uid?: string } = {},
+  ): Promise<boolean> {
+    try {
+      await this.#call(
+        () =>
+          this.#objects.delete(
+            {
+              apiVersion: ref.apiVersion,
+              kind: ref.kind,
+              metadata: { name: ref.name, namespace: ref.namespace },
+            },
+            undefined,
+            options.dryRun ? 'All' : undefined,
+            undefined,
+            undefined,
+            'Foreground',
+            options.uid ? { preconditions: { uid: options.uid } } : undefined,
+          ),
+        {
+          verb: options.dryRun ? 'delete (server dry run)' : 'delete',
+          object: describe(ref),
+          idempotent: true,
+        },
+      );
+      return true;
+    } catch (error) {
+      if (NotFoundError.is(error)) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Which MachineOSConfig API version the cluster serves (`v1` or `v1alpha1`, never both), or
+   * `null` when on-cluster layering is not available. Asked once per client.
+   */
+  machineOSConfigApiVersion(): Promise<'v1' | 'v1alpha1' | null> {
+    this.#machineOSConfigVersion ??= (async () => {
+      for (const version of ['v1', 'v1alpha1'] as const) {
+        const resources = await this.#call(
+          async () => {
+            try {
+              return await this.#custom.getAPIResources({ group: MCO_GROUP, version });
+            } catch (error) {
+              if (isKubernetesApiFailure(error) && error.code === 404) {
+                return undefined;
+              }
+              throw error;
+            }
+          },
+          { verb: 'discover', object: `${MCO_GROUP}/${version}`, idempotent: true },
+        );
+        if (resources?.resources.some(r => r.name === 'machineosconfigs')) {
+          return version;
+        }
+      }
+      return null;
+    })();
+    return this.#machineOSConfigVersion;
+  }
+
+  /**
+   * Which of the given Secret names exist in a namespace. Only names are looked at: each secret
+   * is fetched with a field selector on its name and the answer is reduced to the name at once,
+   * so no secret data is kept.
+   */
+  async existingSecretNames(namespace: string, names: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const name of new Set(names)) {
+      const list = await this.#call(
+        () =>
+          this.#core.listNamespacedSecret({
+            namespace,
+            fieldSelector: `metadata.name=${name}`,
+          }),
+        { verb: 'list', object: `Secret ${name} in ${namespace}`, idempotent: true },
+      );
+      if (list.items.some(item => item.metadata?.name === name)) {
+        found.add(name);
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,54 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { readLayeringActionsConfig } from './config';
+import { ClusterClients } from './kubernetes/ClusterClients';
+import { LayeringBackendClient } from './services/LayeringBackendClient';
+import { createLayeringActions } from './actions';
+
+/**
+ * Scaffolder module that adds the `layering:*` actions.
+ *
+ * @public
+ */
+export const scaffolderModuleLayering = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'layering',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+      },
+      async init({ scaffolder, config, logger, discovery, auth, permissions }) {
+        const actionsConfig = readLayeringActionsConfig(config);
+        const clusters = ClusterClients.fromConfig(config, {
+          logger,
+          retry: {
+            maxRetries: actionsConfig.maxRetries,
+            maxRetryAfterMs: actionsConfig.maxRetryAfterMs,
+          },
+        });
+        if (clusters.names().length === 0) {
+          logger.warn(
+            'No clusters configured under kubernetes.clusterLocatorMethods; the layering actions will refuse every cluster',
+          );
+        }
+        scaffolder.addActions(
+          ...createLayeringActions({
+            clusters,
+            backend: new LayeringBackendClient({ discovery, auth }),
+            permissions,
+            config: actionsConfig,
+          }),
+        );
+      },
+    });
+  },
+});
