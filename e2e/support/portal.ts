@@ -30,10 +30,11 @@ export async function launchBrowser(): Promise<Browser> {
 export async function signIn(page: Page): Promise<void> {
   await page.goto(APP_URL);
   const enter = page.getByRole('button', { name: 'Enter' });
-  if (await enter.isVisible({ timeout: 30000 }).catch(() => false)) {
-    await enter.click();
-  }
-  await page.getByRole('navigation').first().waitFor({ timeout: 60000 });
+  await enter.waitFor({ timeout: 60000 });
+  await enter.click();
+  await page
+    .locator('nav[aria-label="sidebar nav"]')
+    .waitFor({ state: 'attached', timeout: 60000 });
 }
 
 /**
