@@ -1,0 +1,155 @@
+import path from 'node:path';
+import {
+  startEmbeddedCluster,
+  type EmbeddedCluster,
+} from '@internal/embedded-openshift';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ClusterClients } from '../kubernetes/ClusterClients';
+import type { LayeringActionOptions } from '../actions/types';
+import type { LayeringActionsConfig } from '../config';
+import { RecordingLayeringBackend } from './backend';
+
+/** The sample state of the embedded cluster package (OCP 4.18.21, v1 MachineOSConfig). */
+export function stateDir(name = 'ocp-418'): string {
+  if (process.env.LAYERING_TEST_STATE_DIR) {
+    return path.join(process.env.LAYERING_TEST_STATE_DIR, name);
+  }
+  return path.join(
+    path.dirname(require.resolve('@internal/embedded-openshift/package.json')),
+    'states',
+    name,
+  );
+}
+
+/** Secrets the sample MachineOSConfig and the tests refer to (names only matter). */
+export const TEST_SECRETS = ['infra-os-images-push', 'global-pull-secret-copy', 'push-secret'];
+
+/** Starts an embedded cluster in instant mode on a free port, with the test secrets. */
+export async function startTestCluster(
+  options: { state?: string; objects?: object[]; machineOSApiVersion?: 'v1' | 'v1alpha1'; secrets?: string[] } = {},
+): Promise<EmbeddedCluster> {
+  const secrets = (options.secrets ?? TEST_SECRETS).map(name => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: 'openshift-machine-config-operator' },
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64') },
+  }));
+  const cluster = await startEmbeddedCluster({
+    name: 'ocp-418',
+    stateDir: stateDir(options.state),
+    objects: [...secrets, ...(options.objects ?? [])],
+    port: 0,
+    speed: 0,
+    machineOSApiVersion: options.machineOSApiVersion,
+  });
+  await cluster.settle();
+  return cluster;
+}
+
+/** Test settings: no waiting on retries, nothing allow-listed. */
+export const testConfig: LayeringActionsConfig = {
+  fieldManager: 'backstage-layering',
+  allowedUrlHosts: [],
+  allowedPackages: [],
+  allowDegradedOverride: false,
+  maxRetries: 3,
+  maxRetryAfterMs: 30_000,
+};
+
+/** Action options wired to an embedded cluster, a recording backend and a permission result. */
+export function actionOptions(
+  cluster: EmbeddedCluster,
+  overrides: {
+    allow?: boolean;
+    config?: Partial<LayeringActionsConfig>;
+    token?: string;
+    sleeps?: number[];
+  } = {},
+): LayeringActionOptions & { backend: RecordingLayeringBackend } {
+  const logger = mockServices.logger.mock();
+  const sleeps = overrides.sleeps ?? [];
+  const clusters = new ClusterClients(
+    [
+      {
+        name: 'ocp-418',
+        url: cluster.url,
+        serviceAccountToken: overrides.token ?? cluster.tokens.admin,
+        skipTLSVerify: true,
+      },
+    ],
+    {
+      logger,
+      retry: {
+        sleep: async ms => {
+          sleeps.push(ms);
+        },
+      },
+    },
+  );
+  const permissions = mockServices.permissions.mock({
+    authorize: async requests =>
+      requests.map(() => ({
+        result: overrides.allow === false ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+      })),
+  });
+  return {
+    clusters,
+    backend: new RecordingLayeringBackend(),
+    permissions,
+    config: { ...testConfig, ...overrides.config },
+  };
+}
+
+/** Plain HTTP access to the embedded cluster as admin, independent of the code under test. */
+export function adminApi(cluster: EmbeddedCluster) {
+  const headers = {
+    authorization: `Bearer ${cluster.tokens.admin}`,
+    'content-type': 'application/json',
+  };
+  return {
+    async get(apiPath: string): Promise<any> {
+      const res = await fetch(`${cluster.url}${apiPath}`, { headers });
+      return res.status === 404 ? undefined : res.json();
+    },
+    async send(method: string, apiPath: string, body?: unknown, contentType?: string): Promise<Response> {
+      return fetch(`${cluster.url}${apiPath}`, {
+        method,
+        headers: { ...headers, ...(contentType ? { 'content-type': contentType } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    },
+  };
+}
+
+const SNAPSHOT_PATHS = [
+  '/apis/machineconfiguration.openshift.io/v1/machineconfigs',
+  '/apis/machineconfiguration.openshift.io/v1/machineconfigpools',
+  '/api/v1/nodes',
+];
+
+/**
+ * Names and resourceVersions of everything the actions may write, to assert that a failed or
+ * refused action left the cluster unchanged.
+ */
+export async function snapshotCluster(cluster: EmbeddedCluster): Promise<string[]> {
+  await cluster.settle();
+  const api = adminApi(cluster);
+  const paths = [...SNAPSHOT_PATHS];
+  for (const version of ['v1', 'v1alpha1']) {
+    const group = await api.get(`/apis/machineconfiguration.openshift.io/${version}`);
+    if (group?.resources?.some((r: { name: string }) => r.name === 'machineosconfigs')) {
+      paths.push(`/apis/machineconfiguration.openshift.io/${version}/machineosconfigs`);
+      paths.push(`/apis/machineconfiguration.openshift.io/${version}/machineosbuilds`);
+    }
+  }
+  const entries: string[] = [];
+  for (const p of paths) {
+    const list = await api.get(p);
+    for (const item of list?.items ?? []) {
+      entries.push(`${item.kind ?? p}/${item.metadata.name}@${item.metadata.resourceVersion}`);
+    }
+  }
+  return entries.sort();
+}
