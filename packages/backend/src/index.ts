@@ -15,6 +15,11 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(
+  import('@internal/plugin-layering-backend').then(
+    m => m.catalogModuleLayeringEntityProvider,
+  ),
+);
 
 // Permissions: the layering policy keeps direct apply for the groups allowed to do it.
 backend.add(import('@backstage/plugin-permission-backend'));
@@ -24,6 +29,10 @@ backend.add(import('./permissionPolicy'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-gitlab'));
+backend.add(import('@internal/plugin-scaffolder-backend-module-layering'));
+
+// The layering plugin: pools, builds, rollouts and drift of every configured cluster.
+backend.add(import('@internal/plugin-layering-backend'));
 
 // The Kubernetes plugin shares its cluster configuration with the layering plugins.
 backend.add(import('@backstage/plugin-kubernetes-backend'));
