@@ -1,1 +1,40 @@
-export {};
+/**
+ * Frontend of the RHCOS image layering suite: pool and cluster cards, the
+ * pool tab, the fleet page and scaffolder fields. The default export is the
+ * plugin for the new frontend system; the legacy plugin is under
+ * `@internal/plugin-layering/legacy`.
+ *
+ * @packageDocumentation
+ */
+export { layeringPlugin as default } from './plugin';
+export {
+  layeringApi,
+  layeringPoolEntityCard,
+  layeringClusterEntityCard,
+  layeringPoolEntityContent,
+  layeringFleetPage,
+  layeringPoolPickerFormField,
+  layeringContainerfileEditorFormField,
+  layeringBaseImageFormField,
+} from './plugin';
+export {
+  isLayeringAvailable,
+  isLayeringClusterAvailable,
+  LAYERING_CLUSTER_ANNOTATION,
+  LAYERING_POOL_ANNOTATION,
+} from './filters';
+export { layeringApiRef, LayeringClient } from './api';
+export type {
+  LayeringApi,
+  LayeringClusterDetail,
+  LayeringFleetQuery,
+  LayeringReleaseHistoryEntry,
+  LayeringReleaseInfo,
+} from './api';
+export type { LayeringPoolCardProps } from './components/LayeringPoolCard';
+export type {
+  LayeringPoolPickerOptions,
+  LayeringPoolPickerValue,
+} from './components/LayeringPoolPicker';
+export type { LayeringContainerfileEditorOptions } from './components/LayeringContainerfileEditor';
+export type { LayeringBaseImageOptions } from './components/LayeringBaseImage';

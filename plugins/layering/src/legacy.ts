@@ -1,1 +1,175 @@
-export {};
+/**
+ * The layering plugin for apps on the legacy frontend system
+ * (`@backstage/core-plugin-api`), imported from
+ * `@internal/plugin-layering/legacy`.
+ *
+ * @packageDocumentation
+ */
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import { LayeringClient, layeringApiRef } from './api';
+import { rootRouteRef, scaffolderTemplateRouteRef } from './routes';
+import {
+  LayeringPoolPicker,
+  layeringPoolPickerValidation,
+} from './components/LayeringPoolPicker';
+import {
+  LayeringContainerfileEditor,
+  layeringContainerfileEditorValidation,
+} from './components/LayeringContainerfileEditor';
+import {
+  LayeringBaseImage,
+  layeringBaseImageValidation,
+} from './components/LayeringBaseImage';
+import {
+  layeringBaseImageSchema,
+  layeringContainerfileEditorSchema,
+  layeringPoolPickerSchema,
+} from './formFields';
+
+/**
+ * The legacy layering plugin. Bind `scaffolderTemplate` to the scaffolder's
+ * `selectedTemplate` route in `bindRoutes` to enable "Request a change".
+ *
+ * @public
+ */
+export const layeringPlugin = createPlugin({
+  id: 'layering',
+  apis: [
+    createApiFactory({
+      api: layeringApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new LayeringClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: { root: rootRouteRef },
+  externalRoutes: { scaffolderTemplate: scaffolderTemplateRouteRef },
+});
+
+/**
+ * The pool card, for `EntitySwitch.Case if={isLayeringAvailable}`.
+ *
+ * @public
+ */
+export const EntityLayeringPoolCard = layeringPlugin.provide(
+  createComponentExtension({
+    name: 'EntityLayeringPoolCard',
+    component: {
+      lazy: () =>
+        import('./components/LayeringPoolCard').then(m => m.LayeringPoolCard),
+    },
+  }),
+);
+
+/**
+ * The cluster card, for `EntitySwitch.Case if={isLayeringClusterAvailable}`.
+ *
+ * @public
+ */
+export const EntityLayeringClusterCard = layeringPlugin.provide(
+  createComponentExtension({
+    name: 'EntityLayeringClusterCard',
+    component: {
+      lazy: () =>
+        import('./components/LayeringClusterCard').then(
+          m => m.LayeringClusterCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The "Layering" tab content of a pool entity page.
+ *
+ * @public
+ */
+export const EntityLayeringPoolContent = layeringPlugin.provide(
+  createComponentExtension({
+    name: 'EntityLayeringPoolContent',
+    component: {
+      lazy: () =>
+        import('./components/LayeringPoolContent').then(
+          m => m.LayeringPoolContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * The fleet page; mount it at `/layering`.
+ *
+ * @public
+ */
+export const LayeringFleetPage = layeringPlugin.provide(
+  createRoutableExtension({
+    name: 'LayeringFleetPage',
+    component: () =>
+      import('./components/LayeringFleetPage').then(m => m.LayeringFleetPage),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * Scaffolder field `LayeringPoolPicker`; place inside `ScaffolderFieldExtensions`.
+ *
+ * @public
+ */
+export const LayeringPoolPickerFieldExtension = layeringPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'LayeringPoolPicker',
+    component: LayeringPoolPicker,
+    validation: layeringPoolPickerValidation,
+    schema: layeringPoolPickerSchema.schema,
+  }),
+);
+
+/**
+ * Scaffolder field `LayeringContainerfileEditor`.
+ *
+ * @public
+ */
+export const LayeringContainerfileEditorFieldExtension = layeringPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'LayeringContainerfileEditor',
+    component: LayeringContainerfileEditor,
+    validation: layeringContainerfileEditorValidation,
+    schema: layeringContainerfileEditorSchema.schema,
+  }),
+);
+
+/**
+ * Scaffolder field `LayeringBaseImage`.
+ *
+ * @public
+ */
+export const LayeringBaseImageFieldExtension = layeringPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'LayeringBaseImage',
+    component: LayeringBaseImage,
+    validation: layeringBaseImageValidation,
+    schema: layeringBaseImageSchema.schema,
+  }),
+);
+
+export {
+  isLayeringAvailable,
+  isLayeringClusterAvailable,
+  LAYERING_CLUSTER_ANNOTATION,
+  LAYERING_POOL_ANNOTATION,
+} from './filters';
+export { layeringApiRef, LayeringClient } from './api';
+export type {
+  LayeringApi,
+  LayeringClusterDetail,
+  LayeringFleetQuery,
+  LayeringReleaseHistoryEntry,
+  LayeringReleaseInfo,
+} from './api';

@@ -4,12 +4,8 @@ import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { Button, Menu, MenuItem, MenuTrigger, Text } from '@backstage/ui';
 import useAsync from 'react-use/esm/useAsync';
 import { scaffolderTemplateRouteRef } from '../../routes';
+import { DEFAULT_FORM_DATA_KEY, DEFAULT_TEMPLATE_TAG } from './constants';
 
-/** Default tag of the templates offered by "Request a change". */
-export const DEFAULT_TEMPLATE_TAG = 'layering';
-
-/** Default form field the picker value is prefilled into. */
-export const DEFAULT_FORM_DATA_KEY = 'target';
 
 /** Props of {@link RequestChangeMenu}. */
 export interface RequestChangeMenuProps {

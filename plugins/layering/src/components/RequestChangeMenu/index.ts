@@ -1,7 +1,3 @@
-export {
-  RequestChangeMenu,
-  prefillQuery,
-  DEFAULT_FORM_DATA_KEY,
-  DEFAULT_TEMPLATE_TAG,
-} from './RequestChangeMenu';
+export { RequestChangeMenu, prefillQuery } from './RequestChangeMenu';
+export { DEFAULT_FORM_DATA_KEY, DEFAULT_TEMPLATE_TAG } from './constants';
 export type { RequestChangeMenuProps } from './RequestChangeMenu';

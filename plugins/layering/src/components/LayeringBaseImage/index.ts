@@ -1,0 +1,3 @@
+export { LayeringBaseImage } from './LayeringBaseImage';
+export { layeringBaseImageValidation } from './validation';
+export type { LayeringBaseImageOptions } from './rules';

@@ -1,0 +1,111 @@
+import { useMemo } from 'react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { Flex, Text, TextAreaField } from '@backstage/ui';
+import FormHelperText from '@material-ui/core/FormHelperText';
+import { makeStyles } from '@material-ui/core/styles';
+import useAsync from 'react-use/esm/useAsync';
+import { layeringApiRef } from '../../api';
+import { clusterFromForm } from '../fieldContext';
+import {
+  containerfileIssues,
+  formatIssue,
+  type LayeringContainerfileEditorOptions,
+} from './rules';
+
+const useStyles = makeStyles({
+  editor: {
+    '& textarea': {
+      fontFamily:
+        'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
+      fontSize: '0.85rem',
+      whiteSpace: 'pre',
+      overflowX: 'auto',
+    },
+  },
+});
+
+/**
+ * Scaffolder field: a monospace Containerfile editor that checks the
+ * content as you type with the same rules as the scaffolder actions.
+ *
+ * @public
+ */
+export function LayeringContainerfileEditor(
+  props: FieldExtensionComponentProps<string, LayeringContainerfileEditorOptions>,
+) {
+  const { formData, onChange, schema, uiSchema, rawErrors, required, disabled } =
+    props;
+  const options: LayeringContainerfileEditorOptions = uiSchema['ui:options'] ?? {};
+  const classes = useStyles();
+  const api = useApi(layeringApiRef);
+  const mode = options.mode ?? 'on-cluster';
+  const cluster = clusterFromForm(props.formContext?.formData, options);
+
+  // The cluster decides the API version and the expected base image.
+  const clusterInfo = useAsync(
+    async () => (cluster ? api.getCluster(cluster) : undefined),
+    [api, cluster],
+  );
+
+  const content = formData ?? '';
+  const issues = useMemo(
+    () =>
+      content === ''
+        ? []
+        : containerfileIssues(content, {
+            mode,
+            apiVersion:
+              options.apiVersion ??
+              clusterInfo.value?.machineOSConfigApiVersion ??
+              undefined,
+            expectedBaseImage: clusterInfo.value?.release.baseImage,
+          }),
+    [content, mode, options.apiVersion, clusterInfo.value],
+  );
+  const errors = issues.filter(i => i.severity === 'error');
+  const warnings = issues.filter(i => i.severity === 'warning');
+
+  return (
+    <Flex direction="column" gap="1">
+      <TextAreaField
+        className={classes.editor}
+        label={schema.title ?? 'Containerfile'}
+        description={
+          schema.description ??
+          (mode === 'on-cluster'
+            ? 'The last stage must be FROM configs AS final.'
+            : "FROM the release's RHCOS image by digest.")
+        }
+        isRequired={required}
+        isDisabled={disabled}
+        isInvalid={errors.length > 0 || (rawErrors?.length ?? 0) > 0}
+        rows={options.rows ?? 16}
+        value={content}
+        onChange={value => onChange(value === '' ? undefined : value)}
+        spellCheck="false"
+      />
+      <div aria-live="polite">
+        {errors.map(issue => (
+          <FormHelperText key={`e-${issue.line}-${issue.message}`} error>
+            {formatIssue(issue)}
+          </FormHelperText>
+        ))}
+        {warnings.map(issue => (
+          <FormHelperText key={`w-${issue.line}-${issue.message}`}>
+            <Text as="span" variant="body-small" color="warning">
+              Warning: {formatIssue(issue)}
+            </Text>
+          </FormHelperText>
+        ))}
+      </div>
+      {rawErrors
+        ?.filter(e => !errors.some(i => formatIssue(i) === e))
+        .map(error => (
+          <FormHelperText key={error} error>
+            {error}
+          </FormHelperText>
+        ))}
+    </Flex>
+  );
+}

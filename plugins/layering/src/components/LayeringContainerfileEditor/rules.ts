@@ -1,0 +1,68 @@
+import {
+  analyzeContainerfile,
+  validateContainerfileEntries,
+  type MachineOSConfigApiVersion,
+  type ValidationIssue,
+} from '@internal/plugin-layering-common';
+
+/**
+ * `ui:options` of the `LayeringContainerfileEditor` field.
+ *
+ * @public
+ */
+export interface LayeringContainerfileEditorOptions {
+  /**
+   * `on-cluster` (default): the content of a MachineOSConfig, which must end
+   * with `FROM configs AS final`. `out-of-cluster`: a Containerfile built
+   * elsewhere, which must start FROM the base image by digest.
+   */
+  mode?: 'on-cluster' | 'out-of-cluster';
+  /** MachineOSConfig API version; by default the chosen cluster's. */
+  apiVersion?: MachineOSConfigApiVersion;
+  /** Form field holding the `LayeringPoolPicker` value (default `target`). */
+  poolField?: string;
+  /** A fixed cluster, instead of the one chosen in the form. */
+  cluster?: string;
+  /** Editor height in lines (default 16). */
+  rows?: number;
+}
+
+/**
+ * Checks Containerfile content with the rules the scaffolder actions apply:
+ * the shared Containerfile analysis, plus the MachineOSConfig limits of the
+ * API version for on-cluster content.
+ */
+export function containerfileIssues(
+  content: string,
+  options: {
+    mode: 'on-cluster' | 'out-of-cluster';
+    apiVersion?: MachineOSConfigApiVersion | null;
+    expectedBaseImage?: string | null;
+  },
+): ValidationIssue[] {
+  if (content.trim() === '') {
+    return [
+      { field: 'containerfile', message: 'The Containerfile is empty.', severity: 'error' },
+    ];
+  }
+  const issues = [
+    ...analyzeContainerfile(content, {
+      mode: options.mode,
+      expectedBaseImage: options.expectedBaseImage,
+    }).issues,
+  ];
+  if (options.mode === 'on-cluster') {
+    issues.push(
+      ...validateContainerfileEntries(
+        [{ content }],
+        options.apiVersion ?? 'v1',
+      ),
+    );
+  }
+  return issues;
+}
+
+/** `Line 3: message`, or the message alone when it has no line. */
+export function formatIssue(issue: ValidationIssue): string {
+  return issue.line ? `Line ${issue.line}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,104 @@
+import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
+import { makeFieldSchema } from '@backstage/plugin-scaffolder-react';
+import {
+  LayeringPoolPicker,
+  layeringPoolPickerValidation,
+} from './components/LayeringPoolPicker';
+import {
+  LayeringContainerfileEditor,
+  layeringContainerfileEditorValidation,
+} from './components/LayeringContainerfileEditor';
+import {
+  LayeringBaseImage,
+  layeringBaseImageValidation,
+} from './components/LayeringBaseImage';
+
+const MODES = ['none', 'on-cluster', 'out-of-cluster'] as const;
+
+/** JSON schema of the `LayeringPoolPicker` value and options. */
+export const layeringPoolPickerSchema = makeFieldSchema({
+  output: z =>
+    z.object({
+      cluster: z.string().describe('Cluster name, as configured in the portal'),
+      pool: z.string().describe('MachineConfigPool name'),
+    }),
+  uiOptions: z =>
+    z.object({
+      requireMode: z
+        .union([z.enum(MODES), z.array(z.enum(MODES))])
+        .optional()
+        .describe('Only pools in this layering mode (or one of these) can be chosen'),
+      forbidDegraded: z
+        .boolean()
+        .optional()
+        .describe('Refuse degraded pools (default true)'),
+      forbidPaused: z.boolean().optional().describe('Refuse paused pools'),
+      forbidBuilding: z
+        .boolean()
+        .optional()
+        .describe('Refuse pools with an image build in progress'),
+      allowedClusters: z
+        .array(z.string())
+        .optional()
+        .describe('Only offer these clusters'),
+    }),
+});
+
+/** JSON schema of the `LayeringContainerfileEditor` value and options. */
+export const layeringContainerfileEditorSchema = makeFieldSchema({
+  output: z => z.string().describe('Containerfile content'),
+  uiOptions: z =>
+    z.object({
+      mode: z
+        .enum(['on-cluster', 'out-of-cluster'])
+        .optional()
+        .describe('on-cluster (MachineOSConfig) or out-of-cluster build'),
+      apiVersion: z
+        .enum(['v1', 'v1alpha1'])
+        .optional()
+        .describe("MachineOSConfig API version; default: the chosen cluster's"),
+      poolField: z
+        .string()
+        .optional()
+        .describe('Form field holding the LayeringPoolPicker value (default target)'),
+      cluster: z.string().optional().describe('A fixed cluster'),
+      rows: z.number().optional().describe('Editor height in lines'),
+    }),
+});
+
+/** JSON schema of the `LayeringBaseImage` value and options. */
+export const layeringBaseImageSchema = makeFieldSchema({
+  output: z => z.string().describe('Base image by digest'),
+  uiOptions: z =>
+    z.object({
+      poolField: z
+        .string()
+        .optional()
+        .describe('Form field holding the LayeringPoolPicker value (default target)'),
+      cluster: z.string().optional().describe('A fixed cluster'),
+    }),
+});
+
+/** New-system form field of `LayeringPoolPicker`. */
+export const layeringPoolPickerFormField = createFormField({
+  name: 'LayeringPoolPicker',
+  component: LayeringPoolPicker,
+  validation: layeringPoolPickerValidation,
+  schema: layeringPoolPickerSchema,
+});
+
+/** New-system form field of `LayeringContainerfileEditor`. */
+export const layeringContainerfileEditorFormField = createFormField({
+  name: 'LayeringContainerfileEditor',
+  component: LayeringContainerfileEditor,
+  validation: layeringContainerfileEditorValidation,
+  schema: layeringContainerfileEditorSchema,
+});
+
+/** New-system form field of `LayeringBaseImage`. */
+export const layeringBaseImageFormField = createFormField({
+  name: 'LayeringBaseImage',
+  component: LayeringBaseImage,
+  validation: layeringBaseImageValidation,
+  schema: layeringBaseImageSchema,
+});
