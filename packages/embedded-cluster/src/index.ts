@@ -27,3 +27,25 @@ export {
   type ImageInput,
   type ImageReference,
 } from './registry/ImageCatalog';
+export {
+  startEmbeddedCluster,
+  type EmbeddedCluster,
+  type EmbeddedClusterOptions,
+} from './cluster';
+export {
+  assembleCluster,
+  type AssembleOptions,
+  type AssembledCluster,
+} from './assemble';
+export {
+  SchemaValidator,
+  type SchemaValidatorOptions,
+  type UnenforcedRule,
+} from './schema/SchemaValidator';
+export { ApiServer, type ApiServerOptions } from './server/ApiServer';
+export {
+  loadStateDir,
+  machineOSApiVersionFor,
+  machineOSApiVersionForRelease,
+  type LoadedState,
+} from './state/loadState';

@@ -35,6 +35,11 @@ export interface HistoryEntry {
   event: StoreEvent;
 }
 
+/** Store write options: the contract's plus a dry run (all checks, nothing stored). */
+export interface StoreWriteOptions extends WriteOptions {
+  dryRun?: boolean;
+}
+
 /**
  * Options of {@link InMemoryObjectStore}.
  *
@@ -74,6 +79,20 @@ function clone<T>(value: T): T {
 function specPart(object: K8sObject): string {
   const { metadata: _m, status: _s, ...rest } = object;
   return JSON.stringify(rest);
+}
+
+/** Secrets: `stringData` is write-only and merged into `data` (base64), as the API server does. */
+function normalizeSecret(resource: ResourceName, obj: K8sObject): void {
+  if (resource !== 'secrets' || obj.stringData === undefined) return;
+  const stringData = obj.stringData;
+  if (typeof stringData === 'object' && stringData !== null && !Array.isArray(stringData)) {
+    const data = { ...((obj.data as Record<string, string> | undefined) ?? {}) };
+    for (const [k, v] of Object.entries(stringData)) {
+      if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+    }
+    obj.data = data;
+    delete obj.stringData;
+  }
 }
 
 function randomSuffix(length: number): string {
@@ -173,7 +192,7 @@ export class InMemoryObjectStore implements ObjectStore {
   create(
     resource: ResourceName,
     object: K8sObject,
-    _options: WriteOptions = {},
+    options: StoreWriteOptions = {},
   ): K8sObject {
     const info = resourceInfo(resource);
     const obj = clone(object);
@@ -220,7 +239,12 @@ export class InMemoryObjectStore implements ObjectStore {
       obj.metadata.generation = 1;
     }
     delete obj.metadata.deletionTimestamp;
+    normalizeSecret(resource, obj);
     this.#validate(resource, obj, undefined);
+    if (options.dryRun) {
+      delete obj.metadata.resourceVersion;
+      return obj;
+    }
     obj.metadata.resourceVersion = String(++this.#rv);
     map.set(k, obj);
     this.#emit({ type: 'ADDED', resource, object: obj });
@@ -230,7 +254,7 @@ export class InMemoryObjectStore implements ObjectStore {
   update(
     resource: ResourceName,
     object: K8sObject,
-    options: WriteOptions = {},
+    options: StoreWriteOptions = {},
   ): K8sObject {
     const info = resourceInfo(resource);
     const incoming = clone(object);
@@ -289,11 +313,15 @@ export class InMemoryObjectStore implements ObjectStore {
       next.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
+    normalizeSecret(resource, next);
     if (JSON.stringify(next) === JSON.stringify(old)) {
       // A no-op write does not bump the resourceVersion, as on a real API server.
       return clone(old);
     }
     this.#validate(resource, next, old);
+    if (options.dryRun) {
+      return next;
+    }
     next.metadata.resourceVersion = String(++this.#rv);
     map.set(k, next);
     this.#emit({ type: 'MODIFIED', resource, object: next, old });

@@ -1,0 +1,97 @@
+import { assembleCluster } from './assemble';
+import { createMcoSimulator } from './mco';
+import type { ImageRecord, ReleaseRecord } from './store/types';
+
+/**
+ * Options of {@link startEmbeddedCluster}.
+ *
+ * @public
+ */
+export interface EmbeddedClusterOptions {
+  /** Cluster name, default `embedded`. */
+  name?: string;
+  /** Directory of YAML objects (+ optional images.yaml, releases.yaml). */
+  stateDir?: string;
+  /** Objects given directly (added after the state directory's). */
+  objects?: object[];
+  /** Images given directly. */
+  images?: ImageRecord[];
+  /** Release catalogue for upgrades. */
+  releases?: ReleaseRecord[];
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 = a free port. */
+  port?: number;
+  /** 0 = instant (tests), 1 = demo pace; scales all simulated durations. */
+  speed?: number;
+  /** Persist state here and reload it on restart. */
+  dataDir?: string;
+  /** Bearer tokens; random when omitted. */
+  tokens?: { admin?: string; readOnly?: string };
+  /** Serve MachineOSConfig/MachineOSBuild at this version instead of deriving it from the state. */
+  machineOSApiVersion?: 'v1' | 'v1alpha1';
+  /** Log sink (the CLI prints; libraries pass their logger). */
+  log?: (message: string, meta?: Record<string, unknown>) => void;
+}
+
+/**
+ * A running embedded cluster.
+ *
+ * @public
+ */
+export interface EmbeddedCluster {
+  name: string;
+  /** `http://127.0.0.1:PORT` (Kubernetes API). */
+  url: string;
+  /** `http://127.0.0.1:PORT` (OCI distribution API, same server, `/v2/`). */
+  registryUrl: string;
+  /** `host[:port]` used in image references of images it serves. */
+  registryHost: string;
+  tokens: { admin: string; readOnly: string };
+  writeKubeconfig(file: string): Promise<void>;
+  /** Resolves when no controller has pending work (instant mode). */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+  /** Answer the next n requests with 429 + Retry-After. */
+  throttle(n: number): void;
+  /** Make every older resourceVersion answer 410 Gone. */
+  expireWatchHistory(): void;
+}
+
+/**
+ * Start an embedded OpenShift cluster: API server, registry and Machine Config Operator simulation.
+ *
+ * @public
+ */
+export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {}): Promise<EmbeddedCluster> {
+  let settle: () => Promise<void> = async () => {};
+  const core = await assembleCluster({
+    ...options,
+    hooks: { settle: () => settle() },
+  });
+  const simulator = createMcoSimulator({
+    store: core.store,
+    images: core.catalog,
+    releases: core.releases,
+    registryHost: core.registryHost,
+    speed: options.speed ?? 1,
+    log: options.log,
+  });
+  settle = () => simulator.settle();
+  simulator.start();
+  return {
+    name: core.name,
+    url: core.url,
+    registryUrl: core.registryUrl,
+    registryHost: core.registryHost,
+    tokens: core.tokens,
+    writeKubeconfig: file => core.writeKubeconfig(file),
+    settle: () => simulator.settle(),
+    async stop() {
+      simulator.stop();
+      await core.stop();
+    },
+    throttle: n => core.throttle(n),
+    expireWatchHistory: () => core.expireWatchHistory(),
+  };
+}

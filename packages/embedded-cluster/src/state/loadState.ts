@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import type { K8sObject, ReleaseRecord } from '../store/types';
+import type { ImageInput } from '../registry/ImageCatalog';
+
+/**
+ * What a state directory holds.
+ *
+ * @public
+ */
+export interface LoadedState {
+  objects: Array<{ object: K8sObject; source: string }>;
+  images: ImageInput[];
+  releases: ReleaseRecord[];
+}
+
+const SPECIAL = new Set(['images.yaml', 'images.yml', 'releases.yaml', 'releases.yml']);
+
+/**
+ * Read a state directory: every `*.yaml` / `*.yml` / `*.json` file of Kubernetes objects
+ * (multi-document, `List` kinds unwrapped), plus `images.yaml` and `releases.yaml`.
+ * Sub-folders are read only when named in `include` (e.g. `['v1alpha1']`).
+ *
+ * @public
+ */
+export function loadStateDir(dir: string, include: string[] = []): LoadedState {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new Error(`State directory ${dir} does not exist`);
+  }
+  const state: LoadedState = { objects: [], images: [], releases: [] };
+  const files: string[] = [];
+  const collect = (folder: string) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (include.includes(path.relative(dir, full))) collect(full);
+      } else if (/\.(ya?ml|json)$/.test(entry.name)) {
+        files.push(full);
+      }
+    }
+  };
+  collect(dir);
+  for (const file of files) {
+    const base = path.basename(file);
+    const text = fs.readFileSync(file, 'utf8');
+    const rel = path.relative(dir, file);
+    if (folderIsRoot(dir, file) && SPECIAL.has(base)) {
+      const doc = (parseYaml(text) ?? {}) as { images?: ImageInput[]; releases?: ReleaseRecord[] };
+      if (base.startsWith('images')) state.images.push(...parseImages(doc.images, rel));
+      else state.releases.push(...parseReleases(doc.releases, rel));
+      continue;
+    }
+    const docs = parseAllDocuments(text);
+    docs.forEach((doc, i) => {
+      if (doc.errors.length > 0) {
+        throw new Error(`${rel} (document ${i + 1}): ${doc.errors[0].message}`);
+      }
+      const value = doc.toJS() as unknown;
+      if (value === null || value === undefined) return;
+      for (const object of unwrap(value, `${rel} (document ${i + 1})`)) {
+        state.objects.push({ object, source: `${rel} (document ${i + 1})` });
+      }
+    });
+  }
+  return state;
+}
+
+function folderIsRoot(dir: string, file: string) {
+  return path.resolve(path.dirname(file)) === path.resolve(dir);
+}
+
+function unwrap(value: unknown, where: string): K8sObject[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`${where}: not a Kubernetes object`);
+  }
+  const obj = value as K8sObject;
+  if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
+    return (obj.items as unknown[]).flatMap(item => unwrap(item, where));
+  }
+  if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || typeof obj.metadata?.name !== 'string') {
+    throw new Error(`${where}: every object needs apiVersion, kind and metadata.name`);
+  }
+  return [obj];
+}
+
+/** Validate the entries of an `images.yaml`. */
+export function parseImages(images: unknown, where = 'images.yaml'): ImageInput[] {
+  if (images === undefined) return [];
+  if (!Array.isArray(images)) throw new Error(`${where}: "images" must be a list`);
+  return images.map((raw, i) => {
+    const e = raw as Record<string, unknown>;
+    if (typeof e?.image !== 'string') throw new Error(`${where}: images[${i}].image must be a string`);
+    const labels = e.labels ?? {};
+    if (typeof labels !== 'object' || labels === null || Object.values(labels).some(v => typeof v !== 'string')) {
+      throw new Error(`${where}: images[${i}].labels must be a map of strings`);
+    }
+    return {
+      image: e.image,
+      labels: labels as Record<string, string>,
+      ...(typeof e.base === 'string' ? { base: e.base } : {}),
+      ...(e.broken === true ? { broken: true } : {}),
+      ...(Array.isArray(e.tags) ? { tags: e.tags.map(String) } : {}),
+      ...(typeof e.references === 'object' && e.references !== null ? { references: e.references as Record<string, string> } : {}),
+    };
+  });
+}
+
+/** Validate the entries of a `releases.yaml`. */
+export function parseReleases(releases: unknown, where = 'releases.yaml'): ReleaseRecord[] {
+  if (releases === undefined) return [];
+  if (!Array.isArray(releases)) throw new Error(`${where}: "releases" must be a list`);
+  return releases.map((raw, i) => {
+    const e = raw as Record<string, unknown>;
+    for (const k of ['version', 'image', 'rhcosImage'] as const) {
+      if (typeof e?.[k] !== 'string') throw new Error(`${where}: releases[${i}].${k} must be a string`);
+    }
+    return {
+      version: String(e.version),
+      image: String(e.image),
+      rhcosImage: String(e.rhcosImage),
+      ...(typeof e.extensionsImage === 'string' ? { extensionsImage: e.extensionsImage } : {}),
+    };
+  });
+}
+
+/**
+ * The MachineOSConfig / MachineOSBuild API version a cluster of this state serves: from the
+ * ClusterVersion (4.16, 4.17 and 4.18.0–4.18.16 serve `v1alpha1`, later releases `v1`), else from
+ * the MachineOSConfig objects present, else `v1`.
+ *
+ * @remarks
+ * Which 4.18.z first switched to `v1` is not confirmed; the embedded cluster takes 4.18.17.
+ *
+ * @public
+ */
+export function machineOSApiVersionFor(objects: K8sObject[]): 'v1' | 'v1alpha1' {
+  const cv = objects.find(o => o.kind === 'ClusterVersion');
+  const version = cv ? clusterVersionOf(cv) : undefined;
+  if (version) return machineOSApiVersionForRelease(version);
+  const mos = objects.find(o => o.kind === 'MachineOSConfig' || o.kind === 'MachineOSBuild');
+  if (mos?.apiVersion.endsWith('/v1alpha1')) return 'v1alpha1';
+  return 'v1';
+}
+
+/** `v1alpha1` for 4.16, 4.17 and 4.18.0–4.18.16; `v1` otherwise. */
+export function machineOSApiVersionForRelease(version: string): 'v1' | 'v1alpha1' {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
+  if (!m) return 'v1';
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  if (major === 4 && minor <= 17) return 'v1alpha1';
+  if (major === 4 && minor === 18 && patch < 17) return 'v1alpha1';
+  return 'v1';
+}
+
+/** The version a ClusterVersion object says the cluster runs. */
+export function clusterVersionOf(cv: K8sObject): string | undefined {
+  const status = cv.status as { desired?: { version?: string }; history?: Array<{ state?: string; version?: string }> } | undefined;
+  const spec = cv.spec as { desiredUpdate?: { version?: string } } | undefined;
+  return status?.desired?.version ?? status?.history?.find(h => h.state === 'Completed')?.version ?? spec?.desiredUpdate?.version;
+}
+
+/** Kubernetes version of an OpenShift release (4.16 → 1.29, …). */
+export function kubernetesVersionFor(ocpVersion: string | undefined): string {
+  const m = /^4\.(\d+)/.exec(ocpVersion ?? '');
+  const minor = m ? Number(m[1]) + 13 : 31;
+  return `v1.${minor}.0`;
+}
