@@ -287,6 +287,30 @@ function lineOf(instruction: Instruction): number {
   return instruction.getRange().start.line + 1;
 }
 
+/** Decodes the JSON array of an exec-form instruction between two positions. */
+function decodeJsonArray(
+  instruction: Instruction,
+  start: { line: number; character: number },
+  end: { line: number; character: number },
+): string[] | null {
+  const lines = instruction.getTextContent().split('\n');
+  const first = instruction.getRange().start.line;
+  const parts: string[] = [];
+  for (let line = start.line; line <= end.line; line++) {
+    const text = lines[line - first] ?? '';
+    const from = line === start.line ? start.character : 0;
+    const to = line === end.line ? end.character : text.length;
+    // Drop a trailing escape that continues the instruction on the next line.
+    parts.push(line === end.line ? text.slice(from, to) : text.slice(from, to).replace(/\\\s*$/, ''));
+  }
+  try {
+    const value: unknown = JSON.parse(parts.join(' '));
+    return Array.isArray(value) && value.every(v => typeof v === 'string') ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The shell text of a RUN step: its heredoc bodies, or its (continuation-joined) arguments. */
 function runShellText(run: Run): string | null {
   const heredocs = run.getHeredocs();
@@ -301,14 +325,18 @@ function runShellText(run: Run): string | null {
       })
       .join('\n');
   }
-  const json = run.getJSONStrings();
-  if (json.length && run.getClosingBracket()) {
-    // Exec form: ["sh", "-c", "script"] runs the script; anything else is one command.
-    const values = json.map(s => s.getJSONValue());
-    if (values.length >= 3 && /(^|\/)(ba)?sh$/.test(values[0]) && values[1] === '-c') {
-      return values.slice(2).join(' ');
+  const open = run.getOpeningBracket();
+  const close = run.getClosingBracket();
+  if (open && close && run.getJSONStrings().length) {
+    // Exec form. (getJSONValue() of dockerfile-ast 0.7 drops spaces, so decode the array text.)
+    const values = decodeJsonArray(run, open.getRange().start, close.getRange().end);
+    if (values) {
+      // ["sh", "-c", "script"] runs the script; anything else is one command.
+      if (values.length >= 3 && /(^|\/)(ba)?sh$/.test(values[0]) && values[1] === '-c') {
+        return values.slice(2).join(' ');
+      }
+      return values.map(v => `'${v.replace(/'/g, "'\\''")}'`).join(' ');
     }
-    return values.map(v => `'${v.replace(/'/g, "'\\''")}'`).join(' ');
   }
   return run.getArgumentsContent();
 }

@@ -376,9 +376,6 @@ export function validateRpmUrl(
   if (url.username || url.password) {
     return [issue(field, 'RPM URLs must not contain credentials; they would end up in the image history.')];
   }
-  if (!SAFE_URL.test(value)) {
-    return [issue(field, 'The RPM URL contains characters that are not allowed (spaces, quotes, $, &, ;, |, *, brackets or backslashes).')];
-  }
   const host = url.hostname;
   const kind = classifyHost(host);
   const privateAllowed = hostMatchesPattern(host, policy.allowedPrivateHosts ?? []);
@@ -390,6 +387,9 @@ export function validateRpmUrl(
   }
   if (policy.allowedRpmHosts && !privateAllowed && !hostMatchesPattern(host, policy.allowedRpmHosts)) {
     return [issue(field, `The host ${host} is not on the allowed RPM host list.`)];
+  }
+  if (!SAFE_URL.test(value)) {
+    return [issue(field, 'The RPM URL contains characters that are not allowed (spaces, quotes, $, &, ;, |, *, brackets or backslashes).')];
   }
   if (!url.pathname.toLowerCase().endsWith('.rpm')) {
     return [issue(field, 'The RPM URL must point at a .rpm file.')];
