@@ -1,4 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import yaml from 'yaml';
 import {
   startEmbeddedCluster,
   type EmbeddedCluster,
@@ -23,11 +25,25 @@ export function stateDir(name = 'ocp-418'): string {
 }
 
 /** Secrets the sample MachineOSConfig and the tests refer to (names only matter). */
-export const TEST_SECRETS = ['infra-os-images-push', 'global-pull-secret-copy', 'push-secret'];
+export const TEST_SECRETS = [
+  'infra-os-images-push',
+  'global-pull-secret-copy',
+  'push-secret',
+  'etc-pki-entitlement',
+];
 
 /** Starts an embedded cluster in instant mode on a free port, with the test secrets. */
 export async function startTestCluster(
-  options: { state?: string; objects?: object[]; machineOSApiVersion?: 'v1' | 'v1alpha1'; secrets?: string[] } = {},
+  options: {
+    state?: string;
+    objects?: object[];
+    machineOSApiVersion?: 'v1' | 'v1alpha1';
+    secrets?: string[];
+    /** Leave out the state's MachineOSConfigs and MachineOSBuilds (e.g. to serve v1alpha1). */
+    withoutMachineOS?: boolean;
+    /** Change objects of the state before the cluster starts. */
+    edit?: (object: any) => any;
+  } = {},
 ): Promise<EmbeddedCluster> {
   const secrets = (options.secrets ?? TEST_SECRETS).map(name => ({
     apiVersion: 'v1',
@@ -36,16 +52,30 @@ export async function startTestCluster(
     type: 'kubernetes.io/dockerconfigjson',
     data: { '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64') },
   }));
+  const edited = options.withoutMachineOS || options.edit;
+  const stateObjects = edited ? loadStateObjects(stateDir(options.state)) : [];
+  const kept = stateObjects
+    .filter(o => !options.withoutMachineOS || !['MachineOSConfig', 'MachineOSBuild'].includes(o.kind))
+    .map(o => (options.edit ? options.edit(o) : o));
   const cluster = await startEmbeddedCluster({
     name: 'ocp-418',
-    stateDir: stateDir(options.state),
-    objects: [...secrets, ...(options.objects ?? [])],
+    stateDir: edited ? undefined : stateDir(options.state),
+    objects: [...kept, ...secrets, ...(options.objects ?? [])],
     port: 0,
     speed: 0,
     machineOSApiVersion: options.machineOSApiVersion,
   });
   await cluster.settle();
   return cluster;
+}
+
+/** The objects of a state directory's top-level YAML files. */
+function loadStateObjects(dir: string): any[] {
+  return readdirSync(dir)
+    .filter(f => f.endsWith('.yaml') && !['images.yaml', 'releases.yaml'].includes(f))
+    .sort()
+    .flatMap(f => yaml.parseAllDocuments(readFileSync(path.join(dir, f), 'utf8')).map(d => d.toJS()))
+    .filter(o => o && typeof o === 'object' && o.kind);
 }
 
 /** Test settings: no waiting on retries, nothing allow-listed. */

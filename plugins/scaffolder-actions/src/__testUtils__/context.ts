@@ -31,6 +31,8 @@ export async function createTestContext<I extends JsonObject>(
     credentials?: BackstageCredentials;
     userRef?: string;
     workspacePath?: string;
+    /** Called before each checkpointed function runs, e.g. to inject a failure. */
+    onCheckpoint?: (key: string) => void;
   } = {},
 ): Promise<TestContext<I>> {
   const workspacePath =
@@ -56,6 +58,7 @@ export async function createTestContext<I extends JsonObject>(
     getInitiatorCredentials: async () => credentials,
     async checkpoint(opts) {
       checkpoints.push(opts.key);
+      overrides.onCheckpoint?.(opts.key);
       return opts.fn();
     },
     isDryRun: overrides.isDryRun ?? false,

@@ -265,8 +265,12 @@ export function createManifestRenderAction(options: LayeringActionOptions) {
         mode,
         allowDegradedPool,
         containerfile,
+        pushSpec,
         pushSecret,
         baseImagePullSecret,
+        currentImagePullSecret,
+        osImageURL: image,
+        machineConfigName: mode === 'out-of-cluster' ? machineConfigName : undefined,
       });
       const warnings = [...preflight.warnings];
       const release = preflight.release;

@@ -193,8 +193,10 @@ export async function runPreflight(
     nodes
       .filter(n => selectorMatches(pool.spec?.nodeSelector, n.metadata.labels))
       .map(n => n.metadata.name);
+  // Only MachineConfigs are inherited: a worker osImageURL override reaches custom pools, a
+  // worker MachineOSConfig does not.
   const inheritingPools =
-    request.pool === 'worker'
+    request.pool === 'worker' && request.mode === 'out-of-cluster'
       ? pools
           .filter(p => !['master', 'worker', 'arbiter'].includes(p.metadata.name))
           .filter(p => selectedRoles(p.spec?.machineConfigSelector).includes('worker'))
