@@ -1,6 +1,6 @@
 import type { K8sObject } from '../store/types';
 import { KEYS, MCO_NAMESPACE } from './constants';
-import { Condition, mergeConditions } from './util';
+import { Condition, canonicalJson, mergeConditions, saltedMd5 } from './util';
 
 /**
  * MachineOSConfig / MachineOSBuild read the same way whichever version the cluster serves
@@ -216,4 +216,24 @@ export function repositoryOf(reference: string): string {
 /** The build a MachineOSConfig names as newest (v1 annotation). */
 export function currentBuildAnnotation(mosc: MoscView): string | undefined {
   return mosc.annotations[KEYS.currentMachineOSBuild];
+}
+
+/**
+ * The inputs of a build (FACTS §5.2): the pool's `spec.configuration` (name and sources), the
+ * MachineOSConfig spec, and the rendered config's osImageURL, extensions image and release.
+ */
+export function buildInputsKey(pool: K8sObject, mosc: MoscView, rendered: K8sObject): string {
+  const rspec = (rendered.spec ?? {}) as Json;
+  return canonicalJson({
+    configuration: (pool.spec as { configuration?: unknown } | undefined)?.configuration,
+    machineOSConfig: mosc.spec,
+    osImageURL: rspec.osImageURL,
+    extensions: rspec.baseOSExtensionsContainerImage,
+    release: rendered.metadata.annotations?.[KEYS.releaseImageVersion],
+  });
+}
+
+/** v1 build name: `<MachineOSConfig name>-<md5(salt + inputs)>`. */
+export function v1BuildName(mosc: string, inputsKey: string): string {
+  return `${mosc}-${saltedMd5(inputsKey)}`;
 }

@@ -24,12 +24,14 @@ import {
   MoscView,
   buildConditions,
   builderName,
+  buildInputsKey,
   builderStatus,
   digestField,
   moscStatus,
   readMosb,
   readMosc,
   replaceTag,
+  v1BuildName,
 } from './machineOS';
 import { groupNodesByPool, poolForNode } from './membership';
 import {
@@ -57,7 +59,6 @@ import {
   isoSeconds,
   jsonEqual,
   mergeConditions,
-  saltedMd5,
   selectorMatches,
 } from './util';
 
@@ -445,22 +446,14 @@ export class McoSimulation implements McoSimulator {
     return this.#store.list('machineosbuilds').filter(b => readMosb(b).mosc === mosc);
   }
 
-  /** The inputs of a build (FACTS §5.2): pool configuration, MachineOSConfig spec, render images and release. */
   #buildKey(pool: K8sObject, mosc: MoscView, rendered: K8sObject): string {
-    const rspec = (rendered.spec ?? {}) as Record<string, unknown>;
-    return canonicalJson({
-      configuration: (pool.spec as { configuration?: unknown } | undefined)?.configuration,
-      machineOSConfig: mosc.spec,
-      osImageURL: rspec.osImageURL,
-      extensions: rspec.baseOSExtensionsContainerImage,
-      release: rendered.metadata.annotations?.[KEYS.releaseImageVersion],
-    });
+    return buildInputsKey(pool, mosc, rendered);
   }
 
   #expectedBuildName(pool: K8sObject, mosc: MoscView, rendered: K8sObject): string {
     if (mosc.api === 'v1alpha1') return `${mosc.pool}-${rendered.metadata.name}-builder`;
     const key = this.#buildKey(pool, mosc, rendered);
-    return this.#buildAliases.get(`${mosc.name}/${key}`) ?? `${mosc.name}-${saltedMd5(key)}`;
+    return this.#buildAliases.get(`${mosc.name}/${key}`) ?? v1BuildName(mosc.name, key);
   }
 
   #seedBuildAliases(): void {

@@ -1,0 +1,155 @@
+import type { K8sObject } from '../store/types';
+import { KEYS, MCO_NAMESPACE, OS_IMAGE_CONFIGMAP } from './constants';
+import { readMosb, readMosc, repositoryOf } from './machineOS';
+import { poolForNode } from './membership';
+import { buildPending, computePoolStatus, PoolLayering } from './poolStatus';
+import { osImageName } from './simulator';
+import { simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
+
+const STATES = ['ocp-417', 'ocp-418', 'ocp-419', 'sno-419'];
+
+function counters(status: unknown) {
+  const s = status as Record<string, unknown>;
+  return {
+    machineCount: s.machineCount,
+    updatedMachineCount: s.updatedMachineCount,
+    readyMachineCount: s.readyMachineCount,
+    unavailableMachineCount: s.unavailableMachineCount,
+    degradedMachineCount: s.degradedMachineCount,
+  };
+}
+
+function layeringOf(c: SimulatedCluster, pool: K8sObject): PoolLayering {
+  const mosc = c.store.list('machineosconfigs').map(readMosc).find(m => m.pool === pool.metadata.name);
+  if (!mosc) return { kind: 'none' };
+  const current =
+    mosc.annotations[KEYS.currentMachineOSBuild] ??
+    c.store.list('machineosbuilds').map(readMosb).find(b => b.mosc === mosc.name && b.renderedConfig === (pool.spec as any).configuration.name)?.name;
+  const build = current ? c.store.get('machineosbuilds', current) : undefined;
+  return { kind: 'layered', mosc, build: build ? readMosb(build) : undefined };
+}
+
+describe.each(STATES)('state %s', state => {
+  let c: SimulatedCluster;
+  let before: string;
+
+  beforeAll(async () => {
+    c = await simulatedCluster({ state });
+    before = JSON.stringify(c.store.snapshot());
+    await c.settle();
+  });
+  afterAll(() => c.stop());
+
+  it('stays exactly as loaded when nothing changes', () => {
+    expect(c.failures()).toEqual([]);
+    expect(c.events).toEqual([]);
+    expect(JSON.stringify(c.store.snapshot())).toBe(before);
+  });
+
+  it('points every pool and node at renders of its pool', () => {
+    const pools = c.store.list('machineconfigpools');
+    const ownedBy = (name: string | undefined, pool: string) => {
+      const mc = name ? c.store.get('machineconfigs', name) : undefined;
+      return Boolean(mc?.metadata.ownerReferences?.some(r => r.kind === 'MachineConfigPool' && r.name === pool && r.controller));
+    };
+    for (const pool of pools) {
+      const name = pool.metadata.name;
+      expect(ownedBy((pool.spec as any).configuration?.name, name)).toBe(true);
+      expect(ownedBy((pool.status as any).configuration?.name, name)).toBe(true);
+    }
+    for (const node of c.store.list('nodes')) {
+      const pool = poolForNode(node, pools).pool!;
+      expect(pool).toBeDefined();
+      expect(ownedBy(node.metadata.annotations?.[KEYS.currentConfig], pool)).toBe(true);
+      expect(ownedBy(node.metadata.annotations?.[KEYS.desiredConfig], pool)).toBe(true);
+    }
+  });
+
+  it('has pool counters that match the node annotations', () => {
+    const pools = c.store.list('machineconfigpools');
+    const nodes = c.store.list('nodes');
+    for (const pool of pools) {
+      const members = nodes.filter(n => poolForNode(n, pools).pool === pool.metadata.name);
+      const layering = layeringOf(c, pool);
+      const computed = computePoolStatus({ pool, nodes: members, layering, now: '2030-01-01T00:00:00Z' });
+      expect({ pool: pool.metadata.name, ...counters(pool.status) }).toEqual({ pool: pool.metadata.name, ...counters(computed) });
+      for (const type of ['Updated', 'Updating', 'NodeDegraded', 'Degraded', 'ImageBuildDegraded']) {
+        const stored = ((pool.status as any).conditions ?? []).find((x: any) => x.type === type);
+        const mine = (computed.conditions as any[]).find((x: any) => x.type === type);
+        if (stored) expect(`${pool.metadata.name} ${type}=${stored.status}`).toBe(`${pool.metadata.name} ${type}=${mine?.status}`);
+      }
+      // status.configuration is the spec only when every node finished
+      const allDone = (pool.status as any).updatedMachineCount === (pool.status as any).machineCount && !buildPending(layering);
+      if (allDone) expect((pool.status as any).configuration.name).toBe((pool.spec as any).configuration.name);
+    }
+  });
+
+  it('names, labels and publishes builds consistently', () => {
+    const builds = c.store.list('machineosbuilds');
+    const moscs = c.store.list('machineosconfigs');
+    for (const b of builds) {
+      const v = readMosb(b);
+      const mosc = readMosc(c.get('machineosconfigs', v.mosc));
+      if (v.api === 'v1') {
+        expect(v.name).toMatch(new RegExp(`^${mosc.name}-[0-9a-f]{32}$`));
+        expect(v.pushSpec).toBe(`${repositoryOf(mosc.pushSpec)}:${v.name}`);
+        expect(b.metadata.labels).toEqual({
+          [KEYS.machineOSConfigLabel]: mosc.name,
+          [KEYS.targetPoolLabel]: mosc.pool,
+          [KEYS.renderedConfigLabel]: v.renderedConfig,
+        });
+      } else {
+        expect(v.name).toBe(`${mosc.pool}-${v.renderedConfig}-builder`);
+      }
+      if (v.phase === 'Succeeded') expect(c.catalog.resolve(v.digest!)).toBeDefined();
+    }
+    for (const m of moscs) {
+      const mosc = readMosc(m);
+      const published = c.store
+        .list('machineosbuilds')
+        .map(readMosb)
+        .find(b => (mosc.api === 'v1' ? b.name === mosc.statusBuild : b.digest === mosc.currentImage));
+      expect(published?.digest).toBe(mosc.currentImage);
+      if (mosc.api === 'v1') {
+        const newest = builds
+          .filter(b => readMosb(b).mosc === mosc.name)
+          .sort((a, b) => (a.metadata.creationTimestamp! < b.metadata.creationTimestamp! ? 1 : -1))[0];
+        expect(mosc.annotations[KEYS.currentMachineOSBuild]).toBe(newest.metadata.name);
+      }
+      const pools = c.store.list('machineconfigpools');
+      for (const node of c.store.list('nodes').filter(n => poolForNode(n, pools).pool === mosc.pool)) {
+        const done = node.metadata.annotations?.[KEYS.state] === 'Done';
+        const image = node.metadata.annotations?.[done ? KEYS.currentImage : KEYS.desiredImage];
+        expect(image).toBe(mosc.currentImage);
+      }
+    }
+  });
+
+  it('agrees on the release everywhere', () => {
+    const cm = c.get('configmaps', OS_IMAGE_CONFIGMAP, MCO_NAMESPACE);
+    const cv = c.get('clusterversions', 'version');
+    const release = (cm.data as any).releaseVersion;
+    expect((cv.status as any).desired.version).toBe(release);
+    expect((cv.status as any).history[0]).toMatchObject({ state: 'Completed', version: release });
+    for (const mc of c.store.list('machineconfigs').filter(m => m.metadata.name.startsWith('rendered-'))) {
+      expect(mc.metadata.annotations?.[KEYS.releaseImageVersion]).toBe(release);
+      const overridden = (mc.spec as any).osImageURL !== (cm.data as any).baseOSContainerImage;
+      expect(mc.metadata.annotations?.[KEYS.osImageUrlOverridden]).toBe(overridden ? 'true' : undefined);
+    }
+    for (const r of c.releases) expect(c.catalog.resolve(r.rhcosImage)).toBeDefined();
+    const history = (cv.status as any).history as Array<{ version: string; image: string }>;
+    for (const h of history) expect(c.releases.find(r => r.version === h.version)?.image).toBe(h.image);
+  });
+
+  it('reports the RHCOS build each node booted', () => {
+    for (const node of c.store.list('nodes')) {
+      const image =
+        node.metadata.annotations?.[KEYS.currentImage] ??
+        (c.get('machineconfigs', node.metadata.annotations![KEYS.currentConfig]).spec as any).osImageURL;
+      const labels = c.catalog.resolve(image)?.labels ?? {};
+      expect(`${node.metadata.name}: ${(node.status as any).nodeInfo.osImage}`).toBe(
+        `${node.metadata.name}: ${osImageName(labels['org.opencontainers.image.version'])}`,
+      );
+    }
+  });
+});
