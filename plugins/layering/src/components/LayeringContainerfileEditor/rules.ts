@@ -62,7 +62,9 @@ export function containerfileIssues(
   return issues;
 }
 
-/** `Line 3: message`, or the message alone when it has no line. */
+/** An issue as one sentence, led by its line when the message lacks it. */
 export function formatIssue(issue: ValidationIssue): string {
-  return issue.line ? `Line ${issue.line}: ${issue.message}` : issue.message;
+  return issue.line && !issue.message.startsWith('Line ')
+    ? `Line ${issue.line}: ${issue.message}`
+    : issue.message;
 }
