@@ -5,106 +5,24 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type {
-  ClusterView,
-  PoolDetail,
-  PoolView,
-} from '@internal/plugin-layering-common';
+import type { ClusterView, PoolView } from '@internal/plugin-layering-common';
 import express from 'express';
 import request from 'supertest';
 import { createRouter } from './router';
-import type { FleetPoolFilter, LayeringFleetService } from './services/FleetService';
+import { FixedFleet, testPoolView } from './__testUtils__/FixedFleet';
 import { DatabaseRequestStore } from './services/RequestStore';
-
-function poolView(cluster: string, name: string, drift: PoolView['drift']['status']): PoolView {
-  return {
-    cluster,
-    name,
-    paused: false,
-    machineCount: 1,
-    readyMachineCount: 1,
-    updatedMachineCount: 1,
-    degradedMachineCount: 0,
-    conditions: [],
-    renderedConfig: `rendered-${name}-0123456789abcdef0123456789abcdef`,
-    layering: { mode: 'none' },
-    image: { target: null, baseRhcosVersion: null },
-    release: { version: '4.18.21', rhcosVersion: '418.94.202507221249-0' },
-    drift: {
-      status: drift,
-      minorVersionsBehind: null,
-      releasesBehind: null,
-      ageDays: null,
-      reason: 'test',
-    },
-    rollout: { state: 'idle', updated: 1, total: 1 },
-    nodeRhcosVersions: [],
-    stale: false,
-  };
-}
-
-function clusterView(name: string): ClusterView {
-  return {
-    name,
-    status: 'ok',
-    lastSync: '2026-01-01T00:00:00.000Z',
-    release: { version: '4.18.21', baseImage: null, rhcosVersion: null },
-  };
-}
-
-/** A fleet with fixed views: the router only reads it. */
-class FixedFleet implements LayeringFleetService {
-  constructor(private readonly pools: PoolView[]) {}
-  clusters = ['alpha', 'beta'];
-  listClusters() {
-    return this.clusters.map(clusterView);
-  }
-  getCluster(name: string) {
-    return this.clusters.includes(name) ? clusterView(name) : undefined;
-  }
-  listPools(cluster: string) {
-    return this.clusters.includes(cluster)
-      ? this.pools.filter(p => p.cluster === cluster)
-      : undefined;
-  }
-  getPool(cluster: string, pool: string): PoolDetail | undefined {
-    const view = this.pools.find(p => p.cluster === cluster && p.name === pool);
-    return view ? { ...view, nodes: [], builds: [] } : undefined;
-  }
-  listFleetPools(filter: FleetPoolFilter = {}) {
-    return this.pools.filter(
-      p =>
-        (!filter.drift || filter.drift.includes(p.drift.status)) &&
-        (!filter.clusters || filter.clusters.includes(p.cluster)),
-    );
-  }
-  getRelease(cluster: string) {
-    return this.clusters.includes(cluster)
-      ? {
-          cluster,
-          version: '4.18.21',
-          baseImage: null,
-          rhcosVersion: null,
-          status: 'ok' as const,
-          stale: false,
-          history: [],
-        }
-      : undefined;
-  }
-  subscribe() {
-    return () => {};
-  }
-  async ready() {}
-}
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 describe('createRouter', () => {
-  const fleet = new FixedFleet([
-    poolView('alpha', 'master', 'in-sync'),
-    poolView('alpha', 'worker', 'behind'),
-    poolView('beta', 'worker', 'unknown'),
-  ]);
+  const fleet = new FixedFleet(
+    ['alpha', 'beta'],
+    [
+      testPoolView('alpha', 'master', 'in-sync'),
+      testPoolView('alpha', 'worker', 'behind'),
+      testPoolView('beta', 'worker', 'unknown'),
+    ],
+  );
   const authorize = jest.fn();
   const createEvent = jest.fn();
   let app: express.Express;

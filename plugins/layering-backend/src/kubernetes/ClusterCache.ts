@@ -19,8 +19,8 @@ import {
 import {
   MachineOSBuildProjection,
   MachineOSConfigProjection,
-  projectMachineOSBuild,
-  projectMachineOSConfig,
+  machineOSBuildProjector,
+  machineOSConfigProjector,
 } from './layeringProjections';
 
 const MCO_GROUP = 'machineconfiguration.openshift.io';
@@ -95,6 +95,8 @@ export class ClusterCache {
   #osImageUrl?: Informer<OsImageUrlProjection>;
   #apiVersion: 'v1' | 'v1alpha1' | null = null;
   #discovered = false;
+  /** Every informer the cluster needs exists (MachineOSConfig ones come after discovery). */
+  #allStarted = false;
   #discoveryError: ClusterRequestError | undefined;
   #configError: string | undefined;
   #generation = 0;
@@ -220,14 +222,15 @@ export class ClusterCache {
       this.#machineOSConfigs = make(
         'machineosconfigs',
         `/apis/${MCO_GROUP}/${version}/machineosconfigs`,
-        projectMachineOSConfig,
+        machineOSConfigProjector(`${MCO_GROUP}/${version}`),
       );
       this.#machineOSBuilds = make(
         'machineosbuilds',
         `/apis/${MCO_GROUP}/${version}/machineosbuilds`,
-        projectMachineOSBuild,
+        machineOSBuildProjector(`${MCO_GROUP}/${version}`),
       );
     }
+    this.#allStarted = true;
     this.#changed();
   }
 
@@ -333,7 +336,10 @@ export class ClusterCache {
         consider('syncing');
       }
     }
-    let synced = informers.length > 0 && this.#discovered;
+    let synced = informers.length > 0 && this.#discovered && this.#allStarted;
+    if (this.#discovered && !this.#allStarted) {
+      consider('syncing');
+    }
     for (const informer of informers) {
       if (informer.error && informer.phase === 'retrying') {
         consider(statusFor(informer.error), informer.error.message);

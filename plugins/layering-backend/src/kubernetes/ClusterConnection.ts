@@ -282,21 +282,23 @@ export class ClusterConnection {
     const url = this.#url(path, { ...query, watch: 1 });
     return new Promise<void>((resolve, reject) => {
       let settled = false;
+      let req: http.ClientRequest | undefined = undefined;
+      const abort = { listener: () => {} };
       const finish = (error?: Error) => {
         if (settled) {
           return;
         }
         settled = true;
-        options.signal.removeEventListener('abort', onAbort);
-        req.destroy();
+        options.signal.removeEventListener('abort', abort.listener);
+        req?.destroy();
         if (error) {
           reject(error);
         } else {
           resolve();
         }
       };
-      const onAbort = () => finish();
-      const req = this.#client.request(
+      abort.listener = () => finish();
+      req = this.#client.request(
         url,
         { method: 'GET', agent: this.#agent, headers: this.#headers },
         res => {
@@ -312,6 +314,8 @@ export class ClusterConnection {
           }
           handlers.onOpen();
           const lines = createInterface({ input: res, crlfDelay: Infinity });
+          // The stream's own errors are handled below; readline re-emits them.
+          lines.on('error', () => {});
           lines.on('line', line => {
             if (settled || !line.trim()) {
               return;
@@ -360,7 +364,7 @@ export class ClusterConnection {
         finish();
         return;
       }
-      options.signal.addEventListener('abort', onAbort);
+      options.signal.addEventListener('abort', abort.listener);
       req.end();
     });
   }

@@ -42,6 +42,11 @@ export interface InformerStats {
 
 class GoneError extends Error {}
 
+const WATCH_ERROR_KINDS: Record<number, ClusterRequestError['kind']> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+};
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise(resolve => {
     if (signal.aborted) {
@@ -309,7 +314,7 @@ export class Informer<P> {
       }
       throw new ClusterRequestError(
         `Watch on cluster ${this.#options.connection.name} failed: ${status.message ?? 'unknown error'}`,
-        status.code === 401 ? 'unauthorized' : status.code === 403 ? 'forbidden' : 'error',
+        WATCH_ERROR_KINDS[status.code ?? 0] ?? 'error',
         { statusCode: status.code },
       );
     }

@@ -35,28 +35,41 @@ export interface MachineOSBuildProjection {
   image: string | null;
 }
 
-export function projectMachineOSConfig(object: RawObject): MachineOSConfigProjection | undefined {
-  const mosc = normalizeMachineOSConfig(object);
-  if (!mosc) return undefined;
-  return {
-    name: mosc.name,
-    pool: mosc.pool,
-    currentImage: mosc.currentImage ?? null,
-    currentBuild: mosc.currentBuild ?? null,
+/** Items of a list may come without apiVersion/kind; the informer knows both. */
+function typed(object: RawObject, apiVersion: string, kind: string): RawObject {
+  return object.apiVersion && object.kind ? object : { ...object, apiVersion, kind };
+}
+
+/** Projection of MachineOSConfigs served as `apiVersion` (`<group>/v1` or `/v1alpha1`). */
+export function machineOSConfigProjector(apiVersion: string) {
+  return (object: RawObject): MachineOSConfigProjection | undefined => {
+    const mosc = normalizeMachineOSConfig(typed(object, apiVersion, 'MachineOSConfig'));
+    if (!mosc) return undefined;
+    return {
+      name: mosc.name,
+      pool: mosc.pool,
+      currentImage: mosc.status.currentImagePullSpec,
+      // The newest build (annotation) rather than the one behind the current image (status), so a
+      // build in progress shows.
+      currentBuild: mosc.currentBuild ?? mosc.status.machineOSBuild,
+    };
   };
 }
 
-export function projectMachineOSBuild(object: RawObject): MachineOSBuildProjection | undefined {
-  const mosb = normalizeMachineOSBuild(object);
-  if (!mosb) return undefined;
-  return {
-    name: mosb.name,
-    machineOSConfig: mosb.machineOSConfig ?? null,
-    pool: mosb.pool ?? null,
-    renderedConfig: mosb.renderedConfig ?? null,
-    state: mosb.state,
-    start: mosb.start ?? null,
-    end: mosb.end ?? null,
-    image: mosb.image ?? null,
+/** Projection of MachineOSBuilds served as `apiVersion`. */
+export function machineOSBuildProjector(apiVersion: string) {
+  return (object: RawObject): MachineOSBuildProjection | undefined => {
+    const mosb = normalizeMachineOSBuild(typed(object, apiVersion, 'MachineOSBuild'));
+    if (!mosb) return undefined;
+    return {
+      name: mosb.name,
+      machineOSConfig: mosb.machineOSConfig || null,
+      pool: mosb.pool,
+      renderedConfig: mosb.renderedConfig,
+      state: mosb.state,
+      start: mosb.buildStart,
+      end: mosb.buildEnd,
+      image: mosb.digestedImagePushSpec,
+    };
   };
 }

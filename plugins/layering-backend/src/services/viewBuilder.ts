@@ -300,7 +300,7 @@ export function buildClusterViews(
         ...(source ? { source } : {}),
         ...(layeredImage !== undefined ? { image: layeredImage } : {}),
       },
-      build: mosc ? (build ? { name: build.name, state: build.state } : null) : undefined,
+      build: build ? { name: build.name, state: build.state } : null,
       image: { target: targetImage, baseRhcosVersion },
       release: { version: release.version, rhcosVersion: release.rhcosVersion },
       drift,
@@ -314,7 +314,10 @@ export function buildClusterViews(
         .sort((a, b) => b.count - a.count),
       stale,
     };
-    if (view.build === undefined) delete view.build;
+    if (!mosc) {
+      // Only on-cluster layered pools have builds; the field is left out for the others.
+      delete view.build;
+    }
     pools.set(poolName, view);
   }
 

@@ -1,0 +1,276 @@
+import {
+  createServiceFactory,
+  coreServices,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { signalsServiceRef, SignalPayload } from '@backstage/plugin-signals-node';
+import type { ClusterView, PoolDetail, PoolView } from '@internal/plugin-layering-common';
+import {
+  EmbeddedCluster,
+  startEmbeddedCluster,
+} from '@internal/embedded-openshift';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import request from 'supertest';
+import type { Server } from 'node:http';
+import { layeringPlugin } from './plugin';
+import { FleetService, layeringFleetServiceRef } from './services/FleetService';
+
+jest.setTimeout(60_000);
+
+const SAMPLE = resolvePackagePath('@internal/embedded-openshift', 'states/ocp-418');
+
+/** Retries `check` until it stops throwing; after many attempts, rethrows its last failure. */
+async function eventually<T>(check: () => Promise<T>, attempts = 400): Promise<T> {
+  let lastError: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await check();
+    } catch (error) {
+      lastError = error;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  }
+  throw lastError;
+}
+
+function clusterConfig(cluster: EmbeddedCluster, name: string, token: string) {
+  return {
+    name,
+    url: cluster.url,
+    authProvider: 'serviceAccount',
+    serviceAccountToken: token,
+    skipTLSVerify: true,
+  };
+}
+
+describe('layering plugin against the embedded cluster', () => {
+  let main: EmbeddedCluster;
+  let doomed: EmbeddedCluster;
+  let server: Server;
+  let fleet: FleetService | undefined;
+  const published: SignalPayload[] = [];
+  let stopBackend: () => Promise<void>;
+
+  beforeAll(async () => {
+    main = await startEmbeddedCluster({ name: 'main', stateDir: SAMPLE, speed: 0 });
+    doomed = await startEmbeddedCluster({ name: 'doomed', stateDir: SAMPLE, speed: 0 });
+    const backend = await startTestBackend({
+      features: [
+        layeringPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            kubernetes: {
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [
+                    clusterConfig(main, 'main', main.tokens.readOnly),
+                    clusterConfig(doomed, 'doomed', doomed.tokens.readOnly),
+                    clusterConfig(main, 'badtoken', 'not-a-valid-token'),
+                    { name: 'oidc', url: main.url, authProvider: 'oidc', oidcTokenProvider: 'okta' },
+                  ],
+                },
+              ],
+            },
+            layering: {
+              registries: [{ host: '*', mirror: main.registryUrl }],
+              informers: { watchTimeoutSeconds: 2, requestTimeoutMs: 5000 },
+              signals: { debounceMs: 10 },
+            },
+          },
+        }),
+        createServiceFactory({
+          service: layeringFleetServiceRef,
+          deps: {
+            config: coreServices.rootConfig,
+            logger: coreServices.rootLogger,
+            lifecycle: coreServices.rootLifecycle,
+          },
+          async factory({ config, logger, lifecycle }) {
+            fleet = await FleetService.fromConfig(config, logger, { debounceMs: 10 });
+            lifecycle.addShutdownHook(() => fleet!.stop());
+            return fleet;
+          },
+        }),
+        createServiceFactory({
+          service: signalsServiceRef,
+          deps: {},
+          factory: () => ({
+            publish: async (signal: SignalPayload) => {
+              published.push(signal);
+            },
+          }),
+        }),
+      ],
+    });
+    server = backend.server;
+    stopBackend = () => backend.stop();
+  });
+
+  afterAll(async () => {
+    await stopBackend?.();
+    await main?.stop();
+    await doomed?.stop().catch(() => {});
+  });
+
+  const get = (path: string) => request(server).get(`/api/layering${path}`);
+
+  const clusterNamed = async (name: string): Promise<ClusterView> => {
+    const res = await get('/clusters');
+    expect(res.status).toBe(200);
+    const cluster = res.body.items.find((c: ClusterView) => c.name === name);
+    expect(cluster).toBeDefined();
+    return cluster;
+  };
+
+  it('serves the sample drift: master in sync, worker one release behind 4.18.21, infra in sync', async () => {
+    const pools: PoolView[] = await eventually(async () => {
+      const res = await get('/clusters/main/pools');
+      expect(res.status).toBe(200);
+      const items: PoolView[] = res.body.items;
+      expect(items.map(p => p.name)).toEqual(['infra', 'master', 'worker']);
+      for (const pool of items) {
+        expect(pool.stale).toBe(false);
+        expect(pool.drift.status).not.toBe('unknown');
+      }
+      return items;
+    });
+    const byName = Object.fromEntries(pools.map(p => [p.name, p]));
+    expect(byName.master.drift.status).toBe('in-sync');
+    expect(byName.master.layering.mode).toBe('none');
+    expect(byName.worker.drift).toMatchObject({
+      status: 'behind',
+      releasesBehind: 1,
+      matchedRelease: '4.18.17',
+    });
+    expect(byName.worker.layering).toMatchObject({ mode: 'out-of-cluster', source: 'os-layer-custom' });
+    expect(byName.worker.image.baseRhcosVersion).toBe('418.94.202506121335-0');
+    expect(byName.infra.drift.status).toBe('in-sync');
+    expect(byName.infra.layering).toMatchObject({ mode: 'on-cluster', source: 'infra' });
+    expect(byName.infra.release).toEqual({ version: '4.18.21', rhcosVersion: '418.94.202507221249-0' });
+
+    const cluster = await clusterNamed('main');
+    expect(cluster).toMatchObject({
+      status: 'ok',
+      machineOSConfigApiVersion: 'v1',
+      release: { version: '4.18.21', rhcosVersion: '418.94.202507221249-0' },
+    });
+    expect(cluster.lastSync).not.toBeNull();
+  });
+
+  it('serves a pool detail with nodes and builds', async () => {
+    const res = await get('/clusters/main/pools/infra');
+    expect(res.status).toBe(200);
+    const detail: PoolDetail = res.body;
+    expect(detail.nodes.map(n => n.name)).toEqual(['infra-0']);
+    expect(detail.builds.length).toBeGreaterThanOrEqual(1);
+    expect(detail.builds.some(b => b.state === 'Succeeded')).toBe(true);
+  });
+
+  it('serves the release with its history for the templates', async () => {
+    const res = await get('/clusters/main/release');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ cluster: 'main', version: '4.18.21' });
+    expect(res.body.history.map((h: { version: string }) => h.version)).toEqual(['4.18.21', '4.18.17']);
+  });
+
+  it('filters the fleet by drift', async () => {
+    const res = await get('/pools?drift=behind&cluster=main');
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((p: PoolView) => `${p.cluster}/${p.name}`)).toEqual(['main/worker']);
+  });
+
+  it('reports a rejected token as unauthorized, and an unsupported auth provider as an error', async () => {
+    await eventually(async () => {
+      expect((await clusterNamed('badtoken')).status).toBe('unauthorized');
+    });
+    const oidc = await clusterNamed('oidc');
+    expect(oidc.status).toBe('error');
+    expect(oidc.error).toContain('oidc');
+    const pools = await get('/clusters/badtoken/pools');
+    expect(pools.body.items).toEqual([]);
+  });
+
+  it('answers 404 for unknown clusters and pools, 400 for bad queries', async () => {
+    expect((await get('/clusters/nowhere')).status).toBe(404);
+    expect((await get('/clusters/main/pools/nothing')).status).toBe(404);
+    expect((await get('/pools?drift=maybe')).status).toBe(400);
+  });
+
+  it('publishes signals when a pool view changes', async () => {
+    await eventually(async () => {
+      expect(published.some(s => s.channel === 'layering:pool:main/worker')).toBe(true);
+      expect(published.some(s => s.channel === 'layering:fleet')).toBe(true);
+    });
+  });
+
+  it('re-lists after a 410 on watch and keeps serving', async () => {
+    const informers = () => fleet!.caches.find(c => c.name === 'main')!.informers;
+    const before = informers().reduce((n, i) => n + i.stats.relistsAfterGone, 0);
+    main.expireWatchHistory();
+    // The watches re-open within watchTimeoutSeconds from an expired resourceVersion.
+    await eventually(async () => {
+      const after = informers().reduce((n, i) => n + i.stats.relistsAfterGone, 0);
+      expect(after).toBeGreaterThan(before);
+    });
+    await eventually(async () => {
+      expect((await clusterNamed('main')).status).toBe('ok');
+    });
+    const res = await get('/clusters/main/pools/master');
+    expect(res.body.drift.status).toBe('in-sync');
+  });
+
+  it('records and lists requests with service credentials', async () => {
+    const body = {
+      kind: 'rebase',
+      delivery: 'pull-request',
+      pullRequestUrl: 'https://github.com/acme/fleet/pull/42',
+      taskId: 'task-42',
+      requestedBy: 'user:default/jane',
+      outcome: 'opened',
+    };
+    const created = await request(server)
+      .post('/api/layering/clusters/main/pools/worker/requests')
+      .set('Authorization', mockCredentials.service.header())
+      .send(body);
+    expect(created.status).toBe(201);
+    const list = await get('/clusters/main/pools/worker/requests');
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([expect.objectContaining({ ...body, cluster: 'main', pool: 'worker' })]);
+    const asUser = await request(server)
+      .post('/api/layering/clusters/main/pools/worker/requests')
+      .send(body);
+    expect(asUser.status).toBe(403);
+  });
+
+  it('marks a cluster that dies as unreachable, its pools stale, and keeps the others', async () => {
+    await eventually(async () => {
+      expect((await clusterNamed('doomed')).status).toBe('ok');
+    });
+    await doomed.stop();
+    await eventually(async () => {
+      expect((await clusterNamed('doomed')).status).toBe('unreachable');
+    });
+    const pools: PoolView[] = await eventually(async () => {
+      const res = await get('/clusters/doomed/pools');
+      const items: PoolView[] = res.body.items;
+      expect(items.length).toBeGreaterThan(0);
+      expect(items.every(p => p.stale)).toBe(true);
+      return items;
+    });
+    expect(pools.some(p => p.drift.status === 'in-sync')).toBe(false);
+    const main418 = await clusterNamed('main');
+    expect(main418.status).toBe('ok');
+    const mainPools = await get('/clusters/main/pools');
+    expect(mainPools.body.items.every((p: PoolView) => !p.stale)).toBe(true);
+  });
+
+  it('keeps /health open', async () => {
+    const res = await get('/health').set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(200);
+  });
+});
