@@ -112,6 +112,7 @@ export function actionOptions(
     {
       logger,
       retry: {
+        maxRetries: overrides.config?.maxRetries ?? testConfig.maxRetries,
         sleep: async ms => {
           sleeps.push(ms);
         },

@@ -4,6 +4,7 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InputError, assertError } from '@backstage/errors';
 import yaml from 'yaml';
+import { LAYERING_REQUEST_ANNOTATIONS } from '@internal/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './clusterApply.examples';
@@ -314,13 +315,25 @@ export function createClusterApplyAction(options: LayeringActionOptions) {
   });
 }
 
+/**
+ * The object without the request provenance annotations, which differ between two runs of the
+ * same request (template run id): the same request applied again must change nothing.
+ */
+function withoutProvenance(object: KubeObject): KubeObject {
+  const provenance = new Set<string>(Object.values(LAYERING_REQUEST_ANNOTATIONS));
+  const annotations = Object.fromEntries(
+    Object.entries(object.metadata.annotations ?? {}).filter(([k]) => !provenance.has(k)),
+  );
+  return { ...object, metadata: { ...object.metadata, annotations } };
+}
+
 async function applyOne(
   client: ClusterClient,
   object: KubeObject,
   fieldManager: string,
 ): Promise<{ changed: boolean; created: boolean; uid: string }> {
   const before = await client.get(refOf(object));
-  if (before && contains(before, object)) {
+  if (before && contains(before, withoutProvenance(object))) {
     return { changed: false, created: false, uid: before.metadata.uid ?? '' };
   }
   const after = await client.apply(object, {
