@@ -23,7 +23,7 @@ describe('layeringBaseImageValidation', () => {
   });
 
   it('refuses tags, missing registries and empty values', async () => {
-    for (const value of ['quay.io/a/b:4.18', 'a/b@sha256:' + 'a'.repeat(64), '']) {
+    for (const value of ['quay.io/a/b:4.18', `a/b@sha256:${'a'.repeat(64)}`, '']) {
       const { field, errors } = fieldValidation();
       await layeringBaseImageValidation(value, field, {
         apiHolder: apiHolder({}),

@@ -16,6 +16,7 @@ import {
   formatDuration,
   formatTime,
   shortDigest,
+  type Tone,
 } from '../../lib/presentation';
 import { StatusBadge } from '../StatusBadge';
 
@@ -235,6 +236,14 @@ export function ConditionsTable(props: { conditions: PoolCondition[] }) {
 
 type RequestRow = LayeringRequestRecord;
 
+const outcomeTones: Record<LayeringRequestRecord['outcome'], Tone> = {
+  opened: 'info',
+  applied: 'success',
+  merged: 'success',
+  failed: 'danger',
+  closed: 'neutral',
+};
+
 const requestColumns: ColumnConfig<RequestRow>[] = [
   {
     id: 'summary',
@@ -253,18 +262,7 @@ const requestColumns: ColumnConfig<RequestRow>[] = [
     label: 'Outcome',
     cell: r => (
       <Cell>
-        <StatusBadge
-          tone={
-            r.outcome === 'failed'
-              ? 'danger'
-              : r.outcome === 'opened'
-              ? 'info'
-              : r.outcome === 'closed'
-              ? 'neutral'
-              : 'success'
-          }
-          label={r.outcome}
-        />
+        <StatusBadge tone={outcomeTones[r.outcome]} label={r.outcome} />
       </Cell>
     ),
   },

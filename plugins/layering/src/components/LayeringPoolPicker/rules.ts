@@ -63,12 +63,12 @@ export function poolRefusals(
       `The portal cannot read cluster ${pool.cluster} right now, so the pool's state is unknown.`,
     );
   }
-  const modes =
-    options.requireMode === undefined
-      ? undefined
-      : Array.isArray(options.requireMode)
+  let modes: LayeringMode[] | undefined;
+  if (options.requireMode !== undefined) {
+    modes = Array.isArray(options.requireMode)
       ? options.requireMode
       : [options.requireMode];
+  }
   if (modes && modes.length > 0 && !modes.includes(pool.layering.mode)) {
     reasons.push(
       `Pool ${pool.name} is ${MODE_NAMES[pool.layering.mode]}; this template needs a pool that is ${modes

@@ -11,7 +11,7 @@ const useStyles = makeStyles({
   track: {
     height: 12,
     borderRadius: 6,
-    backgroundColor: 'var(--bui-bg-neutral-2, rgba(127,127,127,0.15))',
+    backgroundColor: 'var(--bui-bg-neutral-2)',
     overflow: 'hidden',
   },
   bar: {
@@ -22,6 +22,15 @@ const useStyles = makeStyles({
     fontFamily: 'monospace',
   },
 });
+
+function barColour(isRelease: boolean, rhcosVersion: string | null): string {
+  if (isRelease) {
+    return 'var(--bui-positive-bg)';
+  }
+  return rhcosVersion === null
+    ? 'var(--bui-bg-neutral-4)'
+    : 'var(--bui-warning-bg)';
+}
 
 /** Props of {@link RhcosBuildChart}. */
 export interface RhcosBuildChartProps {
@@ -69,11 +78,7 @@ export function RhcosBuildChart(props: RhcosBuildChartProps) {
                 className={classes.bar}
                 style={{
                   width,
-                  backgroundColor: isRelease
-                    ? 'var(--bui-fg-success)'
-                    : build.rhcosVersion === null
-                    ? 'var(--bui-fg-secondary)'
-                    : 'var(--bui-fg-warning)',
+                  backgroundColor: barColour(isRelease, build.rhcosVersion),
                 }}
               />
             </div>

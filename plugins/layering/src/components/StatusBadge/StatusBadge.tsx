@@ -2,13 +2,30 @@ import { Badge } from '@backstage/ui';
 import { makeStyles } from '@material-ui/core/styles';
 import type { Tone } from '../../lib/presentation';
 
-const toneColours: Record<Tone, { fg: string; bg: string }> = {
-  success: { fg: 'var(--bui-fg-success-on-bg)', bg: 'var(--bui-bg-success)' },
-  warning: { fg: 'var(--bui-fg-warning-on-bg)', bg: 'var(--bui-bg-warning)' },
-  danger: { fg: 'var(--bui-fg-danger-on-bg)', bg: 'var(--bui-bg-danger)' },
-  info: { fg: 'var(--bui-fg-info-on-bg)', bg: 'var(--bui-bg-info)' },
-  neutral: { fg: 'var(--bui-fg-secondary)', bg: 'transparent' },
+/** Backstage UI intent of each tone. */
+const intents: Record<Tone, string | undefined> = {
+  success: 'positive',
+  warning: 'warning',
+  danger: 'negative',
+  info: 'announcement',
+  neutral: undefined,
 };
+
+function colours(tone: Tone): { fg: string; bg: string; dot: string } {
+  const intent = intents[tone];
+  if (!intent) {
+    return {
+      fg: 'var(--bui-fg-secondary)',
+      bg: 'transparent',
+      dot: 'var(--bui-fg-secondary)',
+    };
+  }
+  return {
+    fg: `var(--bui-${intent}-fg-subdued)`,
+    bg: `var(--bui-${intent}-bg-subdued)`,
+    dot: `var(--bui-${intent}-bg)`,
+  };
+}
 
 const useStyles = makeStyles({
   badge: {
@@ -35,18 +52,18 @@ export interface StatusBadgeProps {
 export function StatusBadge(props: StatusBadgeProps) {
   const { tone, label, title } = props;
   const classes = useStyles();
-  const colours = toneColours[tone];
+  const { fg, bg, dot } = colours(tone);
   return (
     <Badge
       className={classes.badge}
       data-tone={tone}
       title={title}
-      style={{ color: colours.fg, backgroundColor: colours.bg }}
+      style={{ color: fg, backgroundColor: bg }}
       icon={
         <span
           aria-hidden
           className={classes.dot}
-          style={{ backgroundColor: colours.fg }}
+          style={{ backgroundColor: dot }}
         />
       }
     >
