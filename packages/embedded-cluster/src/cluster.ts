@@ -30,6 +30,8 @@ export interface EmbeddedClusterOptions {
   tokens?: { admin?: string; readOnly?: string };
   /** Serve MachineOSConfig/MachineOSBuild at this version instead of deriving it from the state. */
   machineOSApiVersion?: 'v1' | 'v1alpha1';
+  /** Sub-folders of `stateDir` to read too (e.g. `['v1alpha1']`). */
+  includeDirs?: string[];
   /** Log sink (the CLI prints; libraries pass their logger). */
   log?: (message: string, meta?: Record<string, unknown>) => void;
 }
@@ -47,6 +49,10 @@ export interface EmbeddedCluster {
   registryUrl: string;
   /** `host[:port]` used in image references of images it serves. */
   registryHost: string;
+  /** `https://127.0.0.1:PORT`: the same port over TLS (kubectl sends bearer tokens only over TLS). */
+  httpsUrl?: string;
+  /** PEM of the self-signed CA of the TLS side. */
+  caCertificate?: string;
   tokens: { admin: string; readOnly: string };
   writeKubeconfig(file: string): Promise<void>;
   /** Resolves when no controller has pending work (instant mode). */
@@ -84,6 +90,8 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {})
     url: core.url,
     registryUrl: core.registryUrl,
     registryHost: core.registryHost,
+    httpsUrl: core.httpsUrl,
+    caCertificate: core.caCertificate,
     tokens: core.tokens,
     writeKubeconfig: file => core.writeKubeconfig(file),
     settle: () => simulator.settle(),

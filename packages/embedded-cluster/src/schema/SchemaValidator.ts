@@ -112,7 +112,10 @@ export class SchemaValidator implements ObjectValidator {
       causes.push(...(schema.validate.errors ?? []).flatMap(toCause));
     }
     if (causes.length === 0) {
-      this.#runRules(schema.crd, schema.crd.schema, object, old, '', causes);
+      // Plain JSON copies: the CEL library only accepts plain objects of its own realm.
+      const self = JSON.parse(JSON.stringify(object)) as unknown;
+      const oldSelf = old === undefined ? undefined : (JSON.parse(JSON.stringify(old)) as unknown);
+      this.#runRules(schema.crd, schema.crd.schema, self, oldSelf, '', causes);
     }
     return dedupe(causes);
   }

@@ -33,9 +33,25 @@ export function rewriteRule(rule: string): string {
 
 let runtime: Promise<CelRuntime> | undefined;
 
+type CelModule = typeof import('@marcbachmann/cel-js');
+
+/**
+ * Load the ES-module-only CEL library from CommonJS code. `require` works on Node.js 22.12+ and
+ * under Jest without flags (Jest transforms the package); `import()` is the fallback for ESM
+ * hosts and for Jest run with `--experimental-vm-modules` (where `require` of ESM is refused).
+ */
+function importCel(): Promise<CelModule> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return Promise.resolve(require('@marcbachmann/cel-js') as CelModule);
+  } catch {
+    return import('@marcbachmann/cel-js');
+  }
+}
+
 /** Load the CEL library (an ES module) once and build the environment the rules run in. */
 export function loadCel(): Promise<CelRuntime> {
-  runtime ??= import('@marcbachmann/cel-js').then(cel => {
+  runtime ??= importCel().then(cel => {
     const env = new cel.Environment({
       unlistedVariablesAreDyn: true,
       enableOptionalTypes: true,

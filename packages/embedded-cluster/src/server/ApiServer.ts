@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { InMemoryObjectStore, StoreWriteOptions } from '../store/ObjectStore';
 import { ResourceInfo, isResourceName, resourceInfo, groupVersion } from '../store/resources';
 import type { K8sObject, ResourceName, StoreEvent } from '../store/types';
-import type { SchemaValidator } from '../schema/SchemaValidator';
+import { SchemaValidator, prune } from '../schema/SchemaValidator';
 import type { JSONSchemaProps } from '../schema/crds';
 import { InMemoryImageCatalog } from '../registry/ImageCatalog';
 import { handleRegistryRequest } from '../registry/registryRoutes';
@@ -367,7 +367,7 @@ export class ApiServer {
       }
       if (method === 'POST') {
         const body = await this.#readBody(req);
-        const created = this.#create(target, body, q, writeOptions, req);
+        const created = this.#create(target, body, q, writeOptions, req, res);
         this.#sendJson(res, 201, this.#present(created, role));
         return;
       }
@@ -389,13 +389,13 @@ export class ApiServer {
       }
       case 'PUT': {
         const body = await this.#readBody(req);
-        const updated = this.#update(target, body, q, writeOptions, req);
+        const updated = this.#update(target, body, q, writeOptions, req, res);
         this.#sendJson(res, 200, this.#present(updated, role));
         return;
       }
       case 'PATCH': {
         const raw = await this.#readRaw(req);
-        const { object, created } = this.#patch(target, raw, req, q, writeOptions);
+        const { object, created } = this.#patch(target, raw, req, q, writeOptions, res);
         this.#sendJson(res, created ? 201 : 200, this.#present(object, role));
         return;
       }
@@ -452,9 +452,29 @@ export class ApiServer {
     return object;
   }
 
-  #create(target: Target, body: unknown, q: URLSearchParams, options: StoreWriteOptions, req: IncomingMessage): K8sObject {
+  /**
+   * Unknown fields: rejected with `fieldValidation=Strict`, reported as warnings otherwise
+   * (`Warn`, the default), silently dropped with `Ignore`. They are pruned in every case.
+   */
+  #checkUnknownFields(target: Target, object: K8sObject, q: URLSearchParams, res: ServerResponse): void {
+    const directive = q.get('fieldValidation') ?? 'Warn';
+    if (!['Strict', 'Warn', 'Ignore'].includes(directive)) {
+      throw badRequest(`fieldValidation must be one of Ignore, Warn, Strict (got ${directive})`);
+    }
+    const schema = this.#schema(target.info.resource);
+    if (!schema || directive === 'Ignore') return;
+    const unknown = prune(schema, structuredClone(object), true);
+    if (unknown.length === 0) return;
+    if (directive === 'Strict') {
+      throw badRequest(`${target.info.kind} in version "${target.version}" cannot be handled as a ${target.info.kind}: strict decoding error: ${unknown.map(u => `unknown field "${u}"`).join(', ')}`);
+    }
+    res.setHeader('Warning', unknown.map(u => `299 - "unknown field \\"${u}\\""`));
+  }
+
+  #create(target: Target, body: unknown, q: URLSearchParams, options: StoreWriteOptions, req: IncomingMessage, res: ServerResponse): K8sObject {
     if (target.subresource) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     const object = this.#checkBody(target, body);
+    this.#checkUnknownFields(target, object, q, res);
     delete object.metadata.managedFields;
     delete object.metadata.resourceVersion;
     if (target.info.statusSubresource && target.info.crd) delete object.status;
@@ -462,8 +482,9 @@ export class ApiServer {
     return this.#options.store.create(target.info.resource, object, options);
   }
 
-  #update(target: Target, body: unknown, q: URLSearchParams, options: StoreWriteOptions, req: IncomingMessage): K8sObject {
+  #update(target: Target, body: unknown, q: URLSearchParams, options: StoreWriteOptions, req: IncomingMessage, res: ServerResponse): K8sObject {
     const object = this.#checkBody(target, body);
+    this.#checkUnknownFields(target, object, q, res);
     const { info } = target;
     const old = this.#options.store.peek(info.resource, target.name!, target.namespace);
     if (!old) throw notFound(info.resource, target.name!, info.group);
@@ -491,7 +512,7 @@ export class ApiServer {
     return this.#options.store.update(info.resource, object, { ...options, checkResourceVersion: true });
   }
 
-  #patch(target: Target, raw: Buffer, req: IncomingMessage, q: URLSearchParams, options: StoreWriteOptions): { object: K8sObject; created: boolean } {
+  #patch(target: Target, raw: Buffer, req: IncomingMessage, q: URLSearchParams, options: StoreWriteOptions, res: ServerResponse): { object: K8sObject; created: boolean } {
     const { info } = target;
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
     const text = raw.toString('utf8');
@@ -508,6 +529,7 @@ export class ApiServer {
         throw badRequest(`error decoding YAML: ${error instanceof Error ? error.message : String(error)}`);
       }
       const body = this.#checkBody(target, applied);
+      this.#checkUnknownFields(target, body, q, res);
       const served = this.#options.store.servedApiVersion(info.resource);
       if (body.apiVersion !== served || body.kind !== info.kind) {
         throw badRequest(`apply patches must name apiVersion ${served} and kind ${info.kind} (got ${String(body.apiVersion)} ${String(body.kind)})`);
@@ -554,6 +576,7 @@ export class ApiServer {
         throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json${info.crd ? '' : ', application/strategic-merge-patch+json'}, application/apply-patch+yaml`);
     }
     const object = this.#checkBody(target, next);
+    this.#checkUnknownFields(target, object, q, res);
     const patchMeta = (patchBody as { metadata?: { resourceVersion?: string } } | null)?.metadata;
     if (!(patchMeta && typeof patchMeta === 'object' && patchMeta.resourceVersion)) {
       object.metadata.resourceVersion = old.metadata.resourceVersion;
