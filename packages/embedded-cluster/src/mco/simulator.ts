@@ -973,7 +973,11 @@ export class McoSimulation implements McoSimulator {
     const desired = nodeAnnotation(node, KEYS.desiredConfig);
     if (!desired || isNodeDone(node)) return;
     const key = this.#desiredKey(node);
-    if (isNodeDegraded(node) && this.#failedDesired.get(nodeName) === key) return;
+    if (isNodeDegraded(node)) {
+      // A degraded daemon waits for a new desired config or image before it tries again.
+      if (!this.#failedDesired.has(nodeName)) this.#failedDesired.set(nodeName, key);
+      if (this.#failedDesired.get(nodeName) === key) return;
+    }
     this.#daemons.add(nodeName);
     const drain = `drain-${desired}`;
     const state = nodeAnnotation(node, KEYS.state);

@@ -1,0 +1,226 @@
+import type { K8sObject } from '../store/types';
+import { KEYS, MCO_NAMESPACE, OS_IMAGE_CONFIGMAP } from './constants';
+import { readMosb } from './machineOS';
+import { ann, cond, simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
+
+const spec = (o: K8sObject) => o.spec as Record<string, any>;
+const status = (o: K8sObject) => o.status as Record<string, any>;
+const osImage = (node: K8sObject) => (node.status as { nodeInfo: { osImage: string } }).nodeInfo.osImage;
+
+const workerMosc = (content: string): K8sObject => ({
+  apiVersion: 'machineconfiguration.openshift.io/v1',
+  kind: 'MachineOSConfig',
+  metadata: { name: 'worker' },
+  spec: {
+    machineConfigPool: { name: 'worker' },
+    imageBuilder: { imageBuilderType: 'Job' },
+    renderedImagePushSecret: { name: 'infra-os-images-push' },
+    renderedImagePushSpec: 'registry.example.com/platform-os/worker-layered:latest',
+    containerFile: [{ containerfileArch: 'NoArch', content }],
+  },
+});
+
+const buildPods = (c: SimulatedCluster, build: string) =>
+  c.store.list('pods', MCO_NAMESPACE).filter(p => p.metadata.labels?.['batch.kubernetes.io/job-name'] === `build-${build}`);
+
+describe('on-cluster layering (v1, ocp-418)', () => {
+  let c: SimulatedCluster;
+  beforeEach(async () => {
+    c = await simulatedCluster({ state: 'ocp-418' });
+  });
+  afterEach(() => {
+    c.stop();
+    expect(c.failures()).toEqual([]);
+  });
+
+  it('fails a build after four pod attempts, then builds and rolls out the fixed Containerfile', async () => {
+    const phases: string[] = [];
+    c.store.subscribe(e => {
+      if (e.resource === 'machineosbuilds' && e.type !== 'DELETED') {
+        const p = readMosb(e.object).phase;
+        if (phases[phases.length - 1] !== p) phases.push(p);
+      }
+    });
+    c.store.create('machineosconfigs', workerMosc('FROM configs AS final\nRUN dnf install -y simulate-build-failure && ostree container commit'));
+    await c.settle();
+    const failed = c.store.list('machineosbuilds').map(readMosb).find(b => b.mosc === 'worker')!;
+    expect(failed.name).toMatch(/^worker-[0-9a-f]{32}$/);
+    expect(failed.phase).toBe('Failed');
+    expect(phases).toEqual(['New', 'Prepared', 'Building', 'Failed']);
+    const pods = buildPods(c, failed.name);
+    expect(pods).toHaveLength(4);
+    for (const p of pods) {
+      expect(p.metadata.name).toMatch(new RegExp(`^build-${failed.name}-[a-z0-9]{5}$`));
+      expect(status(p).phase).toBe('Failed');
+      expect(status(p).containerStatuses[0].state.terminated.message).toMatch(/simulate-build-failure is not available/);
+    }
+    const b = c.get('machineosbuilds', failed.name);
+    expect(Date.parse(status(b).buildEnd)).toBeGreaterThan(Date.parse(status(b).buildStart));
+    expect(status(b).builder).toEqual({ imageBuilderType: 'Job', job: { group: 'batch', resource: 'jobs', namespace: MCO_NAMESPACE, name: `build-${failed.name}` } });
+    let pool = c.get('machineconfigpools', 'worker');
+    expect(cond(pool, 'ImageBuildDegraded')).toMatchObject({ status: 'True', reason: 'BuildFailed' });
+    expect(cond(pool, 'Degraded').status).toBe('True');
+    expect(ann(c.get('nodes', 'worker-0'), 'desiredImage')).toBeUndefined();
+
+    c.edit('machineosconfigs', 'worker', m => {
+      spec(m).containerFile[0].content = 'FROM configs AS final\nLABEL tier=worker\nRUN dnf install -y tmux && ostree container commit';
+    });
+    await c.settle();
+    const builds = c.store.list('machineosbuilds').map(readMosb).filter(x => x.mosc === 'worker');
+    expect(builds).toHaveLength(1); // the failed build was deleted when the new one started
+    const ok = builds[0];
+    expect(ok.name).not.toBe(failed.name);
+    expect(ok.phase).toBe('Succeeded');
+    expect(ok.pushSpec).toBe(`registry.example.com/platform-os/worker-layered:${ok.name}`);
+    expect(c.store.list('pods', MCO_NAMESPACE).filter(p => p.metadata.name.includes(failed.name))).toEqual([]);
+    expect(c.catalog.resolve(ok.digest!)!.labels).toMatchObject({ tier: 'worker', machineconfigpool: 'worker' });
+    const mosc = c.get('machineosconfigs', 'worker');
+    expect(mosc.metadata.annotations?.[KEYS.currentMachineOSBuild]).toBe(ok.name);
+    expect(status(mosc)).toMatchObject({ currentImagePullSpec: ok.digest, machineOSBuild: { group: 'machineconfiguration.openshift.io', resource: 'machineosbuilds', name: ok.name } });
+    for (const n of ['worker-0', 'worker-1']) {
+      const node = c.get('nodes', n);
+      expect(ann(node, 'currentImage')).toBe(ok.digest);
+      expect(ann(node, 'desiredImage')).toBe(ok.digest);
+      expect(osImage(node)).toBe('Red Hat Enterprise Linux CoreOS 418.94.202506121335-0');
+    }
+    pool = c.get('machineconfigpools', 'worker');
+    expect(cond(pool, 'ImageBuildDegraded')).toMatchObject({ status: 'False', reason: 'BuildSuccess' });
+    expect(cond(pool, 'Updated').status).toBe('True');
+    expect(status(pool)).toMatchObject({ updatedMachineCount: 2, readyMachineCount: 2 });
+  });
+
+  it('rebuilds on the rebuild annotation and removes the annotation', async () => {
+    c.store.create('machineosconfigs', workerMosc('FROM configs AS final\nRUN dnf install -y tmux && ostree container commit'));
+    await c.settle();
+    const first = c.get('machineosbuilds', c.get('machineosconfigs', 'worker').metadata.annotations![KEYS.currentMachineOSBuild]);
+    c.edit('machineosconfigs', 'worker', m => {
+      m.metadata.annotations = { ...m.metadata.annotations, [KEYS.rebuild]: '' };
+    });
+    await c.settle();
+    const mosc = c.get('machineosconfigs', 'worker');
+    expect(mosc.metadata.annotations?.[KEYS.rebuild]).toBeUndefined();
+    const second = c.get('machineosbuilds', mosc.metadata.annotations![KEYS.currentMachineOSBuild]);
+    expect(second.metadata.uid).not.toBe(first.metadata.uid);
+    expect(readMosb(second).phase).toBe('Succeeded');
+    const deletedFirst = c.events.some(e => e.type === 'DELETED' && e.resource === 'machineosbuilds' && e.object.metadata.uid === first.metadata.uid);
+    expect(deletedFirst).toBe(true);
+  });
+
+  it('deleting the MachineOSConfig deletes its builds and returns the pool to the non-layered image', async () => {
+    c.edit('machineconfigpools', 'infra', p => {
+      spec(p).paused = false;
+    });
+    c.store.delete('machineosconfigs', 'infra');
+    await c.settle();
+    expect(c.store.list('machineosbuilds')).toEqual([]);
+    const node = c.get('nodes', 'infra-0');
+    expect(ann(node, 'currentImage')).toBeUndefined();
+    expect(ann(node, 'desiredImage')).toBeUndefined();
+    expect(ann(node, 'currentConfig')).toBe('rendered-infra-31c58672ad87f67765674b678199e86e');
+    expect(osImage(node)).toBe('Red Hat Enterprise Linux CoreOS 418.94.202506121335-0');
+    const pool = c.get('machineconfigpools', 'infra');
+    expect(cond(pool, 'ImageBuildDegraded')).toMatchObject({ status: 'False', reason: 'NoLayeredObjects' });
+    expect(cond(pool, 'Updated')).toMatchObject({ status: 'True', message: 'All nodes are updated with MachineConfig rendered-infra-31c58672ad87f67765674b678199e86e' });
+    // 4.18 has no image pruner: the images stay
+    expect(c.catalog.resolve('registry.example.com/platform-os/infra-layered@sha256:b8ef12d6b425ad1b4e41f96e12dd3cba159fba1290f2b9e60d2e650941f8cc3e')).toBeDefined();
+  });
+
+  it('blocks new builds while the pool has a degraded node', async () => {
+    c.edit('nodes', 'worker-0', n => {
+      n.metadata.annotations = { ...n.metadata.annotations, [KEYS.state]: 'Degraded', [KEYS.reason]: 'disk full' };
+    });
+    c.store.create('machineosconfigs', workerMosc('FROM configs AS final'));
+    await c.settle();
+    expect(c.store.list('machineosbuilds').filter(b => readMosb(b).mosc === 'worker')).toEqual([]);
+    expect(c.logs.some(l => l.message === 'New build blocked' && l.meta?.reason === 'NodeDegraded')).toBe(true);
+    expect(cond(c.get('machineconfigpools', 'worker'), 'ImageBuildDegraded')).toMatchObject({ status: 'False', reason: 'BuildPending' });
+  });
+});
+
+describe('on-cluster layering in other releases', () => {
+  let c: SimulatedCluster | undefined;
+  afterEach(() => {
+    c?.stop();
+    expect(c?.failures()).toEqual([]);
+  });
+
+  it('ocp-419: completes the interrupted rollout, and an upgrade rebuilds FROM the new RHCOS and rolls it out', async () => {
+    c = await simulatedCluster({ state: 'ocp-419' });
+    c.edit('clusterversions', 'version', cv => {
+      spec(cv).desiredUpdate = { version: '4.19.20' };
+    });
+    await c.settle();
+    const release = c.releases.find(r => r.version === '4.19.20')!;
+    const mosc = c.get('machineosconfigs', 'infra');
+    const build = readMosb(c.get('machineosbuilds', mosc.metadata.annotations![KEYS.currentMachineOSBuild]));
+    expect(build.phase).toBe('Succeeded');
+    expect(c.catalog.resolve(build.digest!)!.labels).toMatchObject({ baseOSContainerImage: release.rhcosImage, 'org.opencontainers.image.version': '9.6.20251118-0' });
+    for (const n of ['infra-0', 'infra-1', 'master-0', 'worker-1']) {
+      expect(osImage(c.get('nodes', n))).toBe('Red Hat Enterprise Linux CoreOS 9.6.20251118-0 (Plow)');
+    }
+    expect(ann(c.get('nodes', 'infra-1'), 'currentImage')).toBe(build.digest);
+    // the edge pool stays pinned to its (broken) image: the degraded node is retried and degrades again
+    const edge0 = c.get('nodes', 'edge-0');
+    expect(ann(edge0, 'state')).toBe('Degraded');
+    expect(osImage(edge0)).toBe('Red Hat Enterprise Linux CoreOS 9.6.20251023-0 (Plow)');
+    expect(status(c.get('clusterversions', 'version')).history[0]).toMatchObject({ version: '4.19.20', state: 'Completed' });
+  });
+
+  it('from 4.20 on, deleting a build prunes its image unless a node uses it', async () => {
+    c = await simulatedCluster({
+      state: 'ocp-419',
+      prepare: objects => {
+        const cm = objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === OS_IMAGE_CONFIGMAP)!;
+        (cm.data as Record<string, string>).releaseVersion = '4.20.5';
+      },
+    });
+    const builds = c.store.list('machineosbuilds').map(readMosb);
+    const [older, newer] = [...builds].sort((a, b) => (a.buildStart! < b.buildStart! ? -1 : 1));
+    // infra-1 still runs the older image: deleting its build keeps the image
+    c.store.delete('machineosbuilds', older.name);
+    await c.settle();
+    expect(c.catalog.resolve(older.digest!)).toBeDefined();
+    // change the Containerfile: a new build replaces the newer one on every node
+    c.edit('machineosconfigs', 'infra', m => {
+      spec(m).containerFile[0].content = 'FROM configs AS final\nRUN dnf install -y tmux sysstat htop && ostree container commit';
+    });
+    await c.settle();
+    const current = c.get('machineosconfigs', 'infra').metadata.annotations![KEYS.currentMachineOSBuild];
+    expect(current).not.toBe(newer.name);
+    for (const n of ['infra-0', 'infra-1']) expect(ann(c.get('nodes', n), 'currentImage')).not.toBe(newer.digest);
+    c.store.delete('machineosbuilds', newer.name);
+    await c.settle();
+    expect(c.catalog.resolve(newer.digest!)).toBeUndefined();
+    expect(c.logs.some(l => l.message === 'Build deleted; pruned its image')).toBe(true);
+  });
+
+  it('ocp-417 (v1alpha1): builds in the v1alpha1 shape with the 4.17 naming and one build pod', async () => {
+    c = await simulatedCluster({ state: 'ocp-417' });
+    c.edit('machineosconfigs', 'infra', m => {
+      spec(m).buildInputs.containerFile[0].content = 'FROM configs AS final\nRUN rpm-ostree install tmux strace htop && ostree container commit';
+    });
+    c.store.create('machineconfigs', {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfig',
+      metadata: { name: '60-infra-kargs', labels: { [KEYS.role]: 'infra' } },
+      spec: { kernelArguments: ['audit=1'] },
+    });
+    await c.settle();
+    const pool = c.get('machineconfigpools', 'infra');
+    const target = spec(pool).configuration.name;
+    const b = c.get('machineosbuilds', `infra-${target}-builder`);
+    expect(b.apiVersion).toBe('machineconfiguration.openshift.io/v1alpha1');
+    expect(spec(b)).toMatchObject({ desiredConfig: { name: target }, machineOSConfig: { name: 'infra' }, version: 2, renderedImagePushspec: 'registry.example.com/platform-os/infra-layered:latest' });
+    expect(status(b).builderReference).toEqual({ imageBuilderType: 'PodImageBuilder', buildPod: { group: '', resource: '', namespace: MCO_NAMESPACE, name: `build-${target}` } });
+    const digest = status(b).finalImagePullspec;
+    expect(digest).toMatch(/@sha256:[0-9a-f]{64}$/);
+    expect(c.catalog.resolve(digest)!.labels).toMatchObject({ releaseversion: '4.17.32', machineconfig: target });
+    expect(status(c.get('machineosconfigs', 'infra')).currentImagePullspec).toBe(digest);
+    expect(c.store.get('pods', `build-${target}`, MCO_NAMESPACE)).toBeDefined();
+    const node = c.get('nodes', 'infra-0');
+    expect(ann(node, 'currentImage')).toBe(digest);
+    expect(ann(node, 'currentConfig')).toBe(target);
+    // the gpu pool, pinned two releases behind, did not move
+    expect(osImage(c.get('nodes', 'gpu-0'))).toBe('Red Hat Enterprise Linux CoreOS 417.94.202505291424-0');
+  });
+});

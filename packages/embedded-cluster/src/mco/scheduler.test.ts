@@ -1,0 +1,45 @@
+import { Scheduler } from './scheduler';
+
+describe('Scheduler at speed 0', () => {
+  it('runs work asynchronously, in simulated-time order, and settles when nothing is left', async () => {
+    const s = new Scheduler(0, e => {
+      throw e;
+    });
+    const order: string[] = [];
+    s.after(5, 'late', () => order.push('late'));
+    s.after(1, 'early', () => {
+      order.push('early');
+      s.after(1, 'chained', () => order.push('chained'));
+    });
+    s.after(0, 'now', () => order.push('now'));
+    expect(order).toEqual([]);
+    await s.settle();
+    expect(order).toEqual(['now', 'early', 'chained', 'late']);
+  });
+
+  it('reports failing work and carries on', async () => {
+    const errors: string[] = [];
+    const s = new Scheduler(0, (e, label) => errors.push(`${label}: ${(e as Error).message}`));
+    let ran = false;
+    s.after(0, 'boom', () => {
+      throw new Error('broken');
+    });
+    s.after(0, 'next', () => {
+      ran = true;
+    });
+    await s.settle();
+    expect(errors).toEqual(['boom: broken']);
+    expect(ran).toBe(true);
+  });
+
+  it('drops queued work on stop', async () => {
+    const s = new Scheduler(0, () => {});
+    let ran = false;
+    s.after(1, 'x', () => {
+      ran = true;
+    });
+    s.stop();
+    await s.settle();
+    expect(ran).toBe(false);
+  });
+});

@@ -1,0 +1,242 @@
+import type { K8sObject } from '../store/types';
+import { KEYS, MCO_NAMESPACE, OS_IMAGE_CONFIGMAP } from './constants';
+import { readMosb } from './machineOS';
+import { poolForNode } from './membership';
+import { isNodeUnavailable } from './poolStatus';
+import { ann, cond, simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
+
+const CUSTOM_WORKER_IMAGE =
+  'registry.example.com/platform-os/worker-custom@sha256:6c5767635f615fcd297cea1e9061e6e1d49bbd0c854d494ad3a2abc931a322de';
+const RHCOS_41821 = '418.94.202507221249-0';
+const RHCOS_41817 = '418.94.202506121335-0';
+const RHCOS_41824 = '418.94.202509021131-0';
+
+const osImage = (node: K8sObject) => (node.status as { nodeInfo: { osImage: string } }).nodeInfo.osImage;
+const spec = (o: K8sObject) => o.spec as Record<string, any>;
+const status = (o: K8sObject) => o.status as Record<string, any>;
+
+/** Watch the store: after every node write, no pool may have more unavailable nodes than allowed. */
+function trackUnavailable(c: SimulatedCluster, pool: string) {
+  let max = 0;
+  c.store.subscribe(e => {
+    if (e.resource !== 'nodes') return;
+    const pools = c.store.list('machineconfigpools');
+    const members = c.store.list('nodes').filter(n => poolForNode(n, pools).pool === pool);
+    max = Math.max(max, members.filter(isNodeUnavailable).length);
+  });
+  return () => max;
+}
+
+describe('MCO simulation on the ocp-418 sample state', () => {
+  let c: SimulatedCluster;
+  beforeEach(async () => {
+    c = await simulatedCluster({ state: 'ocp-418' });
+  });
+  afterEach(() => {
+    c.stop();
+    expect(c.failures()).toEqual([]);
+  });
+
+  it('re-renders when an override goes away, reuses the identical render and rolls out one node at a time', async () => {
+    const maxUnavailable = trackUnavailable(c, 'worker');
+    c.store.delete('machineconfigs', 'os-layer-custom');
+    await c.settle();
+    const worker = c.get('machineconfigpools', 'worker');
+    // identical content to the render every worker completed before: same name
+    expect(spec(worker).configuration.name).toBe('rendered-worker-fed93cf413d5175f10acebcc448c80c3');
+    expect(spec(worker).configuration.source.map((s: any) => s.name)).not.toContain('os-layer-custom');
+    for (const name of ['worker-0', 'worker-1']) {
+      const node = c.get('nodes', name);
+      expect(ann(node, 'currentConfig')).toBe('rendered-worker-fed93cf413d5175f10acebcc448c80c3');
+      expect(ann(node, 'state')).toBe('Done');
+      expect(spec(node).unschedulable).toBeUndefined();
+      expect(osImage(node)).toBe(`Red Hat Enterprise Linux CoreOS ${RHCOS_41821}`);
+    }
+    expect(maxUnavailable()).toBe(1);
+    expect(status(worker)).toMatchObject({ machineCount: 2, updatedMachineCount: 2, readyMachineCount: 2, unavailableMachineCount: 0, degradedMachineCount: 0 });
+    expect(status(worker).configuration.name).toBe(spec(worker).configuration.name);
+    expect(cond(worker, 'Updated')).toMatchObject({ status: 'True', message: 'All nodes are updated with MachineConfig rendered-worker-fed93cf413d5175f10acebcc448c80c3' });
+    expect(cond(worker, 'Updating').status).toBe('False');
+    expect(status(worker).observedGeneration).toBe(worker.metadata.generation);
+    // the paused infra pool rendered too, but its node did not move
+    const infra = c.get('machineconfigpools', 'infra');
+    expect(spec(infra).configuration.name).toBe('rendered-infra-2159484c1c12949db6d3ed8e97550f4b');
+    expect(ann(c.get('nodes', 'infra-0'), 'desiredConfig')).toBe('rendered-infra-2159484c1c12949db6d3ed8e97550f4b');
+  });
+
+  it('renders a paused pool but does not roll it out', async () => {
+    c.edit('machineconfigpools', 'worker', p => {
+      spec(p).paused = true;
+    });
+    c.store.create('machineconfigs', {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfig',
+      metadata: { name: '99-worker-kargs', labels: { [KEYS.role]: 'worker' } },
+      spec: { kernelArguments: ['nosmt'] },
+    });
+    await c.settle();
+    const worker = c.get('machineconfigpools', 'worker');
+    const target = spec(worker).configuration.name;
+    expect(target).toMatch(/^rendered-worker-[0-9a-f]{32}$/);
+    expect(target).not.toBe('rendered-worker-2c03a7f197b342bb224996361c223a08');
+    const rendered = c.get('machineconfigs', target);
+    expect(spec(rendered).kernelArguments).toEqual(['nosmt']);
+    expect(spec(rendered).osImageURL).toBe(CUSTOM_WORKER_IMAGE);
+    expect(rendered.metadata.annotations).toMatchObject({ [KEYS.osImageUrlOverridden]: 'true', [KEYS.releaseImageVersion]: '4.18.21' });
+    expect(rendered.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'MachineConfigPool', name: 'worker', controller: true })]);
+    for (const n of c.store.list('nodes').filter(x => x.metadata.name.startsWith('worker'))) {
+      expect(ann(n, 'desiredConfig')).not.toBe(target);
+    }
+    expect(status(worker)).toMatchObject({ updatedMachineCount: 0, readyMachineCount: 0 });
+    expect(cond(worker, 'Updating')).toMatchObject({ status: 'True', message: expect.stringMatching(/^Pool is paused; /) });
+    // unpausing lets it roll
+    c.edit('machineconfigpools', 'worker', p => {
+      spec(p).paused = false;
+    });
+    await c.settle();
+    for (const name of ['worker-0', 'worker-1']) expect(ann(c.get('nodes', name), 'currentConfig')).toBe(target);
+    expect(cond(c.get('machineconfigpools', 'worker'), 'Updated').status).toBe('True');
+  });
+
+  it('finishes the paused infra build once unpaused and rolls its image out', async () => {
+    c.edit('machineconfigpools', 'infra', p => {
+      spec(p).paused = false;
+    });
+    await c.settle();
+    const build = readMosb(c.get('machineosbuilds', 'infra-08dcbd033aeac08fbb14963fe9ec65c5'));
+    expect(build.phase).toBe('Succeeded');
+    const record = c.catalog.resolve(build.digest!)!;
+    expect(record.image).toMatch(/^registry\.example\.com\/platform-os\/infra-layered@sha256:[0-9a-f]{64}$/);
+    expect(record.tags).toContain('registry.example.com/platform-os/infra-layered:infra-08dcbd033aeac08fbb14963fe9ec65c5');
+    expect(record.labels).toMatchObject({
+      machineconfig: 'rendered-infra-31c58672ad87f67765674b678199e86e',
+      machineconfigpool: 'infra',
+      baseOSContainerImage: CUSTOM_WORKER_IMAGE,
+      'org.opencontainers.image.version': RHCOS_41817,
+    });
+    const mosc = c.get('machineosconfigs', 'infra');
+    expect(status(mosc)).toMatchObject({ currentImagePullSpec: build.digest, machineOSBuild: { name: build.name } });
+    const node = c.get('nodes', 'infra-0');
+    expect(ann(node, 'currentConfig')).toBe('rendered-infra-31c58672ad87f67765674b678199e86e');
+    expect(ann(node, 'currentImage')).toBe(build.digest);
+    expect(ann(node, 'desiredImage')).toBe(build.digest);
+    expect(osImage(node)).toBe(`Red Hat Enterprise Linux CoreOS ${RHCOS_41817}`);
+    const infra = c.get('machineconfigpools', 'infra');
+    expect(cond(infra, 'Updated')).toMatchObject({ status: 'True', message: `All nodes are updated with MachineConfig rendered-infra-31c58672ad87f67765674b678199e86e / Image ${build.digest}` });
+    expect(cond(infra, 'ImageBuildDegraded')).toMatchObject({ status: 'False', reason: 'BuildSuccess' });
+    expect(status(infra).configuration.name).toBe('rendered-infra-31c58672ad87f67765674b678199e86e');
+    // the succeeded build the node ran before is kept
+    expect(c.store.get('machineosbuilds', 'infra-35bdaba75d52c5c8bd715f64c34a338f')).toBeDefined();
+  });
+
+  it('moves a node back to the pool it now belongs to when its pool label is removed', async () => {
+    c.edit('nodes', 'infra-0', n => {
+      delete n.metadata.labels!['node-role.kubernetes.io/infra'];
+    });
+    await c.settle();
+    const node = c.get('nodes', 'infra-0');
+    expect(ann(node, 'currentConfig')).toBe('rendered-worker-2c03a7f197b342bb224996361c223a08');
+    expect(ann(node, 'currentImage')).toBeUndefined();
+    expect(ann(node, 'desiredImage')).toBeUndefined();
+    expect(ann(node, 'state')).toBe('Done');
+    expect(osImage(node)).toBe(`Red Hat Enterprise Linux CoreOS ${RHCOS_41817}`);
+    expect(status(c.get('machineconfigpools', 'infra'))).toMatchObject({ machineCount: 0 });
+    expect(status(c.get('machineconfigpools', 'worker'))).toMatchObject({ machineCount: 3, updatedMachineCount: 3 });
+  });
+
+  it('degrades a node that boots a broken image, holds the rollout, and recovers when the override goes', async () => {
+    const broken = c.catalog.add({
+      image: 'registry.example.com/platform-os/worker-broken@sha256:' + 'e'.repeat(64),
+      base: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:435b8c0780f7b69e0b12b71926005340cc501e074c76bfc5c06b1ed711479b56',
+      broken: true,
+    });
+    c.store.create('machineconfigs', {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfig',
+      metadata: { name: 'zz-worker-broken', labels: { [KEYS.role]: 'worker' } },
+      spec: { osImageURL: broken.image },
+    });
+    await c.settle();
+    const nodes = ['worker-0', 'worker-1'].map(n => c.get('nodes', n));
+    const degraded = nodes.filter(n => ann(n, 'state') === 'Degraded');
+    expect(degraded).toHaveLength(1);
+    expect(ann(degraded[0], 'reason')).toContain(broken.image);
+    expect(spec(degraded[0]).unschedulable).toBe(true);
+    const other = nodes.find(n => n !== degraded[0])!;
+    expect(ann(other, 'desiredConfig')).not.toBe(ann(degraded[0], 'desiredConfig'));
+    const worker = c.get('machineconfigpools', 'worker');
+    expect(status(worker)).toMatchObject({ degradedMachineCount: 1, unavailableMachineCount: 1 });
+    expect(cond(worker, 'NodeDegraded')).toMatchObject({ status: 'True', reason: '1 nodes are reporting degraded status on sync' });
+    expect(cond(worker, 'NodeDegraded').message).toContain(`Node ${degraded[0].metadata.name} is reporting: "failed to boot OS image`);
+    expect(cond(worker, 'Degraded').status).toBe('True');
+    // a new build is blocked while the (infra) pool is NodeDegraded: not the case here, infra stays as is
+    c.store.delete('machineconfigs', 'zz-worker-broken');
+    await c.settle();
+    for (const name of ['worker-0', 'worker-1']) {
+      const n = c.get('nodes', name);
+      expect(ann(n, 'state')).toBe('Done');
+      expect(ann(n, 'currentConfig')).toBe('rendered-worker-2c03a7f197b342bb224996361c223a08');
+    }
+    const after = c.get('machineconfigpools', 'worker');
+    expect(cond(after, 'NodeDegraded').status).toBe('False');
+    expect(cond(after, 'Updated').status).toBe('True');
+  });
+
+  it('upgrades: moves the default image, re-renders every pool, rebuilds the layered pool and leaves pinned pools on their image', async () => {
+    c.edit('clusterversions', 'version', cv => {
+      spec(cv).desiredUpdate = { version: '4.18.24' };
+    });
+    await c.settle();
+    const cm = c.get('configmaps', OS_IMAGE_CONFIGMAP, MCO_NAMESPACE);
+    const release = c.releases.find(r => r.version === '4.18.24')!;
+    expect(cm.data).toMatchObject({ releaseVersion: '4.18.24', baseOSContainerImage: release.rhcosImage, baseOSExtensionsContainerImage: release.extensionsImage });
+    // master follows the release
+    const master = c.get('machineconfigpools', 'master');
+    const masterRender = c.get('machineconfigs', spec(master).configuration.name);
+    expect(masterRender.metadata.annotations?.[KEYS.releaseImageVersion]).toBe('4.18.24');
+    expect(spec(masterRender).osImageURL).toBe(release.rhcosImage);
+    for (const n of ['master-0', 'master-1', 'master-2']) {
+      expect(osImage(c.get('nodes', n))).toBe(`Red Hat Enterprise Linux CoreOS ${RHCOS_41824}`);
+    }
+    // worker is pinned by os-layer-custom: new render (release, extensions), same OS image
+    const worker = c.get('machineconfigpools', 'worker');
+    const workerRender = c.get('machineconfigs', spec(worker).configuration.name);
+    expect(workerRender.metadata.name).not.toBe('rendered-worker-2c03a7f197b342bb224996361c223a08');
+    expect(workerRender.metadata.annotations).toMatchObject({ [KEYS.releaseImageVersion]: '4.18.24', [KEYS.osImageUrlOverridden]: 'true' });
+    expect(spec(workerRender).osImageURL).toBe(CUSTOM_WORKER_IMAGE);
+    for (const n of ['worker-0', 'worker-1']) {
+      const node = c.get('nodes', n);
+      expect(ann(node, 'currentConfig')).toBe(workerRender.metadata.name);
+      expect(osImage(node)).toBe(`Red Hat Enterprise Linux CoreOS ${RHCOS_41817}`);
+    }
+    // the layered (paused) infra pool rendered and started a new build for the new render
+    const infra = c.get('machineconfigpools', 'infra');
+    const infraTarget = spec(infra).configuration.name;
+    const builds = c.store.list('machineosbuilds').map(readMosb);
+    const newBuild = builds.find(b => b.renderedConfig === infraTarget)!;
+    expect(newBuild.name).toMatch(/^infra-[0-9a-f]{32}$/);
+    expect(newBuild.phase).toBe('Succeeded');
+    expect(builds.map(b => b.name)).not.toContain('infra-08dcbd033aeac08fbb14963fe9ec65c5'); // superseded, not succeeded
+    expect(ann(c.get('nodes', 'infra-0'), 'currentConfig')).toBe('rendered-infra-2159484c1c12949db6d3ed8e97550f4b');
+    // ClusterVersion: newest history entry completed
+    const cv = c.get('clusterversions', 'version');
+    expect(status(cv).desired).toMatchObject({ version: '4.18.24', image: release.image });
+    expect(status(cv).history.map((h: any) => `${h.version} ${h.state}`)).toEqual(['4.18.24 Completed', '4.18.21 Completed', '4.18.17 Completed']);
+    expect(status(cv).history[0].completionTime).toEqual(expect.any(String));
+    expect(cond(cv, 'Progressing')).toMatchObject({ status: 'False', message: 'Cluster version is 4.18.24' });
+  });
+
+  it('refuses an unknown release and moves nothing', async () => {
+    const before = c.get('configmaps', OS_IMAGE_CONFIGMAP, MCO_NAMESPACE);
+    c.edit('clusterversions', 'version', cv => {
+      spec(cv).desiredUpdate = { version: '4.18.99' };
+    });
+    await c.settle();
+    const cv = c.get('clusterversions', 'version');
+    expect(cond(cv, 'ReleaseAccepted')).toMatchObject({ status: 'False', reason: 'RetrievePayload' });
+    expect(cond(cv, 'ReleaseAccepted').message).toMatch(/4\.18\.99.*not in this cluster's release catalogue/);
+    expect(status(cv).desired.version).toBe('4.18.21');
+    expect(c.get('configmaps', OS_IMAGE_CONFIGMAP, MCO_NAMESPACE)).toEqual(before);
+    expect(c.events.filter(e => e.resource !== 'clusterversions')).toEqual([]);
+  });
+});
