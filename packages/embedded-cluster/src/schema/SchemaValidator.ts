@@ -61,7 +61,7 @@ export class SchemaValidator implements ObjectValidator {
   private constructor(crds: CrdVersion[], cel: CelRuntime, mosVersion: 'v1' | 'v1alpha1') {
     this.#crds = crds;
     this.#cel = cel;
-    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, verbose: true });
     addFormats(ajv);
     for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'int-or-string']) {
       ajv.addFormat(f, true);
@@ -109,7 +109,7 @@ export class SchemaValidator implements ObjectValidator {
     }
     prune(schema.crd.schema, object, true);
     if (!schema.validate(object)) {
-      causes.push(...(schema.validate.errors ?? []).flatMap(toCause));
+      causes.push(...toCauses(schema.validate.errors ?? []));
     }
     if (causes.length === 0) {
       // Plain JSON copies: the CEL library only accepts plain objects of its own realm.
@@ -331,6 +331,32 @@ function show(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
 }
 
+/** Map ajv errors to causes; type errors of one field (int-or-string) become one cause. */
+function toCauses(errors: ErrorObject[]): ValidationCause[] {
+  const typeErrors = new Map<string, ErrorObject[]>();
+  const rest: ErrorObject[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'type') {
+      const list = typeErrors.get(e.instancePath) ?? [];
+      list.push(e);
+      typeErrors.set(e.instancePath, list);
+    } else {
+      rest.push(e);
+    }
+  }
+  const merged = [...typeErrors.values()].map(list => ({
+    ...list[0],
+    params: { type: list.map(e => String((e.params as { type: unknown }).type)).join(',') },
+  }));
+  return [...merged, ...rest].flatMap(toCause);
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return '"array"';
+  if (typeof value === 'object' && value !== null) return '"object"';
+  return show(value);
+}
+
 function toCause(error: ErrorObject): ValidationCause[] {
   const field = fieldOf(error.instancePath);
   const p = error.params as Record<string, unknown>;
@@ -350,7 +376,7 @@ function toCause(error: ErrorObject): ValidationCause[] {
       return [
         {
           field,
-          message: `Invalid value: ${show(value)}: ${field} in body must be of type ${String(p.type)}: ${show(value)}`,
+          message: `Invalid value: ${describeValue(value)}: ${field} in body must be of type ${String(p.type)}: ${describeValue(value)}`,
           reason: 'FieldValueTypeInvalid',
         },
       ];
