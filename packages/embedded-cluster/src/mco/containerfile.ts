@@ -71,8 +71,7 @@ function unquote(v: string): string {
 function parseLabels(args: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /("[^"]*"|'[^']*'|[^\s=]+)=("[^"]*"|'[^']*'|\S*)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(args))) {
+  for (const m of args.matchAll(re)) {
     out[unquote(m[1])] = unquote(m[2]);
   }
   return out;

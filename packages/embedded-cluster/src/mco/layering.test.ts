@@ -1,7 +1,7 @@
 import type { K8sObject } from '../store/types';
 import { KEYS, MCO_NAMESPACE, OS_IMAGE_CONFIGMAP } from './constants';
 import { readMosb } from './machineOS';
-import { ann, cond, simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
+import { ann, assertNoFailures, cond, simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
 
 const spec = (o: K8sObject) => o.spec as Record<string, any>;
 const status = (o: K8sObject) => o.status as Record<string, any>;
@@ -30,7 +30,7 @@ describe('on-cluster layering (v1, ocp-418)', () => {
   });
   afterEach(() => {
     c.stop();
-    expect(c.failures()).toEqual([]);
+    assertNoFailures(c);
   });
 
   it('fails a build after four pod attempts, then builds and rolls out the fixed Containerfile', async () => {
@@ -141,7 +141,7 @@ describe('on-cluster layering in other releases', () => {
   let c: SimulatedCluster | undefined;
   afterEach(() => {
     c?.stop();
-    expect(c?.failures()).toEqual([]);
+    if (c) assertNoFailures(c);
   });
 
   it('ocp-419: completes the interrupted rollout, and an upgrade rebuilds FROM the new RHCOS and rolls it out', async () => {

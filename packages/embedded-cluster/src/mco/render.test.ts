@@ -4,8 +4,8 @@ import { RenderError, renderPool, selectMachineConfigs } from './render';
 import { selectorMatches } from './util';
 
 const defaults = {
-  baseOSContainerImage: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:' + 'a'.repeat(64),
-  baseOSExtensionsContainerImage: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:' + 'b'.repeat(64),
+  baseOSContainerImage: `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'a'.repeat(64)}`,
+  baseOSExtensionsContainerImage: `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'b'.repeat(64)}`,
   releaseVersion: '4.18.21',
 };
 

@@ -1,6 +1,6 @@
 import type { K8sObject } from '../store/types';
 import { KEYS, MCO_V1, RENDERED_IGNITION_VERSION, WORKER_POOL } from './constants';
-import { LabelSelector, canonicalJson, saltedMd5, selectorMatches } from './util';
+import { LabelSelector, canonicalJson, compareStrings, saltedMd5, selectorMatches } from './util';
 
 /** The release defaults a render starts from (ConfigMap `machine-config-osimageurl`, FACTS §4). */
 export interface RenderDefaults {
@@ -80,8 +80,7 @@ export function selectMachineConfigs(
       !mc.metadata.deletionTimestamp &&
       selectorMatches(selector, mc.metadata.labels),
   );
-  const byName = (a: K8sObject, b: K8sObject) =>
-    a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+  const byName = (a: K8sObject, b: K8sObject) => compareStrings(a.metadata.name, b.metadata.name);
   const isWorker = (mc: K8sObject) => mc.metadata.labels?.[KEYS.role] === WORKER_POOL;
   return [
     ...selected.filter(isWorker).sort(byName),
@@ -215,7 +214,7 @@ export function renderPool(
   };
   const sources: ConfigSource[] = selected
     .map(mc => ({ apiVersion: MCO_V1, kind: 'MachineConfig' as const, name: mc.metadata.name }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => compareStrings(a.name, b.name));
   return {
     name: renderedConfigName(poolName, spec),
     spec,

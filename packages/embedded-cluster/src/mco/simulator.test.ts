@@ -3,7 +3,7 @@ import { KEYS, MCO_NAMESPACE, OS_IMAGE_CONFIGMAP } from './constants';
 import { readMosb } from './machineOS';
 import { poolForNode } from './membership';
 import { isNodeUnavailable } from './poolStatus';
-import { ann, cond, simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
+import { ann, assertNoFailures, cond, simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
 
 const CUSTOM_WORKER_IMAGE =
   'registry.example.com/platform-os/worker-custom@sha256:6c5767635f615fcd297cea1e9061e6e1d49bbd0c854d494ad3a2abc931a322de';
@@ -34,7 +34,7 @@ describe('MCO simulation on the ocp-418 sample state', () => {
   });
   afterEach(() => {
     c.stop();
-    expect(c.failures()).toEqual([]);
+    assertNoFailures(c);
   });
 
   it('re-renders when an override goes away, reuses the identical render and rolls out one node at a time', async () => {
@@ -146,7 +146,7 @@ describe('MCO simulation on the ocp-418 sample state', () => {
 
   it('degrades a node that boots a broken image, holds the rollout, and recovers when the override goes', async () => {
     const broken = c.catalog.add({
-      image: 'registry.example.com/platform-os/worker-broken@sha256:' + 'e'.repeat(64),
+      image: `registry.example.com/platform-os/worker-broken@sha256:${'e'.repeat(64)}`,
       base: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:435b8c0780f7b69e0b12b71926005340cc501e074c76bfc5c06b1ed711479b56',
       broken: true,
     });

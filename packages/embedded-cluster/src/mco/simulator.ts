@@ -650,13 +650,18 @@ export class McoSimulation implements McoSimulator {
     const uid = buildObj.metadata.uid ?? '';
     this.#buildJobs.set(name, uid);
     const view = readMosb(buildObj);
-    const attempt = (n: number) => {
+    // Steps of the Job; they refer to each other through this object (retry loops back).
+    const steps = {
+      attempt: (_n: number): void => {},
+      finish: (_n: number, _podName: string | undefined): void => {},
+    };
+    steps.attempt = (n: number) => {
       const b = this.#sameBuild(name, uid);
       if (!b) return;
       const pod = this.#createBuilderPod(readMosb(b), b, n);
-      this.#scheduler.after(DURATIONS.buildAttempt, `build ${name} attempt ${n}`, () => finish(n, pod));
+      this.#scheduler.after(DURATIONS.buildAttempt, `build ${name} attempt ${n}`, () => steps.finish(n, pod));
     };
-    const finish = (n: number, podName: string | undefined) => {
+    steps.finish = (n: number, podName: string | undefined) => {
       const b = this.#sameBuild(name, uid);
       if (!b) return;
       const v = readMosb(b);
@@ -680,7 +685,7 @@ export class McoSimulation implements McoSimulator {
       const attempts = v.api === 'v1' ? BUILD_BACKOFF_LIMIT + 1 : 1;
       if (n < attempts) {
         this.#log('Build attempt failed, retrying', { build: name, attempt: n, reason: outcome.reason });
-        this.#scheduler.after(DURATIONS.buildRetry, `build ${name} retry`, () => attempt(n + 1));
+        this.#scheduler.after(DURATIONS.buildRetry, `build ${name} retry`, () => steps.attempt(n + 1));
         return;
       }
       this.#writeBuildStatus(fresh, {
@@ -698,11 +703,11 @@ export class McoSimulation implements McoSimulator {
       this.#writeBuildStatus(b, {
         conditions: buildConditions('Building', status.conditions as Condition[] | undefined, this.#now()),
       });
-      attempt(1);
+      steps.attempt(1);
     };
     if (view.phase === 'Building') {
       // Resumed after a restart or a pause in reconciliation: the running attempt starts over.
-      this.#scheduler.after(0, `build ${name} resume`, () => attempt(1));
+      this.#scheduler.after(0, `build ${name} resume`, () => steps.attempt(1));
       return;
     }
     this.#scheduler.after(0, `build ${name} prepare`, () => {

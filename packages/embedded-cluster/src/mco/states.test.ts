@@ -4,6 +4,7 @@ import { readMosb, readMosc, repositoryOf } from './machineOS';
 import { poolForNode } from './membership';
 import { buildPending, computePoolStatus, PoolLayering } from './poolStatus';
 import { osImageName } from './simulator';
+import { compareStrings, jsonEqual } from './util';
 import { simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
 
 const STATES = ['ocp-417', 'ocp-418', 'ocp-419', 'sno-419'];
@@ -65,64 +66,67 @@ describe.each(STATES)('state %s', state => {
     }
   });
 
-  it('has pool counters that match the node annotations', () => {
+  it('has pool counters and conditions that match the node annotations', () => {
     const pools = c.store.list('machineconfigpools');
     const nodes = c.store.list('nodes');
+    const problems: string[] = [];
     for (const pool of pools) {
-      const members = nodes.filter(n => poolForNode(n, pools).pool === pool.metadata.name);
+      const name = pool.metadata.name;
+      const members = nodes.filter(n => poolForNode(n, pools).pool === name);
       const layering = layeringOf(c, pool);
       const computed = computePoolStatus({ pool, nodes: members, layering, now: '2030-01-01T00:00:00Z' });
-      expect({ pool: pool.metadata.name, ...counters(pool.status) }).toEqual({ pool: pool.metadata.name, ...counters(computed) });
+      const stored = pool.status as any;
+      if (!jsonEqual(counters(stored), counters(computed))) {
+        problems.push(`${name}: counters ${JSON.stringify(counters(stored))} != ${JSON.stringify(counters(computed))}`);
+      }
       for (const type of ['Updated', 'Updating', 'NodeDegraded', 'Degraded', 'ImageBuildDegraded']) {
-        const stored = ((pool.status as any).conditions ?? []).find((x: any) => x.type === type);
         const mine = (computed.conditions as any[]).find((x: any) => x.type === type);
-        if (stored) expect(`${pool.metadata.name} ${type}=${stored.status}`).toBe(`${pool.metadata.name} ${type}=${mine?.status}`);
+        const theirs = (stored.conditions ?? []).find((x: any) => x.type === type);
+        if (theirs && theirs.status !== mine?.status) problems.push(`${name}: ${type} ${theirs.status} != ${mine?.status}`);
       }
       // status.configuration is the spec only when every node finished
-      const allDone = (pool.status as any).updatedMachineCount === (pool.status as any).machineCount && !buildPending(layering);
-      if (allDone) expect((pool.status as any).configuration.name).toBe((pool.spec as any).configuration.name);
+      const allDone = stored.updatedMachineCount === stored.machineCount && !buildPending(layering);
+      if (allDone && stored.configuration.name !== (pool.spec as any).configuration.name) {
+        problems.push(`${name}: fully updated but status.configuration is ${stored.configuration.name}`);
+      }
     }
+    expect(problems).toEqual([]);
   });
 
   it('names, labels and publishes builds consistently', () => {
-    const builds = c.store.list('machineosbuilds');
-    const moscs = c.store.list('machineosconfigs');
-    for (const b of builds) {
-      const v = readMosb(b);
-      const mosc = readMosc(c.get('machineosconfigs', v.mosc));
-      if (v.api === 'v1') {
-        expect(v.name).toMatch(new RegExp(`^${mosc.name}-[0-9a-f]{32}$`));
-        expect(v.pushSpec).toBe(`${repositoryOf(mosc.pushSpec)}:${v.name}`);
-        expect(b.metadata.labels).toEqual({
-          [KEYS.machineOSConfigLabel]: mosc.name,
-          [KEYS.targetPoolLabel]: mosc.pool,
-          [KEYS.renderedConfigLabel]: v.renderedConfig,
-        });
-      } else {
-        expect(v.name).toBe(`${mosc.pool}-${v.renderedConfig}-builder`);
-      }
-      if (v.phase === 'Succeeded') expect(c.catalog.resolve(v.digest!)).toBeDefined();
+    const builds = c.store.list('machineosbuilds').map(b => ({ object: b, view: readMosb(b) }));
+    const problems: string[] = [];
+    for (const { object, view } of builds) {
+      const mosc = readMosc(c.get('machineosconfigs', view.mosc));
+      const expectedName =
+        view.api === 'v1' ? new RegExp(`^${mosc.name}-[0-9a-f]{32}$`) : new RegExp(`^${mosc.pool}-${view.renderedConfig}-builder$`);
+      if (!expectedName.test(view.name)) problems.push(`${view.name}: name`);
+      if (view.api === 'v1' && view.pushSpec !== `${repositoryOf(mosc.pushSpec)}:${view.name}`) problems.push(`${view.name}: push spec`);
+      const labels = {
+        [KEYS.machineOSConfigLabel]: mosc.name,
+        [KEYS.targetPoolLabel]: mosc.pool,
+        [KEYS.renderedConfigLabel]: view.renderedConfig,
+      };
+      if (view.api === 'v1' && !jsonEqual(object.metadata.labels, labels)) problems.push(`${view.name}: labels`);
+      if (view.phase === 'Succeeded' && !c.catalog.resolve(view.digest!)) problems.push(`${view.name}: image not in registry`);
     }
-    for (const m of moscs) {
-      const mosc = readMosc(m);
-      const published = c.store
-        .list('machineosbuilds')
-        .map(readMosb)
-        .find(b => (mosc.api === 'v1' ? b.name === mosc.statusBuild : b.digest === mosc.currentImage));
-      expect(published?.digest).toBe(mosc.currentImage);
-      if (mosc.api === 'v1') {
-        const newest = builds
-          .filter(b => readMosb(b).mosc === mosc.name)
-          .sort((a, b) => (a.metadata.creationTimestamp! < b.metadata.creationTimestamp! ? 1 : -1))[0];
-        expect(mosc.annotations[KEYS.currentMachineOSBuild]).toBe(newest.metadata.name);
-      }
-      const pools = c.store.list('machineconfigpools');
+    const pools = c.store.list('machineconfigpools');
+    for (const mosc of c.store.list('machineosconfigs').map(readMosc)) {
+      const mine = builds.filter(b => b.view.mosc === mosc.name);
+      const published = mine.find(b => (mosc.api === 'v1' ? b.view.name === mosc.statusBuild : b.view.digest === mosc.currentImage));
+      if (!published || published.view.digest !== mosc.currentImage) problems.push(`${mosc.name}: status does not match its build`);
+      const newest = [...mine].sort((a, b) =>
+        compareStrings(b.object.metadata.creationTimestamp ?? '', a.object.metadata.creationTimestamp ?? ''),
+      )[0];
+      if (mosc.api === 'v1' && mosc.annotations[KEYS.currentMachineOSBuild] !== newest?.view.name) problems.push(`${mosc.name}: current build annotation`);
       for (const node of c.store.list('nodes').filter(n => poolForNode(n, pools).pool === mosc.pool)) {
         const done = node.metadata.annotations?.[KEYS.state] === 'Done';
         const image = node.metadata.annotations?.[done ? KEYS.currentImage : KEYS.desiredImage];
-        expect(image).toBe(mosc.currentImage);
+        if (image !== mosc.currentImage) problems.push(`${node.metadata.name}: image ${image} != ${mosc.currentImage}`);
       }
     }
+    expect(problems).toEqual([]);
+    expect(builds.length).toBe(c.store.list('machineosbuilds').length);
   });
 
   it('agrees on the release everywhere', () => {

@@ -143,3 +143,9 @@ export function mergeConditions(
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Byte-order string comparison (as Go's sort of names), for `Array.prototype.sort`. */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}

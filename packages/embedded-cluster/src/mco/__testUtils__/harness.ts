@@ -118,3 +118,11 @@ export function cond(object: K8sObject, type: string): { status?: string; reason
   const conditions = (object.status as { conditions?: Array<{ type: string; status?: string; reason?: string; message?: string }> } | undefined)?.conditions ?? [];
   return conditions.find(c => c.type === type) ?? {};
 }
+
+/** Throw when a simulation step failed during a test (used in afterEach). */
+export function assertNoFailures(c: SimulatedCluster): void {
+  const failures = c.failures();
+  if (failures.length > 0) {
+    throw new Error(`simulation steps failed:\n${failures.join('\n')}`);
+  }
+}
