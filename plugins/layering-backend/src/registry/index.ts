@@ -1,0 +1,11 @@
+export { RegistryClient, MANIFEST_MEDIA_TYPES } from './RegistryClient';
+export type { ImageConfigInfo } from './RegistryClient';
+export { RegistryError } from './types';
+export type {
+  RegistryAuth,
+  RegistryClientOptions,
+  RegistryEndpointConfig,
+  RegistryErrorCode,
+} from './types';
+export { parseWwwAuthenticate } from './wwwAuthenticate';
+export type { AuthChallenge } from './wwwAuthenticate';
