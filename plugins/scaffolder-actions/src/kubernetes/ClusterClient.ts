@@ -320,11 +320,15 @@ export class ClusterClient {
         plain<T>(
           await this.#objects.patch(
             {
+              ...patch,
               apiVersion: ref.apiVersion,
               kind: ref.kind,
-              metadata: { name: ref.name, namespace: ref.namespace },
-              ...patch,
-            },
+              metadata: {
+                ...((patch.metadata as Record<string, unknown> | undefined) ?? {}),
+                name: ref.name,
+                namespace: ref.namespace,
+              },
+            } as KubernetesObject,
             undefined,
             options.dryRun ? 'All' : undefined,
             options.fieldManager,

@@ -1,0 +1,68 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { createRequestRecordAction } from './requestRecord';
+import { ClusterClients } from '../kubernetes/ClusterClients';
+import { RecordingLayeringBackend } from '../__testUtils__/backend';
+import { testConfig } from '../__testUtils__/cluster';
+import { createTestContext, outputsOf } from '../__testUtils__/context';
+
+function options() {
+  return {
+    clusters: new ClusterClients(
+      [{ name: 'ocp-418', url: 'http://127.0.0.1:1', skipTLSVerify: false }],
+      { logger: mockServices.logger.mock() },
+    ),
+    backend: new RecordingLayeringBackend(),
+    permissions: mockServices.permissions.mock(),
+    config: testConfig,
+  };
+}
+
+const input = {
+  cluster: 'ocp-418',
+  pool: 'infra',
+  kind: 'on-cluster-layer' as const,
+  pullRequestUrl: 'https://github.com/example/cluster-config/pull/42',
+  summary: 'Install htop from EPEL on the infra pool',
+};
+
+describe('layering:request:record', () => {
+  it('records the request with the task, the requester and the pull request', async () => {
+    const opts = options();
+    const { ctx, output, checkpoints } = await createTestContext(input);
+
+    await createRequestRecordAction(opts).handler(ctx);
+
+    expect(opts.backend.records).toEqual([
+      expect.objectContaining({
+        cluster: 'ocp-418',
+        pool: 'infra',
+        kind: 'on-cluster-layer',
+        delivery: 'pull-request',
+        outcome: 'opened',
+        pullRequestUrl: 'https://github.com/example/cluster-config/pull/42',
+        taskId: 'task-0001',
+        requestedBy: 'user:default/jdoe',
+      }),
+    ]);
+    expect(outputsOf(output).requestId).toBe('req-1');
+    expect(checkpoints).toEqual(['layering.request.record.on-cluster-layer.ocp-418.infra.opened']);
+  });
+
+  it('records nothing in a dry run', async () => {
+    const opts = options();
+    const { ctx } = await createTestContext(input, { isDryRun: true });
+    await createRequestRecordAction(opts).handler(ctx);
+    expect(opts.backend.records).toHaveLength(0);
+  });
+
+  it('refuses unknown clusters and invalid pool names', async () => {
+    const opts = options();
+    const unknown = await createTestContext({ ...input, cluster: 'nope' });
+    await expect(createRequestRecordAction(opts).handler(unknown.ctx)).rejects.toThrow(
+      'cluster: "nope" is not a configured cluster',
+    );
+    const bad = await createTestContext({ ...input, pool: 'Infra_Pool' });
+    await expect(createRequestRecordAction(opts).handler(bad.ctx)).rejects.toThrow(/pool: The name "Infra_Pool"/);
+    expect(opts.backend.records).toHaveLength(0);
+  });
+});
