@@ -287,12 +287,26 @@ export function clusterWith(
 
 export const release: LayeringReleaseInfo = {
   cluster: 'ocp-418',
+  status: 'ok',
+  stale: false,
   version: '4.18.21',
   baseImage: RELEASE_IMAGE,
   rhcosVersion: RELEASE_RHCOS,
   history: [
-    { version: '4.18.21', state: 'Completed' },
-    { version: '4.18.17', state: 'Completed' },
+    {
+      version: '4.18.21',
+      image:
+        'quay.io/openshift-release-dev/ocp-release@sha256:2a4c6e8f0b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a',
+      state: 'Completed',
+      rhcosVersion: RELEASE_RHCOS,
+    },
+    {
+      version: '4.18.17',
+      image:
+        'quay.io/openshift-release-dev/ocp-release@sha256:7e9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a',
+      state: 'Completed',
+      rhcosVersion: PREVIOUS_RHCOS,
+    },
   ],
 };
 

@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
+  ClusterStatus,
   ClusterView,
   DriftStatus,
   LayeringRequestRecord,
@@ -22,10 +23,13 @@ export interface LayeringClusterDetail extends ClusterView {
  * @public
  */
 export interface LayeringReleaseHistoryEntry {
-  version: string | null;
-  image?: string | null;
-  state?: string | null;
-  completionTime?: string | null;
+  version: string;
+  /** The release image. */
+  image: string | null;
+  /** `Completed` or `Partial`, as ClusterVersion reports it. */
+  state: string | null;
+  /** The RHCOS build of the release's default image, when known. */
+  rhcosVersion: string | null;
 }
 
 /**
@@ -35,14 +39,18 @@ export interface LayeringReleaseHistoryEntry {
  * @public
  */
 export interface LayeringReleaseInfo {
-  cluster?: string;
+  cluster: string;
+  status: ClusterStatus;
+  /** True when the cluster's data is stale: the release may have moved on. */
+  stale: boolean;
   /** OCP version, e.g. `4.18.21`. */
   version: string | null;
   /** The release's default RHCOS image by digest. */
   baseImage: string | null;
   /** The RHCOS build of `baseImage`, e.g. `418.94.202507221249-0`. */
   rhcosVersion: string | null;
-  history?: LayeringReleaseHistoryEntry[];
+  /** The update history, newest first. */
+  history: LayeringReleaseHistoryEntry[];
 }
 
 /**

@@ -76,6 +76,12 @@ export function LayeringBaseImage(
           )}
         </Flex>
       )}
+      {release.value?.stale && (
+        <Text as="p" variant="body-small" color="warning">
+          The portal's data for {cluster} is stale: check that this is still the
+          cluster's release.
+        </Text>
+      )}
       {release.value && !releaseImage && (
         <FormHelperText error>
           The backend does not know the release image of {cluster} yet.
