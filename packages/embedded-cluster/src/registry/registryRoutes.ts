@@ -57,11 +57,13 @@ export function handleRegistryRequest(
     if (kind === 'manifests') {
       const record = catalog.resolve(reference);
       if (!record) continue;
-      // By digest, serve the flavour that digest names; by tag, honour Accept.
+      // By a real content digest, serve the flavour that hashes to it; otherwise (tags, and the
+      // made-up digests of declared images) honour Accept.
       let flavour: 'oci' | 'docker' = wantsDocker ? 'docker' : 'oci';
       if (isDigest) {
-        const docker = catalog.content(record.image, 'docker');
-        flavour = docker && docker.digest === ref && docker.contentDigest === ref ? 'docker' : 'oci';
+        for (const f of ['oci', 'docker'] as const) {
+          if (catalog.content(record.image, f)?.contentDigest === ref) flavour = f;
+        }
       }
       const content = catalog.content(record.image, flavour)!;
       res.writeHead(200, {
