@@ -1,9 +1,5 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import {
-  EntityInfoCard,
-  EntityRefLink,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { EntityInfoCard, useEntity } from '@backstage/plugin-catalog-react';
 import { Progress } from '@backstage/core-components';
 import { Alert, Flex, Text } from '@backstage/ui';
 import { makeStyles } from '@material-ui/core/styles';
@@ -14,6 +10,8 @@ import { behindScore, isClusterDown } from '../../lib/presentation';
 import { DriftBadge } from '../DriftBadge';
 import { LoadError } from '../LoadError';
 import { StatusBadge } from '../StatusBadge';
+import { PoolName } from '../PoolName';
+import { poolKey, usePoolEntities } from '../../hooks/usePoolEntities';
 
 const useStyles = makeStyles({
   list: {
@@ -44,6 +42,7 @@ export function LayeringClusterCard() {
   const cluster = clusterOf(entity) ?? '';
   const api = useApi(layeringApiRef);
   const classes = useStyles();
+  const poolEntities = usePoolEntities(cluster || undefined);
   const data = useLiveData(
     async () => (cluster ? api.getCluster(cluster) : undefined),
     FLEET_CHANNEL,
@@ -69,7 +68,6 @@ export function LayeringClusterCard() {
         behindScore(b, detail.status) - behindScore(a, detail.status) ||
         a.name.localeCompare(b.name),
     );
-    const namespace = entity.metadata.namespace ?? 'default';
     content = (
       <Flex direction="column" gap="3">
         {down && (
@@ -105,17 +103,10 @@ export function LayeringClusterCard() {
           <ul className={classes.list} aria-label="Pools">
             {pools.map(pool => (
               <li key={pool.name} className={classes.item}>
-                <EntityRefLink
-                  entityRef={{
-                    kind: 'resource',
-                    namespace,
-                    name: `${pool.cluster}-${pool.name}`,
-                  }}
-                  hideIcon
-                  disableTooltip
-                >
-                  {pool.name}
-                </EntityRefLink>
+                <PoolName
+                  name={pool.name}
+                  entityRef={poolEntities.get(poolKey(pool.cluster, pool.name))}
+                />
                 <DriftBadge pool={pool} clusterStatus={detail.status} />
               </li>
             ))}

@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import type { Entity } from '@backstage/catalog-model';
 import { layeringApiRef, type LayeringApi } from '../../api';
 import {
   behindMinorsPool,
@@ -47,9 +48,23 @@ function rowNames(): string[] {
     });
 }
 
+const workerEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'ocp-418-worker',
+    namespace: 'platform',
+    annotations: {
+      'layering.openshift.io/cluster': 'ocp-418',
+      'layering.openshift.io/pool': 'worker',
+    },
+  },
+  spec: { type: 'openshift-machine-config-pool', owner: 'group:default/platform' },
+};
+
 async function renderPage(search = '') {
   await renderInTestApp(<LayeringFleetPage />, {
-    apis: [[layeringApiRef, api()], catalogApiMock()],
+    apis: [[layeringApiRef, api()], catalogApiMock({ entities: [workerEntity] })],
     mountedRoutes,
     initialRouteEntries: [`/layering${search}`],
     mountPath: '/layering',
@@ -122,6 +137,14 @@ describe('LayeringFleetPage', () => {
   it('filters by drift status from the URL', async () => {
     await renderPage('?drift=behind');
     expect(rowNames()).toEqual(['ocp-418/edge', 'ocp-418/worker']);
+  });
+
+  it('links pools to their catalog entities, found by annotation', async () => {
+    await renderPage('?drift=behind');
+    expect(
+      await screen.findByRole('link', { name: 'worker' }),
+    ).toHaveAttribute('href', '/catalog/platform/resource/ocp-418-worker');
+    expect(screen.queryByRole('link', { name: 'edge' })).not.toBeInTheDocument();
   });
 
   it('filters by cluster and sorts by name from the URL', async () => {

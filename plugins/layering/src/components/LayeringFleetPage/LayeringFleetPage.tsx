@@ -2,7 +2,7 @@ import {
   useApi,
   useAppSearchParams,
 } from '@backstage/frontend-plugin-api';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { Progress } from '@backstage/core-components';
 import {
   Alert,
@@ -27,6 +27,8 @@ import {
 import { DriftBadge } from '../DriftBadge';
 import { LoadError } from '../LoadError';
 import { StatusBadge } from '../StatusBadge';
+import { PoolName } from '../PoolName';
+import { poolKey, usePoolEntities } from '../../hooks/usePoolEntities';
 import {
   DRIFT_FILTERS,
   filterAndSort,
@@ -37,7 +39,10 @@ import {
 
 const ALL = 'all';
 
-const columns: ColumnConfig<FleetRow>[] = [
+function fleetColumns(
+  poolEntities: Map<string, CompoundEntityRef>,
+): ColumnConfig<FleetRow>[] {
+  return [
   {
     id: 'cluster',
     label: 'Cluster',
@@ -55,17 +60,10 @@ const columns: ColumnConfig<FleetRow>[] = [
     cell: row =>
       row.pool ? (
         <Cell>
-          <EntityRefLink
-            entityRef={{
-              kind: 'resource',
-              namespace: 'default',
-              name: `${row.cluster}-${row.pool.name}`,
-            }}
-            hideIcon
-            disableTooltip
-          >
-            {row.pool.name}
-          </EntityRefLink>
+          <PoolName
+            name={row.pool.name}
+            entityRef={poolEntities.get(poolKey(row.cluster, row.pool.name))}
+          />
         </Cell>
       ) : (
         <CellText title="—" description="No pool data" />
@@ -143,7 +141,8 @@ const columns: ColumnConfig<FleetRow>[] = [
       );
     },
   },
-];
+  ];
+}
 
 function single(key: Key | null): string {
   return key === null ? ALL : String(key);
@@ -158,6 +157,7 @@ function single(key: Key | null): string {
  */
 export function LayeringFleetPage() {
   const api = useApi(layeringApiRef);
+  const poolEntities = usePoolEntities();
   const [params, setParams] = useAppSearchParams();
   const drift = params.get('drift');
   const cluster = params.get('cluster');
@@ -257,7 +257,7 @@ export function LayeringFleetPage() {
             : ''}
         </Text>
         <Table
-          columnConfig={columns}
+          columnConfig={fleetColumns(poolEntities)}
           data={rows}
           pagination={{ type: 'none' }}
           emptyState={<Text as="p">No pool matches these filters.</Text>}

@@ -1,0 +1,2 @@
+export { PoolName } from './PoolName';
+export type { PoolNameProps } from './PoolName';
