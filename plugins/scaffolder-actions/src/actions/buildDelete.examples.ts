@@ -13,7 +13,7 @@ export const examples: TemplateExample[] = [
           name: 'Delete the old build',
           input: {
             cluster: 'ocp-418',
-            build: 'infra-08dc5d4bd2f52f4f6fba2d8a50bd0a1c',
+            build: 'infra-08dcbd033aeac08fbb14963fe9ec65c5',
             reason: 'Free registry space',
           },
         },
