@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { startEmbeddedCluster, EmbeddedCluster } from './cluster';
+
+/**
+ * The clusters of the demo fleet, in port order: each is a state folder under `states/`.
+ *
+ * @public
+ */
+export const FLEET_CLUSTERS = ['ocp-417', 'ocp-418', 'ocp-419', 'sno-419'] as const;
+
+/**
+ * Options of {@link startFleet}.
+ *
+ * @public
+ */
+export interface FleetOptions {
+  /** Folder holding one state folder per fleet cluster; the package's `states/` by default. */
+  baseDir?: string;
+  /** Port of the first cluster; the others follow (default 6441 → 6441..6444). 0 = free ports. */
+  basePort?: number;
+  /** Simulation pace: 0 = instant, 1 = demo pace (default 1). */
+  speed?: number;
+  /** Persist each cluster under `<dataDir>/<cluster>` and reload it on restart. */
+  dataDir?: string;
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Log sink, called with the cluster name in the meta data. */
+  log?: (message: string, meta?: Record<string, unknown>) => void;
+}
+
+/**
+ * A running fleet.
+ *
+ * @public
+ */
+export interface Fleet {
+  clusters: EmbeddedCluster[];
+  stop(): Promise<void>;
+}
+
+/** Default folder of the packaged states (`states/` of this package, shipped with it). */
+export const DEFAULT_STATES_DIR = path.join(
+  path.dirname(require.resolve('@internal/embedded-openshift/package.json')),
+  'states',
+);
+
+/**
+ * Start the four demo clusters (`ocp-417`, `ocp-418`, `ocp-419`, `sno-419`), each its own API
+ * server and registry endpoint on consecutive ports. If one cannot start, the ones already
+ * started are stopped again and the error is raised.
+ *
+ * @public
+ */
+export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
+  const baseDir = options.baseDir ?? DEFAULT_STATES_DIR;
+  const basePort = options.basePort ?? 6441;
+  if (!Number.isInteger(basePort) || basePort < 0 || basePort + FLEET_CLUSTERS.length - 1 > 65535) {
+    throw new Error(`basePort must be 0 or a port with room for ${FLEET_CLUSTERS.length} clusters, got ${basePort}`);
+  }
+  const clusters: EmbeddedCluster[] = [];
+  try {
+    for (const [i, name] of FLEET_CLUSTERS.entries()) {
+      const log = options.log;
+      clusters.push(
+        await startEmbeddedCluster({
+          name,
+          stateDir: path.join(baseDir, name),
+          host: options.host,
+          port: basePort === 0 ? 0 : basePort + i,
+          speed: options.speed ?? 1,
+          dataDir: options.dataDir ? path.join(options.dataDir, name) : undefined,
+          log: log ? (message, meta) => log(message, { cluster: name, ...meta }) : undefined,
+        }),
+      );
+    }
+  } catch (error) {
+    await Promise.allSettled(clusters.map(c => c.stop()));
+    throw error;
+  }
+  return {
+    clusters,
+    async stop() {
+      await Promise.allSettled(clusters.map(c => c.stop()));
+    },
+  };
+}
