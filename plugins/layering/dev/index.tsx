@@ -13,6 +13,8 @@ import '@backstage/cli/asset-types';
 import ReactDOM from 'react-dom/client';
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+// The dev app is an app, and apps load the Backstage UI stylesheet once.
+// eslint-disable-next-line @backstage/no-ui-css-imports-in-non-frontend
 import '@backstage/ui/css/styles.css';
 import layeringPlugin from '../src';
 

@@ -27,7 +27,9 @@ export const layeringPoolPickerSchema = makeFieldSchema({
       requireMode: z
         .union([z.enum(MODES), z.array(z.enum(MODES))])
         .optional()
-        .describe('Only pools in this layering mode (or one of these) can be chosen'),
+        .describe(
+          'Only pools in this layering mode (or one of these) can be chosen',
+        ),
       forbidDegraded: z
         .boolean()
         .optional()
@@ -60,7 +62,9 @@ export const layeringContainerfileEditorSchema = makeFieldSchema({
       poolField: z
         .string()
         .optional()
-        .describe('Form field holding the LayeringPoolPicker value (default target)'),
+        .describe(
+          'Form field holding the LayeringPoolPicker value (default target)',
+        ),
       cluster: z.string().optional().describe('A fixed cluster'),
       rows: z.number().optional().describe('Editor height in lines'),
     }),
@@ -74,7 +78,9 @@ export const layeringBaseImageSchema = makeFieldSchema({
       poolField: z
         .string()
         .optional()
-        .describe('Form field holding the LayeringPoolPicker value (default target)'),
+        .describe(
+          'Form field holding the LayeringPoolPicker value (default target)',
+        ),
       cluster: z.string().optional().describe('A fixed cluster'),
     }),
 });

@@ -34,7 +34,10 @@ const poolEntity: Entity = {
       'layering.openshift.io/pool': 'master',
     },
   },
-  spec: { type: 'openshift-machine-config-pool', owner: 'group:default/platform' },
+  spec: {
+    type: 'openshift-machine-config-pool',
+    owner: 'group:default/platform',
+  },
 };
 
 const componentEntity: Entity = {
@@ -48,7 +51,11 @@ const componentEntity: Entity = {
       'layering.openshift.io/pool': 'master',
     },
   },
-  spec: { type: 'service', owner: 'group:default/payments', lifecycle: 'production' },
+  spec: {
+    type: 'service',
+    owner: 'group:default/payments',
+    lifecycle: 'production',
+  },
 };
 
 const clusterEntity: Entity = {
@@ -140,7 +147,9 @@ describe('entity extensions', () => {
       apis: [[layeringApiRef, layeringApi()], catalogApiMock()],
       mountedRoutes,
     });
-    expect(await screen.findByRole('list', { name: 'Pools' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('list', { name: 'Pools' }),
+    ).toBeInTheDocument();
     expect(screen.getAllByText('Image layering')).toHaveLength(1);
   });
 

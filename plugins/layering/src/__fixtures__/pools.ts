@@ -129,7 +129,8 @@ export const unknownPool = pool({
   layering: {
     mode: 'out-of-cluster',
     source: 'os-layer-gpu',
-    image: 'registry.example.com/platform-os/gpu@sha256:1111111111111111111111111111111111111111111111111111111111111111',
+    image:
+      'registry.example.com/platform-os/gpu@sha256:1111111111111111111111111111111111111111111111111111111111111111',
   },
   image: {
     target:
@@ -277,11 +278,10 @@ export const unreachableCluster: ClusterView = {
 };
 
 /** The cluster answer that holds a given pool. */
-export function clusterWith(
-  ...pools: PoolView[]
-): LayeringClusterDetail {
+export function clusterWith(...pools: PoolView[]): LayeringClusterDetail {
   const cluster = pools[0]?.cluster ?? okCluster.name;
-  const view = cluster === unreachableCluster.name ? unreachableCluster : okCluster;
+  const view =
+    cluster === unreachableCluster.name ? unreachableCluster : okCluster;
   return { ...view, pools };
 }
 

@@ -28,7 +28,9 @@ export class LayeringClient implements LayeringApi {
     this.#fetchApi = options.fetchApi;
   }
 
-  async getClusters(options?: { signal?: AbortSignal }): Promise<ClusterView[]> {
+  async getClusters(options?: {
+    signal?: AbortSignal;
+  }): Promise<ClusterView[]> {
     const body = await this.#request<{ items: ClusterView[] }>(
       '/clusters',
       options,

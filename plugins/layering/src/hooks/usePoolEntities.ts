@@ -32,7 +32,12 @@ export function usePoolEntities(
     }
     const { items } = await catalogApi.getEntities({
       filter,
-      fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotations'],
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'metadata.annotations',
+      ],
     });
     const refs = new Map<string, CompoundEntityRef>();
     for (const entity of items) {

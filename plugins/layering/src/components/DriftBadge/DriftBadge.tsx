@@ -1,7 +1,4 @@
-import type {
-  ClusterStatus,
-  PoolView,
-} from '@internal/plugin-layering-common';
+import type { ClusterStatus, PoolView } from '@internal/plugin-layering-common';
 import {
   displayDriftStatus,
   driftLabel,

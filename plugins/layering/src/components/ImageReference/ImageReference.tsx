@@ -31,7 +31,13 @@ export function ImageReference(props: ImageReferenceProps) {
         aria-label={done ? 'Image reference copied' : 'Copy image reference'}
         variant="tertiary"
         size="small"
-        icon={done ? <CheckIcon fontSize="inherit" /> : <FileCopyOutlined fontSize="inherit" />}
+        icon={
+          done ? (
+            <CheckIcon fontSize="inherit" />
+          ) : (
+            <FileCopyOutlined fontSize="inherit" />
+          )
+        }
         onPress={() => copy(reference)}
       />
     </Flex>

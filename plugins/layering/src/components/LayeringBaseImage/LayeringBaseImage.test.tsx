@@ -23,7 +23,11 @@ describe('layeringBaseImageValidation', () => {
   });
 
   it('refuses tags, missing registries and empty values', async () => {
-    for (const value of ['quay.io/a/b:4.18', `a/b@sha256:${'a'.repeat(64)}`, '']) {
+    for (const value of [
+      'quay.io/a/b:4.18',
+      `a/b@sha256:${'a'.repeat(64)}`,
+      '',
+    ]) {
       const { field, errors } = fieldValidation();
       await layeringBaseImageValidation(value, field, {
         apiHolder: apiHolder({}),
@@ -65,7 +69,9 @@ describe('LayeringBaseImage', () => {
     );
     expect(getRelease).toHaveBeenCalledWith('ocp-418');
     expect(
-      screen.getByText(/Release 4\.18\.21 of ocp-418 · RHCOS 418\.94\.202507221249-0/),
+      screen.getByText(
+        /Release 4\.18\.21 of ocp-418 · RHCOS 418\.94\.202507221249-0/,
+      ),
     ).toBeInTheDocument();
   });
 

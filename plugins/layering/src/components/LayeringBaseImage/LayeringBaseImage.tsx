@@ -18,8 +18,15 @@ import { baseImageErrors, type LayeringBaseImageOptions } from './rules';
 export function LayeringBaseImage(
   props: FieldExtensionComponentProps<string, LayeringBaseImageOptions>,
 ) {
-  const { formData, onChange, schema, uiSchema, rawErrors, required, disabled } =
-    props;
+  const {
+    formData,
+    onChange,
+    schema,
+    uiSchema,
+    rawErrors,
+    required,
+    disabled,
+  } = props;
   const options: LayeringBaseImageOptions = uiSchema['ui:options'] ?? {};
   const api = useApi(layeringApiRef);
   const cluster = clusterFromForm(props.formContext?.formData, options);
@@ -61,9 +68,9 @@ export function LayeringBaseImage(
       {release.value && (
         <Flex align="center" gap="2">
           <Text as="span" variant="body-small" color="secondary">
-            {`Release ${release.value.version ?? 'unknown'} of ${cluster} · RHCOS ${
-              release.value.rhcosVersion ?? 'unknown'
-            }`}
+            {`Release ${
+              release.value.version ?? 'unknown'
+            } of ${cluster} · RHCOS ${release.value.rhcosVersion ?? 'unknown'}`}
           </Text>
           {releaseImage && formData && formData !== releaseImage && (
             <Button

@@ -76,7 +76,9 @@ export function LayeringClusterCard() {
             role="alert"
             icon
             title={`Cluster ${detail.status}`}
-            description={detail.error ?? 'The backend cannot read this cluster.'}
+            description={
+              detail.error ?? 'The backend cannot read this cluster.'
+            }
           />
         )}
         <Flex direction="column" gap="1">

@@ -5,7 +5,11 @@ import { layeringApiRef, type LayeringApi } from '../../api';
 import { clusterWith, inSyncPool } from '../../__fixtures__/pools';
 import { LayeringContainerfileEditor } from './LayeringContainerfileEditor';
 import { layeringContainerfileEditorValidation } from './validation';
-import { apiHolder, fieldProps, fieldValidation } from '../../__fixtures__/fieldProps';
+import {
+  apiHolder,
+  fieldProps,
+  fieldValidation,
+} from '../../__fixtures__/fieldProps';
 import { containerfileIssues } from './rules';
 
 const GOOD = [
@@ -29,7 +33,9 @@ describe('containerfileIssues', () => {
         i => i.severity === 'error',
       ),
     ).toEqual([expect.objectContaining({ line: 1 })]);
-    const outOfCluster = containerfileIssues(NO_FINAL, { mode: 'out-of-cluster' });
+    const outOfCluster = containerfileIssues(NO_FINAL, {
+      mode: 'out-of-cluster',
+    });
     expect(outOfCluster.find(i => i.severity === 'error')?.message).toMatch(
       /by digest/,
     );
@@ -99,7 +105,9 @@ describe('LayeringContainerfileEditor', () => {
 
   it('shows errors as you type and clears them when fixed', async () => {
     await renderInTestApp(<Harness />, {
-      apis: [[layeringApiRef, { getCluster: jest.fn() } as unknown as LayeringApi]],
+      apis: [
+        [layeringApiRef, { getCluster: jest.fn() } as unknown as LayeringApi],
+      ],
     });
     const textarea = await screen.findByRole('textbox');
     fireEvent.change(textarea, { target: { value: NO_FINAL } });

@@ -32,11 +32,22 @@ const useStyles = makeStyles({
  * @public
  */
 export function LayeringContainerfileEditor(
-  props: FieldExtensionComponentProps<string, LayeringContainerfileEditorOptions>,
+  props: FieldExtensionComponentProps<
+    string,
+    LayeringContainerfileEditorOptions
+  >,
 ) {
-  const { formData, onChange, schema, uiSchema, rawErrors, required, disabled } =
-    props;
-  const options: LayeringContainerfileEditorOptions = uiSchema['ui:options'] ?? {};
+  const {
+    formData,
+    onChange,
+    schema,
+    uiSchema,
+    rawErrors,
+    required,
+    disabled,
+  } = props;
+  const options: LayeringContainerfileEditorOptions =
+    uiSchema['ui:options'] ?? {};
   const classes = useStyles();
   const api = useApi(layeringApiRef);
   const mode = options.mode ?? 'on-cluster';

@@ -42,7 +42,11 @@ export function containerfileIssues(
 ): ValidationIssue[] {
   if (content.trim() === '') {
     return [
-      { field: 'containerfile', message: 'The Containerfile is empty.', severity: 'error' },
+      {
+        field: 'containerfile',
+        message: 'The Containerfile is empty.',
+        severity: 'error',
+      },
     ];
   }
   const issues = [

@@ -44,7 +44,9 @@ function rowNames(): string[] {
       const cells = Array.from(
         row.querySelectorAll('[role="gridcell"], [role="rowheader"]'),
       );
-      return `${cells[0].textContent?.replace(/4\.\d+\.\d+$/, '')}/${cells[1].textContent}`;
+      return `${cells[0].textContent?.replace(/4\.\d+\.\d+$/, '')}/${
+        cells[1].textContent
+      }`;
     });
 }
 
@@ -59,12 +61,18 @@ const workerEntity: Entity = {
       'layering.openshift.io/pool': 'worker',
     },
   },
-  spec: { type: 'openshift-machine-config-pool', owner: 'group:default/platform' },
+  spec: {
+    type: 'openshift-machine-config-pool',
+    owner: 'group:default/platform',
+  },
 };
 
 async function renderPage(search = '') {
   await renderInTestApp(<LayeringFleetPage />, {
-    apis: [[layeringApiRef, api()], catalogApiMock({ entities: [workerEntity] })],
+    apis: [
+      [layeringApiRef, api()],
+      catalogApiMock({ entities: [workerEntity] }),
+    ],
     mountedRoutes,
     initialRouteEntries: [`/layering${search}`],
     mountPath: '/layering',
@@ -87,7 +95,9 @@ describe('fleet rows', () => {
 
   it('turns the pools of an unreachable cluster into unreachable rows', () => {
     const rows = fleetRows(pools, clusters);
-    expect(rows.find(r => r.id === 'ocp-417/worker')?.status).toBe('unreachable');
+    expect(rows.find(r => r.id === 'ocp-417/worker')?.status).toBe(
+      'unreachable',
+    );
   });
 
   it('adds a row for a down cluster that sent no pools', () => {
@@ -101,7 +111,9 @@ describe('fleet rows', () => {
   it('filters by drift and cluster', () => {
     const rows = fleetRows(pools, clusters);
     expect(
-      filterAndSort(rows, { drift: 'behind', cluster: 'ocp-418' }).map(r => r.id),
+      filterAndSort(rows, { drift: 'behind', cluster: 'ocp-418' }).map(
+        r => r.id,
+      ),
     ).toEqual(['ocp-418/edge', 'ocp-418/worker']);
     expect(filterAndSort(rows, { cluster: 'ocp-417' }).map(r => r.id)).toEqual([
       'ocp-417/worker',
@@ -141,10 +153,13 @@ describe('LayeringFleetPage', () => {
 
   it('links pools to their catalog entities, found by annotation', async () => {
     await renderPage('?drift=behind');
+    expect(await screen.findByRole('link', { name: 'worker' })).toHaveAttribute(
+      'href',
+      '/catalog/platform/resource/ocp-418-worker',
+    );
     expect(
-      await screen.findByRole('link', { name: 'worker' }),
-    ).toHaveAttribute('href', '/catalog/platform/resource/ocp-418-worker');
-    expect(screen.queryByRole('link', { name: 'edge' })).not.toBeInTheDocument();
+      screen.queryByRole('link', { name: 'edge' }),
+    ).not.toBeInTheDocument();
   });
 
   it('filters by cluster and sorts by name from the URL', async () => {
@@ -166,8 +181,12 @@ describe('LayeringFleetPage', () => {
   it('changes the drift filter from the select', async () => {
     await renderPage();
     await userEvent.click(screen.getByRole('button', { name: /Drift/ }));
-    await userEvent.click(await screen.findByRole('option', { name: 'Unknown' }));
-    expect(await screen.findByText('1 of 6 pools · Unknown')).toBeInTheDocument();
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Unknown' }),
+    );
+    expect(
+      await screen.findByText('1 of 6 pools · Unknown'),
+    ).toBeInTheDocument();
     expect(rowNames()).toEqual(['ocp-418/gpu']);
   });
 });

@@ -1,7 +1,4 @@
-import {
-  useApi,
-  useAppSearchParams,
-} from '@backstage/frontend-plugin-api';
+import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { Progress } from '@backstage/core-components';
 import {
@@ -43,104 +40,107 @@ function fleetColumns(
   poolEntities: Map<string, CompoundEntityRef>,
 ): ColumnConfig<FleetRow>[] {
   return [
-  {
-    id: 'cluster',
-    label: 'Cluster',
-    cell: row => (
-      <CellText
-        title={row.cluster}
-        description={row.clusterView?.release.version ?? undefined}
-      />
-    ),
-  },
-  {
-    id: 'pool',
-    label: 'Pool',
-    isRowHeader: true,
-    cell: row =>
-      row.pool ? (
-        <Cell>
-          <PoolName
-            name={row.pool.name}
-            entityRef={poolEntities.get(poolKey(row.cluster, row.pool.name))}
-          />
-        </Cell>
-      ) : (
-        <CellText title="—" description="No pool data" />
+    {
+      id: 'cluster',
+      label: 'Cluster',
+      cell: row => (
+        <CellText
+          title={row.cluster}
+          description={row.clusterView?.release.version ?? undefined}
+        />
       ),
-  },
-  {
-    id: 'drift',
-    label: 'Drift',
-    cell: row => (
-      <Cell>
-        {row.pool ? (
-          <DriftBadge pool={row.pool} clusterStatus={row.clusterView?.status} />
-        ) : (
-          <StatusBadge
-            tone={driftTone('unreachable')}
-            label={`Cluster ${row.clusterView?.status ?? 'unreachable'}`}
-          />
-        )}
-      </Cell>
-    ),
-  },
-  {
-    id: 'base',
-    label: 'Pool base / release RHCOS',
-    cell: row => (
-      <CellText
-        title={row.pool?.image.baseRhcosVersion ?? 'unknown'}
-        description={
-          row.pool?.release.rhcosVersion ??
-          row.clusterView?.release.rhcosVersion ??
-          undefined
-        }
-      />
-    ),
-  },
-  {
-    id: 'layering',
-    label: 'Layering',
-    cell: row => (
-      <CellText
-        title={row.pool ? layeringModeLabel(row.pool.layering.mode) : '—'}
-        description={row.pool?.layering.source ?? undefined}
-      />
-    ),
-  },
-  {
-    id: 'rollout',
-    label: 'Rollout',
-    cell: row => {
-      const pool = row.pool;
-      if (!pool) {
-        return <CellText title="—" />;
-      }
-      return (
-        <Cell>
-          <Flex align="center" gap="1">
-            <Text as="span" variant="body-small">
-              {pool.rollout.updated}/{pool.rollout.total}
-            </Text>
-            {pool.paused && <StatusBadge tone="warning" label="Paused" />}
-            {pool.degradedMachineCount > 0 && (
-              <StatusBadge
-                tone="danger"
-                label={`${pool.degradedMachineCount} degraded`}
-              />
-            )}
-            {pool.build && pool.build.state !== 'Succeeded' && (
-              <StatusBadge
-                tone={buildTone(pool.build.state)}
-                label={`Build ${pool.build.state.toLocaleLowerCase('en-US')}`}
-              />
-            )}
-          </Flex>
-        </Cell>
-      );
     },
-  },
+    {
+      id: 'pool',
+      label: 'Pool',
+      isRowHeader: true,
+      cell: row =>
+        row.pool ? (
+          <Cell>
+            <PoolName
+              name={row.pool.name}
+              entityRef={poolEntities.get(poolKey(row.cluster, row.pool.name))}
+            />
+          </Cell>
+        ) : (
+          <CellText title="—" description="No pool data" />
+        ),
+    },
+    {
+      id: 'drift',
+      label: 'Drift',
+      cell: row => (
+        <Cell>
+          {row.pool ? (
+            <DriftBadge
+              pool={row.pool}
+              clusterStatus={row.clusterView?.status}
+            />
+          ) : (
+            <StatusBadge
+              tone={driftTone('unreachable')}
+              label={`Cluster ${row.clusterView?.status ?? 'unreachable'}`}
+            />
+          )}
+        </Cell>
+      ),
+    },
+    {
+      id: 'base',
+      label: 'Pool base / release RHCOS',
+      cell: row => (
+        <CellText
+          title={row.pool?.image.baseRhcosVersion ?? 'unknown'}
+          description={
+            row.pool?.release.rhcosVersion ??
+            row.clusterView?.release.rhcosVersion ??
+            undefined
+          }
+        />
+      ),
+    },
+    {
+      id: 'layering',
+      label: 'Layering',
+      cell: row => (
+        <CellText
+          title={row.pool ? layeringModeLabel(row.pool.layering.mode) : '—'}
+          description={row.pool?.layering.source ?? undefined}
+        />
+      ),
+    },
+    {
+      id: 'rollout',
+      label: 'Rollout',
+      cell: row => {
+        const pool = row.pool;
+        if (!pool) {
+          return <CellText title="—" />;
+        }
+        return (
+          <Cell>
+            <Flex align="center" gap="1">
+              <Text as="span" variant="body-small">
+                {pool.rollout.updated}/{pool.rollout.total}
+              </Text>
+              {pool.paused && <StatusBadge tone="warning" label="Paused" />}
+              {pool.degradedMachineCount > 0 && (
+                <StatusBadge
+                  tone="danger"
+                  label={`${pool.degradedMachineCount} degraded`}
+                />
+              )}
+              {pool.build && pool.build.state !== 'Succeeded' && (
+                <StatusBadge
+                  tone={buildTone(pool.build.state)}
+                  label={`Build ${pool.build.state.toLocaleLowerCase('en-US')}`}
+                />
+              )}
+            </Flex>
+          </Cell>
+        );
+      },
+    },
   ];
 }
 
@@ -251,9 +251,7 @@ export function LayeringFleetPage() {
         <Text as="p" variant="body-small" color="secondary">
           {rows.length} of {pools.length} pools
           {drift
-            ? ` · ${
-                DRIFT_FILTERS.find(f => f.id === drift)?.label ?? drift
-              }`
+            ? ` · ${DRIFT_FILTERS.find(f => f.id === drift)?.label ?? drift}`
             : ''}
         </Text>
         <Table

@@ -1,7 +1,4 @@
-import type {
-  ClusterView,
-  PoolView,
-} from '@internal/plugin-layering-common';
+import type { ClusterView, PoolView } from '@internal/plugin-layering-common';
 import {
   behindScore,
   displayDriftStatus,
@@ -36,7 +33,10 @@ export type FleetSort = 'behind' | 'name';
  * makes its pools `unreachable`, and a down cluster that sent no pools gets
  * a row of its own, so it can't disappear from the page.
  */
-export function fleetRows(pools: PoolView[], clusters: ClusterView[]): FleetRow[] {
+export function fleetRows(
+  pools: PoolView[],
+  clusters: ClusterView[],
+): FleetRow[] {
   const byName = new Map(clusters.map(c => [c.name, c]));
   const rows: FleetRow[] = pools.map(pool => {
     const clusterView = byName.get(pool.cluster);

@@ -33,7 +33,10 @@ function poolEntity(cluster: string, pool: string): Entity {
         'layering.openshift.io/pool': pool,
       },
     },
-    spec: { type: 'openshift-machine-config-pool', owner: 'group:default/platform' },
+    spec: {
+      type: 'openshift-machine-config-pool',
+      owner: 'group:default/platform',
+    },
   };
 }
 
@@ -61,7 +64,10 @@ function apiFor(pool: PoolView, overrides: Partial<LayeringApi> = {}) {
   } as unknown as LayeringApi;
 }
 
-async function renderCard(pool: PoolView, overrides: Partial<LayeringApi> = {}) {
+async function renderCard(
+  pool: PoolView,
+  overrides: Partial<LayeringApi> = {},
+) {
   const api = apiFor(pool, overrides);
   await renderInTestApp(
     <EntityProvider entity={poolEntity(pool.cluster, pool.name)}>

@@ -71,7 +71,9 @@ describe('LayeringPoolContent', () => {
     expect(
       within(degradedRow).getByText('failed to pull image: unauthorized'),
     ).toBeInTheDocument();
-    const cordoned = (screen.getByText('worker-1').closest('[role="row"]') as HTMLElement);
+    const cordoned = screen
+      .getByText('worker-1')
+      .closest('[role="row"]') as HTMLElement;
     expect(within(cordoned).getByText('Cordoned')).toBeInTheDocument();
     expect(within(cordoned).getByText('Not ready')).toBeInTheDocument();
 
@@ -104,7 +106,11 @@ describe('LayeringPoolContent', () => {
       .mockResolvedValueOnce(poolDetail)
       .mockResolvedValue({
         ...poolDetail,
-        nodes: poolDetail.nodes.map(n => ({ ...n, state: 'Done', reason: null })),
+        nodes: poolDetail.nodes.map(n => ({
+          ...n,
+          state: 'Done',
+          reason: null,
+        })),
         degradedMachineCount: 0,
         rollout: { state: 'idle', updated: 3, total: 3 },
         updatedMachineCount: 3,
@@ -118,15 +124,27 @@ describe('LayeringPoolContent', () => {
         <LayeringPoolContent />
       </EntityProvider>,
       {
-        apis: [[layeringApiRef, api], [signalApiRef, signals.api], catalogApiMock()],
+        apis: [
+          [layeringApiRef, api],
+          [signalApiRef, signals.api],
+          catalogApiMock(),
+        ],
       },
     );
-    expect(await screen.findByText('1 of 3 machines updated')).toBeInTheDocument();
+    expect(
+      await screen.findByText('1 of 3 machines updated'),
+    ).toBeInTheDocument();
 
-    act(() => signals.publish('layering:pool:ocp-418/worker', { type: 'pool' }));
+    act(() =>
+      signals.publish('layering:pool:ocp-418/worker', { type: 'pool' }),
+    );
 
-    expect(await screen.findByText('3 of 3 machines updated')).toBeInTheDocument();
+    expect(
+      await screen.findByText('3 of 3 machines updated'),
+    ).toBeInTheDocument();
     expect(getPool).toHaveBeenCalledTimes(2);
-    expect(screen.queryByText('failed to pull image: unauthorized')).not.toBeInTheDocument();
+    expect(
+      screen.queryByText('failed to pull image: unauthorized'),
+    ).not.toBeInTheDocument();
   });
 });

@@ -58,9 +58,7 @@ export function LayeringPoolContent() {
   );
 
   if (!ref) {
-    return (
-      <Text as="p">This entity does not name a cluster and pool.</Text>
-    );
+    return <Text as="p">This entity does not name a cluster and pool.</Text>;
   }
   if (data.loading) {
     return <Progress />;

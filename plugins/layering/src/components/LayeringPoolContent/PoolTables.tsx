@@ -1,10 +1,4 @@
-import {
-  Cell,
-  CellText,
-  Table,
-  Text,
-  type ColumnConfig,
-} from '@backstage/ui';
+import { Cell, CellText, Table, Text, type ColumnConfig } from '@backstage/ui';
 import type {
   BuildView,
   LayeringRequestRecord,
@@ -175,7 +169,9 @@ export function BuildsTable(props: { builds: BuildView[] }) {
       data={rows}
       pagination={{ type: 'none' }}
       emptyState={
-        <Text as="p">No image builds: the pool is not layered on the cluster.</Text>
+        <Text as="p">
+          No image builds: the pool is not layered on the cluster.
+        </Text>
       }
     />
   );

@@ -39,7 +39,9 @@ describe('poolRefusals', () => {
 
   it('refuses pools in the wrong layering mode', () => {
     expect(
-      poolRefusals(behindReleasesPool, okCluster, { requireMode: 'on-cluster' }),
+      poolRefusals(behindReleasesPool, okCluster, {
+        requireMode: 'on-cluster',
+      }),
     ).toEqual([
       'Pool worker is out-of-cluster layered; this template needs a pool that is on-cluster layered.',
     ]);
@@ -52,9 +54,9 @@ describe('poolRefusals', () => {
 
   it('refuses paused and building pools when asked to', () => {
     expect(poolRefusals(pausedPool, okCluster)).toEqual([]);
-    expect(poolRefusals(pausedPool, okCluster, { forbidPaused: true })).toEqual([
-      'Pool infra is paused; resume it first.',
-    ]);
+    expect(poolRefusals(pausedPool, okCluster, { forbidPaused: true })).toEqual(
+      ['Pool infra is paused; resume it first.'],
+    );
     expect(
       poolRefusals(buildingPool, okCluster, { forbidBuilding: true })[0],
     ).toMatch(/in progress/);
@@ -147,10 +149,16 @@ describe('LayeringPoolPicker', () => {
     }
     await renderInTestApp(<Harness />, { apis: [[layeringApiRef, api]] });
 
-    await userEvent.click(await screen.findByRole('button', { name: /Cluster/ }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Cluster/ }),
+    );
     const clusters = await screen.findByRole('listbox');
-    expect(within(clusters).getByText('Cluster unreachable')).toBeInTheDocument();
-    await userEvent.click(within(clusters).getByRole('option', { name: /ocp-418/ }));
+    expect(
+      within(clusters).getByText('Cluster unreachable'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(clusters).getByRole('option', { name: /ocp-418/ }),
+    );
     expect(onChange).toHaveBeenLastCalledWith({ cluster: 'ocp-418' });
     expect(api.getPools).toHaveBeenCalledWith('ocp-418');
 
@@ -160,9 +168,14 @@ describe('LayeringPoolPicker', () => {
     expect(worker).toHaveAttribute('aria-disabled', 'true');
     expect(worker).toHaveTextContent(/Not available: Pool worker is degraded/);
     const infra = within(pools).getByRole('option', { name: /infra/ });
-    expect(infra).toHaveTextContent(/In sync · On-cluster layering · 0\/1 updated · paused/);
+    expect(infra).toHaveTextContent(
+      /In sync · On-cluster layering · 0\/1 updated · paused/,
+    );
     await userEvent.click(infra);
-    expect(onChange).toHaveBeenLastCalledWith({ cluster: 'ocp-418', pool: 'infra' });
+    expect(onChange).toHaveBeenLastCalledWith({
+      cluster: 'ocp-418',
+      pool: 'infra',
+    });
     expect(await screen.findByText('In sync')).toBeInTheDocument();
   });
 });

@@ -4,10 +4,7 @@ import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-
 import { Flex, Select, Text } from '@backstage/ui';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import useAsync from 'react-use/esm/useAsync';
-import type {
-  ClusterView,
-  PoolView,
-} from '@internal/plugin-layering-common';
+import type { ClusterView, PoolView } from '@internal/plugin-layering-common';
 import { layeringApiRef } from '../../api';
 import {
   driftLabel,
@@ -52,8 +49,15 @@ export function LayeringPoolPicker(
     LayeringPoolPickerOptions
   >,
 ) {
-  const { formData, onChange, schema, uiSchema, rawErrors, required, disabled } =
-    props;
+  const {
+    formData,
+    onChange,
+    schema,
+    uiSchema,
+    rawErrors,
+    required,
+    disabled,
+  } = props;
   const options: LayeringPoolPickerOptions = uiSchema['ui:options'] ?? {};
   const api = useApi(layeringApiRef);
   const value = asPickerValue(formData);

@@ -42,9 +42,7 @@ const MODE_NAMES: Record<LayeringMode, string> = {
 function isDegraded(pool: PoolView): boolean {
   return (
     pool.degradedMachineCount > 0 ||
-    pool.conditions.some(
-      c => /Degraded$/.test(c.type) && c.status === 'True',
-    )
+    pool.conditions.some(c => /Degraded$/.test(c.type) && c.status === 'True')
   );
 }
 
@@ -71,7 +69,9 @@ export function poolRefusals(
   }
   if (modes && modes.length > 0 && !modes.includes(pool.layering.mode)) {
     reasons.push(
-      `Pool ${pool.name} is ${MODE_NAMES[pool.layering.mode]}; this template needs a pool that is ${modes
+      `Pool ${pool.name} is ${
+        MODE_NAMES[pool.layering.mode]
+      }; this template needs a pool that is ${modes
         .map(m => MODE_NAMES[m])
         .join(' or ')}.`,
     );

@@ -6,7 +6,9 @@ import { LoadError } from './LoadError';
 describe('LoadError', () => {
   it('shows the message of a plain error', async () => {
     await renderInTestApp(<LoadError error={new Error('network down')} />);
-    expect((await screen.findAllByText(/network down/)).length).toBeGreaterThan(0);
+    expect((await screen.findAllByText(/network down/)).length).toBeGreaterThan(
+      0,
+    );
   });
 
   it("shows the backend's error body for an HTTP error", async () => {

@@ -6,7 +6,6 @@ import useAsync from 'react-use/esm/useAsync';
 import { scaffolderTemplateRouteRef } from '../../routes';
 import { DEFAULT_FORM_DATA_KEY, DEFAULT_TEMPLATE_TAG } from './constants';
 
-
 /** Props of {@link RequestChangeMenu}. */
 export interface RequestChangeMenuProps {
   cluster: string;

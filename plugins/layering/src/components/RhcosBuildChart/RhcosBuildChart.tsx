@@ -56,10 +56,16 @@ export function RhcosBuildChart(props: RhcosBuildChartProps) {
     );
   }
   return (
-    <Flex direction="column" gap="1" role="list" aria-label="RHCOS build per node">
+    <Flex
+      direction="column"
+      gap="1"
+      role="list"
+      aria-label="RHCOS build per node"
+    >
       {builds.map(build => {
         const isRelease =
-          build.rhcosVersion !== null && build.rhcosVersion === releaseRhcosVersion;
+          build.rhcosVersion !== null &&
+          build.rhcosVersion === releaseRhcosVersion;
         const label = build.rhcosVersion ?? 'unknown build';
         const width = `${Math.round((build.count / total) * 100)}%`;
         return (

@@ -41,7 +41,9 @@ export function RolloutProgress(props: RolloutProgressProps) {
               }
             />
           )}
-          {state === 'building' && <StatusBadge tone="info" label="Building image" />}
+          {state === 'building' && (
+            <StatusBadge tone="info" label="Building image" />
+          )}
           {state === 'rolling' && !degraded && (
             <StatusBadge tone="info" label="Rolling out" />
           )}

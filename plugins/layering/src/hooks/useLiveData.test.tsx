@@ -1,0 +1,92 @@
+import { act, renderHook } from '@testing-library/react';
+import { TestApiProvider } from '@backstage/frontend-test-utils';
+import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
+import type { ReactNode } from 'react';
+import { POLL_INTERVAL_MS, useLiveData } from './useLiveData';
+
+describe('useLiveData', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('polls every 15 seconds when the app has no signals API', async () => {
+    jest.useFakeTimers();
+    let n = 0;
+    const load = jest.fn(async () => ++n);
+    const { result } = renderHook(
+      () => useLiveData(load, 'layering:fleet', []),
+      {
+        wrapper: ({ children }: { children: ReactNode }) => (
+          <TestApiProvider apis={[]}>{children}</TestApiProvider>
+        ),
+      },
+    );
+    await act(async () => {
+      await Promise.resolve();
+    });
+    expect(result.current.value).toBe(1);
+    expect(result.current.loading).toBe(false);
+
+    await act(async () => {
+      jest.advanceTimersByTime(POLL_INTERVAL_MS);
+      await Promise.resolve();
+    });
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(result.current.value).toBe(2);
+  });
+
+  it('does not poll when signals are available', async () => {
+    jest.useFakeTimers();
+    const signals: SignalApi = {
+      subscribe: jest.fn(() => ({ unsubscribe: jest.fn() })),
+    };
+    const load = jest.fn(async () => 'value');
+    renderHook(() => useLiveData(load, 'layering:fleet', []), {
+      wrapper: ({ children }: { children: ReactNode }) => (
+        <TestApiProvider apis={[[signalApiRef, signals]]}>
+          {children}
+        </TestApiProvider>
+      ),
+    });
+    await act(async () => {
+      await Promise.resolve();
+    });
+    await act(async () => {
+      jest.advanceTimersByTime(POLL_INTERVAL_MS * 3);
+      await Promise.resolve();
+    });
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(signals.subscribe).toHaveBeenCalledWith(
+      'layering:fleet',
+      expect.any(Function),
+    );
+  });
+
+  it('keeps the last value while a refetch runs', async () => {
+    let resolveSecond: (v: number) => void = () => {};
+    const load = jest
+      .fn<Promise<number>, []>()
+      .mockResolvedValueOnce(1)
+      .mockImplementationOnce(
+        () => new Promise<number>(resolve => (resolveSecond = resolve)),
+      );
+    const { result } = renderHook(() => useLiveData(load, 'c', []), {
+      wrapper: ({ children }: { children: ReactNode }) => (
+        <TestApiProvider apis={[]}>{children}</TestApiProvider>
+      ),
+    });
+    await act(async () => {
+      await Promise.resolve();
+    });
+    act(() => result.current.retry());
+    expect(result.current.value).toBe(1);
+    expect(result.current.loading).toBe(false);
+    expect(result.current.refreshing).toBe(true);
+    await act(async () => {
+      resolveSecond(2);
+      await Promise.resolve();
+    });
+    expect(result.current.value).toBe(2);
+    expect(result.current.refreshing).toBe(false);
+  });
+});
