@@ -1,8 +1,16 @@
 import { DockerfileParser } from 'dockerfile-ast';
-import { composeContainerfile, parseContainerfileToSpec, validateContainerfileSpec, type ContainerfileSpec } from './containerfile';
+import {
+  composeContainerfile,
+  parseContainerfileToSpec,
+  validateContainerfileSpec,
+  type ContainerfileSpec,
+} from './containerfile';
 
-const BASE = `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'4'.repeat(64)}`;
-const EPEL = 'https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm';
+const BASE = `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'4'.repeat(
+  64,
+)}`;
+const EPEL =
+  'https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm';
 
 describe('composeContainerfile', () => {
   it('composes an on-cluster Containerfile from packages, RPMs, files and units', () => {
@@ -11,7 +19,13 @@ describe('composeContainerfile', () => {
       repoRpms: [EPEL],
       packages: ['htop', 'tmux'],
       rpmUrls: ['https://example.com/repo/agent-1.0-1.el9.x86_64.rpm'],
-      configFiles: [{ destination: '/etc/agent/agent.conf', content: 'level=debug\n', mode: '644' }],
+      configFiles: [
+        {
+          destination: '/etc/agent/agent.conf',
+          content: 'level=debug\n',
+          mode: '644',
+        },
+      ],
       enableUnits: ['agent.service'],
     };
     const result = composeContainerfile(spec);
@@ -32,10 +46,17 @@ describe('composeContainerfile', () => {
     );
     expect(result.analysis?.entitlement).toBe('possible');
     expect(result.issues.filter(i => i.severity === 'error')).toEqual([]);
-    expect(result.issues).toContainEqual(expect.objectContaining({ field: 'configFiles', severity: 'warning' }));
+    expect(result.issues).toContainEqual(
+      expect.objectContaining({ field: 'configFiles', severity: 'warning' }),
+    );
     // The output is a valid Containerfile that dockerfile-ast reads back.
     const parsed = DockerfileParser.parse(result.content!);
-    expect(parsed.getInstructions().map(i => i.getKeyword())).toEqual(['FROM', 'RUN', 'COPY', 'RUN']);
+    expect(parsed.getInstructions().map(i => i.getKeyword())).toEqual([
+      'FROM',
+      'RUN',
+      'COPY',
+      'RUN',
+    ]);
   });
 
   it('composes an out-of-cluster Containerfile FROM the release image by digest', () => {
@@ -43,17 +64,32 @@ describe('composeContainerfile', () => {
       mode: 'out-of-cluster',
       baseImage: BASE,
       packages: ['libreswan'],
-      configFiles: [{ source: 'files/host-to-host.conf', destination: '/etc/ipsec.d/host-to-host.conf' }],
+      configFiles: [
+        {
+          source: 'files/host-to-host.conf',
+          destination: '/etc/ipsec.d/host-to-host.conf',
+        },
+      ],
       kernelOverride: ['https://example.com/k/kernel-5.14.0-1.el9.x86_64.rpm'],
     });
     expect(result.content?.split('\n')[0]).toBe(`FROM ${BASE}`);
-    expect(result.content).toContain('RUN rpm-ostree override replace https://example.com/k/kernel-5.14.0-1.el9.x86_64.rpm && \\\n    ostree container commit');
-    expect(result.content).toContain('COPY files/host-to-host.conf /etc/ipsec.d/host-to-host.conf');
+    expect(result.content).toContain(
+      'RUN rpm-ostree override replace https://example.com/k/kernel-5.14.0-1.el9.x86_64.rpm && \\\n    ostree container commit',
+    );
+    expect(result.content).toContain(
+      'COPY files/host-to-host.conf /etc/ipsec.d/host-to-host.conf',
+    );
     expect(result.analysis?.entitlement).toBe('required');
     expect(result.issues).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/libreswan.*extension/) }),
-        expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/replaces the kernel/) }),
+        expect.objectContaining({
+          severity: 'warning',
+          message: expect.stringMatching(/libreswan.*extension/),
+        }),
+        expect.objectContaining({
+          severity: 'warning',
+          message: expect.stringMatching(/replaces the kernel/),
+        }),
       ]),
     );
   });
@@ -63,7 +99,9 @@ describe('composeContainerfile', () => {
       mode: 'on-cluster',
       configFiles: [{ destination: '/etc/x.conf', content: 'a\nEOF\nb' }],
     });
-    expect(result.content).toContain('COPY <<EOF1 /etc/x.conf\na\nEOF\nb\nEOF1');
+    expect(result.content).toContain(
+      'COPY <<EOF1 /etc/x.conf\na\nEOF\nb\nEOF1',
+    );
   });
 
   it('refuses invalid values before composing anything', () => {
@@ -86,13 +124,19 @@ describe('composeContainerfile', () => {
   });
 
   it('requires a digest base for out-of-cluster and something to layer', () => {
-    const result = composeContainerfile({ mode: 'out-of-cluster', baseImage: 'quay.io/x/y:latest' });
+    const result = composeContainerfile({
+      mode: 'out-of-cluster',
+      baseImage: 'quay.io/x/y:latest',
+    });
     expect(result.content).toBeNull();
     expect(result.issues.map(i => i.field)).toEqual(['baseImage', 'packages']);
   });
 
   it('applies the policy', () => {
-    const result = composeContainerfile({ mode: 'on-cluster', packages: ['htop'] }, { allowedPackages: ['tmux'] });
+    const result = composeContainerfile(
+      { mode: 'on-cluster', packages: ['htop'] },
+      { allowedPackages: ['tmux'] },
+    );
     expect(result.content).toBeNull();
     expect(result.issues[0]).toMatchObject({ field: 'packages[0]' });
   });
@@ -126,11 +170,17 @@ describe('parseContainerfileToSpec', () => {
       packages: ['htop', 'tmux'],
       rpmUrls: ['https://example.com/a-1.rpm'],
       kernelOverride: ['https://example.com/kernel-5.14.rpm'],
-      configFiles: [{ destination: '/etc/a.conf', content: 'x=1\n', mode: '0600' }],
+      configFiles: [
+        { destination: '/etc/a.conf', content: 'x=1\n', mode: '0600' },
+      ],
       enableUnits: ['a.service'],
     };
     const content = composeContainerfile(spec).content!;
-    expect(parseContainerfileToSpec(content)).toEqual({ spec, exact: true, unrecognized: [] });
+    expect(parseContainerfileToSpec(content)).toEqual({
+      spec,
+      exact: true,
+      unrecognized: [],
+    });
   });
 
   it('reads the documentation-style examples', () => {
@@ -143,13 +193,16 @@ describe('parseContainerfileToSpec', () => {
       baseImage: BASE,
       packages: ['libreswan'],
       enableUnits: ['ipsec'],
-      configFiles: [{ source: 'my-host-to-host.conf', destination: '/etc/ipsec.d/' }],
+      configFiles: [
+        { source: 'my-host-to-host.conf', destination: '/etc/ipsec.d/' },
+      ],
     });
   });
 
   it('lists what it cannot represent', () => {
     const parsed = parseContainerfileToSpec(
-      'FROM registry.example.com/tools@sha256:' + 'a'.repeat(64) + ' AS tools\nFROM configs AS final\nENV A=1\nRUN echo hi && dnf install -y tmux\nRUN --mount=type=cache,target=/var/cache dnf install -y x\nCOPY --from=tools /a /usr/local/bin/a\n',
+      `FROM registry.example.com/tools@sha256:${'a'.repeat(64)}` +
+        ' AS tools\nFROM configs AS final\nENV A=1\nRUN echo hi && dnf install -y tmux\nRUN --mount=type=cache,target=/var/cache dnf install -y x\nCOPY --from=tools /a /usr/local/bin/a\n',
     );
     expect(parsed.exact).toBe(false);
     expect(parsed.spec.mode).toBe('on-cluster');

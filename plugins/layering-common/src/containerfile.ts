@@ -72,7 +72,9 @@ export function validateContainerfileSpec(
 ): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   if (spec.mode === 'out-of-cluster') {
-    issues.push(...validateDigestImage(spec.baseImage, 'baseImage', 'base image'));
+    issues.push(
+      ...validateDigestImage(spec.baseImage, 'baseImage', 'base image'),
+    );
   }
   (spec.repoRpms ?? []).forEach((url, i) => {
     issues.push(...validateRpmUrl(url, `repoRpms[${i}]`, policy));
@@ -89,23 +91,51 @@ export function validateContainerfileSpec(
   const destinations = new Set<string>();
   (spec.configFiles ?? []).forEach((file, i) => {
     const field = `configFiles[${i}]`;
-    issues.push(...validateConfigFilePath(file.destination, `${field}.destination`));
+    issues.push(
+      ...validateConfigFilePath(file.destination, `${field}.destination`),
+    );
     if (destinations.has(file.destination)) {
-      issues.push(issue(`${field}.destination`, `${file.destination} is written twice.`));
+      issues.push(
+        issue(`${field}.destination`, `${file.destination} is written twice.`),
+      );
     }
     destinations.add(file.destination);
     if ((file.content === undefined) === (file.source === undefined)) {
-      issues.push(issue(field, 'Give either the file content or a source path, not both.'));
+      issues.push(
+        issue(
+          field,
+          'Give either the file content or a source path, not both.',
+        ),
+      );
     }
     if (file.source !== undefined) {
       if (spec.mode === 'on-cluster') {
-        issues.push(issue(`${field}.source`, 'On-cluster builds have no build context to copy from: give the file content instead.'));
-      } else if (!SAFE_SOURCE.test(file.source) || file.source.split('/').includes('..') || file.source.startsWith('/')) {
-        issues.push(issue(`${field}.source`, 'The source must be a relative path inside the build context, without "..".'));
+        issues.push(
+          issue(
+            `${field}.source`,
+            'On-cluster builds have no build context to copy from: give the file content instead.',
+          ),
+        );
+      } else if (
+        !SAFE_SOURCE.test(file.source) ||
+        file.source.split('/').includes('..') ||
+        file.source.startsWith('/')
+      ) {
+        issues.push(
+          issue(
+            `${field}.source`,
+            'The source must be a relative path inside the build context, without "..".',
+          ),
+        );
       }
     }
     if (file.mode !== undefined && !MODE.test(file.mode)) {
-      issues.push(issue(`${field}.mode`, 'The mode must be an octal permission such as 0644.'));
+      issues.push(
+        issue(
+          `${field}.mode`,
+          'The mode must be an octal permission such as 0644.',
+        ),
+      );
     }
   });
   (spec.enableUnits ?? []).forEach((unit, i) => {
@@ -119,7 +149,12 @@ export function validateContainerfileSpec(
     (spec.configFiles?.length ?? 0) +
     (spec.enableUnits?.length ?? 0);
   if (total === 0) {
-    issues.push(issue('packages', 'Nothing to layer: add at least one package, RPM, file or unit.'));
+    issues.push(
+      issue(
+        'packages',
+        'Nothing to layer: add at least one package, RPM, file or unit.',
+      ),
+    );
   }
   return issues;
 }
@@ -164,14 +199,26 @@ export function composeContainerfile(
   }
 
   const install: string[][] = [];
-  if (spec.repoRpms?.length) install.push(['dnf', 'install', '-y', ...spec.repoRpms]);
+  if (spec.repoRpms?.length)
+    install.push(['dnf', 'install', '-y', ...spec.repoRpms]);
   const packages = [...(spec.packages ?? []), ...(spec.rpmUrls ?? [])];
   if (packages.length) install.push(['dnf', 'install', '-y', ...packages]);
   if (install.length) {
-    out.push(runStep([...install, ['dnf', 'clean', 'all'], ['ostree', 'container', 'commit']]));
+    out.push(
+      runStep([
+        ...install,
+        ['dnf', 'clean', 'all'],
+        ['ostree', 'container', 'commit'],
+      ]),
+    );
   }
   if (spec.kernelOverride?.length) {
-    out.push(runStep([['rpm-ostree', 'override', 'replace', ...spec.kernelOverride], ['ostree', 'container', 'commit']]));
+    out.push(
+      runStep([
+        ['rpm-ostree', 'override', 'replace', ...spec.kernelOverride],
+        ['ostree', 'container', 'commit'],
+      ]),
+    );
   }
   const warnings: ValidationIssue[] = [];
   for (const file of spec.configFiles ?? []) {
@@ -182,14 +229,27 @@ export function composeContainerfile(
       const content = (file.content ?? '').replace(/\r\n/g, '\n');
       const delimiter = heredocDelimiter(content);
       const body = content.endsWith('\n') ? content : `${content}\n`;
-      out.push(`COPY${chmod} <<${delimiter} ${file.destination}\n${body}${delimiter}`);
+      out.push(
+        `COPY${chmod} <<${delimiter} ${file.destination}\n${body}${delimiter}`,
+      );
       if (spec.mode === 'on-cluster') {
-        warnings.push(issue('configFiles', 'Inline files use a COPY here-document; check that your cluster\'s image builder supports them, or deliver the file with a MachineConfig instead.', 'warning'));
+        warnings.push(
+          issue(
+            'configFiles',
+            "Inline files use a COPY here-document; check that your cluster's image builder supports them, or deliver the file with a MachineConfig instead.",
+            'warning',
+          ),
+        );
       }
     }
   }
   if (spec.enableUnits?.length) {
-    out.push(runStep([['systemctl', 'enable', ...spec.enableUnits], ['ostree', 'container', 'commit']]));
+    out.push(
+      runStep([
+        ['systemctl', 'enable', ...spec.enableUnits],
+        ['ostree', 'container', 'commit'],
+      ]),
+    );
   }
   const content = `${out.join('\n')}\n`;
 
@@ -199,7 +259,11 @@ export function composeContainerfile(
     expectedBaseImage: spec.mode === 'out-of-cluster' ? spec.baseImage : null,
   });
   const issues = [...inputIssues, ...warnings.slice(0, 1), ...analysis.issues];
-  return { content: hasErrors(analysis.issues) ? null : content, issues, analysis };
+  return {
+    content: hasErrors(analysis.issues) ? null : content,
+    issues,
+    analysis,
+  };
 }
 
 /** The outcome of {@link parseContainerfileToSpec}. @public */
@@ -219,7 +283,9 @@ export interface ParsedContainerfileSpec {
  * the raw editor instead.
  * @public
  */
-export function parseContainerfileToSpec(content: string): ParsedContainerfileSpec {
+export function parseContainerfileToSpec(
+  content: string,
+): ParsedContainerfileSpec {
   const dockerfile = DockerfileParser.parse(content);
   const unrecognized: ParsedContainerfileSpec['unrecognized'] = [];
   const froms = dockerfile.getFROMs();
@@ -240,14 +306,20 @@ export function parseContainerfileToSpec(content: string): ParsedContainerfileSp
   if (!onCluster && froms[0]) spec.baseImage = froms[0].getImage();
   if (froms.length !== 1) {
     for (const from of froms.slice(0, -1)) {
-      unrecognized.push({ line: from.getRange().start.line + 1, text: from.getTextContent() });
+      unrecognized.push({
+        line: from.getRange().start.line + 1,
+        text: from.getTextContent(),
+      });
     }
   }
   for (const instruction of dockerfile.getInstructions()) {
     const line = instruction.getRange().start.line + 1;
     const keyword = instruction.getKeyword();
     if (keyword === 'FROM') continue;
-    if (instruction instanceof Copy && instruction.getFlags().every(f => f.getName() === 'chmod')) {
+    if (
+      instruction instanceof Copy &&
+      instruction.getFlags().every(f => f.getName() === 'chmod')
+    ) {
       const chmod = instruction.getFlags()[0]?.getValue() ?? undefined;
       const heredocs = instruction.getHeredocs();
       const args = instruction.getArguments().map(a => a.getValue());
@@ -257,25 +329,41 @@ export function parseContainerfileToSpec(content: string): ParsedContainerfileSp
         const start = instruction.getRange().start.line;
         const range = heredoc.getContentRange();
         const body = range
-          ? `${text.slice(range.start.line - start, range.end.line - start + 1).join('\n')}\n`
+          ? `${text
+              .slice(range.start.line - start, range.end.line - start + 1)
+              .join('\n')}\n`
           : '';
         const destination = args[1];
         if (destination && args[0] === `<<${heredoc.getName()}`) {
-          spec.configFiles!.push({ destination, content: body, ...(chmod ? { mode: chmod } : {}) });
+          spec.configFiles!.push({
+            destination,
+            content: body,
+            ...(chmod ? { mode: chmod } : {}),
+          });
           continue;
         }
       } else if (args.length === 2 && !heredocs.length) {
-        spec.configFiles!.push({ source: args[0], destination: args[1], ...(chmod ? { mode: chmod } : {}) });
+        spec.configFiles!.push({
+          source: args[0],
+          destination: args[1],
+          ...(chmod ? { mode: chmod } : {}),
+        });
         continue;
       }
       unrecognized.push({ line, text: instruction.getTextContent() });
       continue;
     }
-    if (!(instruction instanceof Run) || instruction.getFlags().length || instruction.getHeredocs().length) {
+    if (
+      !(instruction instanceof Run) ||
+      instruction.getFlags().length ||
+      instruction.getHeredocs().length
+    ) {
       unrecognized.push({ line, text: instruction.getTextContent() });
       continue;
     }
-    for (const words of tokenizeShell(instruction.getArgumentsContent() ?? '')) {
+    for (const words of tokenizeShell(
+      instruction.getArgumentsContent() ?? '',
+    )) {
       const kind = classifyCommand(words);
       switch (kind.kind) {
         case 'install':
@@ -288,7 +376,8 @@ export function parseContainerfileToSpec(content: string): ParsedContainerfileSp
           spec.packages!.push(...kind.packages);
           break;
         case 'override-replace':
-          if (kind.packages.length) unrecognized.push({ line, text: words.join(' ') });
+          if (kind.packages.length)
+            unrecognized.push({ line, text: words.join(' ') });
           spec.kernelOverride!.push(...kind.urls);
           break;
         case 'enable-units':

@@ -8,16 +8,28 @@ import {
   validateContainerfileEntries,
 } from './containerfileAnalysis';
 
-const BASE = `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'4'.repeat(64)}`;
-const onCluster = (content: string) => analyzeContainerfile(content, { mode: 'on-cluster' });
+const BASE = `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'4'.repeat(
+  64,
+)}`;
+const onCluster = (content: string) =>
+  analyzeContainerfile(content, { mode: 'on-cluster' });
 const outOfCluster = (content: string, expectedBaseImage?: string) =>
   analyzeContainerfile(content, { mode: 'out-of-cluster', expectedBaseImage });
-const messages = (content: string, mode: 'on-cluster' | 'out-of-cluster' = 'on-cluster') =>
-  analyzeContainerfile(content, { mode }).issues.map(i => `${i.severity}:${i.line ?? '-'}:${i.message}`);
+const messages = (
+  content: string,
+  mode: 'on-cluster' | 'out-of-cluster' = 'on-cluster',
+) =>
+  analyzeContainerfile(content, { mode }).issues.map(
+    i => `${i.severity}:${i.line ?? '-'}:${i.message}`,
+  );
 
 describe('tokenizeShell', () => {
   it('splits commands on separators and honours quotes and escapes', () => {
-    expect(tokenizeShell(`dnf install -y "a b" 'c;d' e\\ f; rpm-ostree install x|tee y && echo $HOME || true & z`)).toEqual([
+    expect(
+      tokenizeShell(
+        `dnf install -y "a b" 'c;d' e\\ f; rpm-ostree install x|tee y && echo $HOME || true & z`,
+      ),
+    ).toEqual([
       ['dnf', 'install', '-y', 'a b', 'c;d', 'e f'],
       ['rpm-ostree', 'install', 'x'],
       ['tee', 'y'],
@@ -27,43 +39,93 @@ describe('tokenizeShell', () => {
     ]);
   });
   it('drops comments and joins line continuations', () => {
-    expect(tokenizeShell('a \\\n b # comment ; c\nd')).toEqual([['a', 'b'], ['d']]);
+    expect(tokenizeShell('a \\\n b # comment ; c\nd')).toEqual([
+      ['a', 'b'],
+      ['d'],
+    ]);
   });
   it('keeps escaped characters inside double quotes', () => {
-    expect(tokenizeShell('echo "a \\"q\\" $x"')).toEqual([['echo', 'a "q" $x']]);
+    expect(tokenizeShell('echo "a \\"q\\" $x"')).toEqual([
+      ['echo', 'a "q" $x'],
+    ]);
   });
 });
 
 describe('classifyCommand', () => {
   it('recognises package installs of every tool', () => {
-    expect(classifyCommand(['dnf', 'install', '-y', '--setopt', 'x=1', 'tmux', 'https://e.com/a.rpm', 'local.rpm'])).toEqual({
+    expect(
+      classifyCommand([
+        'dnf',
+        'install',
+        '-y',
+        '--setopt',
+        'x=1',
+        'tmux',
+        'https://e.com/a.rpm',
+        'local.rpm',
+      ]),
+    ).toEqual({
       kind: 'install',
       tool: 'dnf',
       packages: ['tmux'],
       urls: ['https://e.com/a.rpm'],
       localFiles: ['local.rpm'],
     });
-    expect(classifyCommand(['sudo', 'LANG=C', 'yum', '-y', 'install', 'a'])).toMatchObject({ kind: 'install', packages: ['a'] });
-    expect(classifyCommand(['microdnf', 'install', 'a'])).toMatchObject({ kind: 'install', tool: 'microdnf' });
-    expect(classifyCommand(['rpm-ostree', 'install', 'tree'])).toMatchObject({ kind: 'install', packages: ['tree'] });
-    expect(classifyCommand(['rpm', '-Uvh', 'https://e.com/a.rpm'])).toMatchObject({ kind: 'install', urls: ['https://e.com/a.rpm'] });
+    expect(
+      classifyCommand(['sudo', 'LANG=C', 'yum', '-y', 'install', 'a']),
+    ).toMatchObject({ kind: 'install', packages: ['a'] });
+    expect(classifyCommand(['microdnf', 'install', 'a'])).toMatchObject({
+      kind: 'install',
+      tool: 'microdnf',
+    });
+    expect(classifyCommand(['rpm-ostree', 'install', 'tree'])).toMatchObject({
+      kind: 'install',
+      packages: ['tree'],
+    });
+    expect(
+      classifyCommand(['rpm', '-Uvh', 'https://e.com/a.rpm']),
+    ).toMatchObject({ kind: 'install', urls: ['https://e.com/a.rpm'] });
     expect(classifyCommand(['rpm', '-qi', 'a'])).toEqual({ kind: 'other' });
   });
   it('recognises overrides, repos, units, commit and cleanups', () => {
-    expect(classifyCommand(['rpm-ostree', 'override', 'replace', 'https://e.com/kernel.rpm'])).toEqual({
+    expect(
+      classifyCommand([
+        'rpm-ostree',
+        'override',
+        'replace',
+        'https://e.com/kernel.rpm',
+      ]),
+    ).toEqual({
       kind: 'override-replace',
       urls: ['https://e.com/kernel.rpm'],
       packages: [],
     });
-    expect(classifyCommand(['rpm-ostree', 'override', 'remove', 'podman'])).toEqual({ kind: 'override-remove', packages: ['podman'] });
-    expect(classifyCommand(['dnf', 'config-manager', '--add-repo', 'https://e.com/x.repo'])).toEqual({
+    expect(
+      classifyCommand(['rpm-ostree', 'override', 'remove', 'podman']),
+    ).toEqual({ kind: 'override-remove', packages: ['podman'] });
+    expect(
+      classifyCommand([
+        'dnf',
+        'config-manager',
+        '--add-repo',
+        'https://e.com/x.repo',
+      ]),
+    ).toEqual({
       kind: 'add-repo',
       urls: ['https://e.com/x.repo'],
     });
-    expect(classifyCommand(['systemctl', 'enable', 'a.service', 'b.timer'])).toEqual({ kind: 'enable-units', units: ['a.service', 'b.timer'] });
-    expect(classifyCommand(['ostree', 'container', 'commit'])).toEqual({ kind: 'commit' });
-    expect(classifyCommand(['dnf', 'clean', 'all'])).toEqual({ kind: 'cleanup' });
-    expect(classifyCommand(['rpm-ostree', 'cleanup', '-m'])).toEqual({ kind: 'cleanup' });
+    expect(
+      classifyCommand(['systemctl', 'enable', 'a.service', 'b.timer']),
+    ).toEqual({ kind: 'enable-units', units: ['a.service', 'b.timer'] });
+    expect(classifyCommand(['ostree', 'container', 'commit'])).toEqual({
+      kind: 'commit',
+    });
+    expect(classifyCommand(['dnf', 'clean', 'all'])).toEqual({
+      kind: 'cleanup',
+    });
+    expect(classifyCommand(['rpm-ostree', 'cleanup', '-m'])).toEqual({
+      kind: 'cleanup',
+    });
     expect(classifyCommand(['echo', 'hi'])).toEqual({ kind: 'other' });
     expect(classifyCommand([])).toEqual({ kind: 'other' });
   });
@@ -71,25 +133,48 @@ describe('classifyCommand', () => {
 
 describe('analyzeContainerfile: structure', () => {
   it('accepts the sample MachineOSConfig content', () => {
-    const mosc = parse(readFileSync(join(__dirname, '__fixtures__/samples/30-machineosconfig-infra.yaml'), 'utf8'));
+    const mosc = parse(
+      readFileSync(
+        join(__dirname, '__fixtures__/samples/30-machineosconfig-infra.yaml'),
+        'utf8',
+      ),
+    );
     const result = onCluster(mosc.spec.containerFile[0].content);
     expect(result.parsed).toBe(true);
-    expect(result.froms).toEqual([{ image: 'configs', stage: 'final', line: 1 }]);
+    expect(result.froms).toEqual([
+      { image: 'configs', stage: 'final', line: 1 },
+    ]);
     expect(result.packages.map(p => p.name)).toEqual(['tmux', 'sysstat']);
     expect(result.entitlement).toBe('required');
     // sysstat is an MCO extension: a warning, not an error.
-    expect(result.issues).toEqual([expect.objectContaining({ severity: 'warning', line: 2, message: expect.stringMatching(/sysstat.*extension/) })]);
+    expect(result.issues).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        line: 2,
+        message: expect.stringMatching(/sysstat.*extension/),
+      }),
+    ]);
   });
 
   it('reports empty files, unknown instructions and missing arguments with line numbers', () => {
     expect(messages('')).toEqual(['error:-:The Containerfile is empty.']);
     expect(messages('  \n')).toEqual(['error:-:The Containerfile is empty.']);
-    expect(messages('# only a comment\n')).toEqual(['error:-:The Containerfile has no instructions.']);
+    expect(messages('# only a comment\n')).toEqual([
+      'error:-:The Containerfile has no instructions.',
+    ]);
     const result = onCluster('FROM configs AS final\nFOO bar\nRUN\n');
     expect(result.parsed).toBe(false);
     expect(result.issues).toEqual([
-      expect.objectContaining({ severity: 'error', line: 2, message: 'Line 2: unknown instruction "FOO".' }),
-      expect.objectContaining({ severity: 'error', line: 3, message: 'Line 3: RUN needs arguments.' }),
+      expect.objectContaining({
+        severity: 'error',
+        line: 2,
+        message: 'Line 2: unknown instruction "FOO".',
+      }),
+      expect.objectContaining({
+        severity: 'error',
+        line: 3,
+        message: 'Line 3: RUN needs arguments.',
+      }),
     ]);
   });
 
@@ -98,17 +183,25 @@ describe('analyzeContainerfile: structure', () => {
       'error:1:Line 1: RUN before the first FROM; only ARG may come before FROM.',
     );
     expect(messages('ARG X=1\nFROM configs AS final')).toEqual([]);
-    expect(messages('ARG X=1\n')).toEqual(['error:-:The Containerfile has no FROM instruction.']);
+    expect(messages('ARG X=1\n')).toEqual([
+      'error:-:The Containerfile has no FROM instruction.',
+    ]);
   });
 
   it('checks the FROM syntax and stage names', () => {
     expect(messages('FROM configs final')[0]).toMatch(/FROM takes an image/);
-    expect(messages('FROM configs AS final extra')[0]).toMatch(/FROM takes an image/);
-    expect(messages('FROM configs AS 9final')[0]).toMatch(/not a valid stage name/);
+    expect(messages('FROM configs AS final extra')[0]).toMatch(
+      /FROM takes an image/,
+    );
+    expect(messages('FROM configs AS 9final')[0]).toMatch(
+      /not a valid stage name/,
+    );
   });
 
   it('reports an unterminated here-document', () => {
-    expect(messages('FROM configs AS final\nRUN <<EOF\necho hi\n')).toContainEqual(
+    expect(
+      messages('FROM configs AS final\nRUN <<EOF\necho hi\n'),
+    ).toContainEqual(
       'error:2:Line 2: the here-document <<EOF is not terminated.',
     );
   });
@@ -118,43 +211,79 @@ describe('analyzeContainerfile: on-cluster and out-of-cluster rules', () => {
   it('requires the final stage FROM configs AS final, case-insensitively like Docker', () => {
     expect(messages('from Configs as FINAL')).toEqual([]);
     expect(messages('FROM configs')[0]).toMatch(/FROM configs AS final/);
-    expect(messages('FROM configs AS final\nFROM registry.example.com/x@sha256:' + 'a'.repeat(64))[0]).toMatch(/last stage/);
+    expect(
+      messages(
+        `FROM configs AS final\nFROM registry.example.com/x@sha256:${'a'.repeat(
+          64,
+        )}`,
+      )[0],
+    ).toMatch(/last stage/);
     expect(messages(`FROM ${BASE}`)[0]).toMatch(/FROM configs AS final/);
   });
 
   it('warns about helper stages not pinned by digest', () => {
-    const issues = messages('FROM registry.example.com/tools:1 AS tools\nFROM configs AS final\nCOPY --from=tools /x /usr/local/bin/x');
-    expect(issues).toEqual(['warning:1:Line 1: the helper stage image "registry.example.com/tools:1" is not pinned by digest; builds may differ over time.']);
+    const issues = messages(
+      'FROM registry.example.com/tools:1 AS tools\nFROM configs AS final\nCOPY --from=tools /x /usr/local/bin/x',
+    );
+    expect(issues).toEqual([
+      'warning:1:Line 1: the helper stage image "registry.example.com/tools:1" is not pinned by digest; builds may differ over time.',
+    ]);
   });
 
   it('requires out-of-cluster content to start FROM an image by digest', () => {
     expect(outOfCluster(`FROM ${BASE}\nRUN echo hi`).issues).toEqual([]);
-    expect(messages('FROM quay.io/openshift-release-dev/ocp-v4.0-art-dev:latest', 'out-of-cluster')[0]).toMatch(/by digest/);
-    expect(messages('FROM configs AS final', 'out-of-cluster')[0]).toMatch(/by digest/);
+    expect(
+      messages(
+        'FROM quay.io/openshift-release-dev/ocp-v4.0-art-dev:latest',
+        'out-of-cluster',
+      )[0],
+    ).toMatch(/by digest/);
+    expect(messages('FROM configs AS final', 'out-of-cluster')[0]).toMatch(
+      /by digest/,
+    );
   });
 
   it('warns when the out-of-cluster base is not the release image', () => {
     const other = BASE.replace(/4{64}/, '5'.repeat(64));
     expect(outOfCluster(`FROM ${other}`, BASE).issues).toEqual([
-      expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/not this cluster's current rhel-coreos image/) }),
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringMatching(
+          /not this cluster's current rhel-coreos image/,
+        ),
+      }),
     ]);
     expect(outOfCluster(`FROM ${BASE}`, BASE).issues).toEqual([]);
   });
 
   it('warns when a RUN that changes packages does not end with ostree container commit', () => {
-    expect(messages('FROM configs AS final\nRUN dnf install -y tmux')).toContainEqual(expect.stringMatching(/^warning:2:.*ostree container commit/));
-    expect(messages('FROM configs AS final\nRUN dnf install -y tmux && ostree container commit && echo done')).toContainEqual(
-      expect.stringMatching(/ostree container commit/),
+    expect(
+      messages('FROM configs AS final\nRUN dnf install -y tmux'),
+    ).toContainEqual(
+      expect.stringMatching(/^warning:2:.*ostree container commit/),
     );
-    expect(messages('FROM configs AS final\nRUN dnf install -y tmux && \\\n    ostree container commit')).toEqual([]);
+    expect(
+      messages(
+        'FROM configs AS final\nRUN dnf install -y tmux && ostree container commit && echo done',
+      ),
+    ).toContainEqual(expect.stringMatching(/ostree container commit/));
+    expect(
+      messages(
+        'FROM configs AS final\nRUN dnf install -y tmux && \\\n    ostree container commit',
+      ),
+    ).toEqual([]);
     expect(messages('FROM configs AS final\nRUN echo hello')).toEqual([]);
   });
 
   it('reads RUN steps in exec form and here-documents', () => {
-    expect(onCluster('FROM configs AS final\nRUN ["/bin/sh", "-c", "dnf install -y tmux && ostree container commit"]').packages).toEqual([
-      { name: 'tmux', line: 2, fromExtraRepo: false },
-    ]);
-    const heredoc = onCluster('FROM configs AS final\nRUN <<EOF\ndnf install -y tmux\nostree container commit\nEOF\n');
+    expect(
+      onCluster(
+        'FROM configs AS final\nRUN ["/bin/sh", "-c", "dnf install -y tmux && ostree container commit"]',
+      ).packages,
+    ).toEqual([{ name: 'tmux', line: 2, fromExtraRepo: false }]);
+    const heredoc = onCluster(
+      'FROM configs AS final\nRUN <<EOF\ndnf install -y tmux\nostree container commit\nEOF\n',
+    );
     expect(heredoc.packages.map(p => p.name)).toEqual(['tmux']);
     expect(heredoc.issues).toEqual([]);
   });
@@ -162,35 +291,54 @@ describe('analyzeContainerfile: on-cluster and out-of-cluster rules', () => {
 
 describe('analyzeContainerfile: packages, RPMs and entitlement', () => {
   it('warns about real-time kernel and extension packages', () => {
-    const issues = messages('FROM configs AS final\nRUN rpm-ostree install kernel-rt-core usbguard && ostree container commit');
+    const issues = messages(
+      'FROM configs AS final\nRUN rpm-ostree install kernel-rt-core usbguard && ostree container commit',
+    );
     expect(issues).toEqual([
-      expect.stringMatching(/^warning:2:.*"kernel-rt-core" is a real-time kernel package/),
-      expect.stringMatching(/^warning:2:.*"usbguard" is also available as a MachineConfig extension/),
+      expect.stringMatching(
+        /^warning:2:.*"kernel-rt-core" is a real-time kernel package/,
+      ),
+      expect.stringMatching(
+        /^warning:2:.*"usbguard" is also available as a MachineConfig extension/,
+      ),
     ]);
-    expect(messages('FROM configs AS final\nRUN rpm-ostree override replace https://e.com/kernel-rt-5.14.rpm && ostree container commit')).toEqual([
-      expect.stringMatching(/real-time kernel/),
-    ]);
+    expect(
+      messages(
+        'FROM configs AS final\nRUN rpm-ostree override replace https://e.com/kernel-rt-5.14.rpm && ostree container commit',
+      ),
+    ).toEqual([expect.stringMatching(/real-time kernel/)]);
   });
 
   it('refuses unsafe RPM URLs and bad package names with the line', () => {
-    const result = onCluster('FROM configs AS final\n\nRUN dnf install -y http://e.com/a.rpm "bad name" && ostree container commit');
+    const result = onCluster(
+      'FROM configs AS final\n\nRUN dnf install -y http://e.com/a.rpm "bad name" && ostree container commit',
+    );
     expect(result.issues.map(i => [i.severity, i.line])).toEqual([
       ['error', 3],
       ['error', 3],
     ]);
-    expect(result.issues[0].message).toMatch(/^Line 3: RPM URLs must use https/);
+    expect(result.issues[0].message).toMatch(
+      /^Line 3: RPM URLs must use https/,
+    );
   });
 
   it('applies the package policy', () => {
-    const result = analyzeContainerfile('FROM configs AS final\nRUN dnf install -y htop && ostree container commit', {
-      mode: 'on-cluster',
-      policy: { allowedPackages: ['tmux'] },
-    });
+    const result = analyzeContainerfile(
+      'FROM configs AS final\nRUN dnf install -y htop && ostree container commit',
+      {
+        mode: 'on-cluster',
+        policy: { allowedPackages: ['tmux'] },
+      },
+    );
     expect(result.issues[0].message).toMatch(/allowed package list/);
   });
 
   it('needs entitlement for RHEL packages installed by name', () => {
-    expect(onCluster('FROM configs AS final\nRUN dnf install -y libreswan && ostree container commit').entitlement).toBe('required');
+    expect(
+      onCluster(
+        'FROM configs AS final\nRUN dnf install -y libreswan && ostree container commit',
+      ).entitlement,
+    ).toBe('required');
   });
 
   it('may need entitlement for third-party RPMs and packages from an extra repository', () => {
@@ -198,53 +346,112 @@ describe('analyzeContainerfile: packages, RPMs and entitlement', () => {
       'FROM configs AS final\nRUN dnf install -y https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm && \\\n    dnf install -y htop && \\\n    dnf clean all && \\\n    ostree container commit',
     );
     expect(epel.entitlement).toBe('possible');
-    expect(epel.packages).toEqual([{ name: 'htop', line: 2, fromExtraRepo: true }]);
-    expect(epel.rpmUrls.map(r => r.url)).toEqual(['https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm']);
+    expect(epel.packages).toEqual([
+      { name: 'htop', line: 2, fromExtraRepo: true },
+    ]);
+    expect(epel.rpmUrls.map(r => r.url)).toEqual([
+      'https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm',
+    ]);
     expect(
-      onCluster('FROM configs AS final\nRUN dnf install -y https://dl.fedoraproject.org/pub/epel/9/Everything/x86_64/Packages/f/fish-3.3.1-3.el9.x86_64.rpm && ostree container commit')
-        .entitlement,
+      onCluster(
+        'FROM configs AS final\nRUN dnf install -y https://dl.fedoraproject.org/pub/epel/9/Everything/x86_64/Packages/f/fish-3.3.1-3.el9.x86_64.rpm && ostree container commit',
+      ).entitlement,
     ).toBe('possible');
     expect(
-      onCluster('FROM configs AS final\nCOPY corp.repo /etc/yum.repos.d/corp.repo\nRUN dnf install -y corp-agent && ostree container commit').entitlement,
+      onCluster(
+        'FROM configs AS final\nCOPY corp.repo /etc/yum.repos.d/corp.repo\nRUN dnf install -y corp-agent && ostree container commit',
+      ).entitlement,
     ).toBe('possible');
   });
 
   it('needs no entitlement when nothing is installed', () => {
-    expect(onCluster('FROM configs AS final\nRUN systemctl enable rngd.service').entitlement).toBe('none');
+    expect(
+      onCluster('FROM configs AS final\nRUN systemctl enable rngd.service')
+        .entitlement,
+    ).toBe('none');
   });
 
   it('warns about variables it cannot check', () => {
-    expect(messages('FROM configs AS final\nARG PKG=tmux\nRUN dnf install -y $PKG && ostree container commit')).toEqual([
-      expect.stringMatching(/^warning:3:.*uses a variable/),
-    ]);
+    expect(
+      messages(
+        'FROM configs AS final\nARG PKG=tmux\nRUN dnf install -y $PKG && ostree container commit',
+      ),
+    ).toEqual([expect.stringMatching(/^warning:3:.*uses a variable/)]);
   });
 
   it('checks repository URLs added with config-manager', () => {
-    expect(messages('FROM configs AS final\nRUN dnf config-manager --add-repo http://10.0.0.1/x.repo')[0]).toMatch(/https/);
-    expect(messages('FROM configs AS final\nRUN dnf config-manager --add-repo https://10.0.0.1/x.repo')[0]).toMatch(/private/);
+    expect(
+      messages(
+        'FROM configs AS final\nRUN dnf config-manager --add-repo http://10.0.0.1/x.repo',
+      )[0],
+    ).toMatch(/https/);
+    expect(
+      messages(
+        'FROM configs AS final\nRUN dnf config-manager --add-repo https://10.0.0.1/x.repo',
+      )[0],
+    ).toMatch(/private/);
   });
 });
 
 describe('validateContainerfileEntries', () => {
   it('applies the v1 limits', () => {
-    expect(validateContainerfileEntries([{ containerfileArch: 'NoArch', content: 'FROM configs AS final' }], 'v1')).toEqual([]);
+    expect(
+      validateContainerfileEntries(
+        [{ containerfileArch: 'NoArch', content: 'FROM configs AS final' }],
+        'v1',
+      ),
+    ).toEqual([]);
     expect(validateContainerfileEntries([{ content: 'x' }], 'v1')).toEqual([]);
-    expect(validateContainerfileEntries([{ containerfileArch: 'noarch', content: 'x' }], 'v1')[0].message).toMatch(/not an architecture v1 accepts/);
-    expect(validateContainerfileEntries([{ content: 'x'.repeat(4097) }], 'v1')[0].message).toMatch(/4097 characters.*at most 4096/);
-    expect(validateContainerfileEntries([{ content: 'x'.repeat(4096) }], 'v1')).toEqual([]);
-    const five = ['ARM64', 'AMD64', 'PPC64LE', 'S390X', 'NoArch', 'NoArch'].map(a => ({ containerfileArch: a, content: 'x' }));
+    expect(
+      validateContainerfileEntries(
+        [{ containerfileArch: 'noarch', content: 'x' }],
+        'v1',
+      )[0].message,
+    ).toMatch(/not an architecture v1 accepts/);
+    expect(
+      validateContainerfileEntries([{ content: 'x'.repeat(4097) }], 'v1')[0]
+        .message,
+    ).toMatch(/4097 characters.*at most 4096/);
+    expect(
+      validateContainerfileEntries([{ content: 'x'.repeat(4096) }], 'v1'),
+    ).toEqual([]);
+    const five = ['ARM64', 'AMD64', 'PPC64LE', 'S390X', 'NoArch', 'NoArch'].map(
+      a => ({ containerfileArch: a, content: 'x' }),
+    );
     const issues = validateContainerfileEntries(five, 'v1');
     expect(issues[0].message).toMatch(/At most 4/);
-    expect(issues).toContainEqual(expect.objectContaining({ field: 'containerfile[5]', message: 'There is already a Containerfile for NoArch.' }));
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        field: 'containerfile[5]',
+        message: 'There is already a Containerfile for NoArch.',
+      }),
+    );
   });
 
   it('applies the v1alpha1 limits', () => {
-    expect(validateContainerfileEntries([{ containerfileArch: 'x86_64', content: 'x' }], 'v1alpha1')).toEqual([]);
-    expect(validateContainerfileEntries([{ containerfileArch: 'AMD64', content: 'x' }], 'v1alpha1')).toHaveLength(1);
-    expect(validateContainerfileEntries([{ content: 'x'.repeat(5000) }], 'v1alpha1')).toEqual([
-      expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/cannot be carried over to v1/) }),
+    expect(
+      validateContainerfileEntries(
+        [{ containerfileArch: 'x86_64', content: 'x' }],
+        'v1alpha1',
+      ),
+    ).toEqual([]);
+    expect(
+      validateContainerfileEntries(
+        [{ containerfileArch: 'AMD64', content: 'x' }],
+        'v1alpha1',
+      ),
+    ).toHaveLength(1);
+    expect(
+      validateContainerfileEntries([{ content: 'x'.repeat(5000) }], 'v1alpha1'),
+    ).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringMatching(/cannot be carried over to v1/),
+      }),
     ]);
     const eight = Array.from({ length: 8 }, () => ({ content: 'x' }));
-    expect(validateContainerfileEntries(eight, 'v1alpha1')[0].message).toMatch(/At most 7/);
+    expect(validateContainerfileEntries(eight, 'v1alpha1')[0].message).toMatch(
+      /At most 7/,
+    );
   });
 });

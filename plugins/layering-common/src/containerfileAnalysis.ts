@@ -4,8 +4,22 @@
  * are read through a small shell tokenizer (quotes, escapes and the `&&`, `||`,
  * `;`, `|` separators), never by pattern-matching the raw file.
  */
-import { DockerfileParser, From, Instruction, Keyword, Run } from 'dockerfile-ast';
-import { issue, type ValidationIssue, type LayeringPolicy, validatePackageName, validateRpmUrl, parseImageReference, type MachineOSConfigApiVersion } from './validation';
+import {
+  DockerfileParser,
+  From,
+  Instruction,
+  Keyword,
+  Run,
+} from 'dockerfile-ast';
+import {
+  issue,
+  type ValidationIssue,
+  type LayeringPolicy,
+  validatePackageName,
+  validateRpmUrl,
+  parseImageReference,
+  type MachineOSConfigApiVersion,
+} from './validation';
 
 /** A shell command of a RUN step: its words, with the step's 1-based line. @public */
 export interface ShellCommand {
@@ -46,7 +60,11 @@ export function tokenizeShell(text: string): string[][] {
       inWord = true;
       i++;
       while (i < text.length && text[i] !== '"') {
-        if (text[i] === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1])) {
+        if (
+          text[i] === '\\' &&
+          i + 1 < text.length &&
+          '"\\$`\n'.includes(text[i + 1])
+        ) {
           i++;
         }
         word += text[i];
@@ -81,7 +99,13 @@ export function tokenizeShell(text: string): string[][] {
 
 /** What a RUN step's command does, as far as layering cares. @public */
 export type CommandKind =
-  | { kind: 'install'; tool: string; packages: string[]; urls: string[]; localFiles: string[] }
+  | {
+      kind: 'install';
+      tool: string;
+      packages: string[];
+      urls: string[];
+      localFiles: string[];
+    }
   | { kind: 'override-replace'; urls: string[]; packages: string[] }
   | { kind: 'override-remove'; packages: string[] }
   | { kind: 'add-repo'; urls: string[] }
@@ -91,7 +115,12 @@ export type CommandKind =
   | { kind: 'other' };
 
 const DNF_TOOLS = new Set(['dnf', 'dnf5', 'yum', 'microdnf']);
-const DNF_INSTALL_VERBS = new Set(['install', 'in', 'reinstall', 'localinstall']);
+const DNF_INSTALL_VERBS = new Set([
+  'install',
+  'in',
+  'reinstall',
+  'localinstall',
+]);
 /** dnf/yum options that take the next word as their value. */
 const OPTIONS_WITH_VALUE = new Set([
   '--enablerepo',
@@ -110,7 +139,10 @@ const OPTIONS_WITH_VALUE = new Set([
 
 function stripPrefix(words: string[]): string[] {
   let i = 0;
-  while (i < words.length && (words[i] === 'sudo' || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]))) {
+  while (
+    i < words.length &&
+    (words[i] === 'sudo' || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]))
+  ) {
     i++;
   }
   return words.slice(i);
@@ -159,10 +191,12 @@ export function classifyCommand(rawWords: string[]): CommandKind {
       const urls: string[] = [];
       for (let i = 0; i < rest.length; i++) {
         if (rest[i] === '--add-repo' && rest[i + 1]) urls.push(rest[i + 1]);
-        else if (rest[i].startsWith('--add-repo=')) urls.push(rest[i].slice('--add-repo='.length));
+        else if (rest[i].startsWith('--add-repo='))
+          urls.push(rest[i].slice('--add-repo='.length));
         else if (rest[i] === 'addrepo' || rest[i] === '--from-repofile') {
           // dnf5 syntax: config-manager addrepo --from-repofile=URL
-        } else if (rest[i].startsWith('--from-repofile=')) urls.push(rest[i].slice('--from-repofile='.length));
+        } else if (rest[i].startsWith('--from-repofile='))
+          urls.push(rest[i].slice('--from-repofile='.length));
       }
       return { kind: 'add-repo', urls };
     }
@@ -178,7 +212,11 @@ export function classifyCommand(rawWords: string[]): CommandKind {
     }
     if (verb === 'override' && sub === 'replace') {
       const targets = classifyTargets(more);
-      return { kind: 'override-replace', urls: targets.urls, packages: [...targets.packages, ...targets.localFiles] };
+      return {
+        kind: 'override-replace',
+        urls: targets.urls,
+        packages: [...targets.packages, ...targets.localFiles],
+      };
     }
     if (verb === 'override' && sub === 'remove') {
       return { kind: 'override-remove', packages: more };
@@ -187,7 +225,13 @@ export function classifyCommand(rawWords: string[]): CommandKind {
     return { kind: 'other' };
   }
   if (tool === 'rpm') {
-    const installFlag = rest.some(a => /^-[iUF]/.test(a) || a === '--install' || a === '--upgrade' || a === '--freshen');
+    const installFlag = rest.some(
+      a =>
+        /^-[iUF]/.test(a) ||
+        a === '--install' ||
+        a === '--upgrade' ||
+        a === '--freshen',
+    );
     if (installFlag) {
       const { positional } = splitArgs(rest);
       return { kind: 'install', tool, ...classifyTargets(positional) };
@@ -202,7 +246,8 @@ export function classifyCommand(rawWords: string[]): CommandKind {
   }
   if (tool === 'systemctl') {
     const { positional } = splitArgs(rest);
-    if (positional[0] === 'enable') return { kind: 'enable-units', units: positional.slice(1) };
+    if (positional[0] === 'enable')
+      return { kind: 'enable-units', units: positional.slice(1) };
     return { kind: 'other' };
   }
   return { kind: 'other' };
@@ -247,7 +292,9 @@ function rpmNameFromUrl(url: string): string {
 
 /** Repository-release RPMs such as `epel-release-latest-9.noarch.rpm` enable an extra repo. */
 export function isRepoReleaseRpm(nameOrUrl: string): boolean {
-  const file = nameOrUrl.includes('://') ? rpmNameFromUrl(nameOrUrl) : nameOrUrl;
+  const file = nameOrUrl.includes('://')
+    ? rpmNameFromUrl(nameOrUrl)
+    : nameOrUrl;
   return /^[A-Za-z0-9_.+-]*-release(-[A-Za-z0-9_.+-]*)?(\.rpm)?$/.test(file);
 }
 
@@ -301,11 +348,17 @@ function decodeJsonArray(
     const from = line === start.line ? start.character : 0;
     const to = line === end.line ? end.character : text.length;
     // Drop a trailing escape that continues the instruction on the next line.
-    parts.push(line === end.line ? text.slice(from, to) : text.slice(from, to).replace(/\\\s*$/, ''));
+    parts.push(
+      line === end.line
+        ? text.slice(from, to)
+        : text.slice(from, to).replace(/\\\s*$/, ''),
+    );
   }
   try {
     const value: unknown = JSON.parse(parts.join(' '));
-    return Array.isArray(value) && value.every(v => typeof v === 'string') ? value : null;
+    return Array.isArray(value) && value.every(v => typeof v === 'string')
+      ? value
+      : null;
   } catch {
     return null;
   }
@@ -321,7 +374,9 @@ function runShellText(run: Run): string | null {
       .map(h => {
         const range = h.getContentRange();
         if (!range) return '';
-        return text.slice(range.start.line - start, range.end.line - start + 1).join('\n');
+        return text
+          .slice(range.start.line - start, range.end.line - start + 1)
+          .join('\n');
       })
       .join('\n');
   }
@@ -329,10 +384,18 @@ function runShellText(run: Run): string | null {
   const close = run.getClosingBracket();
   if (open && close && run.getJSONStrings().length) {
     // Exec form. (getJSONValue() of dockerfile-ast 0.7 drops spaces, so decode the array text.)
-    const values = decodeJsonArray(run, open.getRange().start, close.getRange().end);
+    const values = decodeJsonArray(
+      run,
+      open.getRange().start,
+      close.getRange().end,
+    );
     if (values) {
       // ["sh", "-c", "script"] runs the script; anything else is one command.
-      if (values.length >= 3 && /(^|\/)(ba)?sh$/.test(values[0]) && values[1] === '-c') {
+      if (
+        values.length >= 3 &&
+        /(^|\/)(ba)?sh$/.test(values[0]) &&
+        values[1] === '-c'
+      ) {
         return values.slice(2).join(' ');
       }
       return values.map(v => `'${v.replace(/'/g, "'\\''")}'`).join(' ');
@@ -358,8 +421,19 @@ export function analyzeContainerfile(
     entitlement: 'none',
     parsed: false,
   };
-  const add = (message: string, severity: 'error' | 'warning' = 'error', line?: number) =>
-    result.issues.push(issue(field, line === undefined ? message : `Line ${line}: ${message}`, severity, line));
+  const add = (
+    message: string,
+    severity: 'error' | 'warning' = 'error',
+    line?: number,
+  ) =>
+    result.issues.push(
+      issue(
+        field,
+        line === undefined ? message : `Line ${line}: ${message}`,
+        severity,
+        line,
+      ),
+    );
 
   if (!content || !content.trim()) {
     add('The Containerfile is empty.');
@@ -379,22 +453,39 @@ export function analyzeContainerfile(
     const keyword = instruction.getKeyword();
     const line = lineOf(instruction);
     if (!KNOWN_KEYWORDS.has(keyword)) {
-      add(`unknown instruction "${instruction.getInstruction()}".`, 'error', line);
+      add(
+        `unknown instruction "${instruction.getInstruction()}".`,
+        'error',
+        line,
+      );
       structural = true;
       continue;
     }
-    if (instruction.getArguments().length === 0 && !(instruction instanceof Run && instruction.getHeredocs().length)) {
+    if (
+      instruction.getArguments().length === 0 &&
+      !(instruction instanceof Run && instruction.getHeredocs().length)
+    ) {
       add(`${keyword} needs arguments.`, 'error', line);
       structural = true;
     }
     if (keyword === 'FROM') sawFrom = true;
     else if (!sawFrom && keyword !== 'ARG') {
-      add(`${keyword} before the first FROM; only ARG may come before FROM.`, 'error', line);
+      add(
+        `${keyword} before the first FROM; only ARG may come before FROM.`,
+        'error',
+        line,
+      );
       structural = true;
     }
-    for (const heredoc of instruction instanceof Run ? instruction.getHeredocs() : []) {
+    for (const heredoc of instruction instanceof Run
+      ? instruction.getHeredocs()
+      : []) {
       if (!heredoc.getDelimiterRange()) {
-        add(`the here-document <<${heredoc.getName()} is not terminated.`, 'error', line);
+        add(
+          `the here-document <<${heredoc.getName()} is not terminated.`,
+          'error',
+          line,
+        );
         structural = true;
       }
     }
@@ -410,14 +501,22 @@ export function analyzeContainerfile(
     const line = lineOf(from);
     const args = from.getArguments().map(a => a.getValue());
     const stage = from.getBuildStage();
-    if (args.length === 2 || args.length > 3 || (args.length === 3 && args[1].toLowerCase() !== 'as')) {
+    if (
+      args.length === 2 ||
+      args.length > 3 ||
+      (args.length === 3 && args[1].toLowerCase() !== 'as')
+    ) {
       add('FROM takes an image and an optional "AS <name>".', 'error', line);
       structural = true;
     } else if (stage !== null && !STAGE_NAME.test(stage.toLowerCase())) {
       add(`"${stage}" is not a valid stage name.`, 'error', line);
       structural = true;
     }
-    result.froms.push({ image: from.getImage(), stage: stage === null ? null : stage.toLowerCase(), line });
+    result.froms.push({
+      image: from.getImage(),
+      stage: stage === null ? null : stage.toLowerCase(),
+      line,
+    });
   }
   result.parsed = !structural;
 
@@ -437,12 +536,25 @@ function checkBases(
     const image = (last.getImage() ?? '').toLowerCase();
     const stage = (last.getBuildStage() ?? '').toLowerCase();
     if (image !== 'configs' || stage !== 'final') {
-      add('the last stage of an on-cluster Containerfile must be "FROM configs AS final": the build injects the rendered configuration into the "configs" stage.', 'error', lineOf(last));
+      add(
+        'the last stage of an on-cluster Containerfile must be "FROM configs AS final": the build injects the rendered configuration into the "configs" stage.',
+        'error',
+        lineOf(last),
+      );
     }
     for (const from of froms) {
       const name = (from.getImage() ?? '').toLowerCase();
-      if (from !== last && name !== 'configs' && !stages.has(name) && !parseImageReference(from.getImage())?.digest) {
-        add(`the helper stage image "${from.getImage()}" is not pinned by digest; builds may differ over time.`, 'warning', lineOf(from));
+      if (
+        from !== last &&
+        name !== 'configs' &&
+        !stages.has(name) &&
+        !parseImageReference(from.getImage())?.digest
+      ) {
+        add(
+          `the helper stage image "${from.getImage()}" is not pinned by digest; builds may differ over time.`,
+          'warning',
+          lineOf(from),
+        );
       }
       const s = from.getBuildStage();
       if (s) stages.add(s.toLowerCase());
@@ -452,11 +564,19 @@ function checkBases(
   const first = froms[0];
   const ref = parseImageReference(first.getImage());
   if (!ref || !ref.registry || !ref.digest) {
-    add('an out-of-cluster Containerfile must start FROM the release\'s rhel-coreos image by digest (host/path@sha256:<64 hex>); get it with "oc adm release info --image-for rhel-coreos".', 'error', lineOf(first));
+    add(
+      'an out-of-cluster Containerfile must start FROM the release\'s rhel-coreos image by digest (host/path@sha256:<64 hex>); get it with "oc adm release info --image-for rhel-coreos".',
+      'error',
+      lineOf(first),
+    );
   } else if (options.expectedBaseImage) {
     const expected = parseImageReference(options.expectedBaseImage);
     if (expected?.digest && expected.digest !== ref.digest) {
-      add(`the base image is not this cluster's current rhel-coreos image (${options.expectedBaseImage}); the layered image will not match the release.`, 'warning', lineOf(first));
+      add(
+        `the base image is not this cluster's current rhel-coreos image (${options.expectedBaseImage}); the layered image will not match the release.`,
+        'warning',
+        lineOf(first),
+      );
     }
   }
 }
@@ -473,7 +593,10 @@ function analyzeRuns(
   let maybeEntitlement = false;
   for (const instruction of instructions) {
     const line = lineOf(instruction);
-    if (instruction.getKeyword() === 'COPY' || instruction.getKeyword() === 'ADD') {
+    if (
+      instruction.getKeyword() === 'COPY' ||
+      instruction.getKeyword() === 'ADD'
+    ) {
       const args = instruction.getArguments().map(a => a.getValue());
       const destination = args[args.length - 1] ?? '';
       if (destination.startsWith('/etc/yum.repos.d')) extraRepo = true;
@@ -482,13 +605,22 @@ function analyzeRuns(
     if (!(instruction instanceof Run)) continue;
     const text = runShellText(instruction);
     if (!text) continue;
-    const commands = tokenizeShell(text).map(words => ({ words, kind: classifyCommand(words) }));
+    const commands = tokenizeShell(text).map(words => ({
+      words,
+      kind: classifyCommand(words),
+    }));
     let changesPackages = false;
     for (const { kind } of commands) {
       if (kind.kind === 'add-repo') {
         extraRepo = true;
         for (const url of kind.urls) {
-          for (const found of validateRpmUrlAsRepo(url, field, options.policy, line)) result.issues.push(found);
+          for (const found of validateRpmUrlAsRepo(
+            url,
+            field,
+            options.policy,
+            line,
+          ))
+            result.issues.push(found);
         }
       }
       if (kind.kind === 'install' || kind.kind === 'override-replace') {
@@ -496,7 +628,11 @@ function analyzeRuns(
         for (const url of kind.urls) {
           result.rpmUrls.push({ url, line });
           for (const found of validateRpmUrl(url, field, options.policy)) {
-            result.issues.push({ ...found, message: `Line ${line}: ${found.message}`, line });
+            result.issues.push({
+              ...found,
+              message: `Line ${line}: ${found.message}`,
+              line,
+            });
           }
           const file = rpmNameFromUrl(url);
           checkSensitivePackage(file, line, add);
@@ -505,11 +641,20 @@ function analyzeRuns(
         }
         for (const name of kind.packages) {
           if (name.includes('$')) {
-            add(`the package "${name}" uses a variable and cannot be checked.`, 'warning', line);
+            add(
+              `the package "${name}" uses a variable and cannot be checked.`,
+              'warning',
+              line,
+            );
             continue;
           }
           const found = validatePackageName(name, field, options.policy);
-          for (const f of found) result.issues.push({ ...f, message: `Line ${line}: ${f.message}`, line });
+          for (const f of found)
+            result.issues.push({
+              ...f,
+              message: `Line ${line}: ${f.message}`,
+              line,
+            });
           if (found.length) continue;
           result.packages.push({ name, line, fromExtraRepo: extraRepo });
           checkSensitivePackage(name, line, add);
@@ -521,31 +666,61 @@ function analyzeRuns(
             needsEntitlement = true;
           }
         }
-        if (kind.kind === 'install' && kind.tool === 'rpm' && kind.packages.length) {
-          add('"rpm -i" installs files, not package names; use dnf or rpm-ostree install for repository packages.', 'warning', line);
+        if (
+          kind.kind === 'install' &&
+          kind.tool === 'rpm' &&
+          kind.packages.length
+        ) {
+          add(
+            '"rpm -i" installs files, not package names; use dnf or rpm-ostree install for repository packages.',
+            'warning',
+            line,
+          );
         }
       }
       if (kind.kind === 'override-remove') {
         changesPackages = true;
         for (const name of kind.packages) {
-          if (/^kernel(-|$)/.test(name)) add(`removing "${name}" from the base image replaces the kernel; the MCO does not manage that kernel.`, 'warning', line);
+          if (/^kernel(-|$)/.test(name))
+            add(
+              `removing "${name}" from the base image replaces the kernel; the MCO does not manage that kernel.`,
+              'warning',
+              line,
+            );
         }
       }
     }
     if (changesPackages) {
       const lastKind = commands[commands.length - 1]?.kind.kind;
       if (lastKind !== 'commit') {
-        add('a RUN step that changes packages should end with "ostree container commit" (it cleans up /var and /tmp and checks the result).', 'warning', line);
+        add(
+          'a RUN step that changes packages should end with "ostree container commit" (it cleans up /var and /tmp and checks the result).',
+          'warning',
+          line,
+        );
       }
     }
   }
-  result.entitlement = needsEntitlement ? 'required' : maybeEntitlement ? 'possible' : 'none';
+  if (needsEntitlement) {
+    result.entitlement = 'required';
+  } else if (maybeEntitlement) {
+    result.entitlement = 'possible';
+  }
 }
 
-function validateRpmUrlAsRepo(url: string, field: string, policy: LayeringPolicy | undefined, line: number): ValidationIssue[] {
+function validateRpmUrlAsRepo(
+  url: string,
+  field: string,
+  policy: LayeringPolicy | undefined,
+  line: number,
+): ValidationIssue[] {
   // A .repo file is not an RPM: reuse the URL rules, minus the ".rpm" suffix rule.
   const asRpm = url.replace(/(\?.*)?$/, match => `.rpm${match}`);
-  return validateRpmUrl(asRpm, field, policy).map(f => ({ ...f, message: `Line ${line}: ${f.message}`, line }));
+  return validateRpmUrl(asRpm, field, policy).map(f => ({
+    ...f,
+    message: `Line ${line}: ${f.message}`,
+    line,
+  }));
 }
 
 function checkSensitivePackage(
@@ -553,13 +728,29 @@ function checkSensitivePackage(
   line: number,
   add: (message: string, severity?: 'error' | 'warning', line?: number) => void,
 ) {
-  const base = packageBaseName(nameOrFile.replace(/\.rpm$/, '').replace(/\.(x86_64|aarch64|noarch|ppc64le|s390x)$/, ''));
+  const base = packageBaseName(
+    nameOrFile
+      .replace(/\.rpm$/, '')
+      .replace(/\.(x86_64|aarch64|noarch|ppc64le|s390x)$/, ''),
+  );
   if (REALTIME_KERNEL.test(base) || REALTIME_KERNEL.test(nameOrFile)) {
-    add(`"${nameOrFile}" is a real-time kernel package: layering it is not recommended, it can conflict with the MachineConfig kernelType setting and degrade the pool.`, 'warning', line);
+    add(
+      `"${nameOrFile}" is a real-time kernel package: layering it is not recommended, it can conflict with the MachineConfig kernelType setting and degrade the pool.`,
+      'warning',
+      line,
+    );
   } else if (EXTENSION_PACKAGES.has(base)) {
-    add(`"${base}" is also available as a MachineConfig extension: layering it is not recommended, it can conflict with an extension and degrade the pool.`, 'warning', line);
+    add(
+      `"${base}" is also available as a MachineConfig extension: layering it is not recommended, it can conflict with an extension and degrade the pool.`,
+      'warning',
+      line,
+    );
   } else if (/^kernel(-core|-modules.*)?$/.test(base)) {
-    add(`"${nameOrFile}" replaces the kernel of the base image; the MCO will not manage kernel updates for this pool.`, 'warning', line);
+    add(
+      `"${nameOrFile}" replaces the kernel of the base image; the MCO will not manage kernel updates for this pool.`,
+      'warning',
+      line,
+    );
   }
 }
 
@@ -572,7 +763,15 @@ export const CONTAINERFILE_LIMITS = {
     maxContentLength: 4096 as number | null,
   },
   v1alpha1: {
-    architectures: ['arm64', 'amd64', 'ppc64le', 's390x', 'aarch64', 'x86_64', 'noarch'] as const,
+    architectures: [
+      'arm64',
+      'amd64',
+      'ppc64le',
+      's390x',
+      'aarch64',
+      'x86_64',
+      'noarch',
+    ] as const,
     defaultArchitecture: 'noarch',
     maxItems: 7,
     maxContentLength: null as number | null,
@@ -594,24 +793,49 @@ export function validateContainerfileEntries(
   const limits = CONTAINERFILE_LIMITS[apiVersion];
   const issues: ValidationIssue[] = [];
   if (entries.length > limits.maxItems) {
-    issues.push(issue(field, `At most ${limits.maxItems} Containerfiles are allowed on ${apiVersion} (one per architecture).`));
+    issues.push(
+      issue(
+        field,
+        `At most ${limits.maxItems} Containerfiles are allowed on ${apiVersion} (one per architecture).`,
+      ),
+    );
   }
   const seen = new Set<string>();
   entries.forEach((entry, index) => {
     const arch = entry.containerfileArch ?? limits.defaultArchitecture;
     const entryField = entries.length > 1 ? `${field}[${index}]` : field;
     if (!(limits.architectures as readonly string[]).includes(arch)) {
-      issues.push(issue(entryField, `"${arch}" is not an architecture ${apiVersion} accepts (${limits.architectures.join(', ')}).`));
+      issues.push(
+        issue(
+          entryField,
+          `"${arch}" is not an architecture ${apiVersion} accepts (${limits.architectures.join(
+            ', ',
+          )}).`,
+        ),
+      );
     }
     if (seen.has(arch)) {
-      issues.push(issue(entryField, `There is already a Containerfile for ${arch}.`));
+      issues.push(
+        issue(entryField, `There is already a Containerfile for ${arch}.`),
+      );
     }
     seen.add(arch);
     const length = entry.content.length;
     if (limits.maxContentLength !== null && length > limits.maxContentLength) {
-      issues.push(issue(entryField, `The Containerfile has ${length} characters; ${apiVersion} allows at most ${limits.maxContentLength} per architecture.`));
+      issues.push(
+        issue(
+          entryField,
+          `The Containerfile has ${length} characters; ${apiVersion} allows at most ${limits.maxContentLength} per architecture.`,
+        ),
+      );
     } else if (limits.maxContentLength === null && length > 4096) {
-      issues.push(issue(entryField, `The Containerfile has ${length} characters: v1 allows at most 4096, so this MachineOSConfig cannot be carried over to v1 as is.`, 'warning'));
+      issues.push(
+        issue(
+          entryField,
+          `The Containerfile has ${length} characters: v1 allows at most 4096, so this MachineOSConfig cannot be carried over to v1 as is.`,
+          'warning',
+        ),
+      );
     }
   });
   return issues;

@@ -2,7 +2,7 @@
  * The shared sample cluster (src/__fixtures__/samples, scenario in SCENARIO.md):
  * the drift, counters, rollout and node histogram its README says each pool has.
  */
-import { loadSamples, type K8sObject } from './__fixtures__/loadSamples';
+import { loadSamples, type K8sObject } from './__testUtils__/loadSamples';
 import {
   computeDrift,
   derivePoolRollout,
@@ -11,7 +11,10 @@ import {
   type DriftInput,
   type DriftTargetSource,
 } from './drift';
-import { normalizeMachineOSBuild, normalizeMachineOSConfig } from './machineOSConfig';
+import {
+  normalizeMachineOSBuild,
+  normalizeMachineOSConfig,
+} from './machineOSConfig';
 import { rhcosVersionFromLabels } from './rhcos';
 import { imageDigest } from './validation';
 
@@ -20,7 +23,10 @@ const samples = loadSamples();
 /** What the backend hands to computeDrift for one pool of the sample cluster. */
 function driftInputFor(poolName: string): DriftInput {
   const pool = samples.byName('MachineConfigPool', poolName)!;
-  const rendered = samples.byName('MachineConfig', pool.spec.configuration.name)!;
+  const rendered = samples.byName(
+    'MachineConfig',
+    pool.spec.configuration.name,
+  )!;
   const mosc = samples
     .byKind('MachineOSConfig')
     .map(normalizeMachineOSConfig)
@@ -33,10 +39,17 @@ function driftInputFor(poolName: string): DriftInput {
     targetSource = { kind: 'machine-os-config', name: mosc.name };
   } else {
     targetImage = rendered.spec.osImageURL;
-    const overriding = (pool.spec.configuration.source as Array<{ name: string }>)
+    const overriding = (
+      pool.spec.configuration.source as Array<{ name: string }>
+    )
       .map(s => samples.byName('MachineConfig', s.name))
       .filter((mc): mc is K8sObject => !!mc && !!mc.spec?.osImageURL)
-      .filter(mc => !mc.metadata.annotations?.['machineconfiguration.openshift.io/generated-by-controller-version']);
+      .filter(
+        mc =>
+          !mc.metadata.annotations?.[
+            'machineconfiguration.openshift.io/generated-by-controller-version'
+          ],
+      );
     const winner = overriding[overriding.length - 1];
     targetSource =
       imageDigest(targetImage) === imageDigest(samples.defaultImage) || !winner
@@ -44,7 +57,10 @@ function driftInputFor(poolName: string): DriftInput {
         : {
             kind: 'machine-config',
             name: winner.metadata.name,
-            inherited: winner.metadata.labels?.['machineconfiguration.openshift.io/role'] !== poolName,
+            inherited:
+              winner.metadata.labels?.[
+                'machineconfiguration.openshift.io/role'
+              ] !== poolName,
           };
   }
   const fromLabels = rhcosVersionFromLabels(samples.labelsOf(targetImage));
@@ -67,8 +83,16 @@ describe('sample cluster (OCP 4.18.21, upgraded from 4.18.17)', () => {
       rhcosVersion: '418.94.202507221249-0',
     });
     expect(samples.history).toEqual([
-      { version: '4.18.21', state: 'Completed', rhcosVersion: '418.94.202507221249-0' },
-      { version: '4.18.17', state: 'Completed', rhcosVersion: '418.94.202506121335-0' },
+      {
+        version: '4.18.21',
+        state: 'Completed',
+        rhcosVersion: '418.94.202507221249-0',
+      },
+      {
+        version: '4.18.17',
+        state: 'Completed',
+        rhcosVersion: '418.94.202506121335-0',
+      },
     ]);
   });
 
@@ -86,7 +110,11 @@ describe('sample cluster (OCP 4.18.21, upgraded from 4.18.17)', () => {
 
   it("worker: pinned by os-layer-custom to 4.18.17's RHCOS, one release behind", () => {
     const input = driftInputFor('worker');
-    expect(input.targetSource).toEqual({ kind: 'machine-config', name: 'os-layer-custom', inherited: false });
+    expect(input.targetSource).toEqual({
+      kind: 'machine-config',
+      name: 'os-layer-custom',
+      inherited: false,
+    });
     expect(input.baseRhcosVersion).toBe('418.94.202506121335-0');
     const drift = computeDrift(input);
     expect(drift).toEqual({
@@ -112,19 +140,29 @@ describe('sample cluster (OCP 4.18.21, upgraded from 4.18.17)', () => {
 
   it("infra: the pending build's base (the render's osImageURL) would move it behind", () => {
     const pending = normalizeMachineOSBuild(
-      samples.byKind('MachineOSBuild').find(b => b.metadata.name.startsWith('infra-08dc')),
+      samples
+        .byKind('MachineOSBuild')
+        .find(b => b.metadata.name.startsWith('infra-08dc')),
     )!;
     expect(pending.state).toBe('Building');
     const render = samples.byName('MachineConfig', pending.renderedConfig!)!;
     const drift = computeDrift({
       ...driftInputFor('infra'),
       targetImage: render.spec.osImageURL,
-      targetSource: { kind: 'machine-config', name: 'os-layer-custom', inherited: true },
-      baseRhcosVersion: rhcosVersionFromLabels(samples.labelsOf(render.spec.osImageURL)),
+      targetSource: {
+        kind: 'machine-config',
+        name: 'os-layer-custom',
+        inherited: true,
+      },
+      baseRhcosVersion: rhcosVersionFromLabels(
+        samples.labelsOf(render.spec.osImageURL),
+      ),
     });
     expect(drift.status).toBe('behind');
     expect(drift.matchedRelease).toBe('4.18.17');
-    expect(drift.reason).toContain('inherited worker MachineConfig os-layer-custom');
+    expect(drift.reason).toContain(
+      'inherited worker MachineConfig os-layer-custom',
+    );
   });
 
   it('never reports a pool in sync when the data is stale', () => {
@@ -139,28 +177,34 @@ describe('sample cluster (OCP 4.18.21, upgraded from 4.18.17)', () => {
     ['master', 3, 3, 3, 0, 0],
     ['worker', 2, 1, 1, 1, 0],
     ['infra', 1, 0, 0, 0, 0],
-  ])('%s: counters from nodes match the pool status', (name, machine, updated, ready, unavailable, degraded) => {
-    const pool = samples.byName('MachineConfigPool', name)!;
-    const mosc = samples.byKind('MachineOSConfig').map(normalizeMachineOSConfig).find(m => m?.pool === name);
-    const counters = poolCountersFromNodes(samples.nodesOfPool(pool), {
-      renderedConfig: pool.spec.configuration.name,
-      layeredImage: mosc?.status.currentImagePullSpec,
-    });
-    expect(counters).toEqual({
-      machineCount: machine,
-      updatedMachineCount: updated,
-      readyMachineCount: ready,
-      unavailableMachineCount: unavailable,
-      degradedMachineCount: degraded,
-    });
-    expect(counters).toEqual({
-      machineCount: pool.status.machineCount,
-      updatedMachineCount: pool.status.updatedMachineCount,
-      readyMachineCount: pool.status.readyMachineCount,
-      unavailableMachineCount: pool.status.unavailableMachineCount,
-      degradedMachineCount: pool.status.degradedMachineCount,
-    });
-  });
+  ])(
+    '%s: counters from nodes match the pool status',
+    (name, machine, updated, ready, unavailable, degraded) => {
+      const pool = samples.byName('MachineConfigPool', name)!;
+      const mosc = samples
+        .byKind('MachineOSConfig')
+        .map(normalizeMachineOSConfig)
+        .find(m => m?.pool === name);
+      const counters = poolCountersFromNodes(samples.nodesOfPool(pool), {
+        renderedConfig: pool.spec.configuration.name,
+        layeredImage: mosc?.status.currentImagePullSpec,
+      });
+      expect(counters).toEqual({
+        machineCount: machine,
+        updatedMachineCount: updated,
+        readyMachineCount: ready,
+        unavailableMachineCount: unavailable,
+        degradedMachineCount: degraded,
+      });
+      expect(counters).toEqual({
+        machineCount: pool.status.machineCount,
+        updatedMachineCount: pool.status.updatedMachineCount,
+        readyMachineCount: pool.status.readyMachineCount,
+        unavailableMachineCount: pool.status.unavailableMachineCount,
+        degradedMachineCount: pool.status.degradedMachineCount,
+      });
+    },
+  );
 
   it('derives each pool rollout state', () => {
     const state = (name: string, buildState?: 'Building') => {
@@ -178,7 +222,11 @@ describe('sample cluster (OCP 4.18.21, upgraded from 4.18.17)', () => {
     };
     expect(state('master')).toEqual({ state: 'idle', updated: 3, total: 3 });
     expect(state('worker')).toEqual({ state: 'rolling', updated: 1, total: 2 });
-    expect(state('infra', 'Building')).toEqual({ state: 'building', updated: 0, total: 1 });
+    expect(state('infra', 'Building')).toEqual({
+      state: 'building',
+      updated: 0,
+      total: 1,
+    });
     expect(state('infra')).toEqual({ state: 'paused', updated: 0, total: 1 });
   });
 

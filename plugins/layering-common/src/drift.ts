@@ -121,7 +121,9 @@ function historyMatch(
   history: DriftHistoryEntry[],
   build: string,
 ): { index: number; version: string } | null {
-  const index = history.findIndex(entry => sameRhcosBuild(entry.rhcosVersion, build));
+  const index = history.findIndex(entry =>
+    sameRhcosBuild(entry.rhcosVersion, build),
+  );
   return index < 0 ? null : { index, version: history[index].version };
 }
 
@@ -151,7 +153,9 @@ export function computeDrift(input: DriftInput): DriftView {
   const last =
     result.status === 'unknown'
       ? ''
-      : ` The last known state was ${result.status}: ${lowerFirst(result.reason)}`;
+      : ` The last known state was ${result.status}: ${lowerFirst(
+          result.reason,
+        )}`;
   return {
     ...result,
     status: 'unknown',
@@ -179,7 +183,9 @@ function computeFreshDrift(input: DriftInput): DriftView {
   }
 
   const targetDigest = imageDigest(targetImage);
-  const defaultDigest = release.defaultImage ? imageDigest(release.defaultImage) : null;
+  const defaultDigest = release.defaultImage
+    ? imageDigest(release.defaultImage)
+    : null;
   if (targetDigest && defaultDigest && targetDigest === defaultDigest) {
     return {
       status: 'in-sync',
@@ -215,7 +221,9 @@ function computeFreshDrift(input: DriftInput): DriftView {
     );
   }
 
-  const ageDays = Math.round((releaseBuild.buildTime - base.buildTime) / DAY_MS);
+  const ageDays = Math.round(
+    (releaseBuild.buildTime - base.buildTime) / DAY_MS,
+  );
   const order = compareRhcosVersions(base, releaseBuild);
 
   if (sameRhcosBuild(base.raw, releaseBuild.raw) || order === 0) {
@@ -229,15 +237,22 @@ function computeFreshDrift(input: DriftInput): DriftView {
     };
   }
 
-  const from = match ? `${match.version}'s RHCOS (${base.raw})` : `RHCOS ${base.raw}`;
+  const from = match
+    ? `${match.version}'s RHCOS (${base.raw})`
+    : `RHCOS ${base.raw}`;
   if (order < 0) {
     let gap: string;
     if (match) {
       gap = `${plural(match.index, 'release')} behind ${releaseName}`;
     } else if (minorVersionsBehind !== null && minorVersionsBehind > 0) {
-      gap = `${plural(minorVersionsBehind, 'minor version')} behind ${releaseName} and older than any release in this cluster's history`;
+      gap = `${plural(
+        minorVersionsBehind,
+        'minor version',
+      )} behind ${releaseName} and older than any release in this cluster's history`;
     } else {
-      gap = `${ageDays > 0 ? `${plural(ageDays, 'day')} ` : ''}older than ${releaseName}'s and matching no release in this cluster's history`;
+      gap = `${
+        ageDays > 0 ? `${plural(ageDays, 'day')} ` : ''
+      }older than ${releaseName}'s and matching no release in this cluster's history`;
     }
     return {
       status: 'behind',
@@ -245,7 +260,9 @@ function computeFreshDrift(input: DriftInput): DriftView {
       releasesBehind,
       ageDays,
       matchedRelease,
-      reason: `${subject(targetSource)} ${from}, ${gap}: ${remedy(targetSource)}.`,
+      reason: `${subject(targetSource)} ${from}, ${gap}: ${remedy(
+        targetSource,
+      )}.`,
     };
   }
   return {
@@ -254,7 +271,11 @@ function computeFreshDrift(input: DriftInput): DriftView {
     releasesBehind,
     ageDays,
     matchedRelease,
-    reason: `${subject(targetSource)} RHCOS ${base.raw}, ${ageDays < 0 ? `${plural(-ageDays, 'day')} ` : ''}newer than ${releaseName}'s ${releaseBuild.raw}: make sure it was built FROM this cluster's rhel-coreos image, or upgrade the cluster.`,
+    reason: `${subject(targetSource)} RHCOS ${base.raw}, ${
+      ageDays < 0 ? `${plural(-ageDays, 'day')} ` : ''
+    }newer than ${releaseName}'s ${
+      releaseBuild.raw
+    }: make sure it was built FROM this cluster's rhel-coreos image, or upgrade the cluster.`,
   };
 }
 
@@ -296,12 +317,15 @@ export function derivePoolRollout(
     state = 'unknown';
   } else if (
     pool.degradedMachineCount > 0 ||
-    ['Degraded', 'NodeDegraded', 'RenderDegraded', 'ImageBuildDegraded'].some(type =>
-      conditionTrue(pool.conditions, type),
+    ['Degraded', 'NodeDegraded', 'RenderDegraded', 'ImageBuildDegraded'].some(
+      type => conditionTrue(pool.conditions, type),
     )
   ) {
     state = 'degraded';
-  } else if (options.buildState === 'Building' || options.buildState === 'Prepared') {
+  } else if (
+    options.buildState === 'Building' ||
+    options.buildState === 'Prepared'
+  ) {
     state = 'building';
   } else if (pool.paused && pending) {
     state = 'paused';
@@ -331,8 +355,11 @@ export function nodeRhcosHistogram(
   return [...counts.entries()]
     .map(([rhcosVersion, count]) => ({ rhcosVersion, count }))
     .sort((a, b) => {
-      if (a.rhcosVersion === null || b.rhcosVersion === null) {
-        return a.rhcosVersion === null ? (b.rhcosVersion === null ? 0 : 1) : -1;
+      if (a.rhcosVersion === null) {
+        return b.rhcosVersion === null ? 0 : 1;
+      }
+      if (b.rhcosVersion === null) {
+        return -1;
       }
       if (a.count !== b.count) {
         return b.count - a.count;
@@ -385,7 +412,8 @@ export function poolCountersFromNodes(
   let unavailable = 0;
   let degraded = 0;
   for (const node of nodes) {
-    const imagesMatch = (node.currentImage ?? null) === (node.desiredImage ?? null);
+    const imagesMatch =
+      (node.currentImage ?? null) === (node.desiredImage ?? null);
     const done =
       node.currentConfig !== null &&
       node.currentConfig === node.desiredConfig &&
@@ -398,7 +426,8 @@ export function poolCountersFromNodes(
     const isReady = isUpdated && node.ready && !node.unschedulable;
     if (isUpdated) updated += 1;
     if (isReady) ready += 1;
-    if (node.state === 'Degraded' || node.state === 'Unreconcilable') degraded += 1;
+    if (node.state === 'Degraded' || node.state === 'Unreconcilable')
+      degraded += 1;
     const working = !done;
     if (!node.ready || node.unschedulable || working) unavailable += 1;
   }

@@ -1,4 +1,8 @@
-import { classifyHost, hostMatchesPattern, isRestrictedHostClass } from './hosts';
+import {
+  classifyHost,
+  hostMatchesPattern,
+  isRestrictedHostClass,
+} from './hosts';
 
 describe('classifyHost', () => {
   it.each([
@@ -41,7 +45,11 @@ describe('classifyHost', () => {
   });
 
   it('marks the refused classes', () => {
-    expect(['loopback', 'link-local', 'private', 'metadata', 'unspecified'].every(k => isRestrictedHostClass(k as never))).toBe(true);
+    expect(
+      ['loopback', 'link-local', 'private', 'metadata', 'unspecified'].every(
+        k => isRestrictedHostClass(k as never),
+      ),
+    ).toBe(true);
     expect(isRestrictedHostClass('public')).toBe(false);
     expect(isRestrictedHostClass('hostname')).toBe(false);
   });

@@ -131,7 +131,12 @@ function classifyIPv6(g: number[]): HostClass {
     return classifyIPv4([g[6] >> 8, g[6] & 0xff, g[7] >> 8, g[7] & 0xff]);
   }
   // AWS instance metadata over IPv6.
-  if (g[0] === 0xfd00 && g[1] === 0x0ec2 && g.slice(2, 7).every(x => x === 0) && g[7] === 0x254) {
+  if (
+    g[0] === 0xfd00 &&
+    g[1] === 0x0ec2 &&
+    g.slice(2, 7).every(x => x === 0) &&
+    g[7] === 0x254
+  ) {
     return 'metadata';
   }
   if ((g[0] & 0xffc0) === 0xfe80) return 'link-local';
@@ -160,7 +165,11 @@ export function classifyHost(host: string): HostClass {
   if (text.includes(':') || text.startsWith('[')) return 'invalid';
   if (text === 'localhost' || text.endsWith('.localhost')) return 'loopback';
   if (METADATA_HOSTNAMES.has(text)) return 'metadata';
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(text)) {
+  if (
+    !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(
+      text,
+    )
+  ) {
     return 'invalid';
   }
   // All-numeric forms such as "2130706433" or "0x7f.1" are read as IPv4 by some resolvers.
@@ -189,13 +198,18 @@ export function isRestrictedHostClass(kind: HostClass): boolean {
  * for any subdomain. Comparison is case-insensitive; a port in `host` is ignored.
  * @public
  */
-export function hostMatchesPattern(host: string, patterns: readonly string[]): boolean {
+export function hostMatchesPattern(
+  host: string,
+  patterns: readonly string[],
+): boolean {
   const name = stripPort(host).toLowerCase();
   return patterns.some(raw => {
     const pattern = raw.trim().toLowerCase();
     if (pattern === '*') return true;
     if (pattern.startsWith('*.')) {
-      return name.endsWith(pattern.slice(1)) && name.length > pattern.length - 1;
+      return (
+        name.endsWith(pattern.slice(1)) && name.length > pattern.length - 1
+      );
     }
     return stripPort(pattern) === name;
   });

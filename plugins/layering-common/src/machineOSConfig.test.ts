@@ -1,5 +1,5 @@
 import { join } from 'path';
-import { loadYamlFile } from './__fixtures__/loadSamples';
+import { loadYamlFile } from './__testUtils__/loadSamples';
 import {
   buildMachineOSConfig,
   buildOsImageMachineConfig,
@@ -16,7 +16,9 @@ import {
 const samples = join(__dirname, '__fixtures__/samples');
 const [v1Config] = loadYamlFile(join(samples, '30-machineosconfig-infra.yaml'));
 const v1Builds = loadYamlFile(join(samples, '31-machineosbuilds-infra.yaml'));
-const [alphaConfig, alphaBuild] = loadYamlFile(join(samples, 'v1alpha1/machineosconfig-and-build-v1alpha1.yaml'));
+const [alphaConfig, alphaBuild] = loadYamlFile(
+  join(samples, 'v1alpha1/machineosconfig-and-build-v1alpha1.yaml'),
+);
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 
 describe('normalizeMachineOSConfig', () => {
@@ -26,18 +28,31 @@ describe('normalizeMachineOSConfig', () => {
       name: 'infra',
       pool: 'infra',
       imageBuilderType: 'Job',
-      renderedImagePushSpec: 'registry.example.com/platform-os/infra-layered:latest',
+      renderedImagePushSpec:
+        'registry.example.com/platform-os/infra-layered:latest',
       renderedImagePushSecret: 'infra-os-images-push',
       baseImagePullSecret: 'global-pull-secret-copy',
       currentImagePullSecret: null,
-      containerFiles: [{ arch: 'NoArch', content: expect.stringMatching(/^FROM configs AS final\nRUN dnf install -y tmux sysstat/) }],
+      containerFiles: [
+        {
+          arch: 'NoArch',
+          content: expect.stringMatching(
+            /^FROM configs AS final\nRUN dnf install -y tmux sysstat/,
+          ),
+        },
+      ],
       currentBuild: 'infra-08dcbd033aeac08fbb14963fe9ec65c5',
-      annotations: { 'machineconfiguration.openshift.io/current-machine-os-build': 'infra-08dcbd033aeac08fbb14963fe9ec65c5' },
+      annotations: {
+        'machineconfiguration.openshift.io/current-machine-os-build':
+          'infra-08dcbd033aeac08fbb14963fe9ec65c5',
+      },
       uid: '23d42509-a5d9-5159-b5b5-f44a869acf0c',
       generation: 1,
       creationTimestamp: '2025-07-29T10:40:05Z',
       status: {
-        currentImagePullSpec: expect.stringMatching(/infra-layered@sha256:b8ef/),
+        currentImagePullSpec: expect.stringMatching(
+          /infra-layered@sha256:b8ef/,
+        ),
         machineOSBuild: 'infra-35bdaba75d52c5c8bd715f64c34a338f',
         observedGeneration: 1,
         conditions: [],
@@ -51,11 +66,17 @@ describe('normalizeMachineOSConfig', () => {
       name: 'infra',
       pool: 'infra',
       imageBuilderType: 'PodImageBuilder',
-      renderedImagePushSpec: 'registry.example.com/platform-os/infra-layered:latest',
+      renderedImagePushSpec:
+        'registry.example.com/platform-os/infra-layered:latest',
       renderedImagePushSecret: 'infra-os-images-push',
       baseImagePullSecret: 'global-pull-secret-copy',
       currentImagePullSecret: 'infra-os-images-pull',
-      containerFiles: [{ arch: 'NoArch', content: expect.stringContaining('rpm-ostree install tmux') }],
+      containerFiles: [
+        {
+          arch: 'NoArch',
+          content: expect.stringContaining('rpm-ostree install tmux'),
+        },
+      ],
       currentBuild: null,
       status: {
         currentImagePullSpec: expect.stringMatching(/@sha256:7330e7b5/),
@@ -67,8 +88,15 @@ describe('normalizeMachineOSConfig', () => {
 
   it('returns null for other objects', () => {
     expect(normalizeMachineOSConfig(null)).toBeNull();
-    expect(normalizeMachineOSConfig({ apiVersion: 'v1', kind: 'ConfigMap' })).toBeNull();
-    expect(normalizeMachineOSConfig({ ...v1Config, apiVersion: 'machineconfiguration.openshift.io/v2' })).toBeNull();
+    expect(
+      normalizeMachineOSConfig({ apiVersion: 'v1', kind: 'ConfigMap' }),
+    ).toBeNull();
+    expect(
+      normalizeMachineOSConfig({
+        ...v1Config,
+        apiVersion: 'machineconfiguration.openshift.io/v2',
+      }),
+    ).toBeNull();
     expect(normalizeMachineOSConfig({ ...v1Config, spec: {} })).toBeNull();
   });
 });
@@ -82,14 +110,24 @@ describe('normalizeMachineOSBuild', () => {
       machineOSConfig: 'infra',
       pool: 'infra',
       renderedConfig: 'rendered-infra-2159484c1c12949db6d3ed8e97550f4b',
-      renderedImagePushSpec: 'registry.example.com/platform-os/infra-layered:infra-35bdaba75d52c5c8bd715f64c34a338f',
+      renderedImagePushSpec:
+        'registry.example.com/platform-os/infra-layered:infra-35bdaba75d52c5c8bd715f64c34a338f',
       state: 'Succeeded',
       buildStart: '2025-07-29T10:40:09Z',
       buildEnd: '2025-07-29T10:52:41Z',
       digestedImagePushSpec: expect.stringMatching(/@sha256:b8ef/),
-      builder: { type: 'Job', kind: 'job', namespace: 'openshift-machine-config-operator', name: 'build-infra-35bdaba75d52c5c8bd715f64c34a338f' },
+      builder: {
+        type: 'Job',
+        kind: 'job',
+        namespace: 'openshift-machine-config-operator',
+        name: 'build-infra-35bdaba75d52c5c8bd715f64c34a338f',
+      },
     });
-    expect(building).toMatchObject({ state: 'Building', buildEnd: null, digestedImagePushSpec: null });
+    expect(building).toMatchObject({
+      state: 'Building',
+      buildEnd: null,
+      digestedImagePushSpec: null,
+    });
   });
 
   it('maps the v1alpha1 spellings', () => {
@@ -98,10 +136,15 @@ describe('normalizeMachineOSBuild', () => {
       machineOSConfig: 'infra',
       pool: null,
       renderedConfig: 'rendered-infra-7d0c2b8e51a94f3c8e2f6a1b9c4d3e21',
-      renderedImagePushSpec: 'registry.example.com/platform-os/infra-layered:latest',
+      renderedImagePushSpec:
+        'registry.example.com/platform-os/infra-layered:latest',
       state: 'Succeeded',
       digestedImagePushSpec: expect.stringMatching(/@sha256:7330e7b5/),
-      builder: { type: 'PodImageBuilder', kind: 'pod', name: 'build-rendered-infra-7d0c2b8e51a94f3c8e2f6a1b9c4d3e21' },
+      builder: {
+        type: 'PodImageBuilder',
+        kind: 'pod',
+        name: 'build-rendered-infra-7d0c2b8e51a94f3c8e2f6a1b9c4d3e21',
+      },
     });
   });
 
@@ -113,26 +156,45 @@ describe('normalizeMachineOSBuild', () => {
 
 describe('buildStateFromConditions', () => {
   const all = (trueType?: string) =>
-    ['Prepared', 'Building', 'Succeeded', 'Failed', 'Interrupted'].map(type => ({ type, status: type === trueType ? 'True' : 'False' }));
-  it.each(['Prepared', 'Building', 'Succeeded', 'Failed', 'Interrupted'])('reads %s', state => {
-    expect(buildStateFromConditions(all(state))).toBe(state);
-  });
+    ['Prepared', 'Building', 'Succeeded', 'Failed', 'Interrupted'].map(
+      type => ({ type, status: type === trueType ? 'True' : 'False' }),
+    );
+  it.each(['Prepared', 'Building', 'Succeeded', 'Failed', 'Interrupted'])(
+    'reads %s',
+    state => {
+      expect(buildStateFromConditions(all(state))).toBe(state);
+    },
+  );
   it('treats a build with every condition False as pending, and none as unknown', () => {
     expect(buildStateFromConditions(all())).toBe('Prepared');
     expect(buildStateFromConditions([])).toBe('Unknown');
-    expect(buildStateFromConditions([{ type: 'Other', status: 'True' }])).toBe('Unknown');
+    expect(buildStateFromConditions([{ type: 'Other', status: 'True' }])).toBe(
+      'Unknown',
+    );
   });
   it('lets terminal states win when several are True', () => {
-    expect(buildStateFromConditions([{ type: 'Building', status: 'True' }, { type: 'Failed', status: 'True' }])).toBe('Failed');
+    expect(
+      buildStateFromConditions([
+        { type: 'Building', status: 'True' },
+        { type: 'Failed', status: 'True' },
+      ]),
+    ).toBe('Failed');
   });
 });
 
 describe('builders', () => {
   const input: MachineOSConfigInput = {
     pool: 'infra',
-    renderedImagePushSpec: 'registry.example.com/platform-os/infra-layered:latest',
+    renderedImagePushSpec:
+      'registry.example.com/platform-os/infra-layered:latest',
     renderedImagePushSecret: 'infra-os-images-push',
-    containerFiles: [{ arch: 'NoArch', content: 'FROM configs AS final\nRUN dnf install -y tmux && ostree container commit' }],
+    containerFiles: [
+      {
+        arch: 'NoArch',
+        content:
+          'FROM configs AS final\nRUN dnf install -y tmux && ostree container commit',
+      },
+    ],
     annotations: { 'layering.openshift.io/requested-by': 'user:default/jdoe' },
   };
 
@@ -140,19 +202,33 @@ describe('builders', () => {
     expect(buildMachineOSConfig(input, 'v1')).toEqual({
       apiVersion: 'machineconfiguration.openshift.io/v1',
       kind: 'MachineOSConfig',
-      metadata: { name: 'infra', annotations: { 'layering.openshift.io/requested-by': 'user:default/jdoe' } },
+      metadata: {
+        name: 'infra',
+        annotations: {
+          'layering.openshift.io/requested-by': 'user:default/jdoe',
+        },
+      },
       spec: {
         machineConfigPool: { name: 'infra' },
         imageBuilder: { imageBuilderType: 'Job' },
         renderedImagePushSecret: { name: 'infra-os-images-push' },
-        renderedImagePushSpec: 'registry.example.com/platform-os/infra-layered:latest',
-        containerFile: [{ containerfileArch: 'NoArch', content: input.containerFiles[0].content }],
+        renderedImagePushSpec:
+          'registry.example.com/platform-os/infra-layered:latest',
+        containerFile: [
+          {
+            containerfileArch: 'NoArch',
+            content: input.containerFiles[0].content,
+          },
+        ],
       },
     });
   });
 
   it('builds a v1alpha1 MachineOSConfig with its own spellings and defaults', () => {
-    const built = buildMachineOSConfig({ ...input, currentImagePullSecret: 'pull' }, 'v1alpha1');
+    const built = buildMachineOSConfig(
+      { ...input, currentImagePullSecret: 'pull' },
+      'v1alpha1',
+    );
     expect(built).toEqual({
       apiVersion: 'machineconfiguration.openshift.io/v1alpha1',
       kind: 'MachineOSConfig',
@@ -162,9 +238,15 @@ describe('builders', () => {
         buildInputs: {
           baseImagePullSecret: { name: 'global-pull-secret-copy' },
           renderedImagePushSecret: { name: 'infra-os-images-push' },
-          renderedImagePushspec: 'registry.example.com/platform-os/infra-layered:latest',
+          renderedImagePushspec:
+            'registry.example.com/platform-os/infra-layered:latest',
           imageBuilder: { imageBuilderType: 'PodImageBuilder' },
-          containerFile: [{ containerfileArch: 'noarch', content: input.containerFiles[0].content }],
+          containerFile: [
+            {
+              containerfileArch: 'noarch',
+              content: input.containerFiles[0].content,
+            },
+          ],
         },
         buildOutputs: { currentImagePullSecret: { name: 'pull' } },
       },
@@ -173,26 +255,63 @@ describe('builders', () => {
 
   it('round-trips through the model in both versions', () => {
     for (const version of ['v1', 'v1alpha1'] as const) {
-      const model = normalizeMachineOSConfig(buildMachineOSConfig(input, version))!;
+      const model = normalizeMachineOSConfig(
+        buildMachineOSConfig(input, version),
+      )!;
       expect(model.apiVersion).toBe(version);
       const back = machineOSConfigInputFromModel(model);
-      expect(back).toMatchObject({ pool: 'infra', renderedImagePushSecret: 'infra-os-images-push', containerFiles: input.containerFiles });
+      expect(back).toMatchObject({
+        pool: 'infra',
+        renderedImagePushSecret: 'infra-os-images-push',
+        containerFiles: input.containerFiles,
+      });
     }
     // v1alpha1 sample converted to v1
-    const converted = buildMachineOSConfig(machineOSConfigInputFromModel(normalizeMachineOSConfig(alphaConfig)!), 'v1');
-    expect(converted).toMatchObject({ spec: { containerFile: [{ containerfileArch: 'NoArch' }], imageBuilder: { imageBuilderType: 'Job' } } });
+    const converted = buildMachineOSConfig(
+      machineOSConfigInputFromModel(normalizeMachineOSConfig(alphaConfig)!),
+      'v1',
+    );
+    expect(converted).toMatchObject({
+      spec: {
+        containerFile: [{ containerfileArch: 'NoArch' }],
+        imageBuilder: { imageBuilderType: 'Job' },
+      },
+    });
   });
 
   it('refuses invalid input with field-level issues', () => {
-    const bad = { ...input, pool: 'Infra', renderedImagePushSpec: 'registry.example.com:5000/a/b:c', containerFiles: [] };
-    expect(() => buildMachineOSConfig(bad, 'v1alpha1')).toThrow(LayeringInputError);
-    try {
-      buildMachineOSConfig(bad, 'v1alpha1');
-    } catch (e) {
-      expect((e as LayeringInputError).issues.map(i => i.field)).toEqual(['pool', 'renderedImagePushSpec', 'containerfile']);
-    }
-    expect(validateMachineOSConfigInput({ ...input, currentImagePullSecret: 'x' }, 'v1')).toEqual([
-      expect.objectContaining({ field: 'currentImagePullSecret', severity: 'warning' }),
+    const bad = {
+      ...input,
+      pool: 'Infra',
+      renderedImagePushSpec: 'registry.example.com:5000/a/b:c',
+      containerFiles: [],
+    };
+    expect(() => buildMachineOSConfig(bad, 'v1alpha1')).toThrow(
+      LayeringInputError,
+    );
+    const thrown = (() => {
+      try {
+        buildMachineOSConfig(bad, 'v1alpha1');
+        return undefined;
+      } catch (e) {
+        return e as LayeringInputError;
+      }
+    })();
+    expect(thrown?.issues.map(i => i.field)).toEqual([
+      'pool',
+      'renderedImagePushSpec',
+      'containerfile',
+    ]);
+    expect(
+      validateMachineOSConfigInput(
+        { ...input, currentImagePullSecret: 'x' },
+        'v1',
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        field: 'currentImagePullSecret',
+        severity: 'warning',
+      }),
     ]);
   });
 
@@ -212,10 +331,16 @@ describe('builders', () => {
         labels: { 'machineconfiguration.openshift.io/role': 'worker' },
         annotations: { 'layering.openshift.io/base-release': '4.18.21' },
       },
-      spec: { osImageURL: `registry.example.com/platform-os/worker-custom@${DIGEST}` },
+      spec: {
+        osImageURL: `registry.example.com/platform-os/worker-custom@${DIGEST}`,
+      },
     });
     expect(() =>
-      buildOsImageMachineConfig({ name: 'rendered-worker-x', role: 'worker', osImageURL: 'registry.example.com/a/b:latest' }),
+      buildOsImageMachineConfig({
+        name: 'rendered-worker-x',
+        role: 'worker',
+        osImageURL: 'registry.example.com/a/b:latest',
+      }),
     ).toThrow(/osImageURL: .*digest/);
   });
 });

@@ -21,7 +21,12 @@ import { validateContainerfileEntries } from './containerfileAnalysis';
 export const MACHINECONFIGURATION_GROUP = 'machineconfiguration.openshift.io';
 
 /** Architecture of a Containerfile entry, in v1 spelling. @public */
-export type ContainerfileArch = 'ARM64' | 'AMD64' | 'PPC64LE' | 'S390X' | 'NoArch';
+export type ContainerfileArch =
+  | 'ARM64'
+  | 'AMD64'
+  | 'PPC64LE'
+  | 'S390X'
+  | 'NoArch';
 
 /** One Containerfile of a MachineOSConfig. @public */
 export interface ContainerfileEntry {
@@ -75,7 +80,12 @@ export interface MachineOSBuildModel {
   /** Digest pull spec of the pushed image (`digestedImagePushSpec` / v1alpha1 `finalImagePullspec`). */
   digestedImagePushSpec: string | null;
   /** The build Job (v1) or pod (v1alpha1). */
-  builder: { type: string | null; kind: 'job' | 'pod' | null; namespace: string | null; name: string | null };
+  builder: {
+    type: string | null;
+    kind: 'job' | 'pod' | null;
+    namespace: string | null;
+    name: string | null;
+  };
   conditions: PoolCondition[];
   creationTimestamp: string | null;
   uid: string | null;
@@ -84,7 +94,9 @@ export interface MachineOSBuildModel {
 type Obj = Record<string, unknown>;
 
 function obj(value: unknown): Obj {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : {};
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Obj)
+    : {};
 }
 
 function str(value: unknown): string | null {
@@ -113,14 +125,19 @@ function conditions(value: unknown): PoolCondition[] {
       status: c.status as string,
       ...(str(c.reason) !== null ? { reason: c.reason as string } : {}),
       ...(str(c.message) !== null ? { message: c.message as string } : {}),
-      ...(str(c.lastTransitionTime) !== null ? { lastTransitionTime: c.lastTransitionTime as string } : {}),
+      ...(str(c.lastTransitionTime) !== null
+        ? { lastTransitionTime: c.lastTransitionTime as string }
+        : {}),
     }));
 }
 
 /** The API version (`v1` / `v1alpha1`) of an object's `apiVersion`, or null for other groups. @public */
-export function machineConfigurationVersion(apiVersion: unknown): MachineOSConfigApiVersion | null {
+export function machineConfigurationVersion(
+  apiVersion: unknown,
+): MachineOSConfigApiVersion | null {
   if (apiVersion === `${MACHINECONFIGURATION_GROUP}/v1`) return 'v1';
-  if (apiVersion === `${MACHINECONFIGURATION_GROUP}/v1alpha1`) return 'v1alpha1';
+  if (apiVersion === `${MACHINECONFIGURATION_GROUP}/v1alpha1`)
+    return 'v1alpha1';
   return null;
 }
 
@@ -143,9 +160,12 @@ const V1_TO_ALPHA_ARCH: Record<ContainerfileArch, string> = {
 };
 
 /** Maps a Containerfile architecture of either API version to the v1 spelling. @public */
-export function normalizeContainerfileArch(arch: string | null | undefined): ContainerfileArch | null {
+export function normalizeContainerfileArch(
+  arch: string | null | undefined,
+): ContainerfileArch | null {
   if (arch === undefined || arch === null || arch === '') return 'NoArch';
-  if ((Object.keys(V1_TO_ALPHA_ARCH) as string[]).includes(arch)) return arch as ContainerfileArch;
+  if ((Object.keys(V1_TO_ALPHA_ARCH) as string[]).includes(arch))
+    return arch as ContainerfileArch;
   return ALPHA_TO_V1_ARCH[arch] ?? null;
 }
 
@@ -175,7 +195,9 @@ function containerFiles(value: unknown): ContainerfileEntry[] {
  *   known version or lacks its name or pool
  * @public
  */
-export function normalizeMachineOSConfig(object: unknown): MachineOSConfigModel | null {
+export function normalizeMachineOSConfig(
+  object: unknown,
+): MachineOSConfigModel | null {
   const o = obj(object);
   const apiVersion = machineConfigurationVersion(o.apiVersion);
   if (!apiVersion || o.kind !== 'MachineOSConfig') return null;
@@ -192,12 +214,22 @@ export function normalizeMachineOSConfig(object: unknown): MachineOSConfigModel 
     apiVersion,
     name,
     pool,
-    imageBuilderType: str(obj(inputs.imageBuilder).imageBuilderType) ?? (apiVersion === 'v1alpha1' ? 'PodImageBuilder' : 'Job'),
-    renderedImagePushSpec: str(apiVersion === 'v1' ? inputs.renderedImagePushSpec : inputs.renderedImagePushspec) ?? '',
-    renderedImagePushSecret: str(obj(inputs.renderedImagePushSecret).name) ?? '',
+    imageBuilderType:
+      str(obj(inputs.imageBuilder).imageBuilderType) ??
+      (apiVersion === 'v1alpha1' ? 'PodImageBuilder' : 'Job'),
+    renderedImagePushSpec:
+      str(
+        apiVersion === 'v1'
+          ? inputs.renderedImagePushSpec
+          : inputs.renderedImagePushspec,
+      ) ?? '',
+    renderedImagePushSecret:
+      str(obj(inputs.renderedImagePushSecret).name) ?? '',
     baseImagePullSecret: str(obj(inputs.baseImagePullSecret).name),
     currentImagePullSecret:
-      apiVersion === 'v1alpha1' ? str(obj(obj(spec.buildOutputs).currentImagePullSecret).name) : null,
+      apiVersion === 'v1alpha1'
+        ? str(obj(obj(spec.buildOutputs).currentImagePullSecret).name)
+        : null,
     containerFiles: containerFiles(inputs.containerFile),
     currentBuild: annotations[MCO_ANNOTATIONS.currentMachineOSBuild] ?? null,
     annotations,
@@ -205,15 +237,26 @@ export function normalizeMachineOSConfig(object: unknown): MachineOSConfigModel 
     generation: num(metadata.generation),
     creationTimestamp: str(metadata.creationTimestamp),
     status: {
-      currentImagePullSpec: str(apiVersion === 'v1' ? status.currentImagePullSpec : status.currentImagePullspec),
-      machineOSBuild: apiVersion === 'v1' ? str(obj(status.machineOSBuild).name) : null,
+      currentImagePullSpec: str(
+        apiVersion === 'v1'
+          ? status.currentImagePullSpec
+          : status.currentImagePullspec,
+      ),
+      machineOSBuild:
+        apiVersion === 'v1' ? str(obj(status.machineOSBuild).name) : null,
       observedGeneration: num(status.observedGeneration),
       conditions: conditions(status.conditions),
     },
   };
 }
 
-const BUILD_STATES_BY_PRECEDENCE: BuildState[] = ['Failed', 'Interrupted', 'Succeeded', 'Building', 'Prepared'];
+const BUILD_STATES_BY_PRECEDENCE: BuildState[] = [
+  'Failed',
+  'Interrupted',
+  'Succeeded',
+  'Building',
+  'Prepared',
+];
 
 /**
  * Derives a build's state from its conditions. The MCO keeps exactly one of
@@ -223,7 +266,9 @@ const BUILD_STATES_BY_PRECEDENCE: BuildState[] = ['Failed', 'Interrupted', 'Succ
  * @public
  */
 export function buildStateFromConditions(list: PoolCondition[]): BuildState {
-  const known = list.filter(c => (BUILD_STATES_BY_PRECEDENCE as string[]).includes(c.type));
+  const known = list.filter(c =>
+    (BUILD_STATES_BY_PRECEDENCE as string[]).includes(c.type),
+  );
   if (!known.length) return 'Unknown';
   for (const state of BUILD_STATES_BY_PRECEDENCE) {
     if (known.some(c => c.type === state && c.status === 'True')) return state;
@@ -236,7 +281,9 @@ export function buildStateFromConditions(list: PoolCondition[]): BuildState {
  * @returns the model, or null when the object is not a MachineOSBuild
  * @public
  */
-export function normalizeMachineOSBuild(object: unknown): MachineOSBuildModel | null {
+export function normalizeMachineOSBuild(
+  object: unknown,
+): MachineOSBuildModel | null {
   const o = obj(object);
   const apiVersion = machineConfigurationVersion(o.apiVersion);
   if (!apiVersion || o.kind !== 'MachineOSBuild') return null;
@@ -247,26 +294,44 @@ export function normalizeMachineOSBuild(object: unknown): MachineOSBuildModel | 
   if (!name) return null;
   const labels = strMap(metadata.labels);
   const list = conditions(status.conditions);
-  const builderStatus = obj(apiVersion === 'v1' ? status.builder : status.builderReference);
-  const ref = obj(apiVersion === 'v1' ? builderStatus.job : builderStatus.buildPod);
+  const builderStatus = obj(
+    apiVersion === 'v1' ? status.builder : status.builderReference,
+  );
+  const ref = obj(
+    apiVersion === 'v1' ? builderStatus.job : builderStatus.buildPod,
+  );
   const hasRef = Object.keys(ref).length > 0;
+  const builderKind = apiVersion === 'v1' ? 'job' : 'pod';
   return {
     apiVersion,
     name,
-    machineOSConfig: str(obj(spec.machineOSConfig).name) ?? labels[MCO_ANNOTATIONS.machineOSConfigLabel] ?? '',
+    machineOSConfig:
+      str(obj(spec.machineOSConfig).name) ??
+      labels[MCO_ANNOTATIONS.machineOSConfigLabel] ??
+      '',
     pool: labels[MCO_ANNOTATIONS.targetPoolLabel] ?? null,
     renderedConfig:
-      str(obj(apiVersion === 'v1' ? spec.machineConfig : spec.desiredConfig).name) ??
+      str(
+        obj(apiVersion === 'v1' ? spec.machineConfig : spec.desiredConfig).name,
+      ) ??
       labels[MCO_ANNOTATIONS.renderedMachineConfigLabel] ??
       null,
-    renderedImagePushSpec: str(apiVersion === 'v1' ? spec.renderedImagePushSpec : spec.renderedImagePushspec),
+    renderedImagePushSpec: str(
+      apiVersion === 'v1'
+        ? spec.renderedImagePushSpec
+        : spec.renderedImagePushspec,
+    ),
     state: buildStateFromConditions(list),
     buildStart: str(status.buildStart),
     buildEnd: str(status.buildEnd),
-    digestedImagePushSpec: str(apiVersion === 'v1' ? status.digestedImagePushSpec : status.finalImagePullspec),
+    digestedImagePushSpec: str(
+      apiVersion === 'v1'
+        ? status.digestedImagePushSpec
+        : status.finalImagePullspec,
+    ),
     builder: {
       type: str(builderStatus.imageBuilderType),
-      kind: hasRef ? (apiVersion === 'v1' ? 'job' : 'pod') : null,
+      kind: hasRef ? builderKind : null,
       namespace: hasRef ? str(ref.namespace) : null,
       name: hasRef ? str(ref.name) : null,
     },
@@ -301,26 +366,54 @@ export function validateMachineOSConfigInput(
 ): ValidationIssue[] {
   const issues: ValidationIssue[] = [
     ...validateDns1123Subdomain(input.pool, 'pool', 'pool name'),
-    ...validatePushSpec(input.renderedImagePushSpec, { field: 'renderedImagePushSpec', apiVersion }),
-    ...validateDns1123Subdomain(input.renderedImagePushSecret, 'renderedImagePushSecret', 'push secret name'),
+    ...validatePushSpec(input.renderedImagePushSpec, {
+      field: 'renderedImagePushSpec',
+      apiVersion,
+    }),
+    ...validateDns1123Subdomain(
+      input.renderedImagePushSecret,
+      'renderedImagePushSecret',
+      'push secret name',
+    ),
   ];
   if (input.baseImagePullSecret) {
-    issues.push(...validateDns1123Subdomain(input.baseImagePullSecret, 'baseImagePullSecret', 'base image pull secret name'));
+    issues.push(
+      ...validateDns1123Subdomain(
+        input.baseImagePullSecret,
+        'baseImagePullSecret',
+        'base image pull secret name',
+      ),
+    );
   }
   if (input.currentImagePullSecret) {
     if (apiVersion === 'v1') {
-      issues.push(issue('currentImagePullSecret', 'v1 has no image pull secret for nodes: they pull with the cluster-wide pull secret, so add the registry credentials there.', 'warning'));
+      issues.push(
+        issue(
+          'currentImagePullSecret',
+          'v1 has no image pull secret for nodes: they pull with the cluster-wide pull secret, so add the registry credentials there.',
+          'warning',
+        ),
+      );
     } else {
-      issues.push(...validateDns1123Subdomain(input.currentImagePullSecret, 'currentImagePullSecret', 'image pull secret name'));
+      issues.push(
+        ...validateDns1123Subdomain(
+          input.currentImagePullSecret,
+          'currentImagePullSecret',
+          'image pull secret name',
+        ),
+      );
     }
   }
   if (!input.containerFiles.length) {
-    issues.push(issue('containerfile', 'At least one Containerfile is required.'));
+    issues.push(
+      issue('containerfile', 'At least one Containerfile is required.'),
+    );
   }
   issues.push(
     ...validateContainerfileEntries(
       input.containerFiles.map(e => ({
-        containerfileArch: apiVersion === 'v1' ? e.arch : V1_TO_ALPHA_ARCH[e.arch],
+        containerfileArch:
+          apiVersion === 'v1' ? e.arch : V1_TO_ALPHA_ARCH[e.arch],
         content: e.content,
       })),
       apiVersion,
@@ -333,7 +426,12 @@ export function validateMachineOSConfigInput(
 export class LayeringInputError extends Error {
   readonly issues: ValidationIssue[];
   constructor(issues: ValidationIssue[]) {
-    super(issues.filter(i => i.severity === 'error').map(i => `${i.field}: ${i.message}`).join(' '));
+    super(
+      issues
+        .filter(i => i.severity === 'error')
+        .map(i => `${i.field}: ${i.message}`)
+        .join(' '),
+    );
     this.name = 'InputError';
     this.issues = issues;
   }
@@ -354,33 +452,56 @@ export function buildMachineOSConfig(
   const issues = validateMachineOSConfigInput(input, apiVersion);
   if (hasErrors(issues)) throw new LayeringInputError(issues);
   const metadata: Record<string, unknown> = { name: input.pool };
-  if (input.labels && Object.keys(input.labels).length) metadata.labels = { ...input.labels };
-  if (input.annotations && Object.keys(input.annotations).length) metadata.annotations = { ...input.annotations };
+  if (input.labels && Object.keys(input.labels).length)
+    metadata.labels = { ...input.labels };
+  if (input.annotations && Object.keys(input.annotations).length)
+    metadata.annotations = { ...input.annotations };
   if (apiVersion === 'v1') {
     const spec: Record<string, unknown> = {
       machineConfigPool: { name: input.pool },
       imageBuilder: { imageBuilderType: 'Job' },
       renderedImagePushSecret: { name: input.renderedImagePushSecret },
       renderedImagePushSpec: input.renderedImagePushSpec,
-      containerFile: input.containerFiles.map(e => ({ containerfileArch: e.arch, content: e.content })),
+      containerFile: input.containerFiles.map(e => ({
+        containerfileArch: e.arch,
+        content: e.content,
+      })),
     };
-    if (input.baseImagePullSecret) spec.baseImagePullSecret = { name: input.baseImagePullSecret };
-    return { apiVersion: `${MACHINECONFIGURATION_GROUP}/v1`, kind: 'MachineOSConfig', metadata, spec };
+    if (input.baseImagePullSecret)
+      spec.baseImagePullSecret = { name: input.baseImagePullSecret };
+    return {
+      apiVersion: `${MACHINECONFIGURATION_GROUP}/v1`,
+      kind: 'MachineOSConfig',
+      metadata,
+      spec,
+    };
   }
   const spec: Record<string, unknown> = {
     machineConfigPool: { name: input.pool },
     buildInputs: {
-      baseImagePullSecret: { name: input.baseImagePullSecret || GLOBAL_PULL_SECRET_COPY },
+      baseImagePullSecret: {
+        name: input.baseImagePullSecret || GLOBAL_PULL_SECRET_COPY,
+      },
       renderedImagePushSecret: { name: input.renderedImagePushSecret },
       renderedImagePushspec: input.renderedImagePushSpec,
       imageBuilder: { imageBuilderType: 'PodImageBuilder' },
-      containerFile: input.containerFiles.map(e => ({ containerfileArch: V1_TO_ALPHA_ARCH[e.arch], content: e.content })),
+      containerFile: input.containerFiles.map(e => ({
+        containerfileArch: V1_TO_ALPHA_ARCH[e.arch],
+        content: e.content,
+      })),
     },
   };
   if (input.currentImagePullSecret) {
-    spec.buildOutputs = { currentImagePullSecret: { name: input.currentImagePullSecret } };
+    spec.buildOutputs = {
+      currentImagePullSecret: { name: input.currentImagePullSecret },
+    };
   }
-  return { apiVersion: `${MACHINECONFIGURATION_GROUP}/v1alpha1`, kind: 'MachineOSConfig', metadata, spec };
+  return {
+    apiVersion: `${MACHINECONFIGURATION_GROUP}/v1alpha1`,
+    kind: 'MachineOSConfig',
+    metadata,
+    spec,
+  };
 }
 
 /**
@@ -388,7 +509,9 @@ export function buildMachineOSConfig(
  * it in the other API version.
  * @public
  */
-export function machineOSConfigInputFromModel(model: MachineOSConfigModel): MachineOSConfigInput {
+export function machineOSConfigInputFromModel(
+  model: MachineOSConfigModel,
+): MachineOSConfigInput {
   return {
     pool: model.pool,
     renderedImagePushSpec: model.renderedImagePushSpec,
@@ -414,17 +537,30 @@ export interface OsImageMachineConfigInput {
 }
 
 /** Checks {@link OsImageMachineConfigInput}; fields are the input's keys. @public */
-export function validateOsImageMachineConfigInput(input: OsImageMachineConfigInput): ValidationIssue[] {
+export function validateOsImageMachineConfigInput(
+  input: OsImageMachineConfigInput,
+): ValidationIssue[] {
   const issues = [
     ...validateDns1123Subdomain(input.name, 'name', 'MachineConfig name'),
     ...validateDns1123Label(input.role, 'role', 'role'),
     ...validateDigestImage(input.osImageURL, 'osImageURL', 'OS image'),
   ];
   if (input.baseOSExtensionsContainerImage) {
-    issues.push(...validateDigestImage(input.baseOSExtensionsContainerImage, 'baseOSExtensionsContainerImage', 'extensions image'));
+    issues.push(
+      ...validateDigestImage(
+        input.baseOSExtensionsContainerImage,
+        'baseOSExtensionsContainerImage',
+        'extensions image',
+      ),
+    );
   }
   if (input.name.startsWith('rendered-')) {
-    issues.push(issue('name', 'Names starting with "rendered-" belong to the MCO\'s rendered configs.'));
+    issues.push(
+      issue(
+        'name',
+        'Names starting with "rendered-" belong to the MCO\'s rendered configs.',
+      ),
+    );
   }
   return issues;
 }
@@ -435,17 +571,26 @@ export function validateOsImageMachineConfigInput(input: OsImageMachineConfigInp
  * @throws {@link LayeringInputError} when the input has errors
  * @public
  */
-export function buildOsImageMachineConfig(input: OsImageMachineConfigInput): Record<string, unknown> {
+export function buildOsImageMachineConfig(
+  input: OsImageMachineConfigInput,
+): Record<string, unknown> {
   const issues = validateOsImageMachineConfigInput(input);
   if (hasErrors(issues)) throw new LayeringInputError(issues);
   const metadata: Record<string, unknown> = {
     name: input.name,
     labels: { ...(input.labels ?? {}), [MCO_ANNOTATIONS.role]: input.role },
   };
-  if (input.annotations && Object.keys(input.annotations).length) metadata.annotations = { ...input.annotations };
+  if (input.annotations && Object.keys(input.annotations).length)
+    metadata.annotations = { ...input.annotations };
   const spec: Record<string, unknown> = { osImageURL: input.osImageURL.trim() };
   if (input.baseOSExtensionsContainerImage) {
-    spec.baseOSExtensionsContainerImage = input.baseOSExtensionsContainerImage.trim();
+    spec.baseOSExtensionsContainerImage =
+      input.baseOSExtensionsContainerImage.trim();
   }
-  return { apiVersion: `${MACHINECONFIGURATION_GROUP}/v1`, kind: 'MachineConfig', metadata, spec };
+  return {
+    apiVersion: `${MACHINECONFIGURATION_GROUP}/v1`,
+    kind: 'MachineConfig',
+    metadata,
+    spec,
+  };
 }

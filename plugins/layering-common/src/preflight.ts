@@ -27,7 +27,9 @@ import {
 
 /** The parts of a pool the pre-flight rules read. @public */
 export type PreflightPool = Pick<PoolView, 'name' | 'paused' | 'conditions'> &
-  Partial<Pick<PoolView, 'machineCount' | 'degradedMachineCount' | 'selectedRoles'>>;
+  Partial<
+    Pick<PoolView, 'machineCount' | 'degradedMachineCount' | 'selectedRoles'>
+  >;
 
 /** Input of {@link runPreflight}. @public */
 export interface PreflightInput {
@@ -58,7 +60,10 @@ export interface PreflightInput {
   /** v1alpha1 only. */
   currentImagePullSecret?: string | null;
   /** One Containerfile (NoArch) or several per architecture. */
-  containerfile?: string | Array<{ arch?: string | null; content: string }> | null;
+  containerfile?:
+    | string
+    | Array<{ arch?: string | null; content: string }>
+    | null;
   /** Out-of-cluster: the layered image by digest, and the MachineConfig name. */
   osImageURL?: string | null;
   machineConfigName?: string | null;
@@ -78,14 +83,26 @@ export interface PreflightResult {
   ok: boolean;
 }
 
-const DEGRADED_CONDITIONS = ['Degraded', 'NodeDegraded', 'RenderDegraded', 'ImageBuildDegraded', 'PinnedImageSetsDegraded'];
+const DEGRADED_CONDITIONS = [
+  'Degraded',
+  'NodeDegraded',
+  'RenderDegraded',
+  'ImageBuildDegraded',
+  'PinnedImageSetsDegraded',
+];
 
 function degradedReason(pool: PreflightPool): string | null {
   const conditions: PoolCondition[] = pool.conditions ?? [];
-  const bad = conditions.find(c => DEGRADED_CONDITIONS.includes(c.type) && c.status === 'True' && c.type !== 'Degraded') ??
-    conditions.find(c => c.type === 'Degraded' && c.status === 'True');
+  const bad =
+    conditions.find(
+      c =>
+        DEGRADED_CONDITIONS.includes(c.type) &&
+        c.status === 'True' &&
+        c.type !== 'Degraded',
+    ) ?? conditions.find(c => c.type === 'Degraded' && c.status === 'True');
   if (bad) return bad.type;
-  if ((pool.degradedMachineCount ?? 0) > 0) return `${pool.degradedMachineCount} degraded node(s)`;
+  if ((pool.degradedMachineCount ?? 0) > 0)
+    return `${pool.degradedMachineCount} degraded node(s)`;
   return null;
 }
 
@@ -107,7 +124,12 @@ function checkSecret(
     return;
   }
   if (!secrets.has(name)) {
-    issues.push(issue(field, `Secret ${name} does not exist in ${MCO_NAMESPACE}; create it there first.`));
+    issues.push(
+      issue(
+        field,
+        `Secret ${name} does not exist in ${MCO_NAMESPACE}; create it there first.`,
+      ),
+    );
   }
 }
 
@@ -123,14 +145,22 @@ export function runPreflight(input: PreflightInput): PreflightResult {
   let entitlement: EntitlementNeed = 'none';
 
   if (input.cluster.stale) {
-    issues.push(issue('cluster', "The portal's data for this cluster is stale; these checks may not reflect the cluster as it is now.", 'warning'));
+    issues.push(
+      issue(
+        'cluster',
+        "The portal's data for this cluster is stale; these checks may not reflect the cluster as it is now.",
+        'warning',
+      ),
+    );
   }
 
   // The pool.
   issues.push(...validateDns1123Subdomain(input.pool, 'pool', 'pool name'));
   const pool = input.pools.find(p => p.name === input.pool);
   if (!pool) {
-    issues.push(issue('pool', `Pool ${input.pool} does not exist in this cluster.`));
+    issues.push(
+      issue('pool', `Pool ${input.pool} does not exist in this cluster.`),
+    );
   } else {
     const degraded = degradedReason(pool);
     if (degraded) {
@@ -156,7 +186,11 @@ export function runPreflight(input: PreflightInput): PreflightResult {
       );
     }
     const roles = pool.selectedRoles ?? [];
-    if (pool.name !== 'worker' && pool.name !== 'master' && roles.includes('worker')) {
+    if (
+      pool.name !== 'worker' &&
+      pool.name !== 'master' &&
+      roles.includes('worker')
+    ) {
       issues.push(
         issue(
           'pool',
@@ -168,12 +202,21 @@ export function runPreflight(input: PreflightInput): PreflightResult {
       );
     }
     if (pool.name === 'worker' && input.mode === 'out-of-cluster') {
-      const inheriting = input.pools.filter(p => p.name !== 'worker' && p.name !== 'master' && (p.selectedRoles ?? []).includes('worker'));
+      const inheriting = input.pools.filter(
+        p =>
+          p.name !== 'worker' &&
+          p.name !== 'master' &&
+          (p.selectedRoles ?? []).includes('worker'),
+      );
       if (inheriting.length) {
         issues.push(
           issue(
             'pool',
-            `Custom pool${inheriting.length > 1 ? 's' : ''} ${inheriting.map(p => p.name).join(', ')} inherit${inheriting.length > 1 ? '' : 's'} worker MachineConfigs and will get this image too, including on-cluster builds, which use it as their base.`,
+            `Custom pool${inheriting.length > 1 ? 's' : ''} ${inheriting
+              .map(p => p.name)
+              .join(', ')} inherit${
+              inheriting.length > 1 ? '' : 's'
+            } worker MachineConfigs and will get this image too, including on-cluster builds, which use it as their base.`,
             'warning',
           ),
         );
@@ -183,70 +226,154 @@ export function runPreflight(input: PreflightInput): PreflightResult {
 
   if (input.mode === 'on-cluster') {
     if (!apiVersion) {
-      issues.push(issue('cluster', 'This cluster serves no MachineOSConfig API (on-cluster layering is not enabled on this release).'));
+      issues.push(
+        issue(
+          'cluster',
+          'This cluster serves no MachineOSConfig API (on-cluster layering is not enabled on this release).',
+        ),
+      );
     }
     if (input.cluster.singleNode) {
       issues.push(
         input.pool === 'master'
-          ? issue('pool', 'Single-node cluster: on-cluster layering there is documented for the control plane pool only, and every change reboots the only node.', 'warning')
-          : issue('pool', 'Single-node cluster: on-cluster layering can only target the control plane pool (master).'),
+          ? issue(
+              'pool',
+              'Single-node cluster: on-cluster layering there is documented for the control plane pool only, and every change reboots the only node.',
+              'warning',
+            )
+          : issue(
+              'pool',
+              'Single-node cluster: on-cluster layering can only target the control plane pool (master).',
+            ),
       );
     }
-    const archs = (input.cluster.architectures ?? []).filter(a => a !== 'amd64');
+    const archs = (input.cluster.architectures ?? []).filter(
+      a => a !== 'amd64',
+    );
     if (archs.length) {
-      issues.push(issue('cluster', `On-cluster layering is documented for AMD64 clusters only; this cluster has ${[...new Set(archs)].join(', ')} nodes.`, 'warning'));
+      issues.push(
+        issue(
+          'cluster',
+          `On-cluster layering is documented for AMD64 clusters only; this cluster has ${[
+            ...new Set(archs),
+          ].join(', ')} nodes.`,
+          'warning',
+        ),
+      );
     }
 
     // One MachineOSConfig per pool, named after the pool.
     const forPool = input.machineOSConfigs.filter(m => m.pool === input.pool);
-    const sameName = input.machineOSConfigs.find(m => m.name === input.pool && m.pool !== input.pool);
+    const sameName = input.machineOSConfigs.find(
+      m => m.name === input.pool && m.pool !== input.pool,
+    );
     if (operation === 'create' && forPool.length) {
-      issues.push(issue('pool', `Pool ${input.pool} already has MachineOSConfig ${forPool.map(m => m.name).join(', ')}; modify it instead (one MachineOSConfig per pool).`));
+      issues.push(
+        issue(
+          'pool',
+          `Pool ${input.pool} already has MachineOSConfig ${forPool
+            .map(m => m.name)
+            .join(', ')}; modify it instead (one MachineOSConfig per pool).`,
+        ),
+      );
     }
     if (operation === 'modify') {
-      if (!forPool.length) issues.push(issue('pool', `Pool ${input.pool} has no MachineOSConfig to modify.`));
+      if (!forPool.length)
+        issues.push(
+          issue('pool', `Pool ${input.pool} has no MachineOSConfig to modify.`),
+        );
       const misnamed = forPool.find(m => m.name !== input.pool);
       if (misnamed) {
-        issues.push(issue('pool', `MachineOSConfig ${misnamed.name} is not named after its pool; v1 requires the name to equal the pool, so re-create it as ${input.pool} when the cluster moves to v1.`, 'warning'));
+        issues.push(
+          issue(
+            'pool',
+            `MachineOSConfig ${misnamed.name} is not named after its pool; v1 requires the name to equal the pool, so re-create it as ${input.pool} when the cluster moves to v1.`,
+            'warning',
+          ),
+        );
       }
     }
     if (forPool.length > 1) {
-      issues.push(issue('pool', `Pool ${input.pool} has ${forPool.length} MachineOSConfigs; only one per pool is supported.`));
+      issues.push(
+        issue(
+          'pool',
+          `Pool ${input.pool} has ${forPool.length} MachineOSConfigs; only one per pool is supported.`,
+        ),
+      );
     }
     if (sameName) {
-      issues.push(issue('pool', `A MachineOSConfig named ${input.pool} already exists for pool ${sameName.pool}.`));
+      issues.push(
+        issue(
+          'pool',
+          `A MachineOSConfig named ${input.pool} already exists for pool ${sameName.pool}.`,
+        ),
+      );
     }
 
-    issues.push(...validatePushSpec(input.pushSpec, { field: 'pushSpec', apiVersion: apiVersion ?? 'v1' }));
-    checkSecret(issues, secrets, input.pushSecret, 'pushSecret', 'push secret', true);
+    issues.push(
+      ...validatePushSpec(input.pushSpec, {
+        field: 'pushSpec',
+        apiVersion: apiVersion ?? 'v1',
+      }),
+    );
     checkSecret(
       issues,
       secrets,
-      input.baseImagePullSecret || (apiVersion === 'v1alpha1' ? GLOBAL_PULL_SECRET_COPY : null),
+      input.pushSecret,
+      'pushSecret',
+      'push secret',
+      true,
+    );
+    checkSecret(
+      issues,
+      secrets,
+      input.baseImagePullSecret ||
+        (apiVersion === 'v1alpha1' ? GLOBAL_PULL_SECRET_COPY : null),
       'baseImagePullSecret',
       'base image pull secret',
       false,
     );
     if (apiVersion === 'v1alpha1') {
-      checkSecret(issues, secrets, input.currentImagePullSecret, 'currentImagePullSecret', 'image pull secret', false);
+      checkSecret(
+        issues,
+        secrets,
+        input.currentImagePullSecret,
+        'currentImagePullSecret',
+        'image pull secret',
+        false,
+      );
     }
   } else {
-    issues.push(...validateDigestImage(input.osImageURL, 'osImageURL', 'layered image'));
+    issues.push(
+      ...validateDigestImage(input.osImageURL, 'osImageURL', 'layered image'),
+    );
     if (input.machineConfigName !== undefined) {
-      issues.push(...validateDns1123Subdomain(input.machineConfigName, 'machineConfigName', 'MachineConfig name'));
+      issues.push(
+        ...validateDns1123Subdomain(
+          input.machineConfigName,
+          'machineConfigName',
+          'MachineConfig name',
+        ),
+      );
     }
   }
 
   // Containerfile(s).
   if (input.containerfile !== undefined && input.containerfile !== null) {
-    const entries = typeof input.containerfile === 'string' ? [{ arch: null, content: input.containerfile }] : input.containerfile;
+    const entries =
+      typeof input.containerfile === 'string'
+        ? [{ arch: null, content: input.containerfile }]
+        : input.containerfile;
     if (input.mode === 'on-cluster' && apiVersion) {
       issues.push(
         ...validateContainerfileEntries(
           entries.map(e => {
             const arch = normalizeContainerfileArch(e.arch);
             return {
-              containerfileArch: arch === null ? e.arch ?? null : containerfileArchForVersion(arch, apiVersion),
+              containerfileArch:
+                arch === null
+                  ? e.arch ?? null
+                  : containerfileArchForVersion(arch, apiVersion),
               content: e.content,
             };
           }),
@@ -263,7 +390,8 @@ export function runPreflight(input: PreflightInput): PreflightResult {
         expectedBaseImage: input.releaseImage,
       });
       issues.push(...analysis.issues);
-      if (order.indexOf(analysis.entitlement) > order.indexOf(entitlement)) entitlement = analysis.entitlement;
+      if (order.indexOf(analysis.entitlement) > order.indexOf(entitlement))
+        entitlement = analysis.entitlement;
     });
     if (entitlement !== 'none' && !secrets.has(ENTITLEMENT_SECRET)) {
       const message =
@@ -271,9 +399,23 @@ export function runPreflight(input: PreflightInput): PreflightResult {
           ? `The Containerfile installs RHEL packages, which needs an entitled build: copy the ${ENTITLEMENT_SECRET} secret into ${MCO_NAMESPACE} first.`
           : `The Containerfile installs third-party RPMs that may depend on RHEL packages; if the build fails to resolve them, copy the ${ENTITLEMENT_SECRET} secret into ${MCO_NAMESPACE}.`;
       if (input.mode === 'on-cluster') {
-        issues.push(issue('containerfile', message, entitlement === 'required' ? 'error' : 'warning'));
+        issues.push(
+          issue(
+            'containerfile',
+            message,
+            entitlement === 'required' ? 'error' : 'warning',
+          ),
+        );
       } else {
-        issues.push(issue('containerfile', entitlement === 'required' ? 'The Containerfile installs RHEL packages: build it on an entitled RHEL host.' : 'The Containerfile installs third-party RPMs that may need RHEL packages: build it on an entitled RHEL host if they do.', 'warning'));
+        issues.push(
+          issue(
+            'containerfile',
+            entitlement === 'required'
+              ? 'The Containerfile installs RHEL packages: build it on an entitled RHEL host.'
+              : 'The Containerfile installs third-party RPMs that may need RHEL packages: build it on an entitled RHEL host if they do.',
+            'warning',
+          ),
+        );
       }
     }
   }

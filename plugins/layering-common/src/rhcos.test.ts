@@ -56,7 +56,9 @@ describe('parseRhcosVersion', () => {
   });
 
   it('trims whitespace', () => {
-    expect(parseRhcosVersion('  418.94.202501300706-0\n')?.raw).toBe('418.94.202501300706-0');
+    expect(parseRhcosVersion('  418.94.202501300706-0\n')?.raw).toBe(
+      '418.94.202501300706-0',
+    );
   });
 
   it.each([
@@ -82,21 +84,29 @@ describe('parseRhcosVersion', () => {
 
 describe('rhcosVersionFromOsImage', () => {
   it('reads the 4.18 PRETTY_NAME form', () => {
-    expect(rhcosVersionFromOsImage('Red Hat Enterprise Linux CoreOS 418.94.202501300706-0')).toBe(
-      '418.94.202501300706-0',
-    );
+    expect(
+      rhcosVersionFromOsImage(
+        'Red Hat Enterprise Linux CoreOS 418.94.202501300706-0',
+      ),
+    ).toBe('418.94.202501300706-0');
   });
 
   it('ignores a codename suffix', () => {
-    expect(rhcosVersionFromOsImage('Red Hat Enterprise Linux CoreOS 9.6.20250715-0 (Plow)')).toBe(
-      '9.6.20250715-0',
-    );
+    expect(
+      rhcosVersionFromOsImage(
+        'Red Hat Enterprise Linux CoreOS 9.6.20250715-0 (Plow)',
+      ),
+    ).toBe('9.6.20250715-0');
   });
 
   it('returns null for other operating systems and malformed values', () => {
     expect(rhcosVersionFromOsImage('Ubuntu 22.04.4 LTS')).toBeNull();
-    expect(rhcosVersionFromOsImage('Red Hat Enterprise Linux CoreOS')).toBeNull();
-    expect(rhcosVersionFromOsImage('Red Hat Enterprise Linux CoreOS 4.18')).toBeNull();
+    expect(
+      rhcosVersionFromOsImage('Red Hat Enterprise Linux CoreOS'),
+    ).toBeNull();
+    expect(
+      rhcosVersionFromOsImage('Red Hat Enterprise Linux CoreOS 4.18'),
+    ).toBeNull();
     expect(rhcosVersionFromOsImage(null)).toBeNull();
   });
 });
@@ -105,25 +115,51 @@ describe('compareRhcosVersions', () => {
   const v = (s: string) => parseRhcosVersion(s)!;
 
   it('orders by build time', () => {
-    expect(compareRhcosVersions(v('418.94.202506121335-0'), v('418.94.202507221249-0'))).toBeLessThan(0);
-    expect(compareRhcosVersions(v('418.94.202507221249-0'), v('418.94.202506121335-0'))).toBeGreaterThan(0);
+    expect(
+      compareRhcosVersions(
+        v('418.94.202506121335-0'),
+        v('418.94.202507221249-0'),
+      ),
+    ).toBeLessThan(0);
+    expect(
+      compareRhcosVersions(
+        v('418.94.202507221249-0'),
+        v('418.94.202506121335-0'),
+      ),
+    ).toBeGreaterThan(0);
   });
 
   it('orders by minute within the same day', () => {
-    expect(compareRhcosVersions(v('418.94.202507221249-0'), v('418.94.202507221250-0'))).toBeLessThan(0);
+    expect(
+      compareRhcosVersions(
+        v('418.94.202507221249-0'),
+        v('418.94.202507221250-0'),
+      ),
+    ).toBeLessThan(0);
   });
 
   it('orders by serial when the stamps are equal', () => {
-    expect(compareRhcosVersions(v('418.94.202507221249-0'), v('418.94.202507221249-1'))).toBeLessThan(0);
-    expect(compareRhcosVersions(v('9.6.20251023-2'), v('9.6.20251023-1'))).toBeGreaterThan(0);
+    expect(
+      compareRhcosVersions(
+        v('418.94.202507221249-0'),
+        v('418.94.202507221249-1'),
+      ),
+    ).toBeLessThan(0);
+    expect(
+      compareRhcosVersions(v('9.6.20251023-2'), v('9.6.20251023-1')),
+    ).toBeGreaterThan(0);
   });
 
   it('returns 0 for the same build', () => {
-    expect(compareRhcosVersions(v('9.6.20251023-0'), v('9.6.20251023-0'))).toBe(0);
+    expect(compareRhcosVersions(v('9.6.20251023-0'), v('9.6.20251023-0'))).toBe(
+      0,
+    );
   });
 
   it('compares across formats by date', () => {
-    expect(compareRhcosVersions(v('419.96.202505011200-0'), v('9.6.20251023-0'))).toBeLessThan(0);
+    expect(
+      compareRhcosVersions(v('419.96.202505011200-0'), v('9.6.20251023-0')),
+    ).toBeLessThan(0);
   });
 });
 
@@ -146,7 +182,9 @@ describe('rhcosVersionFromLabels', () => {
   });
 
   it('falls back to the legacy version label', () => {
-    expect(rhcosVersionFromLabels({ version: '418.94.202506121335-0' })).toBe('418.94.202506121335-0');
+    expect(rhcosVersionFromLabels({ version: '418.94.202506121335-0' })).toBe(
+      '418.94.202506121335-0',
+    );
   });
 
   it('skips a label that is not a build ID', () => {
@@ -161,14 +199,21 @@ describe('rhcosVersionFromLabels', () => {
   it('falls back to the machine-os component of io.openshift.build.versions', () => {
     expect(
       rhcosVersionFromLabels({
-        'io.openshift.build.versions': 'kernel=5.14.0, machine-os=418.94.202507221249-0',
+        'io.openshift.build.versions':
+          'kernel=5.14.0, machine-os=418.94.202507221249-0',
       }),
     ).toBe('418.94.202507221249-0');
   });
 
   it('returns null when no label names a build', () => {
-    expect(rhcosVersionFromLabels({ 'io.openshift.build.versions': 'machine-os=abc' })).toBeNull();
-    expect(rhcosVersionFromLabels({ 'io.openshift.build.versions': 'garbage' })).toBeNull();
+    expect(
+      rhcosVersionFromLabels({
+        'io.openshift.build.versions': 'machine-os=abc',
+      }),
+    ).toBeNull();
+    expect(
+      rhcosVersionFromLabels({ 'io.openshift.build.versions': 'garbage' }),
+    ).toBeNull();
     expect(rhcosVersionFromLabels({})).toBeNull();
     expect(rhcosVersionFromLabels(null)).toBeNull();
   });
@@ -176,9 +221,21 @@ describe('rhcosVersionFromLabels', () => {
 
 describe('parseOcpVersion', () => {
   it('parses release versions', () => {
-    expect(parseOcpVersion('4.18.21')).toEqual({ major: 4, minor: 18, patch: 21 });
-    expect(parseOcpVersion('4.19')).toEqual({ major: 4, minor: 19, patch: null });
-    expect(parseOcpVersion('4.16.0-0.nightly-2024-04-03-065948')).toEqual({ major: 4, minor: 16, patch: 0 });
+    expect(parseOcpVersion('4.18.21')).toEqual({
+      major: 4,
+      minor: 18,
+      patch: 21,
+    });
+    expect(parseOcpVersion('4.19')).toEqual({
+      major: 4,
+      minor: 19,
+      patch: null,
+    });
+    expect(parseOcpVersion('4.16.0-0.nightly-2024-04-03-065948')).toEqual({
+      major: 4,
+      minor: 16,
+      patch: 0,
+    });
   });
 
   it('rejects other strings', () => {

@@ -38,7 +38,9 @@ const BUILD_ID = /^(\d{1,4})\.(\d{1,4})\.(\d{8}|\d{12})-(\d{1,6})$/;
  * Splits a `<major><minor>` number such as `418` or `810`: the first digit is
  * the major version, the rest the minor.
  */
-function splitMajorMinor(part: string): { major: number; minor: number } | null {
+function splitMajorMinor(
+  part: string,
+): { major: number; minor: number } | null {
   if (part.length < 2) {
     return null;
   }
@@ -51,7 +53,14 @@ function timestampToMillis(stamp: string): number | null {
   const day = Number(stamp.slice(6, 8));
   const hour = stamp.length === 12 ? Number(stamp.slice(8, 10)) : 0;
   const minute = stamp.length === 12 ? Number(stamp.slice(10, 12)) : 0;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) {
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hour > 23 ||
+    minute > 59
+  ) {
     return null;
   }
   const millis = Date.UTC(year, month - 1, day, hour, minute);
@@ -70,7 +79,9 @@ function timestampToMillis(stamp: string): number | null {
  * @returns the parsed build, or null when the value is not a build ID
  * @public
  */
-export function parseRhcosVersion(value: string | null | undefined): RhcosVersion | null {
+export function parseRhcosVersion(
+  value: string | null | undefined,
+): RhcosVersion | null {
   if (typeof value !== 'string') {
     return null;
   }
@@ -130,7 +141,9 @@ const OS_IMAGE_PREFIX = 'Red Hat Enterprise Linux CoreOS ';
  * @returns the build ID string, or null when the value names no RHCOS build
  * @public
  */
-export function rhcosVersionFromOsImage(osImage: string | null | undefined): string | null {
+export function rhcosVersionFromOsImage(
+  osImage: string | null | undefined,
+): string | null {
   if (typeof osImage !== 'string') {
     return null;
   }
@@ -167,7 +180,10 @@ export function compareRhcosVersions(a: RhcosVersion, b: RhcosVersion): number {
  * Whether two build ID strings name the same build (after trimming).
  * @public
  */
-export function sameRhcosBuild(a: string | null | undefined, b: string | null | undefined): boolean {
+export function sameRhcosBuild(
+  a: string | null | undefined,
+  b: string | null | undefined,
+): boolean {
   if (!a || !b) {
     return false;
   }
@@ -197,7 +213,10 @@ export function rhcosVersionFromLabels(
   if (!labels) {
     return null;
   }
-  for (const key of [RHCOS_VERSION_LABELS.ociVersion, RHCOS_VERSION_LABELS.legacyVersion]) {
+  for (const key of [
+    RHCOS_VERSION_LABELS.ociVersion,
+    RHCOS_VERSION_LABELS.legacyVersion,
+  ]) {
     const value = labels[key];
     if (parseRhcosVersion(value)) {
       return value.trim();

@@ -5,7 +5,13 @@ export type LayeringMode = 'none' | 'on-cluster' | 'out-of-cluster';
 export type DriftStatus = 'in-sync' | 'behind' | 'ahead' | 'unknown';
 
 /** Reachability of a cluster as seen by the backend's watch caches. @public */
-export type ClusterStatus = 'ok' | 'syncing' | 'unreachable' | 'unauthorized' | 'forbidden' | 'error';
+export type ClusterStatus =
+  | 'ok'
+  | 'syncing'
+  | 'unreachable'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'error';
 
 /** @public */
 export interface DriftView {
@@ -56,10 +62,22 @@ export interface PoolCondition {
 }
 
 /** @public */
-export type BuildState = 'Prepared' | 'Building' | 'Succeeded' | 'Failed' | 'Interrupted' | 'Unknown';
+export type BuildState =
+  | 'Prepared'
+  | 'Building'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Interrupted'
+  | 'Unknown';
 
 /** @public */
-export type RolloutState = 'idle' | 'rolling' | 'paused' | 'degraded' | 'building' | 'unknown';
+export type RolloutState =
+  | 'idle'
+  | 'rolling'
+  | 'paused'
+  | 'degraded'
+  | 'building'
+  | 'unknown';
 
 /** @public */
 export interface PoolView {

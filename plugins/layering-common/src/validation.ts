@@ -3,7 +3,11 @@
  * the template form fields (browser). Everything here is pure and uses no
  * Node.js-only API.
  */
-import { classifyHost, hostMatchesPattern, isRestrictedHostClass } from './hosts';
+import {
+  classifyHost,
+  hostMatchesPattern,
+  isRestrictedHostClass,
+} from './hosts';
 
 /** Severity of a validation finding. @public */
 export type IssueSeverity = 'error' | 'warning';
@@ -24,7 +28,7 @@ export interface ValidationIssue {
 
 /** True when at least one issue is an error. @public */
 export function hasErrors(issues: readonly ValidationIssue[]): boolean {
-  return issues.some(issue => issue.severity === 'error');
+  return issues.some(found => found.severity === 'error');
 }
 
 /** @internal */
@@ -34,7 +38,9 @@ export function issue(
   severity: IssueSeverity = 'error',
   line?: number,
 ): ValidationIssue {
-  return line === undefined ? { field, message, severity } : { field, message, severity, line };
+  return line === undefined
+    ? { field, message, severity }
+    : { field, message, severity, line };
 }
 
 // ---------------------------------------------------------------------------
@@ -60,7 +66,9 @@ export function isDns1123Subdomain(value: string): boolean {
   return (
     value.length >= 1 &&
     value.length <= 253 &&
-    value.split('.').every(part => part.length <= 63 && DNS1123_LABEL.test(part))
+    value
+      .split('.')
+      .every(part => part.length <= 63 && DNS1123_LABEL.test(part))
   );
 }
 
@@ -74,7 +82,12 @@ export function validateDns1123Subdomain(
     return [issue(field, `The ${what} is required.`)];
   }
   if (value.length > 253) {
-    return [issue(field, `The ${what} must be at most 253 characters (it has ${value.length}).`)];
+    return [
+      issue(
+        field,
+        `The ${what} must be at most 253 characters (it has ${value.length}).`,
+      ),
+    ];
   }
   if (!isDns1123Subdomain(value)) {
     return [
@@ -97,7 +110,12 @@ export function validateDns1123Label(
     return [issue(field, `The ${what} is required.`)];
   }
   if (value.length > 63) {
-    return [issue(field, `The ${what} must be at most 63 characters (it has ${value.length}).`)];
+    return [
+      issue(
+        field,
+        `The ${what} must be at most 63 characters (it has ${value.length}).`,
+      ),
+    ];
   }
   if (!isDns1123Label(value)) {
     return [
@@ -129,7 +147,8 @@ export interface ImageReference {
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const REGISTRY_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
+const REGISTRY_HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
 
 /**
  * Parses `host[:port]/path[:tag][@sha256:<64 hex>]`. The first component is
@@ -139,7 +158,9 @@ const REGISTRY_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0
  * @returns the parts, or null when the reference is malformed
  * @public
  */
-export function parseImageReference(value: string | null | undefined): ImageReference | null {
+export function parseImageReference(
+  value: string | null | undefined,
+): ImageReference | null {
   if (typeof value !== 'string') return null;
   const ref = value.trim();
   if (!ref || ref.length > 4096 || /\s/.test(ref)) return null;
@@ -170,7 +191,8 @@ export function parseImageReference(value: string | null | undefined): ImageRefe
     rest = rest.slice(0, lastColon);
     if (!TAG.test(tag)) return null;
   }
-  if (!rest || !rest.split('/').every(part => PATH_COMPONENT.test(part))) return null;
+  if (!rest || !rest.split('/').every(part => PATH_COMPONENT.test(part)))
+    return null;
 
   let host: string | null = null;
   let port: number | null = null;
@@ -178,7 +200,11 @@ export function parseImageReference(value: string | null | undefined): ImageRefe
     const portMatch = /^(.*?)(?::(\d{1,5}))?$/.exec(registry);
     host = portMatch?.[1] ?? '';
     port = portMatch?.[2] ? Number(portMatch[2]) : null;
-    if (!REGISTRY_HOST.test(host) || (port !== null && (port < 1 || port > 65535))) return null;
+    if (
+      !REGISTRY_HOST.test(host) ||
+      (port !== null && (port < 1 || port > 65535))
+    )
+      return null;
   }
   return { registry, host, port, repository: rest, tag, digest };
 }
@@ -189,7 +215,9 @@ export function imageDigest(value: string | null | undefined): string | null {
 }
 
 /** `registry/repository` of a reference, without tag or digest. @public */
-export function imageRepository(value: string | null | undefined): string | null {
+export function imageRepository(
+  value: string | null | undefined,
+): string | null {
   const ref = parseImageReference(value);
   if (!ref) return null;
   return ref.registry ? `${ref.registry}/${ref.repository}` : ref.repository;
@@ -209,18 +237,37 @@ export function validateDigestImage(
   if (!value) return [issue(field, `The ${what} is required.`)];
   const ref = parseImageReference(value);
   if (!ref) {
-    return [issue(field, `The ${what} "${value}" is not a valid image reference (host[:port]/path@sha256:<64 hex>).`)];
+    return [
+      issue(
+        field,
+        `The ${what} "${value}" is not a valid image reference (host[:port]/path@sha256:<64 hex>).`,
+      ),
+    ];
   }
   const issues: ValidationIssue[] = [];
   if (!ref.registry) {
-    issues.push(issue(field, `The ${what} must name its registry host, e.g. quay.io/org/image@sha256:….`));
+    issues.push(
+      issue(
+        field,
+        `The ${what} must name its registry host, e.g. quay.io/org/image@sha256:….`,
+      ),
+    );
   }
   if (!ref.digest) {
     issues.push(
-      issue(field, `The ${what} must be given by digest (…@sha256:<64 hex>), not by tag: nodes resolve tags separately and can end up on different images.`),
+      issue(
+        field,
+        `The ${what} must be given by digest (…@sha256:<64 hex>), not by tag: nodes resolve tags separately and can end up on different images.`,
+      ),
     );
   } else if (ref.tag) {
-    issues.push(issue(field, `The ${what} has both a tag and a digest; the tag is ignored.`, 'warning'));
+    issues.push(
+      issue(
+        field,
+        `The ${what} has both a tag and a digest; the tag is ignored.`,
+        'warning',
+      ),
+    );
   }
   return issues;
 }
@@ -238,7 +285,8 @@ export function validateDigestImage(
 export const PUSH_SPEC_TAG_PATTERN =
   /^([a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+(:[0-9]{2,5})?(\/[a-zA-Z0-9_-]{1,61})*\/[a-zA-Z0-9_.-]+:[a-zA-Z0-9._-]+$/;
 /** The in-cluster service form `<svc>.<ns>.svc:<port>/<repo>/<name>:<tag>`. @public */
-export const PUSH_SPEC_SVC_PATTERN = /^[^.]+\.[^.]+\.svc:\d+\/[^/]+\/[^/]+:[^/]+$/;
+export const PUSH_SPEC_SVC_PATTERN =
+  /^[^.]+\.[^.]+\.svc:\d+\/[^/]+\/[^/]+:[^/]+$/;
 /** Name part of the CRD's ImageDigestFormat (`currentImagePullSpec`): at most one namespace segment. @public */
 export const DIGEST_SPEC_NAME_PATTERN =
   /^([a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+(:[0-9]{2,5})?\/([a-zA-Z0-9_-]{0,61}\/)?[a-zA-Z0-9_.-]*?$/;
@@ -266,17 +314,29 @@ export function validatePushSpec(
   const apiVersion = options.apiVersion ?? 'v1';
   if (!value) return [issue(field, 'The push spec is required.')];
   if (value.length > 447) {
-    return [issue(field, `The push spec must be at most 447 characters (it has ${value.length}).`)];
+    return [
+      issue(
+        field,
+        `The push spec must be at most 447 characters (it has ${value.length}).`,
+      ),
+    ];
   }
   if (value.includes('@')) {
-    return [issue(field, 'The push spec must be a tag reference (host[:port]/namespace/name:tag), not a digest: each build pushes to <repository>:<build name>.')];
+    return [
+      issue(
+        field,
+        'The push spec must be a tag reference (host[:port]/namespace/name:tag), not a digest: each build pushes to <repository>:<build name>.',
+      ),
+    ];
   }
   const isSvc = PUSH_SPEC_SVC_PATTERN.test(value);
   if (apiVersion === 'v1alpha1') {
     const parts = value.split(':');
     const ok =
       isSvc ||
-      (parts.length === 2 && V1ALPHA1_TAG_PART.test(parts[1]) && V1ALPHA1_NAME_PART.test(parts[0]));
+      (parts.length === 2 &&
+        V1ALPHA1_TAG_PART.test(parts[1]) &&
+        V1ALPHA1_NAME_PART.test(parts[0]));
     if (!ok) {
       return [
         issue(
@@ -329,7 +389,9 @@ export interface LayeringPolicy {
 const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 
 function wildcardMatch(value: string, pattern: string): boolean {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  const escaped = pattern
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*');
   return new RegExp(`^${escaped}$`).test(value);
 }
 
@@ -341,10 +403,23 @@ export function validatePackageName(
 ): ValidationIssue[] {
   if (!value) return [issue(field, 'The package name is empty.')];
   if (value.length > 255 || !PACKAGE_NAME.test(value)) {
-    return [issue(field, `"${value}" is not a valid package name (letters, digits and . _ + - only, starting with a letter or digit).`)];
+    return [
+      issue(
+        field,
+        `"${value}" is not a valid package name (letters, digits and . _ + - only, starting with a letter or digit).`,
+      ),
+    ];
   }
-  if (policy.allowedPackages && !policy.allowedPackages.some(p => wildcardMatch(value, p))) {
-    return [issue(field, `The package "${value}" is not on the allowed package list.`)];
+  if (
+    policy.allowedPackages &&
+    !policy.allowedPackages.some(p => wildcardMatch(value, p))
+  ) {
+    return [
+      issue(
+        field,
+        `The package "${value}" is not on the allowed package list.`,
+      ),
+    ];
   }
   return [];
 }
@@ -371,25 +446,56 @@ export function validateRpmUrl(
     return [issue(field, `"${value}" is not a valid URL.`)];
   }
   if (url.protocol !== 'https:') {
-    return [issue(field, `RPM URLs must use https (got ${url.protocol.replace(':', '')}).`)];
+    return [
+      issue(
+        field,
+        `RPM URLs must use https (got ${url.protocol.replace(':', '')}).`,
+      ),
+    ];
   }
   if (url.username || url.password) {
-    return [issue(field, 'RPM URLs must not contain credentials; they would end up in the image history.')];
+    return [
+      issue(
+        field,
+        'RPM URLs must not contain credentials; they would end up in the image history.',
+      ),
+    ];
   }
   const host = url.hostname;
   const kind = classifyHost(host);
-  const privateAllowed = hostMatchesPattern(host, policy.allowedPrivateHosts ?? []);
+  const privateAllowed = hostMatchesPattern(
+    host,
+    policy.allowedPrivateHosts ?? [],
+  );
   if (kind === 'invalid') {
-    return [issue(field, `The RPM URL host "${host}" is not a valid host name.`)];
+    return [
+      issue(field, `The RPM URL host "${host}" is not a valid host name.`),
+    ];
   }
   if (isRestrictedHostClass(kind) && !privateAllowed) {
-    return [issue(field, `The RPM URL points at a ${kind} address (${host}); only public hosts are allowed unless the host is allow-listed.`)];
+    return [
+      issue(
+        field,
+        `The RPM URL points at a ${kind} address (${host}); only public hosts are allowed unless the host is allow-listed.`,
+      ),
+    ];
   }
-  if (policy.allowedRpmHosts && !privateAllowed && !hostMatchesPattern(host, policy.allowedRpmHosts)) {
-    return [issue(field, `The host ${host} is not on the allowed RPM host list.`)];
+  if (
+    policy.allowedRpmHosts &&
+    !privateAllowed &&
+    !hostMatchesPattern(host, policy.allowedRpmHosts)
+  ) {
+    return [
+      issue(field, `The host ${host} is not on the allowed RPM host list.`),
+    ];
   }
   if (!SAFE_URL.test(value)) {
-    return [issue(field, 'The RPM URL contains characters that are not allowed (spaces, quotes, $, &, ;, |, *, brackets or backslashes).')];
+    return [
+      issue(
+        field,
+        'The RPM URL contains characters that are not allowed (spaces, quotes, $, &, ;, |, *, brackets or backslashes).',
+      ),
+    ];
   }
   if (!url.pathname.toLowerCase().endsWith('.rpm')) {
     return [issue(field, 'The RPM URL must point at a .rpm file.')];
@@ -405,17 +511,35 @@ const SAFE_PATH = /^[A-Za-z0-9._@+=,-]+$/;
  * safe characters.
  * @public
  */
-export function validateConfigFilePath(value: string, field: string): ValidationIssue[] {
+export function validateConfigFilePath(
+  value: string,
+  field: string,
+): ValidationIssue[] {
   if (!value) return [issue(field, 'The destination path is required.')];
   if (!value.startsWith('/etc/') && !value.startsWith('/usr/local/')) {
-    return [issue(field, 'Configuration files may only be written under /etc/ or /usr/local/ (the rest of /usr is read-only content of the base image and /var is not part of the image).')];
+    return [
+      issue(
+        field,
+        'Configuration files may only be written under /etc/ or /usr/local/ (the rest of /usr is read-only content of the base image and /var is not part of the image).',
+      ),
+    ];
   }
   const segments = value.split('/').slice(1);
   if (segments.some(s => s === '' || s === '.' || s === '..')) {
-    return [issue(field, 'The destination path must not contain "..", "." or empty segments, and must name a file.')];
+    return [
+      issue(
+        field,
+        'The destination path must not contain "..", "." or empty segments, and must name a file.',
+      ),
+    ];
   }
   if (!segments.every(s => SAFE_PATH.test(s))) {
-    return [issue(field, 'The destination path may only contain letters, digits and . _ @ + = , - characters.')];
+    return [
+      issue(
+        field,
+        'The destination path may only contain letters, digits and . _ @ + = , - characters.',
+      ),
+    ];
   }
   if (value.length > 1024) {
     return [issue(field, 'The destination path is too long.')];
@@ -423,13 +547,22 @@ export function validateConfigFilePath(value: string, field: string): Validation
   return [];
 }
 
-const UNIT_NAME = /^[A-Za-z0-9:_.\\-]+(@[A-Za-z0-9:_.\\-]*)?\.(service|socket|timer|path|mount|automount|target|swap)$/;
+const UNIT_NAME =
+  /^[A-Za-z0-9:_.\\-]+(@[A-Za-z0-9:_.\\-]*)?\.(service|socket|timer|path|mount|automount|target|swap)$/;
 
 /** Checks a systemd unit name, e.g. `rngd.service` or `getty@tty1.service`. @public */
-export function validateSystemdUnit(value: string, field: string): ValidationIssue[] {
+export function validateSystemdUnit(
+  value: string,
+  field: string,
+): ValidationIssue[] {
   if (!value) return [issue(field, 'The unit name is required.')];
   if (value.length > 255 || !UNIT_NAME.test(value)) {
-    return [issue(field, `"${value}" is not a systemd unit name (name[@instance].service|socket|timer|path|mount|automount|target|swap).`)];
+    return [
+      issue(
+        field,
+        `"${value}" is not a systemd unit name (name[@instance].service|socket|timer|path|mount|automount|target|swap).`,
+      ),
+    ];
   }
   return [];
 }

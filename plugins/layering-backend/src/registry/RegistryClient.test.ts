@@ -1,7 +1,13 @@
 import { RegistryClient } from './RegistryClient';
 import { RegistryError } from './types';
 import { TestRegistry } from './__testUtils__/TestRegistry';
-import { blob, buildImage, buildIndex, imageReferences, OCI } from './__testUtils__/images';
+import {
+  blob,
+  buildImage,
+  buildIndex,
+  imageReferences,
+  OCI,
+} from './__testUtils__/images';
 
 const RHCOS_LABELS = {
   'org.opencontainers.image.version': '418.94.202507221249-0',
@@ -10,7 +16,10 @@ const RHCOS_LABELS = {
 };
 const PUBLIC_LOOKUP = async () => ['203.0.113.10'];
 
-async function expectRegistryError(promise: Promise<unknown>, code: string): Promise<RegistryError> {
+async function expectRegistryError(
+  promise: Promise<unknown>,
+  code: string,
+): Promise<RegistryError> {
   const error = await promise.then(
     () => undefined,
     e => e,
@@ -22,7 +31,9 @@ async function expectRegistryError(promise: Promise<unknown>, code: string): Pro
 
 describe('RegistryClient', () => {
   const registries: TestRegistry[] = [];
-  const start = async (options?: ConstructorParameters<typeof TestRegistry>[0]) => {
+  const start = async (
+    options?: ConstructorParameters<typeof TestRegistry>[0],
+  ) => {
     const registry = await new TestRegistry(options).start();
     registries.push(registry);
     return registry;
@@ -32,21 +43,39 @@ describe('RegistryClient', () => {
   });
 
   it('reads labels through a mirror with the Bearer token flow, basic credentials at the realm', async () => {
-    const registry = await start({ auth: 'bearer', username: 'reader', password: 's3cret-pass' });
+    const registry = await start({
+      auth: 'bearer',
+      username: 'reader',
+      password: 's3cret-pass',
+    });
     const image = buildImage(RHCOS_LABELS);
     registry.addImage('openshift-release-dev/ocp-v4.0-art-dev', 'rhcos', image);
     const client = new RegistryClient({
-      registries: [{ host: 'quay.io', mirror: registry.url, auth: { username: 'reader', password: 's3cret-pass' } }],
+      registries: [
+        {
+          host: 'quay.io',
+          mirror: registry.url,
+          auth: { username: 'reader', password: 's3cret-pass' },
+        },
+      ],
     });
 
-    await expect(client.getImageLabels('quay.io/openshift-release-dev/ocp-v4.0-art-dev:rhcos')).resolves.toEqual(RHCOS_LABELS);
+    await expect(
+      client.getImageLabels(
+        'quay.io/openshift-release-dev/ocp-v4.0-art-dev:rhcos',
+      ),
+    ).resolves.toEqual(RHCOS_LABELS);
 
     expect(registry.tokenRequests).toHaveLength(1);
     const tokenUrl = new URL(registry.tokenRequests[0].path, registry.url);
-    expect(tokenUrl.searchParams.get('scope')).toBe('repository:openshift-release-dev/ocp-v4.0-art-dev:pull');
+    expect(tokenUrl.searchParams.get('scope')).toBe(
+      'repository:openshift-release-dev/ocp-v4.0-art-dev:pull',
+    );
     expect(tokenUrl.searchParams.get('service')).toBe('test-registry');
     expect(registry.tokenRequests[0].authorization).toMatch(/^Basic /);
-    const manifestRequest = registry.requests.find(r => r.path.includes('/manifests/rhcos') && r.authorization);
+    const manifestRequest = registry.requests.find(
+      r => r.path.includes('/manifests/rhcos') && r.authorization,
+    );
     expect(manifestRequest?.accept).toBe(
       'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
     );
@@ -54,53 +83,110 @@ describe('RegistryClient', () => {
     // By digest, the answer comes from the cache: no further request.
     const before = registry.requests.length;
     await expect(
-      client.getImageLabels(`quay.io/openshift-release-dev/ocp-v4.0-art-dev@${image.manifest.digest}`),
+      client.getImageLabels(
+        `quay.io/openshift-release-dev/ocp-v4.0-art-dev@${image.manifest.digest}`,
+      ),
     ).resolves.toEqual(RHCOS_LABELS);
     expect(registry.requests).toHaveLength(before);
 
     // A tag is resolved again (tags move), but the token is reused.
-    await client.getImageLabels('quay.io/openshift-release-dev/ocp-v4.0-art-dev:rhcos');
+    await client.getImageLabels(
+      'quay.io/openshift-release-dev/ocp-v4.0-art-dev:rhcos',
+    );
     expect(registry.tokenRequests).toHaveLength(1);
   });
 
   it('answers a Basic challenge', async () => {
-    const registry = await start({ auth: 'basic', username: 'u', password: 'p' });
-    const client = new RegistryClient({ registries: [{ host: '*', mirror: registry.url, auth: { username: 'u', password: 'p' } }] });
+    const registry = await start({
+      auth: 'basic',
+      username: 'u',
+      password: 'p',
+    });
+    const client = new RegistryClient({
+      registries: [
+        {
+          host: '*',
+          mirror: registry.url,
+          auth: { username: 'u', password: 'p' },
+        },
+      ],
+    });
     // A `*` mirror keeps the image's registry host in the path.
-    registry.addImage('registry.example.com/team/img', 'v1', buildImage({ a: '2' }));
-    await expect(client.getImageLabels('registry.example.com/team/img:v1')).resolves.toEqual({ a: '2' });
-    expect(registry.requests.some(r => r.path === '/v2/registry.example.com/team/img/manifests/v1')).toBe(true);
+    registry.addImage(
+      'registry.example.com/team/img',
+      'v1',
+      buildImage({ a: '2' }),
+    );
+    await expect(
+      client.getImageLabels('registry.example.com/team/img:v1'),
+    ).resolves.toEqual({ a: '2' });
+    expect(
+      registry.requests.some(
+        r => r.path === '/v2/registry.example.com/team/img/manifests/v1',
+      ),
+    ).toBe(true);
   });
 
   it('uses a path prefix of a host-specific mirror', async () => {
     const registry = await start();
     registry.addImage('quay-proxy/org/img', 'v1', buildImage({ b: '1' }));
-    const client = new RegistryClient({ registries: [{ host: 'quay.io', mirror: `${registry.url}/quay-proxy/` }] });
-    await expect(client.getImageLabels('quay.io/org/img:v1')).resolves.toEqual({ b: '1' });
+    const client = new RegistryClient({
+      registries: [{ host: 'quay.io', mirror: `${registry.url}/quay-proxy/` }],
+    });
+    await expect(client.getImageLabels('quay.io/org/img:v1')).resolves.toEqual({
+      b: '1',
+    });
   });
 
   it('sends a configured token preemptively', async () => {
     const registry = await start();
     registry.addImage('org/img', 'v1', buildImage({}));
-    const client = new RegistryClient({ registries: [{ host: 'quay.io', mirror: registry.url, auth: { token: 'static-token' } }] });
-    await expect(client.getImageLabels('quay.io/org/img:v1')).resolves.toEqual({});
+    const client = new RegistryClient({
+      registries: [
+        {
+          host: 'quay.io',
+          mirror: registry.url,
+          auth: { token: 'static-token' },
+        },
+      ],
+    });
+    await expect(client.getImageLabels('quay.io/org/img:v1')).resolves.toEqual(
+      {},
+    );
     expect(registry.requests[0].authorization).toBe('Bearer static-token');
   });
 
   it('reports refused credentials without revealing them', async () => {
-    const registry = await start({ auth: 'bearer', username: 'reader', password: 'right' });
+    const registry = await start({
+      auth: 'bearer',
+      username: 'reader',
+      password: 'right',
+    });
     registry.addImage('org/img', 'v1', buildImage({}));
     const client = new RegistryClient({
-      registries: [{ host: 'quay.io', mirror: registry.url, auth: { username: 'reader', password: 'wrong-password-123' } }],
+      registries: [
+        {
+          host: 'quay.io',
+          mirror: registry.url,
+          auth: { username: 'reader', password: 'wrong-password-123' },
+        },
+      ],
     });
-    const error = await expectRegistryError(client.getImageLabels('quay.io/org/img:v1'), 'unauthorized');
+    const error = await expectRegistryError(
+      client.getImageLabels('quay.io/org/img:v1'),
+      'unauthorized',
+    );
     expect(error.message).toContain('quay.io/org/img:v1');
     expect(error.message).not.toContain('wrong-password-123');
     expect(error.message).not.toContain('reader');
     expect(JSON.stringify(error)).not.toContain('wrong-password-123');
 
-    const anonymous = new RegistryClient({ registries: [{ host: 'quay.io', mirror: registry.url }] });
-    await expectRegistryError(anonymous.getImageLabels('quay.io/org/img:v1'), 'unauthorized');
+    const anonymous = new RegistryClient({
+      registries: [{ host: 'quay.io', mirror: registry.url }],
+    });
+    await expect(
+      anonymous.getImageLabels('quay.io/org/img:v1'),
+    ).rejects.toMatchObject({ code: 'unauthorized' });
   });
 
   it('follows an index to the linux/amd64 image', async () => {
@@ -114,83 +200,151 @@ describe('RegistryClient', () => {
       { image: amd, architecture: 'amd64' },
     ]);
     registry.addManifest('org/multi', 'latest', index);
-    const client = new RegistryClient({ registries: [{ host: 'quay.io', mirror: registry.url }] });
-    await expect(client.getImageConfig(`quay.io/org/multi@${index.digest}`)).resolves.toEqual({
+    const client = new RegistryClient({
+      registries: [{ host: 'quay.io', mirror: registry.url }],
+    });
+    await expect(
+      client.getImageConfig(`quay.io/org/multi@${index.digest}`),
+    ).resolves.toEqual({
       manifestDigest: amd.manifest.digest,
       configDigest: amd.config.digest,
       labels: { arch: 'amd64' },
     });
-    const arm64 = new RegistryClient({ registries: [{ host: 'quay.io', mirror: registry.url }], platform: { os: 'linux', architecture: 'arm64' } });
-    await expect(arm64.getImageLabels('quay.io/org/multi:latest')).resolves.toEqual({ arch: 'arm64' });
+    const arm64 = new RegistryClient({
+      registries: [{ host: 'quay.io', mirror: registry.url }],
+      platform: { os: 'linux', architecture: 'arm64' },
+    });
+    await expect(
+      arm64.getImageLabels('quay.io/org/multi:latest'),
+    ).resolves.toEqual({ arch: 'arm64' });
 
-    registry.addManifest('org/armonly', 'latest', buildIndex([{ image: arm, architecture: 'arm64' }]));
+    registry.addManifest(
+      'org/armonly',
+      'latest',
+      buildIndex([{ image: arm, architecture: 'arm64' }]),
+    );
     registry.addImage('org/armonly', null, arm);
-    await expectRegistryError(client.getImageLabels('quay.io/org/armonly:latest'), 'no-platform');
+    await expect(
+      client.getImageLabels('quay.io/org/armonly:latest'),
+    ).rejects.toMatchObject({ code: 'no-platform' });
   });
 
   it('reads Docker v2s2 manifests and manifests without a mediaType field', async () => {
     const registry = await start();
     const image = buildImage({ docker: 'yes' });
     const dockerManifest = blob(
-      image.manifest.data.toString().replace(OCI.manifest, 'application/vnd.docker.distribution.manifest.v2+json'),
+      image.manifest.data
+        .toString()
+        .replace(
+          OCI.manifest,
+          'application/vnd.docker.distribution.manifest.v2+json',
+        ),
       'application/vnd.docker.distribution.manifest.v2+json',
     );
     registry.addImage('org/docker', null, image);
     registry.addManifest('org/docker', 'v2s2', dockerManifest);
     const bare = JSON.parse(image.manifest.data.toString());
     delete bare.mediaType;
-    registry.addManifest('org/docker', 'bare', blob(JSON.stringify(bare), OCI.manifest));
-    const client = new RegistryClient({ registries: [{ host: 'quay.io', mirror: registry.url }] });
-    await expect(client.getImageLabels('quay.io/org/docker:v2s2')).resolves.toEqual({ docker: 'yes' });
-    await expect(client.getImageLabels('quay.io/org/docker:bare')).resolves.toEqual({ docker: 'yes' });
+    registry.addManifest(
+      'org/docker',
+      'bare',
+      blob(JSON.stringify(bare), OCI.manifest),
+    );
+    const client = new RegistryClient({
+      registries: [{ host: 'quay.io', mirror: registry.url }],
+    });
+    await expect(
+      client.getImageLabels('quay.io/org/docker:v2s2'),
+    ).resolves.toEqual({ docker: 'yes' });
+    await expect(
+      client.getImageLabels('quay.io/org/docker:bare'),
+    ).resolves.toEqual({ docker: 'yes' });
   });
 
   it('answers undefined for images the registry does not know', async () => {
     const registry = await start();
-    const client = new RegistryClient({ registries: [{ host: 'quay.io', mirror: registry.url }] });
-    await expect(client.getImageLabels('quay.io/org/none:v1')).resolves.toBeUndefined();
-    await expect(client.getImageLabels(`quay.io/org/none@sha256:${'0'.repeat(64)}`)).resolves.toBeUndefined();
+    const client = new RegistryClient({
+      registries: [{ host: 'quay.io', mirror: registry.url }],
+    });
+    await expect(
+      client.getImageLabels('quay.io/org/none:v1'),
+    ).resolves.toBeUndefined();
+    await expect(
+      client.getImageLabels(`quay.io/org/none@sha256:${'0'.repeat(64)}`),
+    ).resolves.toBeUndefined();
   });
 
   it('refuses content that does not match its digest', async () => {
     const image = buildImage({ x: '1' });
     const registry = await start({ tamper: [image.config.digest] });
     registry.addImage('org/img', 'v1', image);
-    const client = new RegistryClient({ registries: [{ host: 'quay.io', mirror: registry.url }] });
-    await expectRegistryError(client.getImageLabels('quay.io/org/img:v1'), 'digest-mismatch');
+    const client = new RegistryClient({
+      registries: [{ host: 'quay.io', mirror: registry.url }],
+    });
+    await expect(
+      client.getImageLabels('quay.io/org/img:v1'),
+    ).rejects.toMatchObject({ code: 'digest-mismatch' });
     // A manifest served under a digest it does not hash to.
     const wrongDigest = `sha256:${'1'.repeat(64)}`;
-    registry.addManifest('org/img', null, { ...image.manifest, digest: wrongDigest });
-    await expectRegistryError(client.getImageLabels(`quay.io/org/img@${wrongDigest}`), 'digest-mismatch');
+    registry.addManifest('org/img', null, {
+      ...image.manifest,
+      digest: wrongDigest,
+    });
+    await expect(
+      client.getImageLabels(`quay.io/org/img@${wrongDigest}`),
+    ).rejects.toMatchObject({ code: 'digest-mismatch' });
   });
 
   it('follows blob redirects and drops credentials when they leave the registry', async () => {
     const cdn = await start();
-    const registry = await start({ auth: 'basic', username: 'u', password: 'p', redirectBlobsTo: 'https://cdn.example.test' });
+    const registry = await start({
+      auth: 'basic',
+      username: 'u',
+      password: 'p',
+      redirectBlobsTo: 'https://cdn.example.test',
+    });
     const image = buildImage({ redirected: 'true' });
     registry.addImage('org/img', 'v1', image);
     cdn.addImage('org/img', null, image);
     // Route the CDN's public name to the local test server.
     const routedFetch: typeof fetch = (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : input.toString());
-      if (url.host === 'cdn.example.test') return fetch(`${cdn.url}${url.pathname}`, init);
+      const url = new URL(
+        input instanceof Request ? input.url : input.toString(),
+      );
+      if (url.host === 'cdn.example.test')
+        return fetch(`${cdn.url}${url.pathname}`, init);
       return fetch(input, init);
     };
     const client = new RegistryClient({
-      registries: [{ host: 'quay.io', mirror: registry.url, auth: { username: 'u', password: 'p' } }],
+      registries: [
+        {
+          host: 'quay.io',
+          mirror: registry.url,
+          auth: { username: 'u', password: 'p' },
+        },
+      ],
       lookup: PUBLIC_LOOKUP,
       fetch: routedFetch,
     });
-    await expect(client.getImageLabels('quay.io/org/img:v1')).resolves.toEqual({ redirected: 'true' });
-    expect(cdn.requests.map(r => r.path)).toEqual([`/cdn/${image.config.digest}`]);
+    await expect(client.getImageLabels('quay.io/org/img:v1')).resolves.toEqual({
+      redirected: 'true',
+    });
+    expect(cdn.requests.map(r => r.path)).toEqual([
+      `/cdn/${image.config.digest}`,
+    ]);
     expect(cdn.requests[0].authorization).toBeUndefined();
   });
 
   it('refuses a redirect to a private address', async () => {
     const registry = await start({ redirectBlobsTo: 'http://127.0.0.2:9' });
     registry.addImage('org/img', 'v1', buildImage({}));
-    const client = new RegistryClient({ registries: [{ host: 'quay.io', mirror: registry.url }] });
-    const error = await expectRegistryError(client.getImageLabels('quay.io/org/img:v1'), 'refused-endpoint');
+    const client = new RegistryClient({
+      registries: [{ host: 'quay.io', mirror: registry.url }],
+    });
+    const error = await expectRegistryError(
+      client.getImageLabels('quay.io/org/img:v1'),
+      'refused-endpoint',
+    );
     expect(error.message).toMatch(/loopback/);
   });
 
@@ -199,64 +353,143 @@ describe('RegistryClient', () => {
     registry.addImage('org/img', 'v1', buildImage({}));
     const host = new URL(registry.url).host;
     const noMirror = new RegistryClient({ registries: [] });
-    await expectRegistryError(noMirror.getImageLabels(`${host}/org/img:v1`), 'refused-endpoint');
-    await expectRegistryError(noMirror.getImageLabels('169.254.169.254/latest/meta:v1'), 'refused-endpoint');
-    await expectRegistryError(noMirror.getImageLabels('localhost:5000/org/img:v1'), 'refused-endpoint');
+    await expect(
+      noMirror.getImageLabels(`${host}/org/img:v1`),
+    ).rejects.toMatchObject({ code: 'refused-endpoint' });
+    await expect(
+      noMirror.getImageLabels('169.254.169.254/latest/meta:v1'),
+    ).rejects.toMatchObject({ code: 'refused-endpoint' });
+    await expect(
+      noMirror.getImageLabels('localhost:5000/org/img:v1'),
+    ).rejects.toMatchObject({ code: 'refused-endpoint' });
     expect(registry.requests).toHaveLength(0);
 
-    const resolvesPrivate = new RegistryClient({ registries: [], lookup: async () => ['203.0.113.5', '10.1.2.3'] });
-    const error = await expectRegistryError(resolvesPrivate.getImageLabels('registry.corp.example/org/img:v1'), 'refused-endpoint');
+    const resolvesPrivate = new RegistryClient({
+      registries: [],
+      lookup: async () => ['203.0.113.5', '10.1.2.3'],
+    });
+    const error = await expectRegistryError(
+      resolvesPrivate.getImageLabels('registry.corp.example/org/img:v1'),
+      'refused-endpoint',
+    );
     expect(error.message).toMatch(/resolves to a private address/);
 
     // Written explicitly as a mirror, the same loopback endpoint is fine.
-    const mirrored = new RegistryClient({ registries: [{ host, mirror: registry.url }] });
-    await expect(mirrored.getImageLabels(`${host}/org/img:v1`)).resolves.toEqual({});
+    const mirrored = new RegistryClient({
+      registries: [{ host, mirror: registry.url }],
+    });
+    await expect(
+      mirrored.getImageLabels(`${host}/org/img:v1`),
+    ).resolves.toEqual({});
   });
 
   it('times out', async () => {
     const registry = await start({ hang: ['/v2/org/slow/'] });
-    const client = new RegistryClient({ registries: [{ host: 'quay.io', mirror: registry.url }], requestTimeoutMs: 200 });
-    await expectRegistryError(client.getImageLabels('quay.io/org/slow:v1'), 'timeout');
+    const client = new RegistryClient({
+      registries: [{ host: 'quay.io', mirror: registry.url }],
+      requestTimeoutMs: 200,
+    });
+    await expect(
+      client.getImageLabels('quay.io/org/slow:v1'),
+    ).rejects.toMatchObject({ code: 'timeout' });
   });
 
   it('limits the size of what it reads', async () => {
     const registry = await start();
     registry.addImage('org/big', 'v1', buildImage({ big: 'x'.repeat(5000) }));
-    const client = new RegistryClient({ registries: [{ host: 'quay.io', mirror: registry.url }], maxConfigBytes: 1024 });
-    await expectRegistryError(client.getImageLabels('quay.io/org/big:v1'), 'too-large');
+    const client = new RegistryClient({
+      registries: [{ host: 'quay.io', mirror: registry.url }],
+      maxConfigBytes: 1024,
+    });
+    await expect(
+      client.getImageLabels('quay.io/org/big:v1'),
+    ).rejects.toMatchObject({ code: 'too-large' });
   });
 
   it('reports unreachable endpoints and invalid references', async () => {
-    const client = new RegistryClient({ registries: [{ host: 'quay.io', mirror: 'http://127.0.0.1:9' }] });
-    const error = await expectRegistryError(client.getImageLabels('quay.io/org/img:v1'), 'network');
+    const client = new RegistryClient({
+      registries: [{ host: 'quay.io', mirror: 'http://127.0.0.1:9' }],
+    });
+    const error = await expectRegistryError(
+      client.getImageLabels('quay.io/org/img:v1'),
+      'network',
+    );
     expect(error.message).toMatch(/Cannot reach http:\/\/127\.0\.0\.1:9/);
-    await expectRegistryError(client.getImageLabels('Not A Reference'), 'invalid-reference');
+    await expect(
+      client.getImageLabels('Not A Reference'),
+    ).rejects.toMatchObject({ code: 'invalid-reference' });
   });
 
   it('refuses mirror URLs with credentials or other schemes', () => {
-    expect(() => new RegistryClient({ registries: [{ host: '*', mirror: 'https://user:pw@mirror.example.com' }] })).toThrow(
-      /credentials in its URL/,
-    );
-    expect(() => new RegistryClient({ registries: [{ host: '*', mirror: 'ftp://mirror.example.com' }] })).toThrow(/http or https/);
-    expect(() => new RegistryClient({ registries: [{ host: '*', mirror: 'not a url' }] })).toThrow(/not a valid URL/);
+    expect(
+      () =>
+        new RegistryClient({
+          registries: [
+            { host: '*', mirror: 'https://user:pw@mirror.example.com' },
+          ],
+        }),
+    ).toThrow(/credentials in its URL/);
+    expect(
+      () =>
+        new RegistryClient({
+          registries: [{ host: '*', mirror: 'ftp://mirror.example.com' }],
+        }),
+    ).toThrow(/http or https/);
+    expect(
+      () =>
+        new RegistryClient({
+          registries: [{ host: '*', mirror: 'not a url' }],
+        }),
+    ).toThrow(/not a valid URL/);
   });
 
-  it("reads the rhel-coreos image a release payload references", async () => {
+  it('reads the rhel-coreos image a release payload references', async () => {
     const registry = await start();
-    const rhcos = `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'4'.repeat(64)}`;
+    const rhcos = `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'4'.repeat(
+      64,
+    )}`;
     const release = buildImage(
       { 'io.openshift.release': '4.18.21' },
-      { files: { 'release-manifests/image-references': imageReferences({ 'rhel-coreos': rhcos, 'rhel-coreos-extensions': 'x' }) } },
+      {
+        files: {
+          'release-manifests/image-references': imageReferences({
+            'rhel-coreos': rhcos,
+            'rhel-coreos-extensions': 'x',
+          }),
+        },
+      },
     );
-    registry.addImage('openshift-release-dev/ocp-release', '4.18.21-x86_64', release);
+    registry.addImage(
+      'openshift-release-dev/ocp-release',
+      '4.18.21-x86_64',
+      release,
+    );
     const plain = buildImage({ 'io.openshift.release': '4.18.0' });
     registry.addImage('openshift-release-dev/ocp-release', 'no-refs', plain);
-    const client = new RegistryClient({ registries: [{ host: 'quay.io', mirror: registry.url }] });
-    await expect(client.getReleaseRhcosImage('quay.io/openshift-release-dev/ocp-release:4.18.21-x86_64')).resolves.toBe(rhcos);
-    await expect(client.getReleaseRhcosImage('quay.io/openshift-release-dev/ocp-release:no-refs')).resolves.toBeUndefined();
-    await expect(client.getReleaseRhcosImage('quay.io/openshift-release-dev/ocp-release:missing')).resolves.toBeUndefined();
+    const client = new RegistryClient({
+      registries: [{ host: 'quay.io', mirror: registry.url }],
+    });
+    await expect(
+      client.getReleaseRhcosImage(
+        'quay.io/openshift-release-dev/ocp-release:4.18.21-x86_64',
+      ),
+    ).resolves.toBe(rhcos);
+    await expect(
+      client.getReleaseRhcosImage(
+        'quay.io/openshift-release-dev/ocp-release:no-refs',
+      ),
+    ).resolves.toBeUndefined();
+    await expect(
+      client.getReleaseRhcosImage(
+        'quay.io/openshift-release-dev/ocp-release:missing',
+      ),
+    ).resolves.toBeUndefined();
     const before = registry.requests.length;
-    await expect(client.getReleaseRhcosImage(`quay.io/openshift-release-dev/ocp-release@${release.manifest.digest}`)).resolves.toBe(rhcos);
+    await expect(
+      client.getReleaseRhcosImage(
+        `quay.io/openshift-release-dev/ocp-release@${release.manifest.digest}`,
+      ),
+    ).resolves.toBe(rhcos);
     expect(registry.requests).toHaveLength(before);
   });
 });

@@ -132,10 +132,15 @@ export class RegistryClient {
     this.#maxLayerBytes = options.maxLayerBytes ?? 64 * 1024 * 1024;
     this.#lookup =
       options.lookup ??
-      (async host => (await dns.lookup(host, { all: true, verbatim: true })).map(a => a.address));
+      (async host =>
+        (await dns.lookup(host, { all: true, verbatim: true })).map(
+          a => a.address,
+        ));
     this.#fetch = options.fetch ?? ((...args) => fetch(...args));
     this.#labels = new LruCache(options.cacheSize ?? 500);
-    this.#releases = new LruCache(Math.max(16, Math.floor((options.cacheSize ?? 500) / 10)));
+    this.#releases = new LruCache(
+      Math.max(16, Math.floor((options.cacheSize ?? 500) / 10)),
+    );
   }
 
   /**
@@ -145,7 +150,9 @@ export class RegistryClient {
    *   undefined when the registry does not know the image
    * @throws {@link RegistryError} for every other failure
    */
-  async getImageLabels(reference: string): Promise<Record<string, string> | undefined> {
+  async getImageLabels(
+    reference: string,
+  ): Promise<Record<string, string> | undefined> {
     const info = await this.getImageConfig(reference);
     return info ? { ...info.labels } : undefined;
   }
@@ -154,7 +161,9 @@ export class RegistryClient {
    * Manifest digest, config digest and labels of an image.
    * @returns undefined when the registry does not know the image
    */
-  async getImageConfig(reference: string): Promise<ImageConfigInfo | undefined> {
+  async getImageConfig(
+    reference: string,
+  ): Promise<ImageConfigInfo | undefined> {
     const ref = this.#parse(reference);
     if (ref.digest) {
       const cached = this.#labels.get(ref.digest);
@@ -167,17 +176,35 @@ export class RegistryClient {
     if (cached) return cached;
     const configDigest = manifest.config?.digest;
     if (!configDigest || !/^sha256:[a-f0-9]{64}$/.test(configDigest)) {
-      throw new RegistryError('bad-response', `The manifest of ${describe(reference, endpoint)} names no config blob.`);
+      throw new RegistryError(
+        'bad-response',
+        `The manifest of ${describe(
+          reference,
+          endpoint,
+        )} names no config blob.`,
+      );
     }
-    const blob = await this.#blob(reference, endpoint, configDigest, this.#maxConfigBytes);
+    const blob = await this.#blob(
+      reference,
+      endpoint,
+      configDigest,
+      this.#maxConfigBytes,
+    );
     if (!blob) {
-      throw new RegistryError('not-found', `The config blob of ${describe(reference, endpoint)} is missing.`, 404);
+      throw new RegistryError(
+        'not-found',
+        `The config blob of ${describe(reference, endpoint)} is missing.`,
+        404,
+      );
     }
     let config: { config?: { Labels?: unknown } };
     try {
       config = JSON.parse(blob.toString('utf8'));
     } catch {
-      throw new RegistryError('bad-response', `The config blob of ${describe(reference, endpoint)} is not JSON.`);
+      throw new RegistryError(
+        'bad-response',
+        `The config blob of ${describe(reference, endpoint)} is not JSON.`,
+      );
     }
     const info: ImageConfigInfo = {
       manifestDigest: manifest.digest,
@@ -185,7 +212,8 @@ export class RegistryClient {
       labels: stringLabels(config?.config?.Labels),
     };
     this.#labels.set(manifest.digest, info);
-    if (ref.digest && ref.digest !== manifest.digest) this.#labels.set(ref.digest, info);
+    if (ref.digest && ref.digest !== manifest.digest)
+      this.#labels.set(ref.digest, info);
     return info;
   }
 
@@ -196,7 +224,9 @@ export class RegistryClient {
    * @returns the image by digest, or undefined when the registry does not know
    *   the release or the payload names no `rhel-coreos` tag
    */
-  async getReleaseRhcosImage(releaseImage: string): Promise<string | undefined> {
+  async getReleaseRhcosImage(
+    releaseImage: string,
+  ): Promise<string | undefined> {
     const ref = this.#parse(releaseImage);
     if (ref.digest && this.#releases.has(ref.digest)) {
       return this.#releases.get(ref.digest) ?? undefined;
@@ -207,7 +237,12 @@ export class RegistryClient {
     let found: string | null = null;
     for (const layer of [...(manifest.layers ?? [])].reverse()) {
       if (!layer.digest || (layer.size ?? 0) > this.#maxLayerBytes) continue;
-      const blob = await this.#blob(releaseImage, endpoint, layer.digest, this.#maxLayerBytes);
+      const blob = await this.#blob(
+        releaseImage,
+        endpoint,
+        layer.digest,
+        this.#maxLayerBytes,
+      );
       if (!blob) continue;
       let archive: Buffer;
       try {
@@ -227,7 +262,13 @@ export class RegistryClient {
         const tag = stream.spec?.tags?.find(t => t.name === 'rhel-coreos');
         found = tag?.from?.name ?? null;
       } catch {
-        throw new RegistryError('bad-response', `The image references of ${describe(releaseImage, endpoint)} are not JSON.`);
+        throw new RegistryError(
+          'bad-response',
+          `The image references of ${describe(
+            releaseImage,
+            endpoint,
+          )} are not JSON.`,
+        );
       }
       break;
     }
@@ -239,7 +280,10 @@ export class RegistryClient {
   #parse(reference: string): ImageReference {
     const ref = parseImageReference(reference);
     if (!ref) {
-      throw new RegistryError('invalid-reference', `"${reference}" is not a valid image reference.`);
+      throw new RegistryError(
+        'invalid-reference',
+        `"${reference}" is not a valid image reference.`,
+      );
     }
     return ref;
   }
@@ -249,16 +293,28 @@ export class RegistryClient {
     try {
       url = new URL(mirror);
     } catch {
-      throw new RegistryError('invalid-reference', 'A configured registry mirror is not a valid URL.');
+      throw new RegistryError(
+        'invalid-reference',
+        'A configured registry mirror is not a valid URL.',
+      );
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new RegistryError('invalid-reference', `Registry mirror ${url.host} must use http or https.`);
+      throw new RegistryError(
+        'invalid-reference',
+        `Registry mirror ${url.host} must use http or https.`,
+      );
     }
     if (url.username || url.password) {
-      throw new RegistryError('invalid-reference', `Registry mirror ${url.host} has credentials in its URL; put them under auth.`);
+      throw new RegistryError(
+        'invalid-reference',
+        `Registry mirror ${url.host} has credentials in its URL; put them under auth.`,
+      );
     }
     if (url.search || url.hash) {
-      throw new RegistryError('invalid-reference', `Registry mirror ${url.host} must not have a query or fragment.`);
+      throw new RegistryError(
+        'invalid-reference',
+        `Registry mirror ${url.host} must not have a query or fragment.`,
+      );
     }
     return url;
   }
@@ -278,11 +334,25 @@ export class RegistryClient {
     if (entry?.mirror) {
       const url = RegistryClient.#parseMirror(entry.mirror);
       const prefix = url.pathname.replace(/^\/+|\/+$/g, '');
-      const path = [prefix, entry.host === '*' ? registry : '', repository].filter(Boolean).join('/');
-      return { base: url.origin, origin: url.origin, repository: path, auth: entry.auth, explicit: true };
+      const path = [prefix, entry.host === '*' ? registry : '', repository]
+        .filter(Boolean)
+        .join('/');
+      return {
+        base: url.origin,
+        origin: url.origin,
+        repository: path,
+        auth: entry.auth,
+        explicit: true,
+      };
     }
     const origin = `https://${registry}`;
-    return { base: origin, origin, repository, auth: entry?.auth, explicit: false };
+    return {
+      base: origin,
+      origin,
+      repository,
+      auth: entry?.auth,
+      explicit: false,
+    };
   }
 
   async #checkDestination(url: URL, trusted: boolean): Promise<void> {
@@ -290,7 +360,10 @@ export class RegistryClient {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const kind = classifyHost(host);
     if (kind === 'invalid' || isRestrictedHostClass(kind)) {
-      throw new RegistryError('refused-endpoint', `Refusing to contact ${url.host}: it is a ${kind} address and not a configured mirror.`);
+      throw new RegistryError(
+        'refused-endpoint',
+        `Refusing to contact ${url.host}: it is a ${kind} address and not a configured mirror.`,
+      );
     }
     if (kind !== 'hostname') return;
     let addresses: string[];
@@ -310,7 +383,11 @@ export class RegistryClient {
     }
   }
 
-  async #send(url: URL, init: { headers: Record<string, string> }, trusted: boolean): Promise<Response> {
+  async #send(
+    url: URL,
+    init: { headers: Record<string, string> },
+    trusted: boolean,
+  ): Promise<Response> {
     await this.#checkDestination(url, trusted);
     try {
       return await this.#fetch(url, {
@@ -322,10 +399,16 @@ export class RegistryClient {
     } catch (error) {
       const name = (error as { name?: string })?.name;
       if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new RegistryError('timeout', `${url.origin} did not answer within ${this.#timeoutMs} ms.`);
+        throw new RegistryError(
+          'timeout',
+          `${url.origin} did not answer within ${this.#timeoutMs} ms.`,
+        );
       }
       const cause = (error as { cause?: { code?: string } })?.cause?.code;
-      throw new RegistryError('network', `Cannot reach ${url.origin}${cause ? ` (${cause})` : ''}.`);
+      throw new RegistryError(
+        'network',
+        `Cannot reach ${url.origin}${cause ? ` (${cause})` : ''}.`,
+      );
     }
   }
 
@@ -345,26 +428,49 @@ export class RegistryClient {
       const headers: Record<string, string> = { Accept: accept };
       // Credentials go to the registry's own origin only, never to a redirect target elsewhere.
       if (sameOrigin && authorization) headers.Authorization = authorization;
-      const response = await this.#send(url, { headers }, sameOrigin && endpoint.explicit);
-      this.#logger?.debug('Registry request', { origin: url.origin, path: url.pathname, status: response.status });
+      const response = await this.#send(
+        url,
+        { headers },
+        sameOrigin && endpoint.explicit,
+      );
+      this.#logger?.debug('Registry request', {
+        origin: url.origin,
+        path: url.pathname,
+        status: response.status,
+      });
       if (response.status === 401 && sameOrigin && !challenged) {
         challenged = true;
         await response.body?.cancel();
-        authorization = await this.#answerChallenge(reference, endpoint, response.headers.get('www-authenticate'), scope);
+        authorization = await this.#answerChallenge(
+          reference,
+          endpoint,
+          response.headers.get('www-authenticate'),
+          scope,
+        );
         hop--;
         continue;
       }
-      if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
+      if (
+        response.status >= 300 &&
+        response.status < 400 &&
+        response.headers.has('location')
+      ) {
         await response.body?.cancel();
         url = new URL(response.headers.get('location')!, url);
         if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-          throw new RegistryError('bad-response', `${describe(reference, endpoint)} redirected to a non-HTTP URL.`);
+          throw new RegistryError(
+            'bad-response',
+            `${describe(reference, endpoint)} redirected to a non-HTTP URL.`,
+          );
         }
         continue;
       }
       return { response, url };
     }
-    throw new RegistryError('bad-response', `Too many redirects reading ${describe(reference, endpoint)}.`);
+    throw new RegistryError(
+      'bad-response',
+      `Too many redirects reading ${describe(reference, endpoint)}.`,
+    );
   }
 
   #authorization(endpoint: Endpoint, scope: string): string | undefined {
@@ -390,64 +496,139 @@ export class RegistryClient {
     const { username, password } = endpoint.auth ?? {};
     const basicHeader =
       username !== undefined && password !== undefined
-        ? `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
+        ? `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString(
+            'base64',
+          )}`
         : undefined;
     if (bearer?.params.realm) {
       const realm = new URL(bearer.params.realm, endpoint.origin);
       const realmOrigin = realm.origin === endpoint.origin;
       if (realm.protocol !== 'https:' && !(realmOrigin && endpoint.explicit)) {
-        throw new RegistryError('unauthorized', `${describe(reference, endpoint)} asks for a token from a non-https realm; refusing to send credentials there.`);
+        throw new RegistryError(
+          'unauthorized',
+          `${describe(
+            reference,
+            endpoint,
+          )} asks for a token from a non-https realm; refusing to send credentials there.`,
+        );
       }
       realm.searchParams.set('scope', bearer.params.scope || scope);
-      if (bearer.params.service) realm.searchParams.set('service', bearer.params.service);
+      if (bearer.params.service)
+        realm.searchParams.set('service', bearer.params.service);
       const headers: Record<string, string> = { Accept: 'application/json' };
       if (basicHeader) headers.Authorization = basicHeader;
-      const response = await this.#send(realm, { headers }, realmOrigin && endpoint.explicit);
+      const response = await this.#send(
+        realm,
+        { headers },
+        realmOrigin && endpoint.explicit,
+      );
       if (response.status === 401 || response.status === 403) {
         await response.body?.cancel();
-        throw new RegistryError('unauthorized', `The token service of ${describe(reference, endpoint)} refused the credentials (HTTP ${response.status}).`, response.status);
+        throw new RegistryError(
+          'unauthorized',
+          `The token service of ${describe(
+            reference,
+            endpoint,
+          )} refused the credentials (HTTP ${response.status}).`,
+          response.status,
+        );
       }
       if (!response.ok) {
         await response.body?.cancel();
-        throw new RegistryError('bad-response', `The token service of ${describe(reference, endpoint)} answered HTTP ${response.status}.`, response.status);
+        throw new RegistryError(
+          'bad-response',
+          `The token service of ${describe(
+            reference,
+            endpoint,
+          )} answered HTTP ${response.status}.`,
+          response.status,
+        );
       }
-      let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
+      let body: {
+        token?: unknown;
+        access_token?: unknown;
+        expires_in?: unknown;
+      };
       try {
-        body = JSON.parse((await this.#readLimited(response, 1024 * 1024, reference, endpoint)).toString('utf8'));
+        body = JSON.parse(
+          (
+            await this.#readLimited(response, 1024 * 1024, reference, endpoint)
+          ).toString('utf8'),
+        );
       } catch (error) {
         if (error instanceof RegistryError) throw error;
-        throw new RegistryError('bad-response', `The token service of ${describe(reference, endpoint)} did not answer JSON.`);
+        throw new RegistryError(
+          'bad-response',
+          `The token service of ${describe(
+            reference,
+            endpoint,
+          )} did not answer JSON.`,
+        );
       }
-      const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
+      let token: string | undefined;
+      if (typeof body.token === 'string') token = body.token;
+      else if (typeof body.access_token === 'string') token = body.access_token;
       if (!token) {
-        throw new RegistryError('bad-response', `The token service of ${describe(reference, endpoint)} returned no token.`);
+        throw new RegistryError(
+          'bad-response',
+          `The token service of ${describe(
+            reference,
+            endpoint,
+          )} returned no token.`,
+        );
       }
-      const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_TOKEN_SECONDS;
+      const seconds =
+        typeof body.expires_in === 'number' && body.expires_in > 0
+          ? body.expires_in
+          : DEFAULT_TOKEN_SECONDS;
       const authorization = `Bearer ${token}`;
       // Renew a little early so a token does not expire between check and use.
-      this.#tokens.set(this.#tokenKey(endpoint, scope), { header: authorization, expires: Date.now() + Math.max(1, seconds - 5) * 1000 });
+      this.#tokens.set(this.#tokenKey(endpoint, scope), {
+        header: authorization,
+        expires: Date.now() + Math.max(1, seconds - 5) * 1000,
+      });
       return authorization;
     }
     if (basic && basicHeader) {
       if (!endpoint.origin.startsWith('https:') && !endpoint.explicit) {
-        throw new RegistryError('unauthorized', `Refusing to send credentials to ${endpoint.origin} without TLS.`);
+        throw new RegistryError(
+          'unauthorized',
+          `Refusing to send credentials to ${endpoint.origin} without TLS.`,
+        );
       }
       return basicHeader;
     }
     throw new RegistryError(
       'unauthorized',
       basic || bearer
-        ? `${describe(reference, endpoint)} needs credentials; configure auth for this registry.`
-        : `${describe(reference, endpoint)} answered 401 without a usable challenge.`,
+        ? `${describe(
+            reference,
+            endpoint,
+          )} needs credentials; configure auth for this registry.`
+        : `${describe(
+            reference,
+            endpoint,
+          )} answered 401 without a usable challenge.`,
       401,
     );
   }
 
-  async #readLimited(response: Response, max: number, reference: string, endpoint: Endpoint): Promise<Buffer> {
+  async #readLimited(
+    response: Response,
+    max: number,
+    reference: string,
+    endpoint: Endpoint,
+  ): Promise<Buffer> {
     const declared = Number(response.headers.get('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > max) {
       await response.body?.cancel();
-      throw new RegistryError('too-large', `A response for ${describe(reference, endpoint)} is larger than ${max} bytes.`);
+      throw new RegistryError(
+        'too-large',
+        `A response for ${describe(
+          reference,
+          endpoint,
+        )} is larger than ${max} bytes.`,
+      );
     }
     if (!response.body) return Buffer.alloc(0);
     const reader = response.body.getReader();
@@ -460,7 +641,13 @@ export class RegistryClient {
         total += value.byteLength;
         if (total > max) {
           await reader.cancel();
-          throw new RegistryError('too-large', `A response for ${describe(reference, endpoint)} is larger than ${max} bytes.`);
+          throw new RegistryError(
+            'too-large',
+            `A response for ${describe(
+              reference,
+              endpoint,
+            )} is larger than ${max} bytes.`,
+          );
         }
         chunks.push(Buffer.from(value));
       }
@@ -468,23 +655,73 @@ export class RegistryClient {
       if (error instanceof RegistryError) throw error;
       const name = (error as { name?: string })?.name;
       if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new RegistryError('timeout', `Reading ${describe(reference, endpoint)} took longer than ${this.#timeoutMs} ms.`);
+        throw new RegistryError(
+          'timeout',
+          `Reading ${describe(reference, endpoint)} took longer than ${
+            this.#timeoutMs
+          } ms.`,
+        );
       }
-      throw new RegistryError('network', `The connection broke while reading ${describe(reference, endpoint)}.`);
+      throw new RegistryError(
+        'network',
+        `The connection broke while reading ${describe(reference, endpoint)}.`,
+      );
     }
     return Buffer.concat(chunks);
   }
 
-  #statusError(reference: string, endpoint: Endpoint, status: number, what: string): RegistryError {
-    if (status === 401) return new RegistryError('unauthorized', `${describe(reference, endpoint)}: the registry refused the credentials for the ${what}.`, status);
-    if (status === 403) return new RegistryError('forbidden', `${describe(reference, endpoint)}: access to the ${what} is forbidden.`, status);
-    if (status === 429) return new RegistryError('bad-response', `${describe(reference, endpoint)}: the registry is rate limiting (HTTP 429).`, status);
-    return new RegistryError('bad-response', `${describe(reference, endpoint)}: the registry answered HTTP ${status} for the ${what}.`, status);
+  #statusError(
+    reference: string,
+    endpoint: Endpoint,
+    status: number,
+    what: string,
+  ): RegistryError {
+    if (status === 401)
+      return new RegistryError(
+        'unauthorized',
+        `${describe(
+          reference,
+          endpoint,
+        )}: the registry refused the credentials for the ${what}.`,
+        status,
+      );
+    if (status === 403)
+      return new RegistryError(
+        'forbidden',
+        `${describe(reference, endpoint)}: access to the ${what} is forbidden.`,
+        status,
+      );
+    if (status === 429)
+      return new RegistryError(
+        'bad-response',
+        `${describe(
+          reference,
+          endpoint,
+        )}: the registry is rate limiting (HTTP 429).`,
+        status,
+      );
+    return new RegistryError(
+      'bad-response',
+      `${describe(
+        reference,
+        endpoint,
+      )}: the registry answered HTTP ${status} for the ${what}.`,
+      status,
+    );
   }
 
   /** Fetches a manifest; null when the registry does not know it. */
-  async #manifest(reference: string, endpoint: Endpoint, tagOrDigest: string): Promise<Manifest | null> {
-    const { response } = await this.#get(reference, endpoint, `manifests/${tagOrDigest}`, ACCEPT);
+  async #manifest(
+    reference: string,
+    endpoint: Endpoint,
+    tagOrDigest: string,
+  ): Promise<Manifest | null> {
+    const { response } = await this.#get(
+      reference,
+      endpoint,
+      `manifests/${tagOrDigest}`,
+      ACCEPT,
+    );
     if (response.status === 404) {
       await response.body?.cancel();
       return null;
@@ -493,25 +730,52 @@ export class RegistryClient {
       await response.body?.cancel();
       throw this.#statusError(reference, endpoint, response.status, 'manifest');
     }
-    const body = await this.#readLimited(response, this.#maxManifestBytes, reference, endpoint);
+    const body = await this.#readLimited(
+      response,
+      this.#maxManifestBytes,
+      reference,
+      endpoint,
+    );
     const digest = sha256(body);
     if (tagOrDigest.startsWith('sha256:') && digest !== tagOrDigest) {
-      throw new RegistryError('digest-mismatch', `The manifest of ${describe(reference, endpoint)} does not match its digest.`);
+      throw new RegistryError(
+        'digest-mismatch',
+        `The manifest of ${describe(
+          reference,
+          endpoint,
+        )} does not match its digest.`,
+      );
     }
     let json: Omit<Manifest, 'digest'>;
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch {
-      throw new RegistryError('bad-response', `The manifest of ${describe(reference, endpoint)} is not JSON.`);
+      throw new RegistryError(
+        'bad-response',
+        `The manifest of ${describe(reference, endpoint)} is not JSON.`,
+      );
     }
-    const contentType = (response.headers.get('content-type') ?? '').split(';')[0].trim();
-    const mediaType = typeof json.mediaType === 'string' && json.mediaType ? json.mediaType : contentType;
+    const contentType = (response.headers.get('content-type') ?? '')
+      .split(';')[0]
+      .trim();
+    const mediaType =
+      typeof json.mediaType === 'string' && json.mediaType
+        ? json.mediaType
+        : contentType;
     return { ...json, mediaType, digest };
   }
 
   /** The manifest of the configured platform, following an index; null when unknown. */
-  async #platformManifest(reference: string, ref: ImageReference, endpoint: Endpoint): Promise<Manifest | null> {
-    const manifest = await this.#manifest(reference, endpoint, ref.digest ?? ref.tag ?? 'latest');
+  async #platformManifest(
+    reference: string,
+    ref: ImageReference,
+    endpoint: Endpoint,
+  ): Promise<Manifest | null> {
+    const manifest = await this.#manifest(
+      reference,
+      endpoint,
+      ref.digest ?? ref.tag ?? 'latest',
+    );
     if (!manifest) return null;
     const isIndex =
       manifest.mediaType === MANIFEST_MEDIA_TYPES.ociIndex ||
@@ -520,22 +784,54 @@ export class RegistryClient {
     if (!isIndex) return manifest;
     const { os, architecture, variant } = this.#platform;
     const candidates = (manifest.manifests ?? []).filter(
-      m => m.platform?.os === os && m.platform?.architecture === architecture && typeof m.digest === 'string',
+      m =>
+        m.platform?.os === os &&
+        m.platform?.architecture === architecture &&
+        typeof m.digest === 'string',
     );
-    const chosen = candidates.find(m => !variant || m.platform?.variant === variant) ?? candidates[0];
+    const chosen =
+      candidates.find(m => !variant || m.platform?.variant === variant) ??
+      candidates[0];
     if (!chosen?.digest) {
-      throw new RegistryError('no-platform', `${describe(reference, endpoint)} is an index without a ${os}/${architecture} image.`);
+      throw new RegistryError(
+        'no-platform',
+        `${describe(
+          reference,
+          endpoint,
+        )} is an index without a ${os}/${architecture} image.`,
+      );
     }
-    const platformManifest = await this.#manifest(reference, endpoint, chosen.digest);
+    const platformManifest = await this.#manifest(
+      reference,
+      endpoint,
+      chosen.digest,
+    );
     if (!platformManifest) {
-      throw new RegistryError('not-found', `The ${os}/${architecture} manifest of ${describe(reference, endpoint)} is missing.`, 404);
+      throw new RegistryError(
+        'not-found',
+        `The ${os}/${architecture} manifest of ${describe(
+          reference,
+          endpoint,
+        )} is missing.`,
+        404,
+      );
     }
     return platformManifest;
   }
 
   /** Fetches and verifies a blob; null when the registry does not have it. */
-  async #blob(reference: string, endpoint: Endpoint, digest: string, max: number): Promise<Buffer | null> {
-    const { response } = await this.#get(reference, endpoint, `blobs/${digest}`, '*/*');
+  async #blob(
+    reference: string,
+    endpoint: Endpoint,
+    digest: string,
+    max: number,
+  ): Promise<Buffer | null> {
+    const { response } = await this.#get(
+      reference,
+      endpoint,
+      `blobs/${digest}`,
+      '*/*',
+    );
     if (response.status === 404) {
       await response.body?.cancel();
       return null;
@@ -546,7 +842,10 @@ export class RegistryClient {
     }
     const body = await this.#readLimited(response, max, reference, endpoint);
     if (sha256(body) !== digest) {
-      throw new RegistryError('digest-mismatch', `A blob of ${describe(reference, endpoint)} does not match its digest.`);
+      throw new RegistryError(
+        'digest-mismatch',
+        `A blob of ${describe(reference, endpoint)} does not match its digest.`,
+      );
     }
     return body;
   }

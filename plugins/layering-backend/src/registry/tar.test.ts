@@ -9,13 +9,17 @@ describe('findTarEntry', () => {
   });
 
   it('finds a file with or without a leading ./', () => {
-    expect(findTarEntry(archive, 'release-manifests/image-references')?.toString()).toBe('{"kind":"ImageStream"}');
+    expect(
+      findTarEntry(archive, 'release-manifests/image-references')?.toString(),
+    ).toBe('{"kind":"ImageStream"}');
     expect(findTarEntry(archive, 'other/file')?.length).toBe(700);
   });
 
   it('returns undefined for missing files and truncated archives', () => {
     expect(findTarEntry(archive, 'nope')).toBeUndefined();
-    expect(findTarEntry(archive.subarray(0, 600), 'other/file')).toBeUndefined();
+    expect(
+      findTarEntry(archive.subarray(0, 600), 'other/file'),
+    ).toBeUndefined();
     expect(findTarEntry(Buffer.alloc(0), 'x')).toBeUndefined();
   });
 });

@@ -6,7 +6,10 @@
  * @param wanted - path inside the archive, compared without a leading `./` or `/`
  * @returns the file's content, or undefined when the archive does not hold it
  */
-export function findTarEntry(archive: Buffer, wanted: string): Buffer | undefined {
+export function findTarEntry(
+  archive: Buffer,
+  wanted: string,
+): Buffer | undefined {
   const normalize = (p: string) => p.replace(/^\.?\/+/, '');
   const target = normalize(wanted);
   let offset = 0;

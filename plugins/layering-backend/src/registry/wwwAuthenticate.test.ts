@@ -19,7 +19,11 @@ describe('parseWwwAuthenticate', () => {
   });
 
   it('keeps commas and escaped quotes inside quoted values', () => {
-    expect(parseWwwAuthenticate('Bearer realm="https://a/t",scope="repository:a:pull,push",x="say \\"hi\\""')[0].params).toEqual({
+    expect(
+      parseWwwAuthenticate(
+        'Bearer realm="https://a/t",scope="repository:a:pull,push",x="say \\"hi\\""',
+      )[0].params,
+    ).toEqual({
       realm: 'https://a/t',
       scope: 'repository:a:pull,push',
       x: 'say "hi"',
@@ -27,7 +31,11 @@ describe('parseWwwAuthenticate', () => {
   });
 
   it('reads several challenges and unquoted values', () => {
-    expect(parseWwwAuthenticate('Basic realm=test, Bearer realm="https://r", service=s')).toEqual([
+    expect(
+      parseWwwAuthenticate(
+        'Basic realm=test, Bearer realm="https://r", service=s',
+      ),
+    ).toEqual([
       { scheme: 'basic', params: { realm: 'test' } },
       { scheme: 'bearer', params: { realm: 'https://r', service: 's' } },
     ]);

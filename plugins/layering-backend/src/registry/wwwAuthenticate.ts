@@ -11,7 +11,9 @@ export interface AuthChallenge {
  * `Bearer realm="https://auth.example.com/token",service="registry",scope="repository:a/b:pull"`.
  * Quoted values may contain commas and escaped quotes.
  */
-export function parseWwwAuthenticate(header: string | null | undefined): AuthChallenge[] {
+export function parseWwwAuthenticate(
+  header: string | null | undefined,
+): AuthChallenge[] {
   if (!header) return [];
   const challenges: AuthChallenge[] = [];
   let i = 0;
@@ -35,7 +37,10 @@ export function parseWwwAuthenticate(header: string | null | undefined): AuthCha
       i++;
       continue;
     }
-    const challenge: AuthChallenge = { scheme: scheme.toLowerCase(), params: {} };
+    const challenge: AuthChallenge = {
+      scheme: scheme.toLowerCase(),
+      params: {},
+    };
     challenges.push(challenge);
     // Parameters: name=value pairs separated by commas, until the next scheme.
     for (;;) {

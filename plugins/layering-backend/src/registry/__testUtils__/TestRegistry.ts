@@ -3,7 +3,12 @@
  * repository, optional Bearer (token service on the same server) or Basic
  * auth, optional blob redirects, and a log of the requests it saw.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Blob, BuiltImage } from './images';
 
@@ -29,7 +34,10 @@ export class TestRegistry {
   readonly requests: SeenRequest[] = [];
   tokenRequests: SeenRequest[] = [];
   url = '';
-  readonly #repos = new Map<string, { manifests: Map<string, Blob>; blobs: Map<string, Blob> }>();
+  readonly #repos = new Map<
+    string,
+    { manifests: Map<string, Blob>; blobs: Map<string, Blob> }
+  >();
   readonly #server: Server;
   readonly #options: TestRegistryOptions;
   readonly #issued = new Set<string>();
@@ -41,7 +49,9 @@ export class TestRegistry {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>(resolve => this.#server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>(resolve =>
+      this.#server.listen(0, '127.0.0.1', resolve),
+    );
     const { port } = this.#server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
     return this;
@@ -65,7 +75,8 @@ export class TestRegistry {
   /** Stores an image under `tag` (and its digest). */
   addImage(repository: string, tag: string | null, image: BuiltImage): void {
     const repo = this.#repo(repository);
-    for (const b of [image.config, ...image.layers]) repo.blobs.set(b.digest, b);
+    for (const b of [image.config, ...image.layers])
+      repo.blobs.set(b.digest, b);
     repo.manifests.set(image.manifest.digest, image.manifest);
     if (tag) repo.manifests.set(tag, image.manifest);
   }
@@ -81,7 +92,11 @@ export class TestRegistry {
     const header = req.headers.authorization;
     switch (this.#options.auth ?? 'none') {
       case 'bearer':
-        return !!header && header.startsWith('Bearer ') && this.#issued.has(header.slice(7));
+        return (
+          !!header &&
+          header.startsWith('Bearer ') &&
+          this.#issued.has(header.slice(7))
+        );
       case 'basic':
         return header === this.#basic();
       default:
@@ -90,18 +105,33 @@ export class TestRegistry {
   }
 
   #basic(): string {
-    return `Basic ${Buffer.from(`${this.#options.username}:${this.#options.password}`).toString('base64')}`;
+    return `Basic ${Buffer.from(
+      `${this.#options.username}:${this.#options.password}`,
+    ).toString('base64')}`;
   }
 
-  #json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  #json(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+    res.writeHead(status, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      ...headers,
+    });
     res.end(text);
   }
 
   #handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', this.url);
-    const seen = { path: url.pathname + url.search, authorization: req.headers.authorization, accept: req.headers.accept };
+    const seen = {
+      path: url.pathname + url.search,
+      authorization: req.headers.authorization,
+      accept: req.headers.accept,
+    };
     if (this.#options.hang?.some(p => url.pathname.startsWith(p))) {
       this.#hanging.add(res);
       return;
@@ -112,7 +142,9 @@ export class TestRegistry {
         this.#json(res, 401, { errors: [{ code: 'UNAUTHORIZED' }] });
         return;
       }
-      const token = `tok-${this.#issued.size + 1}-${url.searchParams.get('scope')}`;
+      const token = `tok-${this.#issued.size + 1}-${url.searchParams.get(
+        'scope',
+      )}`;
       this.#issued.add(token);
       this.#json(res, 200, { token, expires_in: 300 });
       return;
@@ -120,12 +152,17 @@ export class TestRegistry {
     if (url.pathname.startsWith('/cdn/')) {
       this.requests.push(seen);
       const digest = url.pathname.slice('/cdn/'.length);
-      const found = [...this.#repos.values()].map(r => r.blobs.get(digest)).find(Boolean);
+      const found = [...this.#repos.values()]
+        .map(r => r.blobs.get(digest))
+        .find(Boolean);
       if (!found) {
         this.#json(res, 404, { errors: [{ code: 'BLOB_UNKNOWN' }] });
         return;
       }
-      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': found.data.length });
+      res.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': found.data.length,
+      });
       res.end(found.data);
       return;
     }
@@ -135,7 +172,12 @@ export class TestRegistry {
         this.#options.auth === 'bearer'
           ? `Bearer realm="${this.url}/token",service="test-registry"`
           : 'Basic realm="test"';
-      this.#json(res, 401, { errors: [{ code: 'UNAUTHORIZED' }] }, { 'WWW-Authenticate': challenge });
+      this.#json(
+        res,
+        401,
+        { errors: [{ code: 'UNAUTHORIZED' }] },
+        { 'WWW-Authenticate': challenge },
+      );
       return;
     }
     if (url.pathname === '/v2/') {
@@ -169,12 +211,19 @@ export class TestRegistry {
       return;
     }
     if (this.#options.redirectBlobsTo) {
-      res.writeHead(307, { Location: `${this.#options.redirectBlobsTo}/cdn/${ref}` });
+      res.writeHead(307, {
+        Location: `${this.#options.redirectBlobsTo}/cdn/${ref}`,
+      });
       res.end();
       return;
     }
-    const data = this.#options.tamper?.includes(ref) ? Buffer.concat([found.data, Buffer.from(' ')]) : found.data;
-    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': data.length });
+    const data = this.#options.tamper?.includes(ref)
+      ? Buffer.concat([found.data, Buffer.from(' ')])
+      : found.data;
+    res.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': data.length,
+    });
     res.end(data);
   }
 }

@@ -20,7 +20,11 @@ export interface Blob {
 
 export function blob(data: Buffer | string, mediaType: string): Blob {
   const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data);
-  return { digest: `sha256:${createHash('sha256').update(buffer).digest('hex')}`, data: buffer, mediaType };
+  return {
+    digest: `sha256:${createHash('sha256').update(buffer).digest('hex')}`,
+    data: buffer,
+    mediaType,
+  };
 }
 
 /** A minimal ustar archive of regular files. */
@@ -33,7 +37,12 @@ export function makeTar(files: Record<string, string>): Buffer {
     header.write('0000644\0', 100, 8, 'ascii');
     header.write('0000000\0', 108, 8, 'ascii');
     header.write('0000000\0', 116, 8, 'ascii');
-    header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124, 12, 'ascii');
+    header.write(
+      `${data.length.toString(8).padStart(11, '0')}\0`,
+      124,
+      12,
+      'ascii',
+    );
     header.write('00000000000\0', 136, 12, 'ascii');
     header.write('        ', 148, 8, 'ascii');
     header.write('0', 156, 1, 'ascii');
@@ -59,8 +68,13 @@ export function buildImage(
   labels: Record<string, string>,
   options: { architecture?: string; files?: Record<string, string> } = {},
 ): BuiltImage {
-  const layer = blob(gzipSync(makeTar(options.files ?? { 'etc/hello': 'hi\n' })), OCI.layer);
-  const diffId = `sha256:${createHash('sha256').update(makeTar(options.files ?? { 'etc/hello': 'hi\n' })).digest('hex')}`;
+  const layer = blob(
+    gzipSync(makeTar(options.files ?? { 'etc/hello': 'hi\n' })),
+    OCI.layer,
+  );
+  const diffId = `sha256:${createHash('sha256')
+    .update(makeTar(options.files ?? { 'etc/hello': 'hi\n' }))
+    .digest('hex')}`;
   const config = blob(
     JSON.stringify({
       architecture: options.architecture ?? 'amd64',
@@ -74,8 +88,14 @@ export function buildImage(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: OCI.manifest,
-      config: { mediaType: OCI.config, digest: config.digest, size: config.data.length },
-      layers: [{ mediaType: OCI.layer, digest: layer.digest, size: layer.data.length }],
+      config: {
+        mediaType: OCI.config,
+        digest: config.digest,
+        size: config.data.length,
+      },
+      layers: [
+        { mediaType: OCI.layer, digest: layer.digest, size: layer.data.length },
+      ],
     }),
     OCI.manifest,
   );
@@ -83,7 +103,9 @@ export function buildImage(
 }
 
 /** An OCI index over platform images. */
-export function buildIndex(images: Array<{ image: BuiltImage; architecture: string }>): Blob {
+export function buildIndex(
+  images: Array<{ image: BuiltImage; architecture: string }>,
+): Blob {
   return blob(
     JSON.stringify({
       schemaVersion: 2,
@@ -105,6 +127,11 @@ export function imageReferences(tags: Record<string, string>): string {
     kind: 'ImageStream',
     apiVersion: 'image.openshift.io/v1',
     metadata: { name: '4.18.21' },
-    spec: { tags: Object.entries(tags).map(([name, image]) => ({ name, from: { kind: 'DockerImage', name: image } })) },
+    spec: {
+      tags: Object.entries(tags).map(([name, image]) => ({
+        name,
+        from: { kind: 'DockerImage', name: image },
+      })),
+    },
   });
 }

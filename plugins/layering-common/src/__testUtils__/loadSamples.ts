@@ -28,7 +28,7 @@ type ImageRecord = {
   references?: Record<string, string>;
 };
 
-const DIR = join(__dirname, 'samples');
+const DIR = join(__dirname, '../__fixtures__/samples');
 
 export function loadYamlFile(path: string): K8sObject[] {
   return parseAllDocuments(readFileSync(path, 'utf8'))
@@ -41,14 +41,19 @@ export function loadSamples() {
     .filter(f => /^\d\d-.*\.yaml$/.test(f))
     .sort()
     .flatMap(f => loadYamlFile(join(DIR, f)));
-  const images = (loadYamlFile(join(DIR, 'images.yaml'))[0] as unknown as { images: ImageRecord[] })
-    .images;
+  const images = (
+    loadYamlFile(join(DIR, 'images.yaml'))[0] as unknown as {
+      images: ImageRecord[];
+    }
+  ).images;
   const byKind = (kind: string) => objects.filter(o => o.kind === kind);
   const byName = (kind: string, name: string) =>
     objects.find(o => o.kind === kind && o.metadata.name === name);
 
   /** Config labels of an image, inheriting its base's (a Containerfile build keeps them). */
-  const labelsOf = (ref: string | null | undefined): Record<string, string> | null => {
+  const labelsOf = (
+    ref: string | null | undefined,
+  ): Record<string, string> | null => {
     const record = images.find(i => i.image === ref);
     if (!record) return null;
     const inherited = record.base ? labelsOf(record.base) ?? {} : {};
@@ -63,22 +68,29 @@ export function loadSamples() {
     defaultImage,
     rhcosVersion: rhcosVersionFromLabels(labelsOf(defaultImage)),
   };
-  const history = (clusterVersion.status.history as Array<{ version: string; image: string; state: string }>).map(
-    entry => {
-      const releaseImage = images.find(i => i.image === entry.image);
-      const rhcosImage = releaseImage?.references?.['rhel-coreos'];
-      return {
-        version: entry.version,
-        state: entry.state,
-        rhcosVersion: rhcosVersionFromLabels(labelsOf(rhcosImage)),
-      };
-    },
-  );
+  const history = (
+    clusterVersion.status.history as Array<{
+      version: string;
+      image: string;
+      state: string;
+    }>
+  ).map(entry => {
+    const releaseImage = images.find(i => i.image === entry.image);
+    const rhcosImage = releaseImage?.references?.['rhel-coreos'];
+    return {
+      version: entry.version,
+      state: entry.state,
+      rhcosVersion: rhcosVersionFromLabels(labelsOf(rhcosImage)),
+    };
+  });
 
   const nodeView = (node: K8sObject): NodeView => {
     const a = node.metadata.annotations ?? {};
     const p = 'machineconfiguration.openshift.io/';
-    const conditions = (node.status.conditions ?? []) as Array<{ type: string; status: string }>;
+    const conditions = (node.status.conditions ?? []) as Array<{
+      type: string;
+      status: string;
+    }>;
     const cond = (t: string) => conditions.find(c => c.type === t)?.status;
     return {
       name: node.metadata.name,
@@ -95,7 +107,10 @@ export function loadSamples() {
   };
 
   const nodesOfPool = (pool: K8sObject) => {
-    const selector = pool.spec.nodeSelector.matchLabels as Record<string, string>;
+    const selector = pool.spec.nodeSelector.matchLabels as Record<
+      string,
+      string
+    >;
     const nodes = byKind('Node').filter(n =>
       Object.entries(selector).every(([k, v]) => n.metadata.labels?.[k] === v),
     );
@@ -107,10 +122,22 @@ export function loadSamples() {
       .filter(
         n =>
           pool.metadata.name !== 'worker' ||
-          !custom.some(sel => Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v)),
+          !custom.some(sel =>
+            Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v),
+          ),
       )
       .map(nodeView);
   };
 
-  return { objects, images, byKind, byName, labelsOf, release, history, nodesOfPool, defaultImage };
+  return {
+    objects,
+    images,
+    byKind,
+    byName,
+    labelsOf,
+    release,
+    history,
+    nodesOfPool,
+    defaultImage,
+  };
 }
