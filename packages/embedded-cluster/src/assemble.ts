@@ -85,15 +85,19 @@ function token(): string {
 
 /** Add images whose base is declared later in the list once their base is there. */
 export function addImages(catalog: InMemoryImageCatalog, images: ImageInput[]): void {
-  let pending = [...images];
-  while (pending.length > 0) {
-    const next = pending.filter(i => i.base && !catalog.resolve(i.base) && pending.some(p => p.image === i.base));
-    const ready = pending.filter(i => !next.includes(i));
+  const pending = new Set(images);
+  const declared = new Set(images.map(i => i.image));
+  while (pending.size > 0) {
+    const ready = [...pending].filter(
+      i => !i.base || catalog.resolve(i.base) !== undefined || !declared.has(i.base),
+    );
     if (ready.length === 0) {
-      throw new Error(`images: base images form a cycle: ${next.map(i => i.image).join(', ')}`);
+      throw new Error(`images: base images form a cycle: ${[...pending].map(i => i.image).join(', ')}`);
     }
-    for (const image of ready) catalog.add(image);
-    pending = next;
+    for (const image of ready) {
+      catalog.add(image);
+      pending.delete(image);
+    }
   }
 }
 
@@ -118,9 +122,12 @@ export function loadObjects(store: InMemoryObjectStore, objects: Array<{ object:
     try {
       store.create(info.resource, object);
     } catch (error) {
-      const detail = error instanceof StoreError && error.causes.length > 0
-        ? `: ${error.causes.map(c => `${c.field}: ${c.message}`).join('; ')}`
-        : error instanceof Error ? `: ${error.message}` : '';
+      let detail = '';
+      if (error instanceof StoreError && error.causes.length > 0) {
+        detail = `: ${error.causes.map(c => `${c.field}: ${c.message}`).join('; ')}`;
+      } else if (error instanceof Error) {
+        detail = `: ${error.message}`;
+      }
       throw new Error(`${source}: cannot load ${object.kind} ${object.metadata.name}${detail}`);
     }
   }

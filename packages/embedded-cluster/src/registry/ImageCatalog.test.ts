@@ -9,13 +9,13 @@ describe('InMemoryImageCatalog', () => {
     const catalog = new InMemoryImageCatalog();
     catalog.add({ image: BASE, labels: { version: '418.94', 'containers.bootc': '1' } });
     const child = catalog.add({
-      image: 'registry.example.com/os/custom@sha256:' + 'a'.repeat(64),
+      image: `registry.example.com/os/custom@sha256:${'a'.repeat(64)}`,
       base: BASE,
       labels: { version: 'custom' },
     });
     expect(child.labels).toEqual({ version: 'custom', 'containers.bootc': '1' });
     expect(catalog.resolve(child.image)?.base).toBe(BASE);
-    expect(catalog.resolve('registry.example.com/os/custom@sha256:' + 'b'.repeat(64))).toBeUndefined();
+    expect(catalog.resolve(`registry.example.com/os/custom@sha256:${'b'.repeat(64)}`)).toBeUndefined();
   });
 
   it('gives images added without a digest the digest of their manifest, and resolves tags', () => {

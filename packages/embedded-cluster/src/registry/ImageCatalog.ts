@@ -87,7 +87,9 @@ export function buildImageContent(
   flavour: 'oci' | 'docker',
 ): { manifest: Buffer; mediaType: string; blobs: Map<string, Buffer> } {
   const sortedLabels = Object.fromEntries(
-    Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    Object.keys(labels)
+      .sort()
+      .map(k => [k, labels[k]]),
   );
   const config = Buffer.from(
     JSON.stringify({

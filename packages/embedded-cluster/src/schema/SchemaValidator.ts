@@ -324,7 +324,10 @@ function fieldOf(instancePath: string): string {
     .split('/')
     .slice(1)
     .map(p => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+    .reduce((acc, p) => {
+      if (/^\d+$/.test(p)) return `${acc}[${p}]`;
+      return acc ? `${acc}.${p}` : p;
+    }, '');
 }
 
 function show(value: unknown): string {

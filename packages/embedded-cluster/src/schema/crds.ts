@@ -66,8 +66,10 @@ export interface CrdVersion {
   statusSubresource: boolean;
 }
 
-/** Folder holding the CRD manifests shipped with the package. */
-export const CRD_DIR = path.resolve(__dirname, '..', '..', 'crds');
+/** Folder holding the CRD manifests shipped with the package (`crds/`, next to package.json). */
+export function crdDir(): string {
+  return path.join(path.dirname(require.resolve('@internal/embedded-openshift/package.json')), 'crds');
+}
 
 interface CrdManifest {
   kind?: string;
@@ -87,7 +89,7 @@ interface CrdManifest {
 /**
  * Read every CRD manifest of a folder. Returns one entry per (group, version, kind).
  */
-export function loadCrds(dir: string = CRD_DIR): CrdVersion[] {
+export function loadCrds(dir: string = crdDir()): CrdVersion[] {
   const out: CrdVersion[] = [];
   for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.yaml')).sort()) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');

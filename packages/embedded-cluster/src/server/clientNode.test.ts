@@ -208,7 +208,7 @@ describe('the API server driven by @kubernetes/client-node', () => {
     expect((t.cluster.store.get('machineconfigpools', 'infra')?.spec as { paused: boolean }).paused).toBe(true);
   });
 
-  const invalid: Array<[string, string, object, Array<{ field: string; reason: string }>]> = [
+  const invalid: Array<[string, string, object, Array<{ field: string; reason: string; message?: string }>]> = [
     ['a pool whose maxUnavailable is an object', 'machineconfigpools', { metadata: { name: 'p1' }, spec: { maxUnavailable: { a: 1 } } }, [{ field: 'spec.maxUnavailable', reason: 'FieldValueTypeInvalid', message: 'Invalid value: "object": spec.maxUnavailable in body must be of type integer,string: "object"' }]],
     ['a pool with a bad name', 'machineconfigpools', { metadata: { name: 'Bad_Name' } }, [{ field: 'metadata.name', reason: 'FieldValueInvalid' }]],
     ['a config whose kernel arguments are not a list', 'machineconfigs', { metadata: { name: 'c1' }, spec: { kernelArguments: 'nosmt' } }, [{ field: 'spec.kernelArguments', reason: 'FieldValueTypeInvalid' }]],

@@ -38,7 +38,13 @@ function listKeys(schema: JSONSchemaProps | undefined, name: string): string[] |
 /** Leaf field paths set in an object (what a manager owns after writing it). */
 export function fieldPaths(object: Obj, schema: JSONSchemaProps | undefined, scope: 'main' | 'status'): Path[] {
   const out: Path[] = [];
-  const walk = (value: unknown, s: JSONSchemaProps | undefined, path: Path, name: string) => {
+  function walkObj(value: Obj, s: JSONSchemaProps | undefined, path: Path) {
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      walk(v, childSchema(s, k), [...path, `f:${k}`], k);
+    }
+  }
+  function walk(value: unknown, s: JSONSchemaProps | undefined, path: Path, name: string) {
     if (Array.isArray(value)) {
       const keys = listKeys(s, name);
       if (keys && keys.length > 0) {
@@ -62,13 +68,7 @@ export function fieldPaths(object: Obj, schema: JSONSchemaProps | undefined, sco
       return;
     }
     out.push(path);
-  };
-  const walkObj = (value: Obj, s: JSONSchemaProps | undefined, path: Path) => {
-    for (const [k, v] of Object.entries(value)) {
-      if (v === undefined) continue;
-      walk(v, childSchema(s, k), [...path, `f:${k}`], k);
-    }
-  };
+  }
   for (const [k, v] of Object.entries(object)) {
     if (k === 'apiVersion' || k === 'kind' || v === undefined) continue;
     if (scope === 'status' ? k !== 'status' : k === 'status') continue;

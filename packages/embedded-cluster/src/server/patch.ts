@@ -52,87 +52,90 @@ function container(doc: Json, path: string[], op: string): [Json, string] {
   return [parent, path[path.length - 1]];
 }
 
+function missing(op: string, p: string[]): ApiError {
+  return new ApiError(422, 'Invalid', `${op} operation does not apply: doc is missing path: "/${p.join('/')}"`);
+}
+
+/** A document being patched (the root itself may be replaced by an operation). */
+interface Holder {
+  doc: Json;
+}
+
+function removeAt(holder: Holder, p: string[], op: string): Json {
+  const [parent, key] = container(holder.doc, p, op);
+  if (Array.isArray(parent)) {
+    const i = Number(key);
+    if (!(i >= 0 && i < parent.length)) throw missing(op, p);
+    return parent.splice(i, 1)[0];
+  }
+  const obj = parent as Record<string, Json>;
+  if (!(key in obj)) throw missing(op, p);
+  const v = obj[key];
+  delete obj[key];
+  return v;
+}
+
+function addAt(holder: Holder, p: string[], value: Json, op: string): void {
+  if (p.length === 0) {
+    holder.doc = value;
+    return;
+  }
+  const [parent, key] = container(holder.doc, p, op);
+  if (Array.isArray(parent)) {
+    const i = key === '-' ? parent.length : Number(key);
+    if (!(i >= 0 && i <= parent.length)) {
+      throw new ApiError(422, 'Invalid', `${op} operation does not apply: index out of range: "/${p.join('/')}"`);
+    }
+    parent.splice(i, 0, value);
+  } else {
+    (parent as Record<string, Json>)[key] = value;
+  }
+}
+
 /** RFC 6902 JSON patch. */
 export function jsonPatch(document: unknown, operations: unknown): Json {
   if (!Array.isArray(operations)) {
     throw new ApiError(400, 'BadRequest', 'a JSON patch must be a list of operations');
   }
-  let doc = clone(document as Json);
+  const holder: Holder = { doc: clone(document as Json) };
   for (const raw of operations) {
     if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
       throw new ApiError(400, 'BadRequest', 'every JSON patch operation needs "op" and "path"');
     }
     const op = raw.op;
     const path = parsePointer(raw.path);
-    const remove = (p: string[]): Json => {
-      const [parent, key] = container(doc, p, op);
-      if (Array.isArray(parent)) {
-        const i = Number(key);
-        if (!(i >= 0 && i < parent.length)) {
-          throw new ApiError(422, 'Invalid', `${op} operation does not apply: doc is missing path: "/${p.join('/')}"`);
-        }
-        return parent.splice(i, 1)[0];
-      }
-      const obj = parent as Record<string, Json>;
-      if (!(key in obj)) {
-        throw new ApiError(422, 'Invalid', `${op} operation does not apply: doc is missing path: "/${p.join('/')}"`);
-      }
-      const v = obj[key];
-      delete obj[key];
-      return v;
-    };
-    const add = (p: string[], value: Json) => {
-      if (p.length === 0) {
-        doc = value;
-        return;
-      }
-      const [parent, key] = container(doc, p, op);
-      if (Array.isArray(parent)) {
-        const i = key === '-' ? parent.length : Number(key);
-        if (!(i >= 0 && i <= parent.length)) {
-          throw new ApiError(422, 'Invalid', `${op} operation does not apply: index out of range: "/${p.join('/')}"`);
-        }
-        parent.splice(i, 0, value);
-      } else {
-        (parent as Record<string, Json>)[key] = value;
-      }
-    };
     switch (op) {
       case 'add':
-        add(path, clone(raw.value as Json));
+        addAt(holder, path, clone(raw.value as Json), op);
         break;
       case 'remove':
-        remove(path);
+        removeAt(holder, path, op);
         break;
       case 'replace':
-        remove(path);
-        add(path, clone(raw.value as Json));
+        removeAt(holder, path, op);
+        addAt(holder, path, clone(raw.value as Json), op);
         break;
-      case 'move': {
-        const value = remove(parsePointer(String(raw.from)));
-        add(path, value);
+      case 'move':
+        addAt(holder, path, removeAt(holder, parsePointer(String(raw.from)), op), op);
         break;
-      }
       case 'copy': {
-        const value = getAt(doc, parsePointer(String(raw.from)));
+        const value = getAt(holder.doc, parsePointer(String(raw.from)));
         if (value === undefined) {
           throw new ApiError(422, 'Invalid', `copy operation does not apply: doc is missing from path: "${String(raw.from)}"`);
         }
-        add(path, clone(value));
+        addAt(holder, path, clone(value), op);
         break;
       }
-      case 'test': {
-        const value = getAt(doc, path);
-        if (JSON.stringify(value) !== JSON.stringify(raw.value)) {
+      case 'test':
+        if (JSON.stringify(getAt(holder.doc, path)) !== JSON.stringify(raw.value)) {
           throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: testing value /${path.join('/')} failed`);
         }
         break;
-      }
       default:
         throw new ApiError(400, 'BadRequest', `unknown JSON patch operation "${op}"`);
     }
   }
-  return doc;
+  return holder.doc;
 }
 
 /** Merge keys of lists that strategic merge patch merges (instead of replacing), by field name. */
@@ -145,7 +148,6 @@ const MERGE_KEYS: Record<string, string> = {
   volumes: 'name',
   env: 'name',
   ports: 'containerPort',
-  images: '',
 };
 
 /**
@@ -154,7 +156,7 @@ const MERGE_KEYS: Record<string, string> = {
  * `$patch: delete|replace` and `$deleteFromPrimitiveList` directives. `$setElementOrder` and
  * `$retainKeys` are accepted and ignored.
  */
-export function strategicMergePatch(target: unknown, patch: unknown, field = ''): Json {
+export function strategicMergePatch(target: unknown, patch: unknown): Json {
   if (!isObject(patch)) return clone(patch as Json);
   if (patch.$patch === 'replace') {
     const { $patch: _p, ...rest } = patch;
@@ -186,16 +188,15 @@ export function strategicMergePatch(target: unknown, patch: unknown, field = '')
         if (item.$patch === 'delete') {
           if (idx >= 0) merged.splice(idx, 1);
         } else if (idx >= 0) {
-          merged[idx] = strategicMergePatch(merged[idx], item, k);
+          merged[idx] = strategicMergePatch(merged[idx], item);
         } else {
-          merged.push(strategicMergePatch(undefined, item, k));
+          merged.push(strategicMergePatch(undefined, item));
         }
       }
       result[k] = merged;
     } else {
-      result[k] = strategicMergePatch(current, v, k);
+      result[k] = strategicMergePatch(current, v);
     }
   }
-  void field;
   return result;
 }

@@ -30,19 +30,22 @@ function splitTopLevel(text: string): string[] {
 export function parseLabelSelector(text: string): LabelSelector {
   const out: LabelSelector = [];
   for (const part of splitTopLevel(text)) {
-    let m: RegExpExecArray | null;
-    if ((m = /^!\s*([\w./-]+)$/.exec(part))) {
-      out.push({ key: m[1], op: 'notexists' });
-    } else if ((m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part))) {
+    const not = /^!\s*([\w./-]+)$/.exec(part);
+    const set = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
+    const equality = /^([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)$/.exec(part);
+    const exists = /^([\w./-]+)$/.exec(part);
+    if (not) {
+      out.push({ key: not[1], op: 'notexists' });
+    } else if (set) {
       out.push({
-        key: m[1],
-        op: m[2] as 'in' | 'notin',
-        values: m[3].split(',').map(v => v.trim()).filter(v => v !== '' || m![3].trim() === ''),
+        key: set[1],
+        op: set[2] as 'in' | 'notin',
+        values: set[3].split(',').map(v => v.trim()),
       });
-    } else if ((m = /^([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)$/.exec(part))) {
-      out.push({ key: m[1], op: m[2] === '!=' ? 'notin' : 'in', values: [m[3]] });
-    } else if ((m = /^([\w./-]+)$/.exec(part))) {
-      out.push({ key: m[1], op: 'exists' });
+    } else if (equality) {
+      out.push({ key: equality[1], op: equality[2] === '!=' ? 'notin' : 'in', values: [equality[3]] });
+    } else if (exists) {
+      out.push({ key: exists[1], op: 'exists' });
     } else {
       throw new ApiError(400, 'BadRequest', `unable to parse requirement: found '${part}', expected: key, '!', 'in', 'notin', '=', '==', '!='`);
     }

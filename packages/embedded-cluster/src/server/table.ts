@@ -131,7 +131,8 @@ interface Printer {
 function nodeStatus(o: K8sObject): string {
   const conditions = ((o.status as Obj | undefined)?.conditions ?? []) as Obj[];
   const ready = conditions.find(c => c.type === 'Ready');
-  const states = [ready ? (ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown') : 'Unknown'];
+  const readiness: Record<string, string> = { True: 'Ready', False: 'NotReady' };
+  const states = [readiness[String(ready?.status)] ?? 'Unknown'];
   if ((o.spec as Obj | undefined)?.unschedulable) states.push('SchedulingDisabled');
   return states.join(',');
 }

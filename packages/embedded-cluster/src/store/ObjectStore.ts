@@ -181,9 +181,8 @@ export class InMemoryObjectStore implements ObjectStore {
 
   /** Like `list`, without copying, sorted by namespace/name: the results must not be mutated. */
   peekList(resource: ResourceName, namespace?: string): K8sObject[] {
-    const all = [...this.#map(resource).entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, o]) => o);
+    const map = this.#map(resource);
+    const all = [...map.keys()].sort().map(k => map.get(k)!);
     return namespace
       ? all.filter(o => o.metadata.namespace === namespace)
       : all;
