@@ -226,6 +226,67 @@ describe('MCO simulation on the ocp-418 sample state', () => {
     expect(cond(cv, 'Progressing')).toMatchObject({ status: 'False', message: 'Cluster version is 4.18.24' });
   });
 
+  it('updates as many nodes at once as a percent maxUnavailable allows', async () => {
+    const maxUnavailable = trackUnavailable(c, 'master');
+    c.edit('machineconfigpools', 'master', p => {
+      spec(p).maxUnavailable = '67%'; // floor(3 * 0.67) = 2
+    });
+    c.store.create('machineconfigs', {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfig',
+      metadata: { name: '99-master-kargs', labels: { [KEYS.role]: 'master' } },
+      spec: { kernelArguments: ['audit=1'] },
+    });
+    await c.settle();
+    expect(maxUnavailable()).toBe(2);
+    const master = c.get('machineconfigpools', 'master');
+    for (const n of ['master-0', 'master-1', 'master-2']) {
+      expect(ann(c.get('nodes', n), 'currentConfig')).toBe(spec(master).configuration.name);
+    }
+    expect(cond(master, 'Updated').status).toBe('True');
+  });
+
+  it('reports a render it cannot produce as RenderDegraded and blocks new builds until it is fixed', async () => {
+    c.edit('machineconfigpools', 'infra', p => {
+      spec(p).paused = false;
+    });
+    const buildsBefore = c.store.list('machineosbuilds').map(b => b.metadata.name).sort();
+    c.store.create('machineconfigs', {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfig',
+      metadata: { name: '99-worker-future', labels: { [KEYS.role]: 'worker' } },
+      spec: { config: { ignition: { version: '9.9.0' } } },
+    });
+    await c.settle();
+    for (const name of ['worker', 'infra']) {
+      const pool = c.get('machineconfigpools', name);
+      expect(cond(pool, 'RenderDegraded')).toMatchObject({
+        status: 'True',
+        message: `Failed to render configuration for pool ${name}: parsing Ignition config failed: MachineConfig 99-worker-future has unknown Ignition version 9.9.0`,
+      });
+      expect(cond(pool, 'Degraded').status).toBe('True');
+    }
+    // the target stays where it was; the build that was already running finished
+    expect(spec(c.get('machineconfigpools', 'worker')).configuration.name).toBe('rendered-worker-2c03a7f197b342bb224996361c223a08');
+    expect(c.store.list('machineosbuilds').map(b => b.metadata.name).sort()).toEqual(buildsBefore);
+    // a changed Containerfile would need a new build: blocked while the pool is RenderDegraded
+    c.edit('machineosconfigs', 'infra', m => {
+      spec(m).containerFile[0].content = 'FROM configs AS final\nRUN dnf install -y tmux && ostree container commit';
+    });
+    await c.settle();
+    expect(c.store.list('machineosbuilds').map(b => b.metadata.name).sort()).toEqual(buildsBefore);
+    expect(c.logs.some(l => l.message === 'New build blocked' && l.meta?.reason === 'RenderDegraded')).toBe(true);
+    c.store.delete('machineconfigs', '99-worker-future');
+    await c.settle();
+    const current = c.get('machineosconfigs', 'infra').metadata.annotations![KEYS.currentMachineOSBuild];
+    expect(buildsBefore).not.toContain(current);
+    expect(readMosb(c.get('machineosbuilds', current)).phase).toBe('Succeeded');
+    const worker = c.get('machineconfigpools', 'worker');
+    expect(cond(worker, 'RenderDegraded').status).toBe('False');
+    expect(cond(worker, 'Degraded').status).toBe('False');
+    expect(cond(worker, 'Updated').status).toBe('True');
+  });
+
   it('refuses an unknown release and moves nothing', async () => {
     const before = c.get('configmaps', OS_IMAGE_CONFIGMAP, MCO_NAMESPACE);
     c.edit('clusterversions', 'version', cv => {

@@ -128,6 +128,8 @@ export class McoSimulation implements McoSimulator {
   #clusterVersionFingerprint?: string;
   #upgrading?: string;
   #lastTimestamp = 0;
+  /** Node membership errors already reported (reported again only when they change). */
+  #membershipErrors = new Map<string, string>();
 
   constructor(options: McoSimulatorOptions) {
     this.#store = options.store;
@@ -295,8 +297,11 @@ export class McoSimulation implements McoSimulator {
     const pools = this.#store.list('machineconfigpools');
     const { byPool, errors } = groupNodesByPool(this.#store.list('nodes'), pools);
     for (const [node, error] of errors) {
-      this.#log('Node cannot be assigned to a pool', { node, error });
+      if (this.#membershipErrors.get(node) !== error) {
+        this.#log('Node cannot be assigned to a pool', { node, error });
+      }
     }
+    this.#membershipErrors = errors;
     for (const pool of pools) {
       const name = pool.metadata.name;
       if (!this.#live.has(name)) continue;
@@ -339,7 +344,6 @@ export class McoSimulation implements McoSimulator {
     const conf = (pool.spec as { configuration?: { name?: string } } | undefined)?.configuration;
     const known = this.#renderFingerprints.get(name);
     if (known === fingerprint && conf?.name) return;
-    if (known !== undefined && known === fingerprint && !this.#live.has(name)) return;
     this.#renderFingerprints.set(name, fingerprint);
     if (!defaults) {
       this.#renderErrors.set(
