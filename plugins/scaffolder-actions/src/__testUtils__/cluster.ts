@@ -97,7 +97,10 @@ export function actionOptions(
     token?: string;
     sleeps?: number[];
   } = {},
-): LayeringActionOptions & { backend: RecordingLayeringBackend } {
+): LayeringActionOptions & {
+  backend: RecordingLayeringBackend;
+  clientLogger: ReturnType<typeof mockServices.logger.mock>;
+} {
   const logger = mockServices.logger.mock();
   const sleeps = overrides.sleeps ?? [];
   const clusters = new ClusterClients(
@@ -130,6 +133,7 @@ export function actionOptions(
     backend: new RecordingLayeringBackend(),
     permissions,
     config: { ...testConfig, ...overrides.config },
+    clientLogger: logger,
   };
 }
 

@@ -9,10 +9,13 @@ import type { JsonObject } from '@backstage/types';
 
 /** A mock action context plus what the test wants to look at afterwards. */
 export interface TestContext<I extends JsonObject> {
-  ctx: ActionContext<I, any>;
+  /** Typed loosely: tests pass partial inputs, as templates do, and rely on the defaults. */
+  ctx: ActionContext<I & Record<string, any>, any> & ActionContext<any, any>;
   logger: ReturnType<typeof mockServices.logger.mock>;
   output: jest.Mock;
   checkpoints: string[];
+  /** What each checkpointed function returned (checkpoint values are stored with the task). */
+  checkpointValues: unknown[];
   workspacePath: string;
 }
 
@@ -41,6 +44,7 @@ export async function createTestContext<I extends JsonObject>(
   const logger = mockServices.logger.mock();
   const output = jest.fn();
   const checkpoints: string[] = [];
+  const checkpointValues: unknown[] = [];
   const credentials =
     overrides.credentials ?? mockCredentials.user(overrides.userRef ?? 'user:default/jdoe');
   const base = createMockActionContext<I>({
@@ -59,11 +63,13 @@ export async function createTestContext<I extends JsonObject>(
     async checkpoint(opts) {
       checkpoints.push(opts.key);
       overrides.onCheckpoint?.(opts.key);
-      return opts.fn();
+      const value = await opts.fn();
+      checkpointValues.push(value);
+      return value;
     },
     isDryRun: overrides.isDryRun ?? false,
   };
-  return { ctx, logger, output, checkpoints, workspacePath };
+  return { ctx, logger, output, checkpoints, checkpointValues, workspacePath };
 }
 
 /** Every output the action set, as one object. */

@@ -2,7 +2,15 @@ import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { InputError, assertError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+  assertError,
+} from '@backstage/errors';
 import yaml from 'yaml';
 import { LAYERING_REQUEST_ANNOTATIONS } from '@internal/plugin-layering-common';
 import * as inputs from './inputProperties';
@@ -12,6 +20,7 @@ import { recordRequestOnce, requireDirectApply } from './shared';
 import type { LayeringActionOptions } from './types';
 import { assertResourceName } from './validation';
 import { runPreflight } from '../services/preflight';
+import { buildPushSecret } from './pushSecret';
 import type { FormFieldMap } from '../kubernetes/errors';
 import { KubeObject, MCO_GROUP } from '../kubernetes/types';
 import type { ClusterClient } from '../kubernetes/ClusterClient';
@@ -129,7 +138,45 @@ async function loadManifests(
 }
 
 function refOf(object: KubeObject) {
-  return { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    name: object.metadata.name,
+    namespace: object.metadata.namespace,
+  };
+}
+
+const SECRET_ERROR_TYPES: Record<string, new (message: string) => Error> = {
+  InputError,
+  AuthenticationError,
+  NotAllowedError,
+  NotFoundError,
+  ConflictError,
+  ServiceUnavailableError,
+};
+
+/**
+ * Server-side applies a Secret. Whatever goes wrong, the error names the secret only: an API
+ * server may quote the rejected value back, and that value is a credential.
+ */
+async function applySecret(
+  client: ClusterClient,
+  secret: KubeObject,
+  fieldManager: string,
+  dryRun: boolean,
+): Promise<{ created: boolean; uid: string }> {
+  const ref = refOf(secret);
+  try {
+    const before = dryRun ? undefined : await client.get(ref);
+    const after = await client.apply(secret, { dryRun, fieldManager });
+    return { created: !dryRun && !before, uid: after.metadata.uid ?? '' };
+  } catch (error) {
+    assertError(error);
+    const ErrorType = SECRET_ERROR_TYPES[error.name] ?? ServiceUnavailableError;
+    throw new ErrorType(
+      `Could not ${dryRun ? 'validate' : 'write'} Secret ${secret.metadata.name} in ${secret.metadata.namespace} on cluster ${client.name} (${error.name}); details are withheld because the request carried credentials`,
+    );
+  }
 }
 
 /** Whether the live object already carries everything the manifest sets. */
@@ -189,6 +236,13 @@ export function createClusterApplyAction(options: LayeringActionOptions) {
                 'Apply even though the pool reports Degraded (only honoured when layering.actions.allowDegradedOverride is true)',
             })
             .default(false),
+        pushSecretFromCredentials: z =>
+          z
+            .boolean({
+              description:
+                'Create or update the MachineOSConfig push secret in openshift-machine-config-operator from the task secrets registryUsername and registryPassword (default false)',
+            })
+            .default(false),
         reason: inputs.reason,
         recordRequest: inputs.recordRequest,
       },
@@ -214,6 +268,7 @@ export function createClusterApplyAction(options: LayeringActionOptions) {
         manifests,
         requestKind = 'on-cluster-layer',
         allowDegradedPool = false,
+        pushSecretFromCredentials = false,
         reason,
         recordRequest = true,
       } = ctx.input;
@@ -223,6 +278,13 @@ export function createClusterApplyAction(options: LayeringActionOptions) {
       const loaded = await loadManifests(ctx.workspacePath, manifests, pool, moscVersion);
       const mosc = loaded.find(m => m.object.kind === 'MachineOSConfig')?.object;
       const mc = loaded.find(m => m.object.kind === 'MachineConfig')?.object;
+      if (pushSecretFromCredentials && !mosc) {
+        throw new InputError(
+          'pushSecretFromCredentials: only on-cluster layers (a MachineOSConfig) have a push secret',
+        );
+      }
+      const pushSecret =
+        pushSecretFromCredentials && mosc ? buildPushSecret(mosc, ctx.secrets) : undefined;
 
       const preflight = await runPreflight(client, options, {
         pool,
@@ -230,6 +292,7 @@ export function createClusterApplyAction(options: LayeringActionOptions) {
         machineOSConfig: mosc,
         machineConfig: mc,
         allowDegradedPool,
+        secretsToCreate: pushSecret ? [pushSecret.name] : [],
       });
       ctx.output('warnings', preflight.warnings);
 
@@ -241,6 +304,14 @@ export function createClusterApplyAction(options: LayeringActionOptions) {
       });
 
       const fieldManager = options.config.fieldManager;
+      if (pushSecret) {
+        ctx.logger.info('About to create or update the push secret from the task secrets', {
+          cluster,
+          secret: pushSecret.name,
+          namespace: pushSecret.object.metadata.namespace,
+        });
+        await applySecret(client, pushSecret.object, fieldManager, true);
+      }
       for (const { object } of loaded) {
         await client.apply(object, { dryRun: true, fieldManager, fields: MANIFEST_FORM_FIELDS });
       }
@@ -260,6 +331,20 @@ export function createClusterApplyAction(options: LayeringActionOptions) {
       const applied: Array<{ kind: string; name: string; changed: boolean }> = [];
       const created: KubeObject[] = [];
       try {
+        if (pushSecret) {
+          // Only the name and uid are checkpointed: checkpoint values are stored with the task.
+          const result = await ctx.checkpoint({
+            key: `layering.cluster.apply.${cluster}.push-secret.${pushSecret.name}`,
+            fn: async () => applySecret(client, pushSecret.object, fieldManager, false),
+          });
+          if (result.created) {
+            created.push({
+              apiVersion: 'v1',
+              kind: 'Secret',
+              metadata: { ...pushSecret.object.metadata, uid: result.uid },
+            });
+          }
+        }
         for (const { object } of loaded) {
           const digest = createHash('sha256').update(JSON.stringify(object)).digest('hex').slice(0, 16);
           const result = await ctx.checkpoint({

@@ -38,6 +38,8 @@ export interface PreflightRequest {
   /** Objects about to be applied (cluster:apply); their fields fill the ones above. */
   machineOSConfig?: KubeObject;
   machineConfig?: KubeObject;
+  /** Secrets the action itself creates before it applies the objects. */
+  secretsToCreate?: string[];
 }
 
 /** A pool and the nodes it selects. */
@@ -168,7 +170,7 @@ export async function runPreflight(
     cluster: { machineOSConfigApiVersion: apiVersion, singleNode, architectures },
     pools: pools.map(toPreflightPool),
     machineOSConfigs: modelled.map(m => ({ name: m.name, pool: m.pool })),
-    secrets: [...secrets],
+    secrets: [...secrets, ...(request.secretsToCreate ?? [])],
     pushSpec,
     pushSecret,
     baseImagePullSecret,
