@@ -183,6 +183,13 @@ describe('MCO simulation on the ocp-418 sample state', () => {
   });
 
   it('upgrades: moves the default image, re-renders every pool, rebuilds the layered pool and leaves pinned pools on their image', async () => {
+    const historyStates: string[] = [];
+    c.store.subscribe(e => {
+      if (e.resource !== 'clusterversions') return;
+      const first = (e.object.status as { history: Array<{ version: string; state: string }> }).history[0];
+      const entry = `${first.version} ${first.state}`;
+      if (historyStates[historyStates.length - 1] !== entry) historyStates.push(entry);
+    });
     c.edit('clusterversions', 'version', cv => {
       spec(cv).desiredUpdate = { version: '4.18.24' };
     });
@@ -223,6 +230,7 @@ describe('MCO simulation on the ocp-418 sample state', () => {
     expect(status(cv).desired).toMatchObject({ version: '4.18.24', image: release.image });
     expect(status(cv).history.map((h: any) => `${h.version} ${h.state}`)).toEqual(['4.18.24 Completed', '4.18.21 Completed', '4.18.17 Completed']);
     expect(status(cv).history[0].completionTime).toEqual(expect.any(String));
+    expect(historyStates).toEqual(['4.18.21 Completed', '4.18.24 Partial', '4.18.24 Completed']);
     expect(cond(cv, 'Progressing')).toMatchObject({ status: 'False', message: 'Cluster version is 4.18.24' });
   });
 
@@ -299,5 +307,38 @@ describe('MCO simulation on the ocp-418 sample state', () => {
     expect(status(cv).desired.version).toBe('4.18.21');
     expect(c.get('configmaps', OS_IMAGE_CONFIGMAP, MCO_NAMESPACE)).toEqual(before);
     expect(c.events.filter(e => e.resource !== 'clusterversions')).toEqual([]);
+  });
+});
+
+describe('MCO simulation on the single-node state', () => {
+  let c: SimulatedCluster;
+  beforeEach(async () => {
+    c = await simulatedCluster({ state: 'sno-419' });
+  });
+  afterEach(() => {
+    c.stop();
+    assertNoFailures(c);
+  });
+
+  it('renders the empty worker pool without machines and updates the single node through the master pool', async () => {
+    for (const role of ['worker', 'master']) {
+      c.store.create('machineconfigs', {
+        apiVersion: 'machineconfiguration.openshift.io/v1',
+        kind: 'MachineConfig',
+        metadata: { name: `99-${role}-kargs`, labels: { [KEYS.role]: role } },
+        spec: { kernelArguments: [`${role}=1`] },
+      });
+    }
+    await c.settle();
+    const worker = c.get('machineconfigpools', 'worker');
+    expect(status(worker)).toMatchObject({ machineCount: 0, updatedMachineCount: 0, unavailableMachineCount: 0 });
+    expect(status(worker).configuration.name).toBe(spec(worker).configuration.name);
+    expect(cond(worker, 'Updated').status).toBe('True');
+    const master = c.get('machineconfigpools', 'master');
+    const node = c.get('nodes', 'sno-0');
+    expect(ann(node, 'currentConfig')).toBe(spec(master).configuration.name);
+    expect(spec(c.get('machineconfigs', ann(node, 'currentConfig')!)).kernelArguments).toEqual(['master=1']);
+    expect(ann(node, 'controlPlaneTopology')).toBe('SingleReplica');
+    expect(osImage(node)).toBe('Red Hat Enterprise Linux CoreOS 9.6.20251023-0 (Plow)');
   });
 });
