@@ -16,6 +16,7 @@ import {
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { LayeringClient, layeringApiRef } from './api';
 import { rootRouteRef, scaffolderTemplateRouteRef } from './routes';
+import type { LayeringPoolCardProps } from './components/LayeringPoolCard';
 import {
   LayeringPoolPicker,
   layeringPoolPickerValidation,
@@ -59,7 +60,9 @@ export const layeringPlugin = createPlugin({
  *
  * @public
  */
-export const EntityLayeringPoolCard = layeringPlugin.provide(
+export const EntityLayeringPoolCard: (
+  props: LayeringPoolCardProps,
+) => JSX.Element | null = layeringPlugin.provide(
   createComponentExtension({
     name: 'EntityLayeringPoolCard',
     component: {
@@ -166,6 +169,7 @@ export {
   LAYERING_POOL_ANNOTATION,
 } from './filters';
 export { layeringApiRef, LayeringClient } from './api';
+export type { LayeringPoolCardProps } from './components/LayeringPoolCard';
 export type {
   LayeringApi,
   LayeringClusterDetail,

@@ -89,4 +89,33 @@ describe('useLiveData', () => {
     expect(result.current.value).toBe(2);
     expect(result.current.refreshing).toBe(false);
   });
+
+  it('keeps the last good value when a refetch fails', async () => {
+    const load = jest
+      .fn<Promise<number>, []>()
+      .mockResolvedValueOnce(1)
+      .mockRejectedValueOnce(new Error('backend restarting'))
+      .mockResolvedValueOnce(3);
+    const { result } = renderHook(() => useLiveData(load, 'c', []), {
+      wrapper: ({ children }: { children: ReactNode }) => (
+        <TestApiProvider apis={[]}>{children}</TestApiProvider>
+      ),
+    });
+    await act(async () => {
+      await Promise.resolve();
+    });
+    await act(async () => {
+      result.current.retry();
+      await Promise.resolve();
+    });
+    expect(result.current.value).toBe(1);
+    expect(result.current.error).toBeUndefined();
+    expect(result.current.refreshError?.message).toBe('backend restarting');
+    await act(async () => {
+      result.current.retry();
+      await Promise.resolve();
+    });
+    expect(result.current.value).toBe(3);
+    expect(result.current.refreshError).toBeUndefined();
+  });
 });

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useSignal } from '@backstage/plugin-signals-react';
 
@@ -20,7 +20,10 @@ export interface LiveData<T> {
   loading: boolean;
   /** True while a refetch runs in the background. */
   refreshing: boolean;
+  /** Set when nothing could be loaded; the caller shows it instead of data. */
   error: Error | undefined;
+  /** Set when a refetch failed: `value` is then the last good one. */
+  refreshError: Error | undefined;
   retry: () => void;
 }
 
@@ -55,11 +58,19 @@ export function useLiveData<T>(
     return () => clearInterval(timer);
   }, [isSignalsAvailable, retry]);
 
+  // react-use drops the value when a call fails; a live view should keep
+  // showing the last good data and say that it could not refresh.
+  const lastGood = useRef<{ value: T } | undefined>(undefined);
+  if (!state.loading && !state.error && state.value !== undefined) {
+    lastGood.current = { value: state.value };
+  }
+  const value = state.value ?? lastGood.current?.value;
   return {
-    value: state.value,
-    loading: state.loading && state.value === undefined,
-    refreshing: state.loading && state.value !== undefined,
-    error: state.value === undefined ? state.error : undefined,
+    value,
+    loading: state.loading && value === undefined,
+    refreshing: state.loading && value !== undefined,
+    error: value === undefined ? state.error : undefined,
+    refreshError: value !== undefined ? state.error : undefined,
     retry,
   };
 }

@@ -9,6 +9,7 @@ import { FLEET_CHANNEL, useLiveData } from '../../hooks/useLiveData';
 import { behindScore, isClusterDown } from '../../lib/presentation';
 import { DriftBadge } from '../DriftBadge';
 import { LoadError } from '../LoadError';
+import { RefreshError } from '../RefreshError';
 import { StatusBadge } from '../StatusBadge';
 import { PoolName } from '../PoolName';
 import { poolKey, usePoolEntities } from '../../hooks/usePoolEntities';
@@ -118,5 +119,10 @@ export function LayeringClusterCard() {
     );
   }
 
-  return <EntityInfoCard title="Image layering">{content}</EntityInfoCard>;
+  return (
+    <EntityInfoCard title="Image layering">
+      {content}
+      <RefreshError error={data.refreshError} />
+    </EntityInfoCard>
+  );
 }

@@ -23,6 +23,7 @@ import {
 } from '../../lib/presentation';
 import { DriftBadge } from '../DriftBadge';
 import { LoadError } from '../LoadError';
+import { RefreshError } from '../RefreshError';
 import { StatusBadge } from '../StatusBadge';
 import { PoolName } from '../PoolName';
 import { poolKey, usePoolEntities } from '../../hooks/usePoolEntities';
@@ -204,6 +205,7 @@ export function LayeringFleetPage() {
     const down = clusters.filter(c => isClusterDown(c.status));
     body = (
       <Flex direction="column" gap="4">
+        <RefreshError error={data.refreshError} />
         {down.map(c => (
           <Alert
             key={c.name}

@@ -6,6 +6,7 @@ import { layeringApiRef } from '../../api';
 import { poolRefOf } from '../../filters';
 import { poolChannel, useLiveData } from '../../hooks/useLiveData';
 import { LoadError } from '../LoadError';
+import { RefreshError } from '../RefreshError';
 import { RequestChangeMenu } from '../RequestChangeMenu';
 import { PoolSummary } from './PoolSummary';
 
@@ -91,6 +92,7 @@ export function LayeringPoolCard(props: LayeringPoolCardProps) {
       }
     >
       {content}
+      <RefreshError error={data.refreshError} />
     </EntityInfoCard>
   );
 }

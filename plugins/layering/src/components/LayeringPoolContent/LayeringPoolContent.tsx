@@ -7,6 +7,7 @@ import { layeringApiRef } from '../../api';
 import { poolRefOf } from '../../filters';
 import { poolChannel, useLiveData } from '../../hooks/useLiveData';
 import { LoadError } from '../LoadError';
+import { RefreshError } from '../RefreshError';
 import { PoolSummary } from '../LayeringPoolCard/PoolSummary';
 import { RhcosBuildChart } from '../RhcosBuildChart';
 import {
@@ -73,6 +74,7 @@ export function LayeringPoolContent() {
 
   return (
     <Flex direction="column" gap="4">
+      <RefreshError error={data.refreshError} />
       <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
         <Section title={`Pool ${pool.name} on ${pool.cluster}`}>
           <PoolSummary

@@ -1,0 +1,2 @@
+export { RefreshError } from './RefreshError';
+export type { RefreshErrorProps } from './RefreshError';
