@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  startEmbeddedCluster,
+  type EmbeddedCluster,
+} from '@internal/embedded-openshift';
+
+/** Name the test cluster is configured under (the sample scenario: OCP 4.18.21). */
+export const TEST_CLUSTER = 'ocp-418';
+
+/** Secrets the templates' build settings refer to, in openshift-machine-config-operator. */
+export const TEST_PUSH_SECRET = 'layering-push';
+
+/**
+ * A custom pool with no nodes: the "build first" target of the issue. It selects worker and
+ * `edge` MachineConfigs and nodes labelled `node-role.kubernetes.io/edge`, which none are.
+ */
+export const EMPTY_POOL = 'edge';
+
+/** Every pool of the test cluster. */
+export const TEST_POOLS = ['master', 'worker', 'infra', EMPTY_POOL];
+
+const extraObjects = [
+  {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: TEST_PUSH_SECRET, namespace: 'openshift-machine-config-operator' },
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64') },
+  },
+  {
+    apiVersion: 'machineconfiguration.openshift.io/v1',
+    kind: 'MachineConfigPool',
+    metadata: { name: EMPTY_POOL, labels: { 'pools.operator.machineconfiguration.openshift.io/edge': '' } },
+    spec: {
+      machineConfigSelector: {
+        matchExpressions: [
+          { key: 'machineconfiguration.openshift.io/role', operator: 'In', values: ['worker', EMPTY_POOL] },
+        ],
+      },
+      nodeSelector: { matchLabels: { 'node-role.kubernetes.io/edge': '' } },
+      paused: false,
+    },
+  },
+];
+
+/**
+ * Starts the embedded cluster on the sample scenario (master in sync; worker on an
+ * out-of-cluster image one release behind; infra paused with an on-cluster image) plus the
+ * empty `edge` pool and a push secret, in instant mode on a free port.
+ */
+export async function startTestCluster(): Promise<EmbeddedCluster> {
+  const cluster = await startEmbeddedCluster({
+    name: TEST_CLUSTER,
+    stateDir: path.join(resolvePackagePath('@internal/embedded-openshift'), 'states', 'ocp-418'),
+    objects: extraObjects,
+    port: 0,
+    speed: 0,
+  });
+  await cluster.settle();
+  return cluster;
+}
