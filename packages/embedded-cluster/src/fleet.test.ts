@@ -26,7 +26,7 @@ function kubeConfig(cluster: EmbeddedCluster, token: string): k8s.KubeConfig {
 describe('startFleet', () => {
   let fleet: Fleet;
   beforeAll(async () => {
-    fleet = await startFleet({ basePort: 0, speed: 0 });
+    fleet = await startFleet({ basePort: 0, speed: 0, tokens: { readOnly: 'fleet-read-only-token-for-tests' } });
   });
   afterAll(async () => {
     await fleet?.stop();
@@ -35,6 +35,8 @@ describe('startFleet', () => {
   it('starts the four clusters, each its own endpoint with its own state', async () => {
     expect(fleet.clusters.map(c => c.name)).toEqual([...FLEET_CLUSTERS]);
     expect(new Set(fleet.clusters.map(c => c.url)).size).toBe(4);
+    expect(new Set(fleet.clusters.map(c => c.tokens.readOnly))).toEqual(new Set(['fleet-read-only-token-for-tests']));
+    expect(new Set(fleet.clusters.map(c => c.tokens.admin)).size).toBe(4);
     const served: Record<string, string> = {};
     const pools: Record<string, string[]> = {};
     for (const cluster of fleet.clusters) {

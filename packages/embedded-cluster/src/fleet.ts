@@ -24,6 +24,8 @@ export interface FleetOptions {
   dataDir?: string;
   /** Address to listen on (default 127.0.0.1). */
   host?: string;
+  /** Bearer tokens shared by every cluster of the fleet; random per cluster when omitted. */
+  tokens?: { admin?: string; readOnly?: string };
   /** Log sink, called with the cluster name in the meta data. */
   log?: (message: string, meta?: Record<string, unknown>) => void;
 }
@@ -69,6 +71,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
           port: basePort === 0 ? 0 : basePort + i,
           speed: options.speed ?? 1,
           dataDir: options.dataDir ? path.join(options.dataDir, name) : undefined,
+          tokens: options.tokens,
           log: log ? (message, meta) => log(message, { cluster: name, ...meta }) : undefined,
         }),
       );
