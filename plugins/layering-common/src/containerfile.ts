@@ -1,3 +1,4 @@
+import { issue } from './issue';
 /**
  * Composing Containerfiles from a structured description, and reading one
  * back into that description for the "modify" template.
@@ -12,7 +13,6 @@ import {
 } from './containerfileAnalysis';
 import {
   hasErrors,
-  issue,
   type LayeringPolicy,
   validateConfigFilePath,
   validateDigestImage,

@@ -1,3 +1,4 @@
+import { issue } from './issue';
 /**
  * Containerfile analysis on the dockerfile-ast syntax tree: structure, the
  * package installs of RUN steps, and the MachineOSConfig rules. RUN arguments
@@ -12,7 +13,6 @@ import {
   Run,
 } from 'dockerfile-ast';
 import {
-  issue,
   type ValidationIssue,
   type LayeringPolicy,
   validatePackageName,
@@ -20,12 +20,6 @@ import {
   parseImageReference,
   type MachineOSConfigApiVersion,
 } from './validation';
-
-/** A shell command of a RUN step: its words, with the step's 1-based line. @public */
-export interface ShellCommand {
-  words: string[];
-  line: number;
-}
 
 /**
  * Splits a shell command line into commands and words. Handles single and
@@ -290,7 +284,7 @@ function rpmNameFromUrl(url: string): string {
   }
 }
 
-/** Repository-release RPMs such as `epel-release-latest-9.noarch.rpm` enable an extra repo. */
+/** Repository-release RPMs such as `epel-release-latest-9.noarch.rpm` enable an extra repo. @public */
 export function isRepoReleaseRpm(nameOrUrl: string): boolean {
   const file = nameOrUrl.includes('://')
     ? rpmNameFromUrl(nameOrUrl)

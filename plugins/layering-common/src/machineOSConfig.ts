@@ -1,3 +1,4 @@
+import { issue } from './issue';
 /**
  * MachineOSConfig / MachineOSBuild of API versions v1alpha1 (OCP 4.16–early
  * 4.18) and v1 (late 4.18, 4.19+) as one model, and builders for the objects
@@ -6,7 +7,6 @@
 import type { BuildState, PoolCondition } from './types';
 import { MCO_ANNOTATIONS } from './annotations';
 import {
-  issue,
   hasErrors,
   type MachineOSConfigApiVersion,
   validateDigestImage,

@@ -1,3 +1,4 @@
+import { issue } from './issue';
 /**
  * Pre-flight rules run before a layering change, by the scaffolder actions
  * (authoritative) and by the template form fields (early feedback). Inputs are
@@ -11,7 +12,6 @@ import {
   type EntitlementNeed,
 } from './containerfileAnalysis';
 import {
-  issue,
   type LayeringPolicy,
   type MachineOSConfigApiVersion,
   validateDigestImage,

@@ -3,6 +3,7 @@
  * the template form fields (browser). Everything here is pure and uses no
  * Node.js-only API.
  */
+import { issue } from './issue';
 import {
   classifyHost,
   hostMatchesPattern,
@@ -29,18 +30,6 @@ export interface ValidationIssue {
 /** True when at least one issue is an error. @public */
 export function hasErrors(issues: readonly ValidationIssue[]): boolean {
   return issues.some(found => found.severity === 'error');
-}
-
-/** @internal */
-export function issue(
-  field: string,
-  message: string,
-  severity: IssueSeverity = 'error',
-  line?: number,
-): ValidationIssue {
-  return line === undefined
-    ? { field, message, severity }
-    : { field, message, severity, line };
 }
 
 // ---------------------------------------------------------------------------
