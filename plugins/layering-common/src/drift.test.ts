@@ -3,6 +3,7 @@ import {
   derivePoolRollout,
   nodeRhcosHistogram,
   poolCountersFromNodes,
+  resolveBaseRhcosVersion,
   type DriftInput,
 } from './drift';
 
@@ -362,5 +363,40 @@ describe('poolCountersFromNodes', () => {
         layeredImage: 'img@sha256:1',
       }).updatedMachineCount,
     ).toBe(1);
+  });
+});
+
+describe('resolveBaseRhcosVersion', () => {
+  it('prefers the image labels', () => {
+    expect(
+      resolveBaseRhcosVersion('418.94.202506121335-0', [
+        { rhcosVersion: '418.94.202507221249-0' },
+      ]),
+    ).toEqual({ rhcosVersion: '418.94.202506121335-0', source: 'labels' });
+  });
+  it('falls back to the nodes running the image, the most common build first', () => {
+    expect(
+      resolveBaseRhcosVersion(null, [
+        { rhcosVersion: null },
+        { rhcosVersion: '418.94.202506121335-0' },
+        { rhcosVersion: '418.94.202507221249-0' },
+        { rhcosVersion: '418.94.202507221249-0' },
+      ]),
+    ).toEqual({ rhcosVersion: '418.94.202507221249-0', source: 'nodes' });
+    expect(
+      resolveBaseRhcosVersion('not-a-build', [
+        { rhcosVersion: '9.6.20251023-0' },
+      ]),
+    ).toEqual({ rhcosVersion: '9.6.20251023-0', source: 'nodes' });
+  });
+  it('is unknown without labels or nodes', () => {
+    expect(resolveBaseRhcosVersion(undefined, [])).toEqual({
+      rhcosVersion: null,
+      source: null,
+    });
+    expect(resolveBaseRhcosVersion(null, [{ rhcosVersion: null }])).toEqual({
+      rhcosVersion: null,
+      source: null,
+    });
   });
 });

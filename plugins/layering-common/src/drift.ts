@@ -439,3 +439,33 @@ export function poolCountersFromNodes(
     degradedMachineCount: degraded,
   };
 }
+
+/**
+ * Decides the RHCOS build a pool's target image was built FROM: the image's
+ * labels when they name a build, otherwise what the nodes already running
+ * that image report in `status.nodeInfo.osImage` (a derived image keeps its
+ * base's os-release), otherwise unknown.
+ *
+ * @param labelsBuild - build ID read from the target image's labels, if any
+ * @param nodesOnTarget - the pool's nodes that currently run the target image
+ * @returns the build and where it came from; when the nodes disagree, the
+ *   build most of them report
+ * @public
+ */
+export function resolveBaseRhcosVersion(
+  labelsBuild: string | null | undefined,
+  nodesOnTarget: Array<Pick<NodeView, 'rhcosVersion'>>,
+): { rhcosVersion: string | null; source: 'labels' | 'nodes' | null } {
+  if (parseRhcosVersion(labelsBuild)) {
+    return { rhcosVersion: labelsBuild!.trim(), source: 'labels' };
+  }
+  const known = nodeRhcosHistogram(nodesOnTarget).filter(
+    (entry): entry is { rhcosVersion: string; count: number } =>
+      entry.rhcosVersion !== null &&
+      parseRhcosVersion(entry.rhcosVersion) !== null,
+  );
+  if (known.length) {
+    return { rhcosVersion: known[0].rhcosVersion, source: 'nodes' };
+  }
+  return { rhcosVersion: null, source: null };
+}

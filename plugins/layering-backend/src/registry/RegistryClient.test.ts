@@ -96,6 +96,29 @@ describe('RegistryClient', () => {
     expect(registry.tokenRequests).toHaveLength(1);
   });
 
+  it('shares one read between concurrent callers of the same image', async () => {
+    const registry = await start();
+    registry.addImage('org/img', 'v1', buildImage({ shared: 'yes' }));
+    const client = new RegistryClient({
+      registries: [{ host: 'quay.io', mirror: registry.url }],
+    });
+    const results = await Promise.all([
+      client.getImageLabels('quay.io/org/img:v1'),
+      client.getImageLabels('quay.io/org/img:v1'),
+      client.getImageLabels('quay.io/org/img:v1'),
+    ]);
+    expect(results).toEqual([
+      { shared: 'yes' },
+      { shared: 'yes' },
+      { shared: 'yes' },
+    ]);
+    // One manifest and one config read.
+    expect(registry.requests.map(r => r.path)).toEqual([
+      '/v2/org/img/manifests/v1',
+      expect.stringMatching(/^\/v2\/org\/img\/blobs\/sha256:/),
+    ]);
+  });
+
   it('answers a Basic challenge', async () => {
     const registry = await start({
       auth: 'basic',

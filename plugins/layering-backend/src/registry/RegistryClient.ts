@@ -118,6 +118,8 @@ export class RegistryClient {
   /** Release image digest → rhel-coreos image (or null when the payload names none). */
   readonly #releases: LruCache<string, string | null>;
   readonly #tokens = new Map<string, { header: string; expires: number }>();
+  /** Reads in progress, so concurrent callers of the same image share one. */
+  readonly #inflight = new Map<string, Promise<ImageConfigInfo | undefined>>();
 
   constructor(options: RegistryClientOptions) {
     for (const entry of options.registries) {
@@ -169,6 +171,20 @@ export class RegistryClient {
       const cached = this.#labels.get(ref.digest);
       if (cached) return cached;
     }
+    const key = reference.trim();
+    const pending = this.#inflight.get(key);
+    if (pending) return pending;
+    const read = this.#readImageConfig(reference, ref).finally(() => {
+      this.#inflight.delete(key);
+    });
+    this.#inflight.set(key, read);
+    return read;
+  }
+
+  async #readImageConfig(
+    reference: string,
+    ref: ImageReference,
+  ): Promise<ImageConfigInfo | undefined> {
     const endpoint = this.#endpointFor(ref);
     const manifest = await this.#platformManifest(reference, ref, endpoint);
     if (!manifest) return undefined;
