@@ -12,8 +12,11 @@ const RHCOS_41817 = '418.94.202506121335-0';
 const RHCOS_41824 = '418.94.202509021131-0';
 
 const osImage = (node: K8sObject) => (node.status as { nodeInfo: { osImage: string } }).nodeInfo.osImage;
-const spec = (o: K8sObject) => o.spec as Record<string, any>;
-const status = (o: K8sObject) => o.status as Record<string, any>;
+// Loose JSON views of objects under test: the assertions spell out the fields they read.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+const spec = (o: K8sObject) => o.spec as Json;
+const status = (o: K8sObject) => o.status as Json;
 
 /** Watch the store: after every node write, no pool may have more unavailable nodes than allowed. */
 function trackUnavailable(c: SimulatedCluster, pool: string) {
@@ -44,7 +47,7 @@ describe('MCO simulation on the ocp-418 sample state', () => {
     const worker = c.get('machineconfigpools', 'worker');
     // identical content to the render every worker completed before: same name
     expect(spec(worker).configuration.name).toBe('rendered-worker-fed93cf413d5175f10acebcc448c80c3');
-    expect(spec(worker).configuration.source.map((s: any) => s.name)).not.toContain('os-layer-custom');
+    expect(spec(worker).configuration.source.map((x: { name: string }) => x.name)).not.toContain('os-layer-custom');
     for (const name of ['worker-0', 'worker-1']) {
       const node = c.get('nodes', name);
       expect(ann(node, 'currentConfig')).toBe('rendered-worker-fed93cf413d5175f10acebcc448c80c3');
@@ -228,7 +231,7 @@ describe('MCO simulation on the ocp-418 sample state', () => {
     // ClusterVersion: newest history entry completed
     const cv = c.get('clusterversions', 'version');
     expect(status(cv).desired).toMatchObject({ version: '4.18.24', image: release.image });
-    expect(status(cv).history.map((h: any) => `${h.version} ${h.state}`)).toEqual(['4.18.24 Completed', '4.18.21 Completed', '4.18.17 Completed']);
+    expect(status(cv).history.map((h: { version: string; state: string }) => `${h.version} ${h.state}`)).toEqual(['4.18.24 Completed', '4.18.21 Completed', '4.18.17 Completed']);
     expect(status(cv).history[0].completionTime).toEqual(expect.any(String));
     expect(historyStates).toEqual(['4.18.21 Completed', '4.18.24 Partial', '4.18.24 Completed']);
     expect(cond(cv, 'Progressing')).toMatchObject({ status: 'False', message: 'Cluster version is 4.18.24' });

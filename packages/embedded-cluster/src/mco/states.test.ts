@@ -4,10 +4,27 @@ import { readMosb, readMosc, repositoryOf } from './machineOS';
 import { poolForNode } from './membership';
 import { buildPending, computePoolStatus, PoolLayering } from './poolStatus';
 import { osImageName } from './simulator';
-import { compareStrings, jsonEqual } from './util';
+import { Condition, compareStrings, jsonEqual } from './util';
 import { simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
 
 const STATES = ['ocp-417', 'ocp-418', 'ocp-419', 'sno-419'];
+
+interface PoolShape {
+  spec: { configuration: { name: string } };
+  status: {
+    configuration: { name: string };
+    machineCount: number;
+    updatedMachineCount: number;
+    conditions?: Condition[];
+  };
+}
+const poolOf = (o: K8sObject) => o as unknown as PoolShape & K8sObject;
+const data = (o: K8sObject) => o.data as Record<string, string>;
+const osImageURL = (mc: K8sObject) => (mc.spec as { osImageURL: string }).osImageURL;
+interface ClusterVersionStatus {
+  desired: { version: string };
+  history: Array<{ state: string; version: string; image: string }>;
+}
 
 function counters(status: unknown) {
   const s = status as Record<string, unknown>;
@@ -25,7 +42,7 @@ function layeringOf(c: SimulatedCluster, pool: K8sObject): PoolLayering {
   if (!mosc) return { kind: 'none' };
   const current =
     mosc.annotations[KEYS.currentMachineOSBuild] ??
-    c.store.list('machineosbuilds').map(readMosb).find(b => b.mosc === mosc.name && b.renderedConfig === (pool.spec as any).configuration.name)?.name;
+    c.store.list('machineosbuilds').map(readMosb).find(b => b.mosc === mosc.name && b.renderedConfig === poolOf(pool).spec.configuration.name)?.name;
   const build = current ? c.store.get('machineosbuilds', current) : undefined;
   return { kind: 'layered', mosc, build: build ? readMosb(build) : undefined };
 }
@@ -55,8 +72,8 @@ describe.each(STATES)('state %s', state => {
     };
     for (const pool of pools) {
       const name = pool.metadata.name;
-      expect(ownedBy((pool.spec as any).configuration?.name, name)).toBe(true);
-      expect(ownedBy((pool.status as any).configuration?.name, name)).toBe(true);
+      expect(ownedBy(poolOf(pool).spec.configuration?.name, name)).toBe(true);
+      expect(ownedBy(poolOf(pool).status.configuration?.name, name)).toBe(true);
     }
     for (const node of c.store.list('nodes')) {
       const pool = poolForNode(node, pools).pool!;
@@ -75,18 +92,18 @@ describe.each(STATES)('state %s', state => {
       const members = nodes.filter(n => poolForNode(n, pools).pool === name);
       const layering = layeringOf(c, pool);
       const computed = computePoolStatus({ pool, nodes: members, layering, now: '2030-01-01T00:00:00Z' });
-      const stored = pool.status as any;
+      const stored = poolOf(pool).status;
       if (!jsonEqual(counters(stored), counters(computed))) {
         problems.push(`${name}: counters ${JSON.stringify(counters(stored))} != ${JSON.stringify(counters(computed))}`);
       }
       for (const type of ['Updated', 'Updating', 'NodeDegraded', 'Degraded', 'ImageBuildDegraded']) {
-        const mine = (computed.conditions as any[]).find((x: any) => x.type === type);
-        const theirs = (stored.conditions ?? []).find((x: any) => x.type === type);
+        const mine = (computed.conditions as Condition[]).find(x => x.type === type);
+        const theirs = (stored.conditions ?? []).find(x => x.type === type);
         if (theirs && theirs.status !== mine?.status) problems.push(`${name}: ${type} ${theirs.status} != ${mine?.status}`);
       }
       // status.configuration is the spec only when every node finished
       const allDone = stored.updatedMachineCount === stored.machineCount && !buildPending(layering);
-      if (allDone && stored.configuration.name !== (pool.spec as any).configuration.name) {
+      if (allDone && stored.configuration.name !== poolOf(pool).spec.configuration.name) {
         problems.push(`${name}: fully updated but status.configuration is ${stored.configuration.name}`);
       }
     }
@@ -132,26 +149,27 @@ describe.each(STATES)('state %s', state => {
   it('agrees on the release everywhere', () => {
     const cm = c.get('configmaps', OS_IMAGE_CONFIGMAP, MCO_NAMESPACE);
     const cv = c.get('clusterversions', 'version');
-    const release = (cm.data as any).releaseVersion;
-    expect((cv.status as any).desired.version).toBe(release);
-    expect((cv.status as any).history[0]).toMatchObject({ state: 'Completed', version: release });
+    const release = data(cm).releaseVersion;
+    const cvStatus = cv.status as unknown as ClusterVersionStatus;
+    expect(cvStatus.desired.version).toBe(release);
+    expect(cvStatus.history[0]).toMatchObject({ state: 'Completed', version: release });
     for (const mc of c.store.list('machineconfigs').filter(m => m.metadata.name.startsWith('rendered-'))) {
       expect(mc.metadata.annotations?.[KEYS.releaseImageVersion]).toBe(release);
-      const overridden = (mc.spec as any).osImageURL !== (cm.data as any).baseOSContainerImage;
+      const overridden = osImageURL(mc) !== data(cm).baseOSContainerImage;
       expect(mc.metadata.annotations?.[KEYS.osImageUrlOverridden]).toBe(overridden ? 'true' : undefined);
     }
     for (const r of c.releases) expect(c.catalog.resolve(r.rhcosImage)).toBeDefined();
-    const history = (cv.status as any).history as Array<{ version: string; image: string }>;
-    for (const h of history) expect(c.releases.find(r => r.version === h.version)?.image).toBe(h.image);
+    for (const h of cvStatus.history) expect(c.releases.find(r => r.version === h.version)?.image).toBe(h.image);
   });
 
   it('reports the RHCOS build each node booted', () => {
     for (const node of c.store.list('nodes')) {
       const image =
         node.metadata.annotations?.[KEYS.currentImage] ??
-        (c.get('machineconfigs', node.metadata.annotations![KEYS.currentConfig]).spec as any).osImageURL;
+        osImageURL(c.get('machineconfigs', node.metadata.annotations![KEYS.currentConfig]));
       const labels = c.catalog.resolve(image)?.labels ?? {};
-      expect(`${node.metadata.name}: ${(node.status as any).nodeInfo.osImage}`).toBe(
+      const nodeInfo = (node.status as { nodeInfo: { osImage: string } }).nodeInfo;
+      expect(`${node.metadata.name}: ${nodeInfo.osImage}`).toBe(
         `${node.metadata.name}: ${osImageName(labels['org.opencontainers.image.version'])}`,
       );
     }
