@@ -43,3 +43,17 @@ describe('Scheduler at speed 0', () => {
     expect(ran).toBe(false);
   });
 });
+
+describe('Scheduler at speed > 0', () => {
+  it('runs work on real timers in due order and settles when it is done', async () => {
+    const s = new Scheduler(0.001, e => {
+      throw e;
+    });
+    const order: string[] = [];
+    s.after(3, 'third', () => order.push('third'));
+    s.after(1, 'first', () => order.push('first'));
+    s.after(2, 'second', () => order.push('second'));
+    await s.settle();
+    expect(order).toEqual(['first', 'second', 'third']);
+  });
+});
