@@ -15,8 +15,8 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT INT TERM
 
 echo "[start] starting the embedded OpenShift fleet"
-yarn tsx packages/embedded-cluster/src/cli.ts --fleet --speed "${LAYERING_SIM_SPEED:-1}" \
-  --token "$LAYERING_EMBEDDED_TOKEN" --kubeconfig .run/fleet.kubeconfig > .run/fleet.log 2>&1 &
+EMBEDDED_OPENSHIFT_TOKEN="$LAYERING_EMBEDDED_TOKEN" yarn tsx packages/embedded-cluster/src/cli.ts --fleet --speed "${LAYERING_SIM_SPEED:-1}" \
+   > .run/fleet.log 2>&1 &
 pids+=($!)
 for i in $(seq 1 120); do
   grep -q 'fleet ready' .run/fleet.log 2>/dev/null && break
@@ -31,7 +31,7 @@ pids+=($!)
 for i in $(seq 1 600); do
   if curl -sf http://localhost:7007/.backstage/health/v1/readiness >/dev/null 2>&1 && curl -sf http://localhost:3000 >/dev/null 2>&1; then
     echo
-    echo "Portal ready: http://localhost:3000  (sign in as guest; kubeconfig of the embedded fleet: .run/fleet.kubeconfig)"
+    echo "Portal ready: http://localhost:3000  (sign in as guest; kubeconfigs of the embedded clusters: .run/<cluster>.kubeconfig)"
     break
   fi
   sleep 1

@@ -17,6 +17,8 @@ const USAGE = `Usage: npm run cluster -- --state DIR [--port N] [--kubeconfig FI
   --machine-os-api-version v1|v1alpha1
                        serve MachineOSConfig/MachineOSBuild at this version
   --fleet              start the four demo clusters (ocp-417, ocp-418, ocp-419, sno-419)
+  --token TOKEN        admin bearer token (default: random; or env EMBEDDED_OPENSHIFT_TOKEN)
+  --read-only-token T  read-only bearer token (default: random)
 `;
 
 function fail(message: string): never {
@@ -46,6 +48,8 @@ async function main() {
         name: { type: 'string' },
         'machine-os-api-version': { type: 'string' },
         fleet: { type: 'boolean' },
+        token: { type: 'string' },
+        'read-only-token': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -66,6 +70,11 @@ async function main() {
   if (mosVersion !== undefined && mosVersion !== 'v1' && mosVersion !== 'v1alpha1') {
     fail('--machine-os-api-version must be v1 or v1alpha1');
   }
+  // Tokens may come from the environment so they stay out of process listings.
+  const tokens = {
+    admin: values.token ?? process.env.EMBEDDED_OPENSHIFT_TOKEN,
+    readOnly: values['read-only-token'],
+  };
   const log = (message: string, meta?: Record<string, unknown>) =>
     console.log(`[${new Date().toISOString()}] ${message}${meta ? ` ${JSON.stringify(meta)}` : ''}`);
 
@@ -74,7 +83,7 @@ async function main() {
   if (values.fleet) {
     if (values.state) fail('--fleet and --state exclude each other');
     const { startFleet } = await import('./fleet');
-    const fleet = await startFleet({ basePort: port, speed, dataDir: values.data });
+    const fleet = await startFleet({ basePort: port, speed, dataDir: values.data, tokens });
     clusters.push(...fleet.clusters);
     stopAll = () => fleet.stop();
   } else {
@@ -89,6 +98,7 @@ async function main() {
       machineOSApiVersion: mosVersion as 'v1' | 'v1alpha1' | undefined,
       log,
       includeDirs: values.include,
+      tokens,
     });
     clusters.push(cluster);
     stopAll = () => cluster.stop();
@@ -106,6 +116,7 @@ async function main() {
     console.log(`  registry:     ${cluster.registryUrl}/v2/   (images as ${cluster.registryHost}/<repo>)`);
     console.log(`  try:          kubectl --kubeconfig ${path.relative(process.cwd(), file) || file} get mcp`);
   }
+  console.log(clusters.length > 1 ? 'fleet ready' : 'cluster ready');
   console.log('Press Ctrl+C to stop.');
 
   let stopping = false;
