@@ -112,7 +112,9 @@ export function LayeringPoolPicker(
               onChange(
                 key === null
                   ? undefined
-                  : ({ cluster: String(key) } as LayeringPoolPickerValue),
+                  : // A cluster without a pool is an intermediate state that
+                    // the field's validation refuses ("Choose a pool.").
+                    ({ cluster: String(key) } as LayeringPoolPickerValue),
               )
             }
           />
