@@ -168,6 +168,15 @@ describe('validatePushSpec (v1, from the CRD)', () => {
     expect(validatePushSpec(long)[0].message).toMatch(/447/);
   });
 
+  it('warns about upper-case repository paths', () => {
+    expect(validatePushSpec('Registry.Example.com/Team/img:Tag')).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringMatching(/upper-case/),
+      }),
+    ]);
+  });
+
   it('warns about more than one namespace segment', () => {
     const issues = validatePushSpec('quay.io/org/team/img:tag', {
       field: 'spec',

@@ -346,6 +346,16 @@ export function validatePushSpec(
   }
   const issues: ValidationIssue[] = [];
   const name = value.slice(0, value.lastIndexOf(':'));
+  const repositoryPath = name.slice(name.indexOf('/') + 1);
+  if (repositoryPath !== repositoryPath.toLowerCase()) {
+    issues.push(
+      issue(
+        field,
+        'The repository path has upper-case letters: the API accepts them, but registries refuse to push to such repositories. Use lower case.',
+        'warning',
+      ),
+    );
+  }
   if (!isSvc && !DIGEST_SPEC_NAME_PATTERN.test(name)) {
     issues.push(
       issue(
