@@ -35,9 +35,18 @@ export function poolNames(pools: number): string[] {
   return names;
 }
 
-/** Objects of one synthetic cluster. */
-export function syntheticCluster(options: { name: string; nodes: number; pools: number }): object[] {
-  const { name, nodes, pools } = options;
+/**
+ * Objects of one synthetic cluster. With `rendered` (the rendered MachineConfigs of a cluster of
+ * the same shape, by pool), the nodes start Done on their pool's render, so the simulation has
+ * no rollout to play before the benchmark starts.
+ */
+export function syntheticCluster(options: {
+  name: string;
+  nodes: number;
+  pools: number;
+  rendered?: Map<string, Record<string, any>>;
+}): object[] {
+  const { name, nodes, pools, rendered } = options;
   const objects: object[] = [];
   const created = '2025-03-04T10:00:00Z';
   objects.push({
@@ -122,6 +131,29 @@ export function syntheticCluster(options: { name: string; nodes: number; pools: 
       },
     });
   }
+  for (const [pool, mc] of rendered ?? []) {
+    const poolUid = uid(`${name}/pool/${pool}`);
+    objects.push({
+      apiVersion: mc.apiVersion,
+      kind: mc.kind,
+      metadata: {
+        name: mc.metadata.name,
+        uid: uid(`${name}/rendered/${pool}`),
+        annotations: mc.metadata.annotations,
+        ownerReferences: [
+          {
+            apiVersion: `${MCO}/v1`,
+            kind: 'MachineConfigPool',
+            name: pool,
+            uid: poolUid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      spec: mc.spec,
+    });
+  }
   const masters = Math.min(3, nodes);
   const others = names.filter(n => n !== 'master');
   for (let i = 0; i < nodes; i++) {
@@ -135,10 +167,28 @@ export function syntheticCluster(options: { name: string; nodes: number; pools: 
     if (pool !== 'master' && pool !== 'worker') {
       labels['node-role.kubernetes.io/worker'] = '';
     }
+    const render = rendered?.get(pool)?.metadata?.name as string | undefined;
+    const annotations: Record<string, string> = render
+      ? {
+          [`${MCO}/currentConfig`]: render,
+          [`${MCO}/desiredConfig`]: render,
+          [`${MCO}/state`]: 'Done',
+          [`${MCO}/reason`]: '',
+          [`${MCO}/desiredDrain`]: `uncordon-${render}`,
+          [`${MCO}/lastAppliedDrain`]: `uncordon-${render}`,
+          [`${MCO}/controlPlaneTopology`]: 'HighlyAvailable',
+        }
+      : {};
     objects.push({
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: { name: nodeName, uid: uid(`${name}/node/${i}`), creationTimestamp: created, labels },
+      metadata: {
+        name: nodeName,
+        uid: uid(`${name}/node/${i}`),
+        creationTimestamp: created,
+        labels,
+        annotations,
+      },
       spec: {},
       status: {
         conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],

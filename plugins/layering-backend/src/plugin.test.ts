@@ -211,8 +211,18 @@ describe('layering plugin against the embedded cluster', () => {
   it('re-lists after a 410 on watch and keeps serving', async () => {
     const informers = () => fleet!.caches.find(c => c.name === 'main')!.informers;
     const before = informers().reduce((n, i) => n + i.stats.relistsAfterGone, 0);
+    // A write the nodes informer sees, then compaction: the other informers still hold an older
+    // resourceVersion, so when their watches re-open (every ~2 s here) they get 410 Gone.
+    const patched = await fetch(`${main.url}/api/v1/nodes/master-0`, {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${main.tokens.admin}`,
+        'content-type': 'application/merge-patch+json',
+      },
+      body: JSON.stringify({ metadata: { labels: { 'example.com/touched': 'yes' } } }),
+    });
+    expect(patched.status).toBe(200);
     main.expireWatchHistory();
-    // The watches re-open within watchTimeoutSeconds from an expired resourceVersion.
     await eventually(async () => {
       const after = informers().reduce((n, i) => n + i.stats.relistsAfterGone, 0);
       expect(after).toBeGreaterThan(before);

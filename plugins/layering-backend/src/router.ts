@@ -179,9 +179,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     for (const name of parsed.data.cluster ?? []) {
       clusterOr404(name);
     }
-    res.json({
-      items: fleet.listFleetPools({ drift: parsed.data.drift, clusters: parsed.data.cluster }),
-    });
+    res
+      .type('application/json')
+      .send(fleet.listFleetPoolsJson({ drift: parsed.data.drift, clusters: parsed.data.cluster }));
   });
 
   router.get('/clusters/:cluster/pools/:pool/requests', async (req, res) => {

@@ -94,6 +94,9 @@ export class FixedFleet implements LayeringFleetService {
         (!filter.clusters || filter.clusters.includes(p.cluster)),
     );
   }
+  listFleetPoolsJson(filter: FleetPoolFilter = {}) {
+    return JSON.stringify({ items: this.listFleetPools(filter) });
+  }
   getRelease(cluster: string) {
     return this.clusters.includes(cluster)
       ? {

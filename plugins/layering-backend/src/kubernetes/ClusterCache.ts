@@ -286,11 +286,14 @@ export class ClusterCache {
         );
         const delay = Math.max(failure.retryAfterMs ?? 0, Math.random() * ceiling);
         await new Promise<void>(resolve => {
-          const timer = setTimeout(resolve, delay);
-          this.#abort.signal.addEventListener('abort', () => {
+          const signal = this.#abort.signal;
+          const done = () => {
             clearTimeout(timer);
+            signal.removeEventListener('abort', done);
             resolve();
-          });
+          };
+          const timer = setTimeout(done, delay);
+          signal.addEventListener('abort', done);
         });
       }
     }

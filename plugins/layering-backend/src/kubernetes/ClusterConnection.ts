@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { createInterface } from 'node:readline';
 import type { ClusterSpec } from './clusterConfig';
+import { loadClientNode } from './loadClientNode';
 
 /** How a request to a cluster failed, as the cluster status reports it. */
 export type ClusterErrorKind =
@@ -125,7 +126,7 @@ export class ClusterConnection {
     spec: ClusterSpec,
     options: ClusterConnectionOptions = {},
   ): Promise<ClusterConnection> {
-    const k8s = await import('@kubernetes/client-node');
+    const k8s = await loadClientNode();
     const kc: KubeConfig = new k8s.KubeConfig();
     kc.loadFromOptions({
       clusters: [

@@ -66,6 +66,11 @@ export interface LayeringFleetService {
   getPool(cluster: string, pool: string): PoolDetail | undefined;
   /** Pools of the whole fleet, filtered. */
   listFleetPools(filter?: FleetPoolFilter): PoolView[];
+  /**
+   * The same pools as {@link LayeringFleetService.listFleetPools}, already serialised as the
+   * JSON of `{ items }`: the views are serialised once when they change, not per request.
+   */
+  listFleetPoolsJson(filter?: FleetPoolFilter): string;
   /** Release facts of a cluster; undefined when the cluster is not configured. */
   getRelease(cluster: string): ClusterRelease | undefined;
   /** Calls `listener` after views changed; returns the unsubscribe function. */
@@ -309,6 +314,21 @@ export class FleetService implements LayeringFleetService {
       }
     }
     return out;
+  }
+
+  listFleetPoolsJson(filter: FleetPoolFilter = {}): string {
+    const parts: string[] = [];
+    const drift = filter.drift?.length ? new Set(filter.drift) : undefined;
+    const clusters = filter.clusters?.length ? new Set(filter.clusters) : undefined;
+    for (const [name, entry] of this.#clusters) {
+      if (clusters && !clusters.has(name)) continue;
+      if (!entry.views) continue;
+      for (const [pool, view] of entry.views.pools) {
+        if (drift && !drift.has(view.drift.status)) continue;
+        parts.push(entry.fingerprints.get(pool) ?? JSON.stringify(view));
+      }
+    }
+    return `{"items":[${parts.join(',')}]}`;
   }
 
   getRelease(cluster: string): ClusterRelease | undefined {

@@ -11,5 +11,6 @@ export function createRegistrySource(
   const client = new RegistryClient({ registries, logger });
   return {
     getImageLabels: reference => client.getImageLabels(reference),
+    getReleaseRhcosImage: releaseImage => client.getReleaseRhcosImage(releaseImage),
   };
 }

@@ -85,17 +85,45 @@ function mostCommon(values: Array<string | null>): string | null {
   return best;
 }
 
-function releaseOf(snapshot: ClusterSnapshot, facts: ImageFacts): ReleaseView {
+/**
+ * RHCOS builds that nodes report, by the render image they boot: nodes done on a render, without
+ * an on-cluster layered image, report the RHCOS their render's `osImageURL` was built from.
+ */
+function nodeRhcosByImage(snapshot: ClusterSnapshot): (image: string) => string | null {
+  const seen = new Map<string, Array<string | null>>();
+  for (const node of snapshot.nodes.values()) {
+    if (node.state !== 'Done' || node.currentImage || !node.currentConfig) continue;
+    const image = snapshot.machineConfigs.get(node.currentConfig)?.osImageURL;
+    if (!image) continue;
+    let list = seen.get(image);
+    if (!list) {
+      list = [];
+      seen.set(image, list);
+    }
+    list.push(rhcosVersionFromOsImage(node.osImage));
+  }
+  const cache = new Map<string, string | null>();
+  return image => {
+    if (!cache.has(image)) cache.set(image, mostCommon(seen.get(image) ?? []));
+    return cache.get(image)!;
+  };
+}
+
+function releaseOf(
+  snapshot: ClusterSnapshot,
+  facts: ImageFacts,
+  rhcosFromNodes: (image: string) => string | null,
+): ReleaseView {
   const cv = snapshot.clusterVersion;
   const cm = snapshot.osImageUrl;
   const completed = cv?.history[0]?.state === 'Completed' ? cv.history[0].version : null;
   const version = cm?.releaseVersion ?? completed ?? cv?.desiredVersion ?? null;
   const baseImage = cm?.baseOSContainerImage ?? null;
-  return {
-    version,
-    baseImage,
-    rhcosVersion: baseImage ? facts.rhcosOfImage(baseImage) ?? null : null,
-  };
+  // The image's labels first; else what the nodes that boot the release default report.
+  const rhcosVersion = baseImage
+    ? facts.rhcosOfImage(baseImage) ?? rhcosFromNodes(baseImage)
+    : null;
+  return { version, baseImage, rhcosVersion };
 }
 
 /**
@@ -108,6 +136,7 @@ function historyOf(
   snapshot: ClusterSnapshot,
   release: ReleaseView,
   facts: ImageFacts,
+  rhcosFromNodes: (image: string) => string | null,
 ): Array<DriftHistoryEntry & { image: string | null }> {
   const fromRenders = new Map<string, string>();
   for (const mc of snapshot.machineConfigs.values()) {
@@ -115,7 +144,7 @@ function historyOf(
       continue;
     }
     if (fromRenders.has(mc.releaseImageVersion)) continue;
-    const rhcos = facts.rhcosOfImage(mc.osImageURL);
+    const rhcos = facts.rhcosOfImage(mc.osImageURL) ?? rhcosFromNodes(mc.osImageURL);
     if (rhcos) fromRenders.set(mc.releaseImageVersion, rhcos);
   }
   if (release.version && release.rhcosVersion) {
@@ -187,8 +216,9 @@ export function buildClusterViews(
   snapshot: ClusterSnapshot,
   facts: ImageFacts,
 ): ClusterViews {
-  const release = releaseOf(snapshot, facts);
-  const history = historyOf(snapshot, release, facts);
+  const rhcosFromNodes = nodeRhcosByImage(snapshot);
+  const release = releaseOf(snapshot, facts, rhcosFromNodes);
+  const history = historyOf(snapshot, release, facts, rhcosFromNodes);
   const stale = health.stale;
 
   const renderOwner = new Map<string, string>();
