@@ -19,7 +19,7 @@ import {
 jest.setTimeout(120_000);
 
 const NAME = 'layering-on-cluster-image';
-const CONTAINERFILE = 'FROM configs AS final\nRUN dnf install -y tmux && dnf clean all && ostree container commit\n';
+const CONTAINERFILE = "FROM configs AS final\nRUN echo 'net.core.somaxconn = 1024' > /etc/sysctl.d/90-layering.conf && ostree container commit\n";
 
 const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
 const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
@@ -65,5 +65,15 @@ describe('on-cluster layered image template', () => {
   it('applies directly', async () => {
     const task = await runTemplate(backend.server, NAME, values({ delivery: 'direct' }));
     expect(task).toEqual({});
+  });
+
+  it('opens a github PR', async () => {
+    const task = await runTemplate(backend.server, NAME, values({ target: { cluster: TEST_CLUSTER, pool: 'worker' }, delivery: 'pull-request', forge: 'github', repoUrl: 'github.com?owner=platform&repo=cluster-gitops' }));
+    expect({ task, pulls: github.pulls, files: github.files(github.branches()[1]), calls: github.calls }).toEqual({});
+  });
+
+  it('opens a gitlab MR', async () => {
+    const task = await runTemplate(backend.server, NAME, values({ target: { cluster: TEST_CLUSTER, pool: 'worker' }, forge: 'gitlab', repoUrl: 'gitlab.com?owner=platform&repo=cluster-gitops' }));
+    expect({ task, mrs: gitlab.mergeRequests, calls: gitlab.calls }).toEqual({});
   });
 });
