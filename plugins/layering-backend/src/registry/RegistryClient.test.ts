@@ -318,6 +318,37 @@ describe('RegistryClient', () => {
     ).rejects.toMatchObject({ code: 'digest-mismatch' });
   });
 
+  it('accepts mismatching digests only when told to, and then caches per endpoint', async () => {
+    const image = buildImage({ dev: 'yes' });
+    const registry = await start({ tamper: [image.config.digest] });
+    const madeUp = `sha256:${'2'.repeat(64)}`;
+    registry.addImage('org/img', null, image);
+    registry.addManifest('org/img', null, {
+      ...image.manifest,
+      digest: madeUp,
+    });
+    const lenient = new RegistryClient({
+      registries: [
+        {
+          host: 'quay.io',
+          mirror: registry.url,
+          dangerouslySkipDigestVerification: true,
+        },
+        { host: 'registry.example.com', mirror: registry.url },
+      ],
+    });
+    await expect(
+      lenient.getImageConfig(`quay.io/org/img@${madeUp}`),
+    ).resolves.toMatchObject({
+      manifestDigest: madeUp,
+      labels: { dev: 'yes' },
+    });
+    // The same digest read from a verifying endpoint is not answered from that cache.
+    await expect(
+      lenient.getImageLabels(`registry.example.com/org/img@${madeUp}`),
+    ).rejects.toMatchObject({ code: 'digest-mismatch' });
+  });
+
   it('follows blob redirects and drops credentials when they leave the registry', async () => {
     const cdn = await start();
     const registry = await start({

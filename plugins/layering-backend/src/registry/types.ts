@@ -29,6 +29,13 @@ export interface RegistryEndpointConfig {
    */
   mirror?: string;
   auth?: RegistryAuth;
+  /**
+   * Accept manifests and blobs whose content does not hash to the digest they
+   * were asked for. Only for development registries that serve made-up
+   * digests, such as the embedded cluster's; answers from such an endpoint are
+   * cached for that endpoint only.
+   */
+  dangerouslySkipDigestVerification?: boolean;
 }
 
 /** Options of {@link RegistryClient}. */
