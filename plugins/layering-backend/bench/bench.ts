@@ -10,7 +10,14 @@
  * BENCH_REQUESTS (300), BENCH_BASELINE_REQUESTS (10), BENCH_STEADY_SECONDS (60).
  * Prints figures and ratios; exits 0 whatever the figures are.
  */
-import { mockServices } from '@backstage/backend-test-utils';
+import type {
+  AuditorService,
+  BackstageCredentials,
+  DatabaseService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ChildProcess, spawn } from 'node:child_process';
 import * as http from 'node:http';
@@ -18,6 +25,7 @@ import { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import express from 'express';
 import { ClusterConnection } from '../src/kubernetes/ClusterConnection';
+import { loadClientNode } from '../src/kubernetes/loadClientNode';
 import type { ClusterSpec } from '../src/kubernetes/clusterConfig';
 import type { ClusterSnapshot } from '../src/kubernetes/ClusterCache';
 import type { RawObject } from '../src/kubernetes/Informer';
@@ -53,7 +61,14 @@ interface ChildCluster {
   token: string;
 }
 
-const logger = mockServices.logger.mock();
+/** Silent logger (the benchmark prints its own figures). */
+const logger: LoggerService = {
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  debug: () => {},
+  child: () => logger,
+};
 
 function log(message: string) {
   process.stdout.write(`${message}\n`);
@@ -212,11 +227,19 @@ async function coldStart(): Promise<number> {
 
 async function main() {
   log(`layering-backend benchmark (node ${process.version}, ${new Date().toISOString()})`);
+  // client-node is big; it is loaded once per process, so it is loaded (and reported) apart.
+  const importStart = process.hrtime.bigint();
+  await loadClientNode();
+  const importMs = Number(process.hrtime.bigint() - importStart) / 1e6;
+  (globalThis as { gc?: () => void }).gc?.();
+  const rssModules = process.memoryUsage().rss;
+  log(`modules loaded (client-node import ${fmt(importMs)}), RSS ${(rssModules / 1048576).toFixed(0)} MB`);
   const coldMs = await coldStart();
   log(`cold start to a complete view: ${fmt(coldMs)}`);
 
   log(`\n[2/2] fleet: ${CLUSTERS} clusters × ${NODES} nodes × ${POOLS} pools`);
   const { clusters, child } = await startClusters(CLUSTERS, NODES, POOLS);
+  (globalThis as { gc?: () => void }).gc?.();
   const rssBefore = process.memoryUsage().rss;
   const fleet = FleetService.create({
     clusters: specs(clusters),
@@ -228,6 +251,8 @@ async function main() {
   await complete(fleet, CLUSTERS, NODES, POOLS);
   const syncMs = Number(process.hrtime.bigint() - syncStart) / 1e6;
   log(`fleet synced (${fleet.listFleetPools().length} pools) in ${fmt(syncMs)}`);
+  (globalThis as { gc?: () => void }).gc?.();
+  const rssSynced = process.memoryUsage().rss;
 
   const app = express();
   const { knex } = await (async () => {
@@ -237,12 +262,22 @@ async function main() {
   app.use(
     await createRouter({
       fleet,
-      requests: await DatabaseRequestStore.create(mockServices.database({ knex })),
-      httpAuth: mockServices.httpAuth(),
-      permissions: mockServices.permissions.mock({
+      requests: await DatabaseRequestStore.create({ getClient: async () => knex } as DatabaseService),
+      // Every request acts as one user: the benchmark measures the caches, not authentication.
+      httpAuth: {
+        credentials: async () =>
+          ({
+            $$type: '@backstage/BackstageCredentials',
+            principal: { type: 'user', userEntityRef: 'user:default/bench' },
+          }) as BackstageCredentials,
+      } as unknown as HttpAuthService,
+      permissions: {
         authorize: async reqs => reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
-      }),
-      auditor: mockServices.auditor.mock(),
+        authorizeConditional: async reqs => reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
+      } as PermissionsService,
+      auditor: {
+        createEvent: async () => ({ success: async () => {}, fail: async () => {} }),
+      } as AuditorService,
       logger,
     }),
   );
@@ -284,7 +319,7 @@ async function main() {
   connections.forEach(c => c.close());
 
   (globalThis as { gc?: () => void }).gc?.();
-  const rss = process.memoryUsage().rss;
+  const rss = Math.max(rssSynced, process.memoryUsage().rss);
 
   const listsOf = () => fleet.caches.reduce((n, c) => n + (c.connection?.stats.lists ?? 0), 0);
   const watchesOf = () => fleet.caches.reduce((n, c) => n + (c.connection?.stats.watches ?? 0), 0);
@@ -304,10 +339,23 @@ async function main() {
   const baseP95 = percentile(baseline, 95);
   const rows: Array<[string, string, string, string]> = [
     ['GET /pools p50 (caches)', fmt(percentile(cached, 50)), '', ''],
+    ['GET /pools p99 / max (caches)', `${fmt(percentile(cached, 99))} / ${fmt(Math.max(...cached))}`, '', ''],
     ['GET /pools p95 (caches)', fmt(p95), '< 20 ms', p95 < 20 ? 'met' : 'missed'],
+    ['GET /pools p50 (list per request)', fmt(percentile(baseline, 50)), '', ''],
     ['GET /pools p95 (list per request)', fmt(baseP95), '', ''],
+    [
+      'ratio list-per-request / caches (p50)',
+      `${(percentile(baseline, 50) / percentile(cached, 50)).toFixed(0)}×`,
+      '',
+      '',
+    ],
     ['ratio list-per-request / caches (p95)', `${(baseP95 / p95).toFixed(0)}×`, '≥ 50×', baseP95 / p95 >= 50 ? 'met' : 'missed'],
-    ['RSS of the backend process', `${(rss / 1048576).toFixed(0)} MB (${((rss - rssBefore) / 1048576).toFixed(0)} MB for the caches)`, '< 300 MB', rss < 300 * 1048576 ? 'met' : 'missed'],
+    [
+      'RSS of the backend process (peak of after sync / after the requests)',
+      `${(rss / 1048576).toFixed(0)} MB (modules ${(rssModules / 1048576).toFixed(0)} MB, caches and views +${((rssSynced - rssBefore) / 1048576).toFixed(0)} MB)`,
+      '< 300 MB',
+      rss < 300 * 1048576 ? 'met' : 'missed',
+    ],
     [`cold start, ${COLD_NODES} nodes`, fmt(coldMs), '< 3 s', coldMs < 3000 ? 'met' : 'missed'],
     ['list calls per minute, steady state', listsPerMinute.toFixed(1), '0', listsPerMinute === 0 ? 'met' : 'missed'],
     ['watch (re)connections per minute', watchesPerMinute.toFixed(1), '', ''],
