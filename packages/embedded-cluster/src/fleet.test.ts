@@ -27,10 +27,10 @@ describe('startFleet', () => {
   let fleet: Fleet;
   beforeAll(async () => {
     fleet = await startFleet({ basePort: 0, speed: 0, tokens: { readOnly: 'fleet-read-only-token-for-tests' } });
-  });
+  }, 60_000);
   afterAll(async () => {
     await fleet?.stop();
-  });
+  }, 30_000);
 
   it('starts the four clusters, each its own endpoint with its own state', async () => {
     expect(fleet.clusters.map(c => c.name)).toEqual([...FLEET_CLUSTERS]);
@@ -56,7 +56,7 @@ describe('startFleet', () => {
       'ocp-419': ['edge', 'infra', 'master', 'worker'],
       'sno-419': ['master', 'worker'],
     });
-  });
+  }, 30_000);
 
   it('drives an on-cluster layering rollout end to end through client-node', async () => {
     const cluster = fleet.clusters.find(c => c.name === 'ocp-418')!;
@@ -90,5 +90,5 @@ describe('startFleet', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('docker-content-digest')).toBe(digest);
-  });
+  }, 30_000);
 });

@@ -3,6 +3,9 @@ import { KEYS, MCO_NAMESPACE, OS_IMAGE_CONFIGMAP } from './constants';
 import { readMosb } from './machineOS';
 import { ann, assertNoFailures, cond, simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
 
+// Each test drives whole rollouts through the validating store; allow for a busy machine.
+jest.setTimeout(30_000);
+
 // Loose JSON views of objects under test: the assertions spell out the fields they read.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
@@ -30,7 +33,7 @@ describe('on-cluster layering (v1, ocp-418)', () => {
   let c: SimulatedCluster;
   beforeEach(async () => {
     c = await simulatedCluster({ state: 'ocp-418' });
-  });
+  }, 30_000);
   afterEach(() => {
     c.stop();
     assertNoFailures(c);

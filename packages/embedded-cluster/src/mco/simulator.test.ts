@@ -5,6 +5,9 @@ import { poolForNode } from './membership';
 import { isNodeUnavailable } from './poolStatus';
 import { ann, assertNoFailures, cond, simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
 
+// Each test drives whole rollouts through the validating store; allow for a busy machine.
+jest.setTimeout(30_000);
+
 const CUSTOM_WORKER_IMAGE =
   'registry.example.com/platform-os/worker-custom@sha256:6c5767635f615fcd297cea1e9061e6e1d49bbd0c854d494ad3a2abc931a322de';
 const RHCOS_41821 = '418.94.202507221249-0';
@@ -34,7 +37,7 @@ describe('MCO simulation on the ocp-418 sample state', () => {
   let c: SimulatedCluster;
   beforeEach(async () => {
     c = await simulatedCluster({ state: 'ocp-418' });
-  });
+  }, 30_000);
   afterEach(() => {
     c.stop();
     assertNoFailures(c);
@@ -317,7 +320,7 @@ describe('MCO simulation on the single-node state', () => {
   let c: SimulatedCluster;
   beforeEach(async () => {
     c = await simulatedCluster({ state: 'sno-419' });
-  });
+  }, 30_000);
   afterEach(() => {
     c.stop();
     assertNoFailures(c);

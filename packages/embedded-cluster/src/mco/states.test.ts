@@ -7,6 +7,9 @@ import { osImageName } from './simulator';
 import { Condition, compareStrings, jsonEqual } from './util';
 import { simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
 
+// Each test drives whole rollouts through the validating store; allow for a busy machine.
+jest.setTimeout(30_000);
+
 const STATES = ['ocp-417', 'ocp-418', 'ocp-419', 'sno-419'];
 
 interface PoolShape {
@@ -55,7 +58,7 @@ describe.each(STATES)('state %s', state => {
     c = await simulatedCluster({ state });
     before = JSON.stringify(c.store.snapshot());
     await c.settle();
-  });
+  }, 30_000);
   afterAll(() => c.stop());
 
   it('stays exactly as loaded when nothing changes', () => {
