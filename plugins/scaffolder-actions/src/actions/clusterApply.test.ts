@@ -233,4 +233,42 @@ describe('layering:cluster:apply', () => {
       'manifests[0]: ../../etc/passwd is outside the workspace',
     );
   });
+
+  it('reports a field-manager conflict (409) instead of taking over fields', async () => {
+    const res = await adminApi(cluster).send(
+      'PATCH',
+      `${MCO}/machineconfigs/os-layer-zz?fieldManager=kubectl`,
+      machineConfig('os-layer-zz', LAYERED.replace('5f2c', '6f2c')),
+      'application/apply-patch+yaml',
+    );
+    expect(res.status).toBeLessThan(300);
+    const options = actionOptions(cluster);
+    const { ctx, workspacePath } = await createTestContext({ cluster: 'ocp-418', pool: 'worker', manifests: [] as string[] });
+    ctx.input.manifests = [await writeManifest(workspacePath, 'mc.yaml', [machineConfig('os-layer-zz')])];
+    const before = await snapshotCluster(cluster);
+
+    const error = await createClusterApplyAction(options).handler(ctx).catch(e => e);
+
+    expect(error.name).toBe('ConflictError');
+    expect(error.message).toContain('Conflict on apply (server dry run) MachineConfig/os-layer-zz on cluster ocp-418');
+    expect(await snapshotCluster(cluster)).toEqual(before);
+  });
+
+  it('names the cluster when its service account may not write (403) or is not accepted (401)', async () => {
+    const { ctx, workspacePath } = await createTestContext({ cluster: 'ocp-418', pool: 'worker', manifests: [] as string[] });
+    ctx.input.manifests = [await writeManifest(workspacePath, 'mc.yaml', [machineConfig('os-layer-zz')])];
+
+    const readOnly = await createClusterApplyAction(actionOptions(cluster, { token: cluster.tokens.readOnly }))
+      .handler(ctx)
+      .catch(e => e);
+    expect(readOnly.name).toBe('NotAllowedError');
+    expect(readOnly.message).toContain('The service account configured for cluster ocp-418 may not apply (server dry run) MachineConfig/os-layer-zz');
+
+    const unknown = await createClusterApplyAction(actionOptions(cluster, { token: 'expired-token' }))
+      .handler(ctx)
+      .catch(e => e);
+    expect(unknown.name).toBe('AuthenticationError');
+    expect(unknown.message).toContain('Cluster ocp-418 did not accept the credentials configured for it');
+    expect(unknown.message).not.toContain('expired-token');
+  });
 });

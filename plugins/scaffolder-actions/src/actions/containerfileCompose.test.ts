@@ -133,4 +133,27 @@ describe('layering:containerfile:compose', () => {
     await action.handler(dry.ctx);
     expect(outputsOf(dry.output)).toEqual(outputsOf(real.output));
   });
+
+  it('takes the base image from the backend release route when the cluster ConfigMap cannot be read', async () => {
+    const other = await startTestCluster({
+      edit: o => (o.kind === 'ConfigMap' && o.metadata.name === 'machine-config-osimageurl' ? { ...o, data: {} } : o),
+    });
+    try {
+      const options = actionOptions(other);
+      options.backend.release = {
+        version: '4.18.21',
+        baseImage: RELEASE_RHCOS,
+        rhcosVersion: '418.94.202507221249-0',
+      };
+      const { ctx, output } = await createTestContext({
+        cluster: 'ocp-418',
+        mode: 'out-of-cluster' as const,
+        packages: ['tmux'],
+      });
+      await createContainerfileComposeAction(options).handler(ctx);
+      expect(outputsOf(output)).toMatchObject({ baseImage: RELEASE_RHCOS, releaseVersion: '4.18.21' });
+    } finally {
+      await other.stop();
+    }
+  });
 });
