@@ -1,16 +1,22 @@
-import { setupServer } from 'msw/node';
+import type { SetupServerApi } from 'msw/node';
+import yaml from 'yaml';
 import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
   EMPTY_POOL,
   FakeGitHub,
   FakeGitLab,
+  PORTAL_GITHUB_TOKEN,
+  PORTAL_GITLAB_TOKEN,
   TEST_CLUSTER,
   TEST_POOLS,
   TEST_PUSH_SECRET,
-  directoryContentsFor,
-  dryRunTemplate,
-  loadTemplate,
+  clusterReader,
+  expectStatus,
+  machineOSConfigPath,
+  poolPath,
+  requestHistory,
   runTemplate,
+  startForges,
   startTemplateBackend,
   startTestCluster,
   type TemplateBackend,
@@ -19,18 +25,34 @@ import {
 jest.setTimeout(120_000);
 
 const NAME = 'layering-on-cluster-image';
-const CONTAINERFILE = "FROM configs AS final\nRUN echo 'net.core.somaxconn = 1024' > /etc/sysctl.d/90-layering.conf && ostree container commit\n";
+const CONTAINERFILE =
+  "FROM configs AS final\nRUN echo 'net.core.somaxconn = 1024' > /etc/sysctl.d/90-layering.conf && \\\n    ostree container commit\n";
+const PUSH_SPEC = 'registry.example.com/platform-os/edge-layered:latest';
+const DIR = `clusters/${TEST_CLUSTER}/pools/${EMPTY_POOL}`;
+const BRANCH = `layering/${TEST_CLUSTER}/${EMPTY_POOL}/on-cluster-image`;
+const TITLE = `Layered image (on-cluster) for pool ${EMPTY_POOL} on ${TEST_CLUSTER}`;
+const LABELS = ['layering', 'layering/on-cluster-image', `cluster/${TEST_CLUSTER}`, `pool/${EMPTY_POOL}`];
 
 const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
 const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
-const forges = setupServer(...github.handlers(), ...gitlab.handlers());
 
-describe('on-cluster layered image template', () => {
+const values = (extra: Record<string, unknown> = {}) => ({
+  target: { cluster: TEST_CLUSTER, pool: EMPTY_POOL },
+  reason: 'Raise somaxconn for the edge proxies',
+  containerfile: CONTAINERFILE,
+  pushSpec: PUSH_SPEC,
+  pushSecret: TEST_PUSH_SECRET,
+  rollout: 'build-first',
+  ...extra,
+});
+
+describe('template: request an on-cluster layered image', () => {
   let cluster: EmbeddedCluster;
   let backend: TemplateBackend;
+  let forges: SetupServerApi;
 
   beforeAll(async () => {
-    forges.listen({ onUnhandledRequest: 'bypass' });
+    forges = startForges(github, gitlab);
     cluster = await startTestCluster();
     backend = await startTemplateBackend({ cluster, pools: TEST_POOLS });
   });
@@ -38,42 +60,243 @@ describe('on-cluster layered image template', () => {
   afterAll(async () => {
     await backend?.stop();
     await cluster?.stop();
-    forges.close();
+    forges?.close();
   });
 
-  const values = (extra: Record<string, unknown>) => ({
-    target: { cluster: TEST_CLUSTER, pool: EMPTY_POOL },
-    reason: 'tmux for debugging',
-    containerfile: CONTAINERFILE,
-    pushSpec: 'registry.example.com/platform-os/edge-layered:latest',
-    pushSecret: TEST_PUSH_SECRET,
-    rollout: 'build-first',
-    ...extra,
+  it('opens a GitHub pull request with the MachineOSConfig, the Containerfile and the pause, and changes nothing on the cluster', async () => {
+    const task = await runTemplate(backend.server, NAME, {
+      ...values(),
+      delivery: 'pull-request',
+      forge: 'github',
+      repoUrl: 'github.com?owner=platform&repo=cluster-gitops',
+    });
+    expectStatus(task, 'completed');
+    expect(task.ranSteps).toEqual([
+      'pool-entity',
+      'compose',
+      'render',
+      'pause-manifest',
+      'summary',
+      'publish-github',
+      'label-github',
+      'record',
+    ]);
+
+    expect(github.branches()).toEqual(['main', BRANCH]);
+    const files = github.files(BRANCH);
+    expect(Object.keys(files).sort()).toEqual([
+      'README.md',
+      `${DIR}/Containerfile`,
+      `${DIR}/SUMMARY.md`,
+      `${DIR}/machineconfigpool-${EMPTY_POOL}.yaml`,
+      `${DIR}/machineosconfig-${EMPTY_POOL}.yaml`,
+    ]);
+    expect(files[`${DIR}/Containerfile`]).toBe(CONTAINERFILE);
+    const mosc = yaml.parse(files[`${DIR}/machineosconfig-${EMPTY_POOL}.yaml`]);
+    expect(mosc).toMatchObject({
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineOSConfig',
+      metadata: {
+        name: EMPTY_POOL,
+        annotations: { 'layering.openshift.io/requested-by': 'user:default/guest' },
+      },
+      spec: {
+        machineConfigPool: { name: EMPTY_POOL },
+        renderedImagePushSpec: PUSH_SPEC,
+        renderedImagePushSecret: { name: TEST_PUSH_SECRET },
+        containerFile: [{ containerfileArch: 'NoArch', content: CONTAINERFILE }],
+      },
+    });
+    expect(yaml.parse(files[`${DIR}/machineconfigpool-${EMPTY_POOL}.yaml`])).toEqual({
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfigPool',
+      metadata: { name: EMPTY_POOL },
+      spec: { paused: true },
+    });
+
+    expect(github.pulls).toHaveLength(1);
+    const [pr] = github.pulls;
+    expect(pr).toMatchObject({
+      number: 1,
+      head: BRANCH,
+      base: 'main',
+      title: TITLE,
+      labels: LABELS,
+      teamReviewers: ['platform'],
+      reviewers: [],
+      updates: 0,
+    });
+    // The body is the rendered summary, which is also committed as SUMMARY.md.
+    expect(pr.body).toBe(files[`${DIR}/SUMMARY.md`]);
+    expect(pr.body).toContain(`## On-cluster layered image for pool \`${EMPTY_POOL}\` on \`${TEST_CLUSTER}\``);
+    expect(pr.body).toContain('Raise somaxconn for the edge proxies');
+    expect(pr.body).toContain(`no node is in pool \`${EMPTY_POOL}\` yet`);
+    expect(pr.body).toContain('### Warnings');
+    expect(pr.body).toContain(CONTAINERFILE.trimEnd());
+    expect(github.commitsAhead(BRANCH)).toEqual([`layering: on-cluster image for ${TEST_CLUSTER}/${EMPTY_POOL}`]);
+    expect([...github.tokens]).toEqual([PORTAL_GITHUB_TOKEN]);
+
+    expect(task.output.links).toEqual([
+      { title: 'Pull request', icon: 'github', url: 'https://github.com/platform/cluster-gitops/pull/1' },
+      { title: 'Pool in the catalog', icon: 'catalog', entityRef: `resource:default/${TEST_CLUSTER}-${EMPTY_POOL}` },
+      {
+        title: 'Builds and nodes of the pool',
+        icon: 'dashboard',
+        url: `/catalog/default/resource/${TEST_CLUSTER}-${EMPTY_POOL}/layering`,
+      },
+    ]);
+
+    const reader = clusterReader(cluster);
+    expect(await reader.get(machineOSConfigPath(EMPTY_POOL))).toBeUndefined();
+    expect((await reader.get(poolPath(EMPTY_POOL))).spec.paused).toBe(false);
+    expect(await requestHistory(backend.server, TEST_CLUSTER, EMPTY_POOL)).toEqual([
+      expect.objectContaining({
+        kind: 'on-cluster-layer',
+        delivery: 'pull-request',
+        outcome: 'opened',
+        pullRequestUrl: 'https://github.com/platform/cluster-gitops/pull/1',
+        requestedBy: 'user:default/guest',
+      }),
+    ]);
   });
 
-  it('runs in the dry-run API', async () => {
-    const template = await loadTemplate(NAME);
-    const res = await dryRunTemplate(
+  it('updates the same pull request when the request is made again, with a user token from the Secret field', async () => {
+    const changed = CONTAINERFILE.replace('1024', '4096');
+    const task = await runTemplate(
       backend.server,
-      template.entity as any,
-      values({ delivery: 'direct' }),
-      await directoryContentsFor(template),
+      NAME,
+      {
+        ...values({ containerfile: changed }),
+        delivery: 'pull-request',
+        forge: 'github',
+        repoUrl: 'github.com?owner=platform&repo=cluster-gitops',
+      },
+      { forgeToken: 'ghp-user-token' },
     );
-    expect(res.body).toEqual({});
+    expectStatus(task, 'completed');
+    expect(github.pulls).toHaveLength(1);
+    expect(github.pulls[0]).toMatchObject({ number: 1, head: BRANCH, title: TITLE, updates: 1, labels: LABELS });
+    expect(github.pulls[0].body).toContain(changed.trimEnd());
+    expect(github.files(BRANCH)[`${DIR}/Containerfile`]).toBe(changed);
+    // The branch is rebuilt on the default branch and force-pushed: one commit, the new content.
+    expect(github.commitsAhead(BRANCH)).toEqual([`layering: on-cluster image for ${TEST_CLUSTER}/${EMPTY_POOL}`]);
+    expect(github.tokens).toContain('ghp-user-token');
+    // The token is a task secret: it is never logged.
+    expect(task.log.join('\n')).not.toContain('ghp-user-token');
+    expect(task.output.links).toContainEqual({
+      title: 'Pull request',
+      icon: 'github',
+      url: 'https://github.com/platform/cluster-gitops/pull/1',
+    });
   });
 
-  it('applies directly', async () => {
-    const task = await runTemplate(backend.server, NAME, values({ delivery: 'direct' }));
-    expect(task).toEqual({});
+  it('opens a GitLab merge request with the same files, labels and summary', async () => {
+    const task = await runTemplate(backend.server, NAME, {
+      ...values(),
+      delivery: 'pull-request',
+      forge: 'gitlab',
+      repoUrl: 'gitlab.com?owner=platform&repo=cluster-gitops',
+    });
+    expectStatus(task, 'completed');
+    expect(gitlab.branches()).toEqual(['main', BRANCH]);
+    const files = gitlab.files(BRANCH);
+    expect(Object.keys(files).sort()).toEqual([
+      'README.md',
+      `${DIR}/Containerfile`,
+      `${DIR}/SUMMARY.md`,
+      `${DIR}/machineconfigpool-${EMPTY_POOL}.yaml`,
+      `${DIR}/machineosconfig-${EMPTY_POOL}.yaml`,
+    ]);
+    expect(files[`${DIR}/Containerfile`]).toBe(CONTAINERFILE);
+    expect(gitlab.mergeRequests).toHaveLength(1);
+    expect(gitlab.mergeRequests[0]).toMatchObject({
+      iid: 1,
+      sourceBranch: BRANCH,
+      targetBranch: 'main',
+      title: TITLE,
+      labels: LABELS,
+    });
+    expect(gitlab.mergeRequests[0].description).toBe(files[`${DIR}/SUMMARY.md`]);
+    expect(gitlab.commits(BRANCH)).toEqual([TITLE]);
+    expect([...gitlab.tokens]).toEqual([PORTAL_GITLAB_TOKEN]);
+    expect(task.output.links).toContainEqual({
+      title: 'Merge request',
+      icon: 'gitlab',
+      url: 'https://gitlab.com/platform/cluster-gitops/-/merge_requests/1',
+    });
   });
 
-  it('opens a github PR', async () => {
-    const task = await runTemplate(backend.server, NAME, values({ target: { cluster: TEST_CLUSTER, pool: 'worker' }, delivery: 'pull-request', forge: 'github', repoUrl: 'github.com?owner=platform&repo=cluster-gitops' }));
-    expect({ task, pulls: github.pulls, files: github.files(github.branches()[1]), calls: github.calls }).toEqual({});
+  it('does not open a second merge request when the request is made again (GitLab cannot update one)', async () => {
+    const task = await runTemplate(backend.server, NAME, {
+      ...values(),
+      delivery: 'pull-request',
+      forge: 'gitlab',
+      repoUrl: 'gitlab.com?owner=platform&repo=cluster-gitops',
+    });
+    expectStatus(task, 'failed');
+    expect(task.log.join('\n')).toContain(
+      'there is a Merge Request for this branch: https://gitlab.com/platform/cluster-gitops/-/merge_requests/1',
+    );
+    expect(gitlab.mergeRequests).toHaveLength(1);
   });
 
-  it('opens a gitlab MR', async () => {
-    const task = await runTemplate(backend.server, NAME, values({ target: { cluster: TEST_CLUSTER, pool: 'worker' }, forge: 'gitlab', repoUrl: 'gitlab.com?owner=platform&repo=cluster-gitops' }));
-    expect({ task, mrs: gitlab.mergeRequests, calls: gitlab.calls }).toEqual({});
+  it('applies directly: pauses the pool first, then creates the MachineOSConfig, and the MCO builds the image', async () => {
+    const reader = clusterReader(cluster);
+    const task = await runTemplate(backend.server, NAME, { ...values(), delivery: 'direct' });
+    expectStatus(task, 'completed');
+    expect(task.ranSteps).toEqual(['pool-entity', 'compose', 'render', 'summary', 'pause', 'apply']);
+
+    expect((await reader.get(poolPath(EMPTY_POOL))).spec.paused).toBe(true);
+    const mosc = await reader.get(machineOSConfigPath(EMPTY_POOL));
+    expect(mosc.spec).toMatchObject({
+      machineConfigPool: { name: EMPTY_POOL },
+      renderedImagePushSpec: PUSH_SPEC,
+      containerFile: [{ content: CONTAINERFILE }],
+    });
+    expect(mosc.metadata.annotations['layering.openshift.io/template-run']).toBe(task.id);
+    const builds = await reader.get('/apis/machineconfiguration.openshift.io/v1/machineosbuilds');
+    expect(
+      builds.items.filter((b: any) => b.spec.machineOSConfig.name === EMPTY_POOL),
+    ).toHaveLength(1);
+
+    expect(task.output.links).toEqual([
+      { title: 'Pool in the catalog', icon: 'catalog', entityRef: `resource:default/${TEST_CLUSTER}-${EMPTY_POOL}` },
+      {
+        title: 'Builds and nodes of the pool',
+        icon: 'dashboard',
+        url: `/catalog/default/resource/${TEST_CLUSTER}-${EMPTY_POOL}/layering`,
+      },
+    ]);
+    const text = task.output.text as Array<{ title: string; content: string }>;
+    expect(text[0]).toEqual({
+      title: 'Roll-out',
+      content: expect.stringContaining('the pool is paused before the change'),
+    });
+    expect(text[1].content).toContain('Creates MachineOSConfig `edge`');
+
+    const history = await requestHistory(backend.server, TEST_CLUSTER, EMPTY_POOL);
+    expect(history.map(r => [r.kind, r.delivery, r.outcome])).toEqual(
+      expect.arrayContaining([
+        ['pause', 'direct', 'applied'],
+        ['on-cluster-layer', 'direct', 'applied'],
+      ]),
+    );
+  });
+
+  it('refuses RHEL packages without the entitlement secret, with the field in the error and nothing changed', async () => {
+    const reader = clusterReader(cluster);
+    const before = await reader.get(poolPath('worker'));
+    const task = await runTemplate(backend.server, NAME, {
+      ...values({
+        target: { cluster: TEST_CLUSTER, pool: 'worker' },
+        containerfile: 'FROM configs AS final\nRUN dnf install -y tmux && dnf clean all && ostree container commit\n',
+      }),
+      delivery: 'direct',
+    });
+    expectStatus(task, 'failed');
+    expect(task.log.join('\n')).toMatch(/containerfile: The Containerfile installs RHEL packages/);
+    expect(task.ranSteps).not.toContain('apply');
+    expect(await reader.get(machineOSConfigPath('worker'))).toBeUndefined();
+    expect((await reader.get(poolPath('worker'))).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
   });
 });

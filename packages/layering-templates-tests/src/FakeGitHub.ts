@@ -230,9 +230,10 @@ export class FakeGitHub {
         this.#refs.set(branch, body.sha);
         return HttpResponse.json({ ref: body.ref, object: { sha: body.sha } }, { status: 201 });
       }),
-      http.patch(`${repoPath}/git/refs/heads/*`, async ({ request }) => {
+      http.patch(`${repoPath}/git/refs/*`, async ({ request }) => {
         track(request);
-        const branch = decodeURIComponent(new URL(request.url).pathname.split('/git/refs/heads/')[1]);
+        const ref = decodeURIComponent(new URL(request.url).pathname.split('/git/refs/')[1]);
+        const branch = ref.replace(/^heads\//, '');
         const body = (await request.json()) as { sha: string };
         if (!this.#refs.has(branch)) {
           return HttpResponse.json({ message: 'Reference does not exist' }, { status: 422 });

@@ -278,3 +278,27 @@ export async function dryRunTemplate(
     .set('Authorization', auth())
     .send({ template, values, secrets, directoryContents });
 }
+
+/** The request history the layering backend keeps for a pool. */
+export async function requestHistory(
+  server: Server,
+  cluster: string,
+  pool: string,
+): Promise<Array<{ kind: string; delivery: string; outcome: string; pullRequestUrl?: string | null; requestedBy: string; summary?: string | null }>> {
+  const res = await request(server)
+    .get(`/api/layering/clusters/${cluster}/pools/${pool}/requests`)
+    .set('Authorization', auth());
+  if (res.status !== 200) {
+    throw new Error(`Request history answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  return res.body.items;
+}
+
+/** Fails with the task's log when the task did not end as expected. */
+export function expectStatus(task: FinishedTask, status: FinishedTask['status']): void {
+  if (task.status !== status) {
+    throw new Error(
+      `Task ${task.id} ended ${task.status}, expected ${status}. Its log:\n${task.log.join('\n')}`,
+    );
+  }
+}

@@ -60,3 +60,33 @@ export async function startTestCluster(): Promise<EmbeddedCluster> {
   await cluster.settle();
   return cluster;
 }
+
+/** Reads the embedded cluster as admin, independently of the code under test. */
+export function clusterReader(cluster: EmbeddedCluster) {
+  return {
+    /** The object at an API path, or undefined when the cluster answers 404. */
+    async get<T = any>(apiPath: string): Promise<T | undefined> {
+      await cluster.settle();
+      const res = await fetch(`${cluster.url}${apiPath}`, {
+        headers: { authorization: `Bearer ${cluster.tokens.admin}` },
+      });
+      if (res.status === 404) {
+        return undefined;
+      }
+      if (!res.ok) {
+        throw new Error(`GET ${apiPath} answered ${res.status}`);
+      }
+      return (await res.json()) as T;
+    },
+  };
+}
+
+/** API path of a MachineConfigPool. */
+export const poolPath = (pool: string) =>
+  `/apis/machineconfiguration.openshift.io/v1/machineconfigpools/${pool}`;
+/** API path of a MachineOSConfig (v1). */
+export const machineOSConfigPath = (name: string) =>
+  `/apis/machineconfiguration.openshift.io/v1/machineosconfigs/${name}`;
+/** API path of a MachineConfig. */
+export const machineConfigPath = (name: string) =>
+  `/apis/machineconfiguration.openshift.io/v1/machineconfigs/${name}`;

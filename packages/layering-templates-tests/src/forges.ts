@@ -1,0 +1,22 @@
+import { setupServer, type SetupServerApi } from 'msw/node';
+import type { FakeGitHub } from './FakeGitHub';
+import type { FakeGitLab } from './FakeGitLab';
+
+/**
+ * msw standing in for GitHub and GitLab. Requests to this machine (the test backend, the
+ * embedded cluster) pass through; any other request the fakes do not answer fails the test run
+ * loudly instead of reaching the network.
+ */
+export function startForges(...fakes: Array<FakeGitHub | FakeGitLab>): SetupServerApi {
+  const server = setupServer(...fakes.flatMap(fake => fake.handlers()));
+  server.listen({
+    onUnhandledRequest(request, print) {
+      const host = new URL(request.url).hostname;
+      if (host === '127.0.0.1' || host === 'localhost' || host === '::1') {
+        return;
+      }
+      print.error();
+    },
+  });
+  return server;
+}
