@@ -301,6 +301,17 @@ describe('MCO simulation on the ocp-418 sample state', () => {
     expect(cond(worker, 'Updated').status).toBe('True');
   });
 
+  it('puts spec.configuration back when someone else edits it', async () => {
+    c.edit('machineconfigpools', 'master', p => {
+      spec(p).configuration = { name: 'rendered-master-00000000000000000000000000000000', source: [] };
+    });
+    await c.settle();
+    expect(spec(c.get('machineconfigpools', 'master')).configuration.name).toBe('rendered-master-5926f68270c3e115f23e40a81a8ec9c4');
+    for (const n of ['master-0', 'master-1', 'master-2']) {
+      expect(ann(c.get('nodes', n), 'desiredConfig')).toBe('rendered-master-5926f68270c3e115f23e40a81a8ec9c4');
+    }
+  });
+
   it('refuses an unknown release and moves nothing', async () => {
     const before = c.get('configmaps', OS_IMAGE_CONFIGMAP, MCO_NAMESPACE);
     c.edit('clusterversions', 'version', cv => {

@@ -113,6 +113,8 @@ export class McoSimulation implements McoSimulator {
   /** Pools that saw a change after start: only these are reconciled (a loaded state stays as loaded). */
   readonly #live = new Set<string>();
   readonly #renderFingerprints = new Map<string, string>();
+  /** The `spec.configuration` the render controller last set (or found at start) per pool. */
+  readonly #renderedConfiguration = new Map<string, unknown>();
   readonly #renderErrors = new Map<string, string>();
   readonly #controllerVersions = new Map<string, string>();
   /** `<mosc>/<inputs key>` → existing build name (builds loaded from disk keep their names). */
@@ -151,6 +153,7 @@ export class McoSimulation implements McoSimulator {
       const name = pool.metadata.name;
       this.#renderFingerprints.set(name, renderInputsFingerprint(pool, mcs, defaults));
       const conf = (pool.spec as { configuration?: { name?: string } } | undefined)?.configuration;
+      if (conf?.name) this.#renderedConfiguration.set(name, clone(conf));
       if (!conf?.name) this.#live.add(name);
       const renderDegraded = ((pool.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).find(
         c => c.type === 'RenderDegraded' && c.status === 'True',
@@ -343,7 +346,16 @@ export class McoSimulation implements McoSimulator {
     const fingerprint = renderInputsFingerprint(pool, mcs, defaults);
     const conf = (pool.spec as { configuration?: { name?: string } } | undefined)?.configuration;
     const known = this.#renderFingerprints.get(name);
-    if (known === fingerprint && conf?.name) return;
+    if (known === fingerprint && conf?.name) {
+      // spec.configuration belongs to the render controller: an edit by anyone else is undone.
+      const mine = this.#renderedConfiguration.get(name);
+      if (mine && !jsonEqual(mine, conf) && this.#live.has(name)) {
+        pool.spec = { ...(pool.spec as Record<string, unknown>), configuration: clone(mine) };
+        this.#store.update('machineconfigpools', pool, { checkResourceVersion: false });
+        this.#log('Restored the rendered configuration of a pool', { pool: name });
+      }
+      return;
+    }
     this.#renderFingerprints.set(name, fingerprint);
     if (!defaults) {
       this.#renderErrors.set(
@@ -428,6 +440,7 @@ export class McoSimulation implements McoSimulator {
     const current = this.#store.get('machineconfigpools', name);
     if (!current) return;
     const configuration = { name: renderedName, source: result.sources };
+    this.#renderedConfiguration.set(name, clone(configuration));
     const spec = (current.spec ?? {}) as Record<string, unknown>;
     if (!jsonEqual(spec.configuration, configuration)) {
       current.spec = { ...spec, configuration };
