@@ -40,6 +40,8 @@ export interface Config {
               /** Bearer token. @visibility secret */
               token?: string;
             };
+            /** Accept content that does not hash to its digest (development registries only). */
+            dangerouslySkipDigestVerification?: boolean;
           }>;
         };
       };
@@ -62,6 +64,11 @@ export interface Config {
         /** Bearer token. @visibility secret */
         token?: string;
       };
+      /**
+       * Accept manifests and blobs that do not hash to their digest. Only for development
+       * registries that serve made-up digests, such as the embedded cluster's.
+       */
+      dangerouslySkipDigestVerification?: boolean;
     }>;
 
     /**

@@ -77,7 +77,9 @@ describe('layering plugin against the embedded cluster', () => {
               ],
             },
             layering: {
-              registries: [{ host: '*', mirror: main.registryUrl }],
+              registries: [
+                { host: '*', mirror: main.registryUrl, dangerouslySkipDigestVerification: true },
+              ],
               informers: { watchTimeoutSeconds: 2, requestTimeoutMs: 5000 },
               signals: { debounceMs: 10 },
             },

@@ -15,6 +15,8 @@ export interface RegistryConfigEntry {
   /** Endpoint to read from instead, e.g. `https://mirror.example.com`. */
   mirror?: string;
   auth?: RegistryAuthConfig;
+  /** Accept content that does not hash to its digest (development registries only). */
+  dangerouslySkipDigestVerification?: boolean;
 }
 
 /** A cluster the backend watches, as read from configuration. */
@@ -45,9 +47,11 @@ function readRegistries(config: Config | undefined, key: string): RegistryConfig
   const entries = config?.getOptionalConfigArray(key) ?? [];
   return entries.map(entry => {
     const auth = entry.getOptionalConfig('auth');
+    const skip = entry.getOptionalBoolean('dangerouslySkipDigestVerification');
     return {
       host: entry.getString('host'),
       mirror: entry.getOptionalString('mirror'),
+      ...(skip !== undefined ? { dangerouslySkipDigestVerification: skip } : {}),
       auth: auth
         ? {
             username: auth.getOptionalString('username'),

@@ -34,7 +34,7 @@ export function entityName(raw: string): string {
   return `${cleaned.slice(0, MAX_NAME - 9).replace(/[-._]+$/, '')}-${hash}`;
 }
 
-/** Options of {@link LayeringEntityProvider}. */
+/** Options of {@link LayeringEntityProvider}. @public */
 export interface LayeringEntityProviderOptions {
   fleet: LayeringFleetService;
   logger: LoggerService;

@@ -24,7 +24,7 @@ import { buildClusterViews, ClusterViews, poolDetail } from './viewBuilder';
 import { startEmbeddedDefault } from './embeddedCluster';
 import { createRegistrySource } from './registrySource';
 
-/** A change of pool views, as announced to subscribers. */
+/** A change of pool views, as announced to subscribers. @public */
 export interface FleetChange {
   cluster: string;
   /** Pools whose view changed, was added or was removed. */
@@ -33,13 +33,13 @@ export interface FleetChange {
   clusterChanged: boolean;
 }
 
-/** Filters of the fleet pool listing. */
+/** Filters of the fleet pool listing. @public */
 export interface FleetPoolFilter {
   drift?: DriftStatus[];
   clusters?: string[];
 }
 
-/** The release of a cluster, for the templates. */
+/** The release of a cluster, for the templates. @public */
 export interface ClusterRelease extends ReleaseView {
   cluster: string;
   status: ClusterView['status'];

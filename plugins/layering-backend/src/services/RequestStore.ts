@@ -12,7 +12,7 @@ import type {
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 
-/** A request to record (the store adds id and time). */
+/** A request to record (the store adds id and time). @public */
 export interface NewLayeringRequest {
   cluster: string;
   pool: string;

@@ -9,7 +9,9 @@ import {
   PoolDetail,
   PoolView,
   ReleaseView,
-  RolloutState,
+  derivePoolRollout,
+  nodeRhcosHistogram,
+  resolveBaseRhcosVersion,
   rhcosVersionFromOsImage,
 } from '@internal/plugin-layering-common';
 import type { ClusterHealth, ClusterSnapshot } from '../kubernetes/ClusterCache';
@@ -69,20 +71,10 @@ function poolOfNode(
   return matches.includes(WORKER) ? WORKER : null;
 }
 
-function mostCommon(values: Array<string | null>): string | null {
-  const counts = new Map<string, number>();
-  for (const value of values) {
-    if (value) counts.set(value, (counts.get(value) ?? 0) + 1);
-  }
-  let best: string | null = null;
-  let bestCount = 0;
-  for (const [value, count] of counts) {
-    if (count > bestCount) {
-      best = value;
-      bestCount = count;
-    }
-  }
-  return best;
+/** The build most nodes report (layering-common's histogram), or null. */
+function mostReported(versions: Array<string | null>): string | null {
+  const [top] = nodeRhcosHistogram(versions.map(rhcosVersion => ({ rhcosVersion })));
+  return top?.rhcosVersion ?? null;
 }
 
 /**
@@ -104,7 +96,7 @@ function nodeRhcosByImage(snapshot: ClusterSnapshot): (image: string) => string 
   }
   const cache = new Map<string, string | null>();
   return image => {
-    if (!cache.has(image)) cache.set(image, mostCommon(seen.get(image) ?? []));
+    if (!cache.has(image)) cache.set(image, mostReported(seen.get(image) ?? []));
     return cache.get(image)!;
   };
 }
@@ -180,23 +172,6 @@ function outOfClusterSource(
   if (own) return { name: own, inherited: false };
   if (inherited) return { name: inherited, inherited: true };
   return null;
-}
-
-function rolloutState(
-  pool: PoolProjection,
-  buildState: string | null,
-  stale: boolean,
-): RolloutState {
-  if (stale) return 'unknown';
-  const condition = (type: string) => pool.conditions.find(c => c.type === type)?.status === 'True';
-  if (pool.degradedMachineCount > 0 || condition('Degraded')) return 'degraded';
-  if (buildState === 'Building' || buildState === 'Prepared') return 'building';
-  const pending =
-    pool.updatedMachineCount < pool.machineCount ||
-    (pool.targetConfig !== null && pool.targetConfig !== pool.currentConfig);
-  if (pool.paused && pending) return 'paused';
-  if (condition('Updating') || pending) return 'rolling';
-  return 'idle';
 }
 
 function moscOfPool(
@@ -277,22 +252,17 @@ export function buildClusterViews(
     let baseRhcosVersion: string | null = null;
     let baseRhcosSource: 'labels' | 'nodes' | null = null;
     if (targetImage) {
-      const fromLabels = facts.rhcosOfImage(targetImage);
-      if (fromLabels) {
-        baseRhcosVersion = fromLabels;
-        baseRhcosSource = 'labels';
-      } else {
-        const running = nodes.filter(node =>
-          mode === 'on-cluster'
-            ? node.currentImage === targetImage
-            : node.currentConfig === pool.targetConfig && node.state === 'Done',
-        );
-        const fromNodes = mostCommon(running.map(node => rhcosVersionFromOsImage(node.osImage)));
-        if (fromNodes) {
-          baseRhcosVersion = fromNodes;
-          baseRhcosSource = 'nodes';
-        }
-      }
+      const running = nodes.filter(node =>
+        mode === 'on-cluster'
+          ? node.currentImage === targetImage
+          : node.currentConfig === pool.targetConfig && node.state === 'Done',
+      );
+      const base = resolveBaseRhcosVersion(
+        facts.rhcosOfImage(targetImage),
+        running.map(node => ({ rhcosVersion: rhcosVersionFromOsImage(node.osImage) })),
+      );
+      baseRhcosVersion = base.rhcosVersion;
+      baseRhcosSource = base.source;
     }
 
     const drift = computeDrift({
@@ -308,12 +278,6 @@ export function buildClusterViews(
       history,
       stale,
     });
-
-    const perNode = new Map<string | null, number>();
-    for (const node of nodes) {
-      const version = rhcosVersionFromOsImage(node.osImage);
-      perNode.set(version, (perNode.get(version) ?? 0) + 1);
-    }
 
     const view: PoolView = {
       cluster: name,
@@ -334,14 +298,10 @@ export function buildClusterViews(
       image: { target: targetImage, baseRhcosVersion },
       release: { version: release.version, rhcosVersion: release.rhcosVersion },
       drift,
-      rollout: {
-        state: rolloutState(pool, build?.state ?? null, stale),
-        updated: pool.updatedMachineCount,
-        total: pool.machineCount,
-      },
-      nodeRhcosVersions: [...perNode.entries()]
-        .map(([rhcosVersion, count]) => ({ rhcosVersion, count }))
-        .sort((a, b) => b.count - a.count),
+      rollout: derivePoolRollout(pool, { buildState: build?.state ?? null, stale }),
+      nodeRhcosVersions: nodeRhcosHistogram(
+        nodes.map(node => ({ rhcosVersion: rhcosVersionFromOsImage(node.osImage) })),
+      ),
       stale,
     };
     if (!mosc) {
