@@ -10,9 +10,9 @@ import {
   createComponentExtension,
   createPlugin,
   createRoutableExtension,
-  discoveryApiRef,
-  fetchApiRef,
 } from '@backstage/core-plugin-api';
+// The same refs as core-plugin-api's deprecated discoveryApiRef/fetchApiRef.
+import { coreApis } from '@backstage/frontend-plugin-api';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { LayeringClient, layeringApiRef } from './api';
 import { rootRouteRef, scaffolderTemplateRouteRef } from './routes';
@@ -46,7 +46,7 @@ export const layeringPlugin = createPlugin({
   apis: [
     createApiFactory({
       api: layeringApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      deps: { discoveryApi: coreApis.discovery, fetchApi: coreApis.fetch },
       factory: ({ discoveryApi, fetchApi }) =>
         new LayeringClient({ discoveryApi, fetchApi }),
     }),

@@ -1,0 +1,103 @@
+import { screen } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  EntityLayeringPoolCard,
+  isLayeringAvailable,
+  layeringApiRef,
+  layeringPlugin,
+  type LayeringApi,
+} from './legacy';
+import {
+  behindReleasesPool,
+  clusterWith,
+  inSyncPool,
+  okCluster,
+} from './__fixtures__/pools';
+import { rootRouteRef } from './routes';
+// The component behind the routable extension, which the app mounts in <Routes>.
+import { LayeringFleetPage } from './components/LayeringFleetPage';
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'ocp-418-worker',
+    annotations: {
+      'layering.openshift.io/cluster': 'ocp-418',
+      'layering.openshift.io/pool': 'worker',
+    },
+  },
+  spec: { type: 'openshift-machine-config-pool' },
+};
+
+describe('legacy exports', () => {
+  it('registers the client and the scaffolder route binding', () => {
+    expect(layeringPlugin.getId()).toBe('layering');
+    expect([...layeringPlugin.getApis()].map(f => f.api.id)).toEqual([
+      'plugin.layering.service',
+    ]);
+    expect(Object.keys(layeringPlugin.externalRoutes)).toEqual([
+      'scaffolderTemplate',
+    ]);
+    expect(isLayeringAvailable(entity)).toBe(true);
+  });
+
+  it('renders the pool card in a legacy app', async () => {
+    const api = {
+      getCluster: jest.fn(async () => clusterWith(behindReleasesPool)),
+      getRequests: jest.fn(async () => []),
+    } as unknown as LayeringApi;
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [layeringApiRef, api],
+          [
+            catalogApiRef,
+            { getEntities: jest.fn(async () => ({ items: [] })) },
+          ],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <EntityLayeringPoolCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('1 release behind')).toBeInTheDocument();
+  });
+
+  it('renders the fleet page with filters from the URL in a legacy app', async () => {
+    const api = {
+      getFleet: jest.fn(async () => [inSyncPool, behindReleasesPool]),
+      getClusters: jest.fn(async () => [okCluster]),
+    } as unknown as LayeringApi;
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [layeringApiRef, api],
+          [
+            catalogApiRef,
+            { getEntities: jest.fn(async () => ({ items: [] })) },
+          ],
+        ]}
+      >
+        <LayeringFleetPage />
+      </TestApiProvider>,
+      {
+        routeEntries: ['/layering?drift=behind'],
+        mountedRoutes: {
+          '/layering': rootRouteRef,
+          '/catalog/:namespace/:kind/:name': entityRouteRef,
+        },
+      },
+    );
+    expect(
+      await screen.findByText('1 of 2 pools · Behind'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('1 release behind')).toBeInTheDocument();
+    expect(screen.getByText('worker')).toBeInTheDocument();
+    expect(screen.queryByText('master')).not.toBeInTheDocument();
+  });
+});
