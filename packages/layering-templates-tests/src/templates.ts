@@ -52,33 +52,32 @@ export async function loadTemplate(name: string): Promise<LoadedTemplate> {
 }
 
 /**
- * The files next to a template (skeletons it fetches with relative URLs), in the form the
- * dry-run API takes them: paths relative to the template's folder.
+ * The skeletons the templates fetch with relative URLs (`./skeletons/...`), in the form the
+ * dry-run API takes them: paths relative to the templates folder.
  */
 export async function directoryContentsFor(
   template: LoadedTemplate,
 ): Promise<Array<{ path: string; base64Content: string }>> {
   const root = path.dirname(template.file);
+  const usesSkeletons = template.entity.spec.steps.some(
+    step => step.action === 'fetch:template' || step.action === 'fetch:plain',
+  );
   const contents: Array<{ path: string; base64Content: string }> = [];
-  const fetchUrls = template.entity.spec.steps
-    .filter(step => step.action === 'fetch:template' || step.action === 'fetch:plain')
-    .map(step => String((step.input as JsonObject).url));
-  for (const url of fetchUrls) {
-    const dir = path.resolve(root, url);
-    const walk = async (current: string): Promise<void> => {
-      for (const entry of await fs.readdir(current, { withFileTypes: true })) {
-        const full = path.join(current, entry.name);
-        if (entry.isDirectory()) {
-          await walk(full);
-        } else {
-          contents.push({
-            path: path.relative(root, full).split(path.sep).join('/'),
-            base64Content: (await fs.readFile(full)).toString('base64'),
-          });
-        }
+  const walk = async (current: string): Promise<void> => {
+    for (const entry of await fs.readdir(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) {
+        await walk(full);
+      } else {
+        contents.push({
+          path: path.relative(root, full).split(path.sep).join('/'),
+          base64Content: (await fs.readFile(full)).toString('base64'),
+        });
       }
-    };
-    await walk(dir);
+    }
+  };
+  if (usesSkeletons) {
+    await walk(path.join(root, 'skeletons'));
   }
   return contents;
 }
