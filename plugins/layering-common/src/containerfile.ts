@@ -1,8 +1,8 @@
-import { issue } from './issue';
 /**
  * Composing Containerfiles from a structured description, and reading one
  * back into that description for the "modify" template.
  */
+import { issue } from './issue';
 import { Copy, DockerfileParser, Run } from 'dockerfile-ast';
 import {
   analyzeContainerfile,

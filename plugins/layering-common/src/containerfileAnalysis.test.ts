@@ -289,6 +289,63 @@ describe('analyzeContainerfile: on-cluster and out-of-cluster rules', () => {
   });
 });
 
+describe('analyzeContainerfile: COPY and ADD', () => {
+  it('warns that on-cluster builds have no build context', () => {
+    expect(
+      messages('FROM configs AS final\nCOPY chrony.conf /etc/chrony.conf'),
+    ).toEqual([
+      expect.stringMatching(/^warning:2:.*on-cluster build has no context/),
+    ]);
+    expect(
+      messages(
+        'FROM configs AS final\nCOPY <<EOF /etc/chrony.conf\npool x\nEOF\n',
+      ),
+    ).toEqual([]);
+    expect(
+      messages(
+        `FROM registry.example.com/tools@sha256:${'a'.repeat(
+          64,
+        )} AS tools\nFROM configs AS final\nCOPY --from=tools /bin/x /usr/local/bin/x`,
+      ),
+    ).toEqual([]);
+    expect(
+      messages(
+        `FROM ${BASE}\nCOPY chrony.conf /etc/chrony.conf`,
+        'out-of-cluster',
+      ),
+    ).toEqual([]);
+  });
+
+  it('checks ADD URLs like RPM URLs', () => {
+    expect(
+      messages(
+        'FROM configs AS final\nADD http://169.254.169.254/latest/meta-data /etc/x',
+      ),
+    ).toEqual([expect.stringMatching(/^error:2:.*ADD URLs must use https/)]);
+    expect(
+      messages('FROM configs AS final\nADD https://10.0.0.1/agent.tar /etc/x'),
+    ).toEqual([expect.stringMatching(/^error:2:.*private address/)]);
+    expect(
+      messages(
+        'FROM configs AS final\nADD https://example.com/agent.conf /etc/x',
+      ),
+    ).toEqual([]);
+  });
+
+  it('warns about content written under /var, /tmp or /run', () => {
+    expect(
+      messages(
+        `FROM ${BASE}\nCOPY agent.db /var/lib/agent/agent.db`,
+        'out-of-cluster',
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^warning:2:.*\/var\/lib\/agent\/agent\.db is not managed/,
+      ),
+    ]);
+  });
+});
+
 describe('analyzeContainerfile: packages, RPMs and entitlement', () => {
   it('warns about real-time kernel and extension packages', () => {
     const issues = messages(

@@ -1,11 +1,12 @@
-import { issue } from './issue';
 /**
  * Containerfile analysis on the dockerfile-ast syntax tree: structure, the
  * package installs of RUN steps, and the MachineOSConfig rules. RUN arguments
  * are read through a small shell tokenizer (quotes, escapes and the `&&`, `||`,
  * `;`, `|` separators), never by pattern-matching the raw file.
  */
+import { issue } from './issue';
 import {
+  Copy,
   DockerfileParser,
   From,
   Instruction,
@@ -594,6 +595,7 @@ function analyzeRuns(
       const args = instruction.getArguments().map(a => a.getValue());
       const destination = args[args.length - 1] ?? '';
       if (destination.startsWith('/etc/yum.repos.d')) extraRepo = true;
+      checkCopy(instruction, args, options, line, add);
       continue;
     }
     if (!(instruction instanceof Run)) continue;
@@ -700,6 +702,72 @@ function analyzeRuns(
   } else if (maybeEntitlement) {
     result.entitlement = 'possible';
   }
+}
+
+/** COPY/ADD: where the content comes from and where it lands. */
+function checkCopy(
+  instruction: Instruction,
+  args: string[],
+  options: ContainerfileCheckOptions,
+  line: number,
+  add: (message: string, severity?: 'error' | 'warning', line?: number) => void,
+) {
+  const keyword = instruction.getKeyword();
+  const flags = instruction instanceof Copy ? instruction.getFlags() : [];
+  const fromStage = flags.some(f => f.getName() === 'from');
+  const heredoc =
+    instruction instanceof Copy && instruction.getHeredocs().length > 0;
+  const sources = args.slice(0, -1);
+  const destination = args[args.length - 1] ?? '';
+  const remote = sources.filter(src => /^[a-z][a-z0-9+.-]*:\/\//i.test(src));
+  if (keyword === 'ADD') {
+    for (const url of remote) {
+      for (const found of validateRemoteUrl(url, options)) {
+        add(found, 'error', line);
+      }
+    }
+  }
+  if (
+    options.mode === 'on-cluster' &&
+    !fromStage &&
+    !heredoc &&
+    remote.length < sources.length
+  ) {
+    add(
+      `${keyword} copies files from the build context, but an on-cluster build has no context of yours: use a here-document, COPY --from=<stage>, or deliver the file with a MachineConfig.`,
+      'warning',
+      line,
+    );
+  }
+  if (/^\/(var|tmp|run)(\/|$)/.test(destination)) {
+    add(
+      `content written to ${destination} is not managed as part of the OS image (/var is only populated once, /tmp and /run are not kept); put it under /etc or /usr.`,
+      'warning',
+      line,
+    );
+  }
+}
+
+function validateRemoteUrl(
+  url: string,
+  options: ContainerfileCheckOptions,
+): string[] {
+  // Reuse the RPM URL rules (https, no credentials, public or allow-listed host), minus the .rpm suffix.
+  let asRpm = url;
+  try {
+    const parsed = new URL(url);
+    parsed.pathname = `${parsed.pathname.replace(/\/$/, '')}/x.rpm`;
+    parsed.search = '';
+    parsed.hash = '';
+    asRpm = parsed.toString();
+  } catch {
+    // validateRpmUrl reports the invalid URL
+  }
+  return validateRpmUrl(asRpm, 'x', options.policy).map(f =>
+    f.message
+      .replace(/^The RPM URL/, 'The ADD URL')
+      .replace(/^RPM URLs/, 'ADD URLs'),
+  );
 }
 
 function validateRpmUrlAsRepo(

@@ -1,9 +1,9 @@
-import { issue } from './issue';
 /**
  * MachineOSConfig / MachineOSBuild of API versions v1alpha1 (OCP 4.16–early
  * 4.18) and v1 (late 4.18, 4.19+) as one model, and builders for the objects
  * the portal creates (FACTS.md §2.3–§2.5, §9).
  */
+import { issue } from './issue';
 import type { BuildState, PoolCondition } from './types';
 import { MCO_ANNOTATIONS } from './annotations';
 import {

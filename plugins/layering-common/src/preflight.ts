@@ -1,9 +1,9 @@
-import { issue } from './issue';
 /**
  * Pre-flight rules run before a layering change, by the scaffolder actions
  * (authoritative) and by the template form fields (early feedback). Inputs are
  * plain data the backend already has; outputs are field-level issues.
  */
+import { issue } from './issue';
 import type { PoolCondition, PoolView } from './types';
 import { ENTITLEMENT_SECRET, MCO_NAMESPACE } from './annotations';
 import {
