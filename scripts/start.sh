@@ -23,7 +23,13 @@ for i in $(seq 1 120); do
   if ! kill -0 "${pids[0]}" 2>/dev/null; then echo "[start] the embedded fleet failed:"; cat .run/fleet.log; exit 1; fi
   sleep 0.5
 done
-sed -n '1,20p' .run/fleet.log
+sed -n '1,40p' .run/fleet.log
+# Each embedded cluster serves TLS with a CA of its own, made at start; hand each CA to the backend
+# (app-config.yaml reads LAYERING_EMBEDDED_CA_<CLUSTER>) so TLS is verified as with a real cluster.
+for cluster in ocp-417 ocp-418 ocp-419 sno-419; do
+  var="LAYERING_EMBEDDED_CA_$(echo "$cluster" | tr 'a-z-' 'A-Z_')"
+  export "$var=$(awk '/certificate-authority-data:/ {print $2; exit}' ".run/$cluster.kubeconfig")"
+done
 
 echo "[start] starting Backstage (frontend http://localhost:3000, backend http://localhost:7007)"
 BROWSER=none yarn dev > >(tee .run/portal.log) 2>&1 &

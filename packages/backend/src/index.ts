@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { catalogModuleLayeringEntityProvider } from '@internal/plugin-layering-backend';
 
 const backend = createBackend();
 
@@ -15,11 +16,7 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
-backend.add(
-  import('@internal/plugin-layering-backend').then(
-    m => m.catalogModuleLayeringEntityProvider,
-  ),
-);
+backend.add(catalogModuleLayeringEntityProvider);
 
 // Permissions: the layering policy keeps direct apply for the groups allowed to do it.
 backend.add(import('@backstage/plugin-permission-backend'));
