@@ -236,6 +236,20 @@ describe('layering plugin against the embedded cluster', () => {
     expect(res.body.drift.status).toBe('in-sync');
   });
 
+  it('backs off when the cluster answers 429, then recovers', async () => {
+    const informers = () => fleet!.caches.find(c => c.name === 'main')!.informers;
+    main.throttle(10);
+    // The next watch re-openings are answered 429 + Retry-After; the informers wait and retry.
+    await eventually(async () => {
+      expect(informers().some(i => i.error?.kind === 'throttled')).toBe(true);
+    });
+    await eventually(async () => {
+      expect((await clusterNamed('main')).status).toBe('ok');
+    });
+    const pools = await get('/clusters/main/pools');
+    expect(pools.body.items.every((p: PoolView) => !p.stale)).toBe(true);
+  });
+
   it('records and lists requests with service credentials', async () => {
     const body = {
       kind: 'rebase',

@@ -4,3 +4,7 @@
 jest.mock('./kubernetes/loadClientNode', () => ({
   loadClientNode: async () => jest.requireActual('@kubernetes/client-node'),
 }));
+
+jest.mock('./services/loadEmbeddedOpenshift', () => ({
+  loadEmbeddedOpenshift: async () => jest.requireActual('@internal/embedded-openshift'),
+}));

@@ -1,5 +1,6 @@
 import { LoggerService, resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { ClusterSpec, RegistryConfigEntry } from '../kubernetes/clusterConfig';
+import { loadEmbeddedOpenshift } from './loadEmbeddedOpenshift';
 
 /** The sample state bundled with the embedded cluster (the shared 4.18.21 scenario). */
 const SAMPLE_STATE = 'states/ocp-418';
@@ -14,7 +15,7 @@ export async function startEmbeddedDefault(logger: LoggerService): Promise<{
   registries: RegistryConfigEntry[];
   stop(): Promise<void>;
 }> {
-  const { startEmbeddedCluster } = await import('@internal/embedded-openshift');
+  const { startEmbeddedCluster } = await loadEmbeddedOpenshift();
   const stateDir = resolvePackagePath('@internal/embedded-openshift', SAMPLE_STATE);
   const cluster = await startEmbeddedCluster({ name: 'embedded', stateDir, speed: 1 });
   logger.warn(

@@ -1,0 +1,80 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import type { ClusterView, PoolView } from '@internal/plugin-layering-common';
+import request from 'supertest';
+import { layeringPlugin } from './plugin';
+
+jest.setTimeout(60_000);
+
+async function eventually<T>(check: () => Promise<T>, attempts = 400): Promise<T> {
+  let lastError: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await check();
+    } catch (error) {
+      lastError = error;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  }
+  throw lastError;
+}
+
+describe('with no cluster configured', () => {
+  it('starts the embedded cluster with its sample state and says so', async () => {
+    const logger = mockServices.rootLogger.mock();
+    logger.child.mockImplementation(() => logger);
+    const backend = await startTestBackend({
+      features: [
+        layeringPlugin,
+        mockServices.rootConfig.factory({ data: {} }),
+        logger.factory,
+        createServiceFactory({
+          service: signalsServiceRef,
+          deps: {},
+          factory: () => ({ publish: async () => {} }),
+        }),
+      ],
+    });
+    try {
+      const cluster: ClusterView = await eventually(async () => {
+        const res = await request(backend.server).get('/api/layering/clusters');
+        expect(res.body.items).toHaveLength(1);
+        expect(res.body.items[0].status).toBe('ok');
+        return res.body.items[0];
+      });
+      expect(cluster).toMatchObject({ name: 'embedded', release: { version: '4.18.21' } });
+      const pools: PoolView[] = await eventually(async () => {
+        const res = await request(backend.server).get('/api/layering/clusters/embedded/pools');
+        const master = res.body.items.find((p: PoolView) => p.name === 'master');
+        expect(master?.drift.status).toBe('in-sync');
+        return res.body.items;
+      });
+      expect(pools.map(p => p.name)).toEqual(['infra', 'master', 'worker']);
+      expect(JSON.stringify(logger.warn.mock.calls)).toContain('embedded OpenShift cluster');
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('lists no cluster when the embedded cluster is disabled', async () => {
+    const backend = await startTestBackend({
+      features: [
+        layeringPlugin,
+        mockServices.rootConfig.factory({ data: { layering: { embeddedCluster: { enabled: false } } } }),
+        createServiceFactory({
+          service: signalsServiceRef,
+          deps: {},
+          factory: () => ({ publish: async () => {} }),
+        }),
+      ],
+    });
+    try {
+      const res = await request(backend.server).get('/api/layering/clusters');
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual([]);
+    } finally {
+      await backend.stop();
+    }
+  });
+});
