@@ -243,6 +243,19 @@ describe('analyzeContainerfile: on-cluster and out-of-cluster rules', () => {
     );
   });
 
+  it('resolves an ARG used as the out-of-cluster base', () => {
+    expect(
+      outOfCluster(`ARG RHCOS=${BASE}\nFROM \${RHCOS}\nRUN echo hi`).issues,
+    ).toEqual([]);
+    expect(
+      messages(
+        'ARG RHCOS=quay.io/a/b:latest\nFROM $RHCOS',
+        'out-of-cluster',
+      )[0],
+    ).toMatch(/by digest/);
+    expect(messages('FROM $UNSET', 'out-of-cluster')[0]).toMatch(/by digest/);
+  });
+
   it('warns when the out-of-cluster base is not the release image', () => {
     const other = BASE.replace(/4{64}/, '5'.repeat(64));
     expect(outOfCluster(`FROM ${other}`, BASE).issues).toEqual([

@@ -7,6 +7,7 @@
 import { issue } from './issue';
 import {
   Copy,
+  type Dockerfile,
   DockerfileParser,
   From,
   Instruction,
@@ -515,12 +516,27 @@ export function analyzeContainerfile(
   }
   result.parsed = !structural;
 
-  checkBases(froms, options, add);
+  checkBases(dockerfile, froms, options, add);
   analyzeRuns(dockerfile.getInstructions(), options, result, add);
   return result;
 }
 
+/** The image of a FROM, with a single `$ARG` / `${ARG}` resolved from the ARGs before it. */
+function resolveImage(dockerfile: Dockerfile, from: From): string | null {
+  const image = from.getImage();
+  const variable = image
+    ? /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(image)
+    : null;
+  if (!variable) return image;
+  const value = dockerfile.resolveVariable(
+    variable[1],
+    from.getRange().start.line,
+  );
+  return typeof value === 'string' ? value : image;
+}
+
 function checkBases(
+  dockerfile: Dockerfile,
   froms: From[],
   options: ContainerfileCheckOptions,
   add: (message: string, severity?: 'error' | 'warning', line?: number) => void,
@@ -557,7 +573,7 @@ function checkBases(
     return;
   }
   const first = froms[0];
-  const ref = parseImageReference(first.getImage());
+  const ref = parseImageReference(resolveImage(dockerfile, first));
   if (!ref || !ref.registry || !ref.digest) {
     add(
       'an out-of-cluster Containerfile must start FROM the release\'s rhel-coreos image by digest (host/path@sha256:<64 hex>); get it with "oc adm release info --image-for rhel-coreos".',
