@@ -1,0 +1,108 @@
+import type { SetupServerApi } from 'msw/node';
+import yaml from 'yaml';
+import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import {
+  FakeGitHub,
+  FakeGitLab,
+  TEST_CLUSTER,
+  TEST_POOLS,
+  clusterReader,
+  expectStatus,
+  poolPath,
+  requestHistory,
+  runTemplate,
+  startForges,
+  startTemplateBackend,
+  startTestCluster,
+  type TemplateBackend,
+} from '@internal/layering-templates-tests';
+import { DIRECT, GITHUB, GITLAB, target } from './fixtures';
+
+jest.setTimeout(120_000);
+
+const NAME = 'layering-pause-resume-pool';
+
+const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
+const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
+
+describe('template: pause or resume a pool', () => {
+  let cluster: EmbeddedCluster;
+  let backend: TemplateBackend;
+  let forges: SetupServerApi;
+
+  beforeAll(async () => {
+    forges = startForges(github, gitlab);
+    cluster = await startTestCluster();
+    backend = await startTemplateBackend({ cluster, pools: TEST_POOLS });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await cluster?.stop();
+    forges?.close();
+  });
+
+  it('opens a GitHub pull request that resumes the infra pool, and re-running updates it', async () => {
+    const values = { target: target('infra'), reason: 'Roll out the pending build', operation: 'resume', ...GITHUB };
+    const task = await runTemplate(backend.server, NAME, values);
+    expectStatus(task, 'completed');
+    const branch = `layering/${TEST_CLUSTER}/infra/resume`;
+    const file = `clusters/${TEST_CLUSTER}/pools/infra/machineconfigpool-infra.yaml`;
+    expect(Object.keys(github.files(branch)).sort()).toEqual(['README.md', file]);
+    expect(yaml.parse(github.files(branch)[file])).toEqual({
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfigPool',
+      metadata: { name: 'infra' },
+      spec: { paused: false },
+    });
+    expect(github.pulls[0]).toMatchObject({
+      head: branch,
+      title: `Resume pool infra on ${TEST_CLUSTER}`,
+      labels: ['layering', 'layering/resume', `cluster/${TEST_CLUSTER}`, 'pool/infra'],
+      teamReviewers: ['platform'],
+    });
+    expect(github.pulls[0].body).toContain('Sets `spec.paused: false` on MachineConfigPool `infra`');
+    expect(github.pulls[0].body).toContain('Roll out the pending build');
+    expect((await clusterReader(cluster).get(poolPath('infra'))).spec.paused).toBe(true);
+
+    expectStatus(await runTemplate(backend.server, NAME, values), 'completed');
+    expect(github.pulls).toHaveLength(1);
+    expect(github.pulls[0].updates).toBe(1);
+  });
+
+  it('opens a GitLab merge request that pauses the worker pool', async () => {
+    const task = await runTemplate(backend.server, NAME, { target: target('worker'), operation: 'pause', ...GITLAB });
+    expectStatus(task, 'completed');
+    const branch = `layering/${TEST_CLUSTER}/worker/pause`;
+    const file = `clusters/${TEST_CLUSTER}/pools/worker/machineconfigpool-worker.yaml`;
+    expect(yaml.parse(gitlab.files(branch)[file]).spec).toEqual({ paused: true });
+    expect(gitlab.mergeRequests).toEqual([
+      expect.objectContaining({
+        sourceBranch: branch,
+        title: `Pause pool worker on ${TEST_CLUSTER}`,
+        labels: ['layering', 'layering/pause', `cluster/${TEST_CLUSTER}`, 'pool/worker'],
+      }),
+    ]);
+  });
+
+  it('resumes and pauses directly, and says so when there is nothing to do', async () => {
+    const reader = clusterReader(cluster);
+    const resumed = await runTemplate(backend.server, NAME, { target: target('infra'), operation: 'resume', ...DIRECT });
+    expectStatus(resumed, 'completed');
+    expect(resumed.ranSteps).toEqual(['pool-entity', 'resume']);
+    expect((await reader.get(poolPath('infra'))).spec.paused).toBe(false);
+    expect(resumed.output.text).toEqual([{ title: 'What happened', content: 'Pool infra is now running.' }]);
+
+    const paused = await runTemplate(backend.server, NAME, { target: target('worker'), operation: 'pause', ...DIRECT });
+    expectStatus(paused, 'completed');
+    expect((await reader.get(poolPath('worker'))).spec.paused).toBe(true);
+
+    const again = await runTemplate(backend.server, NAME, { target: target('worker'), operation: 'pause', ...DIRECT });
+    expectStatus(again, 'completed');
+    expect(again.output.text).toEqual([
+      { title: 'What happened', content: 'Pool worker was already paused; nothing was changed.' },
+    ]);
+    const history = await requestHistory(backend.server, TEST_CLUSTER, 'worker');
+    expect(history.filter(r => r.kind === 'pause' && r.delivery === 'direct')).toHaveLength(1);
+  });
+});
