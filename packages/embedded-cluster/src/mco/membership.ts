@@ -38,22 +38,3 @@ export function poolForNode(node: K8sObject, pools: K8sObject[]): Membership {
   if (custom.length === 1) return { pool: custom[0] };
   return { pool: matching[0] };
 }
-
-/** Membership of every node: pool name → node objects, plus per-node errors. */
-export function groupNodesByPool(
-  nodes: K8sObject[],
-  pools: K8sObject[],
-): { byPool: Map<string, K8sObject[]>; poolOf: Map<string, string>; errors: Map<string, string> } {
-  const byPool = new Map<string, K8sObject[]>(pools.map(p => [p.metadata.name, []]));
-  const poolOf = new Map<string, string>();
-  const errors = new Map<string, string>();
-  for (const node of nodes) {
-    const m = poolForNode(node, pools);
-    if (m.error) errors.set(node.metadata.name, m.error);
-    if (m.pool) {
-      byPool.get(m.pool)?.push(node);
-      poolOf.set(node.metadata.name, m.pool);
-    }
-  }
-  return { byPool, poolOf, errors };
-}

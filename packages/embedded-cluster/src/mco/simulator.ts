@@ -6,6 +6,7 @@ import type {
   McoSimulatorOptions,
   ObjectStore,
   ReleaseRecord,
+  ResourceName,
   StoreEvent,
 } from '../store/types';
 import {
@@ -33,7 +34,7 @@ import {
   replaceTag,
   v1BuildName,
 } from './machineOS';
-import { groupNodesByPool, poolForNode } from './membership';
+import { poolForNode } from './membership';
 import {
   PoolLayering,
   computePoolStatus,
@@ -133,8 +134,23 @@ export class McoSimulation implements McoSimulator {
   /** Node membership errors already reported (reported again only when they change). */
   #membershipErrors = new Map<string, string>();
 
+  /** Store reads without copies, when the store offers them (results must not be mutated). */
+  readonly #peekFn?: (resource: ResourceName, name: string, namespace?: string) => K8sObject | undefined;
+  readonly #peekListFn?: (resource: ResourceName, namespace?: string) => K8sObject[];
+  /** Pool membership per node, valid while the node's labels and the pools' selectors stay the same. */
+  readonly #membershipCache = new Map<string, { labels: string; pool?: string; error?: string }>();
+  #membershipPoolsKey = '';
+
   constructor(options: McoSimulatorOptions) {
     this.#store = options.store;
+    const peeking = options.store as ObjectStore & {
+      peek?: (resource: ResourceName, name: string, namespace?: string) => K8sObject | undefined;
+      peekList?: (resource: ResourceName, namespace?: string) => K8sObject[];
+    };
+    if (typeof peeking.peek === 'function' && typeof peeking.peekList === 'function') {
+      this.#peekFn = peeking.peek.bind(options.store);
+      this.#peekListFn = peeking.peekList.bind(options.store);
+    }
     this.#images = options.images;
     this.#releases = options.releases ?? [];
     this.#log = options.log ?? (() => {});
@@ -146,8 +162,8 @@ export class McoSimulation implements McoSimulator {
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    const pools = this.#store.list('machineconfigpools');
-    const mcs = this.#store.list('machineconfigs');
+    const pools = this.#peekList('machineconfigpools');
+    const mcs = this.#peekList('machineconfigs');
     const defaults = this.#defaults();
     for (const pool of pools) {
       const name = pool.metadata.name;
@@ -173,10 +189,10 @@ export class McoSimulation implements McoSimulator {
       }
     }
     this.#seedBuildAliases();
-    for (const node of this.#store.list('nodes')) {
+    for (const node of this.#peekList('nodes')) {
       if (isNodeDegraded(node)) this.#failedDesired.set(node.metadata.name, this.#desiredKey(node));
     }
-    const cv = this.#store.get('clusterversions', CLUSTER_VERSION_NAME);
+    const cv = this.#peek('clusterversions', CLUSTER_VERSION_NAME);
     this.#clusterVersionFingerprint = canonicalJson(
       (cv?.spec as { desiredUpdate?: unknown } | undefined)?.desiredUpdate ?? null,
     );
@@ -187,6 +203,52 @@ export class McoSimulation implements McoSimulator {
 
   settle(): Promise<void> {
     return this.#scheduler.settle();
+  }
+
+  /** Read an object for looking only (no copy when the store can avoid it). */
+  #peek(resource: ResourceName, name: string, namespace?: string): K8sObject | undefined {
+    return this.#peekFn ? this.#peekFn(resource, name, namespace) : this.#store.get(resource, name, namespace);
+  }
+
+  /** List objects for looking only (no copies when the store can avoid them). */
+  #peekList(resource: ResourceName, namespace?: string): K8sObject[] {
+    return this.#peekListFn ? this.#peekListFn(resource, namespace) : this.#store.list(resource, namespace);
+  }
+
+  /** Which pool each node belongs to (FACTS §2.2), cached per node labels and pool selectors. */
+  #membership(): { byPool: Map<string, string[]>; errors: Map<string, string> } {
+    const pools = this.#peekList('machineconfigpools');
+    const poolsKey = canonicalJson(
+      pools.map(p => [p.metadata.name, (p.spec as { nodeSelector?: unknown } | undefined)?.nodeSelector ?? null]),
+    );
+    if (poolsKey !== this.#membershipPoolsKey) {
+      this.#membershipCache.clear();
+      this.#membershipPoolsKey = poolsKey;
+    }
+    const byPool = new Map<string, string[]>(pools.map(p => [p.metadata.name, []]));
+    const errors = new Map<string, string>();
+    const seen = new Set<string>();
+    for (const node of this.#peekList('nodes')) {
+      const name = node.metadata.name;
+      seen.add(name);
+      const labels = JSON.stringify(node.metadata.labels ?? {});
+      let entry = this.#membershipCache.get(name);
+      if (!entry || entry.labels !== labels) {
+        entry = { labels, ...poolForNode(node, pools) };
+        this.#membershipCache.set(name, entry);
+      }
+      if (entry.error) errors.set(name, entry.error);
+      if (entry.pool) byPool.get(entry.pool)?.push(name);
+    }
+    for (const name of [...this.#membershipCache.keys()]) {
+      if (!seen.has(name)) this.#membershipCache.delete(name);
+    }
+    return { byPool, errors };
+  }
+
+  /** Current node objects of a pool (for looking only). */
+  #poolNodes(names: string[]): K8sObject[] {
+    return names.map(n => this.#peek('nodes', n)).filter((n): n is K8sObject => Boolean(n));
   }
 
   stop(): void {
@@ -201,18 +263,20 @@ export class McoSimulation implements McoSimulator {
 
   #onEvent(event: StoreEvent): void {
     if (this.#stopped) return;
-    const pools = this.#store.list('machineconfigpools');
+    const pools = this.#peekList('machineconfigpools');
     const mark = (name: string | undefined) => {
       if (name) this.#live.add(name);
     };
     switch (event.resource) {
       case 'machineconfigpools': {
         mark(event.object.metadata.name);
+        const selector = (o: K8sObject | undefined) => (o?.spec as { nodeSelector?: unknown } | undefined)?.nodeSelector;
+        if (event.type === 'MODIFIED' && jsonEqual(selector(event.old), selector(event.object))) break;
         // Pools whose node membership changes with this pool's selector change too.
         const others = pools.filter(p => p.metadata.name !== event.object.metadata.name);
         const before = event.old ? [...others, event.old] : others;
         const after = event.type === 'DELETED' ? others : [...others, event.object];
-        for (const node of this.#store.list('nodes')) {
+        for (const node of this.#peekList('nodes')) {
           const a = poolForNode(node, before).pool;
           const b = poolForNode(node, after).pool;
           if (a !== b) {
@@ -259,7 +323,7 @@ export class McoSimulation implements McoSimulator {
       }
       case 'machineosbuilds': {
         const view = readMosb(event.object);
-        const mosc = this.#store.get('machineosconfigs', view.mosc);
+        const mosc = this.#peek('machineosconfigs', view.mosc);
         const pool =
           (mosc && readMosc(mosc).pool) ||
           event.object.metadata.labels?.[KEYS.targetPoolLabel];
@@ -292,26 +356,30 @@ export class McoSimulation implements McoSimulator {
     if (this.#stopped) return;
     this.#clusterVersionController();
     this.#cleanupDeleted();
-    for (const pool of this.#store.list('machineconfigpools')) this.#renderController(pool);
-    for (const mosc of this.#store.list('machineosconfigs')) {
+    // A pool's render inputs change only through events that make it live.
+    const machineConfigs = this.#peekList('machineconfigs');
+    const defaults = this.#defaults();
+    for (const pool of this.#peekList('machineconfigpools')) {
+      if (this.#live.has(pool.metadata.name)) this.#renderController(pool, machineConfigs, defaults);
+    }
+    for (const mosc of this.#peekList('machineosconfigs')) {
       const view = readMosc(mosc);
       if (this.#live.has(view.pool)) this.#buildController(mosc);
     }
-    const pools = this.#store.list('machineconfigpools');
-    const { byPool, errors } = groupNodesByPool(this.#store.list('nodes'), pools);
+    const { byPool, errors } = this.#membership();
     for (const [node, error] of errors) {
       if (this.#membershipErrors.get(node) !== error) {
         this.#log('Node cannot be assigned to a pool', { node, error });
       }
     }
     this.#membershipErrors = errors;
-    for (const pool of pools) {
+    for (const pool of this.#peekList('machineconfigpools')) {
       const name = pool.metadata.name;
       if (!this.#live.has(name)) continue;
-      const nodes = byPool.get(name) ?? [];
-      this.#nodeController(pool, nodes);
-      for (const node of nodes) this.#daemon(node.metadata.name);
-      this.#poolStatusController(name);
+      const members = byPool.get(name) ?? [];
+      this.#nodeController(pool, this.#poolNodes(members));
+      for (const node of members) this.#daemon(node);
+      this.#poolStatusController(name, members);
     }
     this.#upgradeCompletion();
   }
@@ -320,7 +388,7 @@ export class McoSimulation implements McoSimulator {
   // Render controller
 
   #defaults(): RenderDefaults | undefined {
-    const cm = this.#store.get('configmaps', OS_IMAGE_CONFIGMAP, MCO_NAMESPACE);
+    const cm = this.#peek('configmaps', OS_IMAGE_CONFIGMAP, MCO_NAMESPACE);
     const data = (cm?.data ?? undefined) as Record<string, string> | undefined;
     if (!data?.baseOSContainerImage) return undefined;
     return {
@@ -339,19 +407,18 @@ export class McoSimulation implements McoSimulator {
     return v;
   }
 
-  #renderController(pool: K8sObject): void {
+  #renderController(pool: K8sObject, mcs: K8sObject[], defaults: RenderDefaults | undefined): void {
     const name = pool.metadata.name;
-    const mcs = this.#store.list('machineconfigs');
-    const defaults = this.#defaults();
     const fingerprint = renderInputsFingerprint(pool, mcs, defaults);
     const conf = (pool.spec as { configuration?: { name?: string } } | undefined)?.configuration;
     const known = this.#renderFingerprints.get(name);
     if (known === fingerprint && conf?.name) {
       // spec.configuration belongs to the render controller: an edit by anyone else is undone.
       const mine = this.#renderedConfiguration.get(name);
-      if (mine && !jsonEqual(mine, conf) && this.#live.has(name)) {
-        pool.spec = { ...(pool.spec as Record<string, unknown>), configuration: clone(mine) };
-        this.#store.update('machineconfigpools', pool, { checkResourceVersion: false });
+      const fresh = mine && !jsonEqual(mine, conf) ? this.#store.get('machineconfigpools', name) : undefined;
+      if (mine && fresh) {
+        fresh.spec = { ...(fresh.spec as Record<string, unknown>), configuration: clone(mine) };
+        this.#store.update('machineconfigpools', fresh, { checkResourceVersion: false });
         this.#log('Restored the rendered configuration of a pool', { pool: name });
       }
       return;
@@ -398,7 +465,7 @@ export class McoSimulation implements McoSimulator {
           this.#store.update('machineconfigs', next, { checkResourceVersion: false });
         }
       } else {
-        const existing = this.#store.get('machineconfigs', renderedName);
+        const existing = this.#peek('machineconfigs', renderedName);
         const object: K8sObject = {
           apiVersion: MCO_V1,
           kind: 'MachineConfig',
@@ -460,7 +527,7 @@ export class McoSimulation implements McoSimulator {
   }
 
   #buildsOf(mosc: string): K8sObject[] {
-    return this.#store.list('machineosbuilds').filter(b => readMosb(b).mosc === mosc);
+    return this.#peekList('machineosbuilds').filter(b => readMosb(b).mosc === mosc);
   }
 
   #buildKey(pool: K8sObject, mosc: MoscView, rendered: K8sObject): string {
@@ -474,12 +541,12 @@ export class McoSimulation implements McoSimulator {
   }
 
   #seedBuildAliases(): void {
-    for (const moscObj of this.#store.list('machineosconfigs')) {
+    for (const moscObj of this.#peekList('machineosconfigs')) {
       const mosc = readMosc(moscObj);
       if (mosc.api !== 'v1') continue;
-      const pool = this.#store.get('machineconfigpools', mosc.pool);
+      const pool = this.#peek('machineconfigpools', mosc.pool);
       const target = (pool?.spec as { configuration?: { name?: string } } | undefined)?.configuration?.name;
-      const rendered = target ? this.#store.get('machineconfigs', target) : undefined;
+      const rendered = target ? this.#peek('machineconfigs', target) : undefined;
       if (!pool || !rendered) continue;
       const builds = this.#buildsOf(mosc.name).map(readMosb).filter(b => b.renderedConfig === target);
       const preferred =
@@ -496,22 +563,22 @@ export class McoSimulation implements McoSimulator {
   #currentBuild(mosc: MoscView, pool: K8sObject): MosbView | undefined {
     if (mosc.api === 'v1') {
       const named = mosc.annotations[KEYS.currentMachineOSBuild];
-      const b = named ? this.#store.get('machineosbuilds', named) : undefined;
+      const b = named ? this.#peek('machineosbuilds', named) : undefined;
       if (b) return readMosb(b);
     }
     const target = (pool.spec as { configuration?: { name?: string } } | undefined)?.configuration?.name;
-    const rendered = target ? this.#store.get('machineconfigs', target) : undefined;
+    const rendered = target ? this.#peek('machineconfigs', target) : undefined;
     if (!rendered) return undefined;
-    const b = this.#store.get('machineosbuilds', this.#expectedBuildName(pool, mosc, rendered));
+    const b = this.#peek('machineosbuilds', this.#expectedBuildName(pool, mosc, rendered));
     return b ? readMosb(b) : undefined;
   }
 
   #buildController(moscObj: K8sObject): void {
     const mosc = readMosc(moscObj);
-    const pool = this.#store.get('machineconfigpools', mosc.pool);
+    const pool = this.#peek('machineconfigpools', mosc.pool);
     if (!pool) return;
     const target = (pool.spec as { configuration?: { name?: string } } | undefined)?.configuration?.name;
-    const rendered = target ? this.#store.get('machineconfigs', target) : undefined;
+    const rendered = target ? this.#peek('machineconfigs', target) : undefined;
     if (!rendered) return;
 
     if (mosc.annotations[KEYS.rebuild] !== undefined) {
@@ -532,7 +599,7 @@ export class McoSimulation implements McoSimulator {
     }
 
     const name = this.#expectedBuildName(pool, mosc, rendered);
-    const existing = this.#store.get('machineosbuilds', name);
+    const existing = this.#peek('machineosbuilds', name);
     if (!existing) {
       const blocked = this.#buildBlocked(pool);
       if (blocked) {
@@ -563,8 +630,8 @@ export class McoSimulation implements McoSimulator {
   /** Why a new build may not start (FACTS §6), or undefined. */
   #buildBlocked(pool: K8sObject): string | undefined {
     if (this.#renderErrors.has(pool.metadata.name)) return 'RenderDegraded';
-    const { byPool } = groupNodesByPool(this.#store.list('nodes'), this.#store.list('machineconfigpools'));
-    if ((byPool.get(pool.metadata.name) ?? []).some(isNodeDegraded)) return 'NodeDegraded';
+    const { byPool } = this.#membership();
+    if (this.#poolNodes(byPool.get(pool.metadata.name) ?? []).some(isNodeDegraded)) return 'NodeDegraded';
     return undefined;
   }
 
@@ -742,7 +809,7 @@ export class McoSimulation implements McoSimulator {
   }
 
   #createBuilderPod(build: MosbView, buildObj: K8sObject, attempt: number): string | undefined {
-    if (!this.#store.get('namespaces', MCO_NAMESPACE)) {
+    if (!this.#peek('namespaces', MCO_NAMESPACE)) {
       this.#store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: MCO_NAMESPACE } });
     }
     const job = builderName(build);
@@ -750,10 +817,10 @@ export class McoSimulation implements McoSimulator {
     if (build.api === 'v1') {
       const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
       podName = `${job}-${[...randomBytes(5)].map(x => alphabet[x % alphabet.length]).join('')}`;
-    } else if (this.#store.get('pods', podName, MCO_NAMESPACE)) {
+    } else if (this.#peek('pods', podName, MCO_NAMESPACE)) {
       this.#store.delete('pods', podName, MCO_NAMESPACE);
     }
-    const rendered = this.#store.get('machineconfigs', build.renderedConfig);
+    const rendered = this.#peek('machineconfigs', build.renderedConfig);
     const now = this.#now();
     try {
       this.#store.create('pods', {
@@ -826,14 +893,14 @@ export class McoSimulation implements McoSimulator {
     build: MosbView,
     buildObj: K8sObject,
   ): { ok: true; digest: string } | { ok: false; reason: string } {
-    const rendered = this.#store.get('machineconfigs', build.renderedConfig);
+    const rendered = this.#peek('machineconfigs', build.renderedConfig);
     if (!rendered) return { ok: false, reason: `rendered MachineConfig ${build.renderedConfig} not found` };
     const base = String((rendered.spec as { osImageURL?: string } | undefined)?.osImageURL ?? '');
     const baseRecord = this.#images.resolve(base);
     if (!baseRecord) {
       return { ok: false, reason: `failed to pull base image ${base}: manifest unknown to the registry` };
     }
-    const moscObj = this.#store.get('machineosconfigs', build.mosc);
+    const moscObj = this.#peek('machineosconfigs', build.mosc);
     const mosc = moscObj ? readMosc(moscObj) : undefined;
     const verdict = evaluateContainerfile(mosc?.containerfile);
     if (!verdict.ok) return verdict;
@@ -877,7 +944,7 @@ export class McoSimulation implements McoSimulator {
     while (this.#deletedBuilds.length > 0) {
       const { view } = this.#deletedBuilds.shift()!;
       if (!pruning || !view.digest) continue;
-      const inUse = this.#store.list('nodes').some(
+      const inUse = this.#peekList('nodes').some(
         n =>
           nodeAnnotation(n, KEYS.currentImage) === view.digest ||
           nodeAnnotation(n, KEYS.desiredImage) === view.digest,
@@ -915,8 +982,8 @@ export class McoSimulation implements McoSimulator {
     const image = layering.mosc.currentImage;
     if (!image) return undefined;
     const published = layering.mosc.api === 'v1'
-      ? layering.mosc.statusBuild && this.#store.get('machineosbuilds', layering.mosc.statusBuild)
-      : this.#store.list('machineosbuilds').find(b => {
+      ? layering.mosc.statusBuild && this.#peek('machineosbuilds', layering.mosc.statusBuild)
+      : this.#peekList('machineosbuilds').find(b => {
           const v = readMosb(b);
           return v.mosc === layering.mosc.name && v.renderedConfig === target && v.digest === image;
         });
@@ -990,7 +1057,7 @@ export class McoSimulation implements McoSimulator {
 
   #daemon(nodeName: string): void {
     if (this.#daemons.has(nodeName)) return;
-    const node = this.#store.get('nodes', nodeName);
+    const node = this.#peek('nodes', nodeName);
     if (!node) return;
     const desired = nodeAnnotation(node, KEYS.desiredConfig);
     if (!desired || isNodeDone(node)) return;
@@ -1066,7 +1133,7 @@ export class McoSimulation implements McoSimulator {
     const image = nodeAnnotation(node, KEYS.desiredImage);
     if (image) return image;
     const desired = nodeAnnotation(node, KEYS.desiredConfig);
-    const rendered = desired ? this.#store.get('machineconfigs', desired) : undefined;
+    const rendered = desired ? this.#peek('machineconfigs', desired) : undefined;
     return (rendered?.spec as { osImageURL?: string } | undefined)?.osImageURL;
   }
 
@@ -1136,13 +1203,12 @@ export class McoSimulation implements McoSimulator {
   // ---------------------------------------------------------------------------------------------
   // Pool status
 
-  #poolStatusController(poolName: string): void {
+  #poolStatusController(poolName: string, members: string[]): void {
     const pool = this.#store.get('machineconfigpools', poolName);
     if (!pool) return;
-    const { byPool } = groupNodesByPool(this.#store.list('nodes'), this.#store.list('machineconfigpools'));
     const status = computePoolStatus({
       pool,
-      nodes: byPool.get(poolName) ?? [],
+      nodes: this.#poolNodes(members),
       renderError: this.#renderErrors.get(poolName),
       layering: this.#layering(pool),
       now: this.#now(),
@@ -1249,7 +1315,7 @@ export class McoSimulation implements McoSimulator {
   #upgradeCompletion(): void {
     const version = this.#upgrading;
     if (!version || this.#defaults()?.releaseVersion !== version) return;
-    const pools = this.#store.list('machineconfigpools');
+    const pools = this.#peekList('machineconfigpools');
     let required = pools.filter(p => p.metadata.labels?.[KEYS.requiredForUpgrade] !== undefined);
     if (required.length === 0) required = pools.filter(p => p.metadata.name === MASTER_POOL);
     const done = required.every(p => {
@@ -1259,7 +1325,7 @@ export class McoSimulation implements McoSimulator {
         machineCount?: number;
         updatedMachineCount?: number;
       };
-      const rendered = specName ? this.#store.get('machineconfigs', specName) : undefined;
+      const rendered = specName ? this.#peek('machineconfigs', specName) : undefined;
       return (
         rendered?.metadata.annotations?.[KEYS.releaseImageVersion] === version &&
         status.configuration?.name === specName &&
