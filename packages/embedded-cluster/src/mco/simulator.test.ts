@@ -312,6 +312,58 @@ describe('MCO simulation on the ocp-418 sample state', () => {
     }
   });
 
+  it('renders a new custom pool and moves a relabelled node into it', async () => {
+    c.store.create('machineconfigpools', {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfigPool',
+      metadata: { name: 'gpu' },
+      spec: {
+        machineConfigSelector: { matchExpressions: [{ key: KEYS.role, operator: 'In', values: ['worker', 'gpu'] }] },
+        nodeSelector: { matchLabels: { 'node-role.kubernetes.io/gpu': '' } },
+      },
+    });
+    c.store.create('machineconfigs', {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfig',
+      metadata: { name: '50-gpu-kargs', labels: { [KEYS.role]: 'gpu' } },
+      spec: { kernelArguments: ['nvidia-drm.modeset=1'] },
+    });
+    c.edit('nodes', 'worker-0', n => {
+      n.metadata.labels = { ...n.metadata.labels, 'node-role.kubernetes.io/gpu': '' };
+    });
+    await c.settle();
+    const gpu = c.get('machineconfigpools', 'gpu');
+    const target = spec(gpu).configuration.name;
+    expect(target).toMatch(/^rendered-gpu-[0-9a-f]{32}$/);
+    // inherits the worker override and sources
+    expect(spec(c.get('machineconfigs', target)).osImageURL).toBe(CUSTOM_WORKER_IMAGE);
+    expect(spec(gpu).configuration.source.map((x: { name: string }) => x.name)).toEqual(
+      expect.arrayContaining(['00-worker', '50-gpu-kargs', 'os-layer-custom']),
+    );
+    expect(ann(c.get('nodes', 'worker-0'), 'currentConfig')).toBe(target);
+    expect(status(gpu)).toMatchObject({ machineCount: 1, updatedMachineCount: 1, readyMachineCount: 1 });
+    expect(status(c.get('machineconfigpools', 'worker'))).toMatchObject({ machineCount: 1 });
+  });
+
+  it('brings a new node without MCO annotations onto its pool, and counts a deleted one out', async () => {
+    c.store.create('nodes', {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'worker-2', labels: { 'kubernetes.io/hostname': 'worker-2', 'node-role.kubernetes.io/worker': '' } },
+      spec: {},
+    });
+    await c.settle();
+    const node = c.get('nodes', 'worker-2');
+    expect(ann(node, 'currentConfig')).toBe('rendered-worker-2c03a7f197b342bb224996361c223a08');
+    expect(ann(node, 'state')).toBe('Done');
+    expect(osImage(node)).toBe(`Red Hat Enterprise Linux CoreOS ${RHCOS_41817}`);
+    expect(cond(node, 'Ready').status).toBe('True');
+    expect(status(c.get('machineconfigpools', 'worker'))).toMatchObject({ machineCount: 3, updatedMachineCount: 3 });
+    c.store.delete('nodes', 'worker-2');
+    await c.settle();
+    expect(status(c.get('machineconfigpools', 'worker'))).toMatchObject({ machineCount: 2, updatedMachineCount: 2 });
+  });
+
   it('refuses an unknown release and moves nothing', async () => {
     const before = c.get('configmaps', OS_IMAGE_CONFIGMAP, MCO_NAMESPACE);
     c.edit('clusterversions', 'version', cv => {
