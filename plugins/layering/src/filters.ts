@@ -1,24 +1,18 @@
 import type { Entity } from '@backstage/catalog-model';
 
-/**
- * Annotation naming the cluster of a pool or cluster entity.
- *
- * @public
- */
-export const LAYERING_CLUSTER_ANNOTATION = 'layering.openshift.io/cluster';
+import {
+  LAYERING_CLUSTER_ANNOTATION,
+  LAYERING_ENTITY_TYPES,
+  LAYERING_POOL_ANNOTATION,
+} from '@internal/plugin-layering-common';
 
-/**
- * Annotation naming the MachineConfigPool of a pool entity.
- *
- * @public
- */
-export const LAYERING_POOL_ANNOTATION = 'layering.openshift.io/pool';
+export { LAYERING_CLUSTER_ANNOTATION, LAYERING_POOL_ANNOTATION };
 
 /** `spec.type` of the Resource entities that stand for MachineConfigPools. */
-export const POOL_RESOURCE_TYPE = 'openshift-machine-config-pool';
+export const POOL_RESOURCE_TYPE = LAYERING_ENTITY_TYPES.pool;
 
 /** `spec.type` of the Resource entities that stand for clusters. */
-export const CLUSTER_RESOURCE_TYPE = 'kubernetes-cluster';
+export const CLUSTER_RESOURCE_TYPE = LAYERING_ENTITY_TYPES.cluster;
 
 function annotation(entity: Entity, name: string): string | undefined {
   const value = entity.metadata.annotations?.[name];

@@ -17,12 +17,7 @@ export {
   layeringContainerfileEditorFormField,
   layeringBaseImageFormField,
 } from './plugin';
-export {
-  isLayeringAvailable,
-  isLayeringClusterAvailable,
-  LAYERING_CLUSTER_ANNOTATION,
-  LAYERING_POOL_ANNOTATION,
-} from './filters';
+export { isLayeringAvailable, isLayeringClusterAvailable } from './filters';
 export { layeringApiRef, LayeringClient } from './api';
 export type {
   LayeringApi,

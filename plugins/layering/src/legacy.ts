@@ -162,12 +162,7 @@ export const LayeringBaseImageFieldExtension = layeringPlugin.provide(
   }),
 );
 
-export {
-  isLayeringAvailable,
-  isLayeringClusterAvailable,
-  LAYERING_CLUSTER_ANNOTATION,
-  LAYERING_POOL_ANNOTATION,
-} from './filters';
+export { isLayeringAvailable, isLayeringClusterAvailable } from './filters';
 export { layeringApiRef, LayeringClient } from './api';
 export type { LayeringPoolCardProps } from './components/LayeringPoolCard';
 export type {
