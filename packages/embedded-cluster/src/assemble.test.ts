@@ -29,6 +29,8 @@ const clusterVersion = (version: string) => ({
   },
 });
 
+jest.setTimeout(60_000);
+
 describe('assembleCluster', () => {
   it('loads the sample state as-is, ignoring README.md and the v1alpha1 folder', async () => {
     const c = await assembleCluster({ stateDir: SAMPLE_STATE });

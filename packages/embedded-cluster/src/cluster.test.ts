@@ -8,6 +8,8 @@ import { SAMPLE_STATE } from './__testUtils__/testCluster';
 
 const run = promisify(execFile);
 
+jest.setTimeout(60_000);
+
 describe('startEmbeddedCluster', () => {
   it('starts the API server with the simulation, serves kubectl and stops cleanly', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-cluster-start-'));

@@ -8,6 +8,8 @@ const WORKER_CUSTOM =
 
 const sha256 = (data: ArrayBuffer) => `sha256:${createHash('sha256').update(Buffer.from(data)).digest('hex')}`;
 
+jest.setTimeout(60_000);
+
 describe('the registry under /v2/', () => {
   let t: TestCluster;
 

@@ -137,6 +137,8 @@ export class ApiServer {
   #throttle = 0;
   #address = '';
   #openapiCache = new Map<string, { doc: Obj; hash: string }>();
+  /** Watch event lines already serialised, per store event object and rendering (shared by watchers). */
+  readonly #lineCache = new WeakMap<object, Map<string, string>>();
 
   constructor(options: ApiServerOptions) {
     this.#options = options;
@@ -683,6 +685,23 @@ export class ApiServer {
     const send = (type: string, object: unknown) => {
       if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
     };
+    const renderKey = `${role}|${table}|${q.get('includeObject') ?? ''}`;
+    /** Send a store object; the serialised line is shared with every watcher rendering it alike. */
+    const sendObject = (type: string, object: K8sObject) => {
+      if (res.writableEnded) return;
+      let lines = this.#lineCache.get(object);
+      if (!lines) {
+        lines = new Map();
+        this.#lineCache.set(object, lines);
+      }
+      const k = `${type}|${renderKey}`;
+      let line = lines.get(k);
+      if (line === undefined) {
+        line = `${JSON.stringify({ type, object: render(object) })}\n`;
+        lines.set(k, line);
+      }
+      res.write(line);
+    };
     let lastRv = Number(store.currentResourceVersion());
     const onEvent = (event: StoreEvent) => {
       if (event.resource !== info.resource) return;
@@ -690,20 +709,20 @@ export class ApiServer {
       const now = this.#matches(event.object, sel, namespace);
       const before = event.old ? this.#matches(event.old, sel, namespace) : false;
       if (event.type === 'ADDED') {
-        if (now) send('ADDED', render(event.object));
+        if (now) sendObject('ADDED', event.object);
       } else if (event.type === 'DELETED') {
-        if (now || before) send('DELETED', render(event.object));
+        if (now || before) sendObject('DELETED', event.object);
       } else if (now && before) {
-        send('MODIFIED', render(event.object));
+        sendObject('MODIFIED', event.object);
       } else if (now) {
-        send('ADDED', render(event.object));
+        sendObject('ADDED', event.object);
       } else if (before) {
-        send('DELETED', render({ ...event.object }));
+        sendObject('DELETED', event.object);
       }
     };
     if (!rvParam || rvParam === '0') {
       for (const o of store.peekList(info.resource, namespace)) {
-        if (this.#matches(o, sel)) send('ADDED', render(o));
+        if (this.#matches(o, sel)) sendObject('ADDED', o);
       }
     } else {
       const rv = Number(rvParam);

@@ -62,6 +62,8 @@ function collectWatch(kc: k8s.KubeConfig, path: string, query: Record<string, st
   });
 }
 
+jest.setTimeout(60_000);
+
 describe('the API server driven by @kubernetes/client-node', () => {
   let t: TestCluster;
   let admin: k8s.KubeConfig;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { CORE_SCHEMA, loadAll as loadAllYaml, load as loadYaml } from 'js-yaml';
 import type { K8sObject, ReleaseRecord } from '../store/types';
 import type { ImageInput } from '../registry/ImageCatalog';
 
@@ -46,17 +46,24 @@ export function loadStateDir(dir: string, include: string[] = []): LoadedState {
     const text = fs.readFileSync(file, 'utf8');
     const rel = path.relative(dir, file);
     if (folderIsRoot(dir, file) && SPECIAL.has(base)) {
-      const doc = (parseYaml(text) ?? {}) as { images?: ImageInput[]; releases?: ReleaseRecord[] };
+      let doc: { images?: ImageInput[]; releases?: ReleaseRecord[] };
+      try {
+        doc = (loadYaml(text, { schema: CORE_SCHEMA }) ?? {}) as typeof doc;
+      } catch (error) {
+        throw new Error(`${rel}: ${error instanceof Error ? error.message : String(error)}`);
+      }
       if (base.startsWith('images')) state.images.push(...parseImages(doc.images, rel));
       else state.releases.push(...parseReleases(doc.releases, rel));
       continue;
     }
-    const docs = parseAllDocuments(text);
-    docs.forEach((doc, i) => {
-      if (doc.errors.length > 0) {
-        throw new Error(`${rel} (document ${i + 1}): ${doc.errors[0].message}`);
-      }
-      const value = doc.toJS() as unknown;
+    // js-yaml: several times faster than the `yaml` package on states of thousands of objects.
+    let docs: unknown[];
+    try {
+      docs = base.endsWith('.json') ? [JSON.parse(text)] : loadAllYaml(text, undefined, { schema: CORE_SCHEMA });
+    } catch (error) {
+      throw new Error(`${rel}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    docs.forEach((value, i) => {
       if (value === null || value === undefined) return;
       for (const object of unwrap(value, `${rel} (document ${i + 1})`)) {
         state.objects.push({ object, source: `${rel} (document ${i + 1})` });

@@ -71,8 +71,9 @@ function key(name: string, namespace?: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
+/** Deep copy of JSON data (faster than structuredClone for API objects, and realm-local). */
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** Everything but metadata and status: what `metadata.generation` tracks. */

@@ -68,8 +68,14 @@ export interface WriteOptions {
  * Writes bump the global resourceVersion and notify subscribers synchronously, in order.
  */
 export interface ObjectStore {
+  /** A copy of one object (the caller may change it and write it back). */
   get(resource: ResourceName, name: string, namespace?: string): K8sObject | undefined;
+  /** Copies of all objects of a resource, sorted by namespace/name. Copying 5,000 nodes takes ~100 ms: read-only callers should use `peekList`. */
   list(resource: ResourceName, namespace?: string): K8sObject[];
+  /** Like `get` without the copy: the stored object itself, which must NOT be mutated (fast path for reads). */
+  peek(resource: ResourceName, name: string, namespace?: string): Readonly<K8sObject> | undefined;
+  /** Like `list` without the copies: the stored objects themselves, which must NOT be mutated (fast path for reads). */
+  peekList(resource: ResourceName, namespace?: string): ReadonlyArray<Readonly<K8sObject>>;
   create(resource: ResourceName, object: K8sObject, options?: WriteOptions): K8sObject;
   update(resource: ResourceName, object: K8sObject, options?: WriteOptions): K8sObject;
   delete(resource: ResourceName, name: string, namespace?: string): K8sObject | undefined;

@@ -1,0 +1,266 @@
+/* eslint-disable no-console */
+/**
+ * Benchmark of the embedded cluster (not a test): a generated 5,000-node, 200-pool state.
+ *
+ *   yarn workspace @internal/embedded-openshift bench
+ *
+ * Prints load time, list-all-nodes latency over HTTP, and how 100 concurrent node watches keep
+ * up with a 500-node rollout driven by the MCO simulation, each against its target.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { Worker } from 'node:worker_threads';
+import { stringify } from 'yaml';
+import { assembleCluster } from '../src/assemble';
+import { createMcoSimulator } from '../src/mco';
+import { loadStateDir } from '../src/state/loadState';
+import type { K8sObject } from '../src/store/types';
+
+const POOLS = 200;
+const NODES_PER_POOL = 25;
+const WATCHERS = 100;
+const ROLLOUT_POOLS = 20; // 20 pools x 25 nodes = 500 nodes
+const SAMPLES = path.resolve(__dirname, '../src/__fixtures__/sample-state');
+const TARGET_RENDER = 'rendered-worker-2c03a7f197b342bb224996361c223a08';
+
+function pad(n: number, width: number) {
+  return String(n).padStart(width, '0');
+}
+
+/** Write the generated state (the samples plus 200 pools of 25 nodes) into `dir`. */
+export function generateState(dir: string) {
+  const sample = loadStateDir(SAMPLES);
+  const node = sample.objects.find(o => o.object.kind === 'Node' && o.object.metadata.name === 'worker-0')!.object;
+  const worker = sample.objects.find(o => o.object.kind === 'MachineConfigPool' && o.object.metadata.name === 'worker')!.object;
+  for (const file of fs.readdirSync(SAMPLES)) {
+    if (file.endsWith('.yaml')) fs.copyFileSync(path.join(SAMPLES, file), path.join(dir, file));
+  }
+  const pools: K8sObject[] = [];
+  const nodes: K8sObject[] = [];
+  for (let p = 0; p < POOLS; p++) {
+    const role = `pool-${pad(p, 3)}`;
+    const pool = structuredClone(worker);
+    pool.metadata = { name: role, labels: { [`pools.operator.machineconfiguration.openshift.io/${role}`]: '' } };
+    const status = pool.status as Record<string, unknown>;
+    pool.spec = {
+      ...(pool.spec as object),
+      machineConfigSelector: { matchExpressions: [{ key: 'machineconfiguration.openshift.io/role', operator: 'In', values: ['worker', role] }] },
+      nodeSelector: { matchLabels: { [`node-role.kubernetes.io/${role}`]: '' } },
+      maxUnavailable: '20%',
+    };
+    pool.status = {
+      ...status,
+      configuration: (pool.spec as { configuration: unknown }).configuration,
+      machineCount: NODES_PER_POOL,
+      readyMachineCount: NODES_PER_POOL,
+      updatedMachineCount: NODES_PER_POOL,
+      unavailableMachineCount: 0,
+      degradedMachineCount: 0,
+      conditions: (status.conditions as Array<Record<string, unknown>>).map(c => ({
+        ...c,
+        status: c.type === 'Updated' ? 'True' : 'False',
+        message: '',
+      })),
+    };
+    pools.push(pool);
+    for (let n = 0; n < NODES_PER_POOL; n++) {
+      const name = `${role}-${pad(n, 2)}`;
+      const copy = structuredClone(node);
+      copy.metadata = {
+        ...copy.metadata,
+        name,
+        uid: undefined,
+        labels: { ...copy.metadata.labels, 'kubernetes.io/hostname': name, [`node-role.kubernetes.io/${role}`]: '' },
+        annotations: {
+          ...copy.metadata.annotations,
+          'machineconfiguration.openshift.io/currentConfig': TARGET_RENDER,
+          'machineconfiguration.openshift.io/desiredConfig': TARGET_RENDER,
+        },
+      };
+      delete copy.metadata.uid;
+      nodes.push(copy);
+    }
+  }
+  fs.writeFileSync(path.join(dir, '50-bench-pools.yaml'), pools.map(o => stringify(o)).join('---\n'));
+  fs.writeFileSync(path.join(dir, '60-bench-nodes.yaml'), nodes.map(o => stringify(o)).join('---\n'));
+}
+
+function getJson(url: string, token: string): Promise<{ ms: number; bytes: number; items: number }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    http
+      .get(url, { headers: { authorization: `Bearer ${token}` } }, res => {
+        const chunks: Buffer[] = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const parsed = JSON.parse(body.toString('utf8')) as { items?: unknown[]; rows?: unknown[] };
+          resolve({ ms: performance.now() - start, bytes: body.length, items: (parsed.items ?? parsed.rows ?? []).length });
+        });
+      })
+      .on('error', reject);
+  });
+}
+
+/**
+ * The watchers run in a worker thread, so that reading 100 streams does not compete with the
+ * server and the simulation for the main thread. Times are `performance.timeOrigin + now()`,
+ * comparable across threads.
+ */
+const WATCH_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { url, token, resourceVersion, count } = workerData;
+const now = () => performance.timeOrigin + performance.now();
+const watchers = [];
+for (let i = 0; i < count; i++) {
+  const received = new Map();
+  const req = http.get(url + '/api/v1/nodes?watch=1&resourceVersion=' + resourceVersion, { headers: { authorization: 'Bearer ' + token } }, res => {
+    let buffer = '';
+    res.setEncoding('utf8');
+    res.on('data', chunk => {
+      const t = now();
+      buffer += chunk;
+      let nl = buffer.indexOf('\\n');
+      while (nl >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        const m = /"resourceVersion":"(\\d+)"/.exec(line);
+        if (m) received.set(Number(m[1]), t);
+        nl = buffer.indexOf('\\n');
+      }
+    });
+  });
+  req.on('error', () => {});
+  watchers.push({ received, req });
+}
+parentPort.postMessage({ type: 'ready' });
+parentPort.on('message', msg => {
+  if (msg.type !== 'expect') return;
+  const deadline = Date.now() + msg.timeoutMs;
+  const check = () => {
+    const done = watchers.every(w => msg.writes.every(([rv]) => w.received.has(rv)));
+    if (!done && Date.now() < deadline) { setTimeout(check, 50); return; }
+    const lags = [];
+    let missing = 0;
+    let last = 0;
+    for (const w of watchers) {
+      for (const [rv, written] of msg.writes) {
+        const got = w.received.get(rv);
+        if (got === undefined) missing++; else { lags.push(got - written); last = Math.max(last, got); }
+      }
+      w.req.destroy();
+    }
+    parentPort.postMessage({ type: 'result', lags, missing, last });
+  };
+  check();
+});
+`;
+
+interface WatchResult {
+  lags: number[];
+  missing: number;
+  last: number;
+}
+
+async function startWatchers(url: string, token: string, resourceVersion: string, count: number) {
+  const worker = new Worker(WATCH_WORKER, { eval: true, workerData: { url, token, resourceVersion, count } });
+  await new Promise<void>(resolve => worker.once('message', () => resolve()));
+  return {
+    collect(writes: Array<[number, number]>, timeoutMs: number): Promise<WatchResult> {
+      return new Promise(resolve => {
+        worker.once('message', (msg: WatchResult) => {
+          void worker.terminate();
+          resolve(msg);
+        });
+        worker.postMessage({ type: 'expect', writes, timeoutMs });
+      });
+    },
+  };
+}
+
+const clock = () => performance.timeOrigin + performance.now();
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function report(label: string, value: number, target: number, unit = 'ms') {
+  const ratio = value / target;
+  console.log(`${label.padEnd(44)} ${value.toFixed(1).padStart(9)} ${unit}   target < ${target} ${unit}   ratio ${ratio.toFixed(2)} ${ratio < 1 ? 'OK' : 'MISSED'}`);
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-cluster-bench-'));
+  try {
+    let t = performance.now();
+    generateState(dir);
+    console.log(`generated ${POOLS} pools x ${NODES_PER_POOL} nodes in ${(performance.now() - t).toFixed(0)} ms (${dir})`);
+
+    t = performance.now();
+    const core = await assembleCluster({ stateDir: dir, bookmarkIntervalMs: 60_000 });
+    const loadMs = performance.now() - t;
+    const simulator = createMcoSimulator({ store: core.store, images: core.catalog, releases: core.releases, registryHost: core.registryHost, speed: 0 });
+    simulator.start();
+    await simulator.settle();
+    const nodeCount = core.store.peekList('nodes').length;
+    console.log(`\nloaded ${nodeCount} nodes, ${core.store.peekList('machineconfigpools').length} pools`);
+    report('load (parse + validate + store + listen)', loadMs, 5000);
+
+    const token = core.tokens.admin;
+    const lists = [];
+    for (let i = 0; i < 5; i++) lists.push(await getJson(`${core.url}/api/v1/nodes`, token));
+    const listMs = percentile(lists.map(l => l.ms), 50);
+    console.log(`\nlist all nodes over HTTP: ${lists[0].items} items, ${(lists[0].bytes / 1e6).toFixed(1)} MB, runs ${lists.map(l => l.ms.toFixed(0)).join(' / ')} ms`);
+    report('list all nodes (median of 5)', listMs, 1000);
+
+    const writes = new Map<number, number>();
+    const unsubscribe = core.store.subscribe(event => {
+      if (event.resource === 'nodes') writes.set(Number(event.object.metadata.resourceVersion), clock());
+    });
+    const rv = core.store.currentResourceVersion();
+    const watchers = await startWatchers(core.url, token, rv, WATCHERS);
+    // Let every watch register before the rollout starts.
+    await new Promise(resolve => setTimeout(resolve, 500));
+    const start = clock();
+    for (let p = 0; p < ROLLOUT_POOLS; p++) {
+      const role = `pool-${pad(p, 3)}`;
+      core.store.create('machineconfigs', {
+        apiVersion: 'machineconfiguration.openshift.io/v1',
+        kind: 'MachineConfig',
+        metadata: { name: `99-${role}-kargs`, labels: { 'machineconfiguration.openshift.io/role': role } },
+        spec: { kernelArguments: ['bench=1'] },
+      });
+    }
+    await simulator.settle();
+    const rolloutMs = clock() - start;
+    unsubscribe();
+    const { lags, missing, last } = await watchers.collect([...writes.entries()], 120_000);
+    const caughtUpMs = last - start;
+    const updated = core.store
+      .peekList('nodes')
+      .filter(n => n.metadata.name.match(/^pool-0(0|1)\d-/) && n.metadata.annotations?.['machineconfiguration.openshift.io/currentConfig'] !== TARGET_RENDER).length;
+    console.log(`\nrollout: ${ROLLOUT_POOLS} MachineConfigs, ${updated} nodes moved to a new render, ${writes.size} node events, ${WATCHERS} watchers`);
+    console.log(`  simulation settled in ${rolloutMs.toFixed(0)} ms; every watcher had every event after ${caughtUpMs.toFixed(0)} ms; missing deliveries: ${missing}`);
+    report('watch lag p50', percentile(lags, 50), 1000);
+    report('watch lag p99', percentile(lags, 99), 1000);
+    report('watch lag max', lags.reduce((a, b) => Math.max(a, b), 0), 2000);
+    report('missing deliveries', missing, 1, 'events');
+
+    await simulator.stop();
+    await core.stop();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch(error => {
+    console.error(error);
+    process.exit(1);
+  });
+}
