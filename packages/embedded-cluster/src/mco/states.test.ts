@@ -178,3 +178,35 @@ describe.each(STATES)('state %s', state => {
     }
   });
 });
+
+/** Pools of each state with no work in flight: making them live must not change their status. */
+const SETTLED_POOLS: Record<string, string[]> = {
+  'ocp-417': ['master', 'worker', 'infra', 'gpu'],
+  'ocp-418': ['master'],
+  'ocp-419': ['master', 'worker', 'edge'],
+  'sno-419': ['master', 'worker'],
+};
+
+describe.each(Object.entries(SETTLED_POOLS))('state %s, settled pools', (state, pools) => {
+  it.each(pools)('%s computes the status it was loaded with when it goes live', async pool => {
+    const c = await simulatedCluster({ state });
+    try {
+      const before = c.get('machineconfigpools', pool);
+      const nodesBefore = c.store.list('nodes');
+      c.edit('machineconfigpools', pool, p => {
+        p.metadata.labels = { ...p.metadata.labels, 'example.com/touched': 'yes' };
+      });
+      await c.settle();
+      const after = c.get('machineconfigpools', pool);
+      // The store starts every created object at generation 1 (as an API server does), so the
+      // recomputed observedGeneration follows that generation rather than the file's number.
+      expect((after.status as { observedGeneration: number }).observedGeneration).toBe(after.metadata.generation);
+      expect({ ...(after.status as object), observedGeneration: 0 }).toEqual({ ...(before.status as object), observedGeneration: 0 });
+      expect(after.spec).toEqual(before.spec);
+      expect(c.store.list('nodes')).toEqual(nodesBefore);
+      expect(c.failures()).toEqual([]);
+    } finally {
+      c.stop();
+    }
+  });
+});
