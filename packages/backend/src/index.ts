@@ -34,7 +34,8 @@ backend.add(import('@internal/plugin-layering-backend'));
 // The Kubernetes plugin shares its cluster configuration with the layering plugins.
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
-// Live updates for the layering card.
+// Live updates for the layering card: signals travel over the events bus.
+backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.start();
