@@ -142,6 +142,31 @@ describe('the API server driven by @kubernetes/client-node', () => {
     expect(events).toEqual([{ type: 'ERROR', object: expect.objectContaining({ kind: 'Status', code: 410, reason: 'Expired' }) }]);
   });
 
+  it('feeds a client-node informer with adds and updates', async () => {
+    const core = admin.makeApiClient(k8s.CoreV1Api);
+    const informer = k8s.makeInformer(admin, '/api/v1/nodes', () => core.listNode());
+    const seen: string[] = [];
+    const waiters: Array<() => void> = [];
+    const until = (check: () => boolean) =>
+      new Promise<void>(resolve => {
+        const tick = () => (check() ? resolve() : waiters.push(tick));
+        tick();
+      });
+    const note = (entry: string) => {
+      seen.push(entry);
+      for (const w of waiters.splice(0)) w();
+    };
+    informer.on(k8s.ADD, n => note(`add ${n.metadata!.name}`));
+    informer.on(k8s.UPDATE, n => note(`update ${n.metadata!.name} ${n.metadata!.labels?.informer ?? ''}`));
+    informer.on(k8s.ERROR, () => note('error'));
+    await informer.start();
+    await until(() => seen.filter(e => e.startsWith('add')).length === 6);
+    await core.patchNode({ name: 'infra-0', body: { metadata: { labels: { informer: 'one' } } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await until(() => seen.includes('update infra-0 one'));
+    await informer.stop();
+    expect(informer.list().find(n => n.metadata?.name === 'infra-0')?.metadata?.labels?.informer).toBe('one');
+  });
+
   it('rejects a stale update with 409 Conflict', async () => {
     const custom = admin.makeApiClient(k8s.CustomObjectsApi);
     const pool = (await custom.getClusterCustomObject({ ...MCO, plural: 'machineconfigpools', name: 'worker' })) as K8sObject;
