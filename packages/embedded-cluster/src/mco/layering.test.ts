@@ -69,7 +69,8 @@ describe('on-cluster layering (v1, ocp-418)', () => {
     expect(ann(c.get('nodes', 'worker-0'), 'desiredImage')).toBeUndefined();
 
     c.edit('machineosconfigs', 'worker', m => {
-      spec(m).containerFile[0].content = 'FROM configs AS final\nLABEL tier=worker\nRUN dnf install -y tmux && ostree container commit';
+      spec(m).containerFile[0].content =
+        'FROM configs AS final\nLABEL tier=worker org.opencontainers.image.version=worker-tools-1\nRUN dnf install -y tmux && ostree container commit';
     });
     await c.settle();
     const builds = c.store.list('machineosbuilds').map(readMosb).filter(x => x.mosc === 'worker');
@@ -79,7 +80,11 @@ describe('on-cluster layering (v1, ocp-418)', () => {
     expect(ok.phase).toBe('Succeeded');
     expect(ok.pushSpec).toBe(`registry.example.com/platform-os/worker-layered:${ok.name}`);
     expect(c.store.list('pods', MCO_NAMESPACE).filter(p => p.metadata.name.includes(failed.name))).toEqual([]);
-    expect(c.catalog.resolve(ok.digest!)!.labels).toMatchObject({ tier: 'worker', machineconfigpool: 'worker' });
+    expect(c.catalog.resolve(ok.digest!)!.labels).toMatchObject({
+      tier: 'worker',
+      machineconfigpool: 'worker',
+      'org.opencontainers.image.version': 'worker-tools-1',
+    });
     const mosc = c.get('machineosconfigs', 'worker');
     expect(mosc.metadata.annotations?.[KEYS.currentMachineOSBuild]).toBe(ok.name);
     expect(status(mosc)).toMatchObject({ currentImagePullSpec: ok.digest, machineOSBuild: { group: 'machineconfiguration.openshift.io', resource: 'machineosbuilds', name: ok.name } });

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type {
   ImageCatalog,
+  ImageRecord,
   K8sObject,
   McoSimulator,
   McoSimulatorOptions,
@@ -1137,6 +1138,27 @@ export class McoSimulation implements McoSimulator {
     return (rendered?.spec as { osImageURL?: string } | undefined)?.osImageURL;
   }
 
+  /**
+   * The RHCOS build and kernel a node reports for a booted image. os-release comes from the RHCOS
+   * image at the root of the FROM chain (a derived image keeps it even when a LABEL overrides the
+   * version label), so the root's labels win; the image's own labels are the fallback.
+   */
+  #bootedOs(record: ImageRecord): { version?: string; kernel?: string } {
+    let root = record;
+    const seen = new Set<string>([record.image]);
+    while (root.base) {
+      const parent = this.#images.resolve(root.base);
+      if (!parent || seen.has(parent.image)) break;
+      seen.add(parent.image);
+      root = parent;
+    }
+    const version = (r: ImageRecord) => r.labels['org.opencontainers.image.version'] ?? r.labels.version;
+    return {
+      version: version(root) ?? version(record),
+      kernel: root.labels['ostree.linux'] ?? record.labels['ostree.linux'],
+    };
+  }
+
   #daemonBooted(nodeName: string, key: string): void {
     const node = this.#store.get('nodes', nodeName);
     if (!node) {
@@ -1181,10 +1203,10 @@ export class McoSimulation implements McoSimulator {
     else delete spec.taints;
     node.spec = spec;
     const nodeInfo = { ...(status.nodeInfo ?? {}) };
-    const version = record?.labels['org.opencontainers.image.version'] ?? record?.labels.version;
-    if (version) {
-      nodeInfo.osImage = osImageName(version);
-      if (record?.labels['ostree.linux']) nodeInfo.kernelVersion = record.labels['ostree.linux'];
+    const os = record ? this.#bootedOs(record) : undefined;
+    if (os?.version) {
+      nodeInfo.osImage = osImageName(os.version);
+      if (os.kernel) nodeInfo.kernelVersion = os.kernel;
     } else {
       this.#log('Booted image unknown to the registry or without a version label; osImage unchanged', {
         node: nodeName,
