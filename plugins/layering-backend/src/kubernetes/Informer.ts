@@ -229,7 +229,7 @@ export class Informer<P> {
     const next = new Map<string, P>();
     let continueToken: string | undefined;
     let resourceVersion: string | undefined;
-    do {
+    for (;;) {
       let page: { items?: RawObject[]; metadata?: { resourceVersion?: string; continue?: string } };
       try {
         page = await this.#options.connection.getJson(
@@ -242,7 +242,7 @@ export class Informer<P> {
           'list',
         );
       } catch (error) {
-        if (error instanceof ClusterRequestError && error.kind === 'gone') {
+        if (continueToken && error instanceof ClusterRequestError && error.kind === 'gone') {
           // The continue token expired between pages: start the list over.
           continueToken = undefined;
           next.clear();
@@ -263,7 +263,10 @@ export class Informer<P> {
       }
       resourceVersion = page.metadata?.resourceVersion;
       continueToken = page.metadata?.continue || undefined;
-    } while (continueToken);
+      if (!continueToken) {
+        break;
+      }
+    }
     this.stats.lists += 1;
     this.#items = next;
     this.#resourceVersion = resourceVersion ?? '0';
@@ -344,7 +347,12 @@ export class Informer<P> {
       }
       return;
     }
+    const previous = this.#items.get(key);
     this.#items.set(key, projected);
-    this.#options.onChange();
+    // Most updates touch fields the projection drops (node heartbeats, managedFields, status
+    // timestamps): those change nothing we serve, so no rebuild is asked for.
+    if (previous === undefined || JSON.stringify(previous) !== JSON.stringify(projected)) {
+      this.#options.onChange();
+    }
   }
 }
