@@ -135,23 +135,12 @@ export class McoSimulation implements McoSimulator {
   /** Node membership errors already reported (reported again only when they change). */
   #membershipErrors = new Map<string, string>();
 
-  /** Store reads without copies, when the store offers them (results must not be mutated). */
-  readonly #peekFn?: (resource: ResourceName, name: string, namespace?: string) => K8sObject | undefined;
-  readonly #peekListFn?: (resource: ResourceName, namespace?: string) => K8sObject[];
   /** Pool membership per node, valid while the node's labels and the pools' selectors stay the same. */
   readonly #membershipCache = new Map<string, { labels: string; pool?: string; error?: string }>();
   #membershipPoolsKey = '';
 
   constructor(options: McoSimulatorOptions) {
     this.#store = options.store;
-    const peeking = options.store as ObjectStore & {
-      peek?: (resource: ResourceName, name: string, namespace?: string) => K8sObject | undefined;
-      peekList?: (resource: ResourceName, namespace?: string) => K8sObject[];
-    };
-    if (typeof peeking.peek === 'function' && typeof peeking.peekList === 'function') {
-      this.#peekFn = peeking.peek.bind(options.store);
-      this.#peekListFn = peeking.peekList.bind(options.store);
-    }
     this.#images = options.images;
     this.#releases = options.releases ?? [];
     this.#log = options.log ?? (() => {});
@@ -206,14 +195,17 @@ export class McoSimulation implements McoSimulator {
     return this.#scheduler.settle();
   }
 
-  /** Read an object for looking only (no copy when the store can avoid it). */
+  /**
+   * Read an object without copying it, for looking only: the simulation never mutates what it
+   * peeks (writes start from `get`, which copies).
+   */
   #peek(resource: ResourceName, name: string, namespace?: string): K8sObject | undefined {
-    return this.#peekFn ? this.#peekFn(resource, name, namespace) : this.#store.get(resource, name, namespace);
+    return this.#store.peek(resource, name, namespace) as K8sObject | undefined;
   }
 
-  /** List objects for looking only (no copies when the store can avoid them). */
+  /** List objects without copying them, for looking only (see {@link McoSimulation.#peek}). */
   #peekList(resource: ResourceName, namespace?: string): K8sObject[] {
-    return this.#peekListFn ? this.#peekListFn(resource, namespace) : this.#store.list(resource, namespace);
+    return this.#store.peekList(resource, namespace) as K8sObject[];
   }
 
   /** Which pool each node belongs to (FACTS §2.2), cached per node labels and pool selectors. */
