@@ -14,9 +14,6 @@ import { RecordingLayeringBackend } from './backend';
 
 /** The sample state of the embedded cluster package (OCP 4.18.21, v1 MachineOSConfig). */
 export function stateDir(name = 'ocp-418'): string {
-  if (process.env.LAYERING_TEST_STATE_DIR) {
-    return path.join(process.env.LAYERING_TEST_STATE_DIR, name);
-  }
   return path.join(
     path.dirname(require.resolve('@internal/embedded-openshift/package.json')),
     'states',
@@ -24,13 +21,11 @@ export function stateDir(name = 'ocp-418'): string {
   );
 }
 
-/** Secrets the sample MachineOSConfig and the tests refer to (names only matter). */
-export const TEST_SECRETS = [
-  'infra-os-images-push',
-  'global-pull-secret-copy',
-  'push-secret',
-  'etc-pki-entitlement',
-];
+/**
+ * Secrets the tests refer to besides the ones the state brings (`global-pull-secret-copy`,
+ * `infra-os-images-push`); only their names matter.
+ */
+export const TEST_SECRETS = ['push-secret', 'etc-pki-entitlement'];
 
 /** Starts an embedded cluster in instant mode on a free port, with the test secrets. */
 export async function startTestCluster(

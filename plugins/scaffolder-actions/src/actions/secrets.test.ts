@@ -31,9 +31,7 @@ describe('secrets only travel through ctx.secrets to the cluster', () => {
 
   beforeEach(async () => {
     // The push secret does not exist yet: the action creates it from the task secrets.
-    cluster = await startTestCluster({
-      secrets: ['infra-os-images-push', 'global-pull-secret-copy', 'etc-pki-entitlement'],
-    });
+    cluster = await startTestCluster({ secrets: ['etc-pki-entitlement'] });
   });
   afterEach(async () => {
     await cluster.stop();
