@@ -22,6 +22,7 @@ const POOLS = 200;
 const NODES_PER_POOL = 25;
 const WATCHERS = 100;
 const ROLLOUT_POOLS = 20; // 20 pools x 25 nodes = 500 nodes
+const SIMULATION_BUDGET_MS = 10 * 60_000;
 const SAMPLES = path.resolve(__dirname, '../src/__fixtures__/sample-state');
 const TARGET_RENDER = 'rendered-worker-2c03a7f197b342bb224996361c223a08';
 
@@ -115,9 +116,11 @@ const http = require('node:http');
 const { url, token, resourceVersion, count } = workerData;
 const now = () => performance.timeOrigin + performance.now();
 const watchers = [];
+let connected = 0;
 for (let i = 0; i < count; i++) {
   const received = new Map();
   const req = http.get(url + '/api/v1/nodes?watch=1&resourceVersion=' + resourceVersion, { headers: { authorization: 'Bearer ' + token } }, res => {
+    if (++connected === count) parentPort.postMessage({ type: 'ready' });
     let buffer = '';
     res.setEncoding('utf8');
     res.on('data', chunk => {
@@ -136,7 +139,6 @@ for (let i = 0; i < count; i++) {
   req.on('error', () => {});
   watchers.push({ received, req });
 }
-parentPort.postMessage({ type: 'ready' });
 parentPort.on('message', msg => {
   if (msg.type !== 'expect') return;
   const deadline = Date.now() + msg.timeoutMs;
@@ -183,6 +185,42 @@ async function startWatchers(url: string, token: string, resourceVersion: string
 
 const clock = () => performance.timeOrigin + performance.now();
 
+interface WatchFigures extends WatchResult {
+  nodes: number;
+  events: number;
+  writeMs: number;
+  caughtUpMs: number;
+}
+
+/** Open the watchers, run a rollout, and collect per-event lags of every watcher. */
+async function measureWatches(
+  core: Awaited<ReturnType<typeof assembleCluster>>,
+  token: string,
+  rollout: () => Promise<number>,
+): Promise<WatchFigures> {
+  const writes = new Map<number, number>();
+  const unsubscribe = core.store.subscribe(event => {
+    if (event.resource === 'nodes') writes.set(Number(event.object.metadata.resourceVersion), clock());
+  });
+  const watchers = await startWatchers(core.url, token, core.store.currentResourceVersion(), WATCHERS);
+  const start = clock();
+  const nodes = await rollout();
+  const writeMs = clock() - start;
+  unsubscribe();
+  const result = await watchers.collect([...writes.entries()], 120_000);
+  return { ...result, nodes, events: writes.size, writeMs, caughtUpMs: result.last - start };
+}
+
+function printWatchFigures(label: string, f: WatchFigures) {
+  console.log(`\n${label}: ${f.nodes} nodes updated, ${f.events} node events, ${WATCHERS} watchers (${(f.events * WATCHERS).toLocaleString('en')} deliveries)`);
+  console.log(`  writes took ${f.writeMs.toFixed(0)} ms; every watcher had every event after ${f.caughtUpMs.toFixed(0)} ms`);
+  report('  watch lag p50', percentile(f.lags, 50), 1000);
+  report('  watch lag p99', percentile(f.lags, 99), 1000);
+  report('  watch lag max', f.lags.reduce((a, b) => Math.max(a, b), 0), 2000);
+  report('  missing deliveries', f.missing, 1, 'events');
+}
+
+
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -218,38 +256,53 @@ async function main() {
     console.log(`\nlist all nodes over HTTP: ${lists[0].items} items, ${(lists[0].bytes / 1e6).toFixed(1)} MB, runs ${lists.map(l => l.ms.toFixed(0)).join(' / ')} ms`);
     report('list all nodes (median of 5)', listMs, 1000);
 
-    const writes = new Map<number, number>();
-    const unsubscribe = core.store.subscribe(event => {
-      if (event.resource === 'nodes') writes.set(Number(event.object.metadata.resourceVersion), clock());
+    // Phase 1: the API server alone. 500 nodes of pools 20..39 go through the annotation steps of
+    // an update (Working, rebooted, Done), 25 at a time, one node write per macrotask.
+    const direct = await measureWatches(core, token, async () => {
+      const names = core.store
+        .peekList('nodes')
+        .map(n => n.metadata.name)
+        .filter(n => /^pool-0(2|3)\d-/.test(n));
+      const steps: Array<Record<string, string>> = [
+        { 'machineconfiguration.openshift.io/desiredConfig': 'rendered-bench-next', 'machineconfiguration.openshift.io/state': 'Working' },
+        { 'machineconfiguration.openshift.io/reason': 'rebooting' },
+        { 'machineconfiguration.openshift.io/currentConfig': 'rendered-bench-next', 'machineconfiguration.openshift.io/state': 'Done', 'machineconfiguration.openshift.io/reason': '' },
+      ];
+      for (let i = 0; i < names.length; i += 25) {
+        for (const annotations of steps) {
+          for (const name of names.slice(i, i + 25)) {
+            const node = core.store.get('nodes', name)!;
+            node.metadata.annotations = { ...node.metadata.annotations, ...annotations };
+            core.store.update('nodes', node);
+            await new Promise(resolve => setImmediate(resolve));
+          }
+        }
+      }
+      return names.length;
     });
-    const rv = core.store.currentResourceVersion();
-    const watchers = await startWatchers(core.url, token, rv, WATCHERS);
-    // Let every watch register before the rollout starts.
-    await new Promise(resolve => setTimeout(resolve, 500));
-    const start = clock();
-    for (let p = 0; p < ROLLOUT_POOLS; p++) {
-      const role = `pool-${pad(p, 3)}`;
-      core.store.create('machineconfigs', {
-        apiVersion: 'machineconfiguration.openshift.io/v1',
-        kind: 'MachineConfig',
-        metadata: { name: `99-${role}-kargs`, labels: { 'machineconfiguration.openshift.io/role': role } },
-        spec: { kernelArguments: ['bench=1'] },
-      });
-    }
-    await simulator.settle();
-    const rolloutMs = clock() - start;
-    unsubscribe();
-    const { lags, missing, last } = await watchers.collect([...writes.entries()], 120_000);
-    const caughtUpMs = last - start;
-    const updated = core.store
-      .peekList('nodes')
-      .filter(n => n.metadata.name.match(/^pool-0(0|1)\d-/) && n.metadata.annotations?.['machineconfiguration.openshift.io/currentConfig'] !== TARGET_RENDER).length;
-    console.log(`\nrollout: ${ROLLOUT_POOLS} MachineConfigs, ${updated} nodes moved to a new render, ${writes.size} node events, ${WATCHERS} watchers`);
-    console.log(`  simulation settled in ${rolloutMs.toFixed(0)} ms; every watcher had every event after ${caughtUpMs.toFixed(0)} ms; missing deliveries: ${missing}`);
-    report('watch lag p50', percentile(lags, 50), 1000);
-    report('watch lag p99', percentile(lags, 99), 1000);
-    report('watch lag max', lags.reduce((a, b) => Math.max(a, b), 0), 2000);
-    report('missing deliveries', missing, 1, 'events');
+    printWatchFigures('store-driven rollout', direct);
+
+    // Phase 2: the same through the MCO simulation: one MachineConfig per pool for pools 0..19.
+    const simulated = await measureWatches(core, token, async () => {
+      for (let p = 0; p < ROLLOUT_POOLS; p++) {
+        const role = `pool-${pad(p, 3)}`;
+        core.store.create('machineconfigs', {
+          apiVersion: 'machineconfiguration.openshift.io/v1',
+          kind: 'MachineConfig',
+          metadata: { name: `99-${role}-kargs`, labels: { 'machineconfiguration.openshift.io/role': role } },
+          spec: { kernelArguments: ['bench=1'] },
+        });
+      }
+      const settled = await Promise.race([
+        simulator.settle().then(() => true),
+        new Promise<boolean>(resolve => setTimeout(() => resolve(false), SIMULATION_BUDGET_MS)),
+      ]);
+      if (!settled) console.log(`  (the simulation did not settle within ${SIMULATION_BUDGET_MS / 1000} s; figures cover the events so far)`);
+      return core.store
+        .peekList('nodes')
+        .filter(n => /^pool-0(0|1)\d-/.test(n.metadata.name) && n.metadata.annotations?.['machineconfiguration.openshift.io/currentConfig'] !== TARGET_RENDER).length;
+    });
+    printWatchFigures('simulated rollout (MCO simulation, speed 0)', simulated);
 
     await simulator.stop();
     await core.stop();
