@@ -57,6 +57,7 @@ import {
   LabelSelector,
   canonicalJson,
   clone,
+  compareStrings,
   errorMessage,
   isoSeconds,
   jsonEqual,
@@ -132,6 +133,8 @@ export class McoSimulation implements McoSimulator {
   #clusterVersionFingerprint?: string;
   #upgrading?: string;
   #lastTimestamp = 0;
+  /** MachineOSConfig → why its next build is blocked, as last reported. */
+  readonly #blockedBuilds = new Map<string, string>();
   /** Node membership errors already reported (reported again only when they change). */
   #membershipErrors = new Map<string, string>();
 
@@ -513,23 +516,18 @@ export class McoSimulation implements McoSimulator {
   // On-cluster layering: build controller
 
   #moscForPool(pool: string): K8sObject | undefined {
-    return this.#store
-      .list('machineosconfigs')
+    return this.#peekList('machineosconfigs')
       .filter(m => readMosc(m).pool === pool)
-      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))[0];
+      .sort((a, b) => compareStrings(a.metadata.name, b.metadata.name))[0];
   }
 
   #buildsOf(mosc: string): K8sObject[] {
     return this.#peekList('machineosbuilds').filter(b => readMosb(b).mosc === mosc);
   }
 
-  #buildKey(pool: K8sObject, mosc: MoscView, rendered: K8sObject): string {
-    return buildInputsKey(pool, mosc, rendered);
-  }
-
   #expectedBuildName(pool: K8sObject, mosc: MoscView, rendered: K8sObject): string {
     if (mosc.api === 'v1alpha1') return `${mosc.pool}-${rendered.metadata.name}-builder`;
-    const key = this.#buildKey(pool, mosc, rendered);
+    const key = buildInputsKey(pool, mosc, rendered);
     return this.#buildAliases.get(`${mosc.name}/${key}`) ?? v1BuildName(mosc.name, key);
   }
 
@@ -547,7 +545,7 @@ export class McoSimulation implements McoSimulator {
         builds.find(b => b.name === mosc.statusBuild) ??
         builds[0];
       if (preferred) {
-        this.#buildAliases.set(`${mosc.name}/${this.#buildKey(pool, mosc, rendered)}`, preferred.name);
+        this.#buildAliases.set(`${mosc.name}/${buildInputsKey(pool, mosc, rendered)}`, preferred.name);
       }
     }
   }
@@ -596,9 +594,13 @@ export class McoSimulation implements McoSimulator {
     if (!existing) {
       const blocked = this.#buildBlocked(pool);
       if (blocked) {
-        this.#log('New build blocked', { machineOSConfig: mosc.name, reason: blocked });
+        if (this.#blockedBuilds.get(mosc.name) !== blocked) {
+          this.#log('New build blocked', { machineOSConfig: mosc.name, reason: blocked });
+        }
+        this.#blockedBuilds.set(mosc.name, blocked);
         return;
       }
+      this.#blockedBuilds.delete(mosc.name);
       this.#createBuild(moscObj, mosc, pool, rendered, name);
       return;
     }
