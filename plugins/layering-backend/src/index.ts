@@ -15,6 +15,7 @@ export type {
   ClusterRelease,
   FleetChange,
   FleetPoolFilter,
+  FleetPoolsResponse,
   LayeringFleetService,
 } from './services/FleetService';
 export { layeringRequestStoreServiceRef } from './services/RequestStore';

@@ -122,6 +122,20 @@ describe('createRouter', () => {
     expect(unknownParam.body.error.message).toContain('colour');
   });
 
+  it('answers the fleet with an ETag, 304 while it is unchanged, gzip when accepted', async () => {
+    const first = await request(app).get('/pools').set('Accept-Encoding', 'gzip');
+    expect(first.status).toBe(200);
+    expect(first.headers['content-encoding']).toBe('gzip');
+    expect(first.body.items).toHaveLength(3);
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^"/);
+    const again = await request(app).get('/pools').set('If-None-Match', etag);
+    expect(again.status).toBe(304);
+    const plain = await request(app).get('/pools').set('Accept-Encoding', 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(plain.text).items).toHaveLength(3);
+  });
+
   it('answers 404 for an unknown cluster in the fleet filter', async () => {
     const res = await request(app).get('/pools?cluster=gamma');
     expect(res.status).toBe(404);

@@ -179,9 +179,26 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     for (const name of parsed.data.cluster ?? []) {
       clusterOr404(name);
     }
-    res
-      .type('application/json')
-      .send(fleet.listFleetPoolsJson({ drift: parsed.data.drift, clusters: parsed.data.cluster }));
+    const answer = fleet.listFleetPoolsResponse({
+      drift: parsed.data.drift,
+      clusters: parsed.data.cluster,
+    });
+    res.setHeader('ETag', answer.etag);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('Vary', 'Accept-Encoding, Authorization');
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/json');
+    // Served pre-encoded: the answer is kept compressed until a pool changes, instead of being
+    // gzipped again for every request (the compression middleware skips encoded answers).
+    if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+      res.setHeader('Content-Encoding', 'gzip');
+      res.end(answer.gzipped());
+      return;
+    }
+    res.end(answer.body);
   });
 
   router.get('/clusters/:cluster/pools/:pool/requests', async (req, res) => {

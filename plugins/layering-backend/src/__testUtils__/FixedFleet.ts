@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type {
   ClusterView,
   PoolDetail,
@@ -94,8 +96,13 @@ export class FixedFleet implements LayeringFleetService {
         (!filter.clusters || filter.clusters.includes(p.cluster)),
     );
   }
-  listFleetPoolsJson(filter: FleetPoolFilter = {}) {
-    return JSON.stringify({ items: this.listFleetPools(filter) });
+  listFleetPoolsResponse(filter: FleetPoolFilter = {}) {
+    const body = Buffer.from(JSON.stringify({ items: this.listFleetPools(filter) }));
+    return {
+      etag: `"${createHash('sha1').update(body).digest('hex')}"`,
+      body,
+      gzipped: () => gzipSync(body),
+    };
   }
   getRelease(cluster: string) {
     return this.clusters.includes(cluster)

@@ -12,6 +12,8 @@ import type {
   PoolView,
   ReleaseView,
 } from '@internal/plugin-layering-common';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { ClusterCache, InformerTuning } from '../kubernetes/ClusterCache';
 import {
   ClusterSpec,
@@ -37,6 +39,16 @@ export interface FleetChange {
 export interface FleetPoolFilter {
   drift?: DriftStatus[];
   clusters?: string[];
+}
+
+/** A serialised fleet answer. @public */
+export interface FleetPoolsResponse {
+  /** Strong ETag of the body; changes whenever the answer does. */
+  etag: string;
+  /** UTF-8 JSON of `{ items: PoolView[] }`. */
+  body: Buffer;
+  /** The body gzipped (computed on first use, then kept). */
+  gzipped(): Buffer;
 }
 
 /** The release of a cluster, for the templates. @public */
@@ -67,10 +79,11 @@ export interface LayeringFleetService {
   /** Pools of the whole fleet, filtered. */
   listFleetPools(filter?: FleetPoolFilter): PoolView[];
   /**
-   * The same pools as {@link LayeringFleetService.listFleetPools}, already serialised as the
-   * JSON of `{ items }`: the views are serialised once when they change, not per request.
+   * The same pools as {@link LayeringFleetService.listFleetPools}, as the serialised JSON of
+   * `{ items }` with an ETag: views are serialised once when they change, and an answer is
+   * kept (with its gzip form) until any pool changes, not rebuilt per request.
    */
-  listFleetPoolsJson(filter?: FleetPoolFilter): string;
+  listFleetPoolsResponse(filter?: FleetPoolFilter): FleetPoolsResponse;
   /** Release facts of a cluster; undefined when the cluster is not configured. */
   getRelease(cluster: string): ClusterRelease | undefined;
   /** Calls `listener` after views changed; returns the unsubscribe function. */
@@ -112,6 +125,9 @@ export class FleetService implements LayeringFleetService {
   readonly #onStop?: () => Promise<void>;
   #readyWaiters: Array<() => void> = [];
   #stopped = false;
+  /** Increases whenever a pool view of any cluster changes; keys the fleet answers. */
+  #fleetGeneration = 0;
+  readonly #fleetAnswers = new Map<string, FleetPoolsResponse>();
 
   private constructor(options: FleetServiceOptions) {
     this.#logger = options.logger;
@@ -229,6 +245,10 @@ export class FleetService implements LayeringFleetService {
         changed.push(name);
       }
     }
+    if (changed.length > 0) {
+      this.#fleetGeneration += 1;
+      this.#fleetAnswers.clear();
+    }
     const { lastSync: _ignored, ...stable } = views.cluster;
     const clusterFingerprint = JSON.stringify(stable);
     const clusterChanged = clusterFingerprint !== entry.clusterFingerprint;
@@ -316,19 +336,37 @@ export class FleetService implements LayeringFleetService {
     return out;
   }
 
-  listFleetPoolsJson(filter: FleetPoolFilter = {}): string {
+  listFleetPoolsResponse(filter: FleetPoolFilter = {}): FleetPoolsResponse {
+    const drift = filter.drift?.length ? [...new Set(filter.drift)].sort() : undefined;
+    const clusters = filter.clusters?.length ? [...new Set(filter.clusters)].sort() : undefined;
+    const key = JSON.stringify([drift ?? null, clusters ?? null]);
+    const cached = this.#fleetAnswers.get(key);
+    if (cached) return cached;
     const parts: string[] = [];
-    const drift = filter.drift?.length ? new Set(filter.drift) : undefined;
-    const clusters = filter.clusters?.length ? new Set(filter.clusters) : undefined;
     for (const [name, entry] of this.#clusters) {
-      if (clusters && !clusters.has(name)) continue;
+      if (clusters && !clusters.includes(name)) continue;
       if (!entry.views) continue;
       for (const [pool, view] of entry.views.pools) {
-        if (drift && !drift.has(view.drift.status)) continue;
+        if (drift && !drift.includes(view.drift.status)) continue;
         parts.push(entry.fingerprints.get(pool) ?? JSON.stringify(view));
       }
     }
-    return `{"items":[${parts.join(',')}]}`;
+    const body = Buffer.from(`{"items":[${parts.join(',')}]}`, 'utf8');
+    let gzipped: Buffer | undefined;
+    const answer: FleetPoolsResponse = {
+      etag: `"fleet-${this.#fleetGeneration}-${createHash('sha1').update(key).digest('hex').slice(0, 12)}"`,
+      body,
+      gzipped: () => {
+        gzipped ??= gzipSync(body, { level: 6 });
+        return gzipped;
+      },
+    };
+    // A few filter combinations are kept; all are dropped when any pool changes.
+    if (this.#fleetAnswers.size >= 16) {
+      this.#fleetAnswers.delete(this.#fleetAnswers.keys().next().value as string);
+    }
+    this.#fleetAnswers.set(key, answer);
+    return answer;
   }
 
   getRelease(cluster: string): ClusterRelease | undefined {
