@@ -15,7 +15,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT INT TERM
 
 echo "[start] starting the embedded OpenShift fleet"
-EMBEDDED_OPENSHIFT_TOKEN="$LAYERING_EMBEDDED_TOKEN" yarn tsx packages/embedded-cluster/src/cli.ts --fleet --speed "${LAYERING_SIM_SPEED:-1}" \
+EMBEDDED_OPENSHIFT_RUN_DIR=.run/portal EMBEDDED_OPENSHIFT_TOKEN="$LAYERING_EMBEDDED_TOKEN" yarn tsx packages/embedded-cluster/src/cli.ts --fleet --speed "${LAYERING_SIM_SPEED:-1}" \
    > .run/fleet.log 2>&1 &
 pids+=($!)
 for i in $(seq 1 120); do
@@ -28,7 +28,7 @@ sed -n '1,40p' .run/fleet.log
 # (app-config.yaml reads LAYERING_EMBEDDED_CA_<CLUSTER>) so TLS is verified as with a real cluster.
 for cluster in ocp-417 ocp-418 ocp-419 sno-419; do
   var="LAYERING_EMBEDDED_CA_$(echo "$cluster" | tr 'a-z-' 'A-Z_')"
-  export "$var=$(awk '/certificate-authority-data:/ {print $2; exit}' ".run/$cluster.kubeconfig")"
+  export "$var=$(awk '/certificate-authority-data:/ {print $2; exit}' ".run/portal/$cluster.kubeconfig")"
 done
 
 echo "[start] starting Backstage (frontend http://localhost:3000, backend http://localhost:7007)"
@@ -37,7 +37,7 @@ pids+=($!)
 for i in $(seq 1 600); do
   if curl -sf http://localhost:7007/.backstage/health/v1/readiness >/dev/null 2>&1 && curl -sf http://localhost:3000 >/dev/null 2>&1; then
     echo
-    echo "Portal ready: http://localhost:3000  (sign in as guest; kubeconfigs of the embedded clusters: .run/<cluster>.kubeconfig)"
+    echo "Portal ready: http://localhost:3000  (sign in as guest; kubeconfigs of the embedded clusters: .run/portal/<cluster>.kubeconfig)"
     break
   fi
   sleep 1

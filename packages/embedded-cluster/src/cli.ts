@@ -63,7 +63,11 @@ async function main() {
     return;
   }
   const repoRoot = process.env.REPO_ROOT ?? process.cwd();
-  const runDir = path.join(repoRoot, '.run');
+  // Where kubeconfigs go by default; the portal keeps its own folder so tests that start clusters
+  // of their own never overwrite the kubeconfigs of the running portal.
+  const runDir = process.env.EMBEDDED_OPENSHIFT_RUN_DIR
+    ? path.resolve(process.env.EMBEDDED_OPENSHIFT_RUN_DIR)
+    : path.join(repoRoot, '.run');
   const port = numberOption(values.port, 'port');
   const speed = numberOption(values.speed, 'speed');
   const mosVersion = values['machine-os-api-version'];
