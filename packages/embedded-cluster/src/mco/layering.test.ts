@@ -136,6 +136,22 @@ describe('on-cluster layering (v1, ocp-418)', () => {
     expect(c.catalog.resolve('registry.example.com/platform-os/infra-layered@sha256:b8ef12d6b425ad1b4e41f96e12dd3cba159fba1290f2b9e60d2e650941f8cc3e')).toBeDefined();
   });
 
+  it('fails the build when the FROM image cannot be pulled', async () => {
+    c.store.create('machineconfigs', {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfig',
+      metadata: { name: 'zz-worker-missing-image', labels: { [KEYS.role]: 'worker' } },
+      spec: { osImageURL: `registry.example.com/platform-os/not-pushed@sha256:${'d'.repeat(64)}` },
+    });
+    c.store.create('machineosconfigs', workerMosc('FROM configs AS final'));
+    await c.settle();
+    const b = c.store.list('machineosbuilds').map(readMosb).find(x => x.mosc === 'worker')!;
+    expect(b.phase).toBe('Failed');
+    const pods = buildPods(c, b.name);
+    expect(pods).toHaveLength(4);
+    expect(status(pods[0]).containerStatuses[0].state.terminated.message).toMatch(/failed to pull base image registry\.example\.com\/platform-os\/not-pushed/);
+  });
+
   it('blocks new builds while the pool has a degraded node', async () => {
     c.edit('nodes', 'worker-0', n => {
       n.metadata.annotations = { ...n.metadata.annotations, [KEYS.state]: 'Degraded', [KEYS.reason]: 'disk full' };
@@ -203,6 +219,29 @@ describe('on-cluster layering in other releases', () => {
     await c.settle();
     expect(c.catalog.resolve(newer.digest!)).toBeUndefined();
     expect(c.logs.some(l => l.message === 'Build deleted; pruned its image')).toBe(true);
+  });
+
+  it('ocp-417 (v1alpha1): a failing build makes one pod attempt (no Job, no retries)', async () => {
+    c = await simulatedCluster({ state: 'ocp-417' });
+    c.edit('machineosconfigs', 'infra', m => {
+      spec(m).buildInputs.containerFile[0].content = 'FROM configs AS final\nRUN rpm-ostree install simulate-build-failure';
+    });
+    c.store.create('machineconfigs', {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfig',
+      metadata: { name: '60-infra-kargs', labels: { [KEYS.role]: 'infra' } },
+      spec: { kernelArguments: ['audit=1'] },
+    });
+    await c.settle();
+    const target = spec(c.get('machineconfigpools', 'infra')).configuration.name;
+    const b = readMosb(c.get('machineosbuilds', `infra-${target}-builder`));
+    expect(b.phase).toBe('Failed');
+    const pod = c.get('pods', `build-${target}`, MCO_NAMESPACE);
+    expect(status(pod).phase).toBe('Failed');
+    expect(c.logs.filter(l => l.message === 'Build attempt failed, retrying')).toEqual([]);
+    expect(cond(c.get('machineconfigpools', 'infra'), 'ImageBuildDegraded')).toMatchObject({ status: 'True', reason: 'BuildFailed' });
+    // the node stays on the image it has
+    expect(ann(c.get('nodes', 'infra-0'), 'currentImage')).toBe(status(c.get('machineosconfigs', 'infra')).currentImagePullspec);
   });
 
   it('ocp-417 (v1alpha1): builds in the v1alpha1 shape with the 4.17 naming and one build pod', async () => {

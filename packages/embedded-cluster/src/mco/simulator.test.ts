@@ -364,6 +364,23 @@ describe('MCO simulation on the ocp-418 sample state', () => {
     expect(status(c.get('machineconfigpools', 'worker'))).toMatchObject({ machineCount: 2, updatedMachineCount: 2 });
   });
 
+  it('keeps the reported OS when the booted image is unknown to the registry, and says so', async () => {
+    const unknown = `registry.example.com/platform-os/elsewhere@sha256:${'f'.repeat(64)}`;
+    c.store.create('machineconfigs', {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfig',
+      metadata: { name: '99-master-elsewhere', labels: { [KEYS.role]: 'master' } },
+      spec: { osImageURL: unknown },
+    });
+    await c.settle();
+    const node = c.get('nodes', 'master-0');
+    expect(spec(c.get('machineconfigs', ann(node, 'currentConfig')!)).osImageURL).toBe(unknown);
+    expect(osImage(node)).toBe(`Red Hat Enterprise Linux CoreOS ${RHCOS_41821}`);
+    expect(c.logs.filter(l => l.message.startsWith('Booted image unknown to the registry')).map(l => l.meta?.node)).toEqual(
+      expect.arrayContaining(['master-0', 'master-1', 'master-2']),
+    );
+  });
+
   it('refuses an unknown release and moves nothing', async () => {
     const before = c.get('configmaps', OS_IMAGE_CONFIGMAP, MCO_NAMESPACE);
     c.edit('clusterversions', 'version', cv => {
