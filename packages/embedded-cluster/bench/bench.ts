@@ -293,10 +293,14 @@ async function main() {
           spec: { kernelArguments: ['bench=1'] },
         });
       }
+      let budget: NodeJS.Timeout | undefined;
       const settled = await Promise.race([
         simulator.settle().then(() => true),
-        new Promise<boolean>(resolve => setTimeout(() => resolve(false), SIMULATION_BUDGET_MS)),
+        new Promise<boolean>(resolve => {
+          budget = setTimeout(() => resolve(false), SIMULATION_BUDGET_MS);
+        }),
       ]);
+      clearTimeout(budget);
       if (!settled) console.log(`  (the simulation did not settle within ${SIMULATION_BUDGET_MS / 1000} s; figures cover the events so far)`);
       return core.store
         .peekList('nodes')
