@@ -22,6 +22,7 @@ import { FleetService, layeringFleetServiceRef } from './services/FleetService';
 jest.setTimeout(60_000);
 
 const SAMPLE = resolvePackagePath('@internal/embedded-openshift', 'states/ocp-418');
+const OCP_417 = resolvePackagePath('@internal/embedded-openshift', 'states/ocp-417');
 
 /** Retries `check` until it stops throwing; after many attempts, rethrows its last failure. */
 async function eventually<T>(check: () => Promise<T>, attempts = 400): Promise<T> {
@@ -50,6 +51,7 @@ function clusterConfig(cluster: EmbeddedCluster, name: string, token: string) {
 describe('layering plugin against the embedded cluster', () => {
   let main: EmbeddedCluster;
   let doomed: EmbeddedCluster;
+  let old: EmbeddedCluster;
   let server: Server;
   let fleet: FleetService | undefined;
   const published: SignalPayload[] = [];
@@ -58,6 +60,7 @@ describe('layering plugin against the embedded cluster', () => {
   beforeAll(async () => {
     main = await startEmbeddedCluster({ name: 'main', stateDir: SAMPLE, speed: 0 });
     doomed = await startEmbeddedCluster({ name: 'doomed', stateDir: SAMPLE, speed: 0 });
+    old = await startEmbeddedCluster({ name: 'old', stateDir: OCP_417, speed: 0 });
     const backend = await startTestBackend({
       features: [
         layeringPlugin,
@@ -70,6 +73,7 @@ describe('layering plugin against the embedded cluster', () => {
                   clusters: [
                     clusterConfig(main, 'main', main.tokens.readOnly),
                     clusterConfig(doomed, 'doomed', doomed.tokens.readOnly),
+                    clusterConfig(old, 'ocp-417', old.tokens.readOnly),
                     clusterConfig(main, 'badtoken', 'not-a-valid-token'),
                     { name: 'oidc', url: main.url, authProvider: 'oidc', oidcTokenProvider: 'okta' },
                   ],
@@ -117,6 +121,7 @@ describe('layering plugin against the embedded cluster', () => {
     await stopBackend?.();
     await main?.stop();
     await doomed?.stop().catch(() => {});
+    await old?.stop();
   });
 
   const get = (path: string) => request(server).get(`/api/layering${path}`);
@@ -162,6 +167,18 @@ describe('layering plugin against the embedded cluster', () => {
       release: { version: '4.18.21', rhcosVersion: '418.94.202507221249-0' },
     });
     expect(cluster.lastSync).not.toBeNull();
+  });
+
+  it('reads MachineOSConfigs of a v1alpha1 cluster into the same model', async () => {
+    const infra: PoolView = await eventually(async () => {
+      const res = await get('/clusters/ocp-417/pools/infra');
+      expect(res.status).toBe(200);
+      expect(res.body.stale).toBe(false);
+      return res.body;
+    });
+    expect(infra.layering).toMatchObject({ mode: 'on-cluster', source: 'infra' });
+    expect(infra.layering.image).toMatch(/@sha256:/);
+    expect((await clusterNamed('ocp-417')).machineOSConfigApiVersion).toBe('v1alpha1');
   });
 
   it('serves a pool detail with nodes and builds', async () => {

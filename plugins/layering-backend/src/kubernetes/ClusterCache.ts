@@ -244,16 +244,17 @@ export class ClusterCache {
     let attempt = 0;
     while (!this.#abort.signal.aborted) {
       try {
-        const group = await connection.getJson<{ versions?: Array<{ version?: string }> }>(
-          `/apis/${MCO_GROUP}`,
-        );
-        const versions = (group.versions ?? []).map(v => v.version);
+        // Each version's resource list is asked for directly rather than trusting the group's
+        // `versions`: that list is not always complete (the embedded cluster lists only v1).
         let found: 'v1' | 'v1alpha1' | null = null;
         for (const version of ['v1', 'v1alpha1'] as const) {
-          if (!versions.includes(version)) continue;
-          const list = await connection.getJson<{ resources?: Array<{ name?: string }> }>(
-            `/apis/${MCO_GROUP}/${version}`,
-          );
+          let list: { resources?: Array<{ name?: string }> };
+          try {
+            list = await connection.getJson(`/apis/${MCO_GROUP}/${version}`);
+          } catch (error) {
+            if (error instanceof ClusterRequestError && error.kind === 'not-found') continue;
+            throw error;
+          }
           if ((list.resources ?? []).some(r => r.name === 'machineosconfigs')) {
             found = version;
             break;
@@ -271,12 +272,6 @@ export class ClusterCache {
           error instanceof ClusterRequestError
             ? error
             : new ClusterRequestError(String(error), 'error');
-        if (failure.kind === 'not-found') {
-          // The group is not served at all: not an OpenShift cluster with the MCO.
-          this.#apiVersion = null;
-          this.#discovered = true;
-          return;
-        }
         this.#discoveryError = failure;
         this.#changed();
         attempt += 1;
