@@ -4,7 +4,7 @@ import { parseOcpVersion } from '@internal/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './buildDelete.examples';
-import { recordRequestOnce, requireDirectApply } from './shared';
+import { recordAppliedChange, requireDirectApply } from './shared';
 import { readReleaseBase } from './lookups';
 import type { LayeringActionOptions } from './types';
 import { assertResourceName } from './validation';
@@ -127,7 +127,7 @@ export function createBuildDeleteAction(options: LayeringActionOptions) {
       if (recordRequest && pool) {
         ctx.output(
           'requestId',
-          await recordRequestOnce(ctx, options, {
+          await recordAppliedChange(ctx, options, {
             cluster,
             pool,
             kind: 'delete-build',

@@ -3,7 +3,7 @@ import { InputError } from '@backstage/errors';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './buildRebuild.examples';
-import { recordRequestOnce, requireDirectApply } from './shared';
+import { recordAppliedChange, requireDirectApply } from './shared';
 import { findMachineOSConfig } from './lookups';
 import type { LayeringActionOptions } from './types';
 import { assertResourceName } from './validation';
@@ -87,7 +87,7 @@ export function createBuildRebuildAction(options: LayeringActionOptions) {
       if (recordRequest) {
         ctx.output(
           'requestId',
-          await recordRequestOnce(ctx, options, {
+          await recordAppliedChange(ctx, options, {
             cluster,
             pool,
             kind: 'rebuild',

@@ -16,7 +16,7 @@ import { LAYERING_REQUEST_ANNOTATIONS } from '@internal/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './clusterApply.examples';
-import { recordRequestOnce, requireDirectApply } from './shared';
+import { recordAppliedChange, recordRequestOnce, requireDirectApply } from './shared';
 import type { LayeringActionOptions } from './types';
 import { assertResourceName } from './validation';
 import { runPreflight } from '../services/preflight';
@@ -384,7 +384,7 @@ export function createClusterApplyAction(options: LayeringActionOptions) {
       if (recordRequest && changed) {
         ctx.output(
           'requestId',
-          await recordRequestOnce(ctx, options, {
+          await recordAppliedChange(ctx, options, {
             cluster,
             pool,
             kind: requestKind,

@@ -3,7 +3,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './layerRevert.examples';
-import { recordRequestOnce, requireDirectApply } from './shared';
+import { recordAppliedChange, requireDirectApply } from './shared';
 import {
   findMachineOSConfig,
   nodesOfPool,
@@ -328,7 +328,7 @@ export function createLayerRevertAction(options: LayeringActionOptions) {
       if (recordRequest) {
         ctx.output(
           'requestId',
-          await recordRequestOnce(ctx, options, {
+          await recordAppliedChange(ctx, options, {
             cluster,
             pool,
             kind: 'revert',

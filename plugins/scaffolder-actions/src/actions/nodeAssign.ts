@@ -3,7 +3,7 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './nodeAssign.examples';
-import { recordRequestOnce, requireDirectApply } from './shared';
+import { recordAppliedChange, requireDirectApply } from './shared';
 import {
   assertCustomPool,
   findMachineOSConfig,
@@ -260,7 +260,7 @@ export function createNodeAssignAction(options: LayeringActionOptions) {
       if (recordRequest) {
         ctx.output(
           'requestId',
-          await recordRequestOnce(ctx, options, {
+          await recordAppliedChange(ctx, options, {
             cluster,
             pool,
             kind: 'assign-nodes',

@@ -108,3 +108,27 @@ describe('layering:pool:pause and layering:pool:resume', () => {
     );
   });
 });
+
+describe('layering:pool:pause when the layering backend is down', () => {
+  it('keeps the change and warns that it could not be recorded', async () => {
+    const cluster = await startTestCluster();
+    try {
+      const options = actionOptions(cluster);
+      options.backend.recordRequest = async () => {
+        throw new Error('connect ECONNREFUSED');
+      };
+      const { ctx, output, logger } = await createTestContext({ cluster: 'ocp-418', pool: 'worker' });
+
+      await createPoolPauseAction(options).handler(ctx);
+
+      expect((await adminApi(cluster).get(`${POOLS}/worker`)).spec.paused).toBe(true);
+      expect(outputsOf(output)).toMatchObject({ changed: true, requestId: undefined });
+      expect(logger.warn).toHaveBeenCalledWith(
+        'The change was made but could not be recorded in the layering backend',
+        expect.objectContaining({ message: 'connect ECONNREFUSED' }),
+      );
+    } finally {
+      await cluster.stop();
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
-import { recordRequestOnce, requireDirectApply } from './shared';
+import { recordAppliedChange, requireDirectApply } from './shared';
 import type { LayeringActionOptions } from './types';
 import { assertResourceName } from './validation';
 import { MCO_GROUP, MachineConfigPool } from '../kubernetes/types';
@@ -90,7 +90,7 @@ export function createPoolPausedAction(
       if (recordRequest) {
         ctx.output(
           'requestId',
-          await recordRequestOnce(ctx, options, {
+          await recordAppliedChange(ctx, options, {
             cluster,
             pool,
             kind: verb,

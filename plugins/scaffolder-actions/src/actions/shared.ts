@@ -88,3 +88,24 @@ export async function recordRequestOnce(
     },
   });
 }
+
+/**
+ * Records a change that has already been made. The change stands whether or not the backend
+ * answers, so a failure to record is logged as a warning instead of failing a task whose cluster
+ * write succeeded (and whose re-run would be a no-op that records nothing).
+ */
+export async function recordAppliedChange(
+  ctx: AnyContext,
+  options: LayeringActionOptions,
+  input: RequestRecordInput,
+): Promise<string | undefined> {
+  try {
+    return await recordRequestOnce(ctx, options, input);
+  } catch (error) {
+    ctx.logger.warn(
+      'The change was made but could not be recorded in the layering backend',
+      error as Error,
+    );
+    return undefined;
+  }
+}
