@@ -65,4 +65,17 @@ describe('layering:request:record', () => {
     await expect(createRequestRecordAction(opts).handler(bad.ctx)).rejects.toThrow(/pool: The name "Infra_Pool"/);
     expect(opts.backend.records).toHaveLength(0);
   });
+
+  it('needs the pull request URL for pull-request delivery, and none for direct', async () => {
+    const opts = options();
+    const noUrl = await createTestContext({ ...input, pullRequestUrl: undefined });
+    await expect(createRequestRecordAction(opts).handler(noUrl.ctx)).rejects.toThrow(
+      'pullRequestUrl: a request delivered by pull request needs the pull request URL',
+    );
+    const direct = await createTestContext({ ...input, delivery: 'direct' as const, outcome: 'applied' as const });
+    await expect(createRequestRecordAction(opts).handler(direct.ctx)).rejects.toThrow(
+      'pullRequestUrl: a direct change has no pull request',
+    );
+    expect(opts.backend.records).toHaveLength(0);
+  });
 });

@@ -1,4 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { InputError } from '@backstage/errors';
 import * as inputs from './inputProperties';
 import { examples } from './requestRecord.examples';
 import { recordRequestOnce } from './shared';
@@ -72,6 +73,14 @@ export function createRequestRecordAction(options: LayeringActionOptions) {
         summary,
       } = ctx.input;
       assertResourceName('pool', pool);
+      if (delivery === 'pull-request' && !pullRequestUrl && outcome !== 'failed') {
+        throw new InputError(
+          'pullRequestUrl: a request delivered by pull request needs the pull request URL (unless it failed)',
+        );
+      }
+      if (delivery === 'direct' && pullRequestUrl) {
+        throw new InputError('pullRequestUrl: a direct change has no pull request');
+      }
       // Fails for clusters that are not configured, before anything is recorded.
       await options.clusters.get(cluster);
       if (ctx.isDryRun) {

@@ -11,17 +11,25 @@ import type { LayeringActionOptions } from './types';
 
 type AnyContext = ActionContext<JsonObject, JsonObject>;
 
-/** The entity ref of the user behind the task, for annotations and request records. */
+/**
+ * The entity ref of whoever started the task, for annotations and request records: the user's
+ * ref, or `service:default/<subject>` for tasks started by another backend service.
+ */
 export async function requesterOf(ctx: AnyContext): Promise<string> {
   if (ctx.user?.ref) {
     return ctx.user.ref;
   }
   const credentials = await ctx.getInitiatorCredentials();
-  const principal = credentials.principal as { type?: string; userEntityRef?: string };
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
   if (principal.type === 'user' && principal.userEntityRef) {
     return principal.userEntityRef;
   }
-  return principal.type === 'service' ? 'service' : 'unknown';
+  const subject = (principal.subject ?? 'unknown').toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+  return `service:default/${subject || 'unknown'}`;
 }
 
 /**
