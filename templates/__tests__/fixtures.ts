@@ -15,8 +15,12 @@ import {
 export const RELEASE_BASE_IMAGE =
   'quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:435b8c0780f7b69e0b12b71926005340cc501e074c76bfc5c06b1ed711479b56';
 
-export const EDGE_IMAGE = `registry.example.com/platform-os/edge-custom@sha256:${'ab'.repeat(32)}`;
-export const REBASED_WORKER_IMAGE = `registry.example.com/platform-os/worker-custom@sha256:${'cd'.repeat(32)}`;
+export const EDGE_IMAGE = `registry.example.com/platform-os/edge-custom@sha256:${'ab'.repeat(
+  32,
+)}`;
+export const REBASED_WORKER_IMAGE = `registry.example.com/platform-os/worker-custom@sha256:${'cd'.repeat(
+  32,
+)}`;
 
 export const ON_CLUSTER_CONTAINERFILE =
   "FROM configs AS final\nRUN echo 'net.core.somaxconn = 1024' > /etc/sysctl.d/90-layering.conf && \\\n    ostree container commit\n";

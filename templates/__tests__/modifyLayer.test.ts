@@ -1,4 +1,3 @@
-import type { SetupServerApi } from 'msw/node';
 import yaml from 'yaml';
 import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
@@ -15,6 +14,7 @@ import {
   startForges,
   startTemplateBackend,
   startTestCluster,
+  type ForgeServer,
   type TemplateBackend,
 } from '@internal/layering-templates-tests';
 import { DIRECT, GITHUB, GITLAB, TEMPLATE_VALUES } from './fixtures';
@@ -26,7 +26,12 @@ const POOL = 'infra';
 const DIR = `clusters/${TEST_CLUSTER}/pools/${POOL}`;
 const BRANCH = `layering/${TEST_CLUSTER}/${POOL}/modify-image`;
 const TITLE = `Change the layered image of pool ${POOL} on ${TEST_CLUSTER}`;
-const LABELS = ['layering', 'layering/modify-image', `cluster/${TEST_CLUSTER}`, `pool/${POOL}`];
+const LABELS = [
+  'layering',
+  'layering/modify-image',
+  `cluster/${TEST_CLUSTER}`,
+  `pool/${POOL}`,
+];
 /** The infra image today plus one more package-free change: the whole file replaces the old one. */
 const NEW_CONTAINERFILE =
   "FROM configs AS final\nRUN echo 'vm.max_map_count = 262144' > /etc/sysctl.d/91-infra.conf && \\\n    ostree container commit\n";
@@ -45,7 +50,7 @@ const values = { ...TEMPLATE_VALUES[NAME], containerfile: NEW_CONTAINERFILE };
 describe("template: modify a pool's layered image", () => {
   let cluster: EmbeddedCluster;
   let backend: TemplateBackend;
-  let forges: SetupServerApi;
+  let forges: ForgeServer;
 
   beforeAll(async () => {
     forges = startForges(github, gitlab);
@@ -60,37 +65,59 @@ describe("template: modify a pool's layered image", () => {
   });
 
   it('opens a GitHub pull request that shows the full new Containerfile, and re-running updates it', async () => {
-    const task = await runTemplate(backend.server, NAME, { ...values, ...GITHUB });
+    const task = await runTemplate(backend.server, NAME, {
+      ...values,
+      ...GITHUB,
+    });
     expectStatus(task, 'completed');
     const files = github.files(BRANCH);
     expect(Object.keys(files).sort()).toEqual(FILES);
     expect(files[`${DIR}/Containerfile`]).toBe(NEW_CONTAINERFILE);
-    expect(yaml.parse(files[`${DIR}/machineosconfig-${POOL}.yaml`]).spec.containerFile).toEqual([
-      { containerfileArch: 'NoArch', content: NEW_CONTAINERFILE },
-    ]);
+    expect(
+      yaml.parse(files[`${DIR}/machineosconfig-${POOL}.yaml`]).spec
+        .containerFile,
+    ).toEqual([{ containerfileArch: 'NoArch', content: NEW_CONTAINERFILE }]);
     const [pr] = github.pulls;
-    expect(pr).toMatchObject({ head: BRANCH, title: TITLE, labels: LABELS, teamReviewers: ['platform'] });
+    expect(pr).toMatchObject({
+      head: BRANCH,
+      title: TITLE,
+      labels: LABELS,
+      teamReviewers: ['platform'],
+    });
     expect(pr.body).toContain(`Updates MachineOSConfig \`${POOL}\``);
-    expect(pr.body).toContain('```dockerfile\n' + NEW_CONTAINERFILE + '```');
+    expect(pr.body).toContain(`\`\`\`dockerfile\n${NEW_CONTAINERFILE}\`\`\``);
     expect(pr.body).toContain('`infra-0` (pool `infra`)');
 
-    expectStatus(await runTemplate(backend.server, NAME, { ...values, ...GITHUB }), 'completed');
+    expectStatus(
+      await runTemplate(backend.server, NAME, { ...values, ...GITHUB }),
+      'completed',
+    );
     expect(github.pulls).toHaveLength(1);
     expect(github.pulls[0].updates).toBe(1);
   });
 
   it('opens a GitLab merge request with the same content', async () => {
-    const task = await runTemplate(backend.server, NAME, { ...values, ...GITLAB });
+    const task = await runTemplate(backend.server, NAME, {
+      ...values,
+      ...GITLAB,
+    });
     expectStatus(task, 'completed');
     expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual(FILES);
     expect(gitlab.mergeRequests).toEqual([
-      expect.objectContaining({ sourceBranch: BRANCH, title: TITLE, labels: LABELS }),
+      expect.objectContaining({
+        sourceBranch: BRANCH,
+        title: TITLE,
+        labels: LABELS,
+      }),
     ]);
   });
 
   it('applies directly: the MachineOSConfig gets the new Containerfile and the paused pool stays paused', async () => {
     const reader = clusterReader(cluster);
-    const task = await runTemplate(backend.server, NAME, { ...values, ...DIRECT });
+    const task = await runTemplate(backend.server, NAME, {
+      ...values,
+      ...DIRECT,
+    });
     expectStatus(task, 'completed');
     const mosc = await reader.get(machineOSConfigPath(POOL));
     expect(mosc.spec.containerFile).toEqual([
@@ -112,12 +139,13 @@ describe("template: modify a pool's layered image", () => {
     const task = await runTemplate(backend.server, NAME, {
       ...values,
       ...DIRECT,
-      containerfile: 'FROM registry.example.com/somewhere/else:latest\nRUN true\n',
+      containerfile:
+        'FROM registry.example.com/somewhere/else:latest\nRUN true\n',
     });
     expectStatus(task, 'failed');
     expect(task.log.join('\n')).toMatch(/containerfile/);
-    expect((await reader.get(machineOSConfigPath(POOL))).metadata.resourceVersion).toBe(
-      before.metadata.resourceVersion,
-    );
+    expect(
+      (await reader.get(machineOSConfigPath(POOL))).metadata.resourceVersion,
+    ).toBe(before.metadata.resourceVersion);
   });
 });

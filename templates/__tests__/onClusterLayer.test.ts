@@ -1,4 +1,3 @@
-import type { SetupServerApi } from 'msw/node';
 import yaml from 'yaml';
 import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
@@ -19,6 +18,7 @@ import {
   startForges,
   startTemplateBackend,
   startTestCluster,
+  type ForgeServer,
   type TemplateBackend,
 } from '@internal/layering-templates-tests';
 
@@ -31,7 +31,12 @@ const PUSH_SPEC = 'registry.example.com/platform-os/edge-layered:latest';
 const DIR = `clusters/${TEST_CLUSTER}/pools/${EMPTY_POOL}`;
 const BRANCH = `layering/${TEST_CLUSTER}/${EMPTY_POOL}/on-cluster-image`;
 const TITLE = `Layered image (on-cluster) for pool ${EMPTY_POOL} on ${TEST_CLUSTER}`;
-const LABELS = ['layering', 'layering/on-cluster-image', `cluster/${TEST_CLUSTER}`, `pool/${EMPTY_POOL}`];
+const LABELS = [
+  'layering',
+  'layering/on-cluster-image',
+  `cluster/${TEST_CLUSTER}`,
+  `pool/${EMPTY_POOL}`,
+];
 
 const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
 const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
@@ -49,7 +54,7 @@ const values = (extra: Record<string, unknown> = {}) => ({
 describe('template: request an on-cluster layered image', () => {
   let cluster: EmbeddedCluster;
   let backend: TemplateBackend;
-  let forges: SetupServerApi;
+  let forges: ForgeServer;
 
   beforeAll(async () => {
     forges = startForges(github, gitlab);
@@ -98,16 +103,22 @@ describe('template: request an on-cluster layered image', () => {
       kind: 'MachineOSConfig',
       metadata: {
         name: EMPTY_POOL,
-        annotations: { 'layering.openshift.io/requested-by': 'user:default/guest' },
+        annotations: {
+          'layering.openshift.io/requested-by': 'user:default/guest',
+        },
       },
       spec: {
         machineConfigPool: { name: EMPTY_POOL },
         renderedImagePushSpec: PUSH_SPEC,
         renderedImagePushSecret: { name: TEST_PUSH_SECRET },
-        containerFile: [{ containerfileArch: 'NoArch', content: CONTAINERFILE }],
+        containerFile: [
+          { containerfileArch: 'NoArch', content: CONTAINERFILE },
+        ],
       },
     });
-    expect(yaml.parse(files[`${DIR}/machineconfigpool-${EMPTY_POOL}.yaml`])).toEqual({
+    expect(
+      yaml.parse(files[`${DIR}/machineconfigpool-${EMPTY_POOL}.yaml`]),
+    ).toEqual({
       apiVersion: 'machineconfiguration.openshift.io/v1',
       kind: 'MachineConfigPool',
       metadata: { name: EMPTY_POOL },
@@ -128,17 +139,29 @@ describe('template: request an on-cluster layered image', () => {
     });
     // The body is the rendered summary, which is also committed as SUMMARY.md.
     expect(pr.body).toBe(files[`${DIR}/SUMMARY.md`]);
-    expect(pr.body).toContain(`## On-cluster layered image for pool \`${EMPTY_POOL}\` on \`${TEST_CLUSTER}\``);
+    expect(pr.body).toContain(
+      `## On-cluster layered image for pool \`${EMPTY_POOL}\` on \`${TEST_CLUSTER}\``,
+    );
     expect(pr.body).toContain('Raise somaxconn for the edge proxies');
     expect(pr.body).toContain(`no node is in pool \`${EMPTY_POOL}\` yet`);
     expect(pr.body).toContain('### Warnings');
     expect(pr.body).toContain(CONTAINERFILE.trimEnd());
-    expect(github.commitsAhead(BRANCH)).toEqual([`layering: on-cluster image for ${TEST_CLUSTER}/${EMPTY_POOL}`]);
+    expect(github.commitsAhead(BRANCH)).toEqual([
+      `layering: on-cluster image for ${TEST_CLUSTER}/${EMPTY_POOL}`,
+    ]);
     expect([...github.tokens]).toEqual([PORTAL_GITHUB_TOKEN]);
 
     expect(task.output.links).toEqual([
-      { title: 'Pull request', icon: 'github', url: 'https://github.com/platform/cluster-gitops/pull/1' },
-      { title: 'Pool in the catalog', icon: 'catalog', entityRef: `resource:default/${TEST_CLUSTER}-${EMPTY_POOL}` },
+      {
+        title: 'Pull request',
+        icon: 'github',
+        url: 'https://github.com/platform/cluster-gitops/pull/1',
+      },
+      {
+        title: 'Pool in the catalog',
+        icon: 'catalog',
+        entityRef: `resource:default/${TEST_CLUSTER}-${EMPTY_POOL}`,
+      },
       {
         title: 'Builds and nodes of the pool',
         icon: 'dashboard',
@@ -149,7 +172,9 @@ describe('template: request an on-cluster layered image', () => {
     const reader = clusterReader(cluster);
     expect(await reader.get(machineOSConfigPath(EMPTY_POOL))).toBeUndefined();
     expect((await reader.get(poolPath(EMPTY_POOL))).spec.paused).toBe(false);
-    expect(await requestHistory(backend.server, TEST_CLUSTER, EMPTY_POOL)).toEqual([
+    expect(
+      await requestHistory(backend.server, TEST_CLUSTER, EMPTY_POOL),
+    ).toEqual([
       expect.objectContaining({
         kind: 'on-cluster-layer',
         delivery: 'pull-request',
@@ -175,11 +200,19 @@ describe('template: request an on-cluster layered image', () => {
     );
     expectStatus(task, 'completed');
     expect(github.pulls).toHaveLength(1);
-    expect(github.pulls[0]).toMatchObject({ number: 1, head: BRANCH, title: TITLE, updates: 1, labels: LABELS });
+    expect(github.pulls[0]).toMatchObject({
+      number: 1,
+      head: BRANCH,
+      title: TITLE,
+      updates: 1,
+      labels: LABELS,
+    });
     expect(github.pulls[0].body).toContain(changed.trimEnd());
     expect(github.files(BRANCH)[`${DIR}/Containerfile`]).toBe(changed);
     // The branch is rebuilt on the default branch and force-pushed: one commit, the new content.
-    expect(github.commitsAhead(BRANCH)).toEqual([`layering: on-cluster image for ${TEST_CLUSTER}/${EMPTY_POOL}`]);
+    expect(github.commitsAhead(BRANCH)).toEqual([
+      `layering: on-cluster image for ${TEST_CLUSTER}/${EMPTY_POOL}`,
+    ]);
     expect(github.tokens).toContain('ghp-user-token');
     // The token is a task secret: it is never logged.
     expect(task.log.join('\n')).not.toContain('ghp-user-token');
@@ -216,7 +249,9 @@ describe('template: request an on-cluster layered image', () => {
       title: TITLE,
       labels: LABELS,
     });
-    expect(gitlab.mergeRequests[0].description).toBe(files[`${DIR}/SUMMARY.md`]);
+    expect(gitlab.mergeRequests[0].description).toBe(
+      files[`${DIR}/SUMMARY.md`],
+    );
     expect(gitlab.commits(BRANCH)).toEqual([TITLE]);
     expect([...gitlab.tokens]).toEqual([PORTAL_GITLAB_TOKEN]);
     expect(task.output.links).toContainEqual({
@@ -242,9 +277,19 @@ describe('template: request an on-cluster layered image', () => {
 
   it('applies directly: pauses the pool first, then creates the MachineOSConfig, and the MCO builds the image', async () => {
     const reader = clusterReader(cluster);
-    const task = await runTemplate(backend.server, NAME, { ...values(), delivery: 'direct' });
+    const task = await runTemplate(backend.server, NAME, {
+      ...values(),
+      delivery: 'direct',
+    });
     expectStatus(task, 'completed');
-    expect(task.ranSteps).toEqual(['pool-entity', 'compose', 'render', 'summary', 'pause', 'apply']);
+    expect(task.ranSteps).toEqual([
+      'pool-entity',
+      'compose',
+      'render',
+      'summary',
+      'pause',
+      'apply',
+    ]);
 
     expect((await reader.get(poolPath(EMPTY_POOL))).spec.paused).toBe(true);
     const mosc = await reader.get(machineOSConfigPath(EMPTY_POOL));
@@ -253,14 +298,24 @@ describe('template: request an on-cluster layered image', () => {
       renderedImagePushSpec: PUSH_SPEC,
       containerFile: [{ content: CONTAINERFILE }],
     });
-    expect(mosc.metadata.annotations['layering.openshift.io/template-run']).toBe(task.id);
-    const builds = await reader.get('/apis/machineconfiguration.openshift.io/v1/machineosbuilds');
     expect(
-      builds.items.filter((b: any) => b.spec.machineOSConfig.name === EMPTY_POOL),
+      mosc.metadata.annotations['layering.openshift.io/template-run'],
+    ).toBe(task.id);
+    const builds = await reader.get(
+      '/apis/machineconfiguration.openshift.io/v1/machineosbuilds',
+    );
+    expect(
+      builds.items.filter(
+        (b: any) => b.spec.machineOSConfig.name === EMPTY_POOL,
+      ),
     ).toHaveLength(1);
 
     expect(task.output.links).toEqual([
-      { title: 'Pool in the catalog', icon: 'catalog', entityRef: `resource:default/${TEST_CLUSTER}-${EMPTY_POOL}` },
+      {
+        title: 'Pool in the catalog',
+        icon: 'catalog',
+        entityRef: `resource:default/${TEST_CLUSTER}-${EMPTY_POOL}`,
+      },
       {
         title: 'Builds and nodes of the pool',
         icon: 'dashboard',
@@ -274,7 +329,11 @@ describe('template: request an on-cluster layered image', () => {
     });
     expect(text[1].content).toContain('Creates MachineOSConfig `edge`');
 
-    const history = await requestHistory(backend.server, TEST_CLUSTER, EMPTY_POOL);
+    const history = await requestHistory(
+      backend.server,
+      TEST_CLUSTER,
+      EMPTY_POOL,
+    );
     expect(history.map(r => [r.kind, r.delivery, r.outcome])).toEqual(
       expect.arrayContaining([
         ['pause', 'direct', 'applied'],
@@ -289,14 +348,19 @@ describe('template: request an on-cluster layered image', () => {
     const task = await runTemplate(backend.server, NAME, {
       ...values({
         target: { cluster: TEST_CLUSTER, pool: 'worker' },
-        containerfile: 'FROM configs AS final\nRUN dnf install -y tmux && dnf clean all && ostree container commit\n',
+        containerfile:
+          'FROM configs AS final\nRUN dnf install -y tmux && dnf clean all && ostree container commit\n',
       }),
       delivery: 'direct',
     });
     expectStatus(task, 'failed');
-    expect(task.log.join('\n')).toMatch(/containerfile: The Containerfile installs RHEL packages/);
+    expect(task.log.join('\n')).toMatch(
+      /containerfile: The Containerfile installs RHEL packages/,
+    );
     expect(task.ranSteps).not.toContain('apply');
     expect(await reader.get(machineOSConfigPath('worker'))).toBeUndefined();
-    expect((await reader.get(poolPath('worker'))).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect(
+      (await reader.get(poolPath('worker'))).metadata.resourceVersion,
+    ).toBe(before.metadata.resourceVersion);
   });
 });

@@ -1,4 +1,3 @@
-import type { SetupServerApi } from 'msw/node';
 import yaml from 'yaml';
 import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
@@ -16,6 +15,7 @@ import {
   startForges,
   startTemplateBackend,
   startTestCluster,
+  type ForgeServer,
   type TemplateBackend,
 } from '@internal/layering-templates-tests';
 import {
@@ -34,7 +34,12 @@ const NAME = 'layering-out-of-cluster-image';
 const DIR = `clusters/${TEST_CLUSTER}/pools/${EMPTY_POOL}`;
 const BRANCH = `layering/${TEST_CLUSTER}/${EMPTY_POOL}/out-of-cluster-image`;
 const TITLE = `Layered image (out-of-cluster) for pool ${EMPTY_POOL} on ${TEST_CLUSTER}`;
-const LABELS = ['layering', 'layering/out-of-cluster-image', `cluster/${TEST_CLUSTER}`, `pool/${EMPTY_POOL}`];
+const LABELS = [
+  'layering',
+  'layering/out-of-cluster-image',
+  `cluster/${TEST_CLUSTER}`,
+  `pool/${EMPTY_POOL}`,
+];
 const MC = `os-layer-${EMPTY_POOL}`;
 const FILES = [
   'README.md',
@@ -50,7 +55,7 @@ const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
 describe('template: request an out-of-cluster layered image', () => {
   let cluster: EmbeddedCluster;
   let backend: TemplateBackend;
-  let forges: SetupServerApi;
+  let forges: ForgeServer;
 
   beforeAll(async () => {
     forges = startForges(github, gitlab);
@@ -65,7 +70,10 @@ describe('template: request an out-of-cluster layered image', () => {
   });
 
   it('opens a GitHub pull request with the osImageURL MachineConfig by digest, and re-running updates it', async () => {
-    const task = await runTemplate(backend.server, NAME, { ...TEMPLATE_VALUES[NAME], ...GITHUB });
+    const task = await runTemplate(backend.server, NAME, {
+      ...TEMPLATE_VALUES[NAME],
+      ...GITHUB,
+    });
     expectStatus(task, 'completed');
     const files = github.files(BRANCH);
     expect(Object.keys(files).sort()).toEqual(FILES);
@@ -88,11 +96,18 @@ describe('template: request an out-of-cluster layered image', () => {
       teamReviewers: ['platform'],
     });
     expect(github.pulls[0].body).toBe(files[`${DIR}/SUMMARY.md`]);
-    expect(github.pulls[0].body).toContain(`setting \`osImageURL\` to \`${EDGE_IMAGE}\``);
+    expect(github.pulls[0].body).toContain(
+      `setting \`osImageURL\` to \`${EDGE_IMAGE}\``,
+    );
     expect(github.pulls[0].body).toContain('in sync');
-    expect(await clusterReader(cluster).get(machineConfigPath(MC))).toBeUndefined();
+    expect(
+      await clusterReader(cluster).get(machineConfigPath(MC)),
+    ).toBeUndefined();
 
-    const again = await runTemplate(backend.server, NAME, { ...TEMPLATE_VALUES[NAME], ...GITHUB });
+    const again = await runTemplate(backend.server, NAME, {
+      ...TEMPLATE_VALUES[NAME],
+      ...GITHUB,
+    });
     expectStatus(again, 'completed');
     expect(github.pulls).toHaveLength(1);
     expect(github.pulls[0].updates).toBe(1);
@@ -100,13 +115,22 @@ describe('template: request an out-of-cluster layered image', () => {
   });
 
   it('opens a GitLab merge request with the same files and labels', async () => {
-    const task = await runTemplate(backend.server, NAME, { ...TEMPLATE_VALUES[NAME], ...GITLAB });
+    const task = await runTemplate(backend.server, NAME, {
+      ...TEMPLATE_VALUES[NAME],
+      ...GITLAB,
+    });
     expectStatus(task, 'completed');
     expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual(FILES);
     expect(gitlab.mergeRequests).toEqual([
-      expect.objectContaining({ sourceBranch: BRANCH, title: TITLE, labels: LABELS }),
+      expect.objectContaining({
+        sourceBranch: BRANCH,
+        title: TITLE,
+        labels: LABELS,
+      }),
     ]);
-    expect(gitlab.mergeRequests[0].description).toBe(gitlab.files(BRANCH)[`${DIR}/SUMMARY.md`]);
+    expect(gitlab.mergeRequests[0].description).toBe(
+      gitlab.files(BRANCH)[`${DIR}/SUMMARY.md`],
+    );
   });
 
   it('refuses an image given by tag, in the form schema', async () => {
@@ -120,14 +144,29 @@ describe('template: request an out-of-cluster layered image', () => {
 
   it('applies directly: pauses the pool, then creates the MachineConfig', async () => {
     const reader = clusterReader(cluster);
-    const task = await runTemplate(backend.server, NAME, { ...TEMPLATE_VALUES[NAME], ...DIRECT });
+    const task = await runTemplate(backend.server, NAME, {
+      ...TEMPLATE_VALUES[NAME],
+      ...DIRECT,
+    });
     expectStatus(task, 'completed');
-    expect(task.ranSteps).toEqual(['pool-entity', 'render', 'summary', 'pause', 'apply']);
+    expect(task.ranSteps).toEqual([
+      'pool-entity',
+      'render',
+      'summary',
+      'pause',
+      'apply',
+    ]);
     expect((await reader.get(poolPath(EMPTY_POOL))).spec.paused).toBe(true);
     const mc = await reader.get(machineConfigPath(MC));
     expect(mc.spec.osImageURL).toBe(EDGE_IMAGE);
-    expect(mc.metadata.labels['machineconfiguration.openshift.io/role']).toBe(EMPTY_POOL);
-    const history = await requestHistory(backend.server, TEST_CLUSTER, EMPTY_POOL);
+    expect(mc.metadata.labels['machineconfiguration.openshift.io/role']).toBe(
+      EMPTY_POOL,
+    );
+    const history = await requestHistory(
+      backend.server,
+      TEST_CLUSTER,
+      EMPTY_POOL,
+    );
     expect(history.map(r => [r.kind, r.delivery, r.outcome])).toEqual(
       expect.arrayContaining([
         ['pause', 'direct', 'applied'],

@@ -1,4 +1,3 @@
-import type { SetupServerApi } from 'msw/node';
 import yaml from 'yaml';
 import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
@@ -14,6 +13,7 @@ import {
   startForges,
   startTemplateBackend,
   startTestCluster,
+  type ForgeServer,
   type TemplateBackend,
 } from '@internal/layering-templates-tests';
 import { DIRECT, GITHUB, GITLAB, target } from './fixtures';
@@ -28,7 +28,7 @@ const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
 describe('template: pause or resume a pool', () => {
   let cluster: EmbeddedCluster;
   let backend: TemplateBackend;
-  let forges: SetupServerApi;
+  let forges: ForgeServer;
 
   beforeAll(async () => {
     forges = startForges(github, gitlab);
@@ -43,12 +43,20 @@ describe('template: pause or resume a pool', () => {
   });
 
   it('opens a GitHub pull request that resumes the infra pool, and re-running updates it', async () => {
-    const values = { target: target('infra'), reason: 'Roll out the pending build', operation: 'resume', ...GITHUB };
+    const values = {
+      target: target('infra'),
+      reason: 'Roll out the pending build',
+      operation: 'resume',
+      ...GITHUB,
+    };
     const task = await runTemplate(backend.server, NAME, values);
     expectStatus(task, 'completed');
     const branch = `layering/${TEST_CLUSTER}/infra/resume`;
     const file = `clusters/${TEST_CLUSTER}/pools/infra/machineconfigpool-infra.yaml`;
-    expect(Object.keys(github.files(branch)).sort()).toEqual(['README.md', file]);
+    expect(Object.keys(github.files(branch)).sort()).toEqual([
+      'README.md',
+      file,
+    ]);
     expect(yaml.parse(github.files(branch)[file])).toEqual({
       apiVersion: 'machineconfiguration.openshift.io/v1',
       kind: 'MachineConfigPool',
@@ -58,12 +66,21 @@ describe('template: pause or resume a pool', () => {
     expect(github.pulls[0]).toMatchObject({
       head: branch,
       title: `Resume pool infra on ${TEST_CLUSTER}`,
-      labels: ['layering', 'layering/resume', `cluster/${TEST_CLUSTER}`, 'pool/infra'],
+      labels: [
+        'layering',
+        'layering/resume',
+        `cluster/${TEST_CLUSTER}`,
+        'pool/infra',
+      ],
       teamReviewers: ['platform'],
     });
-    expect(github.pulls[0].body).toContain('Sets `spec.paused: false` on MachineConfigPool `infra`');
+    expect(github.pulls[0].body).toContain(
+      'Sets `spec.paused: false` on MachineConfigPool `infra`',
+    );
     expect(github.pulls[0].body).toContain('Roll out the pending build');
-    expect((await clusterReader(cluster).get(poolPath('infra'))).spec.paused).toBe(true);
+    expect(
+      (await clusterReader(cluster).get(poolPath('infra'))).spec.paused,
+    ).toBe(true);
 
     expectStatus(await runTemplate(backend.server, NAME, values), 'completed');
     expect(github.pulls).toHaveLength(1);
@@ -71,38 +88,72 @@ describe('template: pause or resume a pool', () => {
   });
 
   it('opens a GitLab merge request that pauses the worker pool', async () => {
-    const task = await runTemplate(backend.server, NAME, { target: target('worker'), operation: 'pause', ...GITLAB });
+    const task = await runTemplate(backend.server, NAME, {
+      target: target('worker'),
+      operation: 'pause',
+      ...GITLAB,
+    });
     expectStatus(task, 'completed');
     const branch = `layering/${TEST_CLUSTER}/worker/pause`;
     const file = `clusters/${TEST_CLUSTER}/pools/worker/machineconfigpool-worker.yaml`;
-    expect(yaml.parse(gitlab.files(branch)[file]).spec).toEqual({ paused: true });
+    expect(yaml.parse(gitlab.files(branch)[file]).spec).toEqual({
+      paused: true,
+    });
     expect(gitlab.mergeRequests).toEqual([
       expect.objectContaining({
         sourceBranch: branch,
         title: `Pause pool worker on ${TEST_CLUSTER}`,
-        labels: ['layering', 'layering/pause', `cluster/${TEST_CLUSTER}`, 'pool/worker'],
+        labels: [
+          'layering',
+          'layering/pause',
+          `cluster/${TEST_CLUSTER}`,
+          'pool/worker',
+        ],
       }),
     ]);
   });
 
   it('resumes and pauses directly, and says so when there is nothing to do', async () => {
     const reader = clusterReader(cluster);
-    const resumed = await runTemplate(backend.server, NAME, { target: target('infra'), operation: 'resume', ...DIRECT });
+    const resumed = await runTemplate(backend.server, NAME, {
+      target: target('infra'),
+      operation: 'resume',
+      ...DIRECT,
+    });
     expectStatus(resumed, 'completed');
     expect(resumed.ranSteps).toEqual(['pool-entity', 'resume']);
     expect((await reader.get(poolPath('infra'))).spec.paused).toBe(false);
-    expect(resumed.output.text).toEqual([{ title: 'What happened', content: 'Pool infra is now running.' }]);
+    expect(resumed.output.text).toEqual([
+      { title: 'What happened', content: 'Pool infra is now running.' },
+    ]);
 
-    const paused = await runTemplate(backend.server, NAME, { target: target('worker'), operation: 'pause', ...DIRECT });
+    const paused = await runTemplate(backend.server, NAME, {
+      target: target('worker'),
+      operation: 'pause',
+      ...DIRECT,
+    });
     expectStatus(paused, 'completed');
     expect((await reader.get(poolPath('worker'))).spec.paused).toBe(true);
 
-    const again = await runTemplate(backend.server, NAME, { target: target('worker'), operation: 'pause', ...DIRECT });
+    const again = await runTemplate(backend.server, NAME, {
+      target: target('worker'),
+      operation: 'pause',
+      ...DIRECT,
+    });
     expectStatus(again, 'completed');
     expect(again.output.text).toEqual([
-      { title: 'What happened', content: 'Pool worker was already paused; nothing was changed.' },
+      {
+        title: 'What happened',
+        content: 'Pool worker was already paused; nothing was changed.',
+      },
     ]);
-    const history = await requestHistory(backend.server, TEST_CLUSTER, 'worker');
-    expect(history.filter(r => r.kind === 'pause' && r.delivery === 'direct')).toHaveLength(1);
+    const history = await requestHistory(
+      backend.server,
+      TEST_CLUSTER,
+      'worker',
+    );
+    expect(
+      history.filter(r => r.kind === 'pause' && r.delivery === 'direct'),
+    ).toHaveLength(1);
   });
 });

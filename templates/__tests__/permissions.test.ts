@@ -1,9 +1,7 @@
-import type { SetupServerApi } from 'msw/node';
 import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
   EMPTY_POOL,
   FakeGitHub,
-  TEST_CLUSTER,
   TEST_POOLS,
   clusterReader,
   expectStatus,
@@ -15,6 +13,7 @@ import {
   startForges,
   startTemplateBackend,
   startTestCluster,
+  type ForgeServer,
   type TemplateBackend,
 } from '@internal/layering-templates-tests';
 import { DIRECT, GITHUB, TEMPLATE_VALUES, target } from './fixtures';
@@ -26,12 +25,16 @@ const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
 describe('templates for a user without layering.cluster.apply', () => {
   let cluster: EmbeddedCluster;
   let backend: TemplateBackend;
-  let forges: SetupServerApi;
+  let forges: ForgeServer;
 
   beforeAll(async () => {
     forges = startForges(github);
     cluster = await startTestCluster();
-    backend = await startTemplateBackend({ cluster, pools: TEST_POOLS, allowDirect: false });
+    backend = await startTemplateBackend({
+      cluster,
+      pools: TEST_POOLS,
+      allowDirect: false,
+    });
   });
 
   afterAll(async () => {
@@ -40,51 +43,74 @@ describe('templates for a user without layering.cluster.apply', () => {
     forges?.close();
   });
 
-  it.each(Object.keys(TEMPLATE_VALUES))('%s: does not show the direct apply page', async name => {
-    const schema = await parameterSchema(backend.server, name);
-    const titles = schema.steps.map(s => s.title);
-    expect(titles).not.toContain('Direct apply');
-    expect(titles).toContain('Pull request');
-    const all = (await loadTemplates()).find(t => t.entity.metadata.name === name)!;
-    // Every other page is still there.
-    expect(titles).toEqual(
-      (all.entity.spec.parameters as Array<{ title: string }>)
-        .map(p => p.title)
-        .filter(t => t !== 'Direct apply'),
-    );
-  });
+  it.each(Object.keys(TEMPLATE_VALUES))(
+    '%s: does not show the direct apply page',
+    async name => {
+      const schema = await parameterSchema(backend.server, name);
+      const titles = schema.steps.map(s => s.title);
+      expect(titles).not.toContain('Direct apply');
+      expect(titles).toContain('Pull request');
+      const all = (await loadTemplates()).find(
+        t => t.entity.metadata.name === name,
+      )!;
+      // Every other page is still there.
+      expect(titles).toEqual(
+        (all.entity.spec.parameters as Array<{ title: string }>)
+          .map(p => p.title)
+          .filter(t => t !== 'Direct apply'),
+      );
+    },
+  );
 
   it('refuses a forged direct request in the action, before anything changes on the cluster', async () => {
     const reader = clusterReader(cluster);
     const before = await reader.get(poolPath(EMPTY_POOL));
-    const task = await runTemplate(backend.server, 'layering-on-cluster-image', {
-      ...TEMPLATE_VALUES['layering-on-cluster-image'],
-      ...DIRECT,
-    });
-    expectStatus(task, 'failed');
-    expect(task.log.join('\n')).toContain('the layering.cluster.apply permission is required');
-    expect((await reader.get(poolPath(EMPTY_POOL))).metadata.resourceVersion).toBe(
-      before.metadata.resourceVersion,
+    const task = await runTemplate(
+      backend.server,
+      'layering-on-cluster-image',
+      {
+        ...TEMPLATE_VALUES['layering-on-cluster-image'],
+        ...DIRECT,
+      },
     );
+    expectStatus(task, 'failed');
+    expect(task.log.join('\n')).toContain(
+      'the layering.cluster.apply permission is required',
+    );
+    expect(
+      (await reader.get(poolPath(EMPTY_POOL))).metadata.resourceVersion,
+    ).toBe(before.metadata.resourceVersion);
     expect(await reader.get(machineOSConfigPath(EMPTY_POOL))).toBeUndefined();
   });
 
   it('refuses a forged direct pause in the action', async () => {
-    const task = await runTemplate(backend.server, 'layering-pause-resume-pool', {
-      target: target('worker'),
-      operation: 'pause',
-      ...DIRECT,
-    });
+    const task = await runTemplate(
+      backend.server,
+      'layering-pause-resume-pool',
+      {
+        target: target('worker'),
+        operation: 'pause',
+        ...DIRECT,
+      },
+    );
     expectStatus(task, 'failed');
-    expect(task.log.join('\n')).toContain('the layering.cluster.apply permission is required');
-    expect((await clusterReader(cluster).get(poolPath('worker'))).spec.paused).toBe(false);
+    expect(task.log.join('\n')).toContain(
+      'the layering.cluster.apply permission is required',
+    );
+    expect(
+      (await clusterReader(cluster).get(poolPath('worker'))).spec.paused,
+    ).toBe(false);
   });
 
   it('still opens pull requests', async () => {
-    const task = await runTemplate(backend.server, 'layering-on-cluster-image', {
-      ...TEMPLATE_VALUES['layering-on-cluster-image'],
-      ...GITHUB,
-    });
+    const task = await runTemplate(
+      backend.server,
+      'layering-on-cluster-image',
+      {
+        ...TEMPLATE_VALUES['layering-on-cluster-image'],
+        ...GITHUB,
+      },
+    );
     expectStatus(task, 'completed');
     expect(github.pulls).toHaveLength(1);
   });
@@ -93,12 +119,16 @@ describe('templates for a user without layering.cluster.apply', () => {
 describe('templates in the embedded default (no GitHub or GitLab integration)', () => {
   let cluster: EmbeddedCluster;
   let backend: TemplateBackend;
-  let forges: SetupServerApi;
+  let forges: ForgeServer;
 
   beforeAll(async () => {
     forges = startForges();
     cluster = await startTestCluster();
-    backend = await startTemplateBackend({ cluster, pools: TEST_POOLS, forges: false });
+    backend = await startTemplateBackend({
+      cluster,
+      pools: TEST_POOLS,
+      forges: false,
+    });
   });
 
   afterAll(async () => {
@@ -108,12 +138,18 @@ describe('templates in the embedded default (no GitHub or GitLab integration)', 
   });
 
   it('applies directly end to end', async () => {
-    const task = await runTemplate(backend.server, 'layering-on-cluster-image', {
-      ...TEMPLATE_VALUES['layering-on-cluster-image'],
-      ...DIRECT,
-    });
+    const task = await runTemplate(
+      backend.server,
+      'layering-on-cluster-image',
+      {
+        ...TEMPLATE_VALUES['layering-on-cluster-image'],
+        ...DIRECT,
+      },
+    );
     expectStatus(task, 'completed');
-    expect(await clusterReader(cluster).get(machineOSConfigPath(EMPTY_POOL))).toBeDefined();
+    expect(
+      await clusterReader(cluster).get(machineOSConfigPath(EMPTY_POOL)),
+    ).toBeDefined();
   });
 
   it('fails a pull request for want of a token, after writing nothing anywhere', async () => {
@@ -124,7 +160,9 @@ describe('templates in the embedded default (no GitHub or GitLab integration)', 
       ...GITHUB,
     });
     expectStatus(task, 'failed');
-    expect(task.log.join('\n')).toMatch(/No token available for host: github\.com/);
+    expect(task.log.join('\n')).toMatch(
+      /No token available for host: github\.com/,
+    );
     expect(task.ranSteps).not.toContain('record');
     expect((await reader.get(poolPath('infra'))).metadata.resourceVersion).toBe(
       before.metadata.resourceVersion,

@@ -1,4 +1,3 @@
-import type { SetupServerApi } from 'msw/node';
 import yaml from 'yaml';
 import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
@@ -14,9 +13,17 @@ import {
   startForges,
   startTemplateBackend,
   startTestCluster,
+  type ForgeServer,
   type TemplateBackend,
 } from '@internal/layering-templates-tests';
-import { DIRECT, GITHUB, GITLAB, REBASED_WORKER_IMAGE, RELEASE_BASE_IMAGE, TEMPLATE_VALUES } from './fixtures';
+import {
+  DIRECT,
+  GITHUB,
+  GITLAB,
+  REBASED_WORKER_IMAGE,
+  RELEASE_BASE_IMAGE,
+  TEMPLATE_VALUES,
+} from './fixtures';
 
 jest.setTimeout(120_000);
 
@@ -26,8 +33,17 @@ const MC = 'os-layer-custom';
 const DIR = `clusters/${TEST_CLUSTER}/pools/${POOL}`;
 const BRANCH = `layering/${TEST_CLUSTER}/${POOL}/rebase-image`;
 const TITLE = `Rebase pool ${POOL} on ${TEST_CLUSTER} onto release 4.18.21`;
-const LABELS = ['layering', 'layering/rebase-image', `cluster/${TEST_CLUSTER}`, `pool/${POOL}`];
-const FILES = ['README.md', `${DIR}/SUMMARY.md`, `${DIR}/machineconfig-${MC}.yaml`];
+const LABELS = [
+  'layering',
+  'layering/rebase-image',
+  `cluster/${TEST_CLUSTER}`,
+  `pool/${POOL}`,
+];
+const FILES = [
+  'README.md',
+  `${DIR}/SUMMARY.md`,
+  `${DIR}/machineconfig-${MC}.yaml`,
+];
 
 const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
 const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
@@ -35,7 +51,7 @@ const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
 describe("template: rebase a pool's image onto the cluster's release", () => {
   let cluster: EmbeddedCluster;
   let backend: TemplateBackend;
-  let forges: SetupServerApi;
+  let forges: ForgeServer;
 
   beforeAll(async () => {
     forges = startForges(github, gitlab);
@@ -50,7 +66,10 @@ describe("template: rebase a pool's image onto the cluster's release", () => {
   });
 
   it('opens a GitHub pull request that moves the existing MachineConfig to the rebuilt image, and re-running updates it', async () => {
-    const task = await runTemplate(backend.server, NAME, { ...TEMPLATE_VALUES[NAME], ...GITHUB });
+    const task = await runTemplate(backend.server, NAME, {
+      ...TEMPLATE_VALUES[NAME],
+      ...GITHUB,
+    });
     expectStatus(task, 'completed');
     const files = github.files(BRANCH);
     expect(Object.keys(files).sort()).toEqual(FILES);
@@ -67,30 +86,58 @@ describe("template: rebase a pool's image onto the cluster's release", () => {
       spec: { osImageURL: REBASED_WORKER_IMAGE },
     });
     const [pr] = github.pulls;
-    expect(pr).toMatchObject({ head: BRANCH, title: TITLE, labels: LABELS, teamReviewers: ['platform'] });
+    expect(pr).toMatchObject({
+      head: BRANCH,
+      title: TITLE,
+      labels: LABELS,
+      teamReviewers: ['platform'],
+    });
     expect(pr.body).toBe(files[`${DIR}/SUMMARY.md`]);
     // The worker change reaches the custom pools that inherit worker MachineConfigs.
-    expect(pr.body).toContain('Custom pool `infra` inherits worker MachineConfigs');
+    expect(pr.body).toContain(
+      'Custom pool `infra` inherits worker MachineConfigs',
+    );
     expect(pr.body).toContain('`worker-0` (pool `worker`)');
 
-    expectStatus(await runTemplate(backend.server, NAME, { ...TEMPLATE_VALUES[NAME], ...GITHUB }), 'completed');
+    expectStatus(
+      await runTemplate(backend.server, NAME, {
+        ...TEMPLATE_VALUES[NAME],
+        ...GITHUB,
+      }),
+      'completed',
+    );
     expect(github.pulls).toHaveLength(1);
     expect(github.pulls[0].updates).toBe(1);
   });
 
   it('opens a GitLab merge request with the same files and labels', async () => {
-    const task = await runTemplate(backend.server, NAME, { ...TEMPLATE_VALUES[NAME], ...GITLAB });
+    const task = await runTemplate(backend.server, NAME, {
+      ...TEMPLATE_VALUES[NAME],
+      ...GITLAB,
+    });
     expectStatus(task, 'completed');
     expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual(FILES);
     expect(gitlab.mergeRequests).toEqual([
-      expect.objectContaining({ sourceBranch: BRANCH, title: TITLE, labels: LABELS }),
+      expect.objectContaining({
+        sourceBranch: BRANCH,
+        title: TITLE,
+        labels: LABELS,
+      }),
     ]);
   });
 
   it('applies directly: the MachineConfig points at the rebuilt image', async () => {
-    const task = await runTemplate(backend.server, NAME, { ...TEMPLATE_VALUES[NAME], ...DIRECT });
+    const task = await runTemplate(backend.server, NAME, {
+      ...TEMPLATE_VALUES[NAME],
+      ...DIRECT,
+    });
     expectStatus(task, 'completed');
-    expect(task.ranSteps).toEqual(['pool-entity', 'render', 'summary', 'apply']);
+    expect(task.ranSteps).toEqual([
+      'pool-entity',
+      'render',
+      'summary',
+      'apply',
+    ]);
     const mc = await clusterReader(cluster).get(machineConfigPath(MC));
     expect(mc.spec.osImageURL).toBe(REBASED_WORKER_IMAGE);
     const history = await requestHistory(backend.server, TEST_CLUSTER, POOL);

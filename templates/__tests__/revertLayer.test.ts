@@ -1,4 +1,3 @@
-import type { SetupServerApi } from 'msw/node';
 import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
   FakeGitHub,
@@ -14,6 +13,7 @@ import {
   startForges,
   startTemplateBackend,
   startTestCluster,
+  type ForgeServer,
   type TemplateBackend,
 } from '@internal/layering-templates-tests';
 import { DIRECT, GITHUB, GITLAB, TEMPLATE_VALUES, target } from './fixtures';
@@ -25,7 +25,12 @@ const POOL = 'infra';
 const DIR = `clusters/${TEST_CLUSTER}/pools/${POOL}`;
 const BRANCH = `layering/${TEST_CLUSTER}/${POOL}/revert-image`;
 const TITLE = `Revert pool ${POOL} on ${TEST_CLUSTER} to the base image`;
-const LABELS = ['layering', 'layering/revert-image', `cluster/${TEST_CLUSTER}`, `pool/${POOL}`];
+const LABELS = [
+  'layering',
+  'layering/revert-image',
+  `cluster/${TEST_CLUSTER}`,
+  `pool/${POOL}`,
+];
 
 /** The GitOps repository as the on-cluster request left it. */
 const repoFiles = {
@@ -35,13 +40,20 @@ const repoFiles = {
   [`${DIR}/SUMMARY.md`]: '## On-cluster layered image\n',
 };
 
-const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops', files: repoFiles });
-const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops', files: repoFiles });
+const github = new FakeGitHub({
+  owner: 'platform',
+  repo: 'cluster-gitops',
+  files: repoFiles,
+});
+const gitlab = new FakeGitLab({
+  projectPath: 'platform/cluster-gitops',
+  files: repoFiles,
+});
 
 describe('template: revert a pool to the base image', () => {
   let cluster: EmbeddedCluster;
   let backend: TemplateBackend;
-  let forges: SetupServerApi;
+  let forges: ForgeServer;
 
   beforeAll(async () => {
     forges = startForges(github, gitlab);
@@ -56,44 +68,96 @@ describe('template: revert a pool to the base image', () => {
   });
 
   it('opens a GitHub pull request that deletes the MachineOSConfig and its Containerfile, and re-running updates it', async () => {
-    const task = await runTemplate(backend.server, NAME, { ...TEMPLATE_VALUES[NAME], ...GITHUB });
+    const task = await runTemplate(backend.server, NAME, {
+      ...TEMPLATE_VALUES[NAME],
+      ...GITHUB,
+    });
     expectStatus(task, 'completed');
     const files = github.files(BRANCH);
-    expect(Object.keys(files).sort()).toEqual(['README.md', `${DIR}/REVERTED.md`, `${DIR}/SUMMARY.md`]);
-    expect(files[`${DIR}/REVERTED.md`]).toContain('Removed MachineOSConfig infra and its Containerfile');
-    expect(files[`${DIR}/REVERTED.md`]).toContain('> The infra pool no longer needs its own image');
+    expect(Object.keys(files).sort()).toEqual([
+      'README.md',
+      `${DIR}/REVERTED.md`,
+      `${DIR}/SUMMARY.md`,
+    ]);
+    expect(files[`${DIR}/REVERTED.md`]).toContain(
+      'Removed MachineOSConfig infra and its Containerfile',
+    );
+    expect(files[`${DIR}/REVERTED.md`]).toContain(
+      'Reason: The infra pool no longer needs its own image',
+    );
     const [pr] = github.pulls;
-    expect(pr).toMatchObject({ head: BRANCH, title: TITLE, labels: LABELS, teamReviewers: ['platform'] });
-    expect(pr.body).toContain('Deletes MachineOSConfig `infra` and its Containerfile');
+    expect(pr).toMatchObject({
+      head: BRANCH,
+      title: TITLE,
+      labels: LABELS,
+      teamReviewers: ['platform'],
+    });
+    expect(pr.body).toContain(
+      'Deletes MachineOSConfig `infra` and its Containerfile',
+    );
     expect(pr.body).toContain('Every node of pool `infra` reboots');
-    expect(await clusterReader(cluster).get(machineOSConfigPath(POOL))).toBeDefined();
+    expect(
+      await clusterReader(cluster).get(machineOSConfigPath(POOL)),
+    ).toBeDefined();
 
-    expectStatus(await runTemplate(backend.server, NAME, { ...TEMPLATE_VALUES[NAME], ...GITHUB }), 'completed');
+    expectStatus(
+      await runTemplate(backend.server, NAME, {
+        ...TEMPLATE_VALUES[NAME],
+        ...GITHUB,
+      }),
+      'completed',
+    );
     expect(github.pulls).toHaveLength(1);
     expect(github.pulls[0].updates).toBe(1);
   });
 
   it('opens a GitLab merge request that deletes the same files', async () => {
-    const task = await runTemplate(backend.server, NAME, { ...TEMPLATE_VALUES[NAME], ...GITLAB });
+    const task = await runTemplate(backend.server, NAME, {
+      ...TEMPLATE_VALUES[NAME],
+      ...GITLAB,
+    });
     expectStatus(task, 'completed');
-    expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual(['README.md', `${DIR}/SUMMARY.md`]);
-    expect(gitlab.mergeRequests).toEqual([
-      expect.objectContaining({ sourceBranch: BRANCH, title: TITLE, labels: LABELS }),
+    expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual([
+      'README.md',
+      `${DIR}/SUMMARY.md`,
     ]);
-    expect(gitlab.mergeRequests[0].description).toContain('Deletes MachineOSConfig `infra`');
+    expect(gitlab.mergeRequests).toEqual([
+      expect.objectContaining({
+        sourceBranch: BRANCH,
+        title: TITLE,
+        labels: LABELS,
+      }),
+    ]);
+    expect(gitlab.mergeRequests[0].description).toContain(
+      'Deletes MachineOSConfig `infra`',
+    );
   });
 
   it('reverts directly: deletes the MachineOSConfig of an on-cluster pool', async () => {
-    const task = await runTemplate(backend.server, NAME, { ...TEMPLATE_VALUES[NAME], ...DIRECT });
+    const task = await runTemplate(backend.server, NAME, {
+      ...TEMPLATE_VALUES[NAME],
+      ...DIRECT,
+    });
     expectStatus(task, 'completed');
     expect(task.ranSteps).toEqual(['pool-entity', 'revert']);
-    expect(await clusterReader(cluster).get(machineOSConfigPath(POOL))).toBeUndefined();
+    expect(
+      await clusterReader(cluster).get(machineOSConfigPath(POOL)),
+    ).toBeUndefined();
     const text = task.output.text as Array<{ title: string; content: string }>;
     expect(text).toEqual([
-      { title: 'What happened', content: expect.stringContaining('Removed MachineOSConfig/infra.') },
+      {
+        title: 'What happened',
+        content: expect.stringContaining('Removed MachineOSConfig/infra.'),
+      },
     ]);
     expect(await requestHistory(backend.server, TEST_CLUSTER, POOL)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ kind: 'revert', delivery: 'direct', outcome: 'applied' })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'revert',
+          delivery: 'direct',
+          outcome: 'applied',
+        }),
+      ]),
     );
   });
 
@@ -106,7 +170,9 @@ describe('template: revert a pool to the base image', () => {
       machineConfigName: 'os-layer-custom',
     });
     expectStatus(task, 'completed');
-    expect(await clusterReader(cluster).get(machineConfigPath('os-layer-custom'))).toBeUndefined();
+    expect(
+      await clusterReader(cluster).get(machineConfigPath('os-layer-custom')),
+    ).toBeUndefined();
     const [text] = task.output.text as Array<{ content: string }>;
     expect(text.content).toContain('Removed MachineConfig/os-layer-custom.');
     expect(text.content).toContain('custom pools');

@@ -47,12 +47,23 @@ export class FakeGitHub {
   readonly #refs = new Map<string, string>();
   readonly #blobs = new Map<string, string>();
 
-  constructor(options: { owner: string; repo: string; files?: Record<string, string> }) {
+  constructor(options: {
+    owner: string;
+    repo: string;
+    files?: Record<string, string>;
+  }) {
     this.owner = options.owner;
     this.repo = options.repo;
-    const files = new Map(Object.entries(options.files ?? { 'README.md': '# GitOps\n' }));
+    const files = new Map(
+      Object.entries(options.files ?? { 'README.md': '# GitOps\n' }),
+    );
     const tree = this.#storeTree(files);
-    const root: Commit = { sha: sha('root', tree), tree, message: 'initial', parents: [] };
+    const root: Commit = {
+      sha: sha('root', tree),
+      tree,
+      message: 'initial',
+      parents: [],
+    };
     this.#commits.set(root.sha, root);
     this.#refs.set(this.defaultBranch, root.sha);
   }
@@ -134,13 +145,20 @@ export class FakeGitHub {
       }),
       http.get(`${repoPath}/commits`, ({ request }) => {
         track(request);
-        const ref = new URL(request.url).searchParams.get('sha') ?? this.defaultBranch;
-        const head = this.#refs.get(ref) ?? (this.#commits.has(ref) ? ref : undefined);
+        const ref =
+          new URL(request.url).searchParams.get('sha') ?? this.defaultBranch;
+        const head =
+          this.#refs.get(ref) ?? (this.#commits.has(ref) ? ref : undefined);
         if (!head) {
-          return HttpResponse.json({ message: 'No commit found' }, { status: 404 });
+          return HttpResponse.json(
+            { message: 'No commit found' },
+            { status: 404 },
+          );
         }
         const commit = this.#commits.get(head)!;
-        return HttpResponse.json([{ sha: commit.sha, commit: { tree: { sha: commit.tree } } }]);
+        return HttpResponse.json([
+          { sha: commit.sha, commit: { tree: { sha: commit.tree } } },
+        ]);
       }),
       http.head(`${repoPath}/contents/*`, ({ request }) => {
         track(request);
@@ -153,7 +171,10 @@ export class FakeGitHub {
       }),
       http.post(`${repoPath}/git/blobs`, async ({ request }) => {
         track(request);
-        const body = (await request.json()) as { content: string; encoding?: string };
+        const body = (await request.json()) as {
+          content: string;
+          encoding?: string;
+        };
         const content =
           body.encoding === 'base64'
             ? Buffer.from(body.content, 'base64').toString('utf8')
@@ -177,16 +198,32 @@ export class FakeGitHub {
           } else if (entry.sha && this.#blobs.has(entry.sha)) {
             files.set(entry.path, this.#blobs.get(entry.sha)!);
           } else {
-            return HttpResponse.json({ message: 'tree.sha not found' }, { status: 422 });
+            return HttpResponse.json(
+              { message: 'tree.sha not found' },
+              { status: 422 },
+            );
           }
         }
-        return HttpResponse.json({ sha: this.#storeTree(files) }, { status: 201 });
+        return HttpResponse.json(
+          { sha: this.#storeTree(files) },
+          { status: 201 },
+        );
       }),
       http.post(`${repoPath}/git/commits`, async ({ request }) => {
         track(request);
-        const body = (await request.json()) as { message: string; tree: string; parents: string[] };
+        const body = (await request.json()) as {
+          message: string;
+          tree: string;
+          parents: string[];
+        };
         const commit: Commit = {
-          sha: sha('commit', body.tree, body.message, ...body.parents, String(this.#commits.size)),
+          sha: sha(
+            'commit',
+            body.tree,
+            body.message,
+            ...body.parents,
+            String(this.#commits.size),
+          ),
           tree: body.tree,
           message: body.message,
           parents: body.parents,
@@ -196,12 +233,16 @@ export class FakeGitHub {
       }),
       http.post(`${apiBase}/graphql`, async ({ request }) => {
         track(request);
-        const { variables } = (await request.json()) as { variables: { head: string } };
+        const { variables } = (await request.json()) as {
+          variables: { head: string };
+        };
         const head = String(variables.head);
         if (!this.#refs.has(head)) {
           return HttpResponse.json({ data: { repository: { ref: null } } });
         }
-        const open = this.pulls.filter(p => p.head === head && p.state === 'open');
+        const open = this.pulls.filter(
+          p => p.head === head && p.state === 'open',
+        );
         return HttpResponse.json({
           data: {
             repository: {
@@ -225,29 +266,52 @@ export class FakeGitHub {
         const body = (await request.json()) as { ref: string; sha: string };
         const branch = body.ref.replace(/^refs\/heads\//, '');
         if (this.#refs.has(branch)) {
-          return HttpResponse.json({ message: 'Reference already exists' }, { status: 422 });
+          return HttpResponse.json(
+            { message: 'Reference already exists' },
+            { status: 422 },
+          );
         }
         this.#refs.set(branch, body.sha);
-        return HttpResponse.json({ ref: body.ref, object: { sha: body.sha } }, { status: 201 });
+        return HttpResponse.json(
+          { ref: body.ref, object: { sha: body.sha } },
+          { status: 201 },
+        );
       }),
       http.patch(`${repoPath}/git/refs/*`, async ({ request }) => {
         track(request);
-        const ref = decodeURIComponent(new URL(request.url).pathname.split('/git/refs/')[1]);
+        const ref = decodeURIComponent(
+          new URL(request.url).pathname.split('/git/refs/')[1],
+        );
         const branch = ref.replace(/^heads\//, '');
         const body = (await request.json()) as { sha: string };
         if (!this.#refs.has(branch)) {
-          return HttpResponse.json({ message: 'Reference does not exist' }, { status: 422 });
+          return HttpResponse.json(
+            { message: 'Reference does not exist' },
+            { status: 422 },
+          );
         }
         this.#refs.set(branch, body.sha);
-        return HttpResponse.json({ ref: `refs/heads/${branch}`, object: { sha: body.sha } });
+        return HttpResponse.json({
+          ref: `refs/heads/${branch}`,
+          object: { sha: body.sha },
+        });
       }),
       http.post(`${repoPath}/pulls`, async ({ request }) => {
         track(request);
-        const body = (await request.json()) as { title: string; body: string; head: string; base: string };
-        const head = body.head.includes(':') ? body.head.split(':')[1] : body.head;
+        const body = (await request.json()) as {
+          title: string;
+          body: string;
+          head: string;
+          base: string;
+        };
+        const head = body.head.includes(':')
+          ? body.head.split(':')[1]
+          : body.head;
         if (this.pulls.some(p => p.head === head && p.state === 'open')) {
           return HttpResponse.json(
-            { message: `A pull request already exists for ${this.owner}:${head}.` },
+            {
+              message: `A pull request already exists for ${this.owner}:${head}.`,
+            },
             { status: 422 },
           );
         }
@@ -269,35 +333,53 @@ export class FakeGitHub {
       http.patch(`${repoPath}/pulls/:number`, async ({ request, params }) => {
         track(request);
         const pr = findPull(params);
-        const body = (await request.json()) as { title?: string; body?: string };
+        const body = (await request.json()) as {
+          title?: string;
+          body?: string;
+        };
         pr.title = body.title ?? pr.title;
         pr.body = body.body ?? pr.body;
         pr.updates += 1;
         return HttpResponse.json(pullJson(pr));
       }),
-      http.post(`${repoPath}/pulls/:number/requested_reviewers`, async ({ request, params }) => {
-        track(request);
-        const pr = findPull(params);
-        const body = (await request.json()) as { reviewers?: string[]; team_reviewers?: string[] };
-        pr.reviewers = [...new Set([...pr.reviewers, ...(body.reviewers ?? [])])];
-        pr.teamReviewers = [...new Set([...pr.teamReviewers, ...(body.team_reviewers ?? [])])];
-        return HttpResponse.json(
-          {
-            ...pullJson(pr),
-            requested_reviewers: pr.reviewers.map(login => ({ login })),
-            requested_teams: pr.teamReviewers.map(slug => ({ slug })),
-          },
-          { status: 201 },
-        );
-      }),
-      http.post(`${repoPath}/issues/:number/labels`, async ({ request, params }) => {
-        track(request);
-        const pr = findPull(params);
-        const body = (await request.json()) as { labels: string[] } | string[];
-        const labels = Array.isArray(body) ? body : body.labels;
-        pr.labels = [...new Set([...pr.labels, ...labels])];
-        return HttpResponse.json(pr.labels.map(name => ({ name })));
-      }),
+      http.post(
+        `${repoPath}/pulls/:number/requested_reviewers`,
+        async ({ request, params }) => {
+          track(request);
+          const pr = findPull(params);
+          const body = (await request.json()) as {
+            reviewers?: string[];
+            team_reviewers?: string[];
+          };
+          pr.reviewers = [
+            ...new Set([...pr.reviewers, ...(body.reviewers ?? [])]),
+          ];
+          pr.teamReviewers = [
+            ...new Set([...pr.teamReviewers, ...(body.team_reviewers ?? [])]),
+          ];
+          return HttpResponse.json(
+            {
+              ...pullJson(pr),
+              requested_reviewers: pr.reviewers.map(login => ({ login })),
+              requested_teams: pr.teamReviewers.map(slug => ({ slug })),
+            },
+            { status: 201 },
+          );
+        },
+      ),
+      http.post(
+        `${repoPath}/issues/:number/labels`,
+        async ({ request, params }) => {
+          track(request);
+          const pr = findPull(params);
+          const body = (await request.json()) as
+            | { labels: string[] }
+            | string[];
+          const labels = Array.isArray(body) ? body : body.labels;
+          pr.labels = [...new Set([...pr.labels, ...labels])];
+          return HttpResponse.json(pr.labels.map(name => ({ name })));
+        },
+      ),
     ];
   }
 }

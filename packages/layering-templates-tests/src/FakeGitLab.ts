@@ -37,7 +37,11 @@ export class FakeGitLab {
   readonly #branches = new Map<string, Map<string, string>>();
   readonly #commitMessages = new Map<string, string[]>();
 
-  constructor(options: { projectPath: string; files?: Record<string, string>; users?: string[] }) {
+  constructor(options: {
+    projectPath: string;
+    files?: Record<string, string>;
+    users?: string[];
+  }) {
     this.projectPath = options.projectPath;
     this.#branches.set(
       this.defaultBranch,
@@ -88,7 +92,9 @@ export class FakeGitLab {
     const track = (request: Request) => {
       const url = new URL(request.url);
       this.calls.push(`${request.method} ${decodeURIComponent(url.pathname)}`);
-      const token = request.headers.get('private-token') ?? request.headers.get('authorization');
+      const token =
+        request.headers.get('private-token') ??
+        request.headers.get('authorization');
       if (token) {
         this.tokens.add(token.replace(/^bearer\s+/i, ''));
       }
@@ -96,7 +102,10 @@ export class FakeGitLab {
     const known = (params: Record<string, unknown>) => {
       const id = decodeURIComponent(String(params.project));
       if (id !== this.projectPath && id !== encoded) {
-        throw HttpResponse.json({ message: '404 Project Not Found' }, { status: 404 });
+        throw HttpResponse.json(
+          { message: '404 Project Not Found' },
+          { status: 404 },
+        );
       }
     };
     const body = async (request: Request): Promise<Record<string, any>> => {
@@ -122,10 +131,14 @@ export class FakeGitLab {
       http.get(`${project}/repository/tree`, ({ request, params }) => {
         track(request);
         known(params);
-        const ref = new URL(request.url).searchParams.get('ref') ?? this.defaultBranch;
+        const ref =
+          new URL(request.url).searchParams.get('ref') ?? this.defaultBranch;
         const files = this.#branches.get(ref);
         if (!files) {
-          return HttpResponse.json({ message: '404 Tree Not Found' }, { status: 404 });
+          return HttpResponse.json(
+            { message: '404 Tree Not Found' },
+            { status: 404 },
+          );
         }
         return HttpResponse.json(
           [...files.entries()].map(([path, content]) => ({
@@ -137,74 +150,113 @@ export class FakeGitLab {
           })),
         );
       }),
-      http.get(`${project}/repository/branches/:branch`, ({ request, params }) => {
-        track(request);
-        known(params);
-        const branch = decodeURIComponent(String(params.branch));
-        if (!this.#branches.has(branch)) {
-          return HttpResponse.json({ message: '404 Branch Not Found' }, { status: 404 });
-        }
-        return HttpResponse.json({
-          name: branch,
-          web_url: `${this.#webUrl()}/-/tree/${branch}`,
-        });
-      }),
-      http.post(`${project}/repository/branches`, async ({ request, params }) => {
-        track(request);
-        known(params);
-        const { branch, ref } = await body(request);
-        if (this.#branches.has(branch)) {
-          return HttpResponse.json({ message: 'Branch already exists' }, { status: 400 });
-        }
-        const from = this.#branches.get(ref);
-        if (!from) {
-          return HttpResponse.json({ message: 'Invalid reference name' }, { status: 400 });
-        }
-        this.#branches.set(branch, new Map(from));
-        return HttpResponse.json({ name: branch }, { status: 201 });
-      }),
-      http.post(`${project}/repository/commits`, async ({ request, params }) => {
-        track(request);
-        known(params);
-        const { branch, commit_message: message, actions } = await body(request);
-        const files = this.#branches.get(branch);
-        if (!files) {
-          return HttpResponse.json({ message: 'You can only create or edit files when you are on a branch' }, { status: 400 });
-        }
-        for (const action of actions as Array<{
-          action: string;
-          filePath?: string;
-          file_path?: string;
-          content?: string;
-          encoding?: string;
-        }>) {
-          const path = action.file_path ?? action.filePath!;
-          const content =
-            action.encoding === 'base64'
-              ? Buffer.from(action.content ?? '', 'base64').toString('utf8')
-              : action.content ?? '';
-          if (action.action === 'create') {
-            if (files.has(path)) {
-              return HttpResponse.json({ message: 'A file with this name already exists' }, { status: 400 });
-            }
-            files.set(path, content);
-          } else if (action.action === 'update') {
-            files.set(path, content);
-          } else if (action.action === 'delete') {
-            if (!files.delete(path)) {
-              return HttpResponse.json({ message: 'A file with this name doesn\'t exist' }, { status: 400 });
+      http.get(
+        `${project}/repository/branches/:branch`,
+        ({ request, params }) => {
+          track(request);
+          known(params);
+          const branch = decodeURIComponent(String(params.branch));
+          if (!this.#branches.has(branch)) {
+            return HttpResponse.json(
+              { message: '404 Branch Not Found' },
+              { status: 404 },
+            );
+          }
+          return HttpResponse.json({
+            name: branch,
+            web_url: `${this.#webUrl()}/-/tree/${branch}`,
+          });
+        },
+      ),
+      http.post(
+        `${project}/repository/branches`,
+        async ({ request, params }) => {
+          track(request);
+          known(params);
+          const { branch, ref } = await body(request);
+          if (this.#branches.has(branch)) {
+            return HttpResponse.json(
+              { message: 'Branch already exists' },
+              { status: 400 },
+            );
+          }
+          const from = this.#branches.get(ref);
+          if (!from) {
+            return HttpResponse.json(
+              { message: 'Invalid reference name' },
+              { status: 400 },
+            );
+          }
+          this.#branches.set(branch, new Map(from));
+          return HttpResponse.json({ name: branch }, { status: 201 });
+        },
+      ),
+      http.post(
+        `${project}/repository/commits`,
+        async ({ request, params }) => {
+          track(request);
+          known(params);
+          const {
+            branch,
+            commit_message: message,
+            actions,
+          } = await body(request);
+          const files = this.#branches.get(branch);
+          if (!files) {
+            return HttpResponse.json(
+              {
+                message:
+                  'You can only create or edit files when you are on a branch',
+              },
+              { status: 400 },
+            );
+          }
+          for (const action of actions as Array<{
+            action: string;
+            filePath?: string;
+            file_path?: string;
+            content?: string;
+            encoding?: string;
+          }>) {
+            const path = action.file_path ?? action.filePath!;
+            const content =
+              action.encoding === 'base64'
+                ? Buffer.from(action.content ?? '', 'base64').toString('utf8')
+                : action.content ?? '';
+            if (action.action === 'create') {
+              if (files.has(path)) {
+                return HttpResponse.json(
+                  { message: 'A file with this name already exists' },
+                  { status: 400 },
+                );
+              }
+              files.set(path, content);
+            } else if (action.action === 'update') {
+              files.set(path, content);
+            } else if (action.action === 'delete') {
+              if (!files.delete(path)) {
+                return HttpResponse.json(
+                  { message: "A file with this name doesn't exist" },
+                  { status: 400 },
+                );
+              }
             }
           }
-        }
-        this.#commitMessages.set(branch, [...this.commits(branch), message]);
-        return HttpResponse.json({ id: `c${this.calls.length}` }, { status: 201 });
-      }),
+          this.#commitMessages.set(branch, [...this.commits(branch), message]);
+          return HttpResponse.json(
+            { id: `c${this.calls.length}` },
+            { status: 201 },
+          );
+        },
+      ),
       http.get(`${project}/merge_requests`, ({ request, params }) => {
         track(request);
         known(params);
         const source = new URL(request.url).searchParams.get('source_branch');
         return HttpResponse.json(
-          this.mergeRequests.filter(mr => !source || mr.sourceBranch === source).map(mr => this.#mrJson(mr)),
+          this.mergeRequests
+            .filter(mr => !source || mr.sourceBranch === source)
+            .map(mr => this.#mrJson(mr)),
         );
       }),
       http.get(`${apiBase}/merge_requests`, ({ request }) => {
@@ -212,7 +264,9 @@ export class FakeGitLab {
         const url = new URL(request.url);
         const source = url.searchParams.get('source_branch');
         return HttpResponse.json(
-          this.mergeRequests.filter(mr => !source || mr.sourceBranch === source).map(mr => this.#mrJson(mr)),
+          this.mergeRequests
+            .filter(mr => !source || mr.sourceBranch === source)
+            .map(mr => this.#mrJson(mr)),
         );
       }),
       http.post(`${project}/merge_requests`, async ({ request, params }) => {
@@ -220,9 +274,17 @@ export class FakeGitLab {
         known(params);
         const input = await body(request);
         const source = String(input.source_branch);
-        if (this.mergeRequests.some(mr => mr.sourceBranch === source && mr.state === 'opened')) {
+        if (
+          this.mergeRequests.some(
+            mr => mr.sourceBranch === source && mr.state === 'opened',
+          )
+        ) {
           return HttpResponse.json(
-            { message: ['Another open merge request already exists for this source branch'] },
+            {
+              message: [
+                'Another open merge request already exists for this source branch',
+              ],
+            },
             { status: 409 },
           );
         }
@@ -252,13 +314,17 @@ export class FakeGitLab {
           ? HttpResponse.json(this.#mrJson(mr))
           : HttpResponse.json({ message: '404 Not found' }, { status: 404 });
       }),
-      http.get(`${project}/merge_requests/:iid/approval_rules`, ({ request }) => {
-        track(request);
-        return HttpResponse.json([]);
-      }),
+      http.get(
+        `${project}/merge_requests/:iid/approval_rules`,
+        ({ request }) => {
+          track(request);
+          return HttpResponse.json([]);
+        },
+      ),
       http.get(`${apiBase}/users`, ({ request }) => {
         track(request);
-        const username = new URL(request.url).searchParams.get('username') ?? '';
+        const username =
+          new URL(request.url).searchParams.get('username') ?? '';
         const id = this.users.get(username);
         return HttpResponse.json(id ? [{ id, username }] : []);
       }),

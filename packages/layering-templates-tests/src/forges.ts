@@ -1,13 +1,18 @@
-import { setupServer, type SetupServerApi } from 'msw/node';
+import { setupServer } from 'msw/node';
 import type { FakeGitHub } from './FakeGitHub';
 import type { FakeGitLab } from './FakeGitLab';
+
+/** The msw server that stands in for the forges; `close()` it after the tests. */
+export type ForgeServer = ReturnType<typeof setupServer>;
 
 /**
  * msw standing in for GitHub and GitLab. Requests to this machine (the test backend, the
  * embedded cluster) pass through; any other request the fakes do not answer fails the test run
  * loudly instead of reaching the network.
  */
-export function startForges(...fakes: Array<FakeGitHub | FakeGitLab>): SetupServerApi {
+export function startForges(
+  ...fakes: Array<FakeGitHub | FakeGitLab>
+): ForgeServer {
   const server = setupServer(...fakes.flatMap(fake => fake.handlers()));
   server.listen({
     onUnhandledRequest(request, print) {

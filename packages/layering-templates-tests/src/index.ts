@@ -12,4 +12,4 @@ export * from './templateBackend';
 export * from './testCluster';
 export { FakeGitHub, type FakePullRequest } from './FakeGitHub';
 export { FakeGitLab, type FakeMergeRequest } from './FakeGitLab';
-export { startForges } from './forges';
+export { startForges, type ForgeServer } from './forges';

@@ -19,6 +19,8 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import gitlabModule from '@backstage/plugin-scaffolder-backend-module-gitlab';
 import layeringActionsModule from '@internal/plugin-scaffolder-backend-module-layering';
+// This package assembles a test backend from plugins, as packages/backend does.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import layeringPlugin from '@internal/plugin-layering-backend';
 import { loadTemplates } from './templates';
 
@@ -33,7 +35,10 @@ export const PORTAL_GITHUB_TOKEN = 'ghs-portal-integration';
 export const PORTAL_GITLAB_TOKEN = 'glpat-portal-integration';
 
 /** Catalog entities of the test: the org, the cluster's pools, and the templates. */
-export async function catalogEntities(cluster: string, pools: string[]): Promise<Entity[]> {
+export async function catalogEntities(
+  cluster: string,
+  pools: string[],
+): Promise<Entity[]> {
   const templates = await loadTemplates();
   return [
     {
@@ -130,7 +135,13 @@ export async function startTemplateBackend(options: {
   const integrations = forges
     ? {
         github: [{ host: 'github.com', token: PORTAL_GITHUB_TOKEN }],
-        gitlab: [{ host: 'gitlab.com', token: PORTAL_GITLAB_TOKEN, apiBaseUrl: 'https://gitlab.com/api/v4' }],
+        gitlab: [
+          {
+            host: 'gitlab.com',
+            token: PORTAL_GITLAB_TOKEN,
+            apiBaseUrl: 'https://gitlab.com/api/v4',
+          },
+        ],
       }
     : {};
   const backend = await startTestBackend({
@@ -140,12 +151,17 @@ export async function startTemplateBackend(options: {
       gitlabModule,
       layeringActionsModule,
       layeringPlugin,
-      catalogServiceMock.factory({ entities: await catalogEntities(cluster.name, pools) }),
+      catalogServiceMock.factory({
+        entities: await catalogEntities(cluster.name, pools),
+      }),
       mockServices.rootConfig.factory({
         data: {
           integrations,
           scaffolder: {
-            defaultAuthor: { name: 'Layering Portal', email: 'layering-portal@example.com' },
+            defaultAuthor: {
+              name: 'Layering Portal',
+              email: 'layering-portal@example.com',
+            },
           },
           kubernetes: {
             serviceLocatorMethod: { type: 'multiTenant' },
@@ -199,12 +215,19 @@ const auth = () => mockCredentials.user.header(TEST_USER);
 export async function parameterSchema(
   server: Server,
   name: string,
-): Promise<{ title: string; steps: Array<{ title: string; schema: JsonObject }> }> {
+): Promise<{
+  title: string;
+  steps: Array<{ title: string; schema: JsonObject }>;
+}> {
   const res = await request(server)
-    .get(`/api/scaffolder/v2/templates/default/template/${name}/parameter-schema`)
+    .get(
+      `/api/scaffolder/v2/templates/default/template/${name}/parameter-schema`,
+    )
     .set('Authorization', auth());
   if (res.status !== 200) {
-    throw new Error(`parameter-schema answered ${res.status}: ${JSON.stringify(res.body)}`);
+    throw new Error(
+      `parameter-schema answered ${res.status}: ${JSON.stringify(res.body)}`,
+    );
   }
   return res.body;
 }
@@ -224,7 +247,11 @@ export async function runTemplate(
     .set('Authorization', auth())
     .send({ templateRef: `template:default/${name}`, values, secrets });
   if (created.status !== 201) {
-    throw new Error(`Creating the task answered ${created.status}: ${JSON.stringify(created.body)}`);
+    throw new Error(
+      `Creating the task answered ${created.status}: ${JSON.stringify(
+        created.body,
+      )}`,
+    );
   }
   const id: string = created.body.id;
   let after = -1;
@@ -246,8 +273,10 @@ export async function runTemplate(
     }>) {
       after = Math.max(after, event.id);
       if (event.body.message) log.push(event.body.message);
-      if (event.body.stepId && event.body.status === 'processing') ran.add(event.body.stepId);
-      if (event.body.stepId && event.body.status === 'skipped') skipped.add(event.body.stepId);
+      if (event.body.stepId && event.body.status === 'processing')
+        ran.add(event.body.stepId);
+      if (event.body.stepId && event.body.status === 'skipped')
+        skipped.add(event.body.stepId);
       if (event.type === 'completion') {
         const task = await request(server)
           .get(`/api/scaffolder/v2/tasks/${id}`)
@@ -284,21 +313,37 @@ export async function requestHistory(
   server: Server,
   cluster: string,
   pool: string,
-): Promise<Array<{ kind: string; delivery: string; outcome: string; pullRequestUrl?: string | null; requestedBy: string; summary?: string | null }>> {
+): Promise<
+  Array<{
+    kind: string;
+    delivery: string;
+    outcome: string;
+    pullRequestUrl?: string | null;
+    requestedBy: string;
+    summary?: string | null;
+  }>
+> {
   const res = await request(server)
     .get(`/api/layering/clusters/${cluster}/pools/${pool}/requests`)
     .set('Authorization', auth());
   if (res.status !== 200) {
-    throw new Error(`Request history answered ${res.status}: ${JSON.stringify(res.body)}`);
+    throw new Error(
+      `Request history answered ${res.status}: ${JSON.stringify(res.body)}`,
+    );
   }
   return res.body.items;
 }
 
 /** Fails with the task's log when the task did not end as expected. */
-export function expectStatus(task: FinishedTask, status: FinishedTask['status']): void {
+export function expectStatus(
+  task: FinishedTask,
+  status: FinishedTask['status'],
+): void {
   if (task.status !== status) {
     throw new Error(
-      `Task ${task.id} ended ${task.status}, expected ${status}. Its log:\n${task.log.join('\n')}`,
+      `Task ${task.id} ended ${
+        task.status
+      }, expected ${status}. Its log:\n${task.log.join('\n')}`,
     );
   }
 }

@@ -14,13 +14,19 @@ export const TEMPLATES_DIR = path.resolve(
 /** A template entity as the catalog reads it from `templates/`, with the file it came from. */
 export interface LoadedTemplate {
   file: string;
-  entity: Entity & { spec: JsonObject & { steps: JsonObject[]; parameters: JsonObject[] } };
+  entity: Entity & {
+    spec: JsonObject & { steps: JsonObject[]; parameters: JsonObject[] };
+  };
 }
 
 /** The targets the `templates/all.yaml` Location lists, as absolute paths. */
 export async function locationTargets(): Promise<string[]> {
-  const location = yaml.parse(await fs.readFile(path.join(TEMPLATES_DIR, 'all.yaml'), 'utf8'));
-  return (location.spec.targets as string[]).map(target => path.resolve(TEMPLATES_DIR, target));
+  const location = yaml.parse(
+    await fs.readFile(path.join(TEMPLATES_DIR, 'all.yaml'), 'utf8'),
+  );
+  return (location.spec.targets as string[]).map(target =>
+    path.resolve(TEMPLATES_DIR, target),
+  );
 }
 
 /**
@@ -35,7 +41,10 @@ export async function loadTemplates(): Promise<LoadedTemplate[]> {
     entity.metadata.annotations = {
       ...entity.metadata.annotations,
       'backstage.io/managed-by-location': `file:${file}`,
-      'backstage.io/managed-by-origin-location': `file:${path.join(TEMPLATES_DIR, 'all.yaml')}`,
+      'backstage.io/managed-by-origin-location': `file:${path.join(
+        TEMPLATES_DIR,
+        'all.yaml',
+      )}`,
     };
     loaded.push({ file, entity });
   }
@@ -44,9 +53,13 @@ export async function loadTemplates(): Promise<LoadedTemplate[]> {
 
 /** One template by its `metadata.name`. */
 export async function loadTemplate(name: string): Promise<LoadedTemplate> {
-  const found = (await loadTemplates()).find(t => t.entity.metadata.name === name);
+  const found = (await loadTemplates()).find(
+    t => t.entity.metadata.name === name,
+  );
   if (!found) {
-    throw new Error(`templates/all.yaml does not register a template named ${name}`);
+    throw new Error(
+      `templates/all.yaml does not register a template named ${name}`,
+    );
   }
   return found;
 }

@@ -24,18 +24,30 @@ const extraObjects = [
   {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: TEST_PUSH_SECRET, namespace: 'openshift-machine-config-operator' },
+    metadata: {
+      name: TEST_PUSH_SECRET,
+      namespace: 'openshift-machine-config-operator',
+    },
     type: 'kubernetes.io/dockerconfigjson',
-    data: { '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64') },
+    data: {
+      '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64'),
+    },
   },
   {
     apiVersion: 'machineconfiguration.openshift.io/v1',
     kind: 'MachineConfigPool',
-    metadata: { name: EMPTY_POOL, labels: { 'pools.operator.machineconfiguration.openshift.io/edge': '' } },
+    metadata: {
+      name: EMPTY_POOL,
+      labels: { 'pools.operator.machineconfiguration.openshift.io/edge': '' },
+    },
     spec: {
       machineConfigSelector: {
         matchExpressions: [
-          { key: 'machineconfiguration.openshift.io/role', operator: 'In', values: ['worker', EMPTY_POOL] },
+          {
+            key: 'machineconfiguration.openshift.io/role',
+            operator: 'In',
+            values: ['worker', EMPTY_POOL],
+          },
         ],
       },
       nodeSelector: { matchLabels: { 'node-role.kubernetes.io/edge': '' } },
@@ -52,7 +64,11 @@ const extraObjects = [
 export async function startTestCluster(): Promise<EmbeddedCluster> {
   const cluster = await startEmbeddedCluster({
     name: TEST_CLUSTER,
-    stateDir: path.join(resolvePackagePath('@internal/embedded-openshift'), 'states', 'ocp-418'),
+    stateDir: path.join(
+      resolvePackagePath('@internal/embedded-openshift'),
+      'states',
+      'ocp-418',
+    ),
     objects: extraObjects,
     port: 0,
     speed: 0,
