@@ -83,7 +83,11 @@ function token(): string {
   return `sha256~${randomBytes(32).toString('base64url')}`;
 }
 
-/** Add images whose base is declared later in the list once their base is there. */
+/**
+ * Add images whose base is declared later in the list once their base is there.
+ *
+ * @public
+ */
 export function addImages(catalog: InMemoryImageCatalog, images: ImageInput[]): void {
   const pending = new Set(images);
   const declared = new Set(images.map(i => i.image));
@@ -101,7 +105,11 @@ export function addImages(catalog: InMemoryImageCatalog, images: ImageInput[]): 
   }
 }
 
-/** Create the loaded objects in the store: namespaces first, missing namespaces on the fly. */
+/**
+ * Create the loaded objects in the store: namespaces first, missing namespaces on the fly.
+ *
+ * @public
+ */
 export function loadObjects(store: InMemoryObjectStore, objects: Array<{ object: K8sObject; source: string }>): void {
   const sorted = [...objects].sort((a, b) => Number(b.object.kind === 'Namespace') - Number(a.object.kind === 'Namespace'));
   for (const { object, source } of sorted) {

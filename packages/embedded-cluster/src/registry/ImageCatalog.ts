@@ -4,7 +4,11 @@ import type { ImageCatalog, ImageRecord } from '../store/types';
 
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 
-/** Media types served by the registry. */
+/**
+ * Media types served by the registry.
+ *
+ * @public
+ */
 export const MEDIA_TYPES = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
   ociConfig: 'application/vnd.oci.image.config.v1+json',
@@ -54,7 +58,11 @@ export function parseImageReference(reference: string): ImageReference | undefin
   return { repository: rest, digest, tag };
 }
 
-/** Blobs and manifests of one image, in one manifest flavour. */
+/**
+ * Blobs and manifests of one image, in one manifest flavour.
+ *
+ * @public
+ */
 export interface ImageContent {
   manifest: Buffer;
   manifestMediaType: string;

@@ -279,6 +279,8 @@ function describeType(value: unknown): string {
 /**
  * Drop fields the schema does not know, as the API server prunes them for structural schemas.
  * Returns the paths that were removed.
+ *
+ * @public
  */
 export function prune(
   schema: JSONSchemaProps,

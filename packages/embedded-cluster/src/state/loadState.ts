@@ -91,7 +91,11 @@ function unwrap(value: unknown, where: string): K8sObject[] {
   return [obj];
 }
 
-/** Validate the entries of an `images.yaml`. */
+/**
+ * Validate the entries of an `images.yaml`.
+ *
+ * @public
+ */
 export function parseImages(images: unknown, where = 'images.yaml'): ImageInput[] {
   if (images === undefined) return [];
   if (!Array.isArray(images)) throw new Error(`${where}: "images" must be a list`);
@@ -113,7 +117,11 @@ export function parseImages(images: unknown, where = 'images.yaml'): ImageInput[
   });
 }
 
-/** Validate the entries of a `releases.yaml`. */
+/**
+ * Validate the entries of a `releases.yaml`.
+ *
+ * @public
+ */
 export function parseReleases(releases: unknown, where = 'releases.yaml'): ReleaseRecord[] {
   if (releases === undefined) return [];
   if (!Array.isArray(releases)) throw new Error(`${where}: "releases" must be a list`);
@@ -150,7 +158,11 @@ export function machineOSApiVersionFor(objects: K8sObject[]): 'v1' | 'v1alpha1' 
   return 'v1';
 }
 
-/** `v1alpha1` for 4.16, 4.17 and 4.18.0–4.18.16; `v1` otherwise. */
+/**
+ * `v1alpha1` for 4.16, 4.17 and 4.18.0–4.18.16; `v1` otherwise.
+ *
+ * @public
+ */
 export function machineOSApiVersionForRelease(version: string): 'v1' | 'v1alpha1' {
   const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
   if (!m) return 'v1';
@@ -160,14 +172,22 @@ export function machineOSApiVersionForRelease(version: string): 'v1' | 'v1alpha1
   return 'v1';
 }
 
-/** The version a ClusterVersion object says the cluster runs. */
+/**
+ * The version a ClusterVersion object says the cluster runs.
+ *
+ * @public
+ */
 export function clusterVersionOf(cv: K8sObject): string | undefined {
   const status = cv.status as { desired?: { version?: string }; history?: Array<{ state?: string; version?: string }> } | undefined;
   const spec = cv.spec as { desiredUpdate?: { version?: string } } | undefined;
   return status?.desired?.version ?? status?.history?.find(h => h.state === 'Completed')?.version ?? spec?.desiredUpdate?.version;
 }
 
-/** Kubernetes version of an OpenShift release (4.16 → 1.29, …). */
+/**
+ * Kubernetes version of an OpenShift release (4.16 → 1.29, …).
+ *
+ * @public
+ */
 export function kubernetesVersionFor(ocpVersion: string | undefined): string {
   const m = /^4\.(\d+)/.exec(ocpVersion ?? '');
   const minor = m ? Number(m[1]) + 13 : 31;

@@ -9,7 +9,11 @@ import {
   WriteOptions,
 } from './types';
 
-/** A field-level problem found by a validator. */
+/**
+ * A field-level problem found by a validator.
+ *
+ * @public
+ */
 export interface ValidationCause {
   field: string;
   message: string;
@@ -29,13 +33,21 @@ export interface ObjectValidator {
   ): ValidationCause[];
 }
 
-/** One entry of the bounded event history used to resume watches. */
+/**
+ * One entry of the bounded event history used to resume watches.
+ *
+ * @public
+ */
 export interface HistoryEntry {
   rv: number;
   event: StoreEvent;
 }
 
-/** Store write options: the contract's plus a dry run (all checks, nothing stored). */
+/**
+ * Store write options: the contract's plus a dry run (all checks, nothing stored).
+ *
+ * @public
+ */
 export interface StoreWriteOptions extends WriteOptions {
   dryRun?: boolean;
 }
@@ -56,7 +68,11 @@ export interface InMemoryObjectStoreOptions {
   onSubscriberError?: (error: unknown) => void;
 }
 
-/** Serialisable state of the store (persistence). */
+/**
+ * Serialisable state of the store (persistence).
+ *
+ * @public
+ */
 export interface StoreSnapshot {
   resourceVersion: number;
   machineOSApiVersion: 'v1' | 'v1alpha1';

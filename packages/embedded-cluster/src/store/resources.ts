@@ -66,7 +66,11 @@ const crd = (
   crd: true,
 });
 
-/** Group of the Machine Config Operator's kinds. */
+/**
+ * Group of the Machine Config Operator's kinds.
+ *
+ * @public
+ */
 export const MCO_GROUP = 'machineconfiguration.openshift.io';
 
 /**
@@ -89,7 +93,11 @@ export const RESOURCES: readonly ResourceInfo[] = [
 
 const byName = new Map(RESOURCES.map(r => [r.resource, r]));
 
-/** Look a resource up by its plural name. */
+/**
+ * Look a resource up by its plural name.
+ *
+ * @public
+ */
 export function resourceInfo(resource: ResourceName): ResourceInfo {
   const info = byName.get(resource);
   if (!info) {
@@ -98,12 +106,20 @@ export function resourceInfo(resource: ResourceName): ResourceInfo {
   return info;
 }
 
-/** Whether a string is one of the served resource names. */
+/**
+ * Whether a string is one of the served resource names.
+ *
+ * @public
+ */
 export function isResourceName(value: string): value is ResourceName {
   return byName.has(value as ResourceName);
 }
 
-/** Find the resource for an object's `apiVersion` group and `kind` (version not checked). */
+/**
+ * Find the resource for an object's `apiVersion` group and `kind` (version not checked).
+ *
+ * @public
+ */
 export function resourceForKind(
   apiVersion: string,
   kind: string,
@@ -112,7 +128,11 @@ export function resourceForKind(
   return RESOURCES.find(r => r.kind === kind && r.group === group);
 }
 
-/** `group/version` or `version` for the core group. */
+/**
+ * `group/version` or `version` for the core group.
+ *
+ * @public
+ */
 export function groupVersion(group: string, version: string): string {
   return group ? `${group}/${version}` : version;
 }

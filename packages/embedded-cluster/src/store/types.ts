@@ -3,7 +3,11 @@
  * The API server owns the implementation; the simulation only uses these interfaces.
  */
 
-/** Any Kubernetes object as served over the API. */
+/**
+ * Any Kubernetes object as served over the API.
+ *
+ * @public
+ */
 export interface K8sObject {
   apiVersion: string;
   kind: string;
@@ -31,7 +35,11 @@ export interface K8sObject {
   [key: string]: unknown;
 }
 
-/** Plural resource names the embedded cluster serves. */
+/**
+ * Plural resource names the embedded cluster serves.
+ *
+ * @public
+ */
 export type ResourceName =
   | 'namespaces'
   | 'nodes'
@@ -44,8 +52,10 @@ export type ResourceName =
   | 'machineosconfigs'
   | 'machineosbuilds';
 
+/** @public */
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
+/** @public */
 export interface StoreEvent {
   type: StoreEventType;
   resource: ResourceName;
@@ -55,6 +65,7 @@ export interface StoreEvent {
   old?: K8sObject;
 }
 
+/** @public */
 export interface WriteOptions {
   /** Write the status subresource: only `status` is taken from the given object. */
   subresource?: 'status';
@@ -66,6 +77,8 @@ export interface WriteOptions {
  * The object store. All writes are validated against the CRD structural schemas (and CEL rules
  * where evaluated); invalid writes throw a `StoreError` with code 422 and causes.
  * Writes bump the global resourceVersion and notify subscribers synchronously, in order.
+ *
+ * @public
  */
 export interface ObjectStore {
   /** A copy of one object (the caller may change it and write it back). */
@@ -85,6 +98,7 @@ export interface ObjectStore {
   currentResourceVersion(): string;
 }
 
+/** @public */
 export class StoreError extends Error {
   constructor(
     readonly code: number,
@@ -97,7 +111,11 @@ export class StoreError extends Error {
   }
 }
 
-/** An image the embedded registry knows. */
+/**
+ * An image the embedded registry knows.
+ *
+ * @public
+ */
 export interface ImageRecord {
   /** `host[:port]/path@sha256:<64 hex>` */
   image: string;
@@ -111,7 +129,11 @@ export interface ImageRecord {
   tags?: string[];
 }
 
-/** The registry's catalogue of images, shared by the registry HTTP API and the simulation. */
+/**
+ * The registry's catalogue of images, shared by the registry HTTP API and the simulation.
+ *
+ * @public
+ */
 export interface ImageCatalog {
   /** Look an image up by digest reference `host/path@sha256:…` (or by tag reference `host/path:tag`). */
   resolve(reference: string): ImageRecord | undefined;
@@ -122,7 +144,11 @@ export interface ImageCatalog {
   list(): ImageRecord[];
 }
 
-/** An entry of the release catalogue (releases.yaml). */
+/**
+ * An entry of the release catalogue (releases.yaml).
+ *
+ * @public
+ */
 export interface ReleaseRecord {
   version: string;
   /** Release payload image by digest. */
@@ -132,7 +158,11 @@ export interface ReleaseRecord {
   extensionsImage?: string;
 }
 
-/** The MCO simulation, started by the cluster assembly (src/cluster.ts). */
+/**
+ * The MCO simulation, started by the cluster assembly (src/cluster.ts).
+ *
+ * @public
+ */
 export interface McoSimulator {
   start(): void;
   /** Resolves when the simulation has no pending work (all timers drained) — for speed 0 tests. */
@@ -140,6 +170,7 @@ export interface McoSimulator {
   stop(): void;
 }
 
+/** @public */
 export interface McoSimulatorOptions {
   store: ObjectStore;
   images: ImageCatalog;
