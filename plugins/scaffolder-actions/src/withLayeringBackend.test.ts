@@ -1,0 +1,145 @@
+import request from 'supertest';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import { scaffolderModuleLayering } from './module';
+import { startTestCluster } from './__testUtils__/cluster';
+
+/** Asks again until `check` stops throwing (the backend's watch caches fill asynchronously). */
+async function eventually<T>(check: () => Promise<T>, attempts = 300): Promise<T> {
+  let last: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await check();
+    } catch (error) {
+      last = error;
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+  }
+  throw last;
+}
+
+const template = (steps: object[]) => ({
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name: 'layering-with-backend', namespace: 'default' },
+  spec: { owner: 'group:default/platform', type: 'service', parameters: [], steps },
+});
+
+/**
+ * The actions with the real layering backend plugin in the same backend: service-to-service
+ * request records (validated by the backend's strict body schema), the pool view for the drift
+ * in the summary, and the release route.
+ */
+describe('the layering actions with the real layering backend', () => {
+  let cluster: EmbeddedCluster;
+
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+  });
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  it('records a direct change in the pool history and shows the backend drift in the summary', async () => {
+    const steps = [
+      {
+        id: 'render',
+        action: 'layering:manifest:render',
+        input: {
+          cluster: 'ocp-418',
+          pool: 'worker',
+          mode: 'out-of-cluster',
+          image:
+            'registry.example.com/platform-os/worker-layered@sha256:5f2c1b0e8a4d6f7e9c3b2a1d0e8f7c6b5a4d3e2f1c0b9a8d7e6f5c4b3a2d1e0f',
+        },
+      },
+      { id: 'pause', action: 'layering:pool:pause', input: { cluster: 'ocp-418', pool: 'worker', reason: 'review first' } },
+    ];
+    const backend = await startTestBackend({
+      features: [
+        import('@backstage/plugin-scaffolder-backend'),
+        import('@internal/plugin-layering-backend'),
+        scaffolderModuleLayering,
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        catalogServiceMock.factory({ entities: [template(steps) as any] }),
+        createServiceFactory({
+          service: signalsServiceRef,
+          deps: {},
+          factory: () => ({ publish: async () => {} }),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            backend: { baseUrl: 'http://localhost:7007', listen: { port: 0 } },
+            kubernetes: {
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [
+                    {
+                      name: 'ocp-418',
+                      url: cluster.url,
+                      authProvider: 'serviceAccount',
+                      serviceAccountToken: cluster.tokens.admin,
+                      skipTLSVerify: true,
+                    },
+                  ],
+                },
+              ],
+            },
+            layering: {
+              registries: [{ host: '*', mirror: cluster.registryUrl, dangerouslySkipDigestVerification: true }],
+            },
+          },
+        }),
+      ],
+    });
+    try {
+      // Wait until the backend's caches know the pool.
+      await eventually(async () => {
+        const res = await request(backend.server).get('/api/layering/clusters/ocp-418/pools/worker');
+        expect(res.status).toBe(200);
+        expect(res.body.drift.status).not.toBe('unknown');
+      });
+
+      const created = await request(backend.server)
+        .post('/api/scaffolder/v2/tasks')
+        .send({ templateRef: 'template:default/layering-with-backend', values: {} });
+      expect(created.status).toBe(201);
+      const task = await eventually(async () => {
+        const res = await request(backend.server).get(`/api/scaffolder/v2/tasks/${created.body.id}`);
+        expect(['completed', 'failed']).toContain(res.body.status);
+        return res.body;
+      });
+      expect(task.status).toBe('completed');
+
+      const history = await request(backend.server).get('/api/layering/clusters/ocp-418/pools/worker/requests');
+      expect(history.status).toBe(200);
+      expect(history.body.items).toEqual([
+        expect.objectContaining({
+          cluster: 'ocp-418',
+          pool: 'worker',
+          kind: 'pause',
+          delivery: 'direct',
+          outcome: 'applied',
+          taskId: created.body.id,
+        }),
+      ]);
+
+      const dryRun = await request(backend.server)
+        .post('/api/scaffolder/v2/dry-run')
+        .send({ template: template([steps[0]]), values: {}, directoryContents: [] });
+      expect(dryRun.status).toBe(200);
+      const summary = Buffer.from(
+        dryRun.body.directoryContents.find((f: { path: string }) => f.path === 'manifests/SUMMARY.md').base64Content,
+        'base64',
+      ).toString('utf8');
+      expect(summary).toMatch(/- Before: behind — /);
+    } finally {
+      await backend.stop();
+    }
+  });
+});
