@@ -282,12 +282,13 @@ export class ClusterCache {
         const delay = Math.max(failure.retryAfterMs ?? 0, Math.random() * ceiling);
         await new Promise<void>(resolve => {
           const signal = this.#abort.signal;
+          let timer: NodeJS.Timeout | undefined = undefined;
           const done = () => {
             clearTimeout(timer);
             signal.removeEventListener('abort', done);
             resolve();
           };
-          const timer = setTimeout(done, delay);
+          timer = setTimeout(done, delay);
           signal.addEventListener('abort', done);
         });
       }

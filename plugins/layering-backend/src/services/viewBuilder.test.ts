@@ -6,9 +6,9 @@ import type {
 } from '../kubernetes/projections';
 import { buildClusterViews, ImageFacts, poolDetail } from './viewBuilder';
 
-const BASE = 'quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:' + 'a'.repeat(64);
-const OLD_BASE = 'quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:' + 'b'.repeat(64);
-const CUSTOM = 'registry.example.com/os/custom@sha256:' + 'c'.repeat(64);
+const BASE = `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'a'.repeat(64)}`;
+const OLD_BASE = `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'b'.repeat(64)}`;
+const CUSTOM = `registry.example.com/os/custom@sha256:${'c'.repeat(64)}`;
 const NEW_BUILD = '418.94.202507221249-0';
 const OLD_BUILD = '418.94.202506121335-0';
 
@@ -192,7 +192,7 @@ describe('buildClusterViews', () => {
   });
 
   it('follows on-cluster layering: the MachineOSConfig image is the target, and builds show in the detail', () => {
-    const IMAGE = 'registry.example.com/os/infra@sha256:' + 'd'.repeat(64);
+    const IMAGE = `registry.example.com/os/infra@sha256:${'d'.repeat(64)}`;
     labels[IMAGE] = NEW_BUILD;
     const snap = snapshot({
       pools: byName([pool('infra', { paused: true, targetConfig: 'rendered-infra-2' })]),
