@@ -62,6 +62,8 @@ describe('the layering actions with the real layering backend', () => {
     const backend = await startTestBackend({
       features: [
         import('@backstage/plugin-scaffolder-backend'),
+        // The real backend plugin runs next to the module here; production code never imports it.
+        // eslint-disable-next-line @backstage/no-mixed-plugin-imports
         import('@internal/plugin-layering-backend'),
         scaffolderModuleLayering,
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
