@@ -112,4 +112,24 @@ describe('layering:layer:revert', () => {
     expect(outputsOf(dry.output)).toMatchObject({ method: 'remove-machine-config', changed: true });
     expect(await snapshotCluster(cluster)).toEqual(before);
   });
+
+  it('does not revert an inherited worker image from a custom pool', async () => {
+    await cluster.stop();
+    cluster = await startTestCluster({ withoutMachineOS: true });
+    const before = await snapshotCluster(cluster);
+    const auto = await createTestContext({ cluster: 'ocp-418', pool: 'infra' });
+    await expect(createLayerRevertAction(actionOptions(cluster)).handler(auto.ctx)).rejects.toThrow(
+      'pool: infra gets its image from MachineConfig os-layer-custom (role worker); revert that pool instead',
+    );
+    const named = await createTestContext({
+      cluster: 'ocp-418',
+      pool: 'infra',
+      method: 'remove-machine-config' as const,
+      machineConfig: 'os-layer-custom',
+    });
+    await expect(createLayerRevertAction(actionOptions(cluster)).handler(named.ctx)).rejects.toThrow(
+      'machineConfig: os-layer-custom has role worker, not infra; deleting it would revert pool worker and every pool that inherits it',
+    );
+    expect(await snapshotCluster(cluster)).toEqual(before);
+  });
 });

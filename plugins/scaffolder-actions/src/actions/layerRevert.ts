@@ -111,12 +111,22 @@ export function createLayerRevertAction(options: LayeringActionOptions) {
           return mc;
         }
         const all = await client.list<MachineConfig>(`${MCO_GROUP}/v1`, 'MachineConfig');
-        const candidates = all.filter(
+        const overrides = all.filter(
           mc =>
             mc.spec?.osImageURL &&
             !mc.metadata.annotations?.[GENERATED_ANNOTATION] &&
             selectorMatches(poolObject.spec?.machineConfigSelector, mc.metadata.labels),
         );
+        // Only the pool's own overrides are this pool's to revert; inherited ones belong to worker.
+        const candidates = overrides.filter(mc => mc.metadata.labels?.[ROLE_LABEL] === pool);
+        const inherited = overrides.filter(mc => mc.metadata.labels?.[ROLE_LABEL] !== pool);
+        if (candidates.length === 0 && inherited.length > 0) {
+          throw new InputError(
+            `pool: ${pool} gets its image from ${inherited
+              .map(mc => `MachineConfig ${mc.metadata.name} (role ${mc.metadata.labels?.[ROLE_LABEL] ?? 'none'})`)
+              .join(', ')}; revert that pool instead, which reverts every pool that inherits it`,
+          );
+        }
         if (candidates.length > 1) {
           throw new InputError(
             `machineConfig: pool ${pool} has several MachineConfigs that set osImageURL (${candidates
@@ -173,9 +183,11 @@ export function createLayerRevertAction(options: LayeringActionOptions) {
           );
         }
         const role = mc.metadata.labels?.[ROLE_LABEL];
-        if (!selectorMatches(poolObject.spec?.machineConfigSelector, mc.metadata.labels)) {
+        if (role !== pool) {
           throw new InputError(
-            `machineConfig: ${mc.metadata.name} (role ${role ?? 'none'}) is not selected by pool ${pool}`,
+            `machineConfig: ${mc.metadata.name} has role ${role ?? 'none'}, not ${pool}; deleting it would revert ${
+              role ? `pool ${role} and every pool that inherits it` : 'no pool of this request'
+            }`,
           );
         }
         if (role === 'worker') {
