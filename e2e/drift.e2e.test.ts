@@ -39,7 +39,7 @@ describe('drift card on a pool page', () => {
   it('shows the fleet page with every cluster', async () => {
     await page.goto(`${APP_URL}/layering`);
     for (const cluster of ['ocp-417', 'ocp-418', 'ocp-419', 'sno-419']) {
-      await page.getByText(cluster, { exact: true }).first().waitFor();
+      await page.locator('table').getByText(cluster, { exact: true }).first().waitFor();
     }
     await expectNoErrorPanel(page);
     await screenshot(page, 'fleet');
@@ -49,7 +49,7 @@ describe('drift card on a pool page', () => {
     await page.goto(`${APP_URL}/catalog/default/resource/ocp-418-worker`);
     await page.getByRole('heading', { name: 'Image layering' }).waitFor();
     // The overview shows one layering card; its texts are unique on the page.
-    const card = page.locator('main');
+    const card = page.locator('body');
     await card.getByText(/4\.18\.21 · RHCOS 418\.94\.202507221249-0/).waitFor();
     await card.getByText(/behind/).first().waitFor();
     await card.getByText('Pinned by MachineConfig os-layer-custom', { exact: false }).waitFor();
@@ -68,7 +68,7 @@ describe('drift card on a pool page', () => {
       '--type',
       'merge',
       '-p',
-      '{"spec":{"desiredUpdate":{"version":"4.18.24"}}}',
+      '{"spec":{"desiredUpdate":{"version":"4.18.24","image":null}}}',
     );
 
     // The release moves to 4.18.24 and the pinned pool stays behind, further than before.
