@@ -65,6 +65,8 @@ export interface AssembledCluster {
   writeKubeconfig(file: string): Promise<void>;
   throttle(n: number): void;
   expireWatchHistory(): void;
+  /** End every open watch stream (a dropped connection, for clients' reconnect logic). */
+  closeWatches(): void;
   /** Write the persisted snapshot now (when `dataDir` is set). */
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -268,6 +270,7 @@ export async function assembleCluster(options: AssembleOptions): Promise<Assembl
     },
     throttle: n => server.throttle(n),
     expireWatchHistory: () => store.expireHistory(),
+    closeWatches: () => server.closeWatches(),
     flush,
     async stop() {
       unsubscribe();

@@ -62,6 +62,8 @@ export interface EmbeddedCluster {
   throttle(n: number): void;
   /** Make every older resourceVersion answer 410 Gone. */
   expireWatchHistory(): void;
+  /** End every open watch stream (clients see a dropped connection). Not in the ARCHITECTURE contract. */
+  closeWatches?(): void;
 }
 
 /**
@@ -101,5 +103,6 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {})
     },
     throttle: n => core.throttle(n),
     expireWatchHistory: () => core.expireWatchHistory(),
+    closeWatches: () => core.closeWatches(),
   };
 }

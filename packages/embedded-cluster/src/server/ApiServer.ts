@@ -199,6 +199,11 @@ export class ApiServer {
     await new Promise<void>(resolve => this.#server.close(() => resolve()));
   }
 
+  /** End every open watch stream (clients see the connection close and re-watch). */
+  closeWatches(): void {
+    for (const stop of [...this.#watches]) stop();
+  }
+
   /** Answer the next `n` API requests with 429 Too Many Requests. */
   throttle(n: number): void {
     this.#throttle = Math.max(0, Math.floor(n));
@@ -628,6 +633,12 @@ export class ApiServer {
       start = token.start;
     } else {
       const rv = q.get('resourceVersion');
+      if (rv && rv !== '0' && Number(rv) > Number(store.currentResourceVersion())) {
+        throw new ApiError(504, 'Timeout', `Too large resource version: ${rv}, current: ${store.currentResourceVersion()}`, {
+          causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+          retryAfterSeconds: 1,
+        });
+      }
       if (rv && rv !== '0' && q.get('resourceVersionMatch') === 'Exact' && rv !== store.currentResourceVersion()) {
         if (store.eventsSince(Number(rv)) === 'expired') {
           throw new ApiError(410, 'Expired', `too old resource version: ${rv} (${store.currentResourceVersion()})`);
@@ -720,9 +731,18 @@ export class ApiServer {
         sendObject('DELETED', event.object);
       }
     };
-    if (!rvParam || rvParam === '0') {
+    const initialEvents = q.get('sendInitialEvents') === 'true';
+    if (!rvParam || rvParam === '0' || initialEvents) {
       for (const o of store.peekList(info.resource, namespace)) {
         if (this.#matches(o, sel)) sendObject('ADDED', o);
+      }
+      if (initialEvents) {
+        // Watch-list: the end of the initial state is marked by an annotated bookmark.
+        send('BOOKMARK', {
+          kind: info.kind,
+          apiVersion,
+          metadata: { resourceVersion: store.currentResourceVersion(), annotations: { 'k8s.io/initial-events-end': 'true' } },
+        });
       }
     } else {
       const rv = Number(rvParam);
@@ -801,6 +821,11 @@ export class ApiServer {
     if (path === '/_sim/expire-watch-history' && method === 'POST') {
       this.#options.store.expireHistory();
       this.#sendJson(res, 200, { resourceVersion: this.#options.store.currentResourceVersion() });
+      return;
+    }
+    if (path === '/_sim/close-watches' && method === 'POST') {
+      this.closeWatches();
+      this.#sendJson(res, 200, { closed: true });
       return;
     }
     if (path === '/_sim/settle' && method === 'POST') {

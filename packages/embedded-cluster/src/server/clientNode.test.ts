@@ -142,14 +142,29 @@ describe('the API server driven by @kubernetes/client-node', () => {
     expect(events).toEqual([{ type: 'ERROR', object: expect.objectContaining({ kind: 'Status', code: 410, reason: 'Expired' }) }]);
   });
 
-  it('feeds a client-node informer with adds and updates', async () => {
+  it('feeds a client-node informer, which recovers from a dropped watch with expired history', async () => {
     const core = admin.makeApiClient(k8s.CoreV1Api);
-    const informer = k8s.makeInformer(admin, '/api/v1/nodes', () => core.listNode());
+    let lists = 0;
+    const informer = k8s.makeInformer(admin, '/api/v1/nodes', () => {
+      lists++;
+      return core.listNode();
+    });
     const seen: string[] = [];
     const waiters: Array<() => void> = [];
+    // Waits for a condition: re-checked on every informer event and, for state that changes
+    // without an event (a relist), every few milliseconds.
     const until = (check: () => boolean) =>
       new Promise<void>(resolve => {
-        const tick = () => (check() ? resolve() : waiters.push(tick));
+        const tick = () => {
+          if (check()) resolve();
+          else {
+            waiters.push(tick);
+            setTimeout(() => {
+              const i = waiters.indexOf(tick);
+              if (i >= 0) waiters.splice(i, 1)[0]();
+            }, 20);
+          }
+        };
         tick();
       });
     const note = (entry: string) => {
@@ -163,8 +178,19 @@ describe('the API server driven by @kubernetes/client-node', () => {
     await until(() => seen.filter(e => e.startsWith('add')).length === 6);
     await core.patchNode({ name: 'infra-0', body: { metadata: { labels: { informer: 'one' } } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
     await until(() => seen.includes('update infra-0 one'));
+    // The connection drops while the history it would resume from is gone: the informer gets a
+    // 410, lists again and carries on.
+    expect(lists).toBe(1);
+    // A write elsewhere moves the resourceVersion past the informer's last node event; the
+    // history is then forgotten and the connection dropped.
+    t.cluster.store.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bump', namespace: 'openshift-machine-config-operator' } });
+    t.cluster.expireWatchHistory();
+    t.cluster.closeWatches();
+    await until(() => lists === 2);
+    await core.patchNode({ name: 'infra-0', body: { metadata: { labels: { informer: 'two' } } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await until(() => informer.list().find(n => n.metadata?.name === 'infra-0')?.metadata?.labels?.informer === 'two');
     await informer.stop();
-    expect(informer.list().find(n => n.metadata?.name === 'infra-0')?.metadata?.labels?.informer).toBe('one');
+    expect(informer.list()).toHaveLength(6);
   });
 
   it('rejects a stale update with 409 Conflict', async () => {

@@ -31,21 +31,116 @@ const WRITE_PARAMS = [
   queryParam('fieldValidation', 'How the server handles unknown or duplicate fields: Ignore, Warn or Strict.'),
 ];
 
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+const metaRef = { allOf: [{ $ref: `#/components/schemas/${OBJECT_META}` }], default: {} };
+const stringMap = { type: 'object', additionalProperties: { type: 'string', default: '' } };
+const preserve = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+
+/** The parts of ObjectMeta clients read from the schema (kubectl computes patches with it). */
+const OBJECT_META_SCHEMA: JSONSchemaProps = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    generateName: { type: 'string' },
+    namespace: { type: 'string' },
+    uid: { type: 'string' },
+    resourceVersion: { type: 'string' },
+    generation: { type: 'integer', format: 'int64' },
+    creationTimestamp: { type: 'string', format: 'date-time' },
+    deletionTimestamp: { type: 'string', format: 'date-time' },
+    labels: stringMap,
+    annotations: stringMap,
+    finalizers: {
+      type: 'array',
+      items: { type: 'string', default: '' },
+      'x-kubernetes-list-type': 'set',
+      'x-kubernetes-patch-strategy': 'merge',
+    },
+    ownerReferences: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['apiVersion', 'kind', 'name', 'uid'],
+        properties: {
+          apiVersion: { type: 'string' },
+          kind: { type: 'string' },
+          name: { type: 'string' },
+          uid: { type: 'string' },
+          controller: { type: 'boolean' },
+          blockOwnerDeletion: { type: 'boolean' },
+        },
+      },
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['uid'],
+      'x-kubernetes-patch-merge-key': 'uid',
+      'x-kubernetes-patch-strategy': 'merge',
+    },
+    managedFields: { type: 'array', items: preserve },
+  },
+};
+
+const conditions = {
+  type: 'array',
+  items: preserve,
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': ['type'],
+  'x-kubernetes-patch-merge-key': 'type',
+  'x-kubernetes-patch-strategy': 'merge',
+};
+
+/** Outline schemas of the core kinds: the fields kubectl patches, the rest preserved. */
+const CORE_SCHEMAS: Record<string, Record<string, unknown>> = {
+  Namespace: {
+    spec: { type: 'object', properties: { finalizers: { type: 'array', items: { type: 'string' } } } },
+    status: { type: 'object', properties: { phase: { type: 'string' }, conditions } },
+  },
+  Node: {
+    spec: {
+      type: 'object',
+      properties: {
+        unschedulable: { type: 'boolean' },
+        podCIDR: { type: 'string' },
+        providerID: { type: 'string' },
+        taints: { type: 'array', items: preserve, 'x-kubernetes-list-type': 'atomic' },
+      },
+    },
+    status: {
+      type: 'object',
+      properties: {
+        conditions,
+        addresses: { ...conditions },
+        nodeInfo: { type: 'object', additionalProperties: { type: 'string' } },
+        capacity: stringMap,
+        allocatable: stringMap,
+        images: { type: 'array', items: preserve },
+      },
+      'x-kubernetes-preserve-unknown-fields': true,
+    },
+  },
+  ConfigMap: { data: stringMap, binaryData: stringMap, immutable: { type: 'boolean' } },
+  Secret: { data: stringMap, stringData: stringMap, type: { type: 'string' }, immutable: { type: 'boolean' } },
+  Pod: { spec: preserve, status: preserve },
+};
+
 function schemaFor(served: ServedResource, crd: CrdVersion | undefined): JSONSchemaProps {
   const { info, version } = served;
   const gvk = [{ group: info.group, version, kind: info.kind }];
   if (crd) {
-    return { ...crd.schema, 'x-kubernetes-group-version-kind': gvk };
+    return {
+      ...crd.schema,
+      properties: { ...crd.schema.properties, metadata: metaRef },
+      'x-kubernetes-group-version-kind': gvk,
+    };
   }
   return {
     type: 'object',
-    description: `${info.kind} (schema not published by the embedded cluster: built-in validation only)`,
+    description: `${info.kind}: outline schema (the embedded cluster validates core kinds with built-in checks)`,
     properties: {
       apiVersion: { type: 'string' },
       kind: { type: 'string' },
-      metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+      metadata: metaRef,
+      ...(CORE_SCHEMAS[info.kind] ?? {}),
     },
-    'x-kubernetes-preserve-unknown-fields': true,
     'x-kubernetes-group-version-kind': gvk,
   };
 }
@@ -60,6 +155,7 @@ export function openapiV3GroupVersion(
   const resources = served.filter(s => s.info.group === group && s.version === version);
   if (resources.length === 0) return undefined;
   const schemas: Obj = {
+    [OBJECT_META]: OBJECT_META_SCHEMA,
     'io.k8s.apimachinery.pkg.apis.meta.v1.Status': {
       type: 'object',
       properties: {

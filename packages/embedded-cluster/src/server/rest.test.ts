@@ -79,6 +79,20 @@ describe('the REST API, raw', () => {
     expect(lines.map(l => l.type)).toEqual(['ADDED', 'ADDED', 'ADDED']);
   });
 
+  it('marks the end of the initial events of a watch-list with an annotated bookmark', async () => {
+    const res = await fetch(`${t.cluster.url}${MCP}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1`, {
+      headers: { authorization: 'Bearer admin-token-rest' },
+    });
+    const events = (await res.text()).trim().split('\n').map(l => JSON.parse(l) as { type: string; object: { metadata: { annotations?: Record<string, string> } } });
+    expect(events.slice(0, 4).map(e => e.type)).toEqual(['ADDED', 'ADDED', 'ADDED', 'BOOKMARK']);
+    expect(events[3].object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
+  });
+
+  it('answers 504 for a list at a resourceVersion from the future', async () => {
+    const res = await call(`${MCP}?resourceVersion=999999999`);
+    expect(res).toMatchObject({ status: 504, body: { reason: 'Timeout', details: { causes: [{ reason: 'ResourceVersionTooLarge' }] } } });
+  });
+
   it('serves tables for single objects and PartialObjectMetadata rows', async () => {
     const res = await call(`${MC}/rendered-master-5926f68270c3e115f23e40a81a8ec9c4`, { headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
     expect(res.body.kind).toBe('Table');
