@@ -85,6 +85,23 @@ describe('the API server driven by the real kubectl', () => {
     expect(gone.stderr).toContain('machineconfigs.machineconfiguration.openshift.io "99-worker-os-image" not found');
   });
 
+  it('applies core kinds with strategic merge patches and no warnings', async () => {
+    const cm = (data: string) => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: demo
+  namespace: openshift-machine-config-operator
+data:
+  ${data}
+`;
+    expect(await t.kubectl(['apply', '-f', '-'], { input: cm('a: "1"') })).toMatchObject({ code: 0, stderr: '' });
+    const changed = await t.kubectl(['apply', '-f', '-'], { input: cm('b: "2"') });
+    expect(changed).toMatchObject({ code: 0, stderr: '', stdout: 'configmap/demo configured\n' });
+    const data = await t.kubectl(['get', 'cm', 'demo', '-n', 'openshift-machine-config-operator', '-o', 'jsonpath={.data}']);
+    expect(JSON.parse(data.stdout)).toEqual({ b: '2' });
+    expect((await t.kubectl(['annotate', 'mcp', 'infra', 'owner=platform'])).stderr).toBe('');
+  });
+
   it('server-side applies and reports conflicts with other managers', async () => {
     const first = await t.kubectl(['apply', '--server-side', '--field-manager', 'team-a', '-f', '-'], { input: MC(IMAGE_A) });
     expect(first.stdout.trim()).toBe('machineconfig.machineconfiguration.openshift.io/99-worker-os-image serverside-applied');
