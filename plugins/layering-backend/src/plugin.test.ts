@@ -242,10 +242,27 @@ describe('layering plugin against the embedded cluster', () => {
   });
 
   it('publishes signals when a pool view changes', async () => {
+    published.length = 0;
+    const pause = (paused: boolean) =>
+      fetch(`${main.url}/apis/machineconfiguration.openshift.io/v1/machineconfigpools/worker`, {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${main.tokens.admin}`,
+          'content-type': 'application/merge-patch+json',
+        },
+        body: JSON.stringify({ spec: { paused } }),
+      });
+    expect((await pause(true)).status).toBe(200);
     await eventually(async () => {
-      expect(published.some(s => s.channel === 'layering:pool:main/worker')).toBe(true);
+      expect(published).toContainEqual({
+        recipients: { type: 'broadcast' },
+        channel: 'layering:pool:main/worker',
+        message: { type: 'pool-changed', cluster: 'main', pool: 'worker' },
+      });
       expect(published.some(s => s.channel === 'layering:fleet')).toBe(true);
     });
+    expect((await get('/clusters/main/pools/worker')).body.paused).toBe(true);
+    expect((await pause(false)).status).toBe(200);
   });
 
   it('re-lists after a 410 on watch and keeps serving', async () => {

@@ -70,7 +70,9 @@ export class FixedFleet implements LayeringFleetService {
   setPools(pools: PoolView[]) {
     this.pools = pools;
     for (const cluster of this.clusters) {
-      this.#listeners.forEach(l => l({ cluster, pools: ['*'], clusterChanged: false }));
+      this.#listeners.forEach(l =>
+        l({ cluster, pools: ['*'], clusterChanged: false, initial: false }),
+      );
     }
   }
 

@@ -33,6 +33,8 @@ export interface FleetChange {
   pools: string[];
   /** The cluster view (status, release) changed. */
   clusterChanged: boolean;
+  /** The first views of the cluster since the backend started (every pool is new). */
+  initial: boolean;
 }
 
 /** Filters of the fleet pool listing. @public */
@@ -228,6 +230,7 @@ export class FleetService implements LayeringFleetService {
   #rebuild(cluster: string, entry: ClusterEntry) {
     const health = entry.cache.health();
     const views = buildClusterViews(cluster, health, entry.cache.snapshot(), entry.images);
+    const initial = entry.views === undefined;
     entry.views = views;
     const changed: string[] = [];
     const seen = new Set<string>();
@@ -256,7 +259,7 @@ export class FleetService implements LayeringFleetService {
     if (changed.length > 0 || clusterChanged) {
       for (const listener of this.#listeners) {
         try {
-          listener({ cluster, pools: changed, clusterChanged });
+          listener({ cluster, pools: changed, clusterChanged, initial });
         } catch (error) {
           this.#logger.error('Fleet change listener failed', error as Error);
         }

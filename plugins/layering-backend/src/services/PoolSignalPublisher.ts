@@ -41,8 +41,12 @@ export class PoolSignalPublisher {
       pools = new Set();
       this.#pending.set(change.cluster, pools);
     }
-    change.pools.forEach(p => pools!.add(p));
-    if (change.clusterChanged) this.#clustersChanged.add(change.cluster);
+    // The first views of a cluster interest no pool page yet (nobody has seen them): one fleet
+    // signal says the cluster's pools are there, instead of one signal per pool.
+    if (!change.initial) {
+      change.pools.forEach(p => pools!.add(p));
+    }
+    if (change.clusterChanged || change.initial) this.#clustersChanged.add(change.cluster);
     if (!this.#timer) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
