@@ -37,6 +37,8 @@ const LABELS = [
   `cluster/${TEST_CLUSTER}`,
   `pool/${EMPTY_POOL}`,
 ];
+/** What the pull request body adds to the rendered summary. */
+const ROLLOUT = `\n### Roll-out\n\nBuild first, roll out later: this pull request also pauses pool \`${EMPTY_POOL}\` (machineconfigpool-${EMPTY_POOL}.yaml), so the image builds but no node reboots. Resume the pool when you are ready.\n`;
 
 const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
 const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
@@ -137,8 +139,8 @@ describe('template: request an on-cluster layered image', () => {
       reviewers: [],
       updates: 0,
     });
-    // The body is the rendered summary, which is also committed as SUMMARY.md.
-    expect(pr.body).toBe(files[`${DIR}/SUMMARY.md`]);
+    // The body is the rendered summary (also committed as SUMMARY.md) and the roll-out.
+    expect(pr.body).toBe(files[`${DIR}/SUMMARY.md`] + ROLLOUT);
     expect(pr.body).toContain(
       `## On-cluster layered image for pool \`${EMPTY_POOL}\` on \`${TEST_CLUSTER}\``,
     );
@@ -250,7 +252,7 @@ describe('template: request an on-cluster layered image', () => {
       labels: LABELS,
     });
     expect(gitlab.mergeRequests[0].description).toBe(
-      files[`${DIR}/SUMMARY.md`],
+      gitlab.files(BRANCH)[`${DIR}/SUMMARY.md`] + ROLLOUT,
     );
     expect(gitlab.commits(BRANCH)).toEqual([TITLE]);
     expect([...gitlab.tokens]).toEqual([PORTAL_GITLAB_TOKEN]);

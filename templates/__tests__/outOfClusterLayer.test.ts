@@ -40,6 +40,8 @@ const LABELS = [
   `cluster/${TEST_CLUSTER}`,
   `pool/${EMPTY_POOL}`,
 ];
+/** What the pull request body adds to the rendered summary. */
+const ROLLOUT = `\n### Roll-out\n\nRoll out later: this pull request also pauses pool \`${EMPTY_POOL}\` (machineconfigpool-${EMPTY_POOL}.yaml), so the MachineConfig renders but no node reboots. Resume the pool when you are ready.\n`;
 const MC = `os-layer-${EMPTY_POOL}`;
 const FILES = [
   'README.md',
@@ -95,7 +97,7 @@ describe('template: request an out-of-cluster layered image', () => {
       labels: LABELS,
       teamReviewers: ['platform'],
     });
-    expect(github.pulls[0].body).toBe(files[`${DIR}/SUMMARY.md`]);
+    expect(github.pulls[0].body).toBe(files[`${DIR}/SUMMARY.md`] + ROLLOUT);
     expect(github.pulls[0].body).toContain(
       `setting \`osImageURL\` to \`${EDGE_IMAGE}\``,
     );
@@ -129,7 +131,7 @@ describe('template: request an out-of-cluster layered image', () => {
       }),
     ]);
     expect(gitlab.mergeRequests[0].description).toBe(
-      gitlab.files(BRANCH)[`${DIR}/SUMMARY.md`],
+      gitlab.files(BRANCH)[`${DIR}/SUMMARY.md`] + ROLLOUT,
     );
   });
 

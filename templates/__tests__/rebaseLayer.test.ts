@@ -39,6 +39,8 @@ const LABELS = [
   `cluster/${TEST_CLUSTER}`,
   `pool/${POOL}`,
 ];
+/** What the pull request body adds to the rendered summary. */
+const ROLLOUT = `\n### Roll-out\n\nNow: the nodes of the pool reboot into the rebased image, one at a time, once this is merged and synced.\n`;
 const FILES = [
   'README.md',
   `${DIR}/SUMMARY.md`,
@@ -92,7 +94,7 @@ describe("template: rebase a pool's image onto the cluster's release", () => {
       labels: LABELS,
       teamReviewers: ['platform'],
     });
-    expect(pr.body).toBe(files[`${DIR}/SUMMARY.md`]);
+    expect(pr.body).toBe(files[`${DIR}/SUMMARY.md`] + ROLLOUT);
     // The worker change reaches the custom pools that inherit worker MachineConfigs.
     expect(pr.body).toContain(
       'Custom pool `infra` inherits worker MachineConfigs',
