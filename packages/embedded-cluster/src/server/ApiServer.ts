@@ -73,6 +73,7 @@ interface ContinueToken {
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -778,6 +779,12 @@ export class ApiServer {
   #present(o: K8sObject, role: Role): K8sObject {
     if (o.kind === 'Secret' && role !== 'admin') {
       const { data: _d, stringData: _s, ...rest } = o;
+      const annotations = o.metadata.annotations;
+      if (annotations && LAST_APPLIED in annotations) {
+        // kubectl's client-side apply keeps the whole applied Secret, data included, here.
+        const { [LAST_APPLIED]: _l, ...others } = annotations;
+        rest.metadata = { ...o.metadata, annotations: others };
+      }
       return rest as K8sObject;
     }
     return o;

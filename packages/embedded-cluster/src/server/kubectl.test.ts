@@ -148,6 +148,13 @@ data:
     const read = await t.kubectl(['get', 'secret', 'pull-secret', '-n', 'openshift-machine-config-operator', '-o', 'json'], ro);
     expect(read.code).toBe(0);
     expect(JSON.parse(read.stdout)).not.toHaveProperty('data');
+    const applied = await t.kubectl(['apply', '-f', '-'], {
+      input: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: applied\n  namespace: openshift-machine-config-operator\nstringData:\n  password: hunter2\n',
+    });
+    expect(applied.code).toBe(0);
+    const appliedRead = await t.kubectl(['get', 'secret', 'applied', '-n', 'openshift-machine-config-operator', '-o', 'json'], ro);
+    expect(appliedRead.stdout).not.toContain('hunter2');
+    expect(appliedRead.stdout).not.toContain(Buffer.from('hunter2').toString('base64'));
     const write = await t.kubectl(['label', 'node', 'worker-0', 'x=y'], ro);
     expect(write.code).not.toBe(0);
     expect(write.stderr).toContain('Forbidden');
