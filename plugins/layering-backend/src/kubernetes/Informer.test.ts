@@ -151,4 +151,40 @@ describe('Informer', () => {
     connection.close();
     await server.close();
   });
+
+  it('treats a cluster that does not answer in time as unreachable, and keeps trying', async () => {
+    const server = await scriptedServer({
+      list: [
+        () => {
+          // Never answers.
+        },
+        (_u, res) => json(res, 200, { items: [node('a', '1')], metadata: { resourceVersion: '1' } }),
+      ],
+      watch: [],
+    });
+    const connection = await ClusterConnection.create(
+      { name: 'slow', url: server.url, token: 't', skipTLSVerify: true, registries: [] },
+      { requestTimeoutMs: 100 },
+    );
+    const errors: string[] = [];
+    const informer = new Informer({
+      resource: 'nodes',
+      connection,
+      path: '/api/v1/nodes',
+      project: o => o,
+      logger: mockServices.logger.mock(),
+      onChange: () => {},
+      onStatus: () => {
+        if (informer.error) errors.push(`${informer.error.kind}: ${informer.error.message}`);
+      },
+      backoff: { initialMs: 20, maxMs: 40 },
+    });
+    informer.start();
+    await until(() => informer.synced);
+    expect(errors[0]).toBe('unreachable: Cluster slow did not answer within 100 ms');
+    expect([...informer.items.keys()]).toEqual(['a']);
+    await informer.stop();
+    connection.close();
+    await server.close();
+  });
 });

@@ -135,6 +135,8 @@ export class FleetService implements LayeringFleetService {
     this.#logger = options.logger;
     this.#debounceMs = options.debounceMs ?? 100;
     this.#onStop = options.onStop;
+    // Clusters with the same registries share one registry client, and so its label cache.
+    const sources = new Map<string, ImageLabelSource>();
     for (const spec of options.clusters) {
       const entry: Partial<ClusterEntry> = {
         views: undefined,
@@ -148,9 +150,13 @@ export class FleetService implements LayeringFleetService {
         tuning: options.tuning,
         onChange: () => this.#schedule(spec.name),
       });
-      const source = options.imageSource
-        ? options.imageSource(spec)
-        : createRegistrySource([...spec.registries, ...options.registries], this.#logger);
+      const registries = [...spec.registries, ...options.registries];
+      const sourceKey = JSON.stringify(registries);
+      let source = options.imageSource ? options.imageSource(spec) : sources.get(sourceKey);
+      if (!source) {
+        source = createRegistrySource(registries, this.#logger);
+        sources.set(sourceKey, source);
+      }
       entry.images = new ImageLabelCache({
         source,
         logger: this.#logger.child({ cluster: spec.name }),
