@@ -57,17 +57,21 @@ const extraObjects = [
 ];
 
 /**
- * Starts the embedded cluster on the sample scenario (master in sync; worker on an
+ * Starts the embedded cluster on the sample scenario, or another state of the fleet named after
+ * it (master in sync; worker on an
  * out-of-cluster image one release behind; infra paused with an on-cluster image) plus the
  * empty `edge` pool and a push secret, in instant mode on a free port.
  */
-export async function startTestCluster(): Promise<EmbeddedCluster> {
+export async function startTestCluster(
+  options: { state?: 'ocp-417' | 'ocp-418' | 'ocp-419' } = {},
+): Promise<EmbeddedCluster> {
+  const state = options.state ?? 'ocp-418';
   const cluster = await startEmbeddedCluster({
-    name: TEST_CLUSTER,
+    name: state === 'ocp-418' ? TEST_CLUSTER : state,
     stateDir: path.join(
       resolvePackagePath('@internal/embedded-openshift'),
       'states',
-      'ocp-418',
+      state,
     ),
     objects: extraObjects,
     port: 0,
