@@ -229,7 +229,14 @@ export class FleetService implements LayeringFleetService {
     if (!entry || entry.timer || this.#stopped) return;
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
-      this.#rebuild(cluster, entry);
+      try {
+        this.#rebuild(cluster, entry);
+      } catch (error) {
+        // The previous views stay served; the next change tries again.
+        this.#logger
+          .child({ cluster })
+          .error('Cannot build the layering views of a cluster', error as Error);
+      }
     }, this.#debounceMs);
   }
 
