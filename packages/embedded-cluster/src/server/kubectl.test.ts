@@ -140,6 +140,17 @@ data:
     ]);
   });
 
+  it('prints a new table row for every change while watching', async () => {
+    const watch = streamKubectl(t, ['get', 'mcp', '-w']);
+    await watch.waitFor(out => (out.match(/^master\s/gm) ?? []).length === 1);
+    await t.kubectl(['label', 'mcp', 'master', 'watched=yes']);
+    await watch.waitFor(out => (out.match(/^master\s/gm) ?? []).length === 2);
+    await watch.stop();
+    const lines = watch.output.trim().split('\n');
+    expect(columns(lines[0]).slice(0, 3)).toEqual(['NAME', 'CONFIG', 'UPDATED']);
+    expect(lines.map(l => columns(l)[0])).toEqual(['NAME', 'infra', 'master', 'worker', 'master']);
+  });
+
   it('lets the read-only context read but not write, and hides Secret data', async () => {
     await t.kubectl(['create', 'secret', 'generic', 'pull-secret', '-n', 'openshift-machine-config-operator', '--from-literal=token=s3cr3t']);
     const asAdmin = await t.kubectl(['get', 'secret', 'pull-secret', '-n', 'openshift-machine-config-operator', '-o', 'jsonpath={.data.token}']);
