@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ConflictError, InputError } from '@backstage/errors';
-import { parseOcpVersion } from '@internal/plugin-layering-common';
+import { MCO_ANNOTATIONS, parseOcpVersion } from '@internal/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './buildDelete.examples';
@@ -10,9 +10,9 @@ import type { LayeringActionOptions } from './types';
 import { assertResourceName } from './validation';
 import { MCO_GROUP, MachineOSBuild, NodeObject } from '../kubernetes/types';
 
-const POOL_LABEL = 'machineconfiguration.openshift.io/target-machine-config-pool';
-const CURRENT_IMAGE = 'machineconfiguration.openshift.io/currentImage';
-const DESIRED_IMAGE = 'machineconfiguration.openshift.io/desiredImage';
+const POOL_LABEL = MCO_ANNOTATIONS.targetPoolLabel;
+const CURRENT_IMAGE = MCO_ANNOTATIONS.currentImage;
+const DESIRED_IMAGE = MCO_ANNOTATIONS.desiredImage;
 
 /** Releases from 4.20 on prune a deleted build's image from the registry. */
 function releasePrunesImages(version: string | undefined): boolean {

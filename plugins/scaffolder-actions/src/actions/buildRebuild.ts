@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InputError } from '@backstage/errors';
+import { MCO_ANNOTATIONS } from '@internal/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './buildRebuild.examples';
@@ -10,7 +11,7 @@ import { assertResourceName } from './validation';
 import { MCO_GROUP } from '../kubernetes/types';
 
 /** Annotation that makes the MCO delete the current build and start a new one. */
-export const REBUILD_ANNOTATION = 'machineconfiguration.openshift.io/rebuild';
+const REBUILD_ANNOTATION = MCO_ANNOTATIONS.rebuild;
 
 /**
  * Creates `layering:build:rebuild`, which asks the MCO to rebuild a pool's on-cluster image by

@@ -12,7 +12,7 @@ import {
   assertError,
 } from '@backstage/errors';
 import yaml from 'yaml';
-import { LAYERING_REQUEST_ANNOTATIONS } from '@internal/plugin-layering-common';
+import { LAYERING_REQUEST_ANNOTATIONS, MCO_ANNOTATIONS } from '@internal/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './clusterApply.examples';
@@ -98,7 +98,7 @@ async function loadManifests(
         throw new InputError(`${field}: ${object.kind}/${name} must be cluster-scoped`);
       }
       if (object.kind === 'MachineConfig' && object.apiVersion === `${MCO_GROUP}/v1`) {
-        const role = object.metadata.labels?.['machineconfiguration.openshift.io/role'];
+        const role = object.metadata.labels?.[MCO_ANNOTATIONS.role];
         if (role !== pool) {
           throw new InputError(
             `${field}: MachineConfig ${name} has role "${role ?? ''}", but the request is for pool ${pool}`,

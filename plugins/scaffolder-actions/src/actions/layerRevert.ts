@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InputError, NotFoundError } from '@backstage/errors';
+import { MCO_ANNOTATIONS } from '@internal/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './layerRevert.examples';
@@ -20,8 +21,8 @@ import {
   NodeObject,
 } from '../kubernetes/types';
 
-const ROLE_LABEL = 'machineconfiguration.openshift.io/role';
-const GENERATED_ANNOTATION = 'machineconfiguration.openshift.io/generated-by-controller-version';
+const ROLE_LABEL = MCO_ANNOTATIONS.role;
+const GENERATED_ANNOTATION = MCO_ANNOTATIONS.generatedByControllerVersion;
 
 type Method = 'auto' | 'remove-machine-config' | 'unlabel-nodes' | 'remove-machine-os-config';
 

@@ -1,4 +1,5 @@
 import { ConflictError, InputError } from '@backstage/errors';
+import { MCO_ANNOTATIONS } from '@internal/plugin-layering-common';
 import type { ClusterClient } from '../kubernetes/ClusterClient';
 import {
   MCO_GROUP,
@@ -113,7 +114,7 @@ export function poolsInheritingWorker(pools: MachineConfigPool[]): string[] {
     .filter(p => !['master', 'worker', 'arbiter'].includes(p.metadata.name))
     .filter(p =>
       selectorMatches(p.spec?.machineConfigSelector, {
-        'machineconfiguration.openshift.io/role': 'worker',
+        [MCO_ANNOTATIONS.role]: 'worker',
       }),
     )
     .map(p => p.metadata.name);

@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { MCO_ANNOTATIONS } from '@internal/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './nodeAssign.examples';
@@ -14,7 +15,7 @@ import type { LayeringActionOptions } from './types';
 import { assertResourceName } from './validation';
 import { MCO_GROUP, MachineConfigPool, NodeObject } from '../kubernetes/types';
 
-const ROLE_LABEL = 'machineconfiguration.openshift.io/role';
+const ROLE_LABEL = MCO_ANNOTATIONS.role;
 const CONTROL_PLANE_LABELS = [
   'node-role.kubernetes.io/master',
   'node-role.kubernetes.io/control-plane',

@@ -98,7 +98,7 @@ export interface ObjectRef {
   namespace?: string;
 }
 
-/** API group of the Machine Config Operator. @public */
-export const MCO_GROUP = 'machineconfiguration.openshift.io';
-/** Namespace the MCO works in, where build secrets must live. @public */
-export const MCO_NAMESPACE = 'openshift-machine-config-operator';
+export {
+  MACHINECONFIGURATION_GROUP as MCO_GROUP,
+  MCO_NAMESPACE,
+} from '@internal/plugin-layering-common';
