@@ -139,7 +139,7 @@ export class ApiServer {
   #address = '';
   #openapiCache = new Map<string, { doc: Obj; hash: string }>();
   /** Watch event lines already serialised, per store event object and rendering (shared by watchers). */
-  readonly #lineCache = new WeakMap<object, Map<string, string>>();
+  readonly #lineCache = new WeakMap<object, Map<string, Buffer>>();
 
   constructor(options: ApiServerOptions) {
     this.#options = options;
@@ -709,7 +709,8 @@ export class ApiServer {
       const k = `${type}|${renderKey}`;
       let line = lines.get(k);
       if (line === undefined) {
-        line = `${JSON.stringify({ type, object: render(object) })}\n`;
+        // Encoded once: every watcher writes the same bytes.
+        line = Buffer.from(`${JSON.stringify({ type, object: render(object) })}\n`);
         lines.set(k, line);
       }
       res.write(line);
