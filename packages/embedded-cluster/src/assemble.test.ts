@@ -38,7 +38,7 @@ describe('assembleCluster', () => {
       expect(c.store.servedApiVersion('machineosconfigs')).toBe('machineconfiguration.openshift.io/v1');
       expect(c.store.list('machineconfigpools').map(p => p.metadata.name)).toEqual(['infra', 'master', 'worker']);
       expect(c.store.list('nodes')).toHaveLength(6);
-      expect(c.store.list('namespaces').map(n => n.metadata.name)).toEqual(['openshift-machine-config-operator']);
+      expect(c.store.list('namespaces').map(n => n.metadata.name)).toEqual(['default', 'openshift-machine-config-operator']);
       expect(c.catalog.list().length).toBeGreaterThanOrEqual(4);
       expect(c.releases).toEqual([]);
     } finally {

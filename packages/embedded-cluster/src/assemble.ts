@@ -182,6 +182,10 @@ export async function assembleCluster(options: AssembleOptions): Promise<Assembl
     loadObjects(store, state.objects);
     addImages(catalog, state.images);
   }
+  // Every cluster has the `default` namespace.
+  if (!store.peek('namespaces', 'default')) {
+    store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' }, status: { phase: 'Active' } });
+  }
   const cv = store.peekList('clusterversions')[0];
   const tls = servingCertificate(options.host ?? '127.0.0.1', options.dataDir);
   const server = new ApiServer({

@@ -74,6 +74,8 @@ interface ContinueToken {
 
 const MAX_BODY = 16 * 1024 * 1024;
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/** Bytes a watch may have queued for a client that does not read before it is closed. */
+const MAX_WATCH_BACKLOG = 256 * 1024 * 1024;
 
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -714,6 +716,12 @@ export class ApiServer {
         lines.set(k, line);
       }
       res.write(line);
+      if (res.writableLength > MAX_WATCH_BACKLOG) {
+        // A client this far behind is dropped, as the real API server drops slow watchers;
+        // it re-watches from its last resourceVersion.
+        this.#options.log?.('Closing a watch whose client does not keep up', { resource: info.resource, backlogBytes: res.writableLength });
+        res.destroy();
+      }
     };
     let lastRv = Number(store.currentResourceVersion());
     const onEvent = (event: StoreEvent) => {
