@@ -91,6 +91,12 @@ export interface Config {
       watchTimeoutSeconds?: number;
       /** Time limit of list and discovery requests, in milliseconds. Default 15000. */
       requestTimeoutMs?: number;
+      /**
+       * List requests that may run at once over all clusters (cold start, re-lists after 410),
+       * which bounds both the load on the API servers and the memory held by list pages.
+       * Default 4.
+       */
+      listConcurrency?: number;
     };
 
     /** Live updates through the signals service. */

@@ -5,9 +5,9 @@ import type { ClusterView, PoolView } from '@internal/plugin-layering-common';
 import request from 'supertest';
 import { layeringPlugin } from './plugin';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
-async function eventually<T>(check: () => Promise<T>, attempts = 400): Promise<T> {
+async function eventually<T>(check: () => Promise<T>, attempts = 900): Promise<T> {
   let lastError: unknown;
   for (let i = 0; i < attempts; i++) {
     try {

@@ -20,7 +20,7 @@ import { layeringPlugin } from './plugin';
 import { RegistryClient } from './registry';
 import { FleetService, layeringFleetServiceRef } from './services/FleetService';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 const SAMPLE = resolvePackagePath('@internal/embedded-openshift', 'states/ocp-418');
 const OCP_417 = resolvePackagePath('@internal/embedded-openshift', 'states/ocp-417');
@@ -30,7 +30,7 @@ const RELEASE_4_18_17 =
 let servesReleasePayloads = false;
 
 /** Retries `check` until it stops throwing; after many attempts, rethrows its last failure. */
-async function eventually<T>(check: () => Promise<T>, attempts = 400): Promise<T> {
+async function eventually<T>(check: () => Promise<T>, attempts = 900): Promise<T> {
   let lastError: unknown;
   for (let i = 0; i < attempts; i++) {
     try {

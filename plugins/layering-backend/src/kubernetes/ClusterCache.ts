@@ -3,6 +3,7 @@ import type { ClusterStatus } from '@internal/plugin-layering-common';
 import { ClusterConnection, ClusterRequestError } from './ClusterConnection';
 import type { ClusterSpec } from './clusterConfig';
 import { Informer, InformerOptions, RawObject } from './Informer';
+import type { ListLimiter } from './ListLimiter';
 import {
   ClusterVersionProjection,
   MachineConfigProjection,
@@ -31,6 +32,8 @@ export interface InformerTuning {
   watchTimeoutSeconds?: number;
   requestTimeoutMs?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /** Shared bound on concurrent lists, over every cluster. */
+  listLimiter?: ListLimiter;
 }
 
 /** Snapshot of the cluster's caches that the view builder reads. */
@@ -193,6 +196,7 @@ export class ClusterCache {
         pageSize: this.#tuning.pageSize,
         watchTimeoutSeconds: this.#tuning.watchTimeoutSeconds,
         backoff: this.#tuning.backoff,
+        listLimiter: this.#tuning.listLimiter,
       };
       const informer = new Informer<P>(options);
       informer.start();

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterConnection, ClusterRequestError, WatchEvent } from './ClusterConnection';
+import type { ListLimiter } from './ListLimiter';
 
 /** A Kubernetes object as it arrives, before projection. */
 export type RawObject = Record<string, unknown> & {
@@ -29,6 +30,8 @@ export interface InformerOptions<P> {
   /** Server-side watch duration; each informer picks a jittered value around it. */
   watchTimeoutSeconds?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /** Shared bound on concurrent lists (all informers of all clusters). */
+  listLimiter?: ListLimiter;
   random?: () => number;
 }
 
@@ -226,6 +229,15 @@ export class Informer<P> {
     if (!this.#hasListed) {
       this.#setPhase('listing', this.#error);
     }
+    const release = await this.#options.listLimiter?.acquire();
+    try {
+      await this.#listPages(signal);
+    } finally {
+      release?.();
+    }
+  }
+
+  async #listPages(signal: AbortSignal): Promise<void> {
     const next = new Map<string, P>();
     let continueToken: string | undefined;
     let resourceVersion: string | undefined;

@@ -15,6 +15,7 @@ import type {
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { ClusterCache, InformerTuning } from '../kubernetes/ClusterCache';
+import { ListLimiter } from '../kubernetes/ListLimiter';
 import {
   ClusterSpec,
   embeddedClusterEnabled,
@@ -102,6 +103,8 @@ export interface FleetServiceOptions {
   tuning?: InformerTuning;
   /** Delay that coalesces cache changes before views are rebuilt, in ms. */
   debounceMs?: number;
+  /** List requests that may run at once over all clusters. Default 4. */
+  listConcurrency?: number;
   /** Replaces the registry client (tests, benchmark). */
   imageSource?(cluster: ClusterSpec): ImageLabelSource;
   /** Called on stop, after the caches stopped (e.g. to stop an embedded cluster). */
@@ -137,6 +140,10 @@ export class FleetService implements LayeringFleetService {
     this.#onStop = options.onStop;
     // Clusters with the same registries share one registry client, and so its label cache.
     const sources = new Map<string, ImageLabelSource>();
+    const tuning: InformerTuning = {
+      ...options.tuning,
+      listLimiter: options.tuning?.listLimiter ?? new ListLimiter(options.listConcurrency ?? 4),
+    };
     for (const spec of options.clusters) {
       const entry: Partial<ClusterEntry> = {
         views: undefined,
@@ -147,7 +154,7 @@ export class FleetService implements LayeringFleetService {
       entry.cache = new ClusterCache({
         spec,
         logger: this.#logger,
-        tuning: options.tuning,
+        tuning,
         onChange: () => this.#schedule(spec.name),
       });
       const registries = [...spec.registries, ...options.registries];
@@ -184,6 +191,7 @@ export class FleetService implements LayeringFleetService {
     overrides: Partial<FleetServiceOptions> = {},
   ): Promise<FleetService> {
     const { clusters, registries } = readClusterSpecs(config, logger);
+    const listConcurrency = config.getOptionalNumber('layering.informers.listConcurrency');
     const tuning: InformerTuning = {
       pageSize: config.getOptionalNumber('layering.informers.pageSize'),
       watchTimeoutSeconds: config.getOptionalNumber('layering.informers.watchTimeoutSeconds'),
@@ -194,7 +202,7 @@ export class FleetService implements LayeringFleetService {
         logger.warn(
           'No cluster is configured under kubernetes.clusterLocatorMethods and the embedded cluster is disabled; the layering API will list no clusters',
         );
-        return FleetService.create({ clusters, registries, logger, tuning, ...overrides });
+        return FleetService.create({ clusters, registries, logger, tuning, listConcurrency, ...overrides });
       }
       const embedded = await startEmbeddedDefault(logger);
       return FleetService.create({
@@ -202,6 +210,7 @@ export class FleetService implements LayeringFleetService {
         registries: [...registries, ...embedded.registries],
         logger,
         tuning,
+        listConcurrency,
         ...overrides,
         onStop: embedded.stop,
       });
@@ -209,7 +218,14 @@ export class FleetService implements LayeringFleetService {
     logger.info('Watching clusters from the Kubernetes plugin configuration', {
       clusters: clusters.map(c => c.name).join(', '),
     });
-    return FleetService.create({ clusters, registries, logger, tuning, ...overrides });
+    return FleetService.create({
+      clusters,
+      registries,
+      logger,
+      tuning,
+      listConcurrency,
+      ...overrides,
+    });
   }
 
   /** Caches of each cluster (benchmark and tests read their counters). */
