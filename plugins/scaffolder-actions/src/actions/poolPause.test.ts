@@ -1,12 +1,11 @@
 import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import { createPoolPauseAction } from './poolPause';
-import { createPoolResumeAction } from './poolResume';
 import { actionOptions, adminApi, snapshotCluster, startTestCluster } from '../__testUtils__/cluster';
 import { createTestContext, outputsOf } from '../__testUtils__/context';
 
 const POOLS = '/apis/machineconfiguration.openshift.io/v1/machineconfigpools';
 
-describe('layering:pool:pause and layering:pool:resume', () => {
+describe('layering:pool:pause', () => {
   let cluster: EmbeddedCluster;
 
   beforeEach(async () => {
@@ -55,18 +54,6 @@ describe('layering:pool:pause and layering:pool:resume', () => {
     expect(outputsOf(output).changed).toBe(false);
     expect(await snapshotCluster(cluster)).toEqual(before);
     expect(options.backend.records).toHaveLength(0);
-  });
-
-  it('resumes a paused pool', async () => {
-    const options = actionOptions(cluster);
-    const { ctx, output } = await createTestContext({ cluster: 'ocp-418', pool: 'infra' });
-
-    await createPoolResumeAction(options).handler(ctx);
-
-    const pool = await adminApi(cluster).get(`${POOLS}/infra`);
-    expect(pool.spec.paused).toBe(false);
-    expect(outputsOf(output).changed).toBe(true);
-    expect(options.backend.records[0].kind).toBe('resume');
   });
 
   it('changes nothing in a dry run', async () => {

@@ -41,7 +41,11 @@ export function renderSummary(input: SummaryInput): string {
   const { cluster, pool, mode, object, preflight } = input;
   const kind = object.kind;
   const name = object.metadata.name;
-  const spec = (object.spec ?? {}) as Record<string, any>;
+  const spec = (object.spec ?? {}) as {
+    renderedImagePushSpec?: string;
+    buildInputs?: { renderedImagePushspec?: string };
+    osImageURL?: string;
+  };
   const release = preflight.release?.releaseVersion ?? 'unknown';
   const lines: string[] = [];
 
