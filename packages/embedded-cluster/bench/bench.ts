@@ -33,22 +33,44 @@ function pad(n: number, width: number) {
 /** Write the generated state (the samples plus 200 pools of 25 nodes) into `dir`. */
 export function generateState(dir: string) {
   const sample = loadStateDir(SAMPLES);
-  const node = sample.objects.find(o => o.object.kind === 'Node' && o.object.metadata.name === 'worker-0')!.object;
-  const worker = sample.objects.find(o => o.object.kind === 'MachineConfigPool' && o.object.metadata.name === 'worker')!.object;
+  const node = sample.objects.find(
+    o => o.object.kind === 'Node' && o.object.metadata.name === 'worker-0',
+  )!.object;
+  const worker = sample.objects.find(
+    o =>
+      o.object.kind === 'MachineConfigPool' &&
+      o.object.metadata.name === 'worker',
+  )!.object;
   for (const file of fs.readdirSync(SAMPLES)) {
-    if (file.endsWith('.yaml')) fs.copyFileSync(path.join(SAMPLES, file), path.join(dir, file));
+    if (file.endsWith('.yaml'))
+      fs.copyFileSync(path.join(SAMPLES, file), path.join(dir, file));
   }
   const pools: K8sObject[] = [];
   const nodes: K8sObject[] = [];
   for (let p = 0; p < POOLS; p++) {
     const role = `pool-${pad(p, 3)}`;
     const pool = structuredClone(worker);
-    pool.metadata = { name: role, labels: { [`pools.operator.machineconfiguration.openshift.io/${role}`]: '' } };
+    pool.metadata = {
+      name: role,
+      labels: {
+        [`pools.operator.machineconfiguration.openshift.io/${role}`]: '',
+      },
+    };
     const status = pool.status as Record<string, unknown>;
     pool.spec = {
       ...(pool.spec as object),
-      machineConfigSelector: { matchExpressions: [{ key: 'machineconfiguration.openshift.io/role', operator: 'In', values: ['worker', role] }] },
-      nodeSelector: { matchLabels: { [`node-role.kubernetes.io/${role}`]: '' } },
+      machineConfigSelector: {
+        matchExpressions: [
+          {
+            key: 'machineconfiguration.openshift.io/role',
+            operator: 'In',
+            values: ['worker', role],
+          },
+        ],
+      },
+      nodeSelector: {
+        matchLabels: { [`node-role.kubernetes.io/${role}`]: '' },
+      },
       maxUnavailable: '20%',
     };
     pool.status = {
@@ -59,11 +81,13 @@ export function generateState(dir: string) {
       updatedMachineCount: NODES_PER_POOL,
       unavailableMachineCount: 0,
       degradedMachineCount: 0,
-      conditions: (status.conditions as Array<Record<string, unknown>>).map(c => ({
-        ...c,
-        status: c.type === 'Updated' ? 'True' : 'False',
-        message: '',
-      })),
+      conditions: (status.conditions as Array<Record<string, unknown>>).map(
+        c => ({
+          ...c,
+          status: c.type === 'Updated' ? 'True' : 'False',
+          message: '',
+        }),
+      ),
     };
     pools.push(pool);
     for (let n = 0; n < NODES_PER_POOL; n++) {
@@ -73,7 +97,11 @@ export function generateState(dir: string) {
         ...copy.metadata,
         name,
         uid: undefined,
-        labels: { ...copy.metadata.labels, 'kubernetes.io/hostname': name, [`node-role.kubernetes.io/${role}`]: '' },
+        labels: {
+          ...copy.metadata.labels,
+          'kubernetes.io/hostname': name,
+          [`node-role.kubernetes.io/${role}`]: '',
+        },
         annotations: {
           ...copy.metadata.annotations,
           'machineconfiguration.openshift.io/currentConfig': TARGET_RENDER,
@@ -84,11 +112,20 @@ export function generateState(dir: string) {
       nodes.push(copy);
     }
   }
-  fs.writeFileSync(path.join(dir, '50-bench-pools.yaml'), pools.map(o => stringify(o)).join('---\n'));
-  fs.writeFileSync(path.join(dir, '60-bench-nodes.yaml'), nodes.map(o => stringify(o)).join('---\n'));
+  fs.writeFileSync(
+    path.join(dir, '50-bench-pools.yaml'),
+    pools.map(o => stringify(o)).join('---\n'),
+  );
+  fs.writeFileSync(
+    path.join(dir, '60-bench-nodes.yaml'),
+    nodes.map(o => stringify(o)).join('---\n'),
+  );
 }
 
-function getJson(url: string, token: string): Promise<{ ms: number; bytes: number; items: number }> {
+function getJson(
+  url: string,
+  token: string,
+): Promise<{ ms: number; bytes: number; items: number }> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     http
@@ -97,8 +134,15 @@ function getJson(url: string, token: string): Promise<{ ms: number; bytes: numbe
         res.on('data', c => chunks.push(c));
         res.on('end', () => {
           const body = Buffer.concat(chunks);
-          const parsed = JSON.parse(body.toString('utf8')) as { items?: unknown[]; rows?: unknown[] };
-          resolve({ ms: performance.now() - start, bytes: body.length, items: (parsed.items ?? parsed.rows ?? []).length });
+          const parsed = JSON.parse(body.toString('utf8')) as {
+            items?: unknown[];
+            rows?: unknown[];
+          };
+          resolve({
+            ms: performance.now() - start,
+            bytes: body.length,
+            items: (parsed.items ?? parsed.rows ?? []).length,
+          });
         });
       })
       .on('error', reject);
@@ -167,11 +211,22 @@ interface WatchResult {
   last: number;
 }
 
-async function startWatchers(url: string, token: string, resourceVersion: string, count: number) {
-  const worker = new Worker(WATCH_WORKER, { eval: true, workerData: { url, token, resourceVersion, count } });
+async function startWatchers(
+  url: string,
+  token: string,
+  resourceVersion: string,
+  count: number,
+) {
+  const worker = new Worker(WATCH_WORKER, {
+    eval: true,
+    workerData: { url, token, resourceVersion, count },
+  });
   await new Promise<void>(resolve => worker.once('message', () => resolve()));
   return {
-    collect(writes: Array<[number, number]>, timeoutMs: number): Promise<WatchResult> {
+    collect(
+      writes: Array<[number, number]>,
+      timeoutMs: number,
+    ): Promise<WatchResult> {
       return new Promise(resolve => {
         worker.once('message', (msg: WatchResult) => {
           void worker.terminate();
@@ -200,36 +255,71 @@ async function measureWatches(
 ): Promise<WatchFigures> {
   const writes = new Map<number, number>();
   const unsubscribe = core.store.subscribe(event => {
-    if (event.resource === 'nodes') writes.set(Number(event.object.metadata.resourceVersion), clock());
+    if (event.resource === 'nodes')
+      writes.set(Number(event.object.metadata.resourceVersion), clock());
   });
-  const watchers = await startWatchers(core.url, token, core.store.currentResourceVersion(), WATCHERS);
+  const watchers = await startWatchers(
+    core.url,
+    token,
+    core.store.currentResourceVersion(),
+    WATCHERS,
+  );
   const start = clock();
   const nodes = await rollout();
   const writeMs = clock() - start;
   unsubscribe();
   const result = await watchers.collect([...writes.entries()], 120_000);
-  return { ...result, nodes, events: writes.size, writeMs, caughtUpMs: result.last - start };
+  return {
+    ...result,
+    nodes,
+    events: writes.size,
+    writeMs,
+    caughtUpMs: result.last - start,
+  };
 }
 
 function printWatchFigures(label: string, f: WatchFigures) {
-  console.log(`\n${label}: ${f.nodes} nodes updated, ${f.events} node events, ${WATCHERS} watchers (${(f.events * WATCHERS).toLocaleString('en')} deliveries)`);
-  console.log(`  writes took ${f.writeMs.toFixed(0)} ms; every watcher had every event after ${f.caughtUpMs.toFixed(0)} ms`);
+  console.log(
+    `\n${label}: ${f.nodes} nodes updated, ${
+      f.events
+    } node events, ${WATCHERS} watchers (${(f.events * WATCHERS).toLocaleString(
+      'en',
+    )} deliveries)`,
+  );
+  console.log(
+    `  writes took ${f.writeMs.toFixed(
+      0,
+    )} ms; every watcher had every event after ${f.caughtUpMs.toFixed(0)} ms`,
+  );
   report('  watch lag p50', percentile(f.lags, 50), 1000);
   report('  watch lag p99', percentile(f.lags, 99), 1000);
-  report('  watch lag max', f.lags.reduce((a, b) => Math.max(a, b), 0), 2000);
+  report(
+    '  watch lag max',
+    f.lags.reduce((a, b) => Math.max(a, b), 0),
+    2000,
+  );
   report('  missing deliveries', f.missing, 1, 'events');
 }
-
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
 }
 
 function report(label: string, value: number, target: number, unit = 'ms') {
   const ratio = value / target;
-  console.log(`${label.padEnd(44)} ${value.toFixed(1).padStart(9)} ${unit}   target < ${target} ${unit}   ratio ${ratio.toFixed(2)} ${ratio < 1 ? 'OK' : 'MISSED'}`);
+  console.log(
+    `${label.padEnd(44)} ${value
+      .toFixed(1)
+      .padStart(
+        9,
+      )} ${unit}   target < ${target} ${unit}   ratio ${ratio.toFixed(2)} ${
+      ratio < 1 ? 'OK' : 'MISSED'
+    }`,
+  );
 }
 
 async function main() {
@@ -237,23 +327,48 @@ async function main() {
   try {
     let t = performance.now();
     generateState(dir);
-    console.log(`generated ${POOLS} pools x ${NODES_PER_POOL} nodes in ${(performance.now() - t).toFixed(0)} ms (${dir})`);
+    console.log(
+      `generated ${POOLS} pools x ${NODES_PER_POOL} nodes in ${(
+        performance.now() - t
+      ).toFixed(0)} ms (${dir})`,
+    );
 
     t = performance.now();
-    const core = await assembleCluster({ stateDir: dir, bookmarkIntervalMs: 60_000 });
+    const core = await assembleCluster({
+      stateDir: dir,
+      bookmarkIntervalMs: 60_000,
+    });
     const loadMs = performance.now() - t;
-    const simulator = createMcoSimulator({ store: core.store, images: core.catalog, releases: core.releases, registryHost: core.registryHost, speed: 0 });
+    const simulator = createMcoSimulator({
+      store: core.store,
+      images: core.catalog,
+      releases: core.releases,
+      registryHost: core.registryHost,
+      speed: 0,
+    });
     simulator.start();
     await simulator.settle();
     const nodeCount = core.store.peekList('nodes').length;
-    console.log(`\nloaded ${nodeCount} nodes, ${core.store.peekList('machineconfigpools').length} pools`);
+    console.log(
+      `\nloaded ${nodeCount} nodes, ${
+        core.store.peekList('machineconfigpools').length
+      } pools`,
+    );
     report('load (parse + validate + store + listen)', loadMs, 5000);
 
     const token = core.tokens.admin;
     const lists = [];
-    for (let i = 0; i < 5; i++) lists.push(await getJson(`${core.url}/api/v1/nodes`, token));
-    const listMs = percentile(lists.map(l => l.ms), 50);
-    console.log(`\nlist all nodes over HTTP: ${lists[0].items} items, ${(lists[0].bytes / 1e6).toFixed(1)} MB, runs ${lists.map(l => l.ms.toFixed(0)).join(' / ')} ms`);
+    for (let i = 0; i < 5; i++)
+      lists.push(await getJson(`${core.url}/api/v1/nodes`, token));
+    const listMs = percentile(
+      lists.map(l => l.ms),
+      50,
+    );
+    console.log(
+      `\nlist all nodes over HTTP: ${lists[0].items} items, ${(
+        lists[0].bytes / 1e6
+      ).toFixed(1)} MB, runs ${lists.map(l => l.ms.toFixed(0)).join(' / ')} ms`,
+    );
     report('list all nodes (median of 5)', listMs, 1000);
 
     // Phase 1: the API server alone. 500 nodes of pools 20..39 go through the annotation steps of
@@ -264,15 +379,27 @@ async function main() {
         .map(n => n.metadata.name)
         .filter(n => /^pool-0(2|3)\d-/.test(n));
       const steps: Array<Record<string, string>> = [
-        { 'machineconfiguration.openshift.io/desiredConfig': 'rendered-bench-next', 'machineconfiguration.openshift.io/state': 'Working' },
+        {
+          'machineconfiguration.openshift.io/desiredConfig':
+            'rendered-bench-next',
+          'machineconfiguration.openshift.io/state': 'Working',
+        },
         { 'machineconfiguration.openshift.io/reason': 'rebooting' },
-        { 'machineconfiguration.openshift.io/currentConfig': 'rendered-bench-next', 'machineconfiguration.openshift.io/state': 'Done', 'machineconfiguration.openshift.io/reason': '' },
+        {
+          'machineconfiguration.openshift.io/currentConfig':
+            'rendered-bench-next',
+          'machineconfiguration.openshift.io/state': 'Done',
+          'machineconfiguration.openshift.io/reason': '',
+        },
       ];
       for (let i = 0; i < names.length; i += 25) {
         for (const annotations of steps) {
           for (const name of names.slice(i, i + 25)) {
             const node = core.store.get('nodes', name)!;
-            node.metadata.annotations = { ...node.metadata.annotations, ...annotations };
+            node.metadata.annotations = {
+              ...node.metadata.annotations,
+              ...annotations,
+            };
             core.store.update('nodes', node);
             await new Promise(resolve => setImmediate(resolve));
           }
@@ -289,7 +416,10 @@ async function main() {
         core.store.create('machineconfigs', {
           apiVersion: 'machineconfiguration.openshift.io/v1',
           kind: 'MachineConfig',
-          metadata: { name: `99-${role}-kargs`, labels: { 'machineconfiguration.openshift.io/role': role } },
+          metadata: {
+            name: `99-${role}-kargs`,
+            labels: { 'machineconfiguration.openshift.io/role': role },
+          },
           spec: { kernelArguments: ['bench=1'] },
         });
       }
@@ -301,10 +431,21 @@ async function main() {
         }),
       ]);
       clearTimeout(budget);
-      if (!settled) console.log(`  (the simulation did not settle within ${SIMULATION_BUDGET_MS / 1000} s; figures cover the events so far)`);
+      if (!settled)
+        console.log(
+          `  (the simulation did not settle within ${
+            SIMULATION_BUDGET_MS / 1000
+          } s; figures cover the events so far)`,
+        );
       return core.store
         .peekList('nodes')
-        .filter(n => /^pool-0(0|1)\d-/.test(n.metadata.name) && n.metadata.annotations?.['machineconfiguration.openshift.io/currentConfig'] !== TARGET_RENDER).length;
+        .filter(
+          n =>
+            /^pool-0(0|1)\d-/.test(n.metadata.name) &&
+            n.metadata.annotations?.[
+              'machineconfiguration.openshift.io/currentConfig'
+            ] !== TARGET_RENDER,
+        ).length;
     });
     printWatchFigures('simulated rollout (MCO simulation, speed 0)', simulated);
 

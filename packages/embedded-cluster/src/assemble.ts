@@ -90,15 +90,25 @@ function token(): string {
  *
  * @public
  */
-export function addImages(catalog: InMemoryImageCatalog, images: ImageInput[]): void {
+export function addImages(
+  catalog: InMemoryImageCatalog,
+  images: ImageInput[],
+): void {
   const pending = new Set(images);
   const declared = new Set(images.map(i => i.image));
   while (pending.size > 0) {
     const ready = [...pending].filter(
-      i => !i.base || catalog.resolve(i.base) !== undefined || !declared.has(i.base),
+      i =>
+        !i.base ||
+        catalog.resolve(i.base) !== undefined ||
+        !declared.has(i.base),
     );
     if (ready.length === 0) {
-      throw new Error(`images: base images form a cycle: ${[...pending].map(i => i.image).join(', ')}`);
+      throw new Error(
+        `images: base images form a cycle: ${[...pending]
+          .map(i => i.image)
+          .join(', ')}`,
+      );
     }
     for (const image of ready) {
       catalog.add(image);
@@ -112,21 +122,40 @@ export function addImages(catalog: InMemoryImageCatalog, images: ImageInput[]): 
  *
  * @public
  */
-export function loadObjects(store: InMemoryObjectStore, objects: Array<{ object: K8sObject; source: string }>): void {
-  const sorted = [...objects].sort((a, b) => Number(b.object.kind === 'Namespace') - Number(a.object.kind === 'Namespace'));
+export function loadObjects(
+  store: InMemoryObjectStore,
+  objects: Array<{ object: K8sObject; source: string }>,
+): void {
+  const sorted = [...objects].sort(
+    (a, b) =>
+      Number(b.object.kind === 'Namespace') -
+      Number(a.object.kind === 'Namespace'),
+  );
   for (const { object, source } of sorted) {
     const info = resourceForKind(object.apiVersion, object.kind);
     if (!info) {
-      throw new Error(`${source}: ${object.apiVersion} ${object.kind} is not a kind the embedded cluster serves`);
+      throw new Error(
+        `${source}: ${object.apiVersion} ${object.kind} is not a kind the embedded cluster serves`,
+      );
     }
     const ns = object.metadata.namespace;
     if (info.namespaced && ns && !store.peek('namespaces', ns)) {
-      store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, status: { phase: 'Active' } });
+      store.create('namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns },
+        status: { phase: 'Active' },
+      });
     }
     if (info.namespaced && !ns) {
       object.metadata.namespace = 'default';
       if (!store.peek('namespaces', 'default')) {
-        store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' }, status: { phase: 'Active' } });
+        store.create('namespaces', {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'default' },
+          status: { phase: 'Active' },
+        });
       }
     }
     try {
@@ -134,11 +163,15 @@ export function loadObjects(store: InMemoryObjectStore, objects: Array<{ object:
     } catch (error) {
       let detail = '';
       if (error instanceof StoreError && error.causes.length > 0) {
-        detail = `: ${error.causes.map(c => `${c.field}: ${c.message}`).join('; ')}`;
+        detail = `: ${error.causes
+          .map(c => `${c.field}: ${c.message}`)
+          .join('; ')}`;
       } else if (error instanceof Error) {
         detail = `: ${error.message}`;
       }
-      throw new Error(`${source}: cannot load ${object.kind} ${object.metadata.name}${detail}`);
+      throw new Error(
+        `${source}: cannot load ${object.kind} ${object.metadata.name}${detail}`,
+      );
     }
   }
 }
@@ -149,30 +182,56 @@ export function loadObjects(store: InMemoryObjectStore, objects: Array<{ object:
  *
  * @public
  */
-export async function assembleCluster(options: AssembleOptions): Promise<AssembledCluster> {
+export async function assembleCluster(
+  options: AssembleOptions,
+): Promise<AssembledCluster> {
   const name = options.name ?? 'embedded';
-  const tokens = { admin: options.tokens?.admin ?? token(), readOnly: options.tokens?.readOnly ?? token() };
-  if (tokens.admin === tokens.readOnly) throw new Error('the admin and read-only tokens must differ');
-  const snapshotPath = options.dataDir ? path.join(options.dataDir, SNAPSHOT_FILE) : undefined;
+  const tokens = {
+    admin: options.tokens?.admin ?? token(),
+    readOnly: options.tokens?.readOnly ?? token(),
+  };
+  if (tokens.admin === tokens.readOnly)
+    throw new Error('the admin and read-only tokens must differ');
+  const snapshotPath = options.dataDir
+    ? path.join(options.dataDir, SNAPSHOT_FILE)
+    : undefined;
   let persisted: PersistedState | undefined;
   if (snapshotPath && fs.existsSync(snapshotPath)) {
-    persisted = JSON.parse(fs.readFileSync(snapshotPath, 'utf8')) as PersistedState;
-    if (persisted.version !== 1) throw new Error(`${snapshotPath}: unknown snapshot version`);
+    persisted = JSON.parse(
+      fs.readFileSync(snapshotPath, 'utf8'),
+    ) as PersistedState;
+    if (persisted.version !== 1)
+      throw new Error(`${snapshotPath}: unknown snapshot version`);
   }
   let state: LoadedState = { objects: [], images: [], releases: [] };
   if (!persisted) {
-    if (options.stateDir) state = loadStateDir(options.stateDir, options.includeDirs);
-    state.objects.push(...(options.objects ?? []).map((o, i) => ({ object: structuredClone(o) as K8sObject, source: `objects[${i}]` })));
+    if (options.stateDir)
+      state = loadStateDir(options.stateDir, options.includeDirs);
+    state.objects.push(
+      ...(options.objects ?? []).map((o, i) => ({
+        object: structuredClone(o) as K8sObject,
+        source: `objects[${i}]`,
+      })),
+    );
     state.images.push(...(options.images ?? []));
   }
-  const releases = persisted?.releases ?? [...state.releases, ...(options.releases ?? [])];
-  const objects = persisted ? persisted.store.objects.map(o => o.object) : state.objects.map(o => o.object);
-  const machineOSApiVersion = options.machineOSApiVersion ?? persisted?.store.machineOSApiVersion ?? machineOSApiVersionFor(objects);
+  const releases = persisted?.releases ?? [
+    ...state.releases,
+    ...(options.releases ?? []),
+  ];
+  const objects = persisted
+    ? persisted.store.objects.map(o => o.object)
+    : state.objects.map(o => o.object);
+  const machineOSApiVersion =
+    options.machineOSApiVersion ??
+    persisted?.store.machineOSApiVersion ??
+    machineOSApiVersionFor(objects);
   const validator = await SchemaValidator.create({ machineOSApiVersion });
   const store = new InMemoryObjectStore({
     validator,
     machineOSApiVersion,
-    onSubscriberError: error => options.log?.('Store subscriber failed', { error: String(error) }),
+    onSubscriberError: error =>
+      options.log?.('Store subscriber failed', { error: String(error) }),
   });
   const catalog = new InMemoryImageCatalog();
   if (persisted) {
@@ -184,7 +243,12 @@ export async function assembleCluster(options: AssembleOptions): Promise<Assembl
   }
   // Every cluster has the `default` namespace.
   if (!store.peek('namespaces', 'default')) {
-    store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' }, status: { phase: 'Active' } });
+    store.create('namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'default' },
+      status: { phase: 'Active' },
+    });
   }
   const cv = store.peekList('clusterversions')[0];
   const tls = servingCertificate(options.host ?? '127.0.0.1', options.dataDir);
@@ -196,7 +260,9 @@ export async function assembleCluster(options: AssembleOptions): Promise<Assembl
     tokens,
     host: options.host,
     port: options.port,
-    kubernetesVersion: kubernetesVersionFor(cv ? clusterVersionOf(cv) : undefined),
+    kubernetesVersion: kubernetesVersionFor(
+      cv ? clusterVersionOf(cv) : undefined,
+    ),
     bookmarkIntervalMs: options.bookmarkIntervalMs,
     hooks: options.hooks,
     log: options.log,
@@ -209,7 +275,12 @@ export async function assembleCluster(options: AssembleOptions): Promise<Assembl
   let writing: Promise<void> = Promise.resolve();
   const write = async () => {
     if (!snapshotPath) return;
-    const data: PersistedState = { version: 1, store: store.snapshot(), images: catalog.exportInputs(), releases };
+    const data: PersistedState = {
+      version: 1,
+      store: store.snapshot(),
+      images: catalog.exportInputs(),
+      releases,
+    };
     await fs.promises.mkdir(path.dirname(snapshotPath), { recursive: true });
     const tmp = `${snapshotPath}.${process.pid}.tmp`;
     await fs.promises.writeFile(tmp, JSON.stringify(data), { mode: 0o600 });
@@ -225,7 +296,13 @@ export async function assembleCluster(options: AssembleOptions): Promise<Assembl
     if (!snapshotPath || timer) return;
     timer = setTimeout(() => {
       timer = undefined;
-      writing = writing.then(write, write).catch(error => options.log?.('Persisting the cluster state failed', { error: String(error) }));
+      writing = writing
+        .then(write, write)
+        .catch(error =>
+          options.log?.('Persisting the cluster state failed', {
+            error: String(error),
+          }),
+        );
     }, 250);
   };
   const unsubscribe = store.subscribe(schedule);
@@ -254,7 +331,9 @@ export async function assembleCluster(options: AssembleOptions): Promise<Assembl
             name,
             cluster: {
               server: httpsUrl,
-              'certificate-authority-data': Buffer.from(tls.cert).toString('base64'),
+              'certificate-authority-data': Buffer.from(tls.cert).toString(
+                'base64',
+              ),
             },
           },
         ],
@@ -264,12 +343,17 @@ export async function assembleCluster(options: AssembleOptions): Promise<Assembl
         ],
         contexts: [
           { name, context: { cluster: name, user: `${name}-admin` } },
-          { name: `${name}-read-only`, context: { cluster: name, user: `${name}-read-only` } },
+          {
+            name: `${name}-read-only`,
+            context: { cluster: name, user: `${name}-read-only` },
+          },
         ],
         'current-context': name,
         preferences: {},
       };
-      await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+      await fs.promises.mkdir(path.dirname(path.resolve(file)), {
+        recursive: true,
+      });
       await fs.promises.writeFile(file, stringifyYaml(config), { mode: 0o600 });
     },
     throttle: n => server.throttle(n),

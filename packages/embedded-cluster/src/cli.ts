@@ -26,10 +26,14 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function numberOption(value: string | undefined, name: string): number | undefined {
+function numberOption(
+  value: string | undefined,
+  name: string,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) fail(`--${name} must be a non-negative number`);
+  if (!Number.isFinite(n) || n < 0)
+    fail(`--${name} must be a non-negative number`);
   return n;
 }
 
@@ -71,7 +75,11 @@ async function main() {
   const port = numberOption(values.port, 'port');
   const speed = numberOption(values.speed, 'speed');
   const mosVersion = values['machine-os-api-version'];
-  if (mosVersion !== undefined && mosVersion !== 'v1' && mosVersion !== 'v1alpha1') {
+  if (
+    mosVersion !== undefined &&
+    mosVersion !== 'v1' &&
+    mosVersion !== 'v1alpha1'
+  ) {
     fail('--machine-os-api-version must be v1 or v1alpha1');
   }
   // Tokens may come from the environment so they stay out of process listings.
@@ -80,14 +88,23 @@ async function main() {
     readOnly: values['read-only-token'],
   };
   const log = (message: string, meta?: Record<string, unknown>) =>
-    console.log(`[${new Date().toISOString()}] ${message}${meta ? ` ${JSON.stringify(meta)}` : ''}`);
+    console.log(
+      `[${new Date().toISOString()}] ${message}${
+        meta ? ` ${JSON.stringify(meta)}` : ''
+      }`,
+    );
 
   const clusters: EmbeddedCluster[] = [];
   let stopAll: () => Promise<void>;
   if (values.fleet) {
     if (values.state) fail('--fleet and --state exclude each other');
     const { startFleet } = await import('./fleet');
-    const fleet = await startFleet({ basePort: port, speed, dataDir: values.data, tokens });
+    const fleet = await startFleet({
+      basePort: port,
+      speed,
+      dataDir: values.data,
+      tokens,
+    });
     clusters.push(...fleet.clusters);
     stopAll = () => fleet.stop();
   } else {
@@ -115,10 +132,22 @@ async function main() {
         : path.join(runDir, `${cluster.name}.kubeconfig`);
     await cluster.writeKubeconfig(file);
     console.log(`cluster ${cluster.name}`);
-    console.log(`  API server:   ${cluster.url}   (TLS on the same port: ${cluster.httpsUrl ?? '-'}, CA in the kubeconfig)`);
-    console.log(`  kubeconfig:   ${file}   (contexts ${cluster.name} = admin, ${cluster.name}-read-only)`);
-    console.log(`  registry:     ${cluster.registryUrl}/v2/   (images as ${cluster.registryHost}/<repo>)`);
-    console.log(`  try:          kubectl --kubeconfig ${path.relative(process.cwd(), file) || file} get mcp`);
+    console.log(
+      `  API server:   ${cluster.url}   (TLS on the same port: ${
+        cluster.httpsUrl ?? '-'
+      }, CA in the kubeconfig)`,
+    );
+    console.log(
+      `  kubeconfig:   ${file}   (contexts ${cluster.name} = admin, ${cluster.name}-read-only)`,
+    );
+    console.log(
+      `  registry:     ${cluster.registryUrl}/v2/   (images as ${cluster.registryHost}/<repo>)`,
+    );
+    console.log(
+      `  try:          kubectl --kubeconfig ${
+        path.relative(process.cwd(), file) || file
+      } get mcp`,
+    );
   }
   console.log(clusters.length > 1 ? 'fleet ready' : 'cluster ready');
   console.log('Press Ctrl+C to stop.');

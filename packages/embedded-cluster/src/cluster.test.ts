@@ -12,8 +12,14 @@ jest.setTimeout(60_000);
 
 describe('startEmbeddedCluster', () => {
   it('starts the API server with the simulation, serves kubectl and stops cleanly', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-cluster-start-'));
-    const cluster = await startEmbeddedCluster({ name: 'ocp-test', stateDir: SAMPLE_STATE, speed: 0 });
+    const dir = fs.mkdtempSync(
+      path.join(os.tmpdir(), 'embedded-cluster-start-'),
+    );
+    const cluster = await startEmbeddedCluster({
+      name: 'ocp-test',
+      stateDir: SAMPLE_STATE,
+      speed: 0,
+    });
     try {
       await cluster.settle();
       expect(cluster.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -23,15 +29,30 @@ describe('startEmbeddedCluster', () => {
       const kubeconfig = path.join(dir, 'kubeconfig');
       await cluster.writeKubeconfig(kubeconfig);
       expect(fs.statSync(kubeconfig).mode & 0o777).toBe(0o600);
-      const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'cache'), 'get', 'mcp', '-o', 'name']);
+      const { stdout } = await run('kubectl', [
+        '--kubeconfig',
+        kubeconfig,
+        '--cache-dir',
+        path.join(dir, 'cache'),
+        'get',
+        'mcp',
+        '-o',
+        'name',
+      ]);
       expect(stdout.trim().split('\n')).toEqual([
         'machineconfigpool.machineconfiguration.openshift.io/infra',
         'machineconfigpool.machineconfiguration.openshift.io/master',
         'machineconfigpool.machineconfiguration.openshift.io/worker',
       ]);
-      const hook = await fetch(`${cluster.url}/_sim/settle`, { method: 'POST', headers: { authorization: `Bearer ${cluster.tokens.admin}` } });
+      const hook = await fetch(`${cluster.url}/_sim/settle`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${cluster.tokens.admin}` },
+      });
       expect(hook.status).toBe(200);
-      const denied = await fetch(`${cluster.url}/_sim/settle`, { method: 'POST', headers: { authorization: `Bearer ${cluster.tokens.readOnly}` } });
+      const denied = await fetch(`${cluster.url}/_sim/settle`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${cluster.tokens.readOnly}` },
+      });
       expect(denied.status).toBe(403);
     } finally {
       await cluster.stop();

@@ -71,7 +71,9 @@ export interface EmbeddedCluster {
  *
  * @public
  */
-export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {}): Promise<EmbeddedCluster> {
+export async function startEmbeddedCluster(
+  options: EmbeddedClusterOptions = {},
+): Promise<EmbeddedCluster> {
   let settle: () => Promise<void> = async () => {};
   const core = await assembleCluster({
     ...options,

@@ -2,33 +2,60 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile, spawn } from 'node:child_process';
-import { assembleCluster, AssembledCluster, AssembleOptions } from '../assemble';
+import {
+  assembleCluster,
+  AssembledCluster,
+  AssembleOptions,
+} from '../assemble';
 
 /** The sample state (copy of the shared reference samples). */
-export const SAMPLE_STATE = path.resolve(__dirname, '../__fixtures__/sample-state');
+export const SAMPLE_STATE = path.resolve(
+  __dirname,
+  '../__fixtures__/sample-state',
+);
 
 /** A cluster (API server, store, registry; no simulation) on a free port, with a kubeconfig. */
 export interface TestCluster {
   cluster: AssembledCluster;
   kubeconfig: string;
   dir: string;
-  kubectl(args: string[], options?: { input?: string; context?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
+  kubectl(
+    args: string[],
+    options?: { input?: string; context?: string },
+  ): Promise<{ code: number; stdout: string; stderr: string }>;
   stop(): Promise<void>;
 }
 
-export async function startTestCluster(options: Partial<AssembleOptions> = {}): Promise<TestCluster> {
+export async function startTestCluster(
+  options: Partial<AssembleOptions> = {},
+): Promise<TestCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-cluster-test-'));
-  const cluster = await assembleCluster({ stateDir: SAMPLE_STATE, port: 0, ...options });
+  const cluster = await assembleCluster({
+    stateDir: SAMPLE_STATE,
+    port: 0,
+    ...options,
+  });
   const kubeconfig = path.join(dir, 'kubeconfig');
   await cluster.writeKubeconfig(kubeconfig);
   const kubectl: TestCluster['kubectl'] = (args, opts = {}) =>
     new Promise(resolve => {
       const child = execFile(
         'kubectl',
-        ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...(opts.context ? ['--context', opts.context] : []), ...args],
+        [
+          '--kubeconfig',
+          kubeconfig,
+          '--cache-dir',
+          path.join(dir, 'cache'),
+          ...(opts.context ? ['--context', opts.context] : []),
+          ...args,
+        ],
         { timeout: 60_000 },
         (error, stdout, stderr) => {
-          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+          resolve({
+            code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+            stdout,
+            stderr,
+          });
         },
       );
       if (opts.input !== undefined) {
@@ -49,9 +76,18 @@ export async function startTestCluster(options: Partial<AssembleOptions> = {}): 
 
 /** Run a long-lived kubectl (e.g. `get -w`) and wait for output lines matching conditions. */
 export function streamKubectl(t: TestCluster, args: string[]) {
-  const child = spawn('kubectl', ['--kubeconfig', t.kubeconfig, '--cache-dir', path.join(t.dir, 'cache'), ...args]);
+  const child = spawn('kubectl', [
+    '--kubeconfig',
+    t.kubeconfig,
+    '--cache-dir',
+    path.join(t.dir, 'cache'),
+    ...args,
+  ]);
   let output = '';
-  const waiters: Array<{ test: (out: string) => boolean; resolve: () => void }> = [];
+  const waiters: Array<{
+    test: (out: string) => boolean;
+    resolve: () => void;
+  }> = [];
   const check = () => {
     for (const w of [...waiters]) {
       if (w.test(output)) {

@@ -35,7 +35,9 @@ export interface ImageReference {
  *
  * @public
  */
-export function parseImageReference(reference: string): ImageReference | undefined {
+export function parseImageReference(
+  reference: string,
+): ImageReference | undefined {
   const trimmed = reference.trim();
   if (!trimmed || /\s/.test(trimmed)) return undefined;
   let rest = trimmed;
@@ -251,7 +253,10 @@ export class InMemoryImageCatalog implements ImageCatalog {
    * The manifest and blobs served for an image. The OCI flavour of a content-addressed image
    * hashes to its digest; the Docker flavour has its own digest, as on a real registry.
    */
-  content(reference: string, flavour: 'oci' | 'docker'): ImageContent | undefined {
+  content(
+    reference: string,
+    flavour: 'oci' | 'docker',
+  ): ImageContent | undefined {
     const stored = this.#find(reference);
     if (!stored) return undefined;
     const built = buildImageContent(stored.record.labels, flavour);
@@ -261,7 +266,9 @@ export class InMemoryImageCatalog implements ImageCatalog {
       manifest: built.manifest,
       manifestMediaType: built.mediaType,
       digest:
-        flavour === 'oci' || !stored.contentAddressed ? declared : contentDigest,
+        flavour === 'oci' || !stored.contentAddressed
+          ? declared
+          : contentDigest,
       contentDigest,
       blobs: built.blobs,
     };
@@ -286,11 +293,11 @@ export class InMemoryImageCatalog implements ImageCatalog {
         const base = this.#find(s.record.base);
         if (base) visit(base);
       }
-      const r = s.record as ImageRecord & { references?: Record<string, string> };
+      const r = s.record as ImageRecord & {
+        references?: Record<string, string>;
+      };
       out.push({
-        image: s.contentAddressed
-          ? `${r.image.split('@')[0]}`
-          : r.image,
+        image: s.contentAddressed ? `${r.image.split('@')[0]}` : r.image,
         labels: s.ownLabels,
         ...(r.base ? { base: r.base } : {}),
         ...(r.broken ? { broken: true } : {}),

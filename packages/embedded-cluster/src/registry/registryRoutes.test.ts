@@ -6,7 +6,8 @@ const RHCOS_418_21 =
 const WORKER_CUSTOM =
   'registry.example.com/platform-os/worker-custom@sha256:6c5767635f615fcd297cea1e9061e6e1d49bbd0c854d494ad3a2abc931a322de';
 
-const sha256 = (data: ArrayBuffer) => `sha256:${createHash('sha256').update(Buffer.from(data)).digest('hex')}`;
+const sha256 = (data: ArrayBuffer) =>
+  `sha256:${createHash('sha256').update(Buffer.from(data)).digest('hex')}`;
 
 jest.setTimeout(60_000);
 
@@ -21,7 +22,10 @@ describe('the registry under /v2/', () => {
   });
 
   const get = (path: string, accept?: string) =>
-    fetch(`${t.cluster.registryUrl}${path}`, accept ? { headers: { accept } } : undefined);
+    fetch(
+      `${t.cluster.registryUrl}${path}`,
+      accept ? { headers: { accept } } : undefined,
+    );
 
   /** `/v2/<name>/manifests/<digest>` for an image of another registry, served as a mirror. */
   const manifestPath = (image: string) => {
@@ -32,22 +36,33 @@ describe('the registry under /v2/', () => {
   it('answers the version check without a token', async () => {
     const res = await get('/v2/');
     expect(res.status).toBe(200);
-    expect(res.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
+    expect(res.headers.get('docker-distribution-api-version')).toBe(
+      'registry/2.0',
+    );
   });
 
   it('serves a manifest whose config blob holds the labels, inherited from the base image', async () => {
     const res = await get(manifestPath(WORKER_CUSTOM));
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/vnd.oci.image.manifest.v1+json');
-    expect(res.headers.get('docker-content-digest')).toBe(WORKER_CUSTOM.split('@')[1]);
-    const manifest = (await res.json()) as { config: { digest: string; size: number }; layers: Array<{ digest: string }> };
+    expect(res.headers.get('content-type')).toBe(
+      'application/vnd.oci.image.manifest.v1+json',
+    );
+    expect(res.headers.get('docker-content-digest')).toBe(
+      WORKER_CUSTOM.split('@')[1],
+    );
+    const manifest = (await res.json()) as {
+      config: { digest: string; size: number };
+      layers: Array<{ digest: string }>;
+    };
     const repo = WORKER_CUSTOM.split('@')[0];
     const blob = await get(`/v2/${repo}/blobs/${manifest.config.digest}`);
     expect(blob.status).toBe(200);
     const bytes = await blob.arrayBuffer();
     expect(sha256(bytes)).toBe(manifest.config.digest);
     expect(bytes.byteLength).toBe(manifest.config.size);
-    const config = JSON.parse(Buffer.from(bytes).toString('utf8')) as { config: { Labels: Record<string, string> } };
+    const config = JSON.parse(Buffer.from(bytes).toString('utf8')) as {
+      config: { Labels: Record<string, string> };
+    };
     // worker-custom declares no labels: all come from its base, 4.18.17's RHCOS.
     expect(config.config.Labels).toMatchObject({
       'org.opencontainers.image.version': '418.94.202506121335-0',
@@ -58,15 +73,30 @@ describe('the registry under /v2/', () => {
   });
 
   it('serves Docker schema 2 manifests when only those are accepted', async () => {
-    const res = await get(manifestPath(RHCOS_418_21), 'application/vnd.docker.distribution.manifest.v2+json');
-    expect(res.headers.get('content-type')).toBe('application/vnd.docker.distribution.manifest.v2+json');
+    const res = await get(
+      manifestPath(RHCOS_418_21),
+      'application/vnd.docker.distribution.manifest.v2+json',
+    );
+    expect(res.headers.get('content-type')).toBe(
+      'application/vnd.docker.distribution.manifest.v2+json',
+    );
   });
 
   it('answers 404 like a registry for unknown images and blobs', async () => {
-    const unknown = await get(`/v2/registry.example.com/platform-os/nope/manifests/sha256:${'0'.repeat(64)}`);
+    const unknown = await get(
+      `/v2/registry.example.com/platform-os/nope/manifests/sha256:${'0'.repeat(
+        64,
+      )}`,
+    );
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ errors: [expect.objectContaining({ code: 'MANIFEST_UNKNOWN' })] });
-    const blob = await get(`/v2/registry.example.com/platform-os/worker-custom/blobs/sha256:${'0'.repeat(64)}`);
+    expect(await unknown.json()).toEqual({
+      errors: [expect.objectContaining({ code: 'MANIFEST_UNKNOWN' })],
+    });
+    const blob = await get(
+      `/v2/registry.example.com/platform-os/worker-custom/blobs/sha256:${'0'.repeat(
+        64,
+      )}`,
+    );
     expect(blob.status).toBe(404);
   });
 
@@ -77,10 +107,15 @@ describe('the registry under /v2/', () => {
       labels: { machineconfigpool: 'infra' },
     });
     const digest = added.image.split('@')[1];
-    const byDigest = await get(`/v2/platform-os/infra-layered/manifests/${digest}`);
+    const byDigest = await get(
+      `/v2/platform-os/infra-layered/manifests/${digest}`,
+    );
     expect(byDigest.status).toBe(200);
     expect(sha256(await byDigest.arrayBuffer())).toBe(digest);
-    const byTag = await fetch(`${t.cluster.registryUrl}/v2/platform-os/infra-layered/manifests/infra-build-1`, { method: 'HEAD' });
+    const byTag = await fetch(
+      `${t.cluster.registryUrl}/v2/platform-os/infra-layered/manifests/infra-build-1`,
+      { method: 'HEAD' },
+    );
     expect(byTag.status).toBe(200);
     expect(byTag.headers.get('docker-content-digest')).toBe(digest);
   });

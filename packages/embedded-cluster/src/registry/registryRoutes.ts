@@ -1,8 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InMemoryImageCatalog, MEDIA_TYPES } from './ImageCatalog';
 
-function registryError(res: ServerResponse, status: number, code: string, message: string, detail?: unknown) {
-  const body = JSON.stringify({ errors: [{ code, message, ...(detail !== undefined ? { detail } : {}) }] });
+function registryError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  detail?: unknown,
+) {
+  const body = JSON.stringify({
+    errors: [{ code, message, ...(detail !== undefined ? { detail } : {}) }],
+  });
   res.writeHead(status, {
     'Content-Type': 'application/json',
     'Docker-Distribution-API-Version': 'registry/2.0',
@@ -32,28 +40,45 @@ export function handleRegistryRequest(
   if (url.pathname !== '/v2' && !url.pathname.startsWith('/v2/')) return false;
   const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD') {
-    registryError(res, 405, 'UNSUPPORTED', 'the embedded registry is read-only');
+    registryError(
+      res,
+      405,
+      'UNSUPPORTED',
+      'the embedded registry is read-only',
+    );
     return true;
   }
   if (url.pathname === '/v2' || url.pathname === '/v2/') {
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Docker-Distribution-API-Version': 'registry/2.0' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Docker-Distribution-API-Version': 'registry/2.0',
+    });
     res.end(method === 'HEAD' ? undefined : '{}');
     return true;
   }
   const m = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(url.pathname);
   if (!m) {
-    registryError(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
+    registryError(
+      res,
+      404,
+      'NAME_UNKNOWN',
+      'repository name not known to registry',
+    );
     return true;
   }
   const [, name, kind, ref] = m;
   const isDigest = ref.startsWith('sha256:');
   const candidates = [`${registryHost}/${name}`];
-  if (/[.:]/.test(name.split('/')[0]) || name.split('/')[0] === 'localhost') candidates.push(name);
+  if (/[.:]/.test(name.split('/')[0]) || name.split('/')[0] === 'localhost')
+    candidates.push(name);
   const accept = req.headers.accept ?? '';
   const wantsDocker =
-    accept.includes(MEDIA_TYPES.dockerManifest) && !accept.includes(MEDIA_TYPES.ociManifest);
+    accept.includes(MEDIA_TYPES.dockerManifest) &&
+    !accept.includes(MEDIA_TYPES.ociManifest);
   for (const repository of candidates) {
-    const reference = isDigest ? `${repository}@${ref}` : `${repository}:${ref}`;
+    const reference = isDigest
+      ? `${repository}@${ref}`
+      : `${repository}:${ref}`;
     if (kind === 'manifests') {
       const record = catalog.resolve(reference);
       if (!record) continue;
@@ -62,7 +87,8 @@ export function handleRegistryRequest(
       let flavour: 'oci' | 'docker' = wantsDocker ? 'docker' : 'oci';
       if (isDigest) {
         for (const f of ['oci', 'docker'] as const) {
-          if (catalog.content(record.image, f)?.contentDigest === ref) flavour = f;
+          if (catalog.content(record.image, f)?.contentDigest === ref)
+            flavour = f;
         }
       }
       const content = catalog.content(record.image, flavour)!;
@@ -94,9 +120,14 @@ export function handleRegistryRequest(
     }
   }
   if (kind === 'manifests') {
-    registryError(res, 404, 'MANIFEST_UNKNOWN', 'manifest unknown', { name, reference: ref });
+    registryError(res, 404, 'MANIFEST_UNKNOWN', 'manifest unknown', {
+      name,
+      reference: ref,
+    });
   } else {
-    registryError(res, 404, 'BLOB_UNKNOWN', 'blob unknown to registry', { digest: ref });
+    registryError(res, 404, 'BLOB_UNKNOWN', 'blob unknown to registry', {
+      digest: ref,
+    });
   }
   return true;
 }

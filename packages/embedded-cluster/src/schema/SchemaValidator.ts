@@ -53,17 +53,39 @@ export class SchemaValidator implements ObjectValidator {
   readonly #compiled = new Map<string, CompiledRule | Error>();
   readonly #unenforced = new Map<string, UnenforcedRule>();
 
-  static async create(options: SchemaValidatorOptions = {}): Promise<SchemaValidator> {
+  static async create(
+    options: SchemaValidatorOptions = {},
+  ): Promise<SchemaValidator> {
     const cel = await loadCel();
-    return new SchemaValidator(loadCrds(options.crdDir), cel, options.machineOSApiVersion ?? 'v1');
+    return new SchemaValidator(
+      loadCrds(options.crdDir),
+      cel,
+      options.machineOSApiVersion ?? 'v1',
+    );
   }
 
-  private constructor(crds: CrdVersion[], cel: CelRuntime, mosVersion: 'v1' | 'v1alpha1') {
+  private constructor(
+    crds: CrdVersion[],
+    cel: CelRuntime,
+    mosVersion: 'v1' | 'v1alpha1',
+  ) {
     this.#crds = crds;
     this.#cel = cel;
-    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, verbose: true });
+    const ajv = new Ajv({
+      allErrors: true,
+      strict: false,
+      validateFormats: true,
+      verbose: true,
+    });
     addFormats(ajv);
-    for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'int-or-string']) {
+    for (const f of [
+      'int32',
+      'int64',
+      'float',
+      'double',
+      'byte',
+      'int-or-string',
+    ]) {
       ajv.addFormat(f, true);
     }
     for (const crd of crds) {
@@ -114,7 +136,10 @@ export class SchemaValidator implements ObjectValidator {
     if (causes.length === 0) {
       // Plain JSON copies: the CEL library only accepts plain objects of its own realm.
       const self = JSON.parse(JSON.stringify(object)) as unknown;
-      const oldSelf = old === undefined ? undefined : (JSON.parse(JSON.stringify(old)) as unknown);
+      const oldSelf =
+        old === undefined
+          ? undefined
+          : (JSON.parse(JSON.stringify(old)) as unknown);
       this.#runRules(schema.crd, schema.crd.schema, self, oldSelf, '', causes);
     }
     return dedupe(causes);
@@ -158,7 +183,9 @@ export class SchemaValidator implements ObjectValidator {
       if (/\bformat\.\w+\(/.test(rewritten)) {
         const name = /\bformat\.(\w+)\(/.exec(rewritten)?.[1] ?? '';
         if (!K8S_FORMATS[name]) {
-          throw new Error(`the Kubernetes CEL format library (format.${name}) is not available`);
+          throw new Error(
+            `the Kubernetes CEL format library (format.${name}) is not available`,
+          );
         }
       }
       const parsed = this.#cel.env.parse(rewritten);
@@ -202,17 +229,23 @@ export class SchemaValidator implements ObjectValidator {
           crd,
           path,
           v.rule,
-          `evaluation failed: ${error instanceof Error ? error.message : String(error)}`,
+          `evaluation failed: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
         );
         continue;
       }
       if (ok !== true) {
         const field = v.fieldPath
-          ? `${path}${v.fieldPath.startsWith('.') ? '' : '.'}${v.fieldPath}`.replace(/^\./, '')
+          ? `${path}${v.fieldPath.startsWith('.') ? '' : '.'}${
+              v.fieldPath
+            }`.replace(/^\./, '')
           : path;
         causes.push({
           field: field || '<root>',
-          message: `Invalid value: "${describeType(value)}": ${v.message ?? `failed rule: ${v.rule}`}`,
+          message: `Invalid value: "${describeType(value)}": ${
+            v.message ?? `failed rule: ${v.rule}`
+          }`,
           reason: v.reason ?? 'FieldValueInvalid',
         });
       }
@@ -233,7 +266,14 @@ export class SchemaValidator implements ObjectValidator {
                   keys.every(k => o[k] === item[k]),
               )
             : undefined;
-        this.#runRules(crd, schema.items!, item, oldItem, `${path}[${i}]`, causes);
+        this.#runRules(
+          crd,
+          schema.items!,
+          item,
+          oldItem,
+          `${path}[${i}]`,
+          causes,
+        );
       });
       return;
     }
@@ -294,14 +334,19 @@ export function prune(
   }
   if (Array.isArray(value)) {
     if (schema.items) {
-      value.forEach((item, i) => prune(schema.items!, item, false, `${path}[${i}]`, removed));
+      value.forEach((item, i) =>
+        prune(schema.items!, item, false, `${path}[${i}]`, removed),
+      );
     }
     return removed;
   }
   if (!isRecord(value)) return removed;
   const props = schema.properties ?? {};
   for (const name of Object.keys(value)) {
-    if (root && (name === 'apiVersion' || name === 'kind' || name === 'metadata')) {
+    if (
+      root &&
+      (name === 'apiVersion' || name === 'kind' || name === 'metadata')
+    ) {
       continue;
     }
     const child = props[name];
@@ -309,7 +354,13 @@ export function prune(
     if (child) {
       prune(child, value[name], false, childPath, removed);
     } else if (typeof schema.additionalProperties === 'object') {
-      prune(schema.additionalProperties, value[name], false, childPath, removed);
+      prune(
+        schema.additionalProperties,
+        value[name],
+        false,
+        childPath,
+        removed,
+      );
     } else if (
       schema.additionalProperties !== true &&
       !schema['x-kubernetes-preserve-unknown-fields']
@@ -351,7 +402,11 @@ function toCauses(errors: ErrorObject[]): ValidationCause[] {
   }
   const merged = [...typeErrors.values()].map(list => ({
     ...list[0],
-    params: { type: list.map(e => String((e.params as { type: unknown }).type)).join(',') },
+    params: {
+      type: list
+        .map(e => String((e.params as { type: unknown }).type))
+        .join(','),
+    },
   }));
   return [...merged, ...rest].flatMap(toCause);
 }
@@ -381,7 +436,11 @@ function toCause(error: ErrorObject): ValidationCause[] {
       return [
         {
           field,
-          message: `Invalid value: ${describeValue(value)}: ${field} in body must be of type ${String(p.type)}: ${describeValue(value)}`,
+          message: `Invalid value: ${describeValue(
+            value,
+          )}: ${field} in body must be of type ${String(
+            p.type,
+          )}: ${describeValue(value)}`,
           reason: 'FieldValueTypeInvalid',
         },
       ];
@@ -389,7 +448,11 @@ function toCause(error: ErrorObject): ValidationCause[] {
       return [
         {
           field,
-          message: `Unsupported value: ${show(value)}: supported values: ${(p.allowedValues as unknown[]).map(show).join(', ')}`,
+          message: `Unsupported value: ${show(value)}: supported values: ${(
+            p.allowedValues as unknown[]
+          )
+            .map(show)
+            .join(', ')}`,
           reason: 'FieldValueNotSupported',
         },
       ];
@@ -405,7 +468,9 @@ function toCause(error: ErrorObject): ValidationCause[] {
       return [
         {
           field,
-          message: `Too many: ${Array.isArray(value) ? value.length : '?'}: must have at most ${String(p.limit)} items`,
+          message: `Too many: ${
+            Array.isArray(value) ? value.length : '?'
+          }: must have at most ${String(p.limit)} items`,
           reason: 'FieldValueTooMany',
         },
       ];
@@ -416,7 +481,9 @@ function toCause(error: ErrorObject): ValidationCause[] {
       return [
         {
           field,
-          message: `Invalid value: ${show(value)}: ${field} in body ${error.message ?? 'is invalid'}`,
+          message: `Invalid value: ${show(value)}: ${field} in body ${
+            error.message ?? 'is invalid'
+          }`,
           reason: 'FieldValueInvalid',
         },
       ];

@@ -1,4 +1,7 @@
-import type { Environment as CelEnvironment, Optional as CelOptional } from '@marcbachmann/cel-js';
+import type {
+  Environment as CelEnvironment,
+  Optional as CelOptional,
+} from '@marcbachmann/cel-js';
 
 /** The parts of the CEL library the validator uses. */
 export interface CelRuntime {

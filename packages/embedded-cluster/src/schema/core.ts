@@ -16,7 +16,10 @@ function qualifiedNameProblem(key: string): string | undefined {
   const slash = key.indexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) {
+  if (
+    prefix !== undefined &&
+    (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))
+  ) {
     return 'prefix part must be a lowercase RFC 1123 subdomain';
   }
   if (!name || name.length > 63 || !QUALIFIED_NAME.test(name)) {
@@ -30,7 +33,13 @@ export function validateObjectMeta(object: K8sObject): ValidationCause[] {
   const causes: ValidationCause[] = [];
   const meta = object.metadata;
   if (!isRecord(meta)) {
-    return [{ field: 'metadata', message: 'Required value', reason: 'FieldValueRequired' }];
+    return [
+      {
+        field: 'metadata',
+        message: 'Required value',
+        reason: 'FieldValueRequired',
+      },
+    ];
   }
   for (const [field, map, checkValues] of [
     ['metadata.labels', meta.labels, true],
@@ -38,17 +47,29 @@ export function validateObjectMeta(object: K8sObject): ValidationCause[] {
   ] as const) {
     if (map === undefined || map === null) continue;
     if (!isRecord(map)) {
-      causes.push({ field, message: `Invalid value: must be a map of strings`, reason: 'FieldValueTypeInvalid' });
+      causes.push({
+        field,
+        message: `Invalid value: must be a map of strings`,
+        reason: 'FieldValueTypeInvalid',
+      });
       continue;
     }
     let size = 0;
     for (const [k, v] of Object.entries(map)) {
       const problem = qualifiedNameProblem(k);
       if (problem) {
-        causes.push({ field, message: `Invalid value: "${k}": ${problem}`, reason: 'FieldValueInvalid' });
+        causes.push({
+          field,
+          message: `Invalid value: "${k}": ${problem}`,
+          reason: 'FieldValueInvalid',
+        });
       }
       if (typeof v !== 'string') {
-        causes.push({ field: `${field}[${k}]`, message: `Invalid value: ${JSON.stringify(v)}: must be a string`, reason: 'FieldValueTypeInvalid' });
+        causes.push({
+          field: `${field}[${k}]`,
+          message: `Invalid value: ${JSON.stringify(v)}: must be a string`,
+          reason: 'FieldValueTypeInvalid',
+        });
         continue;
       }
       size += k.length + v.length;
@@ -61,17 +82,29 @@ export function validateObjectMeta(object: K8sObject): ValidationCause[] {
       }
     }
     if (!checkValues && size > 256 * 1024) {
-      causes.push({ field, message: 'Too long: must have at most 262144 bytes', reason: 'FieldValueTooLong' });
+      causes.push({
+        field,
+        message: 'Too long: must have at most 262144 bytes',
+        reason: 'FieldValueTooLong',
+      });
     }
   }
   if (meta.ownerReferences !== undefined) {
     if (!Array.isArray(meta.ownerReferences)) {
-      causes.push({ field: 'metadata.ownerReferences', message: 'Invalid value: must be a list', reason: 'FieldValueTypeInvalid' });
+      causes.push({
+        field: 'metadata.ownerReferences',
+        message: 'Invalid value: must be a list',
+        reason: 'FieldValueTypeInvalid',
+      });
     } else {
       meta.ownerReferences.forEach((ref, i) => {
         for (const k of ['apiVersion', 'kind', 'name', 'uid'] as const) {
           if (!isRecord(ref) || typeof ref[k] !== 'string' || !ref[k]) {
-            causes.push({ field: `metadata.ownerReferences[${i}].${k}`, message: 'Required value', reason: 'FieldValueRequired' });
+            causes.push({
+              field: `metadata.ownerReferences[${i}].${k}`,
+              message: 'Required value',
+              reason: 'FieldValueRequired',
+            });
           }
         }
       });
@@ -88,18 +121,35 @@ function stringMap(
 ) {
   if (value === undefined || value === null) return;
   if (!isRecord(value)) {
-    causes.push({ field, message: 'Invalid value: must be a map of strings', reason: 'FieldValueTypeInvalid' });
+    causes.push({
+      field,
+      message: 'Invalid value: must be a map of strings',
+      reason: 'FieldValueTypeInvalid',
+    });
     return;
   }
   for (const [k, v] of Object.entries(value)) {
     if (!CONFIG_KEY.test(k) || k.length > 253) {
-      causes.push({ field: `${field}[${k}]`, message: `Invalid value: "${k}": a valid config key must consist of alphanumeric characters, '-', '_' or '.'`, reason: 'FieldValueInvalid' });
+      causes.push({
+        field: `${field}[${k}]`,
+        message: `Invalid value: "${k}": a valid config key must consist of alphanumeric characters, '-', '_' or '.'`,
+        reason: 'FieldValueInvalid',
+      });
     }
     if (typeof v !== 'string') {
-      causes.push({ field: `${field}[${k}]`, message: `Invalid value: ${JSON.stringify(v)}: must be a string`, reason: 'FieldValueTypeInvalid' });
+      causes.push({
+        field: `${field}[${k}]`,
+        message: `Invalid value: ${JSON.stringify(v)}: must be a string`,
+        reason: 'FieldValueTypeInvalid',
+      });
     } else if (check) {
       const problem = check(v, k);
-      if (problem) causes.push({ field: `${field}[${k}]`, message: problem, reason: 'FieldValueInvalid' });
+      if (problem)
+        causes.push({
+          field: `${field}[${k}]`,
+          message: problem,
+          reason: 'FieldValueInvalid',
+        });
     }
   }
 }
@@ -115,21 +165,53 @@ export function validateCoreObject(
     case 'nodes': {
       const spec = object.spec;
       if (spec !== undefined && !isRecord(spec)) {
-        causes.push({ field: 'spec', message: 'Invalid value: must be an object', reason: 'FieldValueTypeInvalid' });
+        causes.push({
+          field: 'spec',
+          message: 'Invalid value: must be an object',
+          reason: 'FieldValueTypeInvalid',
+        });
       } else if (spec) {
-        if (spec.unschedulable !== undefined && typeof spec.unschedulable !== 'boolean') {
-          causes.push({ field: 'spec.unschedulable', message: `Invalid value: ${JSON.stringify(spec.unschedulable)}: must be a boolean`, reason: 'FieldValueTypeInvalid' });
+        if (
+          spec.unschedulable !== undefined &&
+          typeof spec.unschedulable !== 'boolean'
+        ) {
+          causes.push({
+            field: 'spec.unschedulable',
+            message: `Invalid value: ${JSON.stringify(
+              spec.unschedulable,
+            )}: must be a boolean`,
+            reason: 'FieldValueTypeInvalid',
+          });
         }
         if (spec.taints !== undefined) {
           if (!Array.isArray(spec.taints)) {
-            causes.push({ field: 'spec.taints', message: 'Invalid value: must be a list', reason: 'FieldValueTypeInvalid' });
+            causes.push({
+              field: 'spec.taints',
+              message: 'Invalid value: must be a list',
+              reason: 'FieldValueTypeInvalid',
+            });
           } else {
             spec.taints.forEach((t, i) => {
               if (!isRecord(t) || typeof t.key !== 'string' || !t.key) {
-                causes.push({ field: `spec.taints[${i}].key`, message: 'Required value', reason: 'FieldValueRequired' });
+                causes.push({
+                  field: `spec.taints[${i}].key`,
+                  message: 'Required value',
+                  reason: 'FieldValueRequired',
+                });
               }
-              if (isRecord(t) && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(String(t.effect))) {
-                causes.push({ field: `spec.taints[${i}].effect`, message: `Unsupported value: ${JSON.stringify(t.effect)}: supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"`, reason: 'FieldValueNotSupported' });
+              if (
+                isRecord(t) &&
+                !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(
+                  String(t.effect),
+                )
+              ) {
+                causes.push({
+                  field: `spec.taints[${i}].effect`,
+                  message: `Unsupported value: ${JSON.stringify(
+                    t.effect,
+                  )}: supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"`,
+                  reason: 'FieldValueNotSupported',
+                });
               }
             });
           }
@@ -149,15 +231,29 @@ export function validateCoreObject(
       );
       stringMap(object.stringData, 'stringData', causes);
       if (object.type !== undefined && typeof object.type !== 'string') {
-        causes.push({ field: 'type', message: 'Invalid value: must be a string', reason: 'FieldValueTypeInvalid' });
+        causes.push({
+          field: 'type',
+          message: 'Invalid value: must be a string',
+          reason: 'FieldValueTypeInvalid',
+        });
       }
       if (old && old.type !== undefined && object.type !== old.type) {
-        causes.push({ field: 'type', message: `Invalid value: ${JSON.stringify(object.type)}: field is immutable`, reason: 'FieldValueInvalid' });
+        causes.push({
+          field: 'type',
+          message: `Invalid value: ${JSON.stringify(
+            object.type,
+          )}: field is immutable`,
+          reason: 'FieldValueInvalid',
+        });
       }
       break;
     case 'pods':
       if (object.spec !== undefined && !isRecord(object.spec)) {
-        causes.push({ field: 'spec', message: 'Invalid value: must be an object', reason: 'FieldValueTypeInvalid' });
+        causes.push({
+          field: 'spec',
+          message: 'Invalid value: must be an object',
+          reason: 'FieldValueTypeInvalid',
+        });
       }
       break;
     default:

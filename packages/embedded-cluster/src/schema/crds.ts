@@ -68,14 +68,23 @@ export interface CrdVersion {
 
 /** Folder holding the CRD manifests shipped with the package (`crds/`, next to package.json). */
 export function crdDir(): string {
-  return path.join(path.dirname(require.resolve('@internal/embedded-openshift/package.json')), 'crds');
+  return path.join(
+    path.dirname(require.resolve('@internal/embedded-openshift/package.json')),
+    'crds',
+  );
 }
 
 interface CrdManifest {
   kind?: string;
   spec?: {
     group: string;
-    names: { kind: string; plural: string; singular?: string; listKind?: string; shortNames?: string[] };
+    names: {
+      kind: string;
+      plural: string;
+      singular?: string;
+      listKind?: string;
+      shortNames?: string[];
+    };
     versions: Array<{
       name: string;
       served?: boolean;
@@ -91,7 +100,10 @@ interface CrdManifest {
  */
 export function loadCrds(dir: string = crdDir()): CrdVersion[] {
   const out: CrdVersion[] = [];
-  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.yaml')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.yaml'))
+    .sort()) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
     for (const doc of parseAllDocuments(text)) {
       const crd = doc.toJS() as CrdManifest | null;

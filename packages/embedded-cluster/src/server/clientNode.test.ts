@@ -7,7 +7,14 @@ const MCO = { group: 'machineconfiguration.openshift.io', version: 'v1' };
 function kubeConfig(t: TestCluster, token: string): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'c', server: t.cluster.httpsUrl, caData: Buffer.from(t.cluster.caCertificate).toString('base64'), skipTLSVerify: false }],
+    clusters: [
+      {
+        name: 'c',
+        server: t.cluster.httpsUrl,
+        caData: Buffer.from(t.cluster.caCertificate).toString('base64'),
+        skipTLSVerify: false,
+      },
+    ],
     users: [{ name: 'u', token }],
     contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
     currentContext: 'ctx',
@@ -16,12 +23,22 @@ function kubeConfig(t: TestCluster, token: string): k8s.KubeConfig {
 }
 
 /** The `Status` body of a failed call. */
-async function statusOf(call: Promise<unknown>): Promise<{ code: number; reason: string; message: string; details?: { causes?: Array<{ field: string; reason: string; message: string }> } }> {
+async function statusOf(
+  call: Promise<unknown>,
+): Promise<{
+  code: number;
+  reason: string;
+  message: string;
+  details?: {
+    causes?: Array<{ field: string; reason: string; message: string }>;
+  };
+}> {
   try {
     await call;
   } catch (error) {
     if (error instanceof k8s.ApiException) {
-      const body = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+      const body =
+        typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
       return body;
     }
     throw error;
@@ -35,7 +52,12 @@ interface WatchEvent {
 }
 
 /** Collect watch events until `until` says stop; resolves with them. */
-function collectWatch(kc: k8s.KubeConfig, path: string, query: Record<string, string | number | boolean>, until: (events: WatchEvent[]) => boolean): Promise<WatchEvent[]> {
+function collectWatch(
+  kc: k8s.KubeConfig,
+  path: string,
+  query: Record<string, string | number | boolean>,
+  until: (events: WatchEvent[]) => boolean,
+): Promise<WatchEvent[]> {
   return new Promise((resolve, reject) => {
     const events: WatchEvent[] = [];
     let controller: AbortController | undefined;
@@ -47,14 +69,19 @@ function collectWatch(kc: k8s.KubeConfig, path: string, query: Record<string, st
       resolve(events);
     };
     new k8s.Watch(kc)
-      .watch(path, query, (type, object) => {
-        events.push({ type, object });
-        if (until(events)) finish();
-      }, err => {
-        if (finished) return;
-        if (err && (err as Error).name !== 'AbortError') reject(err);
-        else finish();
-      })
+      .watch(
+        path,
+        query,
+        (type, object) => {
+          events.push({ type, object });
+          if (until(events)) finish();
+        },
+        err => {
+          if (finished) return;
+          if (err && (err as Error).name !== 'AbortError') reject(err);
+          else finish();
+        },
+      )
       .then(c => {
         controller = c;
         if (finished) c.abort();
@@ -70,7 +97,12 @@ describe('the API server driven by @kubernetes/client-node', () => {
   let readOnly: k8s.KubeConfig;
 
   beforeAll(async () => {
-    t = await startTestCluster({ tokens: { admin: 'admin-token-client', readOnly: 'read-only-token-client' } });
+    t = await startTestCluster({
+      tokens: {
+        admin: 'admin-token-client',
+        readOnly: 'read-only-token-client',
+      },
+    });
     admin = kubeConfig(t, 'admin-token-client');
     readOnly = kubeConfig(t, 'read-only-token-client');
   });
@@ -90,30 +122,61 @@ describe('the API server driven by @kubernetes/client-node', () => {
       pages++;
     } while (token);
     expect(pages).toBe(3);
-    expect(names).toEqual(['infra-0', 'master-0', 'master-1', 'master-2', 'worker-0', 'worker-1']);
-    const selected = await core.listNode({ labelSelector: 'node-role.kubernetes.io/master', fieldSelector: 'metadata.name!=master-0' });
-    expect(selected.items.map(n => n.metadata!.name)).toEqual(['master-1', 'master-2']);
+    expect(names).toEqual([
+      'infra-0',
+      'master-0',
+      'master-1',
+      'master-2',
+      'worker-0',
+      'worker-1',
+    ]);
+    const selected = await core.listNode({
+      labelSelector: 'node-role.kubernetes.io/master',
+      fieldSelector: 'metadata.name!=master-0',
+    });
+    expect(selected.items.map(n => n.metadata!.name)).toEqual([
+      'master-1',
+      'master-2',
+    ]);
   });
 
   it('answers 410 Expired for a continue token older than the kept history', async () => {
     const core = admin.makeApiClient(k8s.CoreV1Api);
     const page = await core.listNode({ limit: 2 });
-    await core.patchNode({ name: 'worker-0', body: { metadata: { labels: { touched: 'yes' } } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await core.patchNode(
+      { name: 'worker-0', body: { metadata: { labels: { touched: 'yes' } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
     t.cluster.expireWatchHistory();
-    const status = await statusOf(core.listNode({ limit: 2, _continue: page.metadata!._continue }));
+    const status = await statusOf(
+      core.listNode({ limit: 2, _continue: page.metadata!._continue }),
+    );
     expect(status).toMatchObject({ code: 410, reason: 'Expired' });
   });
 
   it('resumes a watch from a resourceVersion and sends bookmarks', async () => {
     const custom = admin.makeApiClient(k8s.CustomObjectsApi);
-    const list = await custom.listClusterCustomObject({ ...MCO, plural: 'machineconfigpools' });
+    const list = await custom.listClusterCustomObject({
+      ...MCO,
+      plural: 'machineconfigpools',
+    });
     const rv = list.metadata.resourceVersion as string;
     await custom.patchClusterCustomObject(
-      { ...MCO, plural: 'machineconfigpools', name: 'master', body: { metadata: { labels: { step: 'one' } } } },
+      {
+        ...MCO,
+        plural: 'machineconfigpools',
+        name: 'master',
+        body: { metadata: { labels: { step: 'one' } } },
+      },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
     await custom.patchClusterCustomObject(
-      { ...MCO, plural: 'machineconfigpools', name: 'master', body: { metadata: { labels: { step: 'two' } } } },
+      {
+        ...MCO,
+        plural: 'machineconfigpools',
+        name: 'master',
+        body: { metadata: { labels: { step: 'two' } } },
+      },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
     const events = await collectWatch(
@@ -127,19 +190,43 @@ describe('the API server driven by @kubernetes/client-node', () => {
       ['MODIFIED', 'two'],
       ['BOOKMARK', undefined],
     ]);
-    expect(Number(events[2].object.metadata.resourceVersion)).toBeGreaterThan(Number(rv));
+    expect(Number(events[2].object.metadata.resourceVersion)).toBeGreaterThan(
+      Number(rv),
+    );
   });
 
   it('ends a watch from an expired resourceVersion with a 410 Expired event', async () => {
     const custom = admin.makeApiClient(k8s.CustomObjectsApi);
-    const list = await custom.listClusterCustomObject({ ...MCO, plural: 'machineconfigpools' });
+    const list = await custom.listClusterCustomObject({
+      ...MCO,
+      plural: 'machineconfigpools',
+    });
     await custom.patchClusterCustomObject(
-      { ...MCO, plural: 'machineconfigpools', name: 'master', body: { metadata: { labels: { step: 'three' } } } },
+      {
+        ...MCO,
+        plural: 'machineconfigpools',
+        name: 'master',
+        body: { metadata: { labels: { step: 'three' } } },
+      },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
     t.cluster.expireWatchHistory();
-    const events = await collectWatch(admin, '/apis/machineconfiguration.openshift.io/v1/machineconfigpools', { resourceVersion: list.metadata.resourceVersion }, ev => ev.length > 0);
-    expect(events).toEqual([{ type: 'ERROR', object: expect.objectContaining({ kind: 'Status', code: 410, reason: 'Expired' }) }]);
+    const events = await collectWatch(
+      admin,
+      '/apis/machineconfiguration.openshift.io/v1/machineconfigpools',
+      { resourceVersion: list.metadata.resourceVersion },
+      ev => ev.length > 0,
+    );
+    expect(events).toEqual([
+      {
+        type: 'ERROR',
+        object: expect.objectContaining({
+          kind: 'Status',
+          code: 410,
+          reason: 'Expired',
+        }),
+      },
+    ]);
   });
 
   it('feeds a client-node informer, which recovers from a dropped watch with expired history', async () => {
@@ -172,35 +259,70 @@ describe('the API server driven by @kubernetes/client-node', () => {
       for (const w of waiters.splice(0)) w();
     };
     informer.on(k8s.ADD, n => note(`add ${n.metadata!.name}`));
-    informer.on(k8s.UPDATE, n => note(`update ${n.metadata!.name} ${n.metadata!.labels?.informer ?? ''}`));
+    informer.on(k8s.UPDATE, n =>
+      note(`update ${n.metadata!.name} ${n.metadata!.labels?.informer ?? ''}`),
+    );
     informer.on(k8s.ERROR, () => note('error'));
     await informer.start();
     await until(() => seen.filter(e => e.startsWith('add')).length === 6);
-    await core.patchNode({ name: 'infra-0', body: { metadata: { labels: { informer: 'one' } } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await core.patchNode(
+      { name: 'infra-0', body: { metadata: { labels: { informer: 'one' } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
     await until(() => seen.includes('update infra-0 one'));
     // The connection drops while the history it would resume from is gone: the informer gets a
     // 410, lists again and carries on.
     expect(lists).toBe(1);
     // A write elsewhere moves the resourceVersion past the informer's last node event; the
     // history is then forgotten and the connection dropped.
-    t.cluster.store.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bump', namespace: 'openshift-machine-config-operator' } });
+    t.cluster.store.create('configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'bump',
+        namespace: 'openshift-machine-config-operator',
+      },
+    });
     t.cluster.expireWatchHistory();
     t.cluster.closeWatches();
     await until(() => lists === 2);
-    await core.patchNode({ name: 'infra-0', body: { metadata: { labels: { informer: 'two' } } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
-    await until(() => informer.list().find(n => n.metadata?.name === 'infra-0')?.metadata?.labels?.informer === 'two');
+    await core.patchNode(
+      { name: 'infra-0', body: { metadata: { labels: { informer: 'two' } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    await until(
+      () =>
+        informer.list().find(n => n.metadata?.name === 'infra-0')?.metadata
+          ?.labels?.informer === 'two',
+    );
     await informer.stop();
     expect(informer.list()).toHaveLength(6);
   });
 
   it('rejects a stale update with 409 Conflict', async () => {
     const custom = admin.makeApiClient(k8s.CustomObjectsApi);
-    const pool = (await custom.getClusterCustomObject({ ...MCO, plural: 'machineconfigpools', name: 'worker' })) as K8sObject;
+    const pool = (await custom.getClusterCustomObject({
+      ...MCO,
+      plural: 'machineconfigpools',
+      name: 'worker',
+    })) as K8sObject;
     const fresh = structuredClone(pool);
     fresh.metadata.labels = { ...fresh.metadata.labels, first: 'writer' };
-    await custom.replaceClusterCustomObject({ ...MCO, plural: 'machineconfigpools', name: 'worker', body: fresh });
+    await custom.replaceClusterCustomObject({
+      ...MCO,
+      plural: 'machineconfigpools',
+      name: 'worker',
+      body: fresh,
+    });
     pool.metadata.labels = { ...pool.metadata.labels, second: 'writer' };
-    const status = await statusOf(custom.replaceClusterCustomObject({ ...MCO, plural: 'machineconfigpools', name: 'worker', body: pool }));
+    const status = await statusOf(
+      custom.replaceClusterCustomObject({
+        ...MCO,
+        plural: 'machineconfigpools',
+        name: 'worker',
+        body: pool,
+      }),
+    );
     expect(status).toMatchObject({ code: 409, reason: 'Conflict' });
     expect(status.message).toContain('the object has been modified');
   });
@@ -215,25 +337,57 @@ describe('the API server driven by @kubernetes/client-node', () => {
           name: '50-kargs',
           fieldManager: manager,
           force,
-          body: { apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'MachineConfig', metadata: { name: '50-kargs' }, spec: { kernelArguments } },
+          body: {
+            apiVersion: 'machineconfiguration.openshift.io/v1',
+            kind: 'MachineConfig',
+            metadata: { name: '50-kargs' },
+            spec: { kernelArguments },
+          },
         },
         k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
       ) as Promise<K8sObject>;
     const created = await apply('team-a', ['nosmt']);
     expect(created.metadata.managedFields).toEqual([
-      expect.objectContaining({ manager: 'team-a', operation: 'Apply', fieldsV1: { 'f:spec': { 'f:kernelArguments': {} } } }),
+      expect.objectContaining({
+        manager: 'team-a',
+        operation: 'Apply',
+        fieldsV1: { 'f:spec': { 'f:kernelArguments': {} } },
+      }),
     ]);
     const conflict = await statusOf(apply('team-b', ['mitigations=off']));
     expect(conflict).toMatchObject({ code: 409, reason: 'Conflict' });
-    expect(conflict.details?.causes).toEqual([{ reason: 'FieldManagerConflict', message: 'conflict with "team-a"', field: '.spec.kernelArguments' }]);
+    expect(conflict.details?.causes).toEqual([
+      {
+        reason: 'FieldManagerConflict',
+        message: 'conflict with "team-a"',
+        field: '.spec.kernelArguments',
+      },
+    ]);
     const same = await apply('team-b', ['nosmt']);
-    expect(same.metadata.managedFields?.map(m => (m as { manager: string }).manager)).toEqual(['team-a', 'team-b']);
+    expect(
+      same.metadata.managedFields?.map(m => (m as { manager: string }).manager),
+    ).toEqual(['team-a', 'team-b']);
     const forced = await apply('team-b', ['mitigations=off'], true);
-    expect((forced.spec as { kernelArguments: string[] }).kernelArguments).toEqual(['mitigations=off']);
-    expect(forced.metadata.managedFields?.map(m => (m as { manager: string }).manager)).toEqual(['team-b']);
+    expect(
+      (forced.spec as { kernelArguments: string[] }).kernelArguments,
+    ).toEqual(['mitigations=off']);
+    expect(
+      forced.metadata.managedFields?.map(
+        m => (m as { manager: string }).manager,
+      ),
+    ).toEqual(['team-b']);
     const missingManager = await statusOf(
       custom.patchClusterCustomObject(
-        { ...MCO, plural: 'machineconfigs', name: '50-kargs', body: { apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'MachineConfig', metadata: { name: '50-kargs' } } },
+        {
+          ...MCO,
+          plural: 'machineconfigs',
+          name: '50-kargs',
+          body: {
+            apiVersion: 'machineconfiguration.openshift.io/v1',
+            kind: 'MachineConfig',
+            metadata: { name: '50-kargs' },
+          },
+        },
         k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
       ),
     );
@@ -247,65 +401,218 @@ describe('the API server driven by @kubernetes/client-node', () => {
       ...MCO,
       plural: 'machineconfigs',
       dryRun: 'All',
-      body: { apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'MachineConfig', metadata: { name: '60-dry' }, spec: {} },
+      body: {
+        apiVersion: 'machineconfiguration.openshift.io/v1',
+        kind: 'MachineConfig',
+        metadata: { name: '60-dry' },
+        spec: {},
+      },
     })) as K8sObject;
     expect(created.metadata.name).toBe('60-dry');
-    await custom.deleteClusterCustomObject({ ...MCO, plural: 'machineconfigs', name: 'rendered-master-5926f68270c3e115f23e40a81a8ec9c4', dryRun: 'All' });
+    await custom.deleteClusterCustomObject({
+      ...MCO,
+      plural: 'machineconfigs',
+      name: 'rendered-master-5926f68270c3e115f23e40a81a8ec9c4',
+      dryRun: 'All',
+    });
     await custom.patchClusterCustomObject(
-      { ...MCO, plural: 'machineconfigpools', name: 'infra', dryRun: 'All', body: { spec: { paused: false } } },
+      {
+        ...MCO,
+        plural: 'machineconfigpools',
+        name: 'infra',
+        dryRun: 'All',
+        body: { spec: { paused: false } },
+      },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
     expect(t.cluster.store.currentResourceVersion()).toBe(before);
     expect(t.cluster.store.get('machineconfigs', '60-dry')).toBeUndefined();
-    expect(t.cluster.store.get('machineconfigs', 'rendered-master-5926f68270c3e115f23e40a81a8ec9c4')).toBeDefined();
-    expect((t.cluster.store.get('machineconfigpools', 'infra')?.spec as { paused: boolean }).paused).toBe(true);
+    expect(
+      t.cluster.store.get(
+        'machineconfigs',
+        'rendered-master-5926f68270c3e115f23e40a81a8ec9c4',
+      ),
+    ).toBeDefined();
+    expect(
+      (
+        t.cluster.store.get('machineconfigpools', 'infra')?.spec as {
+          paused: boolean;
+        }
+      ).paused,
+    ).toBe(true);
   });
 
-  const invalid: Array<[string, string, object, Array<{ field: string; reason: string; message?: string }>]> = [
-    ['a pool whose maxUnavailable is an object', 'machineconfigpools', { metadata: { name: 'p1' }, spec: { maxUnavailable: { a: 1 } } }, [{ field: 'spec.maxUnavailable', reason: 'FieldValueTypeInvalid', message: 'Invalid value: "object": spec.maxUnavailable in body must be of type integer,string: "object"' }]],
-    ['a pool with a bad name', 'machineconfigpools', { metadata: { name: 'Bad_Name' } }, [{ field: 'metadata.name', reason: 'FieldValueInvalid' }]],
-    ['a config whose kernel arguments are not a list', 'machineconfigs', { metadata: { name: 'c1' }, spec: { kernelArguments: 'nosmt' } }, [{ field: 'spec.kernelArguments', reason: 'FieldValueTypeInvalid' }]],
-    ['a MachineOSConfig with an unknown builder', 'machineosconfigs', { metadata: { name: 'infra4' }, spec: { machineConfigPool: { name: 'infra4' }, imageBuilder: { imageBuilderType: 'Docker' }, renderedImagePushSecret: { name: 's' }, renderedImagePushSpec: 'registry.example.com/os:latest' } }, [{ field: 'spec.imageBuilder.imageBuilderType', reason: 'FieldValueNotSupported' }]],
-    ['a MachineOSConfig without a push spec', 'machineosconfigs', { metadata: { name: 'infra2' }, spec: { machineConfigPool: { name: 'infra2' }, imageBuilder: { imageBuilderType: 'Job' }, renderedImagePushSecret: { name: 's' } } }, [{ field: 'spec.renderedImagePushSpec', reason: 'FieldValueRequired' }]],
-    ['a MachineOSConfig with a tag-less push spec', 'machineosconfigs', { metadata: { name: 'infra3' }, spec: { machineConfigPool: { name: 'infra3' }, imageBuilder: { imageBuilderType: 'Job' }, renderedImagePushSecret: { name: 's' }, renderedImagePushSpec: 'registry.example.com/os' } }, [{ field: 'spec.renderedImagePushSpec', reason: 'FieldValueInvalid' }]],
+  const invalid: Array<
+    [
+      string,
+      string,
+      object,
+      Array<{ field: string; reason: string; message?: string }>,
+    ]
+  > = [
+    [
+      'a pool whose maxUnavailable is an object',
+      'machineconfigpools',
+      { metadata: { name: 'p1' }, spec: { maxUnavailable: { a: 1 } } },
+      [
+        {
+          field: 'spec.maxUnavailable',
+          reason: 'FieldValueTypeInvalid',
+          message:
+            'Invalid value: "object": spec.maxUnavailable in body must be of type integer,string: "object"',
+        },
+      ],
+    ],
+    [
+      'a pool with a bad name',
+      'machineconfigpools',
+      { metadata: { name: 'Bad_Name' } },
+      [{ field: 'metadata.name', reason: 'FieldValueInvalid' }],
+    ],
+    [
+      'a config whose kernel arguments are not a list',
+      'machineconfigs',
+      { metadata: { name: 'c1' }, spec: { kernelArguments: 'nosmt' } },
+      [{ field: 'spec.kernelArguments', reason: 'FieldValueTypeInvalid' }],
+    ],
+    [
+      'a MachineOSConfig with an unknown builder',
+      'machineosconfigs',
+      {
+        metadata: { name: 'infra4' },
+        spec: {
+          machineConfigPool: { name: 'infra4' },
+          imageBuilder: { imageBuilderType: 'Docker' },
+          renderedImagePushSecret: { name: 's' },
+          renderedImagePushSpec: 'registry.example.com/os:latest',
+        },
+      },
+      [
+        {
+          field: 'spec.imageBuilder.imageBuilderType',
+          reason: 'FieldValueNotSupported',
+        },
+      ],
+    ],
+    [
+      'a MachineOSConfig without a push spec',
+      'machineosconfigs',
+      {
+        metadata: { name: 'infra2' },
+        spec: {
+          machineConfigPool: { name: 'infra2' },
+          imageBuilder: { imageBuilderType: 'Job' },
+          renderedImagePushSecret: { name: 's' },
+        },
+      },
+      [{ field: 'spec.renderedImagePushSpec', reason: 'FieldValueRequired' }],
+    ],
+    [
+      'a MachineOSConfig with a tag-less push spec',
+      'machineosconfigs',
+      {
+        metadata: { name: 'infra3' },
+        spec: {
+          machineConfigPool: { name: 'infra3' },
+          imageBuilder: { imageBuilderType: 'Job' },
+          renderedImagePushSecret: { name: 's' },
+          renderedImagePushSpec: 'registry.example.com/os',
+        },
+      },
+      [{ field: 'spec.renderedImagePushSpec', reason: 'FieldValueInvalid' }],
+    ],
   ];
 
-  it.each(invalid)('answers 422 with causes for %s', async (_name, plural, body, causes) => {
-    const custom = admin.makeApiClient(k8s.CustomObjectsApi);
-    const kind = { machineconfigpools: 'MachineConfigPool', machineconfigs: 'MachineConfig', machineosconfigs: 'MachineOSConfig' }[plural];
-    const status = await statusOf(
-      custom.createClusterCustomObject({ ...MCO, plural, body: { apiVersion: 'machineconfiguration.openshift.io/v1', kind, ...body } }),
-    );
-    expect(status).toMatchObject({ code: 422, reason: 'Invalid' });
-    expect(status.details?.causes).toEqual(expect.arrayContaining(causes.map(c => expect.objectContaining(c))));
-    expect(t.cluster.store.get(plural as 'machineconfigs', (body as { metadata: { name: string } }).metadata.name)).toBeUndefined();
-  });
+  it.each(invalid)(
+    'answers 422 with causes for %s',
+    async (_name, plural, body, causes) => {
+      const custom = admin.makeApiClient(k8s.CustomObjectsApi);
+      const kind = {
+        machineconfigpools: 'MachineConfigPool',
+        machineconfigs: 'MachineConfig',
+        machineosconfigs: 'MachineOSConfig',
+      }[plural];
+      const status = await statusOf(
+        custom.createClusterCustomObject({
+          ...MCO,
+          plural,
+          body: {
+            apiVersion: 'machineconfiguration.openshift.io/v1',
+            kind,
+            ...body,
+          },
+        }),
+      );
+      expect(status).toMatchObject({ code: 422, reason: 'Invalid' });
+      expect(status.details?.causes).toEqual(
+        expect.arrayContaining(causes.map(c => expect.objectContaining(c))),
+      );
+      expect(
+        t.cluster.store.get(
+          plural as 'machineconfigs',
+          (body as { metadata: { name: string } }).metadata.name,
+        ),
+      ).toBeUndefined();
+    },
+  );
 
   it('answers 401 without a valid token and 403 for writes with the read-only token', async () => {
     const anonymous = kubeConfig(t, 'not-a-token');
     // client-node drops the body of 401 answers; the code is what it reports.
-    await expect(anonymous.makeApiClient(k8s.CoreV1Api).listNode()).rejects.toMatchObject({ code: 401 });
+    await expect(
+      anonymous.makeApiClient(k8s.CoreV1Api).listNode(),
+    ).rejects.toMatchObject({ code: 401 });
     const raw = await fetch(`${t.cluster.url}/api/v1/nodes`);
     expect(raw.status).toBe(401);
-    expect(await raw.json()).toMatchObject({ kind: 'Status', status: 'Failure', code: 401, reason: 'Unauthorized' });
+    expect(await raw.json()).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      code: 401,
+      reason: 'Unauthorized',
+    });
     const core = readOnly.makeApiClient(k8s.CoreV1Api);
     expect((await core.listNode()).items).toHaveLength(6);
-    const denied = await statusOf(core.patchNode({ name: 'worker-0', body: { spec: { unschedulable: true } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)));
+    const denied = await statusOf(
+      core.patchNode(
+        { name: 'worker-0', body: { spec: { unschedulable: true } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      ),
+    );
     expect(denied).toMatchObject({ code: 403, reason: 'Forbidden' });
   });
 
   it('never serves Secret data to the read-only token, also not in watches', async () => {
     const adminCore = admin.makeApiClient(k8s.CoreV1Api);
-    await adminCore.createNamespacedSecret({ namespace: 'openshift-machine-config-operator', body: { metadata: { name: 'push-secret' }, stringData: { '.dockerconfigjson': '{"auths":{}}' }, type: 'kubernetes.io/dockerconfigjson' } });
-    const asAdmin = await adminCore.readNamespacedSecret({ namespace: 'openshift-machine-config-operator', name: 'push-secret' });
-    expect(asAdmin.data?.['.dockerconfigjson']).toBe(Buffer.from('{"auths":{}}').toString('base64'));
+    await adminCore.createNamespacedSecret({
+      namespace: 'openshift-machine-config-operator',
+      body: {
+        metadata: { name: 'push-secret' },
+        stringData: { '.dockerconfigjson': '{"auths":{}}' },
+        type: 'kubernetes.io/dockerconfigjson',
+      },
+    });
+    const asAdmin = await adminCore.readNamespacedSecret({
+      namespace: 'openshift-machine-config-operator',
+      name: 'push-secret',
+    });
+    expect(asAdmin.data?.['.dockerconfigjson']).toBe(
+      Buffer.from('{"auths":{}}').toString('base64'),
+    );
     const ro = readOnly.makeApiClient(k8s.CoreV1Api);
-    const read = await ro.readNamespacedSecret({ namespace: 'openshift-machine-config-operator', name: 'push-secret' });
+    const read = await ro.readNamespacedSecret({
+      namespace: 'openshift-machine-config-operator',
+      name: 'push-secret',
+    });
     expect(read.data).toBeUndefined();
     expect(read.type).toBe('kubernetes.io/dockerconfigjson');
     const listed = await ro.listSecretForAllNamespaces();
     expect(listed.items.every(s => s.data === undefined)).toBe(true);
-    const events = await collectWatch(readOnly, '/api/v1/namespaces/openshift-machine-config-operator/secrets', {}, ev => ev.length > 0);
+    const events = await collectWatch(
+      readOnly,
+      '/api/v1/namespaces/openshift-machine-config-operator/secrets',
+      {},
+      ev => ev.length > 0,
+    );
     expect(events[0].object).not.toHaveProperty('data');
   });
 
@@ -320,7 +627,10 @@ describe('the API server driven by @kubernetes/client-node', () => {
     }
     expect(caught?.code).toBe(429);
     expect(caught?.headers['retry-after']).toBe('1');
-    expect(await statusOf(core.listNode())).toMatchObject({ code: 429, reason: 'TooManyRequests' });
+    expect(await statusOf(core.listNode())).toMatchObject({
+      code: 429,
+      reason: 'TooManyRequests',
+    });
     expect((await core.listNode()).items).toHaveLength(6);
   });
 
@@ -328,16 +638,37 @@ describe('the API server driven by @kubernetes/client-node', () => {
     const custom = admin.makeApiClient(k8s.CustomObjectsApi);
     const before = t.cluster.store.get('machineconfigpools', 'master')!;
     await custom.patchClusterCustomObjectStatus(
-      { ...MCO, plural: 'machineconfigpools', name: 'master', body: { spec: { paused: true }, status: { degradedMachineCount: 0, observedGeneration: 99 } } },
+      {
+        ...MCO,
+        plural: 'machineconfigpools',
+        name: 'master',
+        body: {
+          spec: { paused: true },
+          status: { degradedMachineCount: 0, observedGeneration: 99 },
+        },
+      },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
     const afterStatus = t.cluster.store.get('machineconfigpools', 'master')!;
-    expect((afterStatus.status as { observedGeneration: number }).observedGeneration).toBe(99);
+    expect(
+      (afterStatus.status as { observedGeneration: number }).observedGeneration,
+    ).toBe(99);
     expect(afterStatus.spec).toEqual(before.spec);
     await custom.patchClusterCustomObject(
-      { ...MCO, plural: 'machineconfigpools', name: 'master', body: { status: { observedGeneration: 1 } } },
+      {
+        ...MCO,
+        plural: 'machineconfigpools',
+        name: 'master',
+        body: { status: { observedGeneration: 1 } },
+      },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
-    expect((t.cluster.store.get('machineconfigpools', 'master')!.status as { observedGeneration: number }).observedGeneration).toBe(99);
+    expect(
+      (
+        t.cluster.store.get('machineconfigpools', 'master')!.status as {
+          observedGeneration: number;
+        }
+      ).observedGeneration,
+    ).toBe(99);
   });
 });

@@ -8,30 +8,52 @@ export interface ServedResource {
   version: string;
 }
 
-const WRITE_VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+const WRITE_VERBS = [
+  'create',
+  'delete',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
 const READ_VERBS = ['get', 'list', 'watch'];
 
 /** Resources served at their served version. */
-export function servedResources(servedApiVersion: (r: ResourceInfo) => string): ServedResource[] {
+export function servedResources(
+  servedApiVersion: (r: ResourceInfo) => string,
+): ServedResource[] {
   return RESOURCES.map(info => {
     const gv = servedApiVersion(info);
     return { info, version: gv.includes('/') ? gv.split('/')[1] : gv };
   });
 }
 
-function groupsOf(served: ServedResource[]): Array<{ group: string; version: string; resources: ServedResource[] }> {
-  const map = new Map<string, { group: string; version: string; resources: ServedResource[] }>();
+function groupsOf(
+  served: ServedResource[],
+): Array<{ group: string; version: string; resources: ServedResource[] }> {
+  const map = new Map<
+    string,
+    { group: string; version: string; resources: ServedResource[] }
+  >();
   for (const s of served) {
     const k = groupVersion(s.info.group, s.version);
-    if (!map.has(k)) map.set(k, { group: s.info.group, version: s.version, resources: [] });
+    if (!map.has(k))
+      map.set(k, { group: s.info.group, version: s.version, resources: [] });
     map.get(k)!.resources.push(s);
   }
   return [...map.values()];
 }
 
 /** `/api/v1` or `/apis/<group>/<version>` resource list. */
-export function apiResourceList(served: ServedResource[], group: string, version: string): Obj | undefined {
-  const resources = served.filter(s => s.info.group === group && s.version === version);
+export function apiResourceList(
+  served: ServedResource[],
+  group: string,
+  version: string,
+): Obj | undefined {
+  const resources = served.filter(
+    s => s.info.group === group && s.version === version,
+  );
   if (resources.length === 0) return undefined;
   return {
     kind: 'APIResourceList',
@@ -72,7 +94,13 @@ export function apiVersions(serverAddress: string): Obj {
 
 function apiGroup(group: string, version: string): Obj {
   const gv = { groupVersion: groupVersion(group, version), version };
-  return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: [gv], preferredVersion: gv };
+  return {
+    kind: 'APIGroup',
+    apiVersion: 'v1',
+    name: group,
+    versions: [gv],
+    preferredVersion: gv,
+  };
 }
 
 /** `/apis` */
@@ -83,23 +111,33 @@ export function apiGroupList(served: ServedResource[]): Obj {
     groups: groupsOf(served)
       .filter(g => g.group !== '')
       .map(g => {
-        const { kind: _k, apiVersion: _a, ...rest } = apiGroup(g.group, g.version);
+        const {
+          kind: _k,
+          apiVersion: _a,
+          ...rest
+        } = apiGroup(g.group, g.version);
         return rest;
       }),
   };
 }
 
 /** `/apis/<group>` */
-export function apiGroupDoc(served: ServedResource[], group: string): Obj | undefined {
+export function apiGroupDoc(
+  served: ServedResource[],
+  group: string,
+): Obj | undefined {
   const g = groupsOf(served).find(x => x.group === group && group !== '');
   return g ? apiGroup(g.group, g.version) : undefined;
 }
 
 /** Content type of aggregated discovery (v2). */
-export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+export const AGGREGATED_CONTENT_TYPE =
+  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 /** Whether a request asks for aggregated discovery (and which version of it). */
-export function wantsAggregated(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
+export function wantsAggregated(
+  accept: string | undefined,
+): 'v2' | 'v2beta1' | undefined {
   if (!accept) return undefined;
   for (const part of accept.split(',')) {
     if (!part.includes('as=APIGroupDiscoveryList')) continue;
@@ -110,7 +148,11 @@ export function wantsAggregated(accept: string | undefined): 'v2' | 'v2beta1' | 
 }
 
 /** Aggregated discovery document of `/api` (core) or `/apis` (groups). */
-export function aggregatedDiscovery(served: ServedResource[], core: boolean, version: 'v2' | 'v2beta1'): Obj {
+export function aggregatedDiscovery(
+  served: ServedResource[],
+  core: boolean,
+  version: 'v2' | 'v2beta1',
+): Obj {
   return {
     kind: 'APIGroupDiscoveryList',
     apiVersion: `apidiscovery.k8s.io/${version}`,
@@ -125,18 +167,30 @@ export function aggregatedDiscovery(served: ServedResource[], core: boolean, ver
             freshness: 'Current',
             resources: g.resources.map(({ info }) => ({
               resource: info.resource,
-              responseKind: { group: info.group, version: g.version, kind: info.kind },
+              responseKind: {
+                group: info.group,
+                version: g.version,
+                kind: info.kind,
+              },
               scope: info.namespaced ? 'Namespaced' : 'Cluster',
               singularResource: info.singular,
               verbs: info.readOnly ? READ_VERBS : WRITE_VERBS,
-              ...(info.shortNames.length > 0 ? { shortNames: info.shortNames } : {}),
+              ...(info.shortNames.length > 0
+                ? { shortNames: info.shortNames }
+                : {}),
               ...(info.statusSubresource
                 ? {
                     subresources: [
                       {
                         subresource: 'status',
-                        responseKind: { group: info.group, version: g.version, kind: info.kind },
-                        verbs: info.readOnly ? ['get'] : ['get', 'patch', 'update'],
+                        responseKind: {
+                          group: info.group,
+                          version: g.version,
+                          kind: info.kind,
+                        },
+                        verbs: info.readOnly
+                          ? ['get']
+                          : ['get', 'patch', 'update'],
                       },
                     ],
                   }

@@ -1,11 +1,20 @@
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
+import {
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+} from './selectors';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { evaluateJsonPath, humanDuration } from './table';
 import { fieldPaths, fromFieldsV1, toFieldsV1 } from './managedFields';
 import type { K8sObject } from '../store/types';
 
 describe('label and field selectors', () => {
-  const labels = { 'node-role.kubernetes.io/worker': '', zone: 'a', tier: 'gold' };
+  const labels = {
+    'node-role.kubernetes.io/worker': '',
+    zone: 'a',
+    tier: 'gold',
+  };
 
   it.each([
     ['node-role.kubernetes.io/worker', true],
@@ -19,14 +28,33 @@ describe('label and field selectors', () => {
   });
 
   it('rejects malformed selectors and unsupported fields with a 400', () => {
-    expect(() => parseLabelSelector('a in b')).toThrow(expect.objectContaining({ code: 400 }));
-    expect(() => parseFieldSelector('spec.foo=1', 'Node')).toThrow(/field label not supported: spec.foo/);
+    expect(() => parseLabelSelector('a in b')).toThrow(
+      expect.objectContaining({ code: 400 }),
+    );
+    expect(() => parseFieldSelector('spec.foo=1', 'Node')).toThrow(
+      /field label not supported: spec.foo/,
+    );
   });
 
   it('matches fields', () => {
-    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, spec: { unschedulable: true } } as K8sObject;
-    expect(matchesFields(parseFieldSelector('metadata.name=n1,spec.unschedulable=true', 'Node'), node)).toBe(true);
-    expect(matchesFields(parseFieldSelector('spec.unschedulable!=true', 'Node'), node)).toBe(false);
+    const node = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'n1' },
+      spec: { unschedulable: true },
+    } as K8sObject;
+    expect(
+      matchesFields(
+        parseFieldSelector('metadata.name=n1,spec.unschedulable=true', 'Node'),
+        node,
+      ),
+    ).toBe(true);
+    expect(
+      matchesFields(
+        parseFieldSelector('spec.unschedulable!=true', 'Node'),
+        node,
+      ),
+    ).toBe(false);
   });
 });
 
@@ -42,16 +70,42 @@ describe('patches', () => {
     ]);
     expect(out).toEqual({ spec: { list: [2, 3, 4], a: {}, c: 1, d: 1 } });
     expect(doc.spec.list).toEqual([1, 2, 3]);
-    expect(() => jsonPatch(doc, [{ op: 'remove', path: '/spec/nope' }])).toThrow(/missing path/);
+    expect(() =>
+      jsonPatch(doc, [{ op: 'remove', path: '/spec/nope' }]),
+    ).toThrow(/missing path/);
   });
 
   it('merges with RFC 7386 and strategic merge semantics', () => {
-    expect(mergePatch({ a: 1, b: { c: 2 } }, { a: null, b: { d: 3 } })).toEqual({ b: { c: 2, d: 3 } });
-    const status = { conditions: [{ type: 'Ready', status: 'True' }, { type: 'DiskPressure', status: 'False' }] };
-    expect(strategicMergePatch({ status }, { status: { conditions: [{ type: 'Ready', status: 'False' }, { type: 'DiskPressure', $patch: 'delete' }] } })).toEqual({
+    expect(mergePatch({ a: 1, b: { c: 2 } }, { a: null, b: { d: 3 } })).toEqual(
+      { b: { c: 2, d: 3 } },
+    );
+    const status = {
+      conditions: [
+        { type: 'Ready', status: 'True' },
+        { type: 'DiskPressure', status: 'False' },
+      ],
+    };
+    expect(
+      strategicMergePatch(
+        { status },
+        {
+          status: {
+            conditions: [
+              { type: 'Ready', status: 'False' },
+              { type: 'DiskPressure', $patch: 'delete' },
+            ],
+          },
+        },
+      ),
+    ).toEqual({
       status: { conditions: [{ type: 'Ready', status: 'False' }] },
     });
-    expect(strategicMergePatch({ spec: { a: 1, b: 2 } }, { spec: { $patch: 'replace', c: 3 } })).toEqual({ spec: { c: 3 } });
+    expect(
+      strategicMergePatch(
+        { spec: { a: 1, b: 2 } },
+        { spec: { $patch: 'replace', c: 3 } },
+      ),
+    ).toEqual({ spec: { c: 3 } });
   });
 });
 
@@ -70,9 +124,16 @@ describe('tables', () => {
   it('evaluates printer-column JSONPaths with filters and escaped dots', () => {
     const o = {
       metadata: { annotations: { 'a.b/c': 'x' } },
-      status: { conditions: [{ type: 'Updated', status: 'True' }, { type: 'Degraded', status: 'False' }] },
+      status: {
+        conditions: [
+          { type: 'Updated', status: 'True' },
+          { type: 'Degraded', status: 'False' },
+        ],
+      },
     };
-    expect(evaluateJsonPath(o, '.status.conditions[?(@.type=="Degraded")].status')).toEqual(['False']);
+    expect(
+      evaluateJsonPath(o, '.status.conditions[?(@.type=="Degraded")].status'),
+    ).toEqual(['False']);
     expect(evaluateJsonPath(o, '.metadata.annotations.a\\.b/c')).toEqual(['x']);
     expect(evaluateJsonPath(o, '.status.missing')).toEqual([]);
   });
@@ -83,7 +144,13 @@ describe('managed fields', () => {
     const schema = {
       type: 'object',
       properties: {
-        spec: { type: 'object', properties: { paused: { type: 'boolean' }, args: { type: 'array', items: { type: 'string' } } } },
+        spec: {
+          type: 'object',
+          properties: {
+            paused: { type: 'boolean' },
+            args: { type: 'array', items: { type: 'string' } },
+          },
+        },
         status: {
           type: 'object',
           properties: {
@@ -91,15 +158,29 @@ describe('managed fields', () => {
               type: 'array',
               'x-kubernetes-list-type': 'map' as const,
               'x-kubernetes-list-map-keys': ['type'],
-              items: { type: 'object', properties: { type: { type: 'string' }, status: { type: 'string' } } },
+              items: {
+                type: 'object',
+                properties: {
+                  type: { type: 'string' },
+                  status: { type: 'string' },
+                },
+              },
             },
           },
         },
       },
     };
-    const object = { metadata: { name: 'x', labels: { a: 'b' } }, spec: { paused: true, args: ['x'] }, status: { conditions: [{ type: 'Updated', status: 'True' }] } };
+    const object = {
+      metadata: { name: 'x', labels: { a: 'b' } },
+      spec: { paused: true, args: ['x'] },
+      status: { conditions: [{ type: 'Updated', status: 'True' }] },
+    };
     const main = fieldPaths(object, schema, 'main');
-    expect(main).toEqual([['f:metadata', 'f:labels', 'f:a'], ['f:spec', 'f:paused'], ['f:spec', 'f:args']]);
+    expect(main).toEqual([
+      ['f:metadata', 'f:labels', 'f:a'],
+      ['f:spec', 'f:paused'],
+      ['f:spec', 'f:args'],
+    ]);
     const status = fieldPaths(object, schema, 'status');
     expect(status).toEqual([
       ['f:status', 'f:conditions', 'k:{"type":"Updated"}', 'f:type'],

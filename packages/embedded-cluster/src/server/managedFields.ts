@@ -16,27 +16,46 @@ export interface ManagedFieldsEntry {
   subresource?: string;
 }
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Obj =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const METADATA_TRACKED = new Set(['labels', 'annotations', 'ownerReferences', 'finalizers']);
+const METADATA_TRACKED = new Set([
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+]);
 
-function childSchema(schema: JSONSchemaProps | undefined, name: string): JSONSchemaProps | undefined {
+function childSchema(
+  schema: JSONSchemaProps | undefined,
+  name: string,
+): JSONSchemaProps | undefined {
   if (!schema) return undefined;
   if (schema.properties?.[name]) return schema.properties[name];
-  if (typeof schema.additionalProperties === 'object') return schema.additionalProperties;
+  if (typeof schema.additionalProperties === 'object')
+    return schema.additionalProperties;
   return undefined;
 }
 
 /** Keys of a list that is merged by key (`x-kubernetes-list-type: map`), or well-known core ones. */
-function listKeys(schema: JSONSchemaProps | undefined, name: string): string[] | undefined {
-  if (schema?.['x-kubernetes-list-type'] === 'map') return schema['x-kubernetes-list-map-keys'];
-  if (!schema && (name === 'conditions' || name === 'addresses')) return ['type'];
+function listKeys(
+  schema: JSONSchemaProps | undefined,
+  name: string,
+): string[] | undefined {
+  if (schema?.['x-kubernetes-list-type'] === 'map')
+    return schema['x-kubernetes-list-map-keys'];
+  if (!schema && (name === 'conditions' || name === 'addresses'))
+    return ['type'];
   if (!schema && name === 'ownerReferences') return ['uid'];
   return undefined;
 }
 
 /** Leaf field paths set in an object (what a manager owns after writing it). */
-export function fieldPaths(object: Obj, schema: JSONSchemaProps | undefined, scope: 'main' | 'status'): Path[] {
+export function fieldPaths(
+  object: Obj,
+  schema: JSONSchemaProps | undefined,
+  scope: 'main' | 'status',
+): Path[] {
   const out: Path[] = [];
   function walkObj(value: Obj, s: JSONSchemaProps | undefined, path: Path) {
     for (const [k, v] of Object.entries(value)) {
@@ -44,13 +63,20 @@ export function fieldPaths(object: Obj, schema: JSONSchemaProps | undefined, sco
       walk(v, childSchema(s, k), [...path, `f:${k}`], k);
     }
   }
-  function walk(value: unknown, s: JSONSchemaProps | undefined, path: Path, name: string) {
+  function walk(
+    value: unknown,
+    s: JSONSchemaProps | undefined,
+    path: Path,
+    name: string,
+  ) {
     if (Array.isArray(value)) {
       const keys = listKeys(s, name);
       if (keys && keys.length > 0) {
         for (const item of value) {
           if (!isObj(item)) continue;
-          const key = `k:${JSON.stringify(Object.fromEntries(keys.map(k => [k, item[k]])))}`;
+          const key = `k:${JSON.stringify(
+            Object.fromEntries(keys.map(k => [k, item[k]])),
+          )}`;
           const itemPath = [...path, key];
           const before = out.length;
           walkObj(item, s?.items, itemPath);
@@ -61,7 +87,10 @@ export function fieldPaths(object: Obj, schema: JSONSchemaProps | undefined, sco
       out.push(path);
       return;
     }
-    if (isObj(value) && (!s || s.properties || typeof s.additionalProperties === 'object')) {
+    if (
+      isObj(value) &&
+      (!s || s.properties || typeof s.additionalProperties === 'object')
+    ) {
       const before = out.length;
       walkObj(value, s, path);
       if (out.length === before) out.push(path);
@@ -124,7 +153,10 @@ export function valueAt(object: unknown, path: Path): unknown {
     } else if (token.startsWith('k:')) {
       if (!Array.isArray(current)) return undefined;
       const key = JSON.parse(token.slice(2)) as Obj;
-      current = current.find(item => isObj(item) && Object.entries(key).every(([k, v]) => item[k] === v));
+      current = current.find(
+        item =>
+          isObj(item) && Object.entries(key).every(([k, v]) => item[k] === v),
+      );
     } else {
       return undefined;
     }
@@ -139,7 +171,10 @@ function removeAt(object: Obj, path: Path): void {
     delete parent[last.slice(2)];
   } else if (last.startsWith('k:') && Array.isArray(parent)) {
     const key = JSON.parse(last.slice(2)) as Obj;
-    const i = parent.findIndex(item => isObj(item) && Object.entries(key).every(([k, v]) => item[k] === v));
+    const i = parent.findIndex(
+      item =>
+        isObj(item) && Object.entries(key).every(([k, v]) => item[k] === v),
+    );
     if (i >= 0) parent.splice(i, 1);
   }
 }
@@ -150,17 +185,25 @@ export function displayPath(path: Path): string {
     .map(t => {
       if (t.startsWith('f:')) return `.${t.slice(2)}`;
       const key = JSON.parse(t.slice(2)) as Obj;
-      return `[${Object.entries(key).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+      return `[${Object.entries(key)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}]`;
     })
     .join('');
 }
 
 /** Merge an applied configuration into a live object (maps merge, keyed lists merge by key, the rest is replaced). */
-export function applyMerge(live: unknown, applied: unknown, schema: JSONSchemaProps | undefined, name = ''): unknown {
+export function applyMerge(
+  live: unknown,
+  applied: unknown,
+  schema: JSONSchemaProps | undefined,
+  name = '',
+): unknown {
   if (isObj(applied)) {
     const out: Obj = isObj(live) ? { ...live } : {};
     for (const [k, v] of Object.entries(applied)) {
-      const s = name === '' && k === 'metadata' ? undefined : childSchema(schema, k);
+      const s =
+        name === '' && k === 'metadata' ? undefined : childSchema(schema, k);
       out[k] = applyMerge(out[k], v, s ?? (schema ? undefined : undefined), k);
     }
     return out;
@@ -170,7 +213,9 @@ export function applyMerge(live: unknown, applied: unknown, schema: JSONSchemaPr
     if (keys && keys.length > 0 && Array.isArray(live)) {
       const out = [...live];
       for (const item of applied) {
-        const i = out.findIndex(l => isObj(l) && isObj(item) && keys.every(k => l[k] === item[k]));
+        const i = out.findIndex(
+          l => isObj(l) && isObj(item) && keys.every(k => l[k] === item[k]),
+        );
         if (i >= 0) out[i] = applyMerge(out[i], item, schema?.items);
         else out.push(item);
       }
@@ -183,8 +228,11 @@ export function applyMerge(live: unknown, applied: unknown, schema: JSONSchemaPr
 
 function readEntries(object: Obj | undefined): ManagedFieldsEntry[] {
   const meta = object?.metadata;
-  const raw = isObj(meta) && Array.isArray(meta.managedFields) ? meta.managedFields : [];
-  return raw.filter(isObj).map(e => structuredClone(e) as unknown as ManagedFieldsEntry);
+  const raw =
+    isObj(meta) && Array.isArray(meta.managedFields) ? meta.managedFields : [];
+  return raw
+    .filter(isObj)
+    .map(e => structuredClone(e) as unknown as ManagedFieldsEntry);
 }
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -212,24 +260,48 @@ export function trackUpdate(
   const oldPaths = old ? fieldPaths(old, schema, scope) : [];
   const nextKeys = new Set(nextPaths.map(pathKey));
   const changed = nextPaths.filter(
-    p => !old || JSON.stringify(valueAt(old, p)) !== JSON.stringify(valueAt(next, p)),
+    p =>
+      !old ||
+      JSON.stringify(valueAt(old, p)) !== JSON.stringify(valueAt(next, p)),
   );
-  const removed = new Set(oldPaths.filter(p => !nextKeys.has(pathKey(p))).map(pathKey));
+  const removed = new Set(
+    oldPaths.filter(p => !nextKeys.has(pathKey(p))).map(pathKey),
+  );
   const changedKeys = new Set(changed.map(pathKey));
-  let mine = entries.find(e => e.manager === manager && e.operation === 'Update' && sameScope(e, subresource));
+  let mine = entries.find(
+    e =>
+      e.manager === manager &&
+      e.operation === 'Update' &&
+      sameScope(e, subresource),
+  );
   for (const e of entries) {
     if (e === mine) continue;
-    const kept = fromFieldsV1(e.fieldsV1).filter(p => !changedKeys.has(pathKey(p)) && !removed.has(pathKey(p)));
+    const kept = fromFieldsV1(e.fieldsV1).filter(
+      p => !changedKeys.has(pathKey(p)) && !removed.has(pathKey(p)),
+    );
     e.fieldsV1 = toFieldsV1(kept);
   }
   if (changed.length > 0 || mine) {
     if (!mine) {
-      mine = { manager, operation: 'Update', apiVersion, time: now(), fieldsType: 'FieldsV1', fieldsV1: {}, ...(subresource ? { subresource } : {}) };
+      mine = {
+        manager,
+        operation: 'Update',
+        apiVersion,
+        time: now(),
+        fieldsType: 'FieldsV1',
+        fieldsV1: {},
+        ...(subresource ? { subresource } : {}),
+      };
       entries.push(mine);
     }
-    const owned = fromFieldsV1(mine.fieldsV1).filter(p => !removed.has(pathKey(p)) && nextKeys.has(pathKey(p)));
+    const owned = fromFieldsV1(mine.fieldsV1).filter(
+      p => !removed.has(pathKey(p)) && nextKeys.has(pathKey(p)),
+    );
     const ownedKeys = new Set(owned.map(pathKey));
-    mine.fieldsV1 = toFieldsV1([...owned, ...changed.filter(p => !ownedKeys.has(pathKey(p)))]);
+    mine.fieldsV1 = toFieldsV1([
+      ...owned,
+      ...changed.filter(p => !ownedKeys.has(pathKey(p))),
+    ]);
     if (changed.length > 0) mine.time = now();
     mine.apiVersion = apiVersion;
   }
@@ -268,19 +340,25 @@ export function serverSideApply(
     if (!sameScope(e, subresource)) continue;
     for (const p of fromFieldsV1(e.fieldsV1)) {
       if (!appliedKeys.has(pathKey(p))) continue;
-      if (JSON.stringify(valueAt(live, p)) !== JSON.stringify(valueAt(applied, p))) {
+      if (
+        JSON.stringify(valueAt(live, p)) !== JSON.stringify(valueAt(applied, p))
+      ) {
         conflicts.push({ entry: e, path: p });
       }
     }
   }
   if (conflicts.length > 0 && !force) {
     const describe = (c: { entry: ManagedFieldsEntry; path: Path }) =>
-      `conflict with "${c.entry.manager}"${c.entry.operation === 'Update' ? ` using ${c.entry.apiVersion}` : ''}`;
+      `conflict with "${c.entry.manager}"${
+        c.entry.operation === 'Update' ? ` using ${c.entry.apiVersion}` : ''
+      }`;
     const lines = conflicts.map(c => `${describe(c)}: ${displayPath(c.path)}`);
     throw new ApiError(
       409,
       'Conflict',
-      `Apply failed with ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}: ${lines.join('\n')}`,
+      `Apply failed with ${conflicts.length} conflict${
+        conflicts.length === 1 ? '' : 's'
+      }: ${lines.join('\n')}`,
       {
         causes: conflicts.map(c => ({
           reason: 'FieldManagerConflict',
@@ -291,7 +369,12 @@ export function serverSideApply(
     );
   }
   const conflictKeys = new Set(conflicts.map(c => pathKey(c.path)));
-  let mine = entries.find(e => e.manager === manager && e.operation === 'Apply' && sameScope(e, subresource));
+  let mine = entries.find(
+    e =>
+      e.manager === manager &&
+      e.operation === 'Apply' &&
+      sameScope(e, subresource),
+  );
   const othersOwn = new Set<string>();
   for (const e of entries) {
     if (e === mine) continue;
@@ -303,7 +386,8 @@ export function serverSideApply(
   }
   const result = (live ? structuredClone(live) : {}) as Obj;
   for (const p of mine ? fromFieldsV1(mine.fieldsV1) : []) {
-    if (!appliedKeys.has(pathKey(p)) && !othersOwn.has(pathKey(p))) removeAt(result, p);
+    if (!appliedKeys.has(pathKey(p)) && !othersOwn.has(pathKey(p)))
+      removeAt(result, p);
   }
   const appliedBody = { ...applied };
   delete appliedBody.apiVersion;
@@ -314,7 +398,15 @@ export function serverSideApply(
   appliedBody.metadata = appliedMeta;
   const merged = applyMerge(result, appliedBody, schema) as Obj;
   if (!mine) {
-    mine = { manager, operation: 'Apply', apiVersion, time: now(), fieldsType: 'FieldsV1', fieldsV1: {}, ...(subresource ? { subresource } : {}) };
+    mine = {
+      manager,
+      operation: 'Apply',
+      apiVersion,
+      time: now(),
+      fieldsType: 'FieldsV1',
+      fieldsV1: {},
+      ...(subresource ? { subresource } : {}),
+    };
     entries.push(mine);
   }
   mine.fieldsV1 = toFieldsV1(appliedPaths);

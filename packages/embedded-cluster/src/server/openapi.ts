@@ -6,7 +6,11 @@ import type { ServedResource } from './discovery';
 type Obj = Record<string, unknown>;
 
 /** Dotted, reversed-domain schema name, as the real API server names definitions. */
-export function definitionName(group: string, version: string, kind: string): string {
+export function definitionName(
+  group: string,
+  version: string,
+  kind: string,
+): string {
   if (group === '') return `io.k8s.api.core.v1.${kind}`;
   const [first] = group.split('.');
   const rest = group.endsWith('.openshift.io') ? first : group;
@@ -14,8 +18,12 @@ export function definitionName(group: string, version: string, kind: string): st
 }
 
 function path(info: ServedResource, namespaced: boolean): string {
-  const gv = info.info.group ? `/apis/${info.info.group}/${info.version}` : '/api/v1';
-  return namespaced ? `${gv}/namespaces/{namespace}/${info.info.resource}` : `${gv}/${info.info.resource}`;
+  const gv = info.info.group
+    ? `/apis/${info.info.group}/${info.version}`
+    : '/api/v1';
+  return namespaced
+    ? `${gv}/namespaces/{namespace}/${info.info.resource}`
+    : `${gv}/${info.info.resource}`;
 }
 
 const queryParam = (name: string, description: string) => ({
@@ -26,15 +34,33 @@ const queryParam = (name: string, description: string) => ({
 });
 
 const WRITE_PARAMS = [
-  queryParam('dryRun', 'When present, indicates that modifications should not be persisted. Valid value: All.'),
-  queryParam('fieldManager', 'A name associated with the actor or entity that is making these changes.'),
-  queryParam('fieldValidation', 'How the server handles unknown or duplicate fields: Ignore, Warn or Strict.'),
+  queryParam(
+    'dryRun',
+    'When present, indicates that modifications should not be persisted. Valid value: All.',
+  ),
+  queryParam(
+    'fieldManager',
+    'A name associated with the actor or entity that is making these changes.',
+  ),
+  queryParam(
+    'fieldValidation',
+    'How the server handles unknown or duplicate fields: Ignore, Warn or Strict.',
+  ),
 ];
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
-const metaRef = { allOf: [{ $ref: `#/components/schemas/${OBJECT_META}` }], default: {} };
-const stringMap = { type: 'object', additionalProperties: { type: 'string', default: '' } };
-const preserve = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+const metaRef = {
+  allOf: [{ $ref: `#/components/schemas/${OBJECT_META}` }],
+  default: {},
+};
+const stringMap = {
+  type: 'object',
+  additionalProperties: { type: 'string', default: '' },
+};
+const preserve = {
+  type: 'object',
+  'x-kubernetes-preserve-unknown-fields': true,
+};
 
 /** The parts of ObjectMeta clients read from the schema (kubectl computes patches with it). */
 const OBJECT_META_SCHEMA: JSONSchemaProps = {
@@ -91,8 +117,14 @@ const conditions = {
 /** Outline schemas of the core kinds: the fields kubectl patches, the rest preserved. */
 const CORE_SCHEMAS: Record<string, Record<string, unknown>> = {
   Namespace: {
-    spec: { type: 'object', properties: { finalizers: { type: 'array', items: { type: 'string' } } } },
-    status: { type: 'object', properties: { phase: { type: 'string' }, conditions } },
+    spec: {
+      type: 'object',
+      properties: { finalizers: { type: 'array', items: { type: 'string' } } },
+    },
+    status: {
+      type: 'object',
+      properties: { phase: { type: 'string' }, conditions },
+    },
   },
   Node: {
     spec: {
@@ -101,7 +133,11 @@ const CORE_SCHEMAS: Record<string, Record<string, unknown>> = {
         unschedulable: { type: 'boolean' },
         podCIDR: { type: 'string' },
         providerID: { type: 'string' },
-        taints: { type: 'array', items: preserve, 'x-kubernetes-list-type': 'atomic' },
+        taints: {
+          type: 'array',
+          items: preserve,
+          'x-kubernetes-list-type': 'atomic',
+        },
       },
     },
     status: {
@@ -117,12 +153,24 @@ const CORE_SCHEMAS: Record<string, Record<string, unknown>> = {
       'x-kubernetes-preserve-unknown-fields': true,
     },
   },
-  ConfigMap: { data: stringMap, binaryData: stringMap, immutable: { type: 'boolean' } },
-  Secret: { data: stringMap, stringData: stringMap, type: { type: 'string' }, immutable: { type: 'boolean' } },
+  ConfigMap: {
+    data: stringMap,
+    binaryData: stringMap,
+    immutable: { type: 'boolean' },
+  },
+  Secret: {
+    data: stringMap,
+    stringData: stringMap,
+    type: { type: 'string' },
+    immutable: { type: 'boolean' },
+  },
   Pod: { spec: preserve, status: preserve },
 };
 
-function schemaFor(served: ServedResource, crd: CrdVersion | undefined): JSONSchemaProps {
+function schemaFor(
+  served: ServedResource,
+  crd: CrdVersion | undefined,
+): JSONSchemaProps {
   const { info, version } = served;
   const gvk = [{ group: info.group, version, kind: info.kind }];
   if (crd) {
@@ -152,7 +200,9 @@ export function openapiV3GroupVersion(
   version: string,
   crdFor: (s: ServedResource) => CrdVersion | undefined,
 ): Obj | undefined {
-  const resources = served.filter(s => s.info.group === group && s.version === version);
+  const resources = served.filter(
+    s => s.info.group === group && s.version === version,
+  );
   if (resources.length === 0) return undefined;
   const schemas: Obj = {
     [OBJECT_META]: OBJECT_META_SCHEMA,
@@ -173,7 +223,12 @@ export function openapiV3GroupVersion(
     schemas[def] = schemaFor(s, crdFor(s));
     const gvk = { group, version, kind: info.kind };
     const ref = { $ref: `#/components/schemas/${def}` };
-    const ok = { '200': { description: 'OK', content: { 'application/json': { schema: ref } } } };
+    const ok = {
+      '200': {
+        description: 'OK',
+        content: { 'application/json': { schema: ref } },
+      },
+    };
     const patchTypes = [
       'application/json-patch+json',
       'application/merge-patch+json',
@@ -192,21 +247,48 @@ export function openapiV3GroupVersion(
     const item = {
       get: op('get'),
       ...(write ?? {
-        put: op('put', { requestBody: { content: { 'application/json': { schema: ref } } } }),
+        put: op('put', {
+          requestBody: { content: { 'application/json': { schema: ref } } },
+        }),
         patch: op('patch', {
-          parameters: [...WRITE_PARAMS, queryParam('force', 'Force is going to "force" Apply requests.')],
-          requestBody: { content: Object.fromEntries(patchTypes.map(t => [t, { schema: { type: 'object' } }])) },
+          parameters: [
+            ...WRITE_PARAMS,
+            queryParam('force', 'Force is going to "force" Apply requests.'),
+          ],
+          requestBody: {
+            content: Object.fromEntries(
+              patchTypes.map(t => [t, { schema: { type: 'object' } }]),
+            ),
+          },
         }),
         delete: op('delete'),
       }),
       parameters: [
-        { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
-        ...(info.namespaced ? [{ name: 'namespace', in: 'path', required: true, schema: { type: 'string' } }] : []),
+        {
+          name: 'name',
+          in: 'path',
+          required: true,
+          schema: { type: 'string' },
+        },
+        ...(info.namespaced
+          ? [
+              {
+                name: 'namespace',
+                in: 'path',
+                required: true,
+                schema: { type: 'string' },
+              },
+            ]
+          : []),
       ],
     };
     const collection = {
       get: op('list'),
-      ...(write ?? { post: op('post', { requestBody: { content: { 'application/json': { schema: ref } } } }) }),
+      ...(write ?? {
+        post: op('post', {
+          requestBody: { content: { 'application/json': { schema: ref } } },
+        }),
+      }),
     };
     const base = path(s, info.namespaced);
     paths[base] = collection;
@@ -224,7 +306,10 @@ export function openapiV3GroupVersion(
 }
 
 /** `/openapi/v3` root: the group versions and where their documents are. */
-export function openapiV3Root(served: ServedResource[], docHash: (group: string, version: string) => string): Obj {
+export function openapiV3Root(
+  served: ServedResource[],
+  docHash: (group: string, version: string) => string,
+): Obj {
   const paths: Obj = {};
   const seen = new Set<string>();
   for (const s of served) {
@@ -232,12 +317,21 @@ export function openapiV3Root(served: ServedResource[], docHash: (group: string,
     if (seen.has(gv)) continue;
     seen.add(gv);
     const p = s.info.group ? `apis/${s.info.group}/${s.version}` : 'api/v1';
-    paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${docHash(s.info.group, s.version)}` };
+    paths[p] = {
+      serverRelativeURL: `/openapi/v3/${p}?hash=${docHash(
+        s.info.group,
+        s.version,
+      )}`,
+    };
   }
   return { paths };
 }
 
 /** Stable hash of a document (the `hash` query of the root's URLs). */
 export function hashDocument(doc: unknown): string {
-  return createHash('sha512').update(JSON.stringify(doc)).digest('hex').slice(0, 128).toUpperCase();
+  return createHash('sha512')
+    .update(JSON.stringify(doc))
+    .digest('hex')
+    .slice(0, 128)
+    .toUpperCase();
 }

@@ -46,14 +46,24 @@ function getAt(doc: Json, path: string[]): Json | undefined {
 
 function container(doc: Json, path: string[], op: string): [Json, string] {
   const parent = getAt(doc, path.slice(0, -1));
-  if (parent === undefined || (typeof parent !== 'object') || parent === null) {
-    throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "/${path.join('/')}"`);
+  if (parent === undefined || typeof parent !== 'object' || parent === null) {
+    throw new ApiError(
+      422,
+      'Invalid',
+      `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "/${path.join(
+        '/',
+      )}"`,
+    );
   }
   return [parent, path[path.length - 1]];
 }
 
 function missing(op: string, p: string[]): ApiError {
-  return new ApiError(422, 'Invalid', `${op} operation does not apply: doc is missing path: "/${p.join('/')}"`);
+  return new ApiError(
+    422,
+    'Invalid',
+    `${op} operation does not apply: doc is missing path: "/${p.join('/')}"`,
+  );
 }
 
 /** A document being patched (the root itself may be replaced by an operation). */
@@ -84,7 +94,11 @@ function addAt(holder: Holder, p: string[], value: Json, op: string): void {
   if (Array.isArray(parent)) {
     const i = key === '-' ? parent.length : Number(key);
     if (!(i >= 0 && i <= parent.length)) {
-      throw new ApiError(422, 'Invalid', `${op} operation does not apply: index out of range: "/${p.join('/')}"`);
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${op} operation does not apply: index out of range: "/${p.join('/')}"`,
+      );
     }
     parent.splice(i, 0, value);
   } else {
@@ -95,12 +109,24 @@ function addAt(holder: Holder, p: string[], value: Json, op: string): void {
 /** RFC 6902 JSON patch. */
 export function jsonPatch(document: unknown, operations: unknown): Json {
   if (!Array.isArray(operations)) {
-    throw new ApiError(400, 'BadRequest', 'a JSON patch must be a list of operations');
+    throw new ApiError(
+      400,
+      'BadRequest',
+      'a JSON patch must be a list of operations',
+    );
   }
   const holder: Holder = { doc: clone(document as Json) };
   for (const raw of operations) {
-    if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
-      throw new ApiError(400, 'BadRequest', 'every JSON patch operation needs "op" and "path"');
+    if (
+      !isObject(raw) ||
+      typeof raw.op !== 'string' ||
+      typeof raw.path !== 'string'
+    ) {
+      throw new ApiError(
+        400,
+        'BadRequest',
+        'every JSON patch operation needs "op" and "path"',
+      );
     }
     const op = raw.op;
     const path = parsePointer(raw.path);
@@ -116,23 +142,46 @@ export function jsonPatch(document: unknown, operations: unknown): Json {
         addAt(holder, path, clone(raw.value as Json), op);
         break;
       case 'move':
-        addAt(holder, path, removeAt(holder, parsePointer(String(raw.from)), op), op);
+        addAt(
+          holder,
+          path,
+          removeAt(holder, parsePointer(String(raw.from)), op),
+          op,
+        );
         break;
       case 'copy': {
         const value = getAt(holder.doc, parsePointer(String(raw.from)));
         if (value === undefined) {
-          throw new ApiError(422, 'Invalid', `copy operation does not apply: doc is missing from path: "${String(raw.from)}"`);
+          throw new ApiError(
+            422,
+            'Invalid',
+            `copy operation does not apply: doc is missing from path: "${String(
+              raw.from,
+            )}"`,
+          );
         }
         addAt(holder, path, clone(value), op);
         break;
       }
       case 'test':
-        if (JSON.stringify(getAt(holder.doc, path)) !== JSON.stringify(raw.value)) {
-          throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: testing value /${path.join('/')} failed`);
+        if (
+          JSON.stringify(getAt(holder.doc, path)) !== JSON.stringify(raw.value)
+        ) {
+          throw new ApiError(
+            422,
+            'Invalid',
+            `the server rejected our request due to an error in our request: testing value /${path.join(
+              '/',
+            )} failed`,
+          );
         }
         break;
       default:
-        throw new ApiError(400, 'BadRequest', `unknown JSON patch operation "${op}"`);
+        throw new ApiError(
+          400,
+          'BadRequest',
+          `unknown JSON patch operation "${op}"`,
+        );
     }
   }
   return holder.doc;
@@ -165,12 +214,19 @@ export function strategicMergePatch(target: unknown, patch: unknown): Json {
   if (patch.$patch === 'delete') return null;
   const result: Record<string, Json> = isObject(target) ? clone(target) : {};
   for (const [k, v] of Object.entries(patch)) {
-    if (k.startsWith('$setElementOrder/') || k === '$retainKeys' || k === '$patch') continue;
+    if (
+      k.startsWith('$setElementOrder/') ||
+      k === '$retainKeys' ||
+      k === '$patch'
+    )
+      continue;
     if (k.startsWith('$deleteFromPrimitiveList/')) {
       const name = k.slice('$deleteFromPrimitiveList/'.length);
       const list = result[name];
       if (Array.isArray(list) && Array.isArray(v)) {
-        result[name] = list.filter(x => !v.some(d => JSON.stringify(d) === JSON.stringify(x)));
+        result[name] = list.filter(
+          x => !v.some(d => JSON.stringify(d) === JSON.stringify(x)),
+        );
       }
       continue;
     }
@@ -184,7 +240,9 @@ export function strategicMergePatch(target: unknown, patch: unknown): Json {
       const merged = clone(current);
       for (const item of v) {
         if (!isObject(item)) continue;
-        const idx = merged.findIndex(m => isObject(m) && m[mergeKey] === item[mergeKey]);
+        const idx = merged.findIndex(
+          m => isObject(m) && m[mergeKey] === item[mergeKey],
+        );
         if (item.$patch === 'delete') {
           if (idx >= 0) merged.splice(idx, 1);
         } else if (idx >= 0) {

@@ -43,18 +43,29 @@ export function parseLabelSelector(text: string): LabelSelector {
         values: set[3].split(',').map(v => v.trim()),
       });
     } else if (equality) {
-      out.push({ key: equality[1], op: equality[2] === '!=' ? 'notin' : 'in', values: [equality[3]] });
+      out.push({
+        key: equality[1],
+        op: equality[2] === '!=' ? 'notin' : 'in',
+        values: [equality[3]],
+      });
     } else if (exists) {
       out.push({ key: exists[1], op: 'exists' });
     } else {
-      throw new ApiError(400, 'BadRequest', `unable to parse requirement: found '${part}', expected: key, '!', 'in', 'notin', '=', '==', '!='`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `unable to parse requirement: found '${part}', expected: key, '!', 'in', 'notin', '=', '==', '!='`,
+      );
     }
   }
   return out;
 }
 
 /** Whether a label set matches a selector. */
-export function matchesLabels(selector: LabelSelector, labels: Record<string, string> = {}): boolean {
+export function matchesLabels(
+  selector: LabelSelector,
+  labels: Record<string, string> = {},
+): boolean {
   return selector.every(r => {
     const has = Object.prototype.hasOwnProperty.call(labels, r.key);
     switch (r.op) {
@@ -73,14 +84,24 @@ export function matchesLabels(selector: LabelSelector, labels: Record<string, st
 }
 
 /** A parsed field selector. */
-export type FieldSelector = Array<{ field: string; op: '=' | '!='; value: string }>;
+export type FieldSelector = Array<{
+  field: string;
+  op: '=' | '!=';
+  value: string;
+}>;
 
 const FIELDS: Record<string, (o: K8sObject) => string> = {
   'metadata.name': o => o.metadata.name,
   'metadata.namespace': o => o.metadata.namespace ?? '',
-  'spec.unschedulable': o => String((o.spec as { unschedulable?: boolean } | undefined)?.unschedulable ?? false),
-  'spec.nodeName': o => String((o.spec as { nodeName?: string } | undefined)?.nodeName ?? ''),
-  'status.phase': o => String((o.status as { phase?: string } | undefined)?.phase ?? ''),
+  'spec.unschedulable': o =>
+    String(
+      (o.spec as { unschedulable?: boolean } | undefined)?.unschedulable ??
+        false,
+    ),
+  'spec.nodeName': o =>
+    String((o.spec as { nodeName?: string } | undefined)?.nodeName ?? ''),
+  'status.phase': o =>
+    String((o.status as { phase?: string } | undefined)?.phase ?? ''),
   type: o => String(o.type ?? ''),
 };
 
@@ -90,18 +111,34 @@ export function parseFieldSelector(text: string, kind: string): FieldSelector {
   for (const part of splitTopLevel(text)) {
     const m = /^([\w.]+)\s*(==|=|!=)\s*(.*)$/.exec(part);
     if (!m) {
-      throw new ApiError(400, 'BadRequest', `invalid selector: '${text}'; can't understand '${part}'`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `invalid selector: '${text}'; can't understand '${part}'`,
+      );
     }
     if (!FIELDS[m[1]]) {
-      throw new ApiError(400, 'BadRequest', `field label not supported: ${m[1]}`, { kind });
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `field label not supported: ${m[1]}`,
+        { kind },
+      );
     }
-    out.push({ field: m[1], op: m[2] === '!=' ? '!=' : '=', value: m[3].trim() });
+    out.push({
+      field: m[1],
+      op: m[2] === '!=' ? '!=' : '=',
+      value: m[3].trim(),
+    });
   }
   return out;
 }
 
 /** Whether an object matches a field selector. */
-export function matchesFields(selector: FieldSelector, object: K8sObject): boolean {
+export function matchesFields(
+  selector: FieldSelector,
+  object: K8sObject,
+): boolean {
   return selector.every(r => {
     const value = FIELDS[r.field](object);
     return r.op === '=' ? value === r.value : value !== r.value;

@@ -70,11 +70,14 @@ export function toApiError(
   return new ApiError(
     500,
     'InternalError',
-    `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`,
+    `Internal error occurred: ${
+      error instanceof Error ? error.message : String(error)
+    }`,
   );
 }
 
-export const badRequest = (message: string) => new ApiError(400, 'BadRequest', message);
+export const badRequest = (message: string) =>
+  new ApiError(400, 'BadRequest', message);
 export const notFound = (resource: string, name: string, group = '') =>
   new ApiError(
     404,

@@ -2,7 +2,8 @@ import type { PrinterColumn } from '../schema/crds';
 import type { K8sObject, ResourceName } from '../store/types';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Obj =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A column of a `meta.k8s.io/v1 Table`. */
 export interface TableColumn {
@@ -22,16 +23,22 @@ export function humanDuration(ms: number): string {
   if (seconds < 0) return '0s';
   if (seconds < 120) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
+  if (minutes < 10)
+    return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
   if (minutes < 180) return `${minutes}m`;
   const hours = Math.floor(minutes / 60);
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
+  if (hours < 8)
+    return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
   if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
+  if (hours < 24 * 8)
+    return hours % 24 === 0
+      ? `${Math.floor(hours / 24)}d`
+      : `${Math.floor(hours / 24)}d${hours % 24}h`;
   const days = Math.floor(hours / 24);
   if (days < 365 * 2) return `${days}d`;
   const years = Math.floor(days / 365);
-  if (days < 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
+  if (days < 365 * 8)
+    return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
   return `${years}y`;
 }
 
@@ -84,11 +91,18 @@ export function evaluateJsonPath(object: unknown, path: string): unknown[] {
     for (const value of current) {
       if (step.startsWith('[')) {
         const inner = step.slice(1, -1);
-        const filter = /^\?\(@\.([\w.]+)\s*==\s*["']([^"']*)["']\)$/.exec(inner);
+        const filter = /^\?\(@\.([\w.]+)\s*==\s*["']([^"']*)["']\)$/.exec(
+          inner,
+        );
         if (!Array.isArray(value)) continue;
         if (filter) {
           for (const item of value) {
-            const got = filter[1].split('.').reduce<unknown>((acc, k) => (isObj(acc) ? acc[k] : undefined), item);
+            const got = filter[1]
+              .split('.')
+              .reduce<unknown>(
+                (acc, k) => (isObj(acc) ? acc[k] : undefined),
+                item,
+              );
             if (String(got) === filter[2] && got !== undefined) next.push(item);
           }
         } else if (inner === '*') {
@@ -115,7 +129,12 @@ const NAME_COLUMN: TableColumn = {
   priority: 0,
 };
 
-const col = (name: string, type = 'string', priority = 0, description = ''): TableColumn => ({
+const col = (
+  name: string,
+  type = 'string',
+  priority = 0,
+  description = '',
+): TableColumn => ({
   name,
   type,
   format: '',
@@ -131,9 +150,13 @@ interface Printer {
 function nodeStatus(o: K8sObject): string {
   const conditions = ((o.status as Obj | undefined)?.conditions ?? []) as Obj[];
   const ready = conditions.find(c => c.type === 'Ready');
-  const readiness: Record<string, string> = { True: 'Ready', False: 'NotReady' };
+  const readiness: Record<string, string> = {
+    True: 'Ready',
+    False: 'NotReady',
+  };
   const states = [readiness[String(ready?.status)] ?? 'Unknown'];
-  if ((o.spec as Obj | undefined)?.unschedulable) states.push('SchedulingDisabled');
+  if ((o.spec as Obj | undefined)?.unschedulable)
+    states.push('SchedulingDisabled');
   return states.join(',');
 }
 
@@ -152,7 +175,10 @@ function address(o: K8sObject, type: string): string {
 }
 
 const nodeInfo = (o: K8sObject, key: string) =>
-  String(((o.status as Obj | undefined)?.nodeInfo as Obj | undefined)?.[key] ?? '<unknown>');
+  String(
+    ((o.status as Obj | undefined)?.nodeInfo as Obj | undefined)?.[key] ??
+      '<unknown>',
+  );
 
 const CORE_PRINTERS: Partial<Record<ResourceName, Printer>> = {
   nodes: {
@@ -160,13 +186,43 @@ const CORE_PRINTERS: Partial<Record<ResourceName, Printer>> = {
       NAME_COLUMN,
       col('Status', 'string', 0, 'The status of the node'),
       col('Roles', 'string', 0, 'The roles of the node'),
-      col('Age', 'string', 0, 'CreationTimestamp is a timestamp representing the server time when this object was created.'),
+      col(
+        'Age',
+        'string',
+        0,
+        'CreationTimestamp is a timestamp representing the server time when this object was created.',
+      ),
       col('Version', 'string', 0, 'Kubelet Version reported by the node.'),
-      col('Internal-IP', 'string', 1, 'List of addresses reachable to the node. Queried from cloud provider, if available.'),
-      col('External-IP', 'string', 1, 'List of addresses reachable to the node. Queried from cloud provider, if available.'),
-      col('OS-Image', 'string', 1, 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).'),
-      col('Kernel-Version', 'string', 1, "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64)."),
-      col('Container-Runtime', 'string', 1, 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).'),
+      col(
+        'Internal-IP',
+        'string',
+        1,
+        'List of addresses reachable to the node. Queried from cloud provider, if available.',
+      ),
+      col(
+        'External-IP',
+        'string',
+        1,
+        'List of addresses reachable to the node. Queried from cloud provider, if available.',
+      ),
+      col(
+        'OS-Image',
+        'string',
+        1,
+        'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).',
+      ),
+      col(
+        'Kernel-Version',
+        'string',
+        1,
+        "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
+      ),
+      col(
+        'Container-Runtime',
+        'string',
+        1,
+        'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).',
+      ),
     ],
     cells: (o, now) => [
       o.metadata.name,
@@ -182,26 +238,48 @@ const CORE_PRINTERS: Partial<Record<ResourceName, Printer>> = {
     ],
   },
   namespaces: {
-    columns: [NAME_COLUMN, col('Status', 'string', 0, 'The status of the namespace'), col('Age')],
-    cells: (o, now) => [o.metadata.name, String((o.status as Obj | undefined)?.phase ?? 'Active'), age(o.metadata.creationTimestamp, now)],
+    columns: [
+      NAME_COLUMN,
+      col('Status', 'string', 0, 'The status of the namespace'),
+      col('Age'),
+    ],
+    cells: (o, now) => [
+      o.metadata.name,
+      String((o.status as Obj | undefined)?.phase ?? 'Active'),
+      age(o.metadata.creationTimestamp, now),
+    ],
   },
   configmaps: {
     columns: [NAME_COLUMN, col('Data', 'string'), col('Age')],
     cells: (o, now) => [
       o.metadata.name,
-      Object.keys((o.data as Obj | undefined) ?? {}).length + Object.keys((o.binaryData as Obj | undefined) ?? {}).length,
+      Object.keys((o.data as Obj | undefined) ?? {}).length +
+        Object.keys((o.binaryData as Obj | undefined) ?? {}).length,
       age(o.metadata.creationTimestamp, now),
     ],
   },
   secrets: {
     columns: [NAME_COLUMN, col('Type'), col('Data', 'string'), col('Age')],
-    cells: (o, now) => [o.metadata.name, String(o.type ?? 'Opaque'), Object.keys((o.data as Obj | undefined) ?? {}).length, age(o.metadata.creationTimestamp, now)],
+    cells: (o, now) => [
+      o.metadata.name,
+      String(o.type ?? 'Opaque'),
+      Object.keys((o.data as Obj | undefined) ?? {}).length,
+      age(o.metadata.creationTimestamp, now),
+    ],
   },
   pods: {
-    columns: [NAME_COLUMN, col('Ready'), col('Status'), col('Restarts', 'string'), col('Age')],
+    columns: [
+      NAME_COLUMN,
+      col('Ready'),
+      col('Status'),
+      col('Restarts', 'string'),
+      col('Age'),
+    ],
     cells: (o, now) => {
-      const statuses = ((o.status as Obj | undefined)?.containerStatuses ?? []) as Obj[];
-      const containers = ((o.spec as Obj | undefined)?.containers ?? []) as Obj[];
+      const statuses = ((o.status as Obj | undefined)?.containerStatuses ??
+        []) as Obj[];
+      const containers = ((o.spec as Obj | undefined)?.containers ??
+        []) as Obj[];
       return [
         o.metadata.name,
         `${statuses.filter(s => s.ready).length}/${containers.length}`,
@@ -216,8 +294,19 @@ const CORE_PRINTERS: Partial<Record<ResourceName, Printer>> = {
 function crdPrinter(columns: PrinterColumn[]): Printer {
   if (columns.length === 0) {
     return {
-      columns: [NAME_COLUMN, col('Age', 'date', 0, 'CreationTimestamp is a timestamp representing the server time when this object was created.')],
-      cells: (o, now) => [o.metadata.name, age(o.metadata.creationTimestamp, now)],
+      columns: [
+        NAME_COLUMN,
+        col(
+          'Age',
+          'date',
+          0,
+          'CreationTimestamp is a timestamp representing the server time when this object was created.',
+        ),
+      ],
+      cells: (o, now) => [
+        o.metadata.name,
+        age(o.metadata.creationTimestamp, now),
+      ],
     };
   }
   return {
@@ -250,7 +339,12 @@ export function buildTable(
   resource: ResourceName,
   printerColumns: PrinterColumn[] | undefined,
   objects: K8sObject[],
-  options: { includeObject?: string; resourceVersion: string; continueToken?: string; remaining?: number },
+  options: {
+    includeObject?: string;
+    resourceVersion: string;
+    continueToken?: string;
+    remaining?: number;
+  },
 ): Obj {
   const printer = CORE_PRINTERS[resource] ?? crdPrinter(printerColumns ?? []);
   const now = Date.now();
@@ -261,7 +355,9 @@ export function buildTable(
     metadata: {
       resourceVersion: options.resourceVersion,
       ...(options.continueToken ? { continue: options.continueToken } : {}),
-      ...(options.remaining !== undefined ? { remainingItemCount: options.remaining } : {}),
+      ...(options.remaining !== undefined
+        ? { remainingItemCount: options.remaining }
+        : {}),
     },
     columnDefinitions: printer.columns,
     rows: objects.map(o => ({
@@ -272,7 +368,11 @@ export function buildTable(
             object:
               include === 'Object'
                 ? o
-                : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+                : {
+                    kind: 'PartialObjectMetadata',
+                    apiVersion: 'meta.k8s.io/v1',
+                    metadata: o.metadata,
+                  },
           }),
     })),
   };

@@ -21,7 +21,9 @@ function createCertificate(host: string): ServingCertificate {
   // The key comes from Node's native crypto (fast); forge only assembles and signs the certificate.
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const forgeKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  const forgeKey = forge.pki.privateKeyFromPem(
+    keyPem,
+  ) as forge.pki.rsa.PrivateKey;
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e);
   cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
@@ -35,11 +37,18 @@ function createCertificate(host: string): ServingCertificate {
     { type: 7, ip: '127.0.0.1' },
   ];
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '0.0.0.0') {
-    altNames.push(/^[\d.]+$/.test(host) ? { type: 7, ip: host } : { type: 2, value: host });
+    altNames.push(
+      /^[\d.]+$/.test(host) ? { type: 7, ip: host } : { type: 2, value: host },
+    );
   }
   cert.setExtensions([
     { name: 'basicConstraints', cA: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true },
+    {
+      name: 'keyUsage',
+      digitalSignature: true,
+      keyEncipherment: true,
+      keyCertSign: true,
+    },
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectAltName', altNames },
   ]);
@@ -56,7 +65,10 @@ function createCertificate(host: string): ServingCertificate {
  * kubectl (client-go) does not send bearer tokens to plain `http://` servers, and client-node
  * refuses them without `skipTLSVerify`, so kubeconfigs point at the TLS side of the same port.
  */
-export function servingCertificate(host: string, dir?: string): ServingCertificate {
+export function servingCertificate(
+  host: string,
+  dir?: string,
+): ServingCertificate {
   const file = dir ? path.join(dir, 'serving-cert.json') : undefined;
   if (file && fs.existsSync(file)) {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as ServingCertificate;

@@ -15,7 +15,12 @@ export interface LoadedState {
   releases: ReleaseRecord[];
 }
 
-const SPECIAL = new Set(['images.yaml', 'images.yml', 'releases.yaml', 'releases.yml']);
+const SPECIAL = new Set([
+  'images.yaml',
+  'images.yml',
+  'releases.yaml',
+  'releases.yml',
+]);
 
 /**
  * Read a state directory: every `*.yaml` / `*.yml` / `*.json` file of Kubernetes objects
@@ -31,7 +36,9 @@ export function loadStateDir(dir: string, include: string[] = []): LoadedState {
   const state: LoadedState = { objects: [], images: [], releases: [] };
   const files: string[] = [];
   const collect = (folder: string) => {
-    for (const entry of fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs
+      .readdirSync(folder, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(folder, entry.name);
       if (entry.isDirectory()) {
         if (include.includes(path.relative(dir, full))) collect(full);
@@ -50,18 +57,25 @@ export function loadStateDir(dir: string, include: string[] = []): LoadedState {
       try {
         doc = (loadYaml(text, { schema: CORE_SCHEMA }) ?? {}) as typeof doc;
       } catch (error) {
-        throw new Error(`${rel}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(
+          `${rel}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
-      if (base.startsWith('images')) state.images.push(...parseImages(doc.images, rel));
+      if (base.startsWith('images'))
+        state.images.push(...parseImages(doc.images, rel));
       else state.releases.push(...parseReleases(doc.releases, rel));
       continue;
     }
     // js-yaml: several times faster than the `yaml` package on states of thousands of objects.
     let docs: unknown[];
     try {
-      docs = base.endsWith('.json') ? [JSON.parse(text)] : loadAllYaml(text, undefined, { schema: CORE_SCHEMA });
+      docs = base.endsWith('.json')
+        ? [JSON.parse(text)]
+        : loadAllYaml(text, undefined, { schema: CORE_SCHEMA });
     } catch (error) {
-      throw new Error(`${rel}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `${rel}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     docs.forEach((value, i) => {
       if (value === null || value === undefined) return;
@@ -82,11 +96,21 @@ function unwrap(value: unknown, where: string): K8sObject[] {
     throw new Error(`${where}: not a Kubernetes object`);
   }
   const obj = value as K8sObject;
-  if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
+  if (
+    typeof obj.kind === 'string' &&
+    obj.kind.endsWith('List') &&
+    Array.isArray(obj.items)
+  ) {
     return (obj.items as unknown[]).flatMap(item => unwrap(item, where));
   }
-  if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || typeof obj.metadata?.name !== 'string') {
-    throw new Error(`${where}: every object needs apiVersion, kind and metadata.name`);
+  if (
+    typeof obj.apiVersion !== 'string' ||
+    typeof obj.kind !== 'string' ||
+    typeof obj.metadata?.name !== 'string'
+  ) {
+    throw new Error(
+      `${where}: every object needs apiVersion, kind and metadata.name`,
+    );
   }
   return [obj];
 }
@@ -96,14 +120,23 @@ function unwrap(value: unknown, where: string): K8sObject[] {
  *
  * @public
  */
-export function parseImages(images: unknown, where = 'images.yaml'): ImageInput[] {
+export function parseImages(
+  images: unknown,
+  where = 'images.yaml',
+): ImageInput[] {
   if (images === undefined) return [];
-  if (!Array.isArray(images)) throw new Error(`${where}: "images" must be a list`);
+  if (!Array.isArray(images))
+    throw new Error(`${where}: "images" must be a list`);
   return images.map((raw, i) => {
     const e = raw as Record<string, unknown>;
-    if (typeof e?.image !== 'string') throw new Error(`${where}: images[${i}].image must be a string`);
+    if (typeof e?.image !== 'string')
+      throw new Error(`${where}: images[${i}].image must be a string`);
     const labels = e.labels ?? {};
-    if (typeof labels !== 'object' || labels === null || Object.values(labels).some(v => typeof v !== 'string')) {
+    if (
+      typeof labels !== 'object' ||
+      labels === null ||
+      Object.values(labels).some(v => typeof v !== 'string')
+    ) {
       throw new Error(`${where}: images[${i}].labels must be a map of strings`);
     }
     return {
@@ -112,7 +145,9 @@ export function parseImages(images: unknown, where = 'images.yaml'): ImageInput[
       ...(typeof e.base === 'string' ? { base: e.base } : {}),
       ...(e.broken === true ? { broken: true } : {}),
       ...(Array.isArray(e.tags) ? { tags: e.tags.map(String) } : {}),
-      ...(typeof e.references === 'object' && e.references !== null ? { references: e.references as Record<string, string> } : {}),
+      ...(typeof e.references === 'object' && e.references !== null
+        ? { references: e.references as Record<string, string> }
+        : {}),
     };
   });
 }
@@ -122,19 +157,26 @@ export function parseImages(images: unknown, where = 'images.yaml'): ImageInput[
  *
  * @public
  */
-export function parseReleases(releases: unknown, where = 'releases.yaml'): ReleaseRecord[] {
+export function parseReleases(
+  releases: unknown,
+  where = 'releases.yaml',
+): ReleaseRecord[] {
   if (releases === undefined) return [];
-  if (!Array.isArray(releases)) throw new Error(`${where}: "releases" must be a list`);
+  if (!Array.isArray(releases))
+    throw new Error(`${where}: "releases" must be a list`);
   return releases.map((raw, i) => {
     const e = raw as Record<string, unknown>;
     for (const k of ['version', 'image', 'rhcosImage'] as const) {
-      if (typeof e?.[k] !== 'string') throw new Error(`${where}: releases[${i}].${k} must be a string`);
+      if (typeof e?.[k] !== 'string')
+        throw new Error(`${where}: releases[${i}].${k} must be a string`);
     }
     return {
       version: String(e.version),
       image: String(e.image),
       rhcosImage: String(e.rhcosImage),
-      ...(typeof e.extensionsImage === 'string' ? { extensionsImage: e.extensionsImage } : {}),
+      ...(typeof e.extensionsImage === 'string'
+        ? { extensionsImage: e.extensionsImage }
+        : {}),
     };
   });
 }
@@ -149,11 +191,15 @@ export function parseReleases(releases: unknown, where = 'releases.yaml'): Relea
  *
  * @public
  */
-export function machineOSApiVersionFor(objects: K8sObject[]): 'v1' | 'v1alpha1' {
+export function machineOSApiVersionFor(
+  objects: K8sObject[],
+): 'v1' | 'v1alpha1' {
   const cv = objects.find(o => o.kind === 'ClusterVersion');
   const version = cv ? clusterVersionOf(cv) : undefined;
   if (version) return machineOSApiVersionForRelease(version);
-  const mos = objects.find(o => o.kind === 'MachineOSConfig' || o.kind === 'MachineOSBuild');
+  const mos = objects.find(
+    o => o.kind === 'MachineOSConfig' || o.kind === 'MachineOSBuild',
+  );
   if (mos?.apiVersion.endsWith('/v1alpha1')) return 'v1alpha1';
   return 'v1';
 }
@@ -163,7 +209,9 @@ export function machineOSApiVersionFor(objects: K8sObject[]): 'v1' | 'v1alpha1' 
  *
  * @public
  */
-export function machineOSApiVersionForRelease(version: string): 'v1' | 'v1alpha1' {
+export function machineOSApiVersionForRelease(
+  version: string,
+): 'v1' | 'v1alpha1' {
   const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
   if (!m) return 'v1';
   const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
@@ -178,9 +226,18 @@ export function machineOSApiVersionForRelease(version: string): 'v1' | 'v1alpha1
  * @public
  */
 export function clusterVersionOf(cv: K8sObject): string | undefined {
-  const status = cv.status as { desired?: { version?: string }; history?: Array<{ state?: string; version?: string }> } | undefined;
+  const status = cv.status as
+    | {
+        desired?: { version?: string };
+        history?: Array<{ state?: string; version?: string }>;
+      }
+    | undefined;
   const spec = cv.spec as { desiredUpdate?: { version?: string } } | undefined;
-  return status?.desired?.version ?? status?.history?.find(h => h.state === 'Completed')?.version ?? spec?.desiredUpdate?.version;
+  return (
+    status?.desired?.version ??
+    status?.history?.find(h => h.state === 'Completed')?.version ??
+    spec?.desiredUpdate?.version
+  );
 }
 
 /**

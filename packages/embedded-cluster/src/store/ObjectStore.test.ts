@@ -40,7 +40,9 @@ describe('InMemoryObjectStore', () => {
     const created = store.create('machineconfigpools', pool('infra'));
     store.update('machineconfigpools', { ...created, spec: { paused: true } });
     expect(() =>
-      store.update('machineconfigpools', created, { checkResourceVersion: true }),
+      store.update('machineconfigpools', created, {
+        checkResourceVersion: true,
+      }),
     ).toThrow(expect.objectContaining({ code: 409, reason: 'Conflict' }));
     expect(() => store.create('machineconfigpools', pool('infra'))).toThrow(
       StoreError,
@@ -51,14 +53,22 @@ describe('InMemoryObjectStore', () => {
     const store = new InMemoryObjectStore({ historySize: 2 });
     const a = store.create('machineconfigpools', pool('a'));
     a.spec = { paused: true };
-    expect(store.get('machineconfigpools', 'a')?.spec).toEqual({ paused: false });
+    expect(store.get('machineconfigpools', 'a')?.spec).toEqual({
+      paused: false,
+    });
     store.create('machineconfigpools', pool('b'));
     store.create('machineconfigpools', pool('c'));
-    expect(store.eventsSince(Number(a.metadata.resourceVersion) - 1)).toBe('expired');
+    expect(store.eventsSince(Number(a.metadata.resourceVersion) - 1)).toBe(
+      'expired',
+    );
     const since = store.eventsSince(Number(a.metadata.resourceVersion));
-    expect(since !== 'expired' && since.map(e => e.event.object.metadata.name)).toEqual(['b', 'c']);
+    expect(
+      since !== 'expired' && since.map(e => e.event.object.metadata.name),
+    ).toEqual(['b', 'c']);
     store.expireHistory();
-    expect(store.eventsSince(Number(a.metadata.resourceVersion))).toBe('expired');
+    expect(store.eventsSince(Number(a.metadata.resourceVersion))).toBe(
+      'expired',
+    );
   });
 
   it('serves one MachineOSConfig version and rejects the other with a clear message', () => {
@@ -84,12 +94,25 @@ describe('InMemoryObjectStore', () => {
       metadata: {
         name: 'rendered-infra-1',
         ownerReferences: [
-          { apiVersion: owner.apiVersion, kind: owner.kind, name: 'infra', uid: owner.metadata.uid! },
+          {
+            apiVersion: owner.apiVersion,
+            kind: owner.kind,
+            name: 'infra',
+            uid: owner.metadata.uid!,
+          },
         ],
       },
     });
-    store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns1' } });
-    store.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns1' } });
+    store.create('namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'ns1' },
+    });
+    store.create('configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', namespace: 'ns1' },
+    });
     store.delete('machineconfigpools', 'infra');
     expect(store.list('machineconfigs')).toEqual([]);
     store.delete('namespaces', 'ns1');

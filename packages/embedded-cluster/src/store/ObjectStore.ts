@@ -102,10 +102,17 @@ function specPart(object: K8sObject): string {
 function normalizeSecret(resource: ResourceName, obj: K8sObject): void {
   if (resource !== 'secrets' || obj.stringData === undefined) return;
   const stringData = obj.stringData;
-  if (typeof stringData === 'object' && stringData !== null && !Array.isArray(stringData)) {
-    const data = { ...((obj.data as Record<string, string> | undefined) ?? {}) };
+  if (
+    typeof stringData === 'object' &&
+    stringData !== null &&
+    !Array.isArray(stringData)
+  ) {
+    const data = {
+      ...((obj.data as Record<string, string> | undefined) ?? {}),
+    };
     for (const [k, v] of Object.entries(stringData)) {
-      if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+      if (typeof v === 'string')
+        data[k] = Buffer.from(v, 'utf8').toString('base64');
     }
     obj.data = data;
     delete obj.stringData;
@@ -223,7 +230,13 @@ export class InMemoryObjectStore implements ObjectStore {
           422,
           'Invalid',
           `${info.kind} "${obj.metadata.name}" is invalid: metadata.namespace: Required value`,
-          [{ field: 'metadata.namespace', message: 'Required value', reason: 'FieldValueRequired' }],
+          [
+            {
+              field: 'metadata.namespace',
+              message: 'Required value',
+              reason: 'FieldValueRequired',
+            },
+          ],
         );
       }
       if (!this.peek('namespaces', obj.metadata.namespace)) {
@@ -243,14 +256,17 @@ export class InMemoryObjectStore implements ObjectStore {
       throw new StoreError(
         409,
         'AlreadyExists',
-        `${resource}${info.group ? `.${info.group}` : ''} "${obj.metadata.name}" already exists`,
+        `${resource}${info.group ? `.${info.group}` : ''} "${
+          obj.metadata.name
+        }" already exists`,
       );
     }
     obj.apiVersion = this.servedApiVersion(resource);
     obj.kind = info.kind;
     obj.metadata.uid = obj.metadata.uid ?? randomUUID();
     obj.metadata.creationTimestamp =
-      obj.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      obj.metadata.creationTimestamp ??
+      new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     if (info.crd) {
       obj.metadata.generation = 1;
     }
@@ -276,7 +292,9 @@ export class InMemoryObjectStore implements ObjectStore {
     const incoming = clone(object);
     this.#checkType(resource, incoming);
     const name = incoming.metadata?.name;
-    const namespace = info.namespaced ? incoming.metadata?.namespace : undefined;
+    const namespace = info.namespaced
+      ? incoming.metadata?.namespace
+      : undefined;
     const map = this.#map(resource);
     const k = key(name, namespace);
     const old = map.get(k);
@@ -284,7 +302,9 @@ export class InMemoryObjectStore implements ObjectStore {
       throw new StoreError(
         404,
         'NotFound',
-        `${resource}${info.group ? `.${info.group}` : ''} "${name ?? ''}" not found`,
+        `${resource}${info.group ? `.${info.group}` : ''} "${
+          name ?? ''
+        }" not found`,
       );
     }
     const given = incoming.metadata.resourceVersion;
@@ -297,7 +317,9 @@ export class InMemoryObjectStore implements ObjectStore {
       throw new StoreError(
         409,
         'Conflict',
-        `Operation cannot be fulfilled on ${resource}${info.group ? `.${info.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        `Operation cannot be fulfilled on ${resource}${
+          info.group ? `.${info.group}` : ''
+        } "${name}": the object has been modified; please apply your changes to the latest version and try again`,
       );
     }
     let next: K8sObject;
@@ -365,7 +387,11 @@ export class InMemoryObjectStore implements ObjectStore {
     for (const r of RESOURCES) {
       for (const dependent of [...this.#map(r.resource).values()]) {
         if (dependent.metadata.ownerReferences?.some(ref => ref.uid === uid)) {
-          this.delete(r.resource, dependent.metadata.name, dependent.metadata.namespace);
+          this.delete(
+            r.resource,
+            dependent.metadata.name,
+            dependent.metadata.namespace,
+          );
         }
       }
     }
@@ -436,7 +462,10 @@ export class InMemoryObjectStore implements ObjectStore {
     for (const { resource, object } of snapshot.objects) {
       const info = resourceInfo(resource);
       this.#map(resource).set(
-        key(object.metadata.name, info.namespaced ? object.metadata.namespace : undefined),
+        key(
+          object.metadata.name,
+          info.namespaced ? object.metadata.namespace : undefined,
+        ),
         clone(object),
       );
     }
@@ -456,7 +485,9 @@ export class InMemoryObjectStore implements ObjectStore {
       throw new StoreError(
         400,
         'BadRequest',
-        `the kind "${String(obj.kind)}" does not match the resource ${resource} (kind ${info.kind})`,
+        `the kind "${String(
+          obj.kind,
+        )}" does not match the resource ${resource} (kind ${info.kind})`,
       );
     }
     const served = this.servedApiVersion(resource);
@@ -469,7 +500,9 @@ export class InMemoryObjectStore implements ObjectStore {
         'BadRequest',
         otherVersion
           ? `${info.kind} ${obj.apiVersion} is not served by this cluster: it serves ${served} (v1alpha1 and v1 are never served together)`
-          : `apiVersion "${String(obj.apiVersion)}" does not match ${served} for ${info.kind}`,
+          : `apiVersion "${String(
+              obj.apiVersion,
+            )}" does not match ${served} for ${info.kind}`,
       );
     }
   }
@@ -490,7 +523,11 @@ export class InMemoryObjectStore implements ObjectStore {
       if (name.length > max || !re.test(name)) {
         causes.push({
           field: 'metadata.name',
-          message: `Invalid value: "${name}": a lowercase RFC 1123 ${label ? 'label' : 'subdomain'} must consist of lower case alphanumeric characters, '-'${label ? '' : " or '.'"}, and must start and end with an alphanumeric character (at most ${max} characters)`,
+          message: `Invalid value: "${name}": a lowercase RFC 1123 ${
+            label ? 'label' : 'subdomain'
+          } must consist of lower case alphanumeric characters, '-'${
+            label ? '' : " or '.'"
+          }, and must start and end with an alphanumeric character (at most ${max} characters)`,
           reason: 'FieldValueInvalid',
         });
       }
@@ -499,13 +536,19 @@ export class InMemoryObjectStore implements ObjectStore {
       throw new StoreError(
         422,
         'Invalid',
-        `${kind} "${name ?? ''}" is invalid: ${causes.map(c => `${c.field}: ${c.message}`).join(', ')}`,
+        `${kind} "${name ?? ''}" is invalid: ${causes
+          .map(c => `${c.field}: ${c.message}`)
+          .join(', ')}`,
         causes,
       );
     }
   }
 
-  #validate(resource: ResourceName, obj: K8sObject, old: K8sObject | undefined) {
+  #validate(
+    resource: ResourceName,
+    obj: K8sObject,
+    old: K8sObject | undefined,
+  ) {
     if (!this.#validator) return;
     const causes = this.#validator.validate(resource, obj, old);
     if (causes.length > 0) {
@@ -513,7 +556,9 @@ export class InMemoryObjectStore implements ObjectStore {
       throw new StoreError(
         422,
         'Invalid',
-        `${info.kind}${info.group ? `.${info.group}` : ''} "${obj.metadata.name}" is invalid: ${causes
+        `${info.kind}${info.group ? `.${info.group}` : ''} "${
+          obj.metadata.name
+        }" is invalid: ${causes
           .map(c => `${c.field}: ${c.message}`)
           .join(', ')}`,
         causes,

@@ -82,16 +82,39 @@ export interface WriteOptions {
  */
 export interface ObjectStore {
   /** A copy of one object (the caller may change it and write it back). */
-  get(resource: ResourceName, name: string, namespace?: string): K8sObject | undefined;
+  get(
+    resource: ResourceName,
+    name: string,
+    namespace?: string,
+  ): K8sObject | undefined;
   /** Copies of all objects of a resource, sorted by namespace/name. Copying 5,000 nodes takes ~100 ms: read-only callers should use `peekList`. */
   list(resource: ResourceName, namespace?: string): K8sObject[];
   /** Like `get` without the copy: the stored object itself, which must NOT be mutated (fast path for reads). */
-  peek(resource: ResourceName, name: string, namespace?: string): Readonly<K8sObject> | undefined;
+  peek(
+    resource: ResourceName,
+    name: string,
+    namespace?: string,
+  ): Readonly<K8sObject> | undefined;
   /** Like `list` without the copies: the stored objects themselves, which must NOT be mutated (fast path for reads). */
-  peekList(resource: ResourceName, namespace?: string): ReadonlyArray<Readonly<K8sObject>>;
-  create(resource: ResourceName, object: K8sObject, options?: WriteOptions): K8sObject;
-  update(resource: ResourceName, object: K8sObject, options?: WriteOptions): K8sObject;
-  delete(resource: ResourceName, name: string, namespace?: string): K8sObject | undefined;
+  peekList(
+    resource: ResourceName,
+    namespace?: string,
+  ): ReadonlyArray<Readonly<K8sObject>>;
+  create(
+    resource: ResourceName,
+    object: K8sObject,
+    options?: WriteOptions,
+  ): K8sObject;
+  update(
+    resource: ResourceName,
+    object: K8sObject,
+    options?: WriteOptions,
+  ): K8sObject;
+  delete(
+    resource: ResourceName,
+    name: string,
+    namespace?: string,
+  ): K8sObject | undefined;
   subscribe(listener: (event: StoreEvent) => void): () => void;
   /** The API version served for a resource (MachineOSConfig/MachineOSBuild: 'machineconfiguration.openshift.io/v1alpha1' or '.../v1'). */
   servedApiVersion(resource: ResourceName): string;
@@ -104,7 +127,11 @@ export class StoreError extends Error {
     readonly code: number,
     readonly reason: string,
     message: string,
-    readonly causes: Array<{ field: string; message: string; reason?: string }> = [],
+    readonly causes: Array<{
+      field: string;
+      message: string;
+      reason?: string;
+    }> = [],
   ) {
     super(message);
     this.name = 'StoreError';
@@ -138,7 +165,13 @@ export interface ImageCatalog {
   /** Look an image up by digest reference `host/path@sha256:…` (or by tag reference `host/path:tag`). */
   resolve(reference: string): ImageRecord | undefined;
   /** Add an image (labels are inherited from `base` unless overridden). Returns the stored record. */
-  add(image: { image: string; labels?: Record<string, string>; base?: string; broken?: boolean; tags?: string[] }): ImageRecord;
+  add(image: {
+    image: string;
+    labels?: Record<string, string>;
+    base?: string;
+    broken?: boolean;
+    tags?: string[];
+  }): ImageRecord;
   /** Remove an image and its tags. */
   remove(reference: string): boolean;
   list(): ImageRecord[];
