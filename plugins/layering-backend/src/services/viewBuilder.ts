@@ -236,12 +236,12 @@ export function buildClusterViews(
       targetSource = { kind: 'machine-os-config', name: mosc.name };
     } else {
       targetImage = render?.osImageURL ?? null;
-      const overridden =
-        render?.osImageUrlOverridden ||
-        (targetImage !== null && release.baseImage !== null && targetImage !== release.baseImage);
-      if (overridden && targetImage) {
+      // Out-of-cluster layering: the render says its image is overridden, or a user
+      // MachineConfig of this pool sets the render's image. Comparing with the release default
+      // alone would mislabel renders of the previous release during an upgrade.
+      const mc = targetImage ? outOfClusterSource(pool, targetImage, snapshot) : null;
+      if (targetImage && (render?.osImageUrlOverridden || mc)) {
         mode = 'out-of-cluster';
-        const mc = outOfClusterSource(pool, targetImage, snapshot);
         source = mc?.name;
         layeredImage = targetImage;
         if (mc) targetSource = { kind: 'machine-config', name: mc.name, inherited: mc.inherited };
