@@ -1,6 +1,6 @@
 import { assembleCluster } from './assemble';
 import { createMcoSimulator } from './mco';
-import type { ImageRecord, ReleaseRecord } from './store/types';
+import type { ImageRecord, McoSimulator, ReleaseRecord } from './store/types';
 
 /**
  * Options of {@link startEmbeddedCluster}.
@@ -79,16 +79,23 @@ export async function startEmbeddedCluster(
     ...options,
     hooks: { settle: () => settle() },
   });
-  const simulator = createMcoSimulator({
-    store: core.store,
-    images: core.catalog,
-    releases: core.releases,
-    registryHost: core.registryHost,
-    speed: options.speed ?? 1,
-    log: options.log,
-  });
+  let simulator: McoSimulator;
+  try {
+    simulator = createMcoSimulator({
+      store: core.store,
+      images: core.catalog,
+      releases: core.releases,
+      registryHost: core.registryHost,
+      speed: options.speed ?? 1,
+      log: options.log,
+    });
+    simulator.start();
+  } catch (error) {
+    // Leave nothing listening behind a failed start.
+    await core.stop();
+    throw error;
+  }
   settle = () => simulator.settle();
-  simulator.start();
   return {
     name: core.name,
     url: core.url,
