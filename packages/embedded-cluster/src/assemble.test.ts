@@ -122,6 +122,32 @@ describe('assembleCluster', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('names the file of a YAML syntax error and refuses a Secret with non-string stringData', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(
+      path.join(dir, 'broken.yaml'),
+      'apiVersion: v1\nkind: [unclosed\n',
+    );
+    await expect(assembleCluster({ stateDir: dir })).rejects.toThrow(
+      /^broken\.yaml: /,
+    );
+    fs.rmSync(path.join(dir, 'broken.yaml'));
+    writeState(dir, {
+      'secret.yaml': [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 's', namespace: 'default' },
+          stringData: { n: 1 },
+        },
+      ],
+    });
+    await expect(assembleCluster({ stateDir: dir })).rejects.toThrow(
+      /secret\.yaml \(document 1\): cannot load Secret s: stringData\[n\]/,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('persists changes to the data directory and reloads them on restart', async () => {
     const data = tempDir();
     const first = await assembleCluster({

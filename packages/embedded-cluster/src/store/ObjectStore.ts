@@ -271,8 +271,8 @@ export class InMemoryObjectStore implements ObjectStore {
       obj.metadata.generation = 1;
     }
     delete obj.metadata.deletionTimestamp;
-    normalizeSecret(resource, obj);
     this.#validate(resource, obj, undefined);
+    normalizeSecret(resource, obj);
     if (options.dryRun) {
       delete obj.metadata.resourceVersion;
       return obj;
@@ -351,6 +351,10 @@ export class InMemoryObjectStore implements ObjectStore {
       next.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
+    if (resource === 'secrets' && next.stringData !== undefined) {
+      // stringData is checked as given, before it is folded into data.
+      this.#validate(resource, next, old);
+    }
     normalizeSecret(resource, next);
     if (JSON.stringify(next) === JSON.stringify(old)) {
       // A no-op write does not bump the resourceVersion, as on a real API server.
