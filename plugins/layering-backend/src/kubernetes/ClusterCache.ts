@@ -106,6 +106,7 @@ export class ClusterCache {
   readonly #logger: LoggerService;
   readonly #tuning: InformerTuning;
   readonly #onChange: (cluster: string) => void;
+  readonly #onHealthChange: (cluster: string) => void;
   readonly #abort = new AbortController();
   #starting: Promise<void> | undefined;
 
@@ -113,12 +114,16 @@ export class ClusterCache {
     spec: ClusterSpec;
     logger: LoggerService;
     tuning?: InformerTuning;
+    /** The caches changed (called often; coalesce). */
     onChange(cluster: string): void;
+    /** Health changed, e.g. a watch failed (rare; act at once). Defaults to `onChange`. */
+    onHealthChange?(cluster: string): void;
   }) {
     this.spec = options.spec;
     this.#logger = options.logger.child({ cluster: options.spec.name });
     this.#tuning = options.tuning ?? {};
     this.#onChange = options.onChange;
+    this.#onHealthChange = options.onHealthChange ?? options.onChange;
     this.#configError = options.spec.configError;
   }
 
@@ -151,6 +156,11 @@ export class ClusterCache {
   #changed = () => {
     this.#generation += 1;
     this.#onChange(this.spec.name);
+  };
+
+  #healthChanged = () => {
+    this.#generation += 1;
+    this.#onHealthChange(this.spec.name);
   };
 
   start(): Promise<void> {
@@ -192,7 +202,7 @@ export class ClusterCache {
         project,
         logger: this.#logger,
         onChange: this.#changed,
-        onStatus: this.#changed,
+        onStatus: this.#healthChanged,
         pageSize: this.#tuning.pageSize,
         watchTimeoutSeconds: this.#tuning.watchTimeoutSeconds,
         backoff: this.#tuning.backoff,

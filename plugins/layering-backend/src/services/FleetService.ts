@@ -156,6 +156,8 @@ export class FleetService implements LayeringFleetService {
         logger: this.#logger,
         tuning,
         onChange: () => this.#schedule(spec.name),
+        // A cluster going stale must not leave pools reported in sync for a debounce period.
+        onHealthChange: () => this.#schedule(spec.name, true),
       });
       const registries = [...spec.registries, ...options.registries];
       const sourceKey = JSON.stringify(registries);
@@ -240,9 +242,13 @@ export class FleetService implements LayeringFleetService {
     return total;
   }
 
-  #schedule(cluster: string) {
+  #schedule(cluster: string, now = false) {
     const entry = this.#clusters.get(cluster);
-    if (!entry || entry.timer || this.#stopped) return;
+    if (!entry || this.#stopped) return;
+    if (entry.timer) {
+      if (!now) return;
+      clearTimeout(entry.timer);
+    }
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       try {
@@ -253,7 +259,7 @@ export class FleetService implements LayeringFleetService {
           .child({ cluster })
           .error('Cannot build the layering views of a cluster', error as Error);
       }
-    }, this.#debounceMs);
+    }, now ? 0 : this.#debounceMs);
   }
 
   #rebuild(cluster: string, entry: ClusterEntry) {
@@ -322,7 +328,8 @@ export class FleetService implements LayeringFleetService {
     const base = entry.views?.cluster;
     return {
       name,
-      status: health.status,
+      // Until the first views exist the cluster is still syncing, whatever the caches say.
+      status: base ? health.status : 'syncing',
       ...(health.error ? { error: health.error } : {}),
       lastSync: health.lastSync === null ? null : new Date(health.lastSync).toISOString(),
       release: base?.release ?? { version: null, baseImage: null, rhcosVersion: null },
