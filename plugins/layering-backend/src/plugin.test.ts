@@ -79,6 +79,9 @@ describe('layering plugin against the embedded cluster', () => {
     }
     doomed = await startEmbeddedCluster({ name: 'doomed', stateDir: SAMPLE, speed: 0 });
     old = await startEmbeddedCluster({ name: 'old', stateDir: OCP_417, speed: 0 });
+    if (!old.httpsUrl?.startsWith('https:') || !old.caCertificate) {
+      throw new Error('The embedded cluster offers no TLS endpoint with a CA certificate');
+    }
     const backend = await startTestBackend({
       features: [
         layeringPlugin,
@@ -91,7 +94,14 @@ describe('layering plugin against the embedded cluster', () => {
                   clusters: [
                     clusterConfig(main, 'main', main.tokens.readOnly),
                     clusterConfig(doomed, 'doomed', doomed.tokens.readOnly),
-                    clusterConfig(old, 'ocp-417', old.tokens.readOnly),
+                    // Over TLS, verified with the cluster's CA (the production path).
+                    {
+                      name: 'ocp-417',
+                      url: old.httpsUrl,
+                      authProvider: 'serviceAccount',
+                      serviceAccountToken: old.tokens.readOnly,
+                      caData: Buffer.from(old.caCertificate ?? '').toString('base64'),
+                    },
                     clusterConfig(main, 'badtoken', 'not-a-valid-token'),
                     { name: 'oidc', url: main.url, authProvider: 'oidc', oidcTokenProvider: 'okta' },
                   ],
@@ -190,7 +200,7 @@ describe('layering plugin against the embedded cluster', () => {
     expect(cluster.lastSync).not.toBeNull();
   });
 
-  it('reads MachineOSConfigs of a v1alpha1 cluster into the same model', async () => {
+  it('reads MachineOSConfigs of a v1alpha1 cluster (over TLS with caData) into the same model', async () => {
     const infra: PoolView = await eventually(async () => {
       const res = await get('/clusters/ocp-417/pools/infra');
       expect(res.status).toBe(200);

@@ -25,13 +25,18 @@ export async function startEmbeddedDefault(logger: LoggerService): Promise<{
   return {
     spec: {
       name: cluster.name,
-      url: cluster.url,
       // Read-only token: the backend only lists and watches.
       token: cluster.tokens.readOnly,
-      // The embedded cluster serves plain HTTP on loopback, which client-node only allows
-      // with TLS verification off.
-      skipTLSVerify: true,
       registries: [],
+      // TLS verified with the cluster's own CA when it offers one; otherwise plain HTTP on
+      // loopback, which client-node only allows with TLS verification off.
+      ...(cluster.httpsUrl && cluster.caCertificate
+        ? {
+            url: cluster.httpsUrl,
+            caData: Buffer.from(cluster.caCertificate).toString('base64'),
+            skipTLSVerify: false,
+          }
+        : { url: cluster.url, skipTLSVerify: true }),
     },
     // The sample images carry made-up digests, which the embedded registry serves as declared.
     registries: [{ host: '*', mirror: cluster.registryUrl, dangerouslySkipDigestVerification: true }],
