@@ -39,7 +39,11 @@ describe('drift card on a pool page', () => {
   it('shows the fleet page with every cluster', async () => {
     await page.goto(`${APP_URL}/layering`);
     for (const cluster of ['ocp-417', 'ocp-418', 'ocp-419', 'sno-419']) {
-      await page.locator('table').getByText(cluster, { exact: true }).first().waitFor();
+      await page
+        .locator('table')
+        .getByText(cluster, { exact: true })
+        .first()
+        .waitFor();
     }
     await expectNoErrorPanel(page);
     await screenshot(page, 'fleet');
@@ -51,8 +55,13 @@ describe('drift card on a pool page', () => {
     // The overview shows one layering card; its texts are unique on the page.
     const card = page.locator('body');
     await card.getByText(/4\.18\.21 · RHCOS 418\.94\.202507221249-0/).waitFor();
-    await card.getByText(/behind/).first().waitFor();
-    await card.getByText('Pinned by MachineConfig os-layer-custom', { exact: false }).waitFor();
+    await card
+      .getByText(/behind/)
+      .first()
+      .waitFor();
+    await card
+      .getByText('Pinned by MachineConfig os-layer-custom', { exact: false })
+      .waitFor();
     await expectNoErrorPanel(page);
     await screenshot(page, 'pool-card-before-upgrade');
 
@@ -73,7 +82,10 @@ describe('drift card on a pool page', () => {
 
     // The release moves to 4.18.24 and the pinned pool stays behind, further than before.
     await card.getByText(/4\.18\.24 · RHCOS/).waitFor({ timeout: 120_000 });
-    await card.getByText(/behind/).first().waitFor();
+    await card
+      .getByText(/behind/)
+      .first()
+      .waitFor();
     await card.getByText(/older than 4\.18\.24's/).waitFor({ timeout: 60_000 });
     expect(
       await page.evaluate(

@@ -37,7 +37,10 @@ describe('the portal on the embedded default', () => {
 
   it('shows the Create page', async () => {
     await page.goto(`${APP_URL}/create`);
-    await page.getByRole('heading', { name: /Create|Templates/i }).first().waitFor();
+    await page
+      .getByRole('heading', { name: /Create|Templates/i })
+      .first()
+      .waitFor();
     await expectNoErrorPanel(page);
     await screenshot(page, 'create');
   });

@@ -2,8 +2,10 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import type { UserInfoService } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
+  isPermission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -12,15 +14,24 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import type { UserInfoService } from '@backstage/backend-plugin-api';
+import {
+  createScaffolderTemplateConditionalDecision,
+  scaffolderTemplateConditions,
+} from '@backstage/plugin-scaffolder-backend/alpha';
+import {
+  templateParameterReadPermission,
+  templateStepReadPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
+import { layeringClusterApplyPermission } from '@internal/plugin-layering-common';
 
-/** Name of the permission that gates direct cluster writes (defined in layering-common). */
-const DIRECT_APPLY_PERMISSION = 'layering.cluster.apply';
+/** Tag the layering templates put on the form page and steps of direct delivery. */
+export const DIRECT_APPLY_TEMPLATE_TAG = 'layering-direct-apply';
 
 /**
  * The portal's policy: everything a signed-in user can read stays open, and writing to a
  * cluster directly (bypassing pull-request review) is allowed only to the users and groups
- * listed in `layering.directApply.allowed`.
+ * listed in `layering.directApply.allowed`. For everyone else the templates' direct-apply page
+ * is hidden (the actions refuse a forged direct request on their own).
  */
 export class LayeringPortalPolicy implements PermissionPolicy {
   constructor(
@@ -32,17 +43,37 @@ export class LayeringPortalPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (request.permission.name !== DIRECT_APPLY_PERMISSION) {
+    const { permission } = request;
+    const hidesDirectApply =
+      isPermission(permission, templateParameterReadPermission) ||
+      isPermission(permission, templateStepReadPermission);
+    if (
+      !hidesDirectApply &&
+      permission.name !== layeringClusterApplyPermission.name
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (!user) {
-      return { result: AuthorizeResult.DENY };
+    if (await this.mayApplyDirectly(user)) {
+      return { result: AuthorizeResult.ALLOW };
     }
+    if (hidesDirectApply) {
+      return createScaffolderTemplateConditionalDecision(
+        permission as typeof templateParameterReadPermission,
+        {
+          not: scaffolderTemplateConditions.hasTag({
+            tag: DIRECT_APPLY_TEMPLATE_TAG,
+          }),
+        },
+      );
+    }
+    return { result: AuthorizeResult.DENY };
+  }
+
+  private async mayApplyDirectly(user?: PolicyQueryUser): Promise<boolean> {
+    if (!user) return false;
     const info = await this.userInfo.getUserInfo(user.credentials);
     const refs = [info.userEntityRef, ...info.ownershipEntityRefs];
-    return refs.some(ref => this.allowed.has(ref.toLocaleLowerCase('en-US')))
-      ? { result: AuthorizeResult.ALLOW }
-      : { result: AuthorizeResult.DENY };
+    return refs.some(ref => this.allowed.has(ref.toLocaleLowerCase('en-US')));
   }
 }
 
@@ -58,9 +89,9 @@ export default createBackendModule({
       },
       async init({ policy, config, userInfo }) {
         const allowed = new Set(
-          (config.getOptionalStringArray('layering.directApply.allowed') ?? []).map(
-            ref => ref.toLocaleLowerCase('en-US'),
-          ),
+          (
+            config.getOptionalStringArray('layering.directApply.allowed') ?? []
+          ).map(ref => ref.toLocaleLowerCase('en-US')),
         );
         policy.setPolicy(new LayeringPortalPolicy(allowed, userInfo));
       },
