@@ -3,7 +3,11 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { stringify as stringifyYaml } from 'yaml';
 import { InMemoryObjectStore, StoreSnapshot } from './store/ObjectStore';
-import { InMemoryImageCatalog, ImageInput } from './registry/ImageCatalog';
+import {
+  InMemoryImageCatalog,
+  ImageInput,
+  RELEASE_VERSION_LABEL,
+} from './registry/ImageCatalog';
 import { SchemaValidator } from './schema/SchemaValidator';
 import { ApiServer } from './server/ApiServer';
 import { servingCertificate } from './server/tls';
@@ -115,6 +119,58 @@ export function addImages(
       pending.delete(image);
     }
   }
+}
+
+/**
+ * Make the registry serve every release of the catalogue as a release payload: an image labelled
+ * `io.openshift.release=<version>` whose `release-manifests/image-references` names the release's
+ * `rhel-coreos` (and `rhel-coreos-extensions`) image. Payloads `images.yaml` already declares keep
+ * their labels, tags and other references; they must not contradict the catalogue.
+ *
+ * @public
+ */
+export function addReleasePayloads(
+  catalog: InMemoryImageCatalog,
+  releases: ReleaseRecord[],
+): void {
+  releases.forEach((release, i) => {
+    const where = `releases[${i}] (${release.version})`;
+    const wanted: Record<string, string> = {
+      'rhel-coreos': release.rhcosImage,
+      ...(release.extensionsImage
+        ? { 'rhel-coreos-extensions': release.extensionsImage }
+        : {}),
+    };
+    const existing = catalog.resolve(release.image);
+    const version = existing?.labels[RELEASE_VERSION_LABEL];
+    if (version && version !== release.version) {
+      throw new Error(
+        `${where}: the image ${release.image} is labelled ${RELEASE_VERSION_LABEL}=${version}`,
+      );
+    }
+    for (const [name, image] of Object.entries(wanted)) {
+      const declared = existing?.references?.[name];
+      if (declared && declared !== image) {
+        throw new Error(
+          `${where}: images.yaml gives the payload ${release.image} the ${name} image ${declared}, not ${image}`,
+        );
+      }
+    }
+    if (
+      version &&
+      Object.keys(wanted).every(name => existing?.references?.[name])
+    ) {
+      return;
+    }
+    catalog.add({
+      image: release.image,
+      labels: { ...existing?.labels, [RELEASE_VERSION_LABEL]: release.version },
+      references: { ...existing?.references, ...wanted },
+      ...(existing?.base ? { base: existing.base } : {}),
+      ...(existing?.broken ? { broken: true } : {}),
+      ...(existing?.tags ? { tags: existing.tags } : {}),
+    });
+  });
 }
 
 /**
@@ -241,6 +297,7 @@ export async function assembleCluster(
     loadObjects(store, state.objects);
     addImages(catalog, state.images);
   }
+  addReleasePayloads(catalog, releases);
   // Every cluster has the `default` namespace.
   if (!store.peek('namespaces', 'default')) {
     store.create('namespaces', {

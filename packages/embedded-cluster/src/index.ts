@@ -24,6 +24,8 @@ export {
   InMemoryImageCatalog,
   parseImageReference,
   buildImageContent,
+  releasePayloadFiles,
+  RELEASE_VERSION_LABEL,
   type ImageInput,
   type ImageReference,
 } from './registry/ImageCatalog';

@@ -79,23 +79,140 @@ function sha256(data: Buffer | string): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
 }
 
-// An empty tar archive (two zero blocks), gzipped deterministically: the one layer of every image.
-const EMPTY_TAR = Buffer.alloc(1024);
-const LAYER = gzipSync(EMPTY_TAR, { level: 9 });
-// Fix the gzip header's OS byte so the layer digest does not depend on the platform.
-LAYER[9] = 3;
-const LAYER_DIGEST = sha256(LAYER);
-const LAYER_DIFF_ID = sha256(EMPTY_TAR);
+/** A file of an image layer. */
+interface LayerFile {
+  path: string;
+  content: Buffer;
+}
+
+function octal(value: number, width: number): string {
+  return `${value.toString(8).padStart(width - 1, '0')}\0`;
+}
+
+/** One ustar header block (owner root, mtime 0, so archives are deterministic). */
+function tarHeader(name: string, size: number, type: '0' | '5'): Buffer {
+  if (Buffer.byteLength(name) > 100) {
+    throw new Error(`layer path "${name}" is longer than 100 bytes`);
+  }
+  const header = Buffer.alloc(512);
+  header.write(name, 0, 100, 'utf8');
+  header.write(octal(type === '5' ? 0o755 : 0o644, 8), 100, 'ascii');
+  header.write(octal(0, 8), 108, 'ascii');
+  header.write(octal(0, 8), 116, 'ascii');
+  header.write(octal(size, 12), 124, 'ascii');
+  header.write(octal(0, 12), 136, 'ascii');
+  header.fill(' ', 148, 156);
+  header.write(type, 156, 'ascii');
+  header.write('ustar\0', 257, 'ascii');
+  header.write('00', 263, 'ascii');
+  header.write('root', 265, 'ascii');
+  header.write('root', 297, 'ascii');
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+  return header;
+}
 
 /**
- * Build the config blob and manifest of an image with the given labels.
+ * A tar archive (ustar) of the given files, with an entry for each parent directory, ending in
+ * the two zero blocks.
+ */
+function tarArchive(files: LayerFile[]): Buffer {
+  const parts: Buffer[] = [];
+  const dirs = new Set<string>();
+  for (const file of files) {
+    const segments = file.path.split('/');
+    for (let i = 1; i < segments.length; i++) {
+      const dir = `${segments.slice(0, i).join('/')}/`;
+      if (dirs.has(dir)) continue;
+      dirs.add(dir);
+      parts.push(tarHeader(dir, 0, '5'));
+    }
+    parts.push(tarHeader(file.path, file.content.length, '0'));
+    parts.push(file.content);
+    const pad = (512 - (file.content.length % 512)) % 512;
+    if (pad) parts.push(Buffer.alloc(pad));
+  }
+  parts.push(Buffer.alloc(1024));
+  return Buffer.concat(parts);
+}
+
+/** A layer of the given files: the gzipped bytes, their digest, and the uncompressed digest. */
+function buildLayer(files: LayerFile[]): {
+  blob: Buffer;
+  digest: string;
+  diffId: string;
+} {
+  const tar = tarArchive(files);
+  const blob = gzipSync(tar, { level: 9 });
+  // Fix the gzip header's OS byte so the layer digest does not depend on the platform.
+  blob[9] = 3;
+  return { blob, digest: sha256(blob), diffId: sha256(tar) };
+}
+
+// The one layer of every image that is not a release payload: an empty archive.
+const EMPTY_LAYER = buildLayer([]);
+
+/** Tags of the image references listed first, in this order (the rest follow by name). */
+const REFERENCE_ORDER = ['rhel-coreos', 'rhel-coreos-extensions'];
+
+/**
+ * The files of a release payload's manifest layer: `release-manifests/image-references` (an
+ * ImageStream whose tags name the release's component images, which is what
+ * `oc adm release info --image-for <tag>` reads) and `release-manifests/release-metadata`.
+ *
+ * @public
+ */
+export function releasePayloadFiles(
+  version: string,
+  references: Record<string, string>,
+): Array<{ path: string; content: Buffer }> {
+  const rank = (name: string) => {
+    const i = REFERENCE_ORDER.indexOf(name);
+    return i < 0 ? REFERENCE_ORDER.length : i;
+  };
+  const names = Object.keys(references).sort(
+    (a, b) => rank(a) - rank(b) || a.localeCompare(b),
+  );
+  const imageReferences = {
+    kind: 'ImageStream',
+    apiVersion: 'image.openshift.io/v1',
+    metadata: { name: version },
+    spec: {
+      tags: names.map(name => ({
+        name,
+        from: { kind: 'DockerImage', name: references[name] },
+      })),
+    },
+  };
+  const metadata = { kind: 'cincinnati-metadata-v0', version };
+  return [
+    {
+      path: 'release-manifests/image-references',
+      content: Buffer.from(`${JSON.stringify(imageReferences, null, 2)}\n`),
+    },
+    {
+      path: 'release-manifests/release-metadata',
+      content: Buffer.from(`${JSON.stringify(metadata, null, 2)}\n`),
+    },
+  ];
+}
+
+/** Label of a release payload image naming its version. */
+export const RELEASE_VERSION_LABEL = 'io.openshift.release';
+
+/**
+ * Build the config blob and manifest of an image with the given labels. With `files`, its one
+ * layer holds those files (a release payload's manifests); otherwise the layer is empty.
  *
  * @public
  */
 export function buildImageContent(
   labels: Record<string, string>,
   flavour: 'oci' | 'docker',
+  files?: Array<{ path: string; content: Buffer }>,
 ): { manifest: Buffer; mediaType: string; blobs: Map<string, Buffer> } {
+  const layer = files && files.length > 0 ? buildLayer(files) : EMPTY_LAYER;
   const sortedLabels = Object.fromEntries(
     Object.keys(labels)
       .sort()
@@ -106,7 +223,7 @@ export function buildImageContent(
       architecture: 'amd64',
       os: 'linux',
       config: { Labels: sortedLabels },
-      rootfs: { type: 'layers', diff_ids: [LAYER_DIFF_ID] },
+      rootfs: { type: 'layers', diff_ids: [layer.diffId] },
     }),
   );
   const configDigest = sha256(config);
@@ -124,8 +241,8 @@ export function buildImageContent(
       layers: [
         {
           mediaType: oci ? MEDIA_TYPES.ociLayer : MEDIA_TYPES.dockerLayer,
-          digest: LAYER_DIGEST,
-          size: LAYER.length,
+          digest: layer.digest,
+          size: layer.blob.length,
         },
       ],
     }),
@@ -135,9 +252,20 @@ export function buildImageContent(
     mediaType,
     blobs: new Map([
       [configDigest, config],
-      [LAYER_DIGEST, LAYER],
+      [layer.digest, layer.blob],
     ]),
   };
+}
+
+/** The layer files of a record: a release payload's manifests when it has references. */
+function layerFiles(
+  record: ImageRecord,
+): Array<{ path: string; content: Buffer }> | undefined {
+  if (!record.references || Object.keys(record.references).length === 0)
+    return undefined;
+  const version = record.labels[RELEASE_VERSION_LABEL];
+  if (!version) return undefined;
+  return releasePayloadFiles(version, record.references);
 }
 
 interface StoredImage {
@@ -178,6 +306,8 @@ export class InMemoryImageCatalog implements ImageCatalog {
   readonly #images = new Map<string, StoredImage>();
   readonly #tags = new Map<string, string>();
   readonly #listeners = new Set<() => void>();
+  /** Built content by image and flavour (cleared on every change). */
+  readonly #content = new Map<string, ImageContent>();
 
   resolve(reference: string): ImageRecord | undefined {
     const stored = this.#find(reference);
@@ -201,17 +331,42 @@ export class InMemoryImageCatalog implements ImageCatalog {
     }
     const ownLabels = { ...(input.labels ?? {}) };
     const labels = { ...baseLabels, ...ownLabels };
+    if (input.references) {
+      for (const [name, target] of Object.entries(input.references)) {
+        if (typeof target !== 'string' || !parseImageReference(target)) {
+          throw new Error(
+            `Image ${input.image}: references.${name} must be an image reference`,
+          );
+        }
+      }
+      if (!labels[RELEASE_VERSION_LABEL]) {
+        throw new Error(
+          `Image ${input.image}: a release payload (an image with references) needs the label ${RELEASE_VERSION_LABEL}`,
+        );
+      }
+    }
     let digest = ref.digest;
     const contentAddressed = !digest;
     if (!digest) {
-      digest = sha256(buildImageContent(labels, 'oci').manifest);
+      digest = sha256(
+        buildImageContent(
+          labels,
+          'oci',
+          input.references
+            ? releasePayloadFiles(
+                labels[RELEASE_VERSION_LABEL],
+                input.references,
+              )
+            : undefined,
+        ).manifest,
+      );
     }
     const image = `${ref.repository}@${digest}`;
     const tags = new Set(input.tags ?? []);
     if (ref.tag) tags.add(`${ref.repository}:${ref.tag}`);
     const existing = this.#images.get(image);
     for (const tag of existing?.record.tags ?? []) tags.add(tag);
-    const record: ImageRecord & { references?: Record<string, string> } = {
+    const record: ImageRecord = {
       image,
       labels,
       ...(input.base ? { base: input.base } : {}),
@@ -259,10 +414,17 @@ export class InMemoryImageCatalog implements ImageCatalog {
   ): ImageContent | undefined {
     const stored = this.#find(reference);
     if (!stored) return undefined;
-    const built = buildImageContent(stored.record.labels, flavour);
+    const key = `${flavour} ${stored.record.image}`;
+    const cached = this.#content.get(key);
+    if (cached) return cached;
+    const built = buildImageContent(
+      stored.record.labels,
+      flavour,
+      layerFiles(stored.record),
+    );
     const contentDigest = sha256(built.manifest);
     const declared = stored.record.image.split('@')[1];
-    return {
+    const content: ImageContent = {
       manifest: built.manifest,
       manifestMediaType: built.mediaType,
       digest:
@@ -272,6 +434,8 @@ export class InMemoryImageCatalog implements ImageCatalog {
       contentDigest,
       blobs: built.blobs,
     };
+    this.#content.set(key, content);
+    return content;
   }
 
   /** Called after every change (persistence). */
@@ -293,9 +457,7 @@ export class InMemoryImageCatalog implements ImageCatalog {
         const base = this.#find(s.record.base);
         if (base) visit(base);
       }
-      const r = s.record as ImageRecord & {
-        references?: Record<string, string>;
-      };
+      const r = s.record;
       out.push({
         image: s.contentAddressed ? `${r.image.split('@')[0]}` : r.image,
         labels: s.ownLabels,
@@ -326,6 +488,7 @@ export class InMemoryImageCatalog implements ImageCatalog {
   }
 
   #changed(): void {
+    this.#content.clear();
     for (const l of this.#listeners) l();
   }
 }

@@ -139,14 +139,26 @@ export function parseImages(
     ) {
       throw new Error(`${where}: images[${i}].labels must be a map of strings`);
     }
+    const references = e.references;
+    if (
+      references !== undefined &&
+      (typeof references !== 'object' ||
+        references === null ||
+        Array.isArray(references) ||
+        Object.values(references).some(v => typeof v !== 'string'))
+    ) {
+      throw new Error(
+        `${where}: images[${i}].references must be a map of image references`,
+      );
+    }
     return {
       image: e.image,
       labels: labels as Record<string, string>,
       ...(typeof e.base === 'string' ? { base: e.base } : {}),
       ...(e.broken === true ? { broken: true } : {}),
       ...(Array.isArray(e.tags) ? { tags: e.tags.map(String) } : {}),
-      ...(typeof e.references === 'object' && e.references !== null
-        ? { references: e.references as Record<string, string> }
+      ...(references !== undefined
+        ? { references: references as Record<string, string> }
         : {}),
     };
   });

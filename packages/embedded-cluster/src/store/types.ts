@@ -154,6 +154,12 @@ export interface ImageRecord {
   broken?: boolean;
   /** Tags pointing at this image, as `host/path:tag`. */
   tags?: string[];
+  /**
+   * For a release payload image: the images its `release-manifests/image-references` names,
+   * by tag (`rhel-coreos`, `rhel-coreos-extensions`, …). The registry serves such an image with a
+   * layer holding that file.
+   */
+  references?: Record<string, string>;
 }
 
 /**
