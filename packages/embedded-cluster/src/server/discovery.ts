@@ -29,20 +29,68 @@ export function servedResources(
   });
 }
 
-function groupsOf(
-  served: ServedResource[],
-): Array<{ group: string; version: string; resources: ServedResource[] }> {
-  const map = new Map<
-    string,
-    { group: string; version: string; resources: ServedResource[] }
-  >();
-  for (const s of served) {
-    const k = groupVersion(s.info.group, s.version);
-    if (!map.has(k))
-      map.set(k, { group: s.info.group, version: s.version, resources: [] });
-    map.get(k)!.resources.push(s);
+/** One version of a group and the resources it serves. */
+interface ServedVersion {
+  version: string;
+  resources: ServedResource[];
+}
+
+/** A group with its versions, the preferred one first. */
+interface ServedGroup {
+  group: string;
+  versions: ServedVersion[];
+}
+
+/**
+ * Rank of a Kubernetes API version for ordering: GA before beta before alpha, higher numbers
+ * first within each; versions not of the `v<N>[alpha|beta<M>]` form last.
+ */
+function versionRank(version: string): [number, number, number] {
+  const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(version);
+  if (!m) return [3, 0, 0];
+  const stability = ['', 'beta', 'alpha'].indexOf(m[2] ?? '');
+  return [stability, -Number(m[1]), -Number(m[3] ?? 0)];
+}
+
+/**
+ * Order API versions as the API server does (the preferred version first): `v1`, `v2beta1`,
+ * `v1beta1`, `v1alpha1`, then other strings by name.
+ */
+export function compareApiVersions(a: string, b: string): number {
+  const ra = versionRank(a);
+  const rb = versionRank(b);
+  for (let i = 0; i < 3; i++) {
+    if (ra[i] !== rb[i]) return ra[i] - rb[i];
   }
-  return [...map.values()];
+  return a.localeCompare(b);
+}
+
+/**
+ * The served groups (core group `''` included), each listed once with all its versions: a
+ * group may serve some kinds at one version and others at another (on 4.17,
+ * machineconfiguration.openshift.io serves MachineConfig at v1 and MachineOSConfig at v1alpha1).
+ */
+function groupsOf(served: ServedResource[]): ServedGroup[] {
+  const groups = new Map<string, Map<string, ServedResource[]>>();
+  for (const s of served) {
+    let versions = groups.get(s.info.group);
+    if (!versions) {
+      versions = new Map();
+      groups.set(s.info.group, versions);
+    }
+    let resources = versions.get(s.version);
+    if (!resources) {
+      resources = [];
+      versions.set(s.version, resources);
+    }
+    resources.push(s);
+  }
+  return [...groups].map(([group, versions]) => ({
+    group,
+    versions: [...versions.keys()]
+      .sort(compareApiVersions)
+      .map(version => ({ version, resources: versions.get(version)! })),
+  }));
 }
 
 /** `/api/v1` or `/apis/<group>/<version>` resource list. */
@@ -92,14 +140,17 @@ export function apiVersions(serverAddress: string): Obj {
   };
 }
 
-function apiGroup(group: string, version: string): Obj {
-  const gv = { groupVersion: groupVersion(group, version), version };
+function apiGroup(group: ServedGroup): Obj {
+  const versions = group.versions.map(({ version }) => ({
+    groupVersion: groupVersion(group.group, version),
+    version,
+  }));
   return {
     kind: 'APIGroup',
     apiVersion: 'v1',
-    name: group,
-    versions: [gv],
-    preferredVersion: gv,
+    name: group.group,
+    versions,
+    preferredVersion: versions[0],
   };
 }
 
@@ -111,11 +162,7 @@ export function apiGroupList(served: ServedResource[]): Obj {
     groups: groupsOf(served)
       .filter(g => g.group !== '')
       .map(g => {
-        const {
-          kind: _k,
-          apiVersion: _a,
-          ...rest
-        } = apiGroup(g.group, g.version);
+        const { kind: _k, apiVersion: _a, ...rest } = apiGroup(g);
         return rest;
       }),
   };
@@ -127,7 +174,7 @@ export function apiGroupDoc(
   group: string,
 ): Obj | undefined {
   const g = groupsOf(served).find(x => x.group === group && group !== '');
-  return g ? apiGroup(g.group, g.version) : undefined;
+  return g ? apiGroup(g) : undefined;
 }
 
 /** Content type of aggregated discovery (v2). */
@@ -161,15 +208,14 @@ export function aggregatedDiscovery(
       .filter(g => (core ? g.group === '' : g.group !== ''))
       .map(g => ({
         metadata: { name: g.group, creationTimestamp: null },
-        versions: [
-          {
-            version: g.version,
-            freshness: 'Current',
-            resources: g.resources.map(({ info }) => ({
+        versions: g.versions.map(v => ({
+          version: v.version,
+          freshness: 'Current',
+          resources: v.resources.map(({ info }) => ({
               resource: info.resource,
               responseKind: {
                 group: info.group,
-                version: g.version,
+                version: v.version,
                 kind: info.kind,
               },
               scope: info.namespaced ? 'Namespaced' : 'Cluster',
@@ -185,7 +231,7 @@ export function aggregatedDiscovery(
                         subresource: 'status',
                         responseKind: {
                           group: info.group,
-                          version: g.version,
+                          version: v.version,
                           kind: info.kind,
                         },
                         verbs: info.readOnly
@@ -196,8 +242,7 @@ export function aggregatedDiscovery(
                   }
                 : {}),
             })),
-          },
-        ],
+        })),
       })),
   };
 }
