@@ -174,7 +174,8 @@ export function addReleasePayloads(
 }
 
 /**
- * Create the loaded objects in the store: namespaces first, missing namespaces on the fly.
+ * Create the loaded objects in the store: namespaces first, missing namespaces on the fly. Each
+ * object keeps its `metadata.generation`; resourceVersions are assigned in load order.
  *
  * @public
  */
@@ -215,7 +216,7 @@ export function loadObjects(
       }
     }
     try {
-      store.create(info.resource, object);
+      store.create(info.resource, object, { keepGeneration: true });
     } catch (error) {
       let detail = '';
       if (error instanceof StoreError && error.causes.length > 0) {
@@ -353,13 +354,11 @@ export async function assembleCluster(
     if (!snapshotPath || timer) return;
     timer = setTimeout(() => {
       timer = undefined;
-      writing = writing
-        .then(write, write)
-        .catch(error =>
-          options.log?.('Persisting the cluster state failed', {
-            error: String(error),
-          }),
-        );
+      writing = writing.then(write, write).catch(error =>
+        options.log?.('Persisting the cluster state failed', {
+          error: String(error),
+        }),
+      );
     }, 250);
   };
   const unsubscribe = store.subscribe(schedule);

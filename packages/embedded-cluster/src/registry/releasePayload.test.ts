@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { addReleasePayloads, assembleCluster, AssembledCluster } from '../assemble';
+import {
+  addReleasePayloads,
+  assembleCluster,
+  AssembledCluster,
+} from '../assemble';
 import { loadStateDir } from '../state/loadState';
 import { InMemoryImageCatalog } from './ImageCatalog';
 
@@ -59,10 +63,9 @@ async function readPayload(
 ) {
   const [repository, digest] = image.split('@');
   const get = async (kind: string, ref: string, headers = {}) => {
-    const res = await fetch(
-      `${registryUrl}/v2/${repository}/${kind}/${ref}`,
-      { headers },
-    );
+    const res = await fetch(`${registryUrl}/v2/${repository}/${kind}/${ref}`, {
+      headers,
+    });
     expect(res.status).toBe(200);
     return {
       bytes: Buffer.from(await res.arrayBuffer()),
@@ -114,8 +117,7 @@ function imageFor(
   payload: Awaited<ReturnType<typeof readPayload>>,
   tag: string,
 ): string | undefined {
-  return payload.imageReferences.spec.tags.find(t => t.name === tag)?.from
-    .name;
+  return payload.imageReferences.spec.tags.find(t => t.name === tag)?.from.name;
 }
 
 describe.each(['ocp-417', 'ocp-418', 'ocp-419', 'sno-419'])(
@@ -202,7 +204,10 @@ describe('release payloads', () => {
     catalog.add({
       image: RELEASE.image,
       labels: { 'io.openshift.release': '4.18.21', extra: 'kept' },
-      references: { 'rhel-coreos': RELEASE.rhcosImage, cli: RELEASE.rhcosImage },
+      references: {
+        'rhel-coreos': RELEASE.rhcosImage,
+        cli: RELEASE.rhcosImage,
+      },
     });
     addReleasePayloads(catalog, [RELEASE]);
     expect(catalog.resolve(RELEASE.image)).toMatchObject({

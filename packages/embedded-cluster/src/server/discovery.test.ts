@@ -13,7 +13,15 @@ describe('compareApiVersions', () => {
       ['v1alpha1', 'v1beta1', 'foo', 'v2beta1', 'v1', 'v2', 'v1alpha2'].sort(
         compareApiVersions,
       ),
-    ).toEqual(['v2', 'v1', 'v2beta1', 'v1beta1', 'v1alpha2', 'v1alpha1', 'foo']);
+    ).toEqual([
+      'v2',
+      'v1',
+      'v2beta1',
+      'v1beta1',
+      'v1alpha2',
+      'v1alpha1',
+      'foo',
+    ]);
   });
 });
 
@@ -133,8 +141,15 @@ describe('discovery of a cluster serving MachineOSConfig at v1alpha1 (4.17)', ()
       code: 0,
       stderr: '',
     });
-    expect(mcp.stdout).toContain('machineconfigpool.machineconfiguration.openshift.io/worker');
-    const resources = await t.kubectl(['api-resources', `--api-group=${MCO_GROUP}`, '-o', 'name']);
+    expect(mcp.stdout).toContain(
+      'machineconfigpool.machineconfiguration.openshift.io/worker',
+    );
+    const resources = await t.kubectl([
+      'api-resources',
+      `--api-group=${MCO_GROUP}`,
+      '-o',
+      'name',
+    ]);
     expect(resources.code).toBe(0);
     expect(resources.stdout.trim().split('\n').sort()).toEqual([
       `machineconfigpools.${MCO_GROUP}`,

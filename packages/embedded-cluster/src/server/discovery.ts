@@ -212,36 +212,36 @@ export function aggregatedDiscovery(
           version: v.version,
           freshness: 'Current',
           resources: v.resources.map(({ info }) => ({
-              resource: info.resource,
-              responseKind: {
-                group: info.group,
-                version: v.version,
-                kind: info.kind,
-              },
-              scope: info.namespaced ? 'Namespaced' : 'Cluster',
-              singularResource: info.singular,
-              verbs: info.readOnly ? READ_VERBS : WRITE_VERBS,
-              ...(info.shortNames.length > 0
-                ? { shortNames: info.shortNames }
-                : {}),
-              ...(info.statusSubresource
-                ? {
-                    subresources: [
-                      {
-                        subresource: 'status',
-                        responseKind: {
-                          group: info.group,
-                          version: v.version,
-                          kind: info.kind,
-                        },
-                        verbs: info.readOnly
-                          ? ['get']
-                          : ['get', 'patch', 'update'],
+            resource: info.resource,
+            responseKind: {
+              group: info.group,
+              version: v.version,
+              kind: info.kind,
+            },
+            scope: info.namespaced ? 'Namespaced' : 'Cluster',
+            singularResource: info.singular,
+            verbs: info.readOnly ? READ_VERBS : WRITE_VERBS,
+            ...(info.shortNames.length > 0
+              ? { shortNames: info.shortNames }
+              : {}),
+            ...(info.statusSubresource
+              ? {
+                  subresources: [
+                    {
+                      subresource: 'status',
+                      responseKind: {
+                        group: info.group,
+                        version: v.version,
+                        kind: info.kind,
                       },
-                    ],
-                  }
-                : {}),
-            })),
+                      verbs: info.readOnly
+                        ? ['get']
+                        : ['get', 'patch', 'update'],
+                    },
+                  ],
+                }
+              : {}),
+          })),
         })),
       })),
   };

@@ -50,6 +50,13 @@ export interface HistoryEntry {
  */
 export interface StoreWriteOptions extends WriteOptions {
   dryRun?: boolean;
+  /**
+   * `create` of an object loaded from a state directory: keep its `metadata.generation` (a
+   * positive integer; 1 when absent) instead of starting at 1 as an API create does, so the
+   * loaded `status.observedGeneration` values still compare with it. The resourceVersion is
+   * assigned by the store all the same (a given one is replaced).
+   */
+  keepGeneration?: boolean;
 }
 
 /**
@@ -268,7 +275,29 @@ export class InMemoryObjectStore implements ObjectStore {
       obj.metadata.creationTimestamp ??
       new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     if (info.crd) {
-      obj.metadata.generation = 1;
+      const given = obj.metadata.generation;
+      if (options.keepGeneration && given !== undefined) {
+        if (
+          typeof given !== 'number' ||
+          !Number.isSafeInteger(given) ||
+          given < 1
+        ) {
+          throw new StoreError(
+            422,
+            'Invalid',
+            `${info.kind} "${obj.metadata.name}" is invalid: metadata.generation: Invalid value: must be a positive integer`,
+            [
+              {
+                field: 'metadata.generation',
+                message: 'Invalid value: must be a positive integer',
+                reason: 'FieldValueInvalid',
+              },
+            ],
+          );
+        }
+      } else {
+        obj.metadata.generation = 1;
+      }
     }
     delete obj.metadata.deletionTimestamp;
     this.#validate(resource, obj, undefined);
