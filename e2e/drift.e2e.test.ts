@@ -55,9 +55,9 @@ describe('drift card on a pool page', () => {
     // The overview shows one layering card; its texts are unique on the page.
     const card = page.locator('body');
     await card.getByText(/4\.18\.21 · RHCOS 418\.94\.202507221249-0/).waitFor();
+    // The sample scenario: the worker image was built FROM 4.18.17's RHCOS, one release behind.
     await card
-      .getByText(/behind/)
-      .first()
+      .getByText(/4\.18\.17's RHCOS .*1 release behind 4\.18\.21/)
       .waitFor();
     await card
       .getByText('Pinned by MachineConfig os-layer-custom', { exact: false })
@@ -83,10 +83,8 @@ describe('drift card on a pool page', () => {
     // The release moves to 4.18.24 and the pinned pool stays behind, further than before.
     await card.getByText(/4\.18\.24 · RHCOS/).waitFor({ timeout: 120_000 });
     await card
-      .getByText(/behind/)
-      .first()
-      .waitFor();
-    await card.getByText(/older than 4\.18\.24's/).waitFor({ timeout: 60_000 });
+      .getByText(/4\.18\.17's RHCOS .*2 releases behind 4\.18\.24/)
+      .waitFor({ timeout: 60_000 });
     expect(
       await page.evaluate(
         () => (window as unknown as { __noReload?: boolean }).__noReload,

@@ -1,0 +1,109 @@
+import { Browser, Page } from 'playwright-core';
+import {
+  APP_URL,
+  expectNoErrorPanel,
+  launchBrowser,
+  screenshot,
+  signIn,
+} from './support/portal';
+
+/**
+ * The request flow in the portal: fill the on-cluster layered image form for a pool, apply it
+ * directly (the guest is a platform admin in the embedded default), watch the scaffolder task
+ * finish, then see the pool's card report the build on the embedded cluster and the roll-out.
+ */
+describe('on-cluster layered image request', () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    await signIn(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('lists the layering templates on the Create page', async () => {
+    await page.goto(`${APP_URL}/create`);
+    for (const title of [
+      'Request an on-cluster layered image',
+      'Request an out-of-cluster layered image',
+    ]) {
+      await page.getByText(title, { exact: true }).first().waitFor();
+    }
+    await expectNoErrorPanel(page);
+  });
+
+  it('requests an image for ocp-419/worker and sees it build and roll out', async () => {
+    // The pool page's "Request a change" link opens the form prefilled with the pool.
+    const formData = encodeURIComponent(
+      JSON.stringify({ target: { cluster: 'ocp-419', pool: 'worker' } }),
+    );
+    await page.goto(
+      `${APP_URL}/create/templates/default/layering-on-cluster-image?formData=${formData}`,
+    );
+    await page.getByText('Cluster and pool').first().waitFor();
+    await page
+      .getByLabel('Reason')
+      .fill('Add the sysctl tuning the storage team asked for');
+    await screenshot(page, 'request-form-pool');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // Image content: the default Containerfile is valid; the editor shows no error.
+    await page.getByText('Containerfile').first().waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // Build: where the MCO pushes, and with which secret (present on the cluster).
+    await page
+      .getByLabel('Push spec')
+      .fill('registry.example.com/platform-os/worker-layered:latest');
+    await page.getByLabel('Push secret').fill('infra-os-images-push');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // Roll-out: now.
+    await page.getByLabel(/^Now: each node/).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // Direct apply: shown because the guest may apply directly.
+    await page.getByLabel('Apply to the cluster now').check();
+    await page.getByRole('button', { name: /Review/ }).click();
+
+    await page.getByRole('button', { name: 'Request the image' }).click();
+
+    // The task page: every step finishes.
+    await page
+      .waitForURL(/\/create\/tasks\//, { timeout: 60_000 })
+      .catch(async e => {
+        await screenshot(page, 'request-before-task');
+        throw e;
+      });
+    // The template's output links appear once every step has finished.
+    await page
+      .getByRole('link', { name: /Builds and nodes of the pool/i })
+      .or(page.getByRole('button', { name: /Builds and nodes of the pool/i }))
+      .first()
+      .waitFor({ timeout: 120_000 });
+    await expectNoErrorPanel(page);
+    await screenshot(page, 'request-task');
+
+    // The pool's card: on-cluster layering by MachineOSConfig worker, a build, then the roll-out.
+    await page.goto(`${APP_URL}/catalog/default/resource/ocp-419-worker`);
+    await page.getByRole('heading', { name: 'Image layering' }).waitFor();
+    const body = page.locator('body');
+    await body
+      .getByText(/On-cluster layering \(worker\)/)
+      .waitFor({ timeout: 120_000 });
+    await body
+      .getByText(/^Build (prepared|building|succeeded)$/)
+      .waitFor({ timeout: 120_000 });
+    await body.getByText('Build succeeded').waitFor({ timeout: 120_000 });
+    await body
+      .getByText('2 of 2 machines updated')
+      .waitFor({ timeout: 180_000 });
+    await expectNoErrorPanel(page);
+    await screenshot(page, 'request-pool-card');
+  });
+});
