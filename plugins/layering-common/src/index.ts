@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './types';
+export * from './labelSelector';
 export * from './rhcos';
 export * from './hosts';
 export * from './validation';

@@ -1,3 +1,4 @@
+import { labelSelectorMatches } from '@internal/plugin-layering-common';
 import type { PoolCondition } from '@internal/plugin-layering-common';
 import type { RawObject } from './Informer';
 
@@ -81,32 +82,7 @@ function selector(value: unknown): SelectorProjection {
 
 /** Whether `labels` satisfy `sel` (Kubernetes LabelSelector semantics). */
 export function selectorMatches(sel: SelectorProjection, labels: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(sel.matchLabels)) {
-    if (labels[key] !== value) {
-      return false;
-    }
-  }
-  for (const expression of sel.matchExpressions) {
-    const has = Object.prototype.hasOwnProperty.call(labels, expression.key);
-    const value = labels[expression.key];
-    switch (expression.operator) {
-      case 'In':
-        if (!has || !expression.values.includes(value)) return false;
-        break;
-      case 'NotIn':
-        if (has && expression.values.includes(value)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
+  return labelSelectorMatches(sel, labels);
 }
 
 /** MachineConfigPool. */

@@ -1,5 +1,8 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { MCO_ANNOTATIONS } from '@internal/plugin-layering-common';
+import {
+  labelSelectorMatches,
+  MCO_ANNOTATIONS,
+} from '@internal/plugin-layering-common';
 import type { ClusterClient } from '../kubernetes/ClusterClient';
 import {
   MCO_GROUP,
@@ -71,32 +74,7 @@ export function selectorMatches(
     // An empty selector selects everything; pools never use it, so treat it as no match.
     return false;
   }
-  for (const [key, value] of Object.entries(matchLabels)) {
-    if (labels[key] !== value) {
-      return false;
-    }
-  }
-  for (const expression of matchExpressions) {
-    const has = Object.prototype.hasOwnProperty.call(labels, expression.key);
-    const values = expression.values ?? [];
-    switch (expression.operator) {
-      case 'In':
-        if (!has || !values.includes(labels[expression.key])) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(labels[expression.key])) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
+  return labelSelectorMatches(selector, labels);
 }
 
 /** Nodes a pool selects. */
