@@ -221,6 +221,38 @@ describe('layering plugin against the embedded cluster', () => {
     expect(detail.builds.some(b => b.state === 'Succeeded')).toBe(true);
   });
 
+  it("serves each pool's current layering settings, reading the MachineOSConfig from the cluster", async () => {
+    await eventually(async () => {
+      const res = await get('/clusters/main/pools/infra');
+      expect(res.body.stale).toBe(false);
+    });
+    const infra = await get('/clusters/main/pools/infra/layering');
+    expect(infra.status).toBe(200);
+    expect(infra.body).toEqual({
+      mode: 'on-cluster',
+      name: 'infra',
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      containerfiles: [
+        {
+          arch: 'NoArch',
+          content: expect.stringMatching(/^FROM configs AS final\nRUN dnf install -y tmux sysstat/),
+        },
+      ],
+      renderedImagePushSpec: 'registry.example.com/platform-os/infra-layered:latest',
+      renderedImagePushSecret: 'infra-os-images-push',
+      baseImagePullSecret: 'global-pull-secret-copy',
+      currentImage: expect.stringMatching(/^registry\.example\.com\/platform-os\/infra-layered@sha256:b8ef12d6/),
+    });
+    const worker = await get('/clusters/main/pools/worker/layering');
+    expect(worker.body).toEqual({
+      mode: 'out-of-cluster',
+      name: 'os-layer-custom',
+      osImageURL: expect.stringMatching(/^registry\.example\.com\/platform-os\/worker-custom@sha256:6c576763/),
+    });
+    expect((await get('/clusters/main/pools/master/layering')).body).toEqual({ mode: 'none' });
+    expect((await get('/clusters/main/pools/nope/layering')).status).toBe(404);
+  });
+
   it('serves the release with its history for the templates', async () => {
     const res = await get('/clusters/main/release');
     expect(res.status).toBe(200);

@@ -104,6 +104,30 @@ describe('createRouter', () => {
     expect(res.body).toMatchObject({ cluster: 'alpha', name: 'worker', nodes: [], builds: [] });
   });
 
+  it("answers a pool's layering settings under layering.pool.read, 404 for unknown names", async () => {
+    fleet.layering.set('alpha/worker', {
+      mode: 'out-of-cluster',
+      name: 'os-layer-custom',
+      osImageURL: `registry.example.com/os/worker@sha256:${'a'.repeat(64)}`,
+    });
+    const res = await request(app).get('/clusters/alpha/pools/worker/layering');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(fleet.layering.get('alpha/worker'));
+    expect(authorize.mock.calls[0][0][0].permission.name).toBe('layering.pool.read');
+    const none = await request(app).get('/clusters/alpha/pools/master/layering');
+    expect(none.body).toEqual({ mode: 'none' });
+    const pool = await request(app).get('/clusters/alpha/pools/infra/layering');
+    expect(pool.status).toBe(404);
+    expect(pool.body.error.message).toBe('Pool "infra" does not exist in cluster "alpha"');
+    const cluster = await request(app).get('/clusters/nope/pools/worker/layering');
+    expect(cluster.status).toBe(404);
+    authorize.mockImplementation(async (requests: unknown[]) =>
+      requests.map(() => ({ result: AuthorizeResult.DENY })),
+    );
+    const denied = await request(app).get('/clusters/alpha/pools/worker/layering');
+    expect(denied.status).toBe(403);
+  });
+
   it('filters the fleet by drift and cluster, as lists or repeated parameters', async () => {
     const behind = await request(app).get('/pools?drift=behind');
     expect(behind.body.items.map((p: PoolView) => `${p.cluster}/${p.name}`)).toEqual(['alpha/worker']);

@@ -112,7 +112,8 @@ function inputError(what: string, error: z.ZodError): InputError {
 
 /**
  * Builds the REST API of the `layering` plugin (mounted at `/api/layering`).
- * All answers come from the watch caches; no request reaches a cluster.
+ * All answers come from the watch caches, except a pool's layering settings, which read its
+ * MachineOSConfig with one GET (the caches keep no Containerfiles).
  */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { fleet, requests, httpAuth, permissions, auditor } = options;
@@ -128,6 +129,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       throw new NotFoundError(`Cluster "${name}" is not configured in this backend`);
     }
     return cluster;
+  };
+
+  const poolNotFound = (cluster: { name: string; status: string }, pool: string) => {
+    const hint = cluster.status === 'ok' ? '' : ` (the cluster is ${cluster.status}, its data may be incomplete)`;
+    return new NotFoundError(`Pool "${pool}" does not exist in cluster "${cluster.name}"${hint}`);
   };
 
   router.get('/health', (_req, res) => {
@@ -162,12 +168,20 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const cluster = clusterOr404(req.params.cluster);
     const detail = fleet.getPool(cluster.name, req.params.pool);
     if (!detail) {
-      const hint = cluster.status === 'ok' ? '' : ` (the cluster is ${cluster.status}, its data may be incomplete)`;
-      throw new NotFoundError(
-        `Pool "${req.params.pool}" does not exist in cluster "${cluster.name}"${hint}`,
-      );
+      throw poolNotFound(cluster, req.params.pool);
     }
     res.json(detail);
+  });
+
+  // The pool's current settings, for the forms that change them (e.g. its Containerfile).
+  router.get('/clusters/:cluster/pools/:pool/layering', async (req, res) => {
+    await allow(req, layeringPoolReadPermission);
+    const cluster = clusterOr404(req.params.cluster);
+    const settings = await fleet.getPoolLayering(cluster.name, req.params.pool);
+    if (!settings) {
+      throw poolNotFound(cluster, req.params.pool);
+    }
+    res.json(settings);
   });
 
   router.get('/pools', async (req, res) => {

@@ -143,6 +143,40 @@ export interface PoolDetail extends PoolView {
   builds: BuildView[];
 }
 
+/**
+ * A pool's current layering settings, as the forms start from them
+ * (`GET /clusters/:cluster/pools/:pool/layering`).
+ *
+ * @remarks
+ * Only secret names are given, never secret contents.
+ * @public
+ */
+export type PoolLayeringSettings =
+  | { mode: 'none' }
+  | {
+      mode: 'on-cluster';
+      /** MachineOSConfig name (equal to the pool name on v1). */
+      name: string;
+      /** The served version, e.g. `machineconfiguration.openshift.io/v1`. */
+      apiVersion: string;
+      /** The Containerfiles, architecture in v1 spelling (`NoArch`, `AMD64`, ...). */
+      containerfiles: Array<{ arch: string; content: string }>;
+      /** Where builds are pushed, tag form. */
+      renderedImagePushSpec: string;
+      /** Name of the secret builds push with. */
+      renderedImagePushSecret: string;
+      /** Name of the secret the base image is pulled with; null when the MCO's default applies. */
+      baseImagePullSecret: string | null;
+      /** Digest pull spec of the image the pool should run, when a build published one. */
+      currentImage: string | null;
+    }
+  | {
+      mode: 'out-of-cluster';
+      /** The MachineConfig that sets the pool's `osImageURL`. */
+      name: string;
+      osImageURL: string | null;
+    };
+
 /** Kinds of change a request can make. @public */
 export type LayeringRequestKind =
   | 'on-cluster-layer'

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import type {
   ClusterView,
   PoolDetail,
+  PoolLayeringSettings,
   PoolView,
 } from '@internal/plugin-layering-common';
 import type {
@@ -50,6 +51,8 @@ export function testPoolView(
 export class FixedFleet implements LayeringFleetService {
   clusters: string[];
   pools: PoolView[];
+  /** Layering settings by `cluster/pool`; pools without an entry answer `{ mode: 'none' }`. */
+  readonly layering = new Map<string, PoolLayeringSettings>();
   readonly #listeners = new Set<(change: FleetChange) => void>();
 
   constructor(clusters: string[], pools: PoolView[]) {
@@ -90,6 +93,10 @@ export class FixedFleet implements LayeringFleetService {
   getPool(cluster: string, pool: string): PoolDetail | undefined {
     const view = this.pools.find(p => p.cluster === cluster && p.name === pool);
     return view ? { ...view, nodes: [], builds: [] } : undefined;
+  }
+  async getPoolLayering(cluster: string, pool: string): Promise<PoolLayeringSettings | undefined> {
+    if (!this.getPool(cluster, pool)) return undefined;
+    return this.layering.get(`${cluster}/${pool}`) ?? { mode: 'none' };
   }
   listFleetPools(filter: FleetPoolFilter = {}) {
     return this.pools.filter(

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { ClusterStatus } from '@internal/plugin-layering-common';
+import type { ClusterStatus, MachineOSConfigModel } from '@internal/plugin-layering-common';
+import { normalizeMachineOSConfig } from '@internal/plugin-layering-common';
 import { ClusterConnection, ClusterRequestError } from './ClusterConnection';
 import type { ClusterSpec } from './clusterConfig';
 import { Informer, InformerOptions, RawObject } from './Informer';
@@ -320,6 +321,38 @@ export class ClusterCache {
       clusterVersion: this.#clusterVersion?.items.values().next().value,
       osImageUrl: this.#osImageUrl?.items.values().next().value,
     };
+  }
+
+  /**
+   * Reads one MachineOSConfig with a single GET, in the version the cluster serves (the
+   * informer keeps only a projection, without the Containerfiles and push settings).
+   *
+   * @returns the model, or null when the cluster has no such MachineOSConfig
+   * @throws {@link ClusterRequestError} when the cluster is not connected or the request fails
+   */
+  async getMachineOSConfig(name: string): Promise<MachineOSConfigModel | null> {
+    const connection = this.#connection;
+    const version = this.#apiVersion;
+    if (!connection || !version) {
+      throw new ClusterRequestError(
+        `Cluster ${this.spec.name} serves no MachineOSConfigs (yet)`,
+        'error',
+      );
+    }
+    let object: RawObject;
+    try {
+      object = await connection.getJson<RawObject>(
+        `/apis/${MCO_GROUP}/${version}/machineosconfigs/${encodeURIComponent(name)}`,
+      );
+    } catch (error) {
+      if (error instanceof ClusterRequestError && error.kind === 'not-found') return null;
+      throw error;
+    }
+    return normalizeMachineOSConfig({
+      apiVersion: `${MCO_GROUP}/${version}`,
+      kind: 'MachineOSConfig',
+      ...object,
+    });
   }
 
   /** Current health, derived from the informers. */

@@ -9,9 +9,15 @@ import type {
   ClusterView,
   DriftStatus,
   PoolDetail,
+  PoolLayeringSettings,
   PoolView,
   ReleaseView,
 } from '@internal/plugin-layering-common';
+import {
+  MACHINECONFIGURATION_GROUP,
+  type MachineOSConfigModel,
+} from '@internal/plugin-layering-common';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { ClusterCache, InformerTuning } from '../kubernetes/ClusterCache';
@@ -79,6 +85,12 @@ export interface LayeringFleetService {
   listPools(cluster: string): PoolView[] | undefined;
   /** Pool detail with nodes and builds; undefined when the cluster or pool is unknown. */
   getPool(cluster: string, pool: string): PoolDetail | undefined;
+  /**
+   * The pool's current layering settings (Containerfiles, push spec and secret names of its
+   * MachineOSConfig, or its osImageURL MachineConfig); undefined when the cluster or pool is
+   * unknown. The MachineOSConfig is read from the cluster with one GET.
+   */
+  getPoolLayering(cluster: string, pool: string): Promise<PoolLayeringSettings | undefined>;
   /** Pools of the whole fleet, filtered. */
   listFleetPools(filter?: FleetPoolFilter): PoolView[];
   /**
@@ -358,6 +370,48 @@ export class FleetService implements LayeringFleetService {
     const view = entry?.views?.pools.get(pool);
     if (!entry || !view) return undefined;
     return poolDetail(view, entry.views!.membership.get(pool) ?? [], entry.cache.snapshot());
+  }
+
+  async getPoolLayering(cluster: string, pool: string): Promise<PoolLayeringSettings | undefined> {
+    const entry = this.#clusters.get(cluster);
+    const view = entry?.views?.pools.get(pool);
+    if (!entry || !view) return undefined;
+    const { mode, source } = view.layering;
+    if (mode === 'out-of-cluster' && source) {
+      const machineConfig = entry.cache.snapshot().machineConfigs.get(source);
+      return {
+        mode,
+        name: source,
+        osImageURL: machineConfig?.osImageURL ?? view.layering.image ?? null,
+      };
+    }
+    if (mode === 'on-cluster' && source) {
+      let mosc: MachineOSConfigModel | null;
+      try {
+        mosc = await entry.cache.getMachineOSConfig(source);
+      } catch (error) {
+        // ClusterRequestError messages carry no credentials.
+        throw new ServiceUnavailableError(
+          `Cannot read MachineOSConfig "${source}" of cluster "${cluster}": ${(error as Error).message}`,
+        );
+      }
+      if (!mosc) {
+        throw new NotFoundError(
+          `MachineOSConfig "${source}" of pool "${pool}" no longer exists in cluster "${cluster}"`,
+        );
+      }
+      return {
+        mode,
+        name: mosc.name,
+        apiVersion: `${MACHINECONFIGURATION_GROUP}/${mosc.apiVersion}`,
+        containerfiles: mosc.containerFiles.map(e => ({ arch: e.arch, content: e.content })),
+        renderedImagePushSpec: mosc.renderedImagePushSpec,
+        renderedImagePushSecret: mosc.renderedImagePushSecret,
+        baseImagePullSecret: mosc.baseImagePullSecret,
+        currentImage: mosc.status.currentImagePullSpec,
+      };
+    }
+    return { mode: 'none' };
   }
 
   listFleetPools(filter: FleetPoolFilter = {}): PoolView[] {
