@@ -5,6 +5,7 @@ import type {
   DriftStatus,
   LayeringRequestRecord,
   PoolDetail,
+  PoolLayeringSettings,
   PoolView,
 } from '@internal/plugin-layering-common';
 
@@ -87,6 +88,15 @@ export interface LayeringApi {
     pool: string,
     options?: { signal?: AbortSignal },
   ): Promise<PoolDetail>;
+  /**
+   * The pool's current layering settings (Containerfiles, push spec and secret names, or its
+   * osImageURL MachineConfig), so a form can start from what the pool has today.
+   */
+  getPoolLayering(
+    cluster: string,
+    pool: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<PoolLayeringSettings>;
   /** Every pool of every cluster, optionally filtered on the server. */
   getFleet(
     query?: LayeringFleetQuery,

@@ -73,6 +73,33 @@ describe('LayeringClient', () => {
     expect(seen).toBe('/api/layering/clusters/a%2Fb/pools/c%20d');
   });
 
+  it("reads a pool's layering settings", async () => {
+    const settings = {
+      mode: 'on-cluster' as const,
+      name: 'infra',
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      containerfiles: [{ arch: 'NoArch', content: 'FROM configs AS final' }],
+      renderedImagePushSpec: 'registry.example.com/os/infra:latest',
+      renderedImagePushSecret: 'infra-push',
+      baseImagePullSecret: null,
+      currentImage: null,
+    };
+    let seen = '';
+    server.use(
+      http.get(
+        `${baseUrl}/clusters/:cluster/pools/:pool/layering`,
+        ({ request }) => {
+          seen = new URL(request.url).pathname;
+          return HttpResponse.json(settings);
+        },
+      ),
+    );
+    await expect(client.getPoolLayering('ocp 418', 'infra')).resolves.toEqual(
+      settings,
+    );
+    expect(seen).toBe('/api/layering/clusters/ocp%20418/pools/infra/layering');
+  });
+
   it('passes fleet filters as query parameters', async () => {
     let query: URLSearchParams | undefined;
     server.use(

@@ -4,6 +4,7 @@ import type {
   ClusterView,
   LayeringRequestRecord,
   PoolDetail,
+  PoolLayeringSettings,
   PoolView,
 } from '@internal/plugin-layering-common';
 import type {
@@ -68,6 +69,19 @@ export class LayeringClient implements LayeringApi {
       `/clusters/${encodeURIComponent(cluster)}/pools/${encodeURIComponent(
         pool,
       )}`,
+      options,
+    );
+  }
+
+  async getPoolLayering(
+    cluster: string,
+    pool: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<PoolLayeringSettings> {
+    return this.#request<PoolLayeringSettings>(
+      `/clusters/${encodeURIComponent(cluster)}/pools/${encodeURIComponent(
+        pool,
+      )}/layering`,
       options,
     );
   }

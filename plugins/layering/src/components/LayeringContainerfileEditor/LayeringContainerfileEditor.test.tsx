@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { layeringApiRef, type LayeringApi } from '../../api';
 import { clusterWith, inSyncPool } from '../../__fixtures__/pools';
@@ -151,5 +151,121 @@ describe('LayeringContainerfileEditor', () => {
     ).toBeInTheDocument();
     expect(getCluster).toHaveBeenCalledWith('ocp-418');
     expect(screen.queryByText(/must start FROM/)).not.toBeInTheDocument();
+  });
+
+  describe('prefillFromPool', () => {
+    const POOL_CONTENT =
+      'FROM configs AS final\nRUN dnf install -y tmux && \\\n    ostree container commit';
+    const settings = {
+      mode: 'on-cluster' as const,
+      name: 'infra',
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      containerfiles: [
+        { arch: 'ARM64', content: 'FROM configs AS final\n# arm only' },
+        { arch: 'NoArch', content: POOL_CONTENT },
+      ],
+      renderedImagePushSpec: 'registry.example.com/os/infra:latest',
+      renderedImagePushSecret: 'infra-push',
+      baseImagePullSecret: null,
+      currentImage: null,
+    };
+    const TEMPLATE_DEFAULT = 'FROM configs AS final\n# add your lines\n';
+
+    function Prefilled(props: { initial?: string; target?: unknown }) {
+      const [value, setValue] = useState<string | undefined>(props.initial);
+      const base = fieldProps({
+        title: 'Containerfile',
+        uiOptions: {
+          mode: 'on-cluster' as const,
+          poolField: 'target',
+          prefillFromPool: true,
+        },
+        formData: value,
+        onChange: setValue,
+        formContext: { formData: { target: props.target } },
+      });
+      return (
+        <LayeringContainerfileEditor
+          {...base}
+          schema={{ ...base.schema, default: TEMPLATE_DEFAULT }}
+        />
+      );
+    }
+
+    const apis = (getPoolLayering: jest.Mock) =>
+      [
+        [
+          layeringApiRef,
+          {
+            getCluster: jest.fn(async () => clusterWith(inSyncPool)),
+            getPoolLayering,
+          } as unknown as LayeringApi,
+        ],
+      ] as const;
+
+    it("fills an empty editor with the pool's NoArch Containerfile, once", async () => {
+      const getPoolLayering = jest.fn(async () => settings);
+      await renderInTestApp(
+        <Prefilled target={{ cluster: 'ocp-418', pool: 'infra' }} />,
+        { apis: apis(getPoolLayering) },
+      );
+      const textarea = await screen.findByRole('textbox');
+      await waitFor(() => expect(textarea).toHaveValue(POOL_CONTENT));
+      expect(getPoolLayering).toHaveBeenCalledWith('ocp-418', 'infra');
+      expect(
+        screen.getByText(/Prefilled with the current Containerfile of pool infra/),
+      ).toBeInTheDocument();
+      // Clearing it is the user's choice: it stays empty.
+      fireEvent.change(textarea, { target: { value: '' } });
+      await waitFor(() => expect(textarea).toHaveValue(''));
+      expect(getPoolLayering).toHaveBeenCalledTimes(1);
+    });
+
+    it('replaces the template default', async () => {
+      const getPoolLayering = jest.fn(async () => settings);
+      await renderInTestApp(
+        <Prefilled
+          initial={TEMPLATE_DEFAULT}
+          target={{ cluster: 'ocp-418', pool: 'infra' }}
+        />,
+        { apis: apis(getPoolLayering) },
+      );
+      const textarea = await screen.findByRole('textbox');
+      await waitFor(() => expect(textarea).toHaveValue(POOL_CONTENT));
+    });
+
+    it('never replaces what the user typed', async () => {
+      const typed = 'FROM configs AS final\nRUN echo mine\n';
+      let resolve: (value: typeof settings) => void = () => {};
+      const getPoolLayering = jest.fn(
+        () =>
+          new Promise<typeof settings>(r => {
+            resolve = r;
+          }),
+      );
+      await renderInTestApp(
+        <Prefilled target={{ cluster: 'ocp-418', pool: 'infra' }} />,
+        { apis: apis(getPoolLayering) },
+      );
+      const textarea = await screen.findByRole('textbox');
+      await waitFor(() => expect(getPoolLayering).toHaveBeenCalled());
+      fireEvent.change(textarea, { target: { value: typed } });
+      await act(async () => {
+        resolve(settings);
+      });
+      expect(textarea).toHaveValue(typed);
+      expect(screen.queryByText(/Prefilled with/)).not.toBeInTheDocument();
+    });
+
+    it('asks nothing until a pool is chosen', async () => {
+      const getPoolLayering = jest.fn(async () => settings);
+      await renderInTestApp(<Prefilled target={{ cluster: 'ocp-418' }} />, {
+        apis: apis(getPoolLayering),
+      });
+      expect(await screen.findByRole('textbox')).toHaveValue('');
+      // Let the cluster lookup settle, so a pool lookup would have started too.
+      await act(() => new Promise<void>(resolve => setTimeout(resolve, 0)));
+      expect(getPoolLayering).not.toHaveBeenCalled();
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { Flex, Text, TextAreaField } from '@backstage/ui';
@@ -6,9 +6,11 @@ import FormHelperText from '@material-ui/core/FormHelperText';
 import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
 import { layeringApiRef } from '../../api';
-import { clusterFromForm } from '../fieldContext';
+import { clusterFromForm, DEFAULT_POOL_FIELD } from '../fieldContext';
+import { asPickerValue } from '../LayeringPoolPicker/rules';
 import {
   containerfileIssues,
+  currentContainerfile,
   formatIssue,
   type LayeringContainerfileEditorOptions,
 } from './rules';
@@ -60,6 +62,41 @@ export function LayeringContainerfileEditor(
   );
 
   const content = formData ?? '';
+
+  // Optionally start from the chosen pool's current Containerfile.
+  const pool = options.prefillFromPool
+    ? asPickerValue(
+        (props.formContext?.formData as Record<string, unknown> | undefined)?.[
+          options.poolField ?? DEFAULT_POOL_FIELD
+        ],
+      ).pool
+    : undefined;
+  const current = useAsync(
+    async () =>
+      cluster && pool ? api.getPoolLayering(cluster, pool) : undefined,
+    [api, cluster, pool],
+  );
+  // The pool last prefilled from, and what was put in: each pool fills the editor at most once,
+  // and only over an empty editor, the template default, or an earlier prefill left unedited.
+  const prefilled = useRef<{ key: string; content: string }>();
+  const poolContent = currentContainerfile(current.value);
+  const poolKey = cluster && pool ? `${cluster}/${pool}` : undefined;
+  useEffect(() => {
+    if (poolContent === undefined || !poolKey) return;
+    if (prefilled.current?.key === poolKey) return;
+    const untouched =
+      content === '' ||
+      content === schema.default ||
+      content === prefilled.current?.content;
+    // The pool counts as seen either way, so clearing the editor later does not refill it.
+    prefilled.current = {
+      key: poolKey,
+      content: untouched ? poolContent : prefilled.current?.content ?? '',
+    };
+    if (untouched && content !== poolContent) onChange(poolContent);
+  }, [poolContent, poolKey, content, schema.default, onChange]);
+  const showsPoolContent =
+    poolContent !== undefined && content === poolContent;
   const issues = useMemo(
     () =>
       content === ''
@@ -97,6 +134,20 @@ export function LayeringContainerfileEditor(
         spellCheck="false"
       />
       <div aria-live="polite">
+        {showsPoolContent && (
+          <FormHelperText>
+            Prefilled with the current Containerfile of pool {pool}: edit it
+            into the complete new one.
+          </FormHelperText>
+        )}
+        {current.error && (
+          <FormHelperText>
+            <Text as="span" variant="body-small" color="warning">
+              Could not read the pool's current Containerfile (
+              {current.error.message}); enter the complete new one.
+            </Text>
+          </FormHelperText>
+        )}
         {errors.map(issue => (
           <FormHelperText key={`e-${issue.line}-${issue.message}`} error>
             {formatIssue(issue)}

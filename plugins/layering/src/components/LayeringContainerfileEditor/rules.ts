@@ -2,6 +2,7 @@ import {
   analyzeContainerfile,
   validateContainerfileEntries,
   type MachineOSConfigApiVersion,
+  type PoolLayeringSettings,
   type ValidationIssue,
 } from '@internal/plugin-layering-common';
 
@@ -25,6 +26,12 @@ export interface LayeringContainerfileEditorOptions {
   cluster?: string;
   /** Editor height in lines (default 16). */
   rows?: number;
+  /**
+   * Start from the chosen pool's current Containerfile (its MachineOSConfig's
+   * `NoArch` entry, else the `AMD64` one) while the editor is empty or holds
+   * the template default. What the user typed is never replaced.
+   */
+  prefillFromPool?: boolean;
 }
 
 /**
@@ -71,4 +78,21 @@ export function formatIssue(issue: ValidationIssue): string {
   return issue.line && !issue.message.startsWith('Line ')
     ? `Line ${issue.line}: ${issue.message}`
     : issue.message;
+}
+
+/**
+ * The Containerfile a form starts from: the `NoArch` entry of a pool's
+ * MachineOSConfig, else its `AMD64` one.
+ */
+export function currentContainerfile(
+  settings: PoolLayeringSettings | undefined,
+): string | undefined {
+  if (settings?.mode !== 'on-cluster') {
+    return undefined;
+  }
+  const entries = settings.containerfiles;
+  return (
+    entries.find(e => e.arch === 'NoArch') ??
+    entries.find(e => e.arch === 'AMD64')
+  )?.content;
 }
