@@ -12,6 +12,7 @@ import {
   LayeringBaseImage,
   layeringBaseImageValidation,
 } from './components/LayeringBaseImage';
+import { LayeringRequestPreview } from './components/LayeringRequestPreview';
 
 const MODES = ['none', 'on-cluster', 'out-of-cluster'] as const;
 
@@ -85,6 +86,32 @@ export const layeringBaseImageSchema = makeFieldSchema({
     }),
 });
 
+/** JSON schema of the `LayeringRequestPreview` value and options. */
+export const layeringRequestPreviewSchema = makeFieldSchema({
+  output: z =>
+    z.string().describe('Summary of the reboots, inherited pools and warnings'),
+  uiOptions: z =>
+    z.object({
+      poolField: z
+        .string()
+        .optional()
+        .describe(
+          'Form field holding the LayeringPoolPicker value (default target)',
+        ),
+      cluster: z.string().optional().describe('A fixed cluster'),
+      rolloutField: z
+        .string()
+        .optional()
+        .describe(
+          'Form field holding the roll-out choice, now or build-first (default rollout)',
+        ),
+      mode: z
+        .enum(['on-cluster', 'out-of-cluster'])
+        .optional()
+        .describe('The kind of change; enables the pre-flight warnings'),
+    }),
+});
+
 /** New-system form field of `LayeringPoolPicker`. */
 export const layeringPoolPickerFormField = createFormField({
   name: 'LayeringPoolPicker',
@@ -107,4 +134,11 @@ export const layeringBaseImageFormField = createFormField({
   component: LayeringBaseImage,
   validation: layeringBaseImageValidation,
   schema: layeringBaseImageSchema,
+});
+
+/** New-system form field of `LayeringRequestPreview` (read-only, never blocks). */
+export const layeringRequestPreviewFormField = createFormField({
+  name: 'LayeringRequestPreview',
+  component: LayeringRequestPreview,
+  schema: layeringRequestPreviewSchema,
 });

@@ -16,6 +16,7 @@ export {
   layeringPoolPickerFormField,
   layeringContainerfileEditorFormField,
   layeringBaseImageFormField,
+  layeringRequestPreviewFormField,
 } from './plugin';
 export { isLayeringAvailable, isLayeringClusterAvailable } from './filters';
 export { layeringApiRef, LayeringClient } from './api';
@@ -33,3 +34,4 @@ export type {
 } from './components/LayeringPoolPicker';
 export type { LayeringContainerfileEditorOptions } from './components/LayeringContainerfileEditor';
 export type { LayeringBaseImageOptions } from './components/LayeringBaseImage';
+export type { LayeringRequestPreviewOptions } from './components/LayeringRequestPreview';

@@ -29,10 +29,12 @@ import {
   LayeringBaseImage,
   layeringBaseImageValidation,
 } from './components/LayeringBaseImage';
+import { LayeringRequestPreview } from './components/LayeringRequestPreview';
 import {
   layeringBaseImageSchema,
   layeringContainerfileEditorSchema,
   layeringPoolPickerSchema,
+  layeringRequestPreviewSchema,
 } from './formFields';
 
 /**
@@ -159,6 +161,20 @@ export const LayeringBaseImageFieldExtension = layeringPlugin.provide(
     component: LayeringBaseImage,
     validation: layeringBaseImageValidation,
     schema: layeringBaseImageSchema.schema,
+  }),
+);
+
+/**
+ * Scaffolder field `LayeringRequestPreview`: read-only, shows what a request
+ * will do before it is submitted.
+ *
+ * @public
+ */
+export const LayeringRequestPreviewFieldExtension = layeringPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'LayeringRequestPreview',
+    component: LayeringRequestPreview,
+    schema: layeringRequestPreviewSchema.schema,
   }),
 );
 

@@ -18,6 +18,7 @@ import {
   layeringPoolPickerFormField,
   layeringContainerfileEditorFormField,
   layeringBaseImageFormField,
+  layeringRequestPreviewFormField,
 } from './plugin';
 import layeringPlugin from '.';
 import { isLayeringAvailable, isLayeringClusterAvailable } from './filters';
@@ -191,12 +192,13 @@ describe('plugin', () => {
       'scaffolder-form-field:layering/pool-picker',
       'scaffolder-form-field:layering/containerfile-editor',
       'scaffolder-form-field:layering/base-image',
+      'scaffolder-form-field:layering/request-preview',
     ] as const) {
       expect(layeringPlugin.getExtension(id)).toBeDefined();
     }
   });
 
-  it('loads the three scaffolder fields', async () => {
+  it('loads the four scaffolder fields', async () => {
     const loaders = [
       createExtensionTester(layeringPoolPickerFormField).get(
         FormFieldBlueprint.dataRefs.formFieldLoader,
@@ -207,11 +209,15 @@ describe('plugin', () => {
       createExtensionTester(layeringBaseImageFormField).get(
         FormFieldBlueprint.dataRefs.formFieldLoader,
       ),
+      createExtensionTester(layeringRequestPreviewFormField).get(
+        FormFieldBlueprint.dataRefs.formFieldLoader,
+      ),
     ];
     const names = await Promise.all(
       loaders.map(async loader => (await loader()).$$type),
     );
     expect(names).toEqual([
+      '@backstage/scaffolder/FormField',
       '@backstage/scaffolder/FormField',
       '@backstage/scaffolder/FormField',
       '@backstage/scaffolder/FormField',

@@ -163,6 +163,21 @@ export const layeringBaseImageFormField = FormFieldBlueprint.make({
 });
 
 /**
+ * Scaffolder field `LayeringRequestPreview`
+ * (`scaffolder-form-field:layering/request-preview`): read-only, shows what
+ * a request will do before it is submitted.
+ *
+ * @public
+ */
+export const layeringRequestPreviewFormField = FormFieldBlueprint.make({
+  name: 'request-preview',
+  params: {
+    field: () =>
+      import('./formFields').then(m => m.layeringRequestPreviewFormField),
+  },
+});
+
+/**
  * The layering plugin for the new frontend system: pool and cluster cards,
  * the pool tab, the fleet page, the API client and the scaffolder fields.
  *
@@ -186,6 +201,7 @@ export const layeringPlugin = createFrontendPlugin({
     layeringPoolPickerFormField,
     layeringContainerfileEditorFormField,
     layeringBaseImageFormField,
+    layeringRequestPreviewFormField,
   ],
 });
 

@@ -21,3 +21,33 @@ export function clusterFromForm(
   const field = options?.poolField ?? DEFAULT_POOL_FIELD;
   return asPickerValue((formData as Record<string, unknown>)[field]).cluster;
 }
+
+/**
+ * The cluster and pool a template form has chosen: the `LayeringPoolPicker`
+ * value held in `formData[poolField]`, with `ui:options.cluster` taking
+ * precedence for the cluster when the template fixes it.
+ */
+export function poolFromForm(
+  formData: unknown,
+  options: { cluster?: string; poolField?: string } | undefined,
+): { cluster?: string; pool?: string } {
+  const cluster = clusterFromForm(formData, options);
+  if (!formData || typeof formData !== 'object') {
+    return { cluster };
+  }
+  const field = options?.poolField ?? DEFAULT_POOL_FIELD;
+  const { pool } = asPickerValue((formData as Record<string, unknown>)[field]);
+  return { cluster, pool };
+}
+
+/** The string value of another form field, when it holds one. */
+export function stringFromForm(
+  formData: unknown,
+  field: string,
+): string | undefined {
+  if (!formData || typeof formData !== 'object') {
+    return undefined;
+  }
+  const value = (formData as Record<string, unknown>)[field];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,2 @@
+export { LayeringRequestPreview } from './LayeringRequestPreview';
+export type { LayeringRequestPreviewOptions } from './rules';
