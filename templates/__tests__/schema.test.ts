@@ -32,6 +32,7 @@ const LAYERING_FIELDS = [
   'LayeringPoolPicker',
   'LayeringContainerfileEditor',
   'LayeringBaseImage',
+  'LayeringRequestPreview',
 ];
 const BACKSTAGE_FIELDS = ['RepoUrlPicker', 'Secret'];
 
@@ -48,6 +49,7 @@ const FIELD_IDS: Record<string, string[]> = {
     'pushSecret',
     'baseImagePullSecret',
     'rollout',
+    'preview',
     'delivery',
     'forge',
     'repoUrl',
@@ -63,6 +65,7 @@ const FIELD_IDS: Record<string, string[]> = {
     'containerfile',
     'machineConfigName',
     'rollout',
+    'preview',
     'delivery',
     'forge',
     'repoUrl',
