@@ -109,6 +109,12 @@ export const layeringRequestPreviewSchema = makeFieldSchema({
         .enum(['on-cluster', 'out-of-cluster'])
         .optional()
         .describe('The kind of change; enables the pre-flight warnings'),
+      operation: z
+        .enum(['create', 'modify'])
+        .optional()
+        .describe(
+          'create (default) for a new layer, modify when the template changes the existing one',
+        ),
     }),
 });
 

@@ -116,6 +116,21 @@ describe('buildPreview', () => {
     });
   });
 
+  it('accepts the existing MachineOSConfig when the template modifies it', () => {
+    const preview = buildPreview({
+      pool: { ...pausedPool, nodes: [], builds: [] },
+      cluster: clusterWith(pausedPool),
+      mode: 'on-cluster',
+      operation: 'modify',
+      rollout: 'build-first',
+    });
+    expect(preview.checked).toBe(true);
+    expect(preview.warnings.map(w => w.message)).not.toContainEqual(
+      expect.stringContaining('already has MachineOSConfig'),
+    );
+    expect(preview.warnings.filter(w => w.severity === 'error')).toEqual([]);
+  });
+
   it('runs no pre-flight rule without a mode', () => {
     const preview = buildPreview({
       pool: poolDetail,

@@ -55,6 +55,7 @@ export function LayeringRequestPreview(
         pool: data.value.detail,
         cluster: data.value.clusterDetail,
         mode: options.mode,
+        operation: options.operation,
         rollout,
       })
     : undefined;

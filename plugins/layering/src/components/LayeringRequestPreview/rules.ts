@@ -21,6 +21,8 @@ export interface LayeringRequestPreviewOptions {
   rolloutField?: string;
   /** The kind of change the template makes; without it no pre-flight rule is run. */
   mode?: 'on-cluster' | 'out-of-cluster';
+  /** `create` (default) for a new layer; `modify` for a template that changes the pool's existing one. */
+  operation?: 'create' | 'modify';
 }
 
 /** Custom pools that get a worker change too. */
@@ -77,6 +79,7 @@ export function buildPreview(input: {
   pool: PoolDetail;
   cluster: ClusterView & { pools: PoolView[] };
   mode?: 'on-cluster' | 'out-of-cluster';
+  operation?: 'create' | 'modify';
   rollout?: string;
 }): RequestPreview {
   const { pool, cluster, mode } = input;
@@ -91,7 +94,7 @@ export function buildPreview(input: {
       : [...cluster.pools, pool];
     const result = runPreflight({
       mode,
-      operation: 'create',
+      operation: input.operation ?? 'create',
       pool: pool.name,
       cluster: {
         machineOSConfigApiVersion: cluster.machineOSConfigApiVersion,
