@@ -1,21 +1,15 @@
 import yaml from 'yaml';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
   FakeGitHub,
   FakeGitLab,
   TEST_CLUSTER,
-  TEST_POOLS,
   clusterReader,
   expectStatus,
   machineOSConfigPath,
   poolPath,
   requestHistory,
   runTemplate,
-  startForges,
-  startTemplateBackend,
-  startTestCluster,
-  type ForgeServer,
-  type TemplateBackend,
+  useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
 import { DIRECT, GITHUB, GITLAB, TEMPLATE_VALUES } from './fixtures';
 
@@ -48,24 +42,10 @@ const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
 const values = { ...TEMPLATE_VALUES[NAME], containerfile: NEW_CONTAINERFILE };
 
 describe("template: modify a pool's layered image", () => {
-  let cluster: EmbeddedCluster;
-  let backend: TemplateBackend;
-  let forges: ForgeServer;
-
-  beforeAll(async () => {
-    forges = startForges(github, gitlab);
-    cluster = await startTestCluster();
-    backend = await startTemplateBackend({ cluster, pools: TEST_POOLS });
-  });
-
-  afterAll(async () => {
-    await backend?.stop();
-    await cluster?.stop();
-    forges?.close();
-  });
+  const env = useTemplateEnvironment({ github, gitlab });
 
   it('opens a GitHub pull request that shows the full new Containerfile, and re-running updates it', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...values,
       ...GITHUB,
     });
@@ -89,7 +69,7 @@ describe("template: modify a pool's layered image", () => {
     expect(pr.body).toContain('`infra-0` (pool `infra`)');
 
     expectStatus(
-      await runTemplate(backend.server, NAME, { ...values, ...GITHUB }),
+      await runTemplate(env.backend.server, NAME, { ...values, ...GITHUB }),
       'completed',
     );
     expect(github.pulls).toHaveLength(1);
@@ -97,7 +77,7 @@ describe("template: modify a pool's layered image", () => {
   });
 
   it('opens a GitLab merge request with the same content', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...values,
       ...GITLAB,
     });
@@ -113,8 +93,8 @@ describe("template: modify a pool's layered image", () => {
   });
 
   it('applies directly: the MachineOSConfig gets the new Containerfile and the paused pool stays paused', async () => {
-    const reader = clusterReader(cluster);
-    const task = await runTemplate(backend.server, NAME, {
+    const reader = clusterReader(env.cluster);
+    const task = await runTemplate(env.backend.server, NAME, {
       ...values,
       ...DIRECT,
     });
@@ -124,7 +104,11 @@ describe("template: modify a pool's layered image", () => {
       expect.objectContaining({ content: NEW_CONTAINERFILE }),
     ]);
     expect((await reader.get(poolPath(POOL))).spec.paused).toBe(true);
-    const history = await requestHistory(backend.server, TEST_CLUSTER, POOL);
+    const history = await requestHistory(
+      env.backend.server,
+      TEST_CLUSTER,
+      POOL,
+    );
     expect(history.map(r => [r.kind, r.delivery, r.outcome])).toEqual(
       expect.arrayContaining([
         ['modify', 'direct', 'applied'],
@@ -134,9 +118,9 @@ describe("template: modify a pool's layered image", () => {
   });
 
   it('refuses content the on-cluster build cannot use, before anything is written', async () => {
-    const reader = clusterReader(cluster);
+    const reader = clusterReader(env.cluster);
     const before = await reader.get(machineOSConfigPath(POOL));
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...values,
       ...DIRECT,
       containerfile:

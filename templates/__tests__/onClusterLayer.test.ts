@@ -1,5 +1,4 @@
 import yaml from 'yaml';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
   EMPTY_POOL,
   FakeGitHub,
@@ -7,7 +6,6 @@ import {
   PORTAL_GITHUB_TOKEN,
   PORTAL_GITLAB_TOKEN,
   TEST_CLUSTER,
-  TEST_POOLS,
   TEST_PUSH_SECRET,
   clusterReader,
   expectStatus,
@@ -15,11 +13,7 @@ import {
   poolPath,
   requestHistory,
   runTemplate,
-  startForges,
-  startTemplateBackend,
-  startTestCluster,
-  type ForgeServer,
-  type TemplateBackend,
+  useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
 
 jest.setTimeout(120_000);
@@ -54,24 +48,10 @@ const values = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe('template: request an on-cluster layered image', () => {
-  let cluster: EmbeddedCluster;
-  let backend: TemplateBackend;
-  let forges: ForgeServer;
-
-  beforeAll(async () => {
-    forges = startForges(github, gitlab);
-    cluster = await startTestCluster();
-    backend = await startTemplateBackend({ cluster, pools: TEST_POOLS });
-  });
-
-  afterAll(async () => {
-    await backend?.stop();
-    await cluster?.stop();
-    forges?.close();
-  });
+  const env = useTemplateEnvironment({ github, gitlab });
 
   it('opens a GitHub pull request with the MachineOSConfig, the Containerfile and the pause, and changes nothing on the cluster', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...values(),
       delivery: 'pull-request',
       forge: 'github',
@@ -171,11 +151,11 @@ describe('template: request an on-cluster layered image', () => {
       },
     ]);
 
-    const reader = clusterReader(cluster);
+    const reader = clusterReader(env.cluster);
     expect(await reader.get(machineOSConfigPath(EMPTY_POOL))).toBeUndefined();
     expect((await reader.get(poolPath(EMPTY_POOL))).spec.paused).toBe(false);
     expect(
-      await requestHistory(backend.server, TEST_CLUSTER, EMPTY_POOL),
+      await requestHistory(env.backend.server, TEST_CLUSTER, EMPTY_POOL),
     ).toEqual([
       expect.objectContaining({
         kind: 'on-cluster-layer',
@@ -190,7 +170,7 @@ describe('template: request an on-cluster layered image', () => {
   it('updates the same pull request when the request is made again, with a user token from the Secret field', async () => {
     const changed = CONTAINERFILE.replace('1024', '4096');
     const task = await runTemplate(
-      backend.server,
+      env.backend.server,
       NAME,
       {
         ...values({ containerfile: changed }),
@@ -226,7 +206,7 @@ describe('template: request an on-cluster layered image', () => {
   });
 
   it('opens a GitLab merge request with the same files, labels and summary', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...values(),
       delivery: 'pull-request',
       forge: 'gitlab',
@@ -264,7 +244,7 @@ describe('template: request an on-cluster layered image', () => {
   });
 
   it('does not open a second merge request when the request is made again (GitLab cannot update one)', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...values(),
       delivery: 'pull-request',
       forge: 'gitlab',
@@ -278,8 +258,8 @@ describe('template: request an on-cluster layered image', () => {
   });
 
   it('applies directly: pauses the pool first, then creates the MachineOSConfig, and the MCO builds the image', async () => {
-    const reader = clusterReader(cluster);
-    const task = await runTemplate(backend.server, NAME, {
+    const reader = clusterReader(env.cluster);
+    const task = await runTemplate(env.backend.server, NAME, {
       ...values(),
       delivery: 'direct',
     });
@@ -332,7 +312,7 @@ describe('template: request an on-cluster layered image', () => {
     expect(text[1].content).toContain('Creates MachineOSConfig `edge`');
 
     const history = await requestHistory(
-      backend.server,
+      env.backend.server,
       TEST_CLUSTER,
       EMPTY_POOL,
     );
@@ -345,9 +325,9 @@ describe('template: request an on-cluster layered image', () => {
   });
 
   it('refuses RHEL packages without the entitlement secret, with the field in the error and nothing changed', async () => {
-    const reader = clusterReader(cluster);
+    const reader = clusterReader(env.cluster);
     const before = await reader.get(poolPath('worker'));
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...values({
         target: { cluster: TEST_CLUSTER, pool: 'worker' },
         containerfile:

@@ -1,22 +1,16 @@
 import yaml from 'yaml';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
   EMPTY_POOL,
   FakeGitHub,
   FakeGitLab,
   TEST_CLUSTER,
-  TEST_POOLS,
   clusterReader,
   expectStatus,
   machineConfigPath,
   poolPath,
   requestHistory,
   runTemplate,
-  startForges,
-  startTemplateBackend,
-  startTestCluster,
-  type ForgeServer,
-  type TemplateBackend,
+  useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
 import {
   DIRECT,
@@ -55,24 +49,10 @@ const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
 const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
 
 describe('template: request an out-of-cluster layered image', () => {
-  let cluster: EmbeddedCluster;
-  let backend: TemplateBackend;
-  let forges: ForgeServer;
-
-  beforeAll(async () => {
-    forges = startForges(github, gitlab);
-    cluster = await startTestCluster();
-    backend = await startTemplateBackend({ cluster, pools: TEST_POOLS });
-  });
-
-  afterAll(async () => {
-    await backend?.stop();
-    await cluster?.stop();
-    forges?.close();
-  });
+  const env = useTemplateEnvironment({ github, gitlab });
 
   it('opens a GitHub pull request with the osImageURL MachineConfig by digest, and re-running updates it', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...GITHUB,
     });
@@ -103,10 +83,10 @@ describe('template: request an out-of-cluster layered image', () => {
     );
     expect(github.pulls[0].body).toContain('in sync');
     expect(
-      await clusterReader(cluster).get(machineConfigPath(MC)),
+      await clusterReader(env.cluster).get(machineConfigPath(MC)),
     ).toBeUndefined();
 
-    const again = await runTemplate(backend.server, NAME, {
+    const again = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...GITHUB,
     });
@@ -117,7 +97,7 @@ describe('template: request an out-of-cluster layered image', () => {
   });
 
   it('opens a GitLab merge request with the same files and labels', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...GITLAB,
     });
@@ -136,7 +116,7 @@ describe('template: request an out-of-cluster layered image', () => {
   });
 
   it('refuses an image given by tag, in the form schema', async () => {
-    const res = await runTemplate(backend.server, NAME, {
+    const res = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...DIRECT,
       image: 'registry.example.com/platform-os/edge-custom:latest',
@@ -145,8 +125,8 @@ describe('template: request an out-of-cluster layered image', () => {
   });
 
   it('applies directly: pauses the pool, then creates the MachineConfig', async () => {
-    const reader = clusterReader(cluster);
-    const task = await runTemplate(backend.server, NAME, {
+    const reader = clusterReader(env.cluster);
+    const task = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...DIRECT,
     });
@@ -165,7 +145,7 @@ describe('template: request an out-of-cluster layered image', () => {
       EMPTY_POOL,
     );
     const history = await requestHistory(
-      backend.server,
+      env.backend.server,
       TEST_CLUSTER,
       EMPTY_POOL,
     );

@@ -1,20 +1,14 @@
 import yaml from 'yaml';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
   FakeGitHub,
   FakeGitLab,
   TEST_CLUSTER,
-  TEST_POOLS,
   clusterReader,
   expectStatus,
   poolPath,
   requestHistory,
   runTemplate,
-  startForges,
-  startTemplateBackend,
-  startTestCluster,
-  type ForgeServer,
-  type TemplateBackend,
+  useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
 import { DIRECT, GITHUB, GITLAB, target } from './fixtures';
 
@@ -26,21 +20,7 @@ const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
 const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
 
 describe('template: pause or resume a pool', () => {
-  let cluster: EmbeddedCluster;
-  let backend: TemplateBackend;
-  let forges: ForgeServer;
-
-  beforeAll(async () => {
-    forges = startForges(github, gitlab);
-    cluster = await startTestCluster();
-    backend = await startTemplateBackend({ cluster, pools: TEST_POOLS });
-  });
-
-  afterAll(async () => {
-    await backend?.stop();
-    await cluster?.stop();
-    forges?.close();
-  });
+  const env = useTemplateEnvironment({ github, gitlab });
 
   it('opens a GitHub pull request that resumes the infra pool, and re-running updates it', async () => {
     const values = {
@@ -49,7 +29,7 @@ describe('template: pause or resume a pool', () => {
       operation: 'resume',
       ...GITHUB,
     };
-    const task = await runTemplate(backend.server, NAME, values);
+    const task = await runTemplate(env.backend.server, NAME, values);
     expectStatus(task, 'completed');
     const branch = `layering/${TEST_CLUSTER}/infra/resume`;
     const file = `clusters/${TEST_CLUSTER}/pools/infra/machineconfigpool-infra.yaml`;
@@ -79,16 +59,19 @@ describe('template: pause or resume a pool', () => {
     );
     expect(github.pulls[0].body).toContain('Roll out the pending build');
     expect(
-      (await clusterReader(cluster).get(poolPath('infra'))).spec.paused,
+      (await clusterReader(env.cluster).get(poolPath('infra'))).spec.paused,
     ).toBe(true);
 
-    expectStatus(await runTemplate(backend.server, NAME, values), 'completed');
+    expectStatus(
+      await runTemplate(env.backend.server, NAME, values),
+      'completed',
+    );
     expect(github.pulls).toHaveLength(1);
     expect(github.pulls[0].updates).toBe(1);
   });
 
   it('opens a GitLab merge request that pauses the worker pool', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       target: target('worker'),
       operation: 'pause',
       ...GITLAB,
@@ -114,8 +97,8 @@ describe('template: pause or resume a pool', () => {
   });
 
   it('resumes and pauses directly, and says so when there is nothing to do', async () => {
-    const reader = clusterReader(cluster);
-    const resumed = await runTemplate(backend.server, NAME, {
+    const reader = clusterReader(env.cluster);
+    const resumed = await runTemplate(env.backend.server, NAME, {
       target: target('infra'),
       operation: 'resume',
       ...DIRECT,
@@ -127,7 +110,7 @@ describe('template: pause or resume a pool', () => {
       { title: 'What happened', content: 'Pool infra is now running.' },
     ]);
 
-    const paused = await runTemplate(backend.server, NAME, {
+    const paused = await runTemplate(env.backend.server, NAME, {
       target: target('worker'),
       operation: 'pause',
       ...DIRECT,
@@ -135,7 +118,7 @@ describe('template: pause or resume a pool', () => {
     expectStatus(paused, 'completed');
     expect((await reader.get(poolPath('worker'))).spec.paused).toBe(true);
 
-    const again = await runTemplate(backend.server, NAME, {
+    const again = await runTemplate(env.backend.server, NAME, {
       target: target('worker'),
       operation: 'pause',
       ...DIRECT,
@@ -148,7 +131,7 @@ describe('template: pause or resume a pool', () => {
       },
     ]);
     const history = await requestHistory(
-      backend.server,
+      env.backend.server,
       TEST_CLUSTER,
       'worker',
     );

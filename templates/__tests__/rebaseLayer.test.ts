@@ -1,20 +1,14 @@
 import yaml from 'yaml';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
   FakeGitHub,
   FakeGitLab,
   TEST_CLUSTER,
-  TEST_POOLS,
   clusterReader,
   expectStatus,
   machineConfigPath,
   requestHistory,
   runTemplate,
-  startForges,
-  startTemplateBackend,
-  startTestCluster,
-  type ForgeServer,
-  type TemplateBackend,
+  useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
 import {
   DIRECT,
@@ -51,24 +45,10 @@ const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
 const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
 
 describe("template: rebase a pool's image onto the cluster's release", () => {
-  let cluster: EmbeddedCluster;
-  let backend: TemplateBackend;
-  let forges: ForgeServer;
-
-  beforeAll(async () => {
-    forges = startForges(github, gitlab);
-    cluster = await startTestCluster();
-    backend = await startTemplateBackend({ cluster, pools: TEST_POOLS });
-  });
-
-  afterAll(async () => {
-    await backend?.stop();
-    await cluster?.stop();
-    forges?.close();
-  });
+  const env = useTemplateEnvironment({ github, gitlab });
 
   it('opens a GitHub pull request that moves the existing MachineConfig to the rebuilt image, and re-running updates it', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...GITHUB,
     });
@@ -102,7 +82,7 @@ describe("template: rebase a pool's image onto the cluster's release", () => {
     expect(pr.body).toContain('`worker-0` (pool `worker`)');
 
     expectStatus(
-      await runTemplate(backend.server, NAME, {
+      await runTemplate(env.backend.server, NAME, {
         ...TEMPLATE_VALUES[NAME],
         ...GITHUB,
       }),
@@ -113,7 +93,7 @@ describe("template: rebase a pool's image onto the cluster's release", () => {
   });
 
   it('opens a GitLab merge request with the same files and labels', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...GITLAB,
     });
@@ -129,7 +109,7 @@ describe("template: rebase a pool's image onto the cluster's release", () => {
   });
 
   it('applies directly: the MachineConfig points at the rebuilt image', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...DIRECT,
     });
@@ -140,9 +120,13 @@ describe("template: rebase a pool's image onto the cluster's release", () => {
       'summary',
       'apply',
     ]);
-    const mc = await clusterReader(cluster).get(machineConfigPath(MC));
+    const mc = await clusterReader(env.cluster).get(machineConfigPath(MC));
     expect(mc.spec.osImageURL).toBe(REBASED_WORKER_IMAGE);
-    const history = await requestHistory(backend.server, TEST_CLUSTER, POOL);
+    const history = await requestHistory(
+      env.backend.server,
+      TEST_CLUSTER,
+      POOL,
+    );
     expect(history.map(r => [r.kind, r.delivery, r.outcome])).toEqual(
       expect.arrayContaining([
         ['rebase', 'direct', 'applied'],

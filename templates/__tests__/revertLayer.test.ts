@@ -1,20 +1,14 @@
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import {
   FakeGitHub,
   FakeGitLab,
   TEST_CLUSTER,
-  TEST_POOLS,
   clusterReader,
   expectStatus,
   machineConfigPath,
   machineOSConfigPath,
   requestHistory,
   runTemplate,
-  startForges,
-  startTemplateBackend,
-  startTestCluster,
-  type ForgeServer,
-  type TemplateBackend,
+  useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
 import { DIRECT, GITHUB, GITLAB, TEMPLATE_VALUES, target } from './fixtures';
 
@@ -51,24 +45,10 @@ const gitlab = new FakeGitLab({
 });
 
 describe('template: revert a pool to the base image', () => {
-  let cluster: EmbeddedCluster;
-  let backend: TemplateBackend;
-  let forges: ForgeServer;
-
-  beforeAll(async () => {
-    forges = startForges(github, gitlab);
-    cluster = await startTestCluster();
-    backend = await startTemplateBackend({ cluster, pools: TEST_POOLS });
-  });
-
-  afterAll(async () => {
-    await backend?.stop();
-    await cluster?.stop();
-    forges?.close();
-  });
+  const env = useTemplateEnvironment({ github, gitlab });
 
   it('opens a GitHub pull request that deletes the MachineOSConfig and its Containerfile, and re-running updates it', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...GITHUB,
     });
@@ -97,11 +77,11 @@ describe('template: revert a pool to the base image', () => {
     );
     expect(pr.body).toContain('Every node of pool `infra` reboots');
     expect(
-      await clusterReader(cluster).get(machineOSConfigPath(POOL)),
+      await clusterReader(env.cluster).get(machineOSConfigPath(POOL)),
     ).toBeDefined();
 
     expectStatus(
-      await runTemplate(backend.server, NAME, {
+      await runTemplate(env.backend.server, NAME, {
         ...TEMPLATE_VALUES[NAME],
         ...GITHUB,
       }),
@@ -112,7 +92,7 @@ describe('template: revert a pool to the base image', () => {
   });
 
   it('opens a GitLab merge request that deletes the same files', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...GITLAB,
     });
@@ -134,14 +114,14 @@ describe('template: revert a pool to the base image', () => {
   });
 
   it('reverts directly: deletes the MachineOSConfig of an on-cluster pool', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...DIRECT,
     });
     expectStatus(task, 'completed');
     expect(task.ranSteps).toEqual(['pool-entity', 'revert']);
     expect(
-      await clusterReader(cluster).get(machineOSConfigPath(POOL)),
+      await clusterReader(env.cluster).get(machineOSConfigPath(POOL)),
     ).toBeUndefined();
     const text = task.output.text as Array<{ title: string; content: string }>;
     expect(text).toEqual([
@@ -150,7 +130,9 @@ describe('template: revert a pool to the base image', () => {
         content: expect.stringContaining('Removed MachineOSConfig/infra.'),
       },
     ]);
-    expect(await requestHistory(backend.server, TEST_CLUSTER, POOL)).toEqual(
+    expect(
+      await requestHistory(env.backend.server, TEST_CLUSTER, POOL),
+    ).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
           kind: 'revert',
@@ -162,7 +144,7 @@ describe('template: revert a pool to the base image', () => {
   });
 
   it('reverts directly: deletes the osImageURL MachineConfig of an out-of-cluster pool and warns about inheriting pools', async () => {
-    const task = await runTemplate(backend.server, NAME, {
+    const task = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...DIRECT,
       target: target('worker'),
@@ -171,7 +153,9 @@ describe('template: revert a pool to the base image', () => {
     });
     expectStatus(task, 'completed');
     expect(
-      await clusterReader(cluster).get(machineConfigPath('os-layer-custom')),
+      await clusterReader(env.cluster).get(
+        machineConfigPath('os-layer-custom'),
+      ),
     ).toBeUndefined();
     const [text] = task.output.text as Array<{ content: string }>;
     expect(text.content).toContain('Removed MachineConfig/os-layer-custom.');

@@ -13,3 +13,7 @@ export * from './testCluster';
 export { FakeGitHub, type FakePullRequest } from './FakeGitHub';
 export { FakeGitLab, type FakeMergeRequest } from './FakeGitLab';
 export { startForges, type ForgeServer } from './forges';
+export {
+  useTemplateEnvironment,
+  type TemplateEnvironment,
+} from './environment';
