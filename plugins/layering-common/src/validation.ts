@@ -61,32 +61,46 @@ export function isDns1123Subdomain(value: string): boolean {
   );
 }
 
+/** One DNS-1123 check: a required value, a length limit, then the character rules. */
+function validateDnsName(
+  value: string | null | undefined,
+  field: string,
+  what: string,
+  rule: { max: number; valid: (value: string) => boolean; characters: string },
+): ValidationIssue[] {
+  if (!value) {
+    return [issue(field, `The ${what} is required.`)];
+  }
+  if (value.length > rule.max) {
+    return [
+      issue(
+        field,
+        `The ${what} must be at most ${rule.max} characters (it has ${value.length}).`,
+      ),
+    ];
+  }
+  if (!rule.valid(value)) {
+    return [
+      issue(
+        field,
+        `The ${what} "${value}" must consist of ${rule.characters}, and start and end with a letter or digit.`,
+      ),
+    ];
+  }
+  return [];
+}
+
 /** Checks a DNS-1123 subdomain name and explains what is wrong. @public */
 export function validateDns1123Subdomain(
   value: string | null | undefined,
   field: string,
   what = 'name',
 ): ValidationIssue[] {
-  if (!value) {
-    return [issue(field, `The ${what} is required.`)];
-  }
-  if (value.length > 253) {
-    return [
-      issue(
-        field,
-        `The ${what} must be at most 253 characters (it has ${value.length}).`,
-      ),
-    ];
-  }
-  if (!isDns1123Subdomain(value)) {
-    return [
-      issue(
-        field,
-        `The ${what} "${value}" must consist of lower case letters, digits, '-' and '.', and start and end with a letter or digit.`,
-      ),
-    ];
-  }
-  return [];
+  return validateDnsName(value, field, what, {
+    max: 253,
+    valid: isDns1123Subdomain,
+    characters: "lower case letters, digits, '-' and '.'",
+  });
 }
 
 /** Checks a DNS-1123 label and explains what is wrong. @public */
@@ -95,26 +109,11 @@ export function validateDns1123Label(
   field: string,
   what = 'name',
 ): ValidationIssue[] {
-  if (!value) {
-    return [issue(field, `The ${what} is required.`)];
-  }
-  if (value.length > 63) {
-    return [
-      issue(
-        field,
-        `The ${what} must be at most 63 characters (it has ${value.length}).`,
-      ),
-    ];
-  }
-  if (!isDns1123Label(value)) {
-    return [
-      issue(
-        field,
-        `The ${what} "${value}" must consist of lower case letters, digits and '-', and start and end with a letter or digit.`,
-      ),
-    ];
-  }
-  return [];
+  return validateDnsName(value, field, what, {
+    max: 63,
+    valid: isDns1123Label,
+    characters: "lower case letters, digits and '-'",
+  });
 }
 
 // ---------------------------------------------------------------------------
