@@ -1,7 +1,7 @@
 import type { K8sObject } from '../store/types';
 import { KEYS, MCO_NAMESPACE, OS_IMAGE_CONFIGMAP } from './constants';
 import { readMosb } from './machineOS';
-import { ann, assertNoFailures, cond, simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
+import { ann, assertNoFailures, cond, simulatedCluster, SimulatedCluster, useSimulatedCluster } from './__testUtils__/harness';
 
 // Each test drives whole rollouts through the validating store; allow for a busy machine.
 jest.setTimeout(30_000);
@@ -31,13 +31,7 @@ const buildPods = (c: SimulatedCluster, build: string) =>
 
 describe('on-cluster layering (v1, ocp-418)', () => {
   let c: SimulatedCluster;
-  beforeEach(async () => {
-    c = await simulatedCluster({ state: 'ocp-418' });
-  }, 30_000);
-  afterEach(() => {
-    c.stop();
-    assertNoFailures(c);
-  });
+  useSimulatedCluster('ocp-418', started => (c = started));
 
   it('fails a build after four pod attempts, then builds and rolls out the fixed Containerfile', async () => {
     const phases: string[] = [];

@@ -3,7 +3,7 @@ import { KEYS, MCO_NAMESPACE, OS_IMAGE_CONFIGMAP } from './constants';
 import { readMosb } from './machineOS';
 import { poolForNode } from './membership';
 import { isNodeUnavailable } from './poolStatus';
-import { ann, assertNoFailures, cond, simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
+import { ann, cond, SimulatedCluster, useSimulatedCluster } from './__testUtils__/harness';
 
 // Each test drives whole rollouts through the validating store; allow for a busy machine.
 jest.setTimeout(30_000);
@@ -35,13 +35,7 @@ function trackUnavailable(c: SimulatedCluster, pool: string) {
 
 describe('MCO simulation on the ocp-418 sample state', () => {
   let c: SimulatedCluster;
-  beforeEach(async () => {
-    c = await simulatedCluster({ state: 'ocp-418' });
-  }, 30_000);
-  afterEach(() => {
-    c.stop();
-    assertNoFailures(c);
-  });
+  useSimulatedCluster('ocp-418', started => (c = started));
 
   it('re-renders when an override goes away, reuses the identical render and rolls out one node at a time', async () => {
     const maxUnavailable = trackUnavailable(c, 'worker');
@@ -398,13 +392,7 @@ describe('MCO simulation on the ocp-418 sample state', () => {
 
 describe('MCO simulation on the single-node state', () => {
   let c: SimulatedCluster;
-  beforeEach(async () => {
-    c = await simulatedCluster({ state: 'sno-419' });
-  }, 30_000);
-  afterEach(() => {
-    c.stop();
-    assertNoFailures(c);
-  });
+  useSimulatedCluster('sno-419', started => (c = started));
 
   it('renders the empty worker pool without machines and updates the single node through the master pool', async () => {
     for (const role of ['worker', 'master']) {

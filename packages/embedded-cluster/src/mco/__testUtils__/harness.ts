@@ -126,3 +126,20 @@ export function assertNoFailures(c: SimulatedCluster): void {
     throw new Error(`simulation steps failed:\n${failures.join('\n')}`);
   }
 }
+
+/**
+ * Gives each test of the enclosing `describe` a fresh simulated cluster of `state`, handed to
+ * `use` before the test; after it the simulation stops and must have recorded no failure.
+ */
+export function useSimulatedCluster(state: string, use: (cluster: SimulatedCluster) => void): void {
+  let current: SimulatedCluster | undefined;
+  beforeEach(async () => {
+    current = await simulatedCluster({ state });
+    use(current);
+  }, 30_000);
+  afterEach(() => {
+    if (!current) return;
+    current.stop();
+    assertNoFailures(current);
+  });
+}
