@@ -18,6 +18,7 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ChildProcess, spawn } from 'node:child_process';
 import * as http from 'node:http';
@@ -279,6 +280,7 @@ async function main() {
         createEvent: async () => ({ success: async () => {}, fail: async () => {} }),
       } as AuditorService,
       logger,
+      config: new ConfigReader({}),
     }),
   );
   const server = app.listen(0, '127.0.0.1');

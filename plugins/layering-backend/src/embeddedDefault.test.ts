@@ -73,6 +73,10 @@ describe('with no cluster configured', () => {
       const res = await request(backend.server).get('/api/layering/clusters');
       expect(res.status).toBe(200);
       expect(res.body.items).toEqual([]);
+      // No integrations either: the templates must be told that a pull request cannot be opened.
+      const delivery = await request(backend.server).get('/api/layering/delivery');
+      expect(delivery.status).toBe(200);
+      expect(delivery.body.pullRequestAvailable).toBe(false);
     } finally {
       await backend.stop();
     }

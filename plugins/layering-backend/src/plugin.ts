@@ -57,7 +57,7 @@ export const layeringPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(() => publisher.detach());
 
         httpRouter.use(
-          await createRouter({ fleet, requests, httpAuth, permissions, auditor, logger }),
+          await createRouter({ fleet, requests, httpAuth, permissions, auditor, logger, config }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

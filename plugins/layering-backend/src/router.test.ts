@@ -4,6 +4,7 @@ import {
   mockServices,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { ClusterView, PoolView } from '@internal/plugin-layering-common';
 import express from 'express';
@@ -37,10 +38,15 @@ describe('createRouter', () => {
       success: jest.fn(async () => {}),
       fail: jest.fn(async () => {}),
     }));
+    app = await appWith({});
+  });
+
+  /** The router on a bare app, with `data` as the root config. */
+  async function appWith(data: Record<string, unknown>): Promise<express.Express> {
     const knex = await databases.init('SQLITE_3');
     const requests = await DatabaseRequestStore.create(mockServices.database({ knex }));
-    app = express();
-    app.use(
+    const built = express();
+    built.use(
       await createRouter({
         fleet,
         requests,
@@ -48,10 +54,12 @@ describe('createRouter', () => {
         permissions: mockServices.permissions.mock({ authorize }),
         auditor: mockServices.auditor.mock({ createEvent }),
         logger: mockServices.logger.mock(),
+        config: new ConfigReader(data),
       }),
     );
-    app.use(mockErrorHandler());
-  });
+    built.use(mockErrorHandler());
+    return built;
+  }
 
   it('answers /health without credentials', async () => {
     const res = await request(app).get('/health').set('Authorization', mockCredentials.none.header());
@@ -163,6 +171,116 @@ describe('createRouter', () => {
   it('answers 404 for an unknown cluster in the fleet filter', async () => {
     const res = await request(app).get('/pools?cluster=gamma');
     expect(res.status).toBe(404);
+  });
+
+  describe('delivery', () => {
+    const githubToken = 'ghp_secretgithubtoken0123456789';
+    const gitlabToken = 'glpat-secretgitlabtoken98765';
+    const privateKey =
+      '-----BEGIN RSA PRIVATE KEY-----\nsecretkeymaterial\n-----END RSA PRIVATE KEY-----';
+
+    it('says no forge has credentials when no integration is configured (the embedded default)', async () => {
+      const res = await request(app).get('/delivery');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        forges: [
+          { kind: 'github', host: 'github.com', credentials: false },
+          { kind: 'gitlab', host: 'gitlab.com', credentials: false },
+        ],
+        pullRequestAvailable: false,
+      });
+      expect(authorize.mock.calls[0][0][0].permission.name).toBe('layering.cluster.read');
+    });
+
+    it('names the hosts with a token or GitHub App, and never the credentials', async () => {
+      const configured = await appWith({
+        integrations: {
+          github: [
+            { host: 'github.com', token: githubToken },
+            {
+              host: 'ghe.example.com',
+              apiBaseUrl: 'https://ghe.example.com/api/v3',
+              apps: [
+                {
+                  appId: 42,
+                  clientId: 'Iv1.secretclientid',
+                  clientSecret: 'secretclientsecret',
+                  webhookSecret: 'secretwebhook',
+                  privateKey,
+                },
+              ],
+            },
+            { host: 'github.internal.example.com' },
+          ],
+          gitlab: [
+            {
+              host: 'gitlab.example.com',
+              apiBaseUrl: 'https://gitlab.example.com/api/v4',
+              token: gitlabToken,
+            },
+          ],
+        },
+      });
+      const res = await request(configured).get('/delivery');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        forges: [
+          { kind: 'github', host: 'github.com', credentials: true },
+          { kind: 'github', host: 'ghe.example.com', credentials: true },
+          { kind: 'github', host: 'github.internal.example.com', credentials: false },
+          { kind: 'gitlab', host: 'gitlab.example.com', credentials: true },
+          { kind: 'gitlab', host: 'gitlab.com', credentials: false },
+        ],
+        pullRequestAvailable: true,
+      });
+      for (const secret of [githubToken, gitlabToken, 'secretkeymaterial', 'secretclient', 'secretwebhook']) {
+        expect(res.text).not.toContain(secret);
+      }
+    });
+
+    it('counts a GitLab token alone as enough, and a blank token as none', async () => {
+      const gitlabOnly = await appWith({
+        integrations: {
+          github: [{ host: 'github.com', token: '   ' }],
+          gitlab: [{ host: 'gitlab.com', token: gitlabToken }],
+        },
+      });
+      const res = await request(gitlabOnly).get('/delivery');
+      expect(res.body).toEqual({
+        forges: [
+          { kind: 'github', host: 'github.com', credentials: false },
+          { kind: 'gitlab', host: 'gitlab.com', credentials: true },
+        ],
+        pullRequestAvailable: true,
+      });
+      expect(res.text).not.toContain(gitlabToken);
+    });
+
+    it('answers 503 without quoting the config when the integrations cannot be read', async () => {
+      // The integration reader's own message would quote this apiBaseUrl, token included.
+      const broken = await appWith({
+        integrations: {
+          gitlab: [{ host: 'gitlab.example.com', token: gitlabToken, apiBaseUrl: `x ${gitlabToken}` }],
+        },
+      });
+      const res = await request(broken).get('/delivery');
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toContain('integrations.gitlab');
+      expect(res.text).not.toContain(gitlabToken);
+    });
+
+    it('answers 401 without credentials and 403 without layering.cluster.read', async () => {
+      const anonymous = await request(app)
+        .get('/delivery')
+        .set('Authorization', mockCredentials.none.header());
+      expect(anonymous.status).toBe(401);
+      authorize.mockImplementation(async (requests: unknown[]) =>
+        requests.map(() => ({ result: AuthorizeResult.DENY })),
+      );
+      const denied = await request(app).get('/delivery');
+      expect(denied.status).toBe(403);
+      expect(denied.body.error.message).toContain('layering.cluster.read');
+    });
   });
 
   describe('requests', () => {

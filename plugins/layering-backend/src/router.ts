@@ -4,6 +4,7 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   layeringClusterReadPermission,
@@ -13,6 +14,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { requirePermission } from './auth/requirePermission';
+import { deliveryOptionsFromConfig } from './services/deliveryOptions';
 import type { LayeringFleetService } from './services/FleetService';
 import type { LayeringRequestStore } from './services/RequestStore';
 
@@ -24,6 +26,8 @@ export interface RouterOptions {
   permissions: PermissionsService;
   auditor: AuditorService;
   logger: LoggerService;
+  /** The root config; its `integrations` section says whether pull requests can be opened. */
+  config: Config;
 }
 
 const DRIFT_STATUSES = ['in-sync', 'behind', 'ahead', 'unknown'] as const;
@@ -116,7 +120,7 @@ function inputError(what: string, error: z.ZodError): InputError {
  * MachineOSConfig with one GET (the caches keep no Containerfiles).
  */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { fleet, requests, httpAuth, permissions, auditor } = options;
+  const { fleet, requests, httpAuth, permissions, auditor, config } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -138,6 +142,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  // Whether a template can open a pull or merge request with the portal's own credentials.
+  router.get('/delivery', async (req, res) => {
+    await allow(req, layeringClusterReadPermission);
+    res.json(deliveryOptionsFromConfig(config));
   });
 
   router.get('/clusters', async (req, res) => {

@@ -204,3 +204,36 @@ export interface LayeringRequestRecord {
   outcome: 'opened' | 'applied' | 'failed' | 'merged' | 'closed';
   summary?: string | null;
 }
+
+/** The forges the templates can open a change request on. @public */
+export type LayeringForgeKind = 'github' | 'gitlab';
+
+/**
+ * One host of a forge that the portal has an integration for.
+ *
+ * @public
+ */
+export interface LayeringForgeHost {
+  kind: LayeringForgeKind;
+  /** The host name, e.g. `github.com`. */
+  host: string;
+  /**
+   * True when the integration has credentials the portal can open a pull or merge request with:
+   * for GitHub a token or a GitHub App, for GitLab a token.
+   */
+  credentials: boolean;
+}
+
+/**
+ * How the portal can deliver a request, as `GET /delivery` answers.
+ *
+ * @remarks
+ * Says only whether credentials are configured, never what they are.
+ * @public
+ */
+export interface LayeringDeliveryOptions {
+  /** Every GitHub and GitLab host the portal knows, GitHub first, in config order. */
+  forges: LayeringForgeHost[];
+  /** True when at least one host has credentials, so a pull request can be opened without a personal token. */
+  pullRequestAvailable: boolean;
+}
