@@ -158,6 +158,8 @@ describe('the layering module inside the scaffolder backend', () => {
       'layering:containerfile:compose',
       'layering:layer:revert',
       'layering:manifest:render',
+      'layering:merge-request:find',
+      'layering:merge-request:update',
       'layering:node:assign',
       'layering:pool:pause',
       'layering:pool:resume',

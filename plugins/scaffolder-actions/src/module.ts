@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { readLayeringActionsConfig } from './config';
 import { ClusterClients } from './kubernetes/ClusterClients';
@@ -46,6 +47,7 @@ export const scaffolderModuleLayering = createBackendModule({
             backend: new LayeringBackendClient({ discovery, auth }),
             permissions,
             config: actionsConfig,
+            integrations: ScmIntegrations.fromConfig(config),
           }),
         );
       },

@@ -26,9 +26,9 @@ function undescribed(schema: any, path: string): string[] {
 
 describe('the layering actions', () => {
   it('follow the id scheme layering:<noun>:<verb> and support dry runs', () => {
-    expect(actions).toHaveLength(10);
+    expect(actions).toHaveLength(12);
     for (const action of actions) {
-      expect(action.id).toMatch(/^layering:[a-z]+:[a-z]+$/);
+      expect(action.id).toMatch(/^layering:[a-z]+(-[a-z]+)*:[a-z]+$/);
       expect(action.supportsDryRun).toBe(true);
       expect(action.description).toBeTruthy();
       expect(action.examples?.length).toBeGreaterThan(0);

@@ -3,6 +3,10 @@ import { createBuildDeleteAction } from './buildDelete';
 import { createBuildRebuildAction } from './buildRebuild';
 import { createClusterApplyAction } from './clusterApply';
 import { createContainerfileComposeAction } from './containerfileCompose';
+import {
+  createGitLabFindMergeRequestAction,
+  createGitLabUpdateMergeRequestAction,
+} from './gitlabMergeRequest';
 import { createLayerRevertAction } from './layerRevert';
 import { createManifestRenderAction } from './manifestRender';
 import { createNodeAssignAction } from './nodeAssign';
@@ -16,6 +20,8 @@ export {
   createBuildRebuildAction,
   createClusterApplyAction,
   createContainerfileComposeAction,
+  createGitLabFindMergeRequestAction,
+  createGitLabUpdateMergeRequestAction,
   createLayerRevertAction,
   createManifestRenderAction,
   createNodeAssignAction,
@@ -44,5 +50,7 @@ export function createLayeringActions(
     createLayerRevertAction(options),
     createNodeAssignAction(options),
     createRequestRecordAction(options),
+    createGitLabFindMergeRequestAction(options),
+    createGitLabUpdateMergeRequestAction(options),
   ];
 }

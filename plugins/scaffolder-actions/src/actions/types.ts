@@ -1,4 +1,5 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
+import type { ScmIntegrationRegistry } from '@backstage/integration';
 import type { ClusterClients } from '../kubernetes/ClusterClients';
 import type { LayeringBackendApi } from '../services/LayeringBackendClient';
 import type { LayeringActionsConfig } from '../config';
@@ -18,4 +19,9 @@ export interface LayeringActionOptions {
   permissions: PermissionsService;
   /** Parsed `layering.actions` settings. */
   config: LayeringActionsConfig;
+  /**
+   * The portal's `integrations` (GitLab hosts and tokens for the merge request actions); without
+   * it only gitlab.com is known, with no token.
+   */
+  integrations?: ScmIntegrationRegistry;
 }

@@ -1,0 +1,233 @@
+import { InputError } from '@backstage/errors';
+import type { ScmIntegrationRegistry } from '@backstage/integration';
+import { parseRepoUrl } from '@backstage/plugin-scaffolder-node';
+
+/** An open merge request, as the layering actions use it. */
+export interface OpenMergeRequest {
+  iid: number;
+  webUrl: string;
+  title: string;
+  sourceBranch: string;
+  targetBranch: string;
+  labels: string[];
+}
+
+interface GitLabMergeRequestJson {
+  iid: number;
+  web_url: string;
+  title: string;
+  source_branch: string;
+  target_branch: string;
+  labels?: string[];
+}
+
+function toOpenMergeRequest(json: GitLabMergeRequestJson): OpenMergeRequest {
+  return {
+    iid: json.iid,
+    webUrl: json.web_url,
+    title: json.title,
+    sourceBranch: json.source_branch,
+    targetBranch: json.target_branch,
+    labels: json.labels ?? [],
+  };
+}
+
+/**
+ * The two GitLab calls Backstage's GitLab actions do not make: find the open merge request of a
+ * source branch, and change an open merge request's title, description and labels. Together with
+ * `gitlab:repo:push` they let a template update the merge request it opened before, where
+ * `publish:gitlab:merge-request` would fail on the existing branch.
+ *
+ * The token comes from the user (a task secret, sent as a bearer token) or from the
+ * `integrations.gitlab` entry of the repository's host (sent as `PRIVATE-TOKEN`, as Backstage's
+ * GitLab actions do). Tokens never appear in errors.
+ */
+export class GitLabMergeRequests {
+  readonly #apiBaseUrl: string;
+  readonly #projectPath: string;
+  readonly #headers: Record<string, string>;
+
+  private constructor(
+    apiBaseUrl: string,
+    projectPath: string,
+    headers: Record<string, string>,
+  ) {
+    this.#apiBaseUrl = apiBaseUrl;
+    this.#projectPath = projectPath;
+    this.#headers = headers;
+  }
+
+  /** Resolves the repository and the credentials; InputError naming the field when either is missing. */
+  static forRepo(options: {
+    repoUrl: string;
+    token?: string;
+    integrations: ScmIntegrationRegistry;
+  }): GitLabMergeRequests {
+    let parsed: ReturnType<typeof parseRepoUrl>;
+    try {
+      parsed = parseRepoUrl(options.repoUrl, options.integrations);
+    } catch (error) {
+      throw new InputError(`repoUrl: ${(error as Error).message}`);
+    }
+    const integration = options.integrations.gitlab.byHost(parsed.host);
+    if (!integration) {
+      throw new InputError(
+        `repoUrl: ${parsed.host} is not a GitLab host of this portal; add it under integrations.gitlab in app-config.yaml`,
+      );
+    }
+    const projectPath =
+      parsed.project ?? (parsed.owner ? `${parsed.owner}/${parsed.repo}` : '');
+    if (!projectPath || !parsed.repo) {
+      throw new InputError(
+        'repoUrl: name the project as <host>?owner=<group>&repo=<project>, e.g. gitlab.com?owner=platform&repo=cluster-gitops',
+      );
+    }
+    let headers: Record<string, string>;
+    if (options.token) {
+      headers = { Authorization: `Bearer ${options.token}` };
+    } else if (integration.config.token) {
+      headers = { 'PRIVATE-TOKEN': integration.config.token };
+    } else {
+      throw new InputError(
+        `token: no GitLab token for ${parsed.host}: add a token to its integrations.gitlab entry in app-config.yaml, or give your own token`,
+      );
+    }
+    return new GitLabMergeRequests(
+      integration.config.apiBaseUrl,
+      projectPath,
+      headers,
+    );
+  }
+
+  get projectPath(): string {
+    return this.#projectPath;
+  }
+
+  /** The open merge request whose source branch is `branch`, if there is one (GitLab allows one). */
+  async findOpen(branch: string): Promise<OpenMergeRequest | undefined> {
+    const query = new URLSearchParams({
+      source_branch: branch,
+      state: 'opened',
+      per_page: '100',
+    });
+    const found = (await this.#call(
+      'GET',
+      `/merge_requests?${query}`,
+    )) as GitLabMergeRequestJson[];
+    const open = found.filter(mr => mr.source_branch === branch);
+    return open.length > 0 ? toOpenMergeRequest(open[0]) : undefined;
+  }
+
+  /** Replaces the title and description of merge request `iid`, and adds `labels` to its labels. */
+  async update(
+    iid: number,
+    change: { title: string; description: string; labels: string[] },
+  ): Promise<OpenMergeRequest> {
+    const body: Record<string, string> = {
+      title: change.title,
+      description: change.description,
+    };
+    if (change.labels.length > 0) {
+      body.add_labels = change.labels.join(',');
+    }
+    return toOpenMergeRequest(
+      (await this.#call(
+        'PUT',
+        `/merge_requests/${iid}`,
+        body,
+      )) as GitLabMergeRequestJson,
+    );
+  }
+
+  /** Paths of the files under `path` on `ref` (recursive, every page). */
+  async listFiles(ref: string, path: string): Promise<string[]> {
+    const files: string[] = [];
+    for (let page = 1; ; page++) {
+      const query = new URLSearchParams({
+        ref,
+        path,
+        recursive: 'true',
+        per_page: '100',
+        page: String(page),
+      });
+      const entries = (await this.#call(
+        'GET',
+        `/repository/tree?${query}`,
+        undefined,
+        {
+          missingIsEmpty: true,
+        },
+      )) as Array<{ path: string; type: string }>;
+      files.push(...entries.filter(e => e.type === 'blob').map(e => e.path));
+      if (entries.length < 100) {
+        return files;
+      }
+    }
+  }
+
+  /** Commits the deletion of `paths` to `branch`. */
+  async deleteFiles(
+    branch: string,
+    paths: string[],
+    message: string,
+  ): Promise<void> {
+    await this.#call('POST', '/repository/commits', {
+      branch,
+      commit_message: message,
+      actions: paths.map(path => ({ action: 'delete', file_path: path })),
+    });
+  }
+
+  async #call(
+    method: string,
+    path: string,
+    body?: Record<string, unknown>,
+    options: { missingIsEmpty?: boolean } = {},
+  ): Promise<unknown> {
+    const url = `${this.#apiBaseUrl}/projects/${encodeURIComponent(
+      this.#projectPath,
+    )}${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          ...this.#headers,
+          Accept: 'application/json',
+          ...(body ? { 'Content-Type': 'application/json' } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    } catch (error) {
+      throw new Error(
+        `GitLab could not be reached for project ${this.#projectPath}: ${
+          (error as Error).message
+        }`,
+      );
+    }
+    if (response.status === 404 && options.missingIsEmpty) {
+      return [];
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      let detail = text.slice(0, 300);
+      try {
+        const json = JSON.parse(text);
+        detail = JSON.stringify(json.message ?? json.error ?? json).slice(
+          0,
+          300,
+        );
+      } catch {
+        // not JSON: keep the text
+      }
+      throw new Error(
+        `GitLab answered ${response.status} ${
+          response.statusText
+        } to ${method} ${path.split('?')[0].replace(/^\//, '')} of project ${
+          this.#projectPath
+        }${detail ? `: ${detail}` : ''}`,
+      );
+    }
+    return response.json();
+  }
+}
