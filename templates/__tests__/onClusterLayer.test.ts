@@ -243,17 +243,92 @@ describe('template: request an on-cluster layered image', () => {
     });
   });
 
-  it('does not open a second merge request when the request is made again (GitLab cannot update one)', async () => {
+  it('updates the same merge request when the request is made again: pushes to its branch and refreshes its description', async () => {
+    const changed = CONTAINERFILE.replace('1024', '8192');
     const task = await runTemplate(env.backend.server, NAME, {
-      ...values(),
+      ...values({ containerfile: changed, rollout: 'now' }),
       delivery: 'pull-request',
       forge: 'gitlab',
       repoUrl: 'gitlab.com?owner=platform&repo=cluster-gitops',
     });
+    expectStatus(task, 'completed');
+    expect(task.ranSteps).toEqual([
+      'pool-entity',
+      'compose',
+      'render',
+      'summary',
+      'gitlab-open',
+      'gitlab-push',
+      'gitlab-refresh',
+      'record',
+    ]);
+    expect(gitlab.mergeRequests).toHaveLength(1);
+    expect(gitlab.mergeRequests[0]).toMatchObject({
+      iid: 1,
+      sourceBranch: BRANCH,
+      title: TITLE,
+      labels: LABELS,
+      updates: 1,
+    });
+    const files = gitlab.files(BRANCH);
+    expect(files[`${DIR}/Containerfile`]).toBe(changed);
+    // "Now" pauses nothing: the pause the first run added leaves the merge request.
+    expect(Object.keys(files).sort()).toEqual([
+      'README.md',
+      `${DIR}/Containerfile`,
+      `${DIR}/SUMMARY.md`,
+      `${DIR}/machineosconfig-${EMPTY_POOL}.yaml`,
+    ]);
+    // The new request says "now": the description no longer speaks of a pause.
+    expect(gitlab.mergeRequests[0].description).toBe(
+      `${
+        files[`${DIR}/SUMMARY.md`]
+      }\n### Roll-out\n\nNow: the nodes of the pool reboot into the new image, one at a time, as soon as the build succeeds.\n`,
+    );
+    expect(gitlab.commits(BRANCH)).toEqual([
+      TITLE,
+      `layering: on-cluster image for ${TEST_CLUSTER}/${EMPTY_POOL}`,
+      'layering: remove what the request no longer changes',
+    ]);
+    expect(
+      gitlab.calls.filter(
+        c => c.startsWith('POST') && c.endsWith('/merge_requests'),
+      ),
+    ).toHaveLength(1);
+    expect(task.output.links).toContainEqual({
+      title: 'Merge request',
+      icon: 'gitlab',
+      url: 'https://gitlab.com/platform/cluster-gitops/-/merge_requests/1',
+    });
+    expect(
+      (
+        await requestHistory(env.backend.server, TEST_CLUSTER, EMPTY_POOL)
+      ).filter(
+        r =>
+          r.pullRequestUrl ===
+          'https://gitlab.com/platform/cluster-gitops/-/merge_requests/1',
+      ),
+    ).toHaveLength(2);
+  });
+
+  it('does not push or edit anything when the merge request cannot be looked up', async () => {
+    const before = {
+      files: gitlab.files(BRANCH),
+      commits: gitlab.commits(BRANCH),
+    };
+    const task = await runTemplate(env.backend.server, NAME, {
+      ...values(),
+      delivery: 'pull-request',
+      forge: 'gitlab',
+      repoUrl: 'gitlab.com?owner=platform&repo=unknown-project',
+    });
     expectStatus(task, 'failed');
     expect(task.log.join('\n')).toContain(
-      'there is a Merge Request for this branch: https://gitlab.com/platform/cluster-gitops/-/merge_requests/1',
+      'GitLab answered 404 Not Found to GET merge_requests of project platform/unknown-project',
     );
+    expect(task.log.join('\n')).not.toContain(PORTAL_GITLAB_TOKEN);
+    expect(gitlab.files(BRANCH)).toEqual(before.files);
+    expect(gitlab.commits(BRANCH)).toEqual(before.commits);
     expect(gitlab.mergeRequests).toHaveLength(1);
   });
 

@@ -11,6 +11,8 @@ export interface FakeMergeRequest {
   state: 'opened';
   labels: string[];
   reviewerIds: number[];
+  /** How often the merge request was edited after it was opened. */
+  updates: number;
 }
 
 /** The id GitLab gives a file in a tree listing: the git blob id of its content. */
@@ -23,8 +25,9 @@ function gitBlobId(content: string): string {
 
 /**
  * An in-memory GitLab project behind msw handlers, answering the calls Backstage's
- * `publish:gitlab:merge-request` makes (project, tree, branches, commits, merge requests,
- * users, approval rules).
+ * `publish:gitlab:merge-request` and `gitlab:repo:push` make (project, tree, branches, commits,
+ * merge requests, users, approval rules), and the edit of a merge request that
+ * `layering:merge-request:update` makes.
  */
 export class FakeGitLab {
   readonly projectPath: string;
@@ -252,10 +255,13 @@ export class FakeGitLab {
       http.get(`${project}/merge_requests`, ({ request, params }) => {
         track(request);
         known(params);
-        const source = new URL(request.url).searchParams.get('source_branch');
+        const query = new URL(request.url).searchParams;
+        const source = query.get('source_branch');
+        const state = query.get('state');
         return HttpResponse.json(
           this.mergeRequests
             .filter(mr => !source || mr.sourceBranch === source)
+            .filter(mr => !state || state === 'all' || mr.state === state)
             .map(mr => this.#mrJson(mr)),
         );
       }),
@@ -302,6 +308,7 @@ export class FakeGitLab {
           state: 'opened',
           labels,
           reviewerIds: (input.reviewer_ids ?? []).map(Number),
+          updates: 0,
         };
         this.mergeRequests.push(mr);
         return HttpResponse.json(this.#mrJson(mr), { status: 201 });
@@ -314,6 +321,36 @@ export class FakeGitLab {
           ? HttpResponse.json(this.#mrJson(mr))
           : HttpResponse.json({ message: '404 Not found' }, { status: 404 });
       }),
+      http.put(
+        `${project}/merge_requests/:iid`,
+        async ({ request, params }) => {
+          track(request);
+          known(params);
+          const mr = this.mergeRequests.find(m => m.iid === Number(params.iid));
+          if (!mr) {
+            return HttpResponse.json(
+              { message: '404 Not found' },
+              { status: 404 },
+            );
+          }
+          const input = await body(request);
+          if (input.title !== undefined) {
+            mr.title = String(input.title);
+          }
+          if (input.description !== undefined) {
+            mr.description = String(input.description);
+          }
+          const added = String(input.add_labels ?? '')
+            .split(',')
+            .filter(Boolean);
+          mr.labels = [
+            ...mr.labels,
+            ...added.filter(l => !mr.labels.includes(l)),
+          ];
+          mr.updates += 1;
+          return HttpResponse.json(this.#mrJson(mr));
+        },
+      ),
       http.get(
         `${project}/merge_requests/:iid/approval_rules`,
         ({ request }) => {
