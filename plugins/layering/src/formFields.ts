@@ -109,11 +109,17 @@ export const layeringRequestPreviewSchema = makeFieldSchema({
         .enum(['on-cluster', 'out-of-cluster'])
         .optional()
         .describe('The kind of change; enables the pre-flight warnings'),
-      operation: z
-        .enum(['create', 'modify'])
+      modeField: z
+        .string()
         .optional()
         .describe(
-          'create (default) for a new layer, modify when the template changes the existing one',
+          'Form field holding the kind of change, on-cluster or out-of-cluster, when the user chooses it (e.g. layeredAs); mode wins when both are set',
+        ),
+      operation: z
+        .enum(['create', 'modify', 'revert'])
+        .optional()
+        .describe(
+          "create (default) for a new layer, modify when the template changes the existing one, revert when it removes the pool's layered image (the mode then comes from the pool when it is layered)",
         ),
     }),
 });

@@ -5,7 +5,9 @@ import type { PoolDetail, PoolView } from '@internal/plugin-layering-common';
 import { layeringApiRef, type LayeringApi } from '../../api';
 import { fieldProps } from '../../__fixtures__/fieldProps';
 import {
+  behindMinorsPool,
   behindReleasesPool,
+  buildingPool,
   clusterWith,
   degradedPool,
   inSyncPool,
@@ -35,6 +37,25 @@ const edgeOwnRole: PoolView = {
   ...inSyncPool,
   name: 'edge',
   selectedRoles: ['edge'],
+};
+/** A custom pool with an osImageURL MachineConfig of its own role. */
+const edgeOwnImage: PoolView = {
+  ...behindMinorsPool,
+  selectedRoles: ['worker', 'edge'],
+};
+/** A custom pool that inherits worker and has no layering of its own. */
+const dbInheriting: PoolView = {
+  ...inSyncPool,
+  name: 'db',
+  selectedRoles: ['worker', 'db'],
+};
+/** infra, on-cluster layered, not paused, its last build done. */
+const infraLayered: PoolDetail = {
+  ...buildingPool,
+  build: { name: 'infra-35bd0e5f1a2c4b6d8e9f0a1b2c3d4e5f', state: 'Succeeded' },
+  selectedRoles: ['worker', 'infra'],
+  nodes: [],
+  builds: [],
 };
 
 function apiFor(
@@ -157,6 +178,108 @@ describe('buildPreview', () => {
   });
 });
 
+describe('buildPreview (revert)', () => {
+  it('removes the MachineOSConfig of an on-cluster pool and reboots its nodes back into the base image', () => {
+    const preview = buildPreview({
+      pool: infraLayered,
+      cluster: clusterWith(inSyncPool, infraLayered),
+      operation: 'revert',
+      rollout: 'build-first',
+    });
+    expect(preview).toMatchObject({
+      mode: 'on-cluster',
+      removes: { kind: 'MachineOSConfig', name: 'infra' },
+      rebootsNow: true,
+      checked: true,
+      warnings: [],
+    });
+    expect(previewSummary(preview)).toBe(
+      'Reverts pool infra by removing MachineOSConfig infra; the MCO deletes its builds. 1 node of pool infra reboots back into the base image, one at a time.',
+    );
+  });
+
+  it("takes the pool's own layering over the form's and says when they differ", () => {
+    const preview = buildPreview({
+      pool: { ...infraLayered, build: buildingPool.build },
+      cluster: clusterWith(inSyncPool, infraLayered),
+      mode: 'out-of-cluster',
+      operation: 'revert',
+    });
+    expect(preview.removes).toEqual({ kind: 'MachineOSConfig', name: 'infra' });
+    expect(preview.warnings.map(w => w.message)).toEqual([
+      'Pool infra is layered on-cluster (MachineOSConfig infra), not out-of-cluster: choose on-cluster so the request removes the right object.',
+      'Image build infra-08dc4f2a6b8c0e1d3f5a7b9c1d3e5f7a of pool infra has not finished: removing the MachineOSConfig deletes it with the other builds.',
+    ]);
+  });
+
+  it('names the custom pools that revert with an out-of-cluster worker, not those with an image of their own', () => {
+    const preview = buildPreview({
+      pool: healthyWorker,
+      cluster: clusterWith(
+        healthyWorker,
+        inSyncPool,
+        infraInheriting,
+        dbInheriting,
+        edgeOwnImage,
+      ),
+      mode: 'out-of-cluster',
+      operation: 'revert',
+    });
+    expect(preview.removes).toEqual({
+      kind: 'MachineConfig',
+      name: 'os-layer-custom',
+    });
+    expect(preview.inheriting).toEqual({
+      known: true,
+      pools: ['infra', 'db'],
+    });
+    expect(previewSummary(preview)).toBe(
+      [
+        'Reverts pool worker by removing MachineConfig os-layer-custom, which sets its osImageURL.',
+        '3 nodes of pool worker reboot back into the base image, one at a time.',
+        'Custom pools that inherit this worker MachineConfig revert too and reboot: infra, db.',
+        '3 warnings:',
+        'Custom pool db inherits worker MachineConfigs and goes back to the base image too.',
+        "Custom pool infra builds its on-cluster image FROM the worker osImageURL: the MCO rebuilds it FROM the release's default RHCOS, and the nodes reboot into the new build.",
+        "Custom pool edge keeps its own image (MachineConfig os-layer-edge), which wins over worker's.",
+      ].join(' '),
+    );
+  });
+
+  it('defers the reboots of a paused pool', () => {
+    const preview = buildPreview({
+      pool: { ...pausedPool, nodes: [], builds: [] },
+      cluster: clusterWith(pausedPool),
+      operation: 'revert',
+      rollout: 'now',
+    });
+    expect(preview).toMatchObject({
+      rebootsNow: false,
+      deferredBecause: 'paused',
+    });
+    expect(previewSummary(preview)).toBe(
+      'Reverts pool infra by removing MachineOSConfig infra; the MCO deletes its builds. No node reboots now: pool infra is paused; its 1 node reboots back into the base image once it is resumed. 1 warning: Pool infra is paused: no node goes back to the base image until the pool is resumed.',
+    );
+  });
+
+  it('changes nothing on a pool without a layered image', () => {
+    const preview = buildPreview({
+      pool: { ...inSyncPool, nodes: [], builds: [] },
+      cluster: clusterWith(inSyncPool),
+      operation: 'revert',
+    });
+    expect(preview).toMatchObject({
+      unchanged: true,
+      rebootsNow: false,
+      removes: undefined,
+      checked: true,
+    });
+    expect(previewSummary(preview)).toBe(
+      'No node of pool master reboots. 1 warning: Pool master has no layered image: there is nothing to revert, and no node reboots.',
+    );
+  });
+});
+
 describe('LayeringRequestPreview', () => {
   it('lists the nodes that reboot when rolling out now', async () => {
     const api = apiFor(healthyWorker, [healthyWorker, inSyncPool]);
@@ -257,6 +380,116 @@ describe('LayeringRequestPreview', () => {
     ).toBeInTheDocument();
     expect(onChange).toHaveBeenLastCalledWith(
       expect.stringContaining('1 warning: Pool worker is degraded'),
+    );
+  });
+
+  it('previews an on-cluster revert with the mode from the form', async () => {
+    const onChange = await renderPreview({
+      api: apiFor(infraLayered, [inSyncPool, infraLayered]),
+      form: {
+        target: { cluster: 'ocp-418', pool: 'infra' },
+        layeredAs: 'on-cluster',
+      },
+      uiOptions: { operation: 'revert', modeField: 'layeredAs' },
+    });
+    expect(
+      await screen.findByText(
+        'Reverts pool infra by removing MachineOSConfig infra; the MCO deletes its builds.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        '1 node of pool infra reboots back into the base image, one at a time.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/the new image/)).not.toBeInTheDocument();
+    expect(
+      screen.getByText('No pre-flight warning about the pool or the cluster.'),
+    ).toBeInTheDocument();
+    expect(onChange).toHaveBeenLastCalledWith(
+      'Reverts pool infra by removing MachineOSConfig infra; the MCO deletes its builds. 1 node of pool infra reboots back into the base image, one at a time.',
+    );
+  });
+
+  it("reads the form's choice and warns when the pool is layered the other way", async () => {
+    await renderPreview({
+      api: apiFor(infraLayered, [inSyncPool, infraLayered]),
+      form: {
+        target: { cluster: 'ocp-418', pool: 'infra' },
+        layeredAs: 'out-of-cluster',
+      },
+      uiOptions: { operation: 'revert', modeField: 'layeredAs' },
+    });
+    expect(
+      await screen.findByText(
+        'Warning: Pool infra is layered on-cluster (MachineOSConfig infra), not out-of-cluster: choose on-cluster so the request removes the right object.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Reverts pool infra by removing MachineOSConfig infra; the MCO deletes its builds.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('names the inheriting pools that revert with an out-of-cluster worker', async () => {
+    const onChange = await renderPreview({
+      api: apiFor(healthyWorker, [
+        healthyWorker,
+        inSyncPool,
+        infraInheriting,
+        dbInheriting,
+        edgeOwnImage,
+      ]),
+      form: { target, layeredAs: 'out-of-cluster' },
+      uiOptions: { operation: 'revert', modeField: 'layeredAs' },
+    });
+    expect(
+      await screen.findByText(
+        'Reverts pool worker by removing MachineConfig os-layer-custom, which sets its osImageURL.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Custom pools that inherit this worker MachineConfig revert too and reboot: infra, db.',
+      ),
+    ).toBeInTheDocument();
+    const nodes = screen.getByRole('list', { name: 'Nodes that reboot' });
+    expect(within(nodes).getAllByRole('listitem')).toHaveLength(3);
+    expect(
+      screen.getByText(
+        /Warning: Custom pool edge keeps its own image \(MachineConfig os-layer-edge\)/,
+      ),
+    ).toBeInTheDocument();
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.stringContaining('revert too and reboot: infra, db.'),
+    );
+  });
+
+  it('says a paused pool reverts once it is resumed', async () => {
+    const paused: PoolDetail = { ...pausedPool, nodes: [], builds: [] };
+    const onChange = await renderPreview({
+      api: apiFor(paused, [inSyncPool, pausedPool]),
+      form: { target: { cluster: 'ocp-418', pool: 'infra' } },
+      uiOptions: { operation: 'revert', modeField: 'layeredAs' },
+    });
+    expect(
+      await screen.findByText(
+        'No node reboots now: pool infra is paused; its 1 node reboots back into the base image once it is resumed.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Warning: Pool infra is paused: no node goes back to the base image until the pool is resumed.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('list', { name: 'Nodes that reboot' }),
+    ).not.toBeInTheDocument();
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.stringMatching(
+        /^Reverts pool infra by removing MachineOSConfig infra/,
+      ),
     );
   });
 

@@ -12,19 +12,29 @@ import {
   inheritSentence,
   previewSummary,
   rebootSentence,
+  removalSentence,
+  type LayeringChangeMode,
   type LayeringRequestPreviewOptions,
 } from './rules';
 
 /** Default name of the form field that holds the roll-out choice. */
 const DEFAULT_ROLLOUT_FIELD = 'rollout';
 
+function asMode(value: string | undefined): LayeringChangeMode | undefined {
+  return value === 'on-cluster' || value === 'out-of-cluster'
+    ? value
+    : undefined;
+}
+
 /**
  * Read-only scaffolder field: what the request will do before it is
  * submitted. It lists the chosen pool's nodes that will reboot (none now
  * when the roll-out is `build-first`), the custom pools a worker change
  * reaches when the change is out-of-cluster, and the pre-flight warnings
- * about the pool and cluster. Its value is a one-paragraph summary, so the
- * review step shows it too; it never blocks the form.
+ * about the pool and cluster. With `operation: 'revert'` it names the
+ * MachineOSConfig or MachineConfig that goes and the nodes that reboot back
+ * into the base image. Its value is a one-paragraph summary, so the review
+ * step shows it too; it never blocks the form.
  *
  * @public
  */
@@ -40,6 +50,11 @@ export function LayeringRequestPreview(
     form,
     options.rolloutField ?? DEFAULT_ROLLOUT_FIELD,
   );
+  const mode =
+    options.mode ??
+    (options.modeField
+      ? asMode(stringFromForm(form, options.modeField))
+      : undefined);
 
   const data = useAsync(async () => {
     if (!cluster || !pool) return undefined;
@@ -54,7 +69,7 @@ export function LayeringRequestPreview(
     ? buildPreview({
         pool: data.value.detail,
         cluster: data.value.clusterDetail,
-        mode: options.mode,
+        mode,
         operation: options.operation,
         rollout,
       })
@@ -69,6 +84,7 @@ export function LayeringRequestPreview(
   }, [summary, formData, onChange]);
 
   const inherit = preview ? inheritSentence(preview) : undefined;
+  const removal = preview ? removalSentence(preview) : undefined;
 
   return (
     <Flex direction="column" gap="2">
@@ -94,6 +110,13 @@ export function LayeringRequestPreview(
       )}
       {preview && (
         <ul aria-label="Request preview" style={{ margin: 0, paddingLeft: 20 }}>
+          {removal && (
+            <li>
+              <Text as="span" variant="body-small">
+                {removal}
+              </Text>
+            </li>
+          )}
           <li>
             <Text as="span" variant="body-small">
               {rebootSentence(preview)}
