@@ -8,6 +8,7 @@ import {
   machineOSConfigPath,
   poolPath,
   requestHistory,
+  rerunOnOpenMergeRequest,
   runTemplate,
   useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
@@ -76,7 +77,7 @@ describe("template: modify a pool's layered image", () => {
     expect(github.pulls[0].updates).toBe(1);
   });
 
-  it('opens a GitLab merge request with the same content', async () => {
+  it('opens a GitLab merge request with the same content, and re-running updates it', async () => {
     const task = await runTemplate(env.backend.server, NAME, {
       ...values,
       ...GITLAB,
@@ -90,6 +91,25 @@ describe("template: modify a pool's layered image", () => {
         labels: LABELS,
       }),
     ]);
+
+    const again = NEW_CONTAINERFILE.replace(
+      'ostree container commit',
+      'ostree container commit # again',
+    );
+    const { mergeRequest } = await rerunOnOpenMergeRequest(
+      env.backend.server,
+      gitlab,
+      {
+        name: NAME,
+        values: { ...values, containerfile: again, ...GITLAB },
+        branch: BRANCH,
+      },
+    );
+    expect(gitlab.files(BRANCH)[`${DIR}/Containerfile`]).toBe(again);
+    expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual(FILES);
+    expect(mergeRequest.description).toContain(
+      `\`\`\`dockerfile\n${again}\`\`\``,
+    );
   });
 
   it('applies directly: the MachineOSConfig gets the new Containerfile and the paused pool stays paused', async () => {

@@ -9,6 +9,7 @@ import {
   machineConfigPath,
   poolPath,
   requestHistory,
+  rerunOnOpenMergeRequest,
   runTemplate,
   useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
@@ -96,7 +97,7 @@ describe('template: request an out-of-cluster layered image', () => {
     expect(Object.keys(github.files(BRANCH)).sort()).toEqual(FILES);
   });
 
-  it('opens a GitLab merge request with the same files and labels', async () => {
+  it('opens a GitLab merge request with the same files and labels, and re-running updates it', async () => {
     const task = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...GITLAB,
@@ -111,6 +112,27 @@ describe('template: request an out-of-cluster layered image', () => {
       }),
     ]);
     expect(gitlab.mergeRequests[0].description).toBe(
+      gitlab.files(BRANCH)[`${DIR}/SUMMARY.md`] + ROLLOUT,
+    );
+
+    const { mergeRequest } = await rerunOnOpenMergeRequest(
+      env.backend.server,
+      gitlab,
+      {
+        name: NAME,
+        values: {
+          ...TEMPLATE_VALUES[NAME],
+          reason: 'Second thoughts on the kernel setting',
+          ...GITLAB,
+        },
+        branch: BRANCH,
+      },
+    );
+    expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual(FILES);
+    expect(gitlab.files(BRANCH)[`${DIR}/SUMMARY.md`]).toContain(
+      'Second thoughts on the kernel setting',
+    );
+    expect(mergeRequest.description).toBe(
       gitlab.files(BRANCH)[`${DIR}/SUMMARY.md`] + ROLLOUT,
     );
   });

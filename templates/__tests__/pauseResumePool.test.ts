@@ -7,6 +7,7 @@ import {
   expectStatus,
   poolPath,
   requestHistory,
+  rerunOnOpenMergeRequest,
   runTemplate,
   useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
@@ -70,7 +71,7 @@ describe('template: pause or resume a pool', () => {
     expect(github.pulls[0].updates).toBe(1);
   });
 
-  it('opens a GitLab merge request that pauses the worker pool', async () => {
+  it('opens a GitLab merge request that pauses the worker pool, and re-running updates it', async () => {
     const task = await runTemplate(env.backend.server, NAME, {
       target: target('worker'),
       operation: 'pause',
@@ -94,6 +95,25 @@ describe('template: pause or resume a pool', () => {
         ],
       }),
     ]);
+
+    const { mergeRequest } = await rerunOnOpenMergeRequest(
+      env.backend.server,
+      gitlab,
+      {
+        name: NAME,
+        values: {
+          target: target('worker'),
+          operation: 'pause',
+          reason: 'Hold the workers during the audit',
+          ...GITLAB,
+        },
+        branch,
+      },
+    );
+    expect(Object.keys(gitlab.files(branch))).toContain(file);
+    expect(mergeRequest.description).toContain(
+      'Hold the workers during the audit',
+    );
   });
 
   it('resumes and pauses directly, and says so when there is nothing to do', async () => {

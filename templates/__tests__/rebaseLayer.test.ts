@@ -7,6 +7,7 @@ import {
   expectStatus,
   machineConfigPath,
   requestHistory,
+  rerunOnOpenMergeRequest,
   runTemplate,
   useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
@@ -92,7 +93,7 @@ describe("template: rebase a pool's image onto the cluster's release", () => {
     expect(github.pulls[0].updates).toBe(1);
   });
 
-  it('opens a GitLab merge request with the same files and labels', async () => {
+  it('opens a GitLab merge request with the same files and labels, and re-running updates it', async () => {
     const task = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...GITLAB,
@@ -106,6 +107,22 @@ describe("template: rebase a pool's image onto the cluster's release", () => {
         labels: LABELS,
       }),
     ]);
+
+    const { mergeRequest } = await rerunOnOpenMergeRequest(
+      env.backend.server,
+      gitlab,
+      {
+        name: NAME,
+        values: {
+          ...TEMPLATE_VALUES[NAME],
+          reason: 'Rebased again after a respin',
+          ...GITLAB,
+        },
+        branch: BRANCH,
+      },
+    );
+    expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual(FILES);
+    expect(mergeRequest.description).toContain('Rebased again after a respin');
   });
 
   it('applies directly: the MachineConfig points at the rebuilt image', async () => {

@@ -7,6 +7,7 @@ import {
   machineConfigPath,
   machineOSConfigPath,
   requestHistory,
+  rerunOnOpenMergeRequest,
   runTemplate,
   useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
@@ -91,7 +92,7 @@ describe('template: revert a pool to the base image', () => {
     expect(github.pulls[0].updates).toBe(1);
   });
 
-  it('opens a GitLab merge request that deletes the same files', async () => {
+  it('opens a GitLab merge request that deletes the same files, and re-running updates it', async () => {
     const task = await runTemplate(env.backend.server, NAME, {
       ...TEMPLATE_VALUES[NAME],
       ...GITLAB,
@@ -110,6 +111,28 @@ describe('template: revert a pool to the base image', () => {
     ]);
     expect(gitlab.mergeRequests[0].description).toContain(
       'Deletes MachineOSConfig `infra`',
+    );
+
+    const { mergeRequest } = await rerunOnOpenMergeRequest(
+      env.backend.server,
+      gitlab,
+      {
+        name: NAME,
+        values: {
+          ...TEMPLATE_VALUES[NAME],
+          reason: 'The image broke the infra nodes',
+          ...GITLAB,
+        },
+        branch: BRANCH,
+      },
+    );
+    // The branch already deletes the same files: nothing new is pushed.
+    expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual([
+      'README.md',
+      `${DIR}/SUMMARY.md`,
+    ]);
+    expect(mergeRequest.description).toContain(
+      'The image broke the infra nodes',
     );
   });
 

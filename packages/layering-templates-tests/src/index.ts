@@ -17,3 +17,4 @@ export {
   useTemplateEnvironment,
   type TemplateEnvironment,
 } from './environment';
+export { rerunOnOpenMergeRequest } from './rerun';
