@@ -13,6 +13,11 @@ import {
   layeringBaseImageValidation,
 } from './components/LayeringBaseImage';
 import { LayeringRequestPreview } from './components/LayeringRequestPreview';
+import {
+  LayeringPoolSetting,
+  layeringPoolSettingValidation,
+  POOL_SETTINGS,
+} from './components/LayeringPoolSetting';
 
 const MODES = ['none', 'on-cluster', 'out-of-cluster'] as const;
 
@@ -124,6 +129,31 @@ export const layeringRequestPreviewSchema = makeFieldSchema({
     }),
 });
 
+/** JSON schema of the `LayeringPoolSetting` value and options. */
+export const layeringPoolSettingSchema = makeFieldSchema({
+  output: z =>
+    z
+      .string()
+      .describe(
+        "A setting of the pool's layering; secrets by name, never their contents",
+      ),
+  uiOptions: z =>
+    z.object({
+      setting: z
+        .enum(POOL_SETTINGS)
+        .describe(
+          "The setting the field starts from: the push spec, push secret name or base image pull secret name of the pool's MachineOSConfig, or the osImageURL of its MachineConfig",
+        ),
+      poolField: z
+        .string()
+        .optional()
+        .describe(
+          'Form field holding the LayeringPoolPicker value (default target)',
+        ),
+      cluster: z.string().optional().describe('A fixed cluster'),
+    }),
+});
+
 /** New-system form field of `LayeringPoolPicker`. */
 export const layeringPoolPickerFormField = createFormField({
   name: 'LayeringPoolPicker',
@@ -146,6 +176,14 @@ export const layeringBaseImageFormField = createFormField({
   component: LayeringBaseImage,
   validation: layeringBaseImageValidation,
   schema: layeringBaseImageSchema,
+});
+
+/** New-system form field of `LayeringPoolSetting`. */
+export const layeringPoolSettingFormField = createFormField({
+  name: 'LayeringPoolSetting',
+  component: LayeringPoolSetting,
+  validation: layeringPoolSettingValidation,
+  schema: layeringPoolSettingSchema,
 });
 
 /** New-system form field of `LayeringRequestPreview` (read-only, never blocks). */

@@ -16,6 +16,7 @@ export {
   layeringPoolPickerFormField,
   layeringContainerfileEditorFormField,
   layeringBaseImageFormField,
+  layeringPoolSettingFormField,
   layeringRequestPreviewFormField,
 } from './plugin';
 export { isLayeringAvailable, isLayeringClusterAvailable } from './filters';
@@ -34,4 +35,8 @@ export type {
 } from './components/LayeringPoolPicker';
 export type { LayeringContainerfileEditorOptions } from './components/LayeringContainerfileEditor';
 export type { LayeringBaseImageOptions } from './components/LayeringBaseImage';
+export type {
+  LayeringPoolSettingName,
+  LayeringPoolSettingOptions,
+} from './components/LayeringPoolSetting';
 export type { LayeringRequestPreviewOptions } from './components/LayeringRequestPreview';

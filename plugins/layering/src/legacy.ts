@@ -31,9 +31,14 @@ import {
 } from './components/LayeringBaseImage';
 import { LayeringRequestPreview } from './components/LayeringRequestPreview';
 import {
+  LayeringPoolSetting,
+  layeringPoolSettingValidation,
+} from './components/LayeringPoolSetting';
+import {
   layeringBaseImageSchema,
   layeringContainerfileEditorSchema,
   layeringPoolPickerSchema,
+  layeringPoolSettingSchema,
   layeringRequestPreviewSchema,
 } from './formFields';
 
@@ -161,6 +166,21 @@ export const LayeringBaseImageFieldExtension = layeringPlugin.provide(
     component: LayeringBaseImage,
     validation: layeringBaseImageValidation,
     schema: layeringBaseImageSchema.schema,
+  }),
+);
+
+/**
+ * Scaffolder field `LayeringPoolSetting`: a text input that starts from one
+ * of the chosen pool's current layering settings.
+ *
+ * @public
+ */
+export const LayeringPoolSettingFieldExtension = layeringPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'LayeringPoolSetting',
+    component: LayeringPoolSetting,
+    validation: layeringPoolSettingValidation,
+    schema: layeringPoolSettingSchema.schema,
   }),
 );
 

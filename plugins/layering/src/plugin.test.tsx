@@ -18,6 +18,7 @@ import {
   layeringPoolPickerFormField,
   layeringContainerfileEditorFormField,
   layeringBaseImageFormField,
+  layeringPoolSettingFormField,
   layeringRequestPreviewFormField,
 } from './plugin';
 import layeringPlugin from '.';
@@ -181,6 +182,13 @@ describe('entity extensions', () => {
 });
 
 describe('plugin', () => {
+  it('loads the pool setting field', async () => {
+    const loader = createExtensionTester(layeringPoolSettingFormField).get(
+      FormFieldBlueprint.dataRefs.formFieldLoader,
+    );
+    expect((await loader()).$$type).toBe('@backstage/scaffolder/FormField');
+  });
+
   it('has the layering id and the documented extension ids', () => {
     expect(layeringPlugin.pluginId).toBe('layering');
     for (const id of [
@@ -192,6 +200,7 @@ describe('plugin', () => {
       'scaffolder-form-field:layering/pool-picker',
       'scaffolder-form-field:layering/containerfile-editor',
       'scaffolder-form-field:layering/base-image',
+      'scaffolder-form-field:layering/pool-setting',
       'scaffolder-form-field:layering/request-preview',
     ] as const) {
       expect(layeringPlugin.getExtension(id)).toBeDefined();

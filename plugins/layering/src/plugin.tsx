@@ -163,6 +163,21 @@ export const layeringBaseImageFormField = FormFieldBlueprint.make({
 });
 
 /**
+ * Scaffolder field `LayeringPoolSetting`
+ * (`scaffolder-form-field:layering/pool-setting`): a text input that starts
+ * from one of the chosen pool's current layering settings.
+ *
+ * @public
+ */
+export const layeringPoolSettingFormField = FormFieldBlueprint.make({
+  name: 'pool-setting',
+  params: {
+    field: () =>
+      import('./formFields').then(m => m.layeringPoolSettingFormField),
+  },
+});
+
+/**
  * Scaffolder field `LayeringRequestPreview`
  * (`scaffolder-form-field:layering/request-preview`): read-only, shows what
  * a request will do before it is submitted.
@@ -201,6 +216,7 @@ export const layeringPlugin = createFrontendPlugin({
     layeringPoolPickerFormField,
     layeringContainerfileEditorFormField,
     layeringBaseImageFormField,
+    layeringPoolSettingFormField,
     layeringRequestPreviewFormField,
   ],
 });

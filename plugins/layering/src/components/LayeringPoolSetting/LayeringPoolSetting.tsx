@@ -1,0 +1,215 @@
+import { useEffect, useRef } from 'react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { Button, Flex, Text, TextField } from '@backstage/ui';
+import FormHelperText from '@material-ui/core/FormHelperText';
+import useAsync from 'react-use/esm/useAsync';
+import { layeringApiRef } from '../../api';
+import { poolFromForm } from '../fieldContext';
+import {
+  apiVersionOf,
+  isPoolSetting,
+  POOL_SETTINGS,
+  poolSettingValue,
+  settingHolder,
+  settingIssues,
+  type LayeringPoolSettingOptions,
+} from './rules';
+
+const SETTING_TITLES = {
+  renderedImagePushSpec: 'Push spec',
+  renderedImagePushSecret: 'Push secret',
+  baseImagePullSecret: 'Base image pull secret',
+  osImageURL: 'Layered image',
+};
+
+/** The backend's own message for an HTTP error, else the error's. */
+function reasonOf(error: Error): string {
+  return ResponseError.is(error) && error.body?.error?.message
+    ? error.body.error.message
+    : error.message;
+}
+
+/**
+ * Scaffolder field: a text input that starts from one of the chosen pool's
+ * current layering settings (the push spec or a secret name of its
+ * MachineOSConfig, or the osImageURL of its MachineConfig). Each pool fills
+ * it at most once, and only while the user has not typed anything of their
+ * own; secrets are names of Kubernetes secrets, never their contents.
+ *
+ * @public
+ */
+export function LayeringPoolSetting(
+  props: FieldExtensionComponentProps<string, LayeringPoolSettingOptions>,
+) {
+  const {
+    formData,
+    onChange,
+    schema,
+    uiSchema,
+    rawErrors,
+    required,
+    disabled,
+  } = props;
+  const options: LayeringPoolSettingOptions = uiSchema['ui:options'] ?? {};
+  const setting = isPoolSetting(options.setting) ? options.setting : undefined;
+  const api = useApi(layeringApiRef);
+  const { cluster, pool } = poolFromForm(props.formContext?.formData, options);
+  const poolKey = cluster && pool ? `${cluster}/${pool}` : undefined;
+
+  // The answer carries the pool it is for: while another pool loads, the
+  // previous answer is still the hook's value.
+  const current = useAsync(async () => {
+    if (!cluster || !pool || !setting) return undefined;
+    return {
+      key: `${cluster}/${pool}`,
+      settings: await api.getPoolLayering(cluster, pool),
+    };
+  }, [api, cluster, pool, setting]);
+  const settings =
+    current.value && current.value.key === poolKey
+      ? current.value.settings
+      : undefined;
+  const fromPool = setting ? poolSettingValue(settings, setting) : undefined;
+  const poolValue = fromPool?.value ?? undefined;
+
+  // The push spec rules depend on the MachineOSConfig version the cluster serves.
+  const clusterInfo = useAsync(
+    async () =>
+      cluster && setting === 'renderedImagePushSpec'
+        ? api.getCluster(cluster)
+        : undefined,
+    [api, cluster, setting],
+  );
+
+  // The pool last prefilled from, and what was put in: each pool fills the field at most once,
+  // and only over an empty field, the template default, or an earlier prefill left unedited.
+  const prefilled = useRef<{ key: string; value: string | undefined }>();
+  useEffect(() => {
+    if (!settings || !poolKey || !setting) return;
+    if (prefilled.current?.key === poolKey) return;
+    const earlier = prefilled.current?.value;
+    const untouched =
+      !formData ||
+      formData === schema.default ||
+      (earlier !== undefined && formData === earlier);
+    const next = poolValue;
+    // The pool counts as seen either way, so clearing the field later does not refill it.
+    prefilled.current = { key: poolKey, value: untouched ? next : earlier };
+    if (!untouched) return;
+    if (next !== undefined && next !== formData) {
+      onChange(next);
+    } else if (
+      next === undefined &&
+      earlier !== undefined &&
+      formData === earlier
+    ) {
+      // Another pool's value has no business here.
+      onChange(undefined);
+    }
+  }, [
+    settings,
+    poolKey,
+    setting,
+    poolValue,
+    formData,
+    schema.default,
+    onChange,
+  ]);
+
+  if (!setting) {
+    return (
+      <FormHelperText error>
+        {`ui:options.setting of ${
+          schema.title ?? 'this field'
+        } must be one of ${POOL_SETTINGS.join(', ')}.`}
+      </FormHelperText>
+    );
+  }
+
+  const value = formData ?? '';
+  const apiVersion =
+    apiVersionOf(
+      settings?.mode === 'on-cluster' ? settings.apiVersion : null,
+    ) ??
+    clusterInfo.value?.machineOSConfigApiVersion ??
+    undefined;
+  const issues = settingIssues(formData, setting, apiVersion);
+  const errors = issues.filter(i => i.severity === 'error').map(i => i.message);
+  const warnings = issues
+    .filter(i => i.severity === 'warning')
+    .map(i => i.message);
+  const holder = settingHolder(setting);
+  const source = fromPool ? `${fromPool.holder} ${fromPool.name}` : undefined;
+
+  return (
+    <Flex direction="column" gap="1">
+      <TextField
+        label={schema.title ?? SETTING_TITLES[setting]}
+        description={schema.description}
+        isRequired={required}
+        isDisabled={disabled}
+        isInvalid={errors.length > 0 || (rawErrors?.length ?? 0) > 0}
+        value={value}
+        onChange={text => onChange(text === '' ? undefined : text)}
+      />
+      <div aria-live="polite">
+        {fromPool?.value && value === fromPool.value && (
+          <FormHelperText>From the pool's {source}</FormHelperText>
+        )}
+        {fromPool?.value && value !== fromPool.value && (
+          <Flex align="center" gap="2">
+            <Text as="span" variant="body-small" color="secondary">
+              {`The pool's ${source} has ${fromPool.value}.`}
+            </Text>
+            <Button
+              size="small"
+              variant="tertiary"
+              onPress={() => onChange(fromPool.value ?? undefined)}
+            >
+              Use the pool's value
+            </Button>
+          </Flex>
+        )}
+        {fromPool && !fromPool.value && (
+          <FormHelperText>
+            {setting === 'baseImagePullSecret'
+              ? `The pool's ${source} names none: the MCO pulls the base image with its copy of the global pull secret.`
+              : `The pool's ${source} sets none.`}
+          </FormHelperText>
+        )}
+        {settings && !fromPool && (
+          <FormHelperText>
+            {holder === 'MachineOSConfig'
+              ? `Pool ${pool} has no MachineOSConfig to start from: enter the value.`
+              : `Pool ${pool} has no MachineConfig that sets osImageURL to start from: enter the value.`}
+          </FormHelperText>
+        )}
+        {current.error && (
+          <FormHelperText>
+            <Text as="span" variant="body-small" color="warning">
+              {`Could not read the current settings of pool ${pool} (${reasonOf(
+                current.error,
+              )}); enter the value.`}
+            </Text>
+          </FormHelperText>
+        )}
+        {warnings.map(message => (
+          <FormHelperText key={`w-${message}`}>
+            <Text as="span" variant="body-small" color="warning">
+              Warning: {message}
+            </Text>
+          </FormHelperText>
+        ))}
+      </div>
+      {[...errors, ...(rawErrors ?? []).filter(e => !errors.includes(e))].map(
+        error => (
+          <FormHelperText key={error} error>
+            {error}
+          </FormHelperText>
+        ),
+      )}
+    </Flex>
+  );
+}
