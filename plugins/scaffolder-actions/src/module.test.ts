@@ -1,3 +1,4 @@
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import express from 'express';
 import Router from 'express-promise-router';
 import request from 'supertest';
@@ -115,7 +116,7 @@ describe('the layering module inside the scaffolder backend', () => {
     });
     const backend = await startTestBackend({
       features: [
-        import('@backstage/plugin-scaffolder-backend'),
+        scaffolderPlugin,
         scaffolderModuleLayering,
         layeringRequestsPlugin(records),
         permissions.factory,

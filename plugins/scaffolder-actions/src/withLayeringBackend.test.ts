@@ -1,3 +1,7 @@
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+// The real backend plugin runs next to the module here; production code never imports it.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import layeringPlugin from '@internal/plugin-layering-backend';
 import request from 'supertest';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -61,10 +65,8 @@ describe('the layering actions with the real layering backend', () => {
     ];
     const backend = await startTestBackend({
       features: [
-        import('@backstage/plugin-scaffolder-backend'),
-        // The real backend plugin runs next to the module here; production code never imports it.
-        // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-        import('@internal/plugin-layering-backend'),
+        scaffolderPlugin,
+        layeringPlugin,
         scaffolderModuleLayering,
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         catalogServiceMock.factory({ entities: [template(steps) as any] }),

@@ -1,12 +1,10 @@
 /**
- * Loads `@kubernetes/client-node` at run time: 1.x is ESM-only and this package
- * is built to CommonJS, so only its types are imported statically.
- *
- * @remarks
- * One module for the one dynamic import, so Jest (which runs the package as
- * CommonJS without VM modules) can load the same package through `require`;
- * see `src/setupTests.ts`.
+ * Loads `@kubernetes/client-node` when the first cluster connects. 1.x is ESM-only and this
+ * package runs as CommonJS: Node 22 (the portal's runtime, see `engines`) loads ES modules
+ * through `require`, and so does Jest's module system, so one mechanism serves the backend,
+ * the scaffolder module and every test.
  */
-export function loadClientNode(): Promise<typeof import('@kubernetes/client-node')> {
-  return import('@kubernetes/client-node');
+export async function loadClientNode(): Promise<typeof import('@kubernetes/client-node')> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@kubernetes/client-node');
 }

@@ -18,6 +18,7 @@ import {
   MCO_GROUP,
   ObjectRef,
 } from './types';
+import { loadClientNode } from './loadClientNode';
 
 /** Retry behaviour of a {@link ClusterClient}. @public */
 export interface RetryPolicy {
@@ -91,12 +92,12 @@ export class ClusterClient {
   readonly #logger: LoggerService;
   #machineOSConfigVersion?: Promise<'v1' | 'v1alpha1' | null>;
 
-  /** Builds the client; client-node is loaded at run time because it is ESM-only. */
+  /** Builds the client; client-node is loaded on first use (see loadClientNode). */
   static async create(
     connection: ClusterConnectionOptions,
     options: { logger: LoggerService; retry?: Partial<RetryPolicy> },
   ): Promise<ClusterClient> {
-    const k8s = await import('@kubernetes/client-node');
+    const k8s = loadClientNode();
     const kc: KubeConfig = new k8s.KubeConfig();
     kc.loadFromOptions({
       clusters: [
@@ -279,7 +280,7 @@ export class ClusterClient {
       name: object.metadata.name,
       namespace: object.metadata.namespace,
     };
-    const { PatchStrategy } = await import('@kubernetes/client-node');
+    const { PatchStrategy } = loadClientNode();
     return this.#call(
       async () =>
         plain<T>(
@@ -314,7 +315,7 @@ export class ClusterClient {
     patch: Record<string, unknown>,
     options: WriteOptions & { fieldManager: string },
   ): Promise<T> {
-    const { PatchStrategy } = await import('@kubernetes/client-node');
+    const { PatchStrategy } = loadClientNode();
     return this.#call(
       async () =>
         plain<T>(
