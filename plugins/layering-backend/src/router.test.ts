@@ -5,6 +5,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { ClusterView, PoolView } from '@internal/plugin-layering-common';
 import express from 'express';
@@ -42,7 +43,7 @@ describe('createRouter', () => {
   });
 
   /** The router on a bare app, with `data` as the root config. */
-  async function appWith(data: Record<string, unknown>): Promise<express.Express> {
+  async function appWith(data: JsonObject): Promise<express.Express> {
     const knex = await databases.init('SQLITE_3');
     const requests = await DatabaseRequestStore.create(mockServices.database({ knex }));
     const built = express();

@@ -18,6 +18,14 @@ import {
   layeringPoolSettingValidation,
   POOL_SETTINGS,
 } from './components/LayeringPoolSetting';
+import {
+  LayeringDeliveryPicker,
+  layeringDeliveryPickerValidation,
+} from './components/LayeringDeliveryPicker';
+import {
+  LayeringForgePicker,
+  layeringForgePickerValidation,
+} from './components/LayeringForgePicker';
 
 const MODES = ['none', 'on-cluster', 'out-of-cluster'] as const;
 
@@ -129,6 +137,40 @@ export const layeringRequestPreviewSchema = makeFieldSchema({
     }),
 });
 
+/** JSON schema of the `LayeringDeliveryPicker` value. */
+export const layeringDeliveryPickerSchema = makeFieldSchema({
+  output: z =>
+    z
+      .enum(['pull-request', 'direct'])
+      .describe(
+        "pull-request to the cluster's GitOps repository, or direct to apply now",
+      ),
+  uiOptions: z => z.object({}),
+});
+
+/** JSON schema of the `LayeringForgePicker` value and options. */
+export const layeringForgePickerSchema = makeFieldSchema({
+  output: z =>
+    z
+      .enum(['github', 'gitlab'])
+      .describe('github (pull request) or gitlab (merge request)'),
+  uiOptions: z =>
+    z.object({
+      tokenField: z
+        .string()
+        .optional()
+        .describe(
+          'Form field of the personal token, a ui:field Secret (default forgeToken)',
+        ),
+      repoUrlField: z
+        .string()
+        .optional()
+        .describe(
+          'Form field of the repository, a RepoUrlPicker (default repoUrl)',
+        ),
+    }),
+});
+
 /** JSON schema of the `LayeringPoolSetting` value and options. */
 export const layeringPoolSettingSchema = makeFieldSchema({
   output: z =>
@@ -191,4 +233,20 @@ export const layeringRequestPreviewFormField = createFormField({
   name: 'LayeringRequestPreview',
   component: LayeringRequestPreview,
   schema: layeringRequestPreviewSchema,
+});
+
+/** New-system form field of `LayeringDeliveryPicker`. */
+export const layeringDeliveryPickerFormField = createFormField({
+  name: 'LayeringDeliveryPicker',
+  component: LayeringDeliveryPicker,
+  validation: layeringDeliveryPickerValidation,
+  schema: layeringDeliveryPickerSchema,
+});
+
+/** New-system form field of `LayeringForgePicker`. */
+export const layeringForgePickerFormField = createFormField({
+  name: 'LayeringForgePicker',
+  component: LayeringForgePicker,
+  validation: layeringForgePickerValidation,
+  schema: layeringForgePickerSchema,
 });

@@ -18,6 +18,8 @@ export {
   layeringBaseImageFormField,
   layeringPoolSettingFormField,
   layeringRequestPreviewFormField,
+  layeringDeliveryPickerFormField,
+  layeringForgePickerFormField,
 } from './plugin';
 export { isLayeringAvailable, isLayeringClusterAvailable } from './filters';
 export { layeringApiRef, LayeringClient } from './api';
@@ -40,3 +42,5 @@ export type {
   LayeringPoolSettingOptions,
 } from './components/LayeringPoolSetting';
 export type { LayeringRequestPreviewOptions } from './components/LayeringRequestPreview';
+export type { LayeringDeliveryPickerOptions } from './components/LayeringDeliveryPicker';
+export type { LayeringForgePickerOptions } from './components/LayeringForgePicker';

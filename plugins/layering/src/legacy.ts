@@ -35,8 +35,18 @@ import {
   layeringPoolSettingValidation,
 } from './components/LayeringPoolSetting';
 import {
+  LayeringDeliveryPicker,
+  layeringDeliveryPickerValidation,
+} from './components/LayeringDeliveryPicker';
+import {
+  LayeringForgePicker,
+  layeringForgePickerValidation,
+} from './components/LayeringForgePicker';
+import {
   layeringBaseImageSchema,
   layeringContainerfileEditorSchema,
+  layeringDeliveryPickerSchema,
+  layeringForgePickerSchema,
   layeringPoolPickerSchema,
   layeringPoolSettingSchema,
   layeringRequestPreviewSchema,
@@ -195,6 +205,37 @@ export const LayeringRequestPreviewFieldExtension = layeringPlugin.provide(
     name: 'LayeringRequestPreview',
     component: LayeringRequestPreview,
     schema: layeringRequestPreviewSchema.schema,
+  }),
+);
+
+/**
+ * Scaffolder field `LayeringDeliveryPicker`: pull request or direct apply,
+ * with the pull request disabled when the portal has no GitHub or GitLab
+ * credentials.
+ *
+ * @public
+ */
+export const LayeringDeliveryPickerFieldExtension = layeringPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'LayeringDeliveryPicker',
+    component: LayeringDeliveryPicker,
+    validation: layeringDeliveryPickerValidation,
+    schema: layeringDeliveryPickerSchema.schema,
+  }),
+);
+
+/**
+ * Scaffolder field `LayeringForgePicker`: GitHub or GitLab, each saying
+ * whether the portal has credentials for it.
+ *
+ * @public
+ */
+export const LayeringForgePickerFieldExtension = layeringPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'LayeringForgePicker',
+    component: LayeringForgePicker,
+    validation: layeringForgePickerValidation,
+    schema: layeringForgePickerSchema.schema,
   }),
 );
 

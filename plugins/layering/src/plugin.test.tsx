@@ -20,6 +20,8 @@ import {
   layeringBaseImageFormField,
   layeringPoolSettingFormField,
   layeringRequestPreviewFormField,
+  layeringDeliveryPickerFormField,
+  layeringForgePickerFormField,
 } from './plugin';
 import layeringPlugin from '.';
 import { isLayeringAvailable, isLayeringClusterAvailable } from './filters';
@@ -202,12 +204,14 @@ describe('plugin', () => {
       'scaffolder-form-field:layering/base-image',
       'scaffolder-form-field:layering/pool-setting',
       'scaffolder-form-field:layering/request-preview',
+      'scaffolder-form-field:layering/delivery-picker',
+      'scaffolder-form-field:layering/forge-picker',
     ] as const) {
       expect(layeringPlugin.getExtension(id)).toBeDefined();
     }
   });
 
-  it('loads the four scaffolder fields', async () => {
+  it('loads the six scaffolder fields', async () => {
     const loaders = [
       createExtensionTester(layeringPoolPickerFormField).get(
         FormFieldBlueprint.dataRefs.formFieldLoader,
@@ -221,15 +225,16 @@ describe('plugin', () => {
       createExtensionTester(layeringRequestPreviewFormField).get(
         FormFieldBlueprint.dataRefs.formFieldLoader,
       ),
+      createExtensionTester(layeringDeliveryPickerFormField).get(
+        FormFieldBlueprint.dataRefs.formFieldLoader,
+      ),
+      createExtensionTester(layeringForgePickerFormField).get(
+        FormFieldBlueprint.dataRefs.formFieldLoader,
+      ),
     ];
     const names = await Promise.all(
       loaders.map(async loader => (await loader()).$$type),
     );
-    expect(names).toEqual([
-      '@backstage/scaffolder/FormField',
-      '@backstage/scaffolder/FormField',
-      '@backstage/scaffolder/FormField',
-      '@backstage/scaffolder/FormField',
-    ]);
+    expect(names).toEqual(Array(6).fill('@backstage/scaffolder/FormField'));
   });
 });

@@ -193,6 +193,37 @@ export const layeringRequestPreviewFormField = FormFieldBlueprint.make({
 });
 
 /**
+ * Scaffolder field `LayeringDeliveryPicker`
+ * (`scaffolder-form-field:layering/delivery-picker`): pull request or
+ * direct apply, with the pull request disabled when the portal has no
+ * GitHub or GitLab credentials.
+ *
+ * @public
+ */
+export const layeringDeliveryPickerFormField = FormFieldBlueprint.make({
+  name: 'delivery-picker',
+  params: {
+    field: () =>
+      import('./formFields').then(m => m.layeringDeliveryPickerFormField),
+  },
+});
+
+/**
+ * Scaffolder field `LayeringForgePicker`
+ * (`scaffolder-form-field:layering/forge-picker`): GitHub or GitLab, each
+ * saying whether the portal has credentials for it.
+ *
+ * @public
+ */
+export const layeringForgePickerFormField = FormFieldBlueprint.make({
+  name: 'forge-picker',
+  params: {
+    field: () =>
+      import('./formFields').then(m => m.layeringForgePickerFormField),
+  },
+});
+
+/**
  * The layering plugin for the new frontend system: pool and cluster cards,
  * the pool tab, the fleet page, the API client and the scaffolder fields.
  *
@@ -218,6 +249,8 @@ export const layeringPlugin = createFrontendPlugin({
     layeringBaseImageFormField,
     layeringPoolSettingFormField,
     layeringRequestPreviewFormField,
+    layeringDeliveryPickerFormField,
+    layeringForgePickerFormField,
   ],
 });
 

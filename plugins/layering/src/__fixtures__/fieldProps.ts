@@ -12,13 +12,15 @@ export function fieldProps<T, O>(props: {
   uiOptions?: O;
   formContext?: { formData: Record<string, unknown> };
   title?: string;
+  /** More of the field's JSON schema, e.g. `enum` and `enumNames`. */
+  schema?: Record<string, unknown>;
   rawErrors?: string[];
   required?: boolean;
 }): FieldExtensionComponentProps<T, O> {
   return {
     formData: props.formData,
     onChange: props.onChange,
-    schema: { title: props.title },
+    schema: { ...props.schema, title: props.title },
     uiSchema: { 'ui:options': props.uiOptions ?? {} },
     formContext: props.formContext ?? { formData: {} },
     rawErrors: props.rawErrors ?? [],

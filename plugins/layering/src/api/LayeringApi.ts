@@ -3,6 +3,7 @@ import type {
   ClusterStatus,
   ClusterView,
   DriftStatus,
+  LayeringDeliveryOptions,
   LayeringRequestRecord,
   PoolDetail,
   PoolLayeringSettings,
@@ -107,6 +108,13 @@ export interface LayeringApi {
     cluster: string,
     options?: { signal?: AbortSignal },
   ): Promise<LayeringReleaseInfo>;
+  /**
+   * Which GitHub and GitLab hosts the portal has credentials for, so a form can tell whether a
+   * pull request can be opened without a personal token. Never the credentials themselves.
+   */
+  getDeliveryOptions(options?: {
+    signal?: AbortSignal;
+  }): Promise<LayeringDeliveryOptions>;
   /** Requests made for a pool through the portal, newest first. */
   getRequests(
     cluster: string,

@@ -131,6 +131,46 @@ describe('LayeringClient', () => {
     ]);
   });
 
+  it('reads the delivery options', async () => {
+    const options = {
+      forges: [
+        { kind: 'github' as const, host: 'github.com', credentials: true },
+        { kind: 'gitlab' as const, host: 'gitlab.com', credentials: false },
+      ],
+      pullRequestAvailable: true,
+    };
+    let seen = '';
+    server.use(
+      http.get(`${baseUrl}/delivery`, ({ request }) => {
+        seen = new URL(request.url).pathname;
+        return HttpResponse.json(options);
+      }),
+    );
+    await expect(client.getDeliveryOptions()).resolves.toEqual(options);
+    expect(seen).toBe('/api/layering/delivery');
+  });
+
+  it('throws a ResponseError when the delivery options cannot be read', async () => {
+    server.use(
+      http.get(`${baseUrl}/delivery`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'ServiceUnavailableError',
+              message: 'The integrations section cannot be read',
+            },
+            request: { method: 'GET', url: '/delivery' },
+            response: { statusCode: 503 },
+          },
+          { status: 503 },
+        ),
+      ),
+    );
+    const error = await client.getDeliveryOptions().catch(e => e);
+    expect(ResponseError.is(error)).toBe(true);
+    expect((error as ResponseError).statusCode).toBe(503);
+  });
+
   it('throws a ResponseError carrying the backend error', async () => {
     server.use(
       http.get(`${baseUrl}/clusters/nope`, () =>

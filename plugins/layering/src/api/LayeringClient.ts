@@ -2,6 +2,7 @@ import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   ClusterView,
+  LayeringDeliveryOptions,
   LayeringRequestRecord,
   PoolDetail,
   PoolLayeringSettings,
@@ -113,6 +114,12 @@ export class LayeringClient implements LayeringApi {
       `/clusters/${encodeURIComponent(cluster)}/release`,
       options,
     );
+  }
+
+  async getDeliveryOptions(options?: {
+    signal?: AbortSignal;
+  }): Promise<LayeringDeliveryOptions> {
+    return this.#request<LayeringDeliveryOptions>('/delivery', options);
   }
 
   async getRequests(

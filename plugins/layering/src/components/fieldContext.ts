@@ -51,3 +51,27 @@ export function stringFromForm(
   const value = (formData as Record<string, unknown>)[field];
   return typeof value === 'string' ? value : undefined;
 }
+
+/**
+ * The label of each allowed value of an enum field: the schema's
+ * `enumNames` when the template gives them, else `defaults`.
+ */
+export function enumLabels<T extends string>(
+  schema: { enum?: unknown; enumNames?: unknown } | undefined,
+  defaults: Record<T, string>,
+): Record<T, string> {
+  const labels = { ...defaults };
+  const values = Array.isArray(schema?.enum) ? schema.enum : [];
+  const names = Array.isArray(schema?.enumNames) ? schema.enumNames : [];
+  values.forEach((value, index) => {
+    const name = names[index];
+    if (
+      typeof value === 'string' &&
+      value in labels &&
+      typeof name === 'string'
+    ) {
+      labels[value as T] = name;
+    }
+  });
+  return labels;
+}

@@ -1,0 +1,81 @@
+import { useApi } from '@backstage/frontend-plugin-api';
+import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { Flex, Radio, RadioGroup, Text } from '@backstage/ui';
+import FormHelperText from '@material-ui/core/FormHelperText';
+import useAsync from 'react-use/esm/useAsync';
+import { layeringApiRef } from '../../api';
+import {
+  asDelivery,
+  errorMessage,
+  NO_FORGE_SENTENCE,
+} from '../../lib/delivery';
+import { enumLabels } from '../fieldContext';
+import {
+  DEFAULT_DELIVERY_LABELS,
+  type LayeringDeliveryPickerOptions,
+} from './rules';
+
+/**
+ * Scaffolder field: how a request is delivered, as a pull request to the
+ * cluster's GitOps repository or applied to the cluster now. When the
+ * portal has credentials for no GitHub or GitLab host, the pull request
+ * cannot be chosen and the field says what to configure.
+ *
+ * @public
+ */
+export function LayeringDeliveryPicker(
+  props: FieldExtensionComponentProps<string, LayeringDeliveryPickerOptions>,
+) {
+  const { formData, onChange, schema, rawErrors, required, disabled } = props;
+  const api = useApi(layeringApiRef);
+  const check = useAsync(async () => api.getDeliveryOptions(), [api]);
+  const labels = enumLabels(schema, DEFAULT_DELIVERY_LABELS);
+  const unavailable = check.value?.pullRequestAvailable === false;
+  const noteId = `${props.idSchema?.$id ?? 'delivery'}-pull-request-note`;
+  const errors = rawErrors ?? [];
+
+  return (
+    <Flex direction="column" gap="1">
+      <RadioGroup
+        label={schema.title ?? 'Delivery'}
+        description={schema.description}
+        isRequired={required}
+        isDisabled={disabled}
+        isInvalid={errors.length > 0}
+        value={asDelivery(formData) ?? null}
+        onChange={value => onChange(value)}
+      >
+        <Radio
+          value="pull-request"
+          isDisabled={unavailable}
+          aria-describedby={unavailable || check.error ? noteId : undefined}
+        >
+          {labels['pull-request']}
+        </Radio>
+        <Radio value="direct">{labels.direct}</Radio>
+      </RadioGroup>
+      {check.loading && (
+        <Text as="p" variant="body-small" color="secondary">
+          Checking whether the portal can open pull requests…
+        </Text>
+      )}
+      {unavailable && (
+        <Text id={noteId} as="p" variant="body-small" color="warning">
+          {`Pull request unavailable. ${NO_FORGE_SENTENCE}`}
+        </Text>
+      )}
+      {check.error && (
+        <Text id={noteId} as="p" variant="body-small" color="warning">
+          {`Could not check whether the portal can open pull requests (${errorMessage(
+            check.error,
+          )}); both deliveries stay open.`}
+        </Text>
+      )}
+      {errors.map(error => (
+        <FormHelperText key={error} error>
+          {error}
+        </FormHelperText>
+      ))}
+    </Flex>
+  );
+}

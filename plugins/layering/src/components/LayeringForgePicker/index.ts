@@ -1,0 +1,3 @@
+export { LayeringForgePicker } from './LayeringForgePicker';
+export { layeringForgePickerValidation } from './validation';
+export type { LayeringForgePickerOptions } from './rules';
