@@ -33,6 +33,7 @@ const LAYERING_FIELDS = [
   'LayeringContainerfileEditor',
   'LayeringBaseImage',
   'LayeringRequestPreview',
+  'LayeringPoolSetting',
 ];
 const BACKSTAGE_FIELDS = ['RepoUrlPicker', 'Secret'];
 
@@ -107,6 +108,7 @@ const FIELD_IDS: Record<string, string[]> = {
     'target',
     'reason',
     'layeredAs',
+    'preview',
     'machineConfigName',
     'delivery',
     'forge',
