@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
+import type { PoolLayeringSettings } from '@internal/plugin-layering-common';
 import { layeringApiRef, type LayeringApi } from '../../api';
 import { clusterWith, inSyncPool } from '../../__fixtures__/pools';
 import { LayeringContainerfileEditor } from './LayeringContainerfileEditor';
@@ -266,6 +267,173 @@ describe('LayeringContainerfileEditor', () => {
       // Let the cluster lookup settle, so a pool lookup would have started too.
       await act(() => new Promise<void>(resolve => setTimeout(resolve, 0)));
       expect(getPoolLayering).not.toHaveBeenCalled();
+    });
+
+    describe('when the pool changes', () => {
+      const GPU_CONTENT =
+        'FROM configs AS final\nRUN dnf install -y nvidia-driver && \\\n    ostree container commit';
+      const byPool: Record<string, PoolLayeringSettings> = {
+        infra: settings,
+        gpu: {
+          ...settings,
+          name: 'gpu',
+          containerfiles: [{ arch: 'AMD64', content: GPU_CONTENT }],
+        },
+        worker: {
+          mode: 'out-of-cluster',
+          name: 'os-layer-custom',
+          osImageURL: `registry.example.com/os/worker@sha256:${'c'.repeat(
+            64,
+          )}`,
+        },
+        master: { mode: 'none' },
+      };
+      const fromPools = () =>
+        jest.fn(async (_cluster: string, pool: string) => byPool[pool]);
+
+      /** The editor in a form whose pool can be switched, as the picker would. */
+      function Switchable(props: { templateDefault?: string }) {
+        const [value, setValue] = useState<string | undefined>(
+          props.templateDefault,
+        );
+        const [pool, setPool] = useState('infra');
+        const base = fieldProps({
+          title: 'Containerfile',
+          uiOptions: {
+            mode: 'on-cluster' as const,
+            prefillFromPool: true,
+          },
+          formData: value,
+          onChange: setValue,
+          formContext: {
+            formData: { target: { cluster: 'ocp-418', pool } },
+          },
+        });
+        return (
+          <>
+            <LayeringContainerfileEditor
+              {...base}
+              schema={{ ...base.schema, default: props.templateDefault }}
+            />
+            {['infra', 'gpu', 'worker', 'master', 'broken'].map(name => (
+              <button key={name} type="button" onClick={() => setPool(name)}>
+                {`Choose ${name}`}
+              </button>
+            ))}
+          </>
+        );
+      }
+
+      async function renderSwitchable(
+        getPoolLayering: jest.Mock,
+        templateDefault?: string,
+      ) {
+        await renderInTestApp(
+          <Switchable templateDefault={templateDefault} />,
+          { apis: apis(getPoolLayering) },
+        );
+        const textarea = await screen.findByRole('textbox');
+        await waitFor(() => expect(textarea).toHaveValue(POOL_CONTENT));
+        return textarea;
+      }
+
+      it("refills an unedited prefill with the new pool's Containerfile", async () => {
+        const getPoolLayering = fromPools();
+        const textarea = await renderSwitchable(getPoolLayering);
+
+        fireEvent.click(screen.getByRole('button', { name: 'Choose gpu' }));
+        await waitFor(() => expect(textarea).toHaveValue(GPU_CONTENT));
+        expect(getPoolLayering).toHaveBeenCalledWith('ocp-418', 'gpu');
+        expect(
+          screen.getByText(/Prefilled with the current Containerfile of pool gpu/),
+        ).toBeInTheDocument();
+
+        // And back again.
+        fireEvent.click(screen.getByRole('button', { name: 'Choose infra' }));
+        await waitFor(() => expect(textarea).toHaveValue(POOL_CONTENT));
+      });
+
+      it("does not pass the old pool's Containerfile off as the new one's while it loads", async () => {
+        let resolveGpu: (value: PoolLayeringSettings) => void = () => {};
+        const getPoolLayering = jest.fn((_cluster: string, pool: string) =>
+          pool === 'gpu'
+            ? new Promise<PoolLayeringSettings>(r => {
+                resolveGpu = r;
+              })
+            : Promise.resolve(byPool[pool]),
+        );
+        const textarea = await renderSwitchable(getPoolLayering);
+
+        fireEvent.click(screen.getByRole('button', { name: 'Choose gpu' }));
+        await waitFor(() =>
+          expect(getPoolLayering).toHaveBeenCalledWith('ocp-418', 'gpu'),
+        );
+        expect(screen.queryByText(/Prefilled with/)).not.toBeInTheDocument();
+
+        await act(async () => {
+          resolveGpu(byPool.gpu);
+        });
+        await waitFor(() => expect(textarea).toHaveValue(GPU_CONTENT));
+      });
+
+      it('keeps what the user edited', async () => {
+        const edited = `${POOL_CONTENT}\nRUN echo mine`;
+        const getPoolLayering = fromPools();
+        const textarea = await renderSwitchable(getPoolLayering);
+        fireEvent.change(textarea, { target: { value: edited } });
+
+        fireEvent.click(screen.getByRole('button', { name: 'Choose gpu' }));
+        await waitFor(() =>
+          expect(getPoolLayering).toHaveBeenCalledWith('ocp-418', 'gpu'),
+        );
+        // Let the answer for gpu arrive.
+        await act(() => new Promise<void>(resolve => setTimeout(resolve, 0)));
+        expect(textarea).toHaveValue(edited);
+        expect(screen.queryByText(/Prefilled with/)).not.toBeInTheDocument();
+      });
+
+      it('puts the template default back for a pool without on-cluster layering', async () => {
+        const textarea = await renderSwitchable(fromPools(), TEMPLATE_DEFAULT);
+
+        fireEvent.click(screen.getByRole('button', { name: 'Choose master' }));
+        await waitFor(() => expect(textarea).toHaveValue(TEMPLATE_DEFAULT));
+
+        // The template default is no edit: the next pool fills it again.
+        fireEvent.click(screen.getByRole('button', { name: 'Choose gpu' }));
+        await waitFor(() => expect(textarea).toHaveValue(GPU_CONTENT));
+        fireEvent.click(screen.getByRole('button', { name: 'Choose worker' }));
+        await waitFor(() => expect(textarea).toHaveValue(TEMPLATE_DEFAULT));
+      });
+
+      it('empties the editor for such a pool when the template has no default', async () => {
+        const textarea = await renderSwitchable(fromPools());
+        fireEvent.click(screen.getByRole('button', { name: 'Choose master' }));
+        await waitFor(() => expect(textarea).toHaveValue(''));
+        expect(screen.queryByText(/Prefilled with/)).not.toBeInTheDocument();
+      });
+
+      it("drops the old pool's Containerfile when the new pool cannot be read", async () => {
+        const getPoolLayering = jest.fn(async (_cluster: string, pool: string) => {
+          if (pool === 'broken') throw new Error('backend down');
+          return byPool[pool];
+        });
+        const textarea = await renderSwitchable(
+          getPoolLayering,
+          TEMPLATE_DEFAULT,
+        );
+        fireEvent.click(screen.getByRole('button', { name: 'Choose broken' }));
+        expect(
+          await screen.findByText(
+            /Could not read the pool's current Containerfile \(backend down\)/,
+          ),
+        ).toBeInTheDocument();
+        await waitFor(() => expect(textarea).toHaveValue(TEMPLATE_DEFAULT));
+
+        // The failure belongs to that pool only.
+        fireEvent.click(screen.getByRole('button', { name: 'Choose infra' }));
+        await waitFor(() => expect(textarea).toHaveValue(POOL_CONTENT));
+        expect(screen.queryByText(/Could not read/)).not.toBeInTheDocument();
+      });
     });
   });
 });
