@@ -67,7 +67,19 @@ describe('on-cluster layered image request', () => {
     await page.getByLabel(/^Now: each node/).check();
     await page.getByRole('button', { name: 'Next' }).click();
 
-    // Direct apply: shown because the guest may apply directly.
+    // Direct apply: shown because the guest may apply directly. The embedded default has no
+    // GitHub or GitLab token, so the pull request cannot be chosen and the field says why.
+    await page
+      .getByText(
+        /No GitHub or GitLab integration with a token is configured in this portal: add integrations\.github/,
+      )
+      .waitFor();
+    expect(
+      await page
+        .getByLabel("Pull request to the cluster's GitOps repository")
+        .isDisabled(),
+    ).toBe(true);
+    await screenshot(page, 'request-form-delivery');
     await page.getByLabel('Apply to the cluster now').check();
     await page.getByRole('button', { name: /Review/ }).click();
 

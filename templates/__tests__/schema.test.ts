@@ -34,6 +34,8 @@ const LAYERING_FIELDS = [
   'LayeringBaseImage',
   'LayeringRequestPreview',
   'LayeringPoolSetting',
+  'LayeringDeliveryPicker',
+  'LayeringForgePicker',
 ];
 const BACKSTAGE_FIELDS = ['RepoUrlPicker', 'Secret'];
 

@@ -5,6 +5,7 @@ import { http, HttpResponse } from 'msw';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
+import type { JsonObject } from '@backstage/types';
 import {
   createGitLabFindMergeRequestAction,
   createGitLabUpdateMergeRequestAction,
@@ -26,7 +27,7 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 function options(
-  gitlab: Record<string, unknown> = {
+  gitlab: JsonObject = {
     host: 'gitlab.example.com',
     apiBaseUrl: API,
     token: PORTAL_TOKEN,
