@@ -214,7 +214,9 @@ describe('LayeringContainerfileEditor', () => {
       await waitFor(() => expect(textarea).toHaveValue(POOL_CONTENT));
       expect(getPoolLayering).toHaveBeenCalledWith('ocp-418', 'infra');
       expect(
-        screen.getByText(/Prefilled with the current Containerfile of pool infra/),
+        screen.getByText(
+          /Prefilled with the current Containerfile of pool infra/,
+        ),
       ).toBeInTheDocument();
       // Clearing it is the user's choice: it stays empty.
       fireEvent.change(textarea, { target: { value: '' } });
@@ -282,9 +284,7 @@ describe('LayeringContainerfileEditor', () => {
         worker: {
           mode: 'out-of-cluster',
           name: 'os-layer-custom',
-          osImageURL: `registry.example.com/os/worker@sha256:${'c'.repeat(
-            64,
-          )}`,
+          osImageURL: `registry.example.com/os/worker@sha256:${'c'.repeat(64)}`,
         },
         master: { mode: 'none' },
       };
@@ -345,7 +345,9 @@ describe('LayeringContainerfileEditor', () => {
         await waitFor(() => expect(textarea).toHaveValue(GPU_CONTENT));
         expect(getPoolLayering).toHaveBeenCalledWith('ocp-418', 'gpu');
         expect(
-          screen.getByText(/Prefilled with the current Containerfile of pool gpu/),
+          screen.getByText(
+            /Prefilled with the current Containerfile of pool gpu/,
+          ),
         ).toBeInTheDocument();
 
         // And back again.
@@ -413,10 +415,12 @@ describe('LayeringContainerfileEditor', () => {
       });
 
       it("drops the old pool's Containerfile when the new pool cannot be read", async () => {
-        const getPoolLayering = jest.fn(async (_cluster: string, pool: string) => {
-          if (pool === 'broken') throw new Error('backend down');
-          return byPool[pool];
-        });
+        const getPoolLayering = jest.fn(
+          async (_cluster: string, pool: string) => {
+            if (pool === 'broken') throw new Error('backend down');
+            return byPool[pool];
+          },
+        );
         const textarea = await renderSwitchable(
           getPoolLayering,
           TEMPLATE_DEFAULT,

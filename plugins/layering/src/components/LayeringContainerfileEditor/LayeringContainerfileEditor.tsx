@@ -6,8 +6,8 @@ import FormHelperText from '@material-ui/core/FormHelperText';
 import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
 import { layeringApiRef } from '../../api';
-import { clusterFromForm, DEFAULT_POOL_FIELD } from '../fieldContext';
-import { asPickerValue } from '../LayeringPoolPicker/rules';
+import { usePoolLayeringSettings } from '../../hooks/usePoolLayeringSettings';
+import { poolFromForm } from '../fieldContext';
 import {
   containerfileIssues,
   currentContainerfile,
@@ -53,7 +53,7 @@ export function LayeringContainerfileEditor(
   const classes = useStyles();
   const api = useApi(layeringApiRef);
   const mode = options.mode ?? 'on-cluster';
-  const cluster = clusterFromForm(props.formContext?.formData, options);
+  const { cluster, pool } = poolFromForm(props.formContext?.formData, options);
 
   // The cluster decides the API version and the expected base image.
   const clusterInfo = useAsync(
@@ -64,39 +64,39 @@ export function LayeringContainerfileEditor(
   const content = formData ?? '';
 
   // Optionally start from the chosen pool's current Containerfile.
-  const pool = options.prefillFromPool
-    ? asPickerValue(
-        (props.formContext?.formData as Record<string, unknown> | undefined)?.[
-          options.poolField ?? DEFAULT_POOL_FIELD
-        ],
-      ).pool
-    : undefined;
-  const current = useAsync(
-    async () =>
-      cluster && pool ? api.getPoolLayering(cluster, pool) : undefined,
-    [api, cluster, pool],
+  const current = usePoolLayeringSettings(
+    cluster,
+    options.prefillFromPool ? pool : undefined,
   );
+  const poolContent = currentContainerfile(current.settings);
   // The pool last prefilled from, and what was put in: each pool fills the editor at most once,
   // and only over an empty editor, the template default, or an earlier prefill left unedited.
-  const prefilled = useRef<{ key: string; content: string }>();
-  const poolContent = currentContainerfile(current.value);
-  const poolKey = cluster && pool ? `${cluster}/${pool}` : undefined;
+  const prefilled = useRef<{ key: string; content: string | undefined }>();
+  const templateDefault =
+    typeof schema.default === 'string' ? schema.default : undefined;
+  const answeredFor = current.forPool;
   useEffect(() => {
-    if (poolContent === undefined || !poolKey) return;
-    if (prefilled.current?.key === poolKey) return;
+    if (!answeredFor || prefilled.current?.key === answeredFor) return;
+    const earlier = prefilled.current?.content;
     const untouched =
       content === '' ||
-      content === schema.default ||
-      content === prefilled.current?.content;
+      content === templateDefault ||
+      (earlier !== undefined && content === earlier);
     // The pool counts as seen either way, so clearing the editor later does not refill it.
     prefilled.current = {
-      key: poolKey,
-      content: untouched ? poolContent : prefilled.current?.content ?? '',
+      key: answeredFor,
+      content: untouched ? poolContent : earlier,
     };
-    if (untouched && content !== poolContent) onChange(poolContent);
-  }, [poolContent, poolKey, content, schema.default, onChange]);
-  const showsPoolContent =
-    poolContent !== undefined && content === poolContent;
+    if (!untouched) return;
+    if (poolContent !== undefined) {
+      if (content !== poolContent) onChange(poolContent);
+    } else if (earlier !== undefined && content === earlier) {
+      // A pool with no Containerfile of its own (no on-cluster layering, or
+      // unreadable) must not keep another pool's: back to the template's start.
+      onChange(templateDefault);
+    }
+  }, [answeredFor, poolContent, content, templateDefault, onChange]);
+  const showsPoolContent = poolContent !== undefined && content === poolContent;
   const issues = useMemo(
     () =>
       content === ''

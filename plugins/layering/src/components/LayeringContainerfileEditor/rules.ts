@@ -29,7 +29,9 @@ export interface LayeringContainerfileEditorOptions {
   /**
    * Start from the chosen pool's current Containerfile (its MachineOSConfig's
    * `NoArch` entry, else the `AMD64` one) while the editor is empty or holds
-   * the template default. What the user typed is never replaced.
+   * the template default. An unedited prefill follows the pool when it
+   * changes, and goes back to the template default for a pool with no
+   * Containerfile to offer. What the user typed is never replaced.
    */
   prefillFromPool?: boolean;
 }

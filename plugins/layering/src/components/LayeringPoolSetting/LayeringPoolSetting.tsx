@@ -1,11 +1,12 @@
 import { useEffect, useRef } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
+import { ResponseError, type ErrorLike } from '@backstage/errors';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { Button, Flex, Text, TextField } from '@backstage/ui';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import useAsync from 'react-use/esm/useAsync';
 import { layeringApiRef } from '../../api';
+import { usePoolLayeringSettings } from '../../hooks/usePoolLayeringSettings';
 import { poolFromForm } from '../fieldContext';
 import {
   apiVersionOf,
@@ -25,7 +26,7 @@ const SETTING_TITLES = {
 };
 
 /** The backend's own message for an HTTP error, else the error's. */
-function reasonOf(error: Error): string {
+function reasonOf(error: ErrorLike): string {
   return ResponseError.is(error) && error.body?.error?.message
     ? error.body.error.message
     : error.message;
@@ -56,21 +57,9 @@ export function LayeringPoolSetting(
   const setting = isPoolSetting(options.setting) ? options.setting : undefined;
   const api = useApi(layeringApiRef);
   const { cluster, pool } = poolFromForm(props.formContext?.formData, options);
-  const poolKey = cluster && pool ? `${cluster}/${pool}` : undefined;
-
-  // The answer carries the pool it is for: while another pool loads, the
-  // previous answer is still the hook's value.
-  const current = useAsync(async () => {
-    if (!cluster || !pool || !setting) return undefined;
-    return {
-      key: `${cluster}/${pool}`,
-      settings: await api.getPoolLayering(cluster, pool),
-    };
-  }, [api, cluster, pool, setting]);
-  const settings =
-    current.value && current.value.key === poolKey
-      ? current.value.settings
-      : undefined;
+  // Only the current pool's answer: never the previous pool's while it loads.
+  const current = usePoolLayeringSettings(cluster, setting ? pool : undefined);
+  const { settings, forPool: poolKey } = current;
   const fromPool = setting ? poolSettingValue(settings, setting) : undefined;
   const poolValue = fromPool?.value ?? undefined;
 
