@@ -80,7 +80,11 @@ describe('on-cluster layered image request', () => {
         .isDisabled(),
     ).toBe(true);
     await screenshot(page, 'request-form-delivery');
-    await page.getByLabel('Apply to the cluster now').check();
+    // The radio input is visually hidden behind its label (Backstage UI): click the label.
+    await page.locator('label', { hasText: 'Apply to the cluster now' }).click();
+    expect(await page.getByLabel('Apply to the cluster now').isChecked()).toBe(
+      true,
+    );
     await page.getByRole('button', { name: /Review/ }).click();
 
     await page.getByRole('button', { name: 'Request the image' }).click();
