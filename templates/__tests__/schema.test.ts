@@ -122,6 +122,7 @@ const FIELD_IDS: Record<string, string[]> = {
     'target',
     'reason',
     'operation',
+    'preview',
     'delivery',
     'forge',
     'repoUrl',

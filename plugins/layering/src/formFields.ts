@@ -129,10 +129,16 @@ export const layeringRequestPreviewSchema = makeFieldSchema({
           'Form field holding the kind of change, on-cluster or out-of-cluster, when the user chooses it (e.g. layeredAs); mode wins when both are set',
         ),
       operation: z
-        .enum(['create', 'modify', 'revert'])
+        .enum(['create', 'modify', 'revert', 'pause', 'resume'])
         .optional()
         .describe(
-          "create (default) for a new layer, modify when the template changes the existing one, revert when it removes the pool's layered image (the mode then comes from the pool when it is layered)",
+          "create (default) for a new layer, modify when the template changes the existing one, revert when it removes the pool's layered image (the mode then comes from the pool when it is layered), pause or resume when it sets the pool's spec.paused (what is pending, and which nodes a resume reboots)",
+        ),
+      operationField: z
+        .string()
+        .optional()
+        .describe(
+          'Form field holding the operation when the user chooses it (e.g. operation, holding pause or resume); its value wins, operation applies while it holds none',
         ),
     }),
 });

@@ -8,9 +8,12 @@ import { layeringApiRef } from '../../api';
 import { poolFromForm, stringFromForm } from '../fieldContext';
 import { LoadError } from '../LoadError';
 import {
+  asOperation,
   buildPreview,
   inheritSentence,
+  pendingSentence,
   previewSummary,
+  rebootingNodes,
   rebootSentence,
   removalSentence,
   type LayeringChangeMode,
@@ -33,8 +36,11 @@ function asMode(value: string | undefined): LayeringChangeMode | undefined {
  * reaches when the change is out-of-cluster, and the pre-flight warnings
  * about the pool and cluster. With `operation: 'revert'` it names the
  * MachineOSConfig or MachineConfig that goes and the nodes that reboot back
- * into the base image. Its value is a one-paragraph summary, so the review
- * step shows it too; it never blocks the form.
+ * into the base image. With `operation: 'pause'` or `'resume'` (or the form
+ * field named by `operationField`) it says what the pool has not rolled out,
+ * which of it waits for a resume, and which nodes a resume reboots. Its value
+ * is a one-paragraph summary, so the review step shows it too; it never
+ * blocks the form.
  *
  * @public
  */
@@ -55,6 +61,13 @@ export function LayeringRequestPreview(
     (options.modeField
       ? asMode(stringFromForm(form, options.modeField))
       : undefined);
+  const operation =
+    (options.operationField
+      ? asOperation(stringFromForm(form, options.operationField))
+      : undefined) ?? options.operation;
+  // The form decides the operation, and has not yet.
+  const awaitingOperation =
+    options.operationField !== undefined && operation === undefined;
 
   const data = useAsync(async () => {
     if (!cluster || !pool) return undefined;
@@ -65,15 +78,16 @@ export function LayeringRequestPreview(
     return { detail, clusterDetail };
   }, [api, cluster, pool]);
 
-  const preview = data.value
-    ? buildPreview({
-        pool: data.value.detail,
-        cluster: data.value.clusterDetail,
-        mode,
-        operation: options.operation,
-        rollout,
-      })
-    : undefined;
+  const preview =
+    data.value && !awaitingOperation
+      ? buildPreview({
+          pool: data.value.detail,
+          cluster: data.value.clusterDetail,
+          mode,
+          operation,
+          rollout,
+        })
+      : undefined;
   const summary = preview ? previewSummary(preview) : undefined;
 
   // The value follows the preview, so the review step shows what it shows.
@@ -85,6 +99,8 @@ export function LayeringRequestPreview(
 
   const inherit = preview ? inheritSentence(preview) : undefined;
   const removal = preview ? removalSentence(preview) : undefined;
+  const pending = preview ? pendingSentence(preview) : undefined;
+  const rebooting = preview ? rebootingNodes(preview) : [];
 
   return (
     <Flex direction="column" gap="2">
@@ -99,6 +115,11 @@ export function LayeringRequestPreview(
       {(!cluster || !pool) && (
         <Text as="p" variant="body-small" color="secondary">
           Choose a pool first to see what the request will do.
+        </Text>
+      )}
+      {cluster && pool && awaitingOperation && (
+        <Text as="p" variant="body-small" color="secondary">
+          Choose what the request does to see what it will do.
         </Text>
       )}
       {data.loading && <Progress />}
@@ -121,9 +142,9 @@ export function LayeringRequestPreview(
             <Text as="span" variant="body-small">
               {rebootSentence(preview)}
             </Text>
-            {preview.rebootsNow && preview.nodes.length > 0 && (
+            {rebooting.length > 0 && (
               <ul aria-label="Nodes that reboot">
-                {preview.nodes.map(node => (
+                {rebooting.map(node => (
                   <li key={node}>
                     <Text as="span" variant="body-small">
                       {node}
@@ -133,6 +154,13 @@ export function LayeringRequestPreview(
               </ul>
             )}
           </li>
+          {pending && (
+            <li>
+              <Text as="span" variant="body-small">
+                {pending}
+              </Text>
+            </li>
+          )}
           {inherit && (
             <li>
               <Text as="span" variant="body-small" color="warning">

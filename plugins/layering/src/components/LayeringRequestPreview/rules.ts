@@ -1,5 +1,6 @@
 import {
   runPreflight,
+  type BuildState,
   type ClusterView,
   type IssueSeverity,
   type PoolDetail,
@@ -10,8 +11,28 @@ import { isClusterDown } from '../../lib/presentation';
 /** The two ways a pool gets a layered image. */
 export type LayeringChangeMode = 'on-cluster' | 'out-of-cluster';
 
-/** What a template does to the pool's layered image. */
-export type LayeringOperation = 'create' | 'modify' | 'revert';
+/** What a template does to the pool: to its layered image, or to its `spec.paused`. */
+export type LayeringOperation =
+  | 'create'
+  | 'modify'
+  | 'revert'
+  | 'pause'
+  | 'resume';
+
+const OPERATIONS: readonly LayeringOperation[] = [
+  'create',
+  'modify',
+  'revert',
+  'pause',
+  'resume',
+];
+
+/** The operation a form field holds, when it holds one. */
+export function asOperation(
+  value: string | undefined,
+): LayeringOperation | undefined {
+  return OPERATIONS.find(operation => operation === value);
+}
 
 /**
  * `ui:options` of the `LayeringRequestPreview` field.
@@ -38,9 +59,16 @@ export interface LayeringRequestPreviewOptions {
   /**
    * `create` (default) for a new layer; `modify` for a template that changes the pool's
    * existing one; `revert` for a template that removes the pool's layered image, so its nodes
-   * go back to the base image.
+   * go back to the base image; `pause` or `resume` for a template that sets the pool's
+   * `spec.paused`.
    */
   operation?: LayeringOperation;
+  /**
+   * Form field holding the operation when the user chooses it (e.g. `operation` in the pause
+   * or resume template, whose values are `pause` and `resume`). Its value wins; `operation`
+   * applies while the field holds no known operation.
+   */
+  operationField?: string;
 }
 
 /** Custom pools that get a worker change too. */
@@ -54,6 +82,26 @@ export interface InheritingPools {
   pools: string[];
 }
 
+/** Pause or resume: what the pool has not rolled out yet. */
+export interface PendingRollout {
+  /** The rendered config the pool's nodes should run (`spec.configuration.name`). */
+  targetConfig: string | null;
+  /** True when the pool is layered on-cluster, so its nodes should also run its published image. */
+  imageToo: boolean;
+  /**
+   * Names of the nodes not on the target: their desired or current config differs from it, or
+   * (layered on-cluster) their desired or current image differs from the published one.
+   * Empty when the backend lists no node or the target is unknown; see `behindCount`.
+   */
+  behind: string[];
+  /** Of `behind`, the nodes already told to update (desired differs from current): a pause does not stop them. */
+  updating: string[];
+  /** How many nodes are behind: `behind.length`, else from the pool's updated machine count. */
+  behindCount: number;
+  /** The newest on-cluster build when it has not succeeded: the roll-out waits for it. */
+  build?: { name: string; state: BuildState; running: boolean };
+}
+
 /** What a layering request will do to a pool, as far as the portal can tell. */
 export interface RequestPreview {
   cluster: string;
@@ -63,12 +111,20 @@ export interface RequestPreview {
   mode?: LayeringChangeMode;
   /** Revert: the object the request deletes (name unknown when the pool does not report it). */
   removes?: { kind: 'MachineOSConfig' | 'MachineConfig'; name?: string };
-  /** Revert of a pool that has no layered image: nothing changes. */
+  /**
+   * Nothing changes: a revert of a pool that has no layered image, a pause of a paused pool,
+   * a resume of a pool that is not paused.
+   */
   unchanged?: boolean;
-  /** True when nodes reboot as soon as the change lands (not build-first, pool not paused, something changes). */
+  /**
+   * True when nodes reboot as soon as the change lands (not build-first, pool not paused,
+   * something changes). For a resume, when nodes are behind and no build is awaited.
+   */
   rebootsNow: boolean;
-  /** Why nothing reboots now, when `rebootsNow` is false. */
-  deferredBecause?: 'build-first' | 'paused';
+  /** Why nothing reboots now, when `rebootsNow` is false; `build` when a resume waits for the newest build. */
+  deferredBecause?: 'build-first' | 'paused' | 'build';
+  /** Pause or resume of a pool not yet in that state: what it has not rolled out. */
+  pending?: PendingRollout;
   /** Names of the pool's nodes; empty when the backend lists none. */
   nodes: string[];
   /** Number of machines in the pool. */
@@ -98,14 +154,140 @@ export function inheritingPools(pools: PoolView[]): InheritingPools {
   };
 }
 
+type PreviewCluster = ClusterView & { pools: PoolView[] };
+
+/**
+ * The pre-flight findings about the pool and the cluster: secrets, push spec and Containerfile
+ * are checked by their own fields and by the action.
+ */
+function poolWarnings(
+  pool: PoolDetail,
+  cluster: PreviewCluster,
+  mode: LayeringChangeMode,
+  operation: LayeringOperation,
+): RequestPreview['warnings'] {
+  // The pool's detail is read alongside the cluster view; it stands for the pool in both.
+  const pools = cluster.pools.some(p => p.name === pool.name)
+    ? cluster.pools.map(p => (p.name === pool.name ? pool : p))
+    : [...cluster.pools, pool];
+  const result = runPreflight({
+    mode,
+    operation,
+    pool: pool.name,
+    cluster: {
+      machineOSConfigApiVersion: cluster.machineOSConfigApiVersion,
+      singleNode: cluster.singleNode,
+      stale: pool.stale || isClusterDown(cluster.status),
+    },
+    pools,
+    // The pool views name the MachineOSConfig of each on-cluster pool.
+    machineOSConfigs: pools.flatMap(p =>
+      p.layering.mode === 'on-cluster' && p.layering.source
+        ? [{ name: p.layering.source, pool: p.name }]
+        : [],
+    ),
+    secrets: [],
+  });
+  return result.issues
+    .filter(found => found.field === 'pool' || found.field === 'cluster')
+    .map(found => ({ severity: found.severity, message: found.message }));
+}
+
+const RUNNING_BUILD_STATES: BuildState[] = ['Prepared', 'Building'];
+const FAILED_BUILD_STATES: BuildState[] = ['Failed', 'Interrupted'];
+
+/**
+ * What a pool has not rolled out: its nodes against the pool's target config (and, layered
+ * on-cluster, the image its MachineOSConfig publishes), and a newest build that has not
+ * succeeded.
+ */
+export function pendingRollout(pool: PoolDetail): PendingRollout {
+  const imageToo = pool.layering.mode === 'on-cluster';
+  const targetConfig = pool.renderedConfig;
+  const targetImage = imageToo ? pool.layering.image ?? null : null;
+  const sameImage = (a: string | null, b: string | null) =>
+    !imageToo || (a ?? null) === (b ?? null);
+
+  const updating = pool.nodes.filter(
+    n =>
+      n.desiredConfig !== n.currentConfig ||
+      !sameImage(n.desiredImage, n.currentImage),
+  );
+  const known = targetConfig !== null && pool.nodes.length > 0;
+  const behind = known
+    ? pool.nodes.filter(
+        n =>
+          updating.includes(n) ||
+          n.desiredConfig !== targetConfig ||
+          // Without a published image the build decides; the nodes cannot be behind it yet.
+          (targetImage !== null && !sameImage(n.desiredImage, targetImage)),
+      )
+    : [];
+
+  let build: PendingRollout['build'];
+  if (imageToo && pool.build) {
+    const running = RUNNING_BUILD_STATES.includes(pool.build.state);
+    if (running || FAILED_BUILD_STATES.includes(pool.build.state)) {
+      build = { name: pool.build.name, state: pool.build.state, running };
+    }
+  }
+
+  return {
+    targetConfig,
+    imageToo,
+    behind: behind.map(n => n.name),
+    updating: updating.map(n => n.name),
+    behindCount: known
+      ? behind.length
+      : Math.max(0, pool.machineCount - pool.updatedMachineCount),
+    build,
+  };
+}
+
+/** The preview of pausing or resuming `pool`. */
+function pauseResumePreview(input: {
+  pool: PoolDetail;
+  cluster: PreviewCluster;
+  operation: 'pause' | 'resume';
+}): RequestPreview {
+  const { pool, cluster, operation } = input;
+  const mode = pool.layering.mode === 'none' ? undefined : pool.layering.mode;
+  const unchanged = operation === 'pause' ? pool.paused : !pool.paused;
+  const pending = unchanged ? undefined : pendingRollout(pool);
+
+  let deferredBecause: RequestPreview['deferredBecause'];
+  let rebootsNow = false;
+  if (operation === 'resume' && pending) {
+    if (pending.build) deferredBecause = 'build';
+    else rebootsNow = pending.behindCount > 0;
+  }
+
+  return {
+    cluster: cluster.name,
+    pool: pool.name,
+    operation,
+    mode,
+    unchanged,
+    rebootsNow,
+    deferredBecause,
+    pending,
+    nodes: pool.nodes.map(n => n.name),
+    machineCount: pool.machineCount,
+    // The pause and resume rules do not read the mode.
+    warnings: poolWarnings(pool, cluster, mode ?? 'on-cluster', operation),
+    checked: true,
+  };
+}
+
 /**
  * The preview of a request on `pool`: its nodes, whether they reboot now,
  * the custom pools a worker change reaches, and the pre-flight findings that
  * depend only on the pool and cluster (not on the fields of later pages).
+ * For a pause or a resume: what the pool has pending and which nodes reboot.
  */
 export function buildPreview(input: {
   pool: PoolDetail;
-  cluster: ClusterView & { pools: PoolView[] };
+  cluster: PreviewCluster;
   /** The kind of change the template or the form names. */
   mode?: LayeringChangeMode;
   operation?: LayeringOperation;
@@ -113,6 +295,9 @@ export function buildPreview(input: {
 }): RequestPreview {
   const { pool, cluster } = input;
   const operation = input.operation ?? 'create';
+  if (operation === 'pause' || operation === 'resume') {
+    return pauseResumePreview({ pool, cluster, operation });
+  }
   const revert = operation === 'revert';
   const layeredAs =
     pool.layering.mode === 'none' ? undefined : pool.layering.mode;
@@ -128,38 +313,9 @@ export function buildPreview(input: {
   // A pool without a layered image gets the same revert findings whatever the mode.
   const preflightMode =
     input.mode ?? mode ?? (unchanged ? 'on-cluster' : undefined);
-  const warnings: RequestPreview['warnings'] = [];
-  if (preflightMode) {
-    // The pool's detail is read alongside the cluster view; it stands for the pool in both.
-    const pools = cluster.pools.some(p => p.name === pool.name)
-      ? cluster.pools.map(p => (p.name === pool.name ? pool : p))
-      : [...cluster.pools, pool];
-    const result = runPreflight({
-      mode: preflightMode,
-      operation,
-      pool: pool.name,
-      cluster: {
-        machineOSConfigApiVersion: cluster.machineOSConfigApiVersion,
-        singleNode: cluster.singleNode,
-        stale: pool.stale || isClusterDown(cluster.status),
-      },
-      pools,
-      // The pool views name the MachineOSConfig of each on-cluster pool.
-      machineOSConfigs: pools.flatMap(p =>
-        p.layering.mode === 'on-cluster' && p.layering.source
-          ? [{ name: p.layering.source, pool: p.name }]
-          : [],
-      ),
-      secrets: [],
-    });
-    // Only the rules about the pool and the cluster: secrets, push spec and
-    // Containerfile are checked by their own fields and by the action.
-    for (const found of result.issues) {
-      if (found.field === 'pool' || found.field === 'cluster') {
-        warnings.push({ severity: found.severity, message: found.message });
-      }
-    }
-  }
+  const warnings = preflightMode
+    ? poolWarnings(pool, cluster, preflightMode, operation)
+    : [];
 
   let inheriting: InheritingPools | undefined;
   if (pool.name === 'worker' && mode === 'out-of-cluster') {
@@ -212,6 +368,129 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
+/** How many names a summary sentence spells out before it counts the rest. */
+const NAMES_IN_SUMMARY = 5;
+
+/** `a, b and 3 more`: node names for a sentence, the list cut short. */
+function namesPhrase(names: string[]): string {
+  if (names.length <= NAMES_IN_SUMMARY) return names.join(', ');
+  return `${names.slice(0, NAMES_IN_SUMMARY).join(', ')} and ${
+    names.length - NAMES_IN_SUMMARY
+  } more`;
+}
+
+/** The MCO updates `maxUnavailable` nodes at a time, 1 unless the pool sets it. */
+function pace(count: number): string {
+  return count > 1
+    ? ", one at a time unless the pool's maxUnavailable allows more"
+    : '';
+}
+
+/** What the nodes of a pool should run, for a sentence. */
+function targetPhrase(pending: PendingRollout): string {
+  if (pending.targetConfig === null) {
+    return pending.imageToo
+      ? "the pool's configuration and image"
+      : "the pool's configuration";
+  }
+  return pending.imageToo
+    ? `${pending.targetConfig} and the pool's image`
+    : pending.targetConfig;
+}
+
+/** Pause or resume: the sentence about reboots. */
+function pauseResumeRebootSentence(
+  preview: RequestPreview,
+  pending: PendingRollout,
+): string {
+  const pool = preview.pool;
+  if (preview.operation === 'pause') {
+    const updating = pending.updating;
+    if (updating.length === 0) {
+      return `No node of pool ${pool} is updated or rebooted while it is paused.`;
+    }
+    const one = updating.length === 1;
+    return `Pausing does not stop ${namesPhrase(updating)}, already updating: ${
+      one ? 'it finishes' : 'they finish'
+    } and ${
+      one ? 'reboots' : 'reboot'
+    }. No other node of pool ${pool} is updated or rebooted while it is paused.`;
+  }
+  const all = preview.nodes.length || preview.machineCount;
+  const build = pending.build;
+  if (build?.running) {
+    return `No node reboots now: pool ${pool} waits for image build ${
+      build.name
+    }, still running; once it succeeds its ${plural(all, 'node')} ${
+      all === 1 ? 'reboots' : 'reboot'
+    } into the new image${pace(all)}.`;
+  }
+  const count = pending.behindCount;
+  if (count === 0) {
+    return `No node reboots: every node of pool ${pool} is already on ${targetPhrase(
+      pending,
+    )}; later changes roll out as they come.`;
+  }
+  const nodes = plural(count, 'node');
+  if (build) {
+    return `No node reboots now: the newest image build ${
+      build.name
+    } of pool ${pool} ${
+      build.state === 'Failed' ? 'failed' : 'was interrupted'
+    }; its ${nodes} not on ${targetPhrase(pending)} wait${
+      count === 1 ? 's' : ''
+    } for a build that succeeds.`;
+  }
+  const names = pending.behind.length ? `: ${namesPhrase(pending.behind)}` : '';
+  return `${nodes} of pool ${pool} ${
+    count === 1 ? 'reboots' : 'reboot'
+  } now into ${targetPhrase(pending)}${pace(count)}${names}.`;
+}
+
+/** Pause: the sentence about what waits for the resume. */
+export function pendingSentence(preview: RequestPreview): string | undefined {
+  const pending = preview.pending;
+  if (preview.operation !== 'pause' || !pending) return undefined;
+  const parts: string[] = [];
+  if (pending.build?.running) {
+    parts.push(
+      `Image build ${pending.build.name} still runs while the pool is paused; its image waits for the resume.`,
+    );
+  }
+  // The nodes already updating finish; the others wait.
+  const waiting = pending.behind.filter(n => !pending.updating.includes(n));
+  const count = pending.behind.length
+    ? waiting.length
+    : pending.behindCount - pending.updating.length;
+  if (count > 0) {
+    parts.push(
+      `Waiting for the resume: ${plural(
+        count,
+        'node',
+      )} not yet on ${targetPhrase(pending)}${
+        waiting.length ? ` (${namesPhrase(waiting)})` : ''
+      }.`,
+    );
+  }
+  if (parts.length === 0) {
+    // Nodes already updating are in the reboot sentence.
+    parts.push(
+      pending.behindCount > 0
+        ? 'Nothing else waits for the resume.'
+        : `Nothing is pending: every node of pool ${
+            preview.pool
+          } is on ${targetPhrase(pending)}.`,
+    );
+  }
+  return parts.join(' ');
+}
+
+/** The nodes the field lists as rebooting now. */
+export function rebootingNodes(preview: RequestPreview): string[] {
+  if (!preview.rebootsNow) return [];
+  return preview.pending ? preview.pending.behind : preview.nodes;
+}
+
 /** Revert: the sentence about what is deleted, when the kind of layering is known. */
 export function removalSentence(preview: RequestPreview): string | undefined {
   const removes = preview.removes;
@@ -236,6 +515,9 @@ export function rebootSentence(preview: RequestPreview): string {
   const into = preview.operation === 'revert' ? 'back into the base image' : '';
   if (preview.unchanged) {
     return `No node of pool ${preview.pool} reboots.`;
+  }
+  if (preview.pending) {
+    return pauseResumeRebootSentence(preview, preview.pending);
   }
   if (preview.deferredBecause === 'build-first') {
     return `No node reboots now: pool ${preview.pool} is paused first; its ${nodes} ${reboot} once it is resumed.`;
@@ -270,6 +552,8 @@ export function previewSummary(preview: RequestPreview): string {
   const removal = removalSentence(preview);
   const parts = removal ? [removal] : [];
   parts.push(rebootSentence(preview));
+  const pending = pendingSentence(preview);
+  if (pending) parts.push(pending);
   const inherit = inheritSentence(preview);
   if (inherit) parts.push(inherit);
   if (preview.warnings.length > 0) {
