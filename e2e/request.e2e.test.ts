@@ -122,4 +122,51 @@ describe('on-cluster layered image request', () => {
     await expectNoErrorPanel(page);
     await screenshot(page, 'request-pool-card');
   });
+
+  it('starts the modify form from what ocp-419/worker has now, and previews its revert', async () => {
+    // Runs after the request above: the pool has a MachineOSConfig now.
+    const formData = encodeURIComponent(
+      JSON.stringify({ target: { cluster: 'ocp-419', pool: 'worker' } }),
+    );
+    await page.goto(
+      `${APP_URL}/create/templates/default/layering-modify-image?formData=${formData}`,
+    );
+    await page.getByText('Cluster and pool').first().waitFor();
+    await page.getByLabel('Reason').fill('Tune one more sysctl');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // The Containerfile the request above created (the template's default).
+    await page
+      .getByText(/Prefilled with the current Containerfile of pool worker/)
+      .waitFor();
+    await expect(page.locator('textarea').first().inputValue()).resolves.toContain(
+      'net.core.somaxconn = 1024',
+    );
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // Push spec and secret come from the pool's MachineOSConfig.
+    await page.getByText("From the pool's MachineOSConfig worker").first().waitFor();
+    expect(await page.getByLabel('Push spec').inputValue()).toBe(
+      'registry.example.com/platform-os/worker-layered:latest',
+    );
+    expect(await page.getByLabel('Push secret').inputValue()).toBe(
+      'infra-os-images-push',
+    );
+    await screenshot(page, 'modify-form-prefilled');
+    await expectNoErrorPanel(page);
+
+    // The revert form says what a revert of this pool would do, before anything is requested.
+    await page.goto(
+      `${APP_URL}/create/templates/default/layering-revert-image?formData=${formData}`,
+    );
+    await page.getByText('Cluster and pool').first().waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.locator('label', { hasText: /^On the cluster/ }).click();
+    await page
+      .getByText(/Reverts pool worker by removing MachineOSConfig worker/)
+      .waitFor();
+    await page.getByText(/reboot back into the base image/).first().waitFor();
+    await screenshot(page, 'revert-form-preview');
+    await expectNoErrorPanel(page);
+  });
 });
