@@ -1,3 +1,6 @@
+import type { ApiRef } from '@backstage/frontend-plugin-api';
+import type { LayeringDeliveryOptions } from '@internal/plugin-layering-common';
+import { layeringApiRef } from '../api';
 import { asPickerValue } from './LayeringPoolPicker/rules';
 
 /** Default name of the form field that holds the `LayeringPoolPicker` value. */
@@ -74,4 +77,23 @@ export function enumLabels<T extends string>(
     }
   });
   return labels;
+}
+
+/**
+ * The portal's delivery options for a field validator, or undefined when the layering API is not
+ * there or the backend cannot be asked (then the validators refuse nothing: the fields already
+ * say they could not check).
+ */
+export async function deliveryOptionsForValidation(apiHolder: {
+  get<T>(ref: ApiRef<T>): T | undefined;
+}): Promise<LayeringDeliveryOptions | undefined> {
+  const api = apiHolder.get(layeringApiRef);
+  if (!api) {
+    return undefined;
+  }
+  try {
+    return await api.getDeliveryOptions();
+  } catch {
+    return undefined;
+  }
 }

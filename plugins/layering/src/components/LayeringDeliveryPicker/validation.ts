@@ -1,5 +1,5 @@
 import type { CustomFieldValidator } from '@backstage/plugin-scaffolder-react';
-import { layeringApiRef } from '../../api';
+import { deliveryOptionsForValidation } from '../fieldContext';
 import { asDelivery } from '../../lib/delivery';
 import { deliveryErrors, type LayeringDeliveryPickerOptions } from './rules';
 
@@ -23,14 +23,8 @@ export const layeringDeliveryPickerValidation: CustomFieldValidator<
   if (delivery !== 'pull-request') {
     return;
   }
-  const api = context.apiHolder.get(layeringApiRef);
-  if (!api) {
-    return;
-  }
-  let options;
-  try {
-    options = await api.getDeliveryOptions();
-  } catch {
+  const options = await deliveryOptionsForValidation(context.apiHolder);
+  if (!options) {
     return;
   }
   for (const error of deliveryErrors(delivery, options)) {

@@ -1,5 +1,5 @@
 import type { CustomFieldValidator } from '@backstage/plugin-scaffolder-react';
-import { layeringApiRef } from '../../api';
+import { deliveryOptionsForValidation } from '../fieldContext';
 import {
   asForgeKind,
   forgeErrors,
@@ -43,14 +43,8 @@ export const layeringForgePickerValidation: CustomFieldValidator<
     form[uiOptions.tokenField ?? DEFAULT_TOKEN_FIELD],
   );
   const host = repoHost(form[uiOptions.repoUrlField ?? DEFAULT_REPO_URL_FIELD]);
-  const api = context.apiHolder.get(layeringApiRef);
-  if (!api) {
-    return;
-  }
-  let options;
-  try {
-    options = await api.getDeliveryOptions();
-  } catch {
+  const options = await deliveryOptionsForValidation(context.apiHolder);
+  if (!options) {
     return;
   }
   for (const error of forgeErrors(
