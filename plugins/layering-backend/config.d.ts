@@ -31,7 +31,12 @@ export interface Config {
           registries?: Array<{
             /** Registry host the image references name (`quay.io`), or `*` for all. */
             host: string;
-            /** Endpoint to read from instead (a registries.conf-style mirror), e.g. `https://mirror.example.com`. */
+            /**
+             * Endpoint to read from instead (a registries.conf-style mirror), e.g. `https://mirror.example.com`.
+             * Mirrors are trusted as written and may be on loopback or private addresses; any other
+             * destination (registry, token service, redirect target) that resolves to one is refused
+             * when the connection opens.
+             */
             mirror?: string;
             auth?: {
               username?: string;
@@ -55,7 +60,12 @@ export interface Config {
     registries?: Array<{
       /** Registry host the image references name (`quay.io`), or `*` for all. */
       host: string;
-      /** Endpoint to read from instead (a registries.conf-style mirror), e.g. `https://mirror.example.com`. */
+      /**
+       * Endpoint to read from instead (a registries.conf-style mirror), e.g. `https://mirror.example.com`.
+       * Mirrors are trusted as written and may be on loopback or private addresses; any other
+       * destination (registry, token service, redirect target) that resolves to one is refused
+       * when the connection opens.
+       */
       mirror?: string;
       auth?: {
         username?: string;

@@ -263,5 +263,23 @@ describeWithRegistry(
         code: 'refused-endpoint',
       });
     });
+
+    it('refuses a name that resolves to the loopback registry, when connecting', async () => {
+      const port = host.split(':')[1];
+      const resolvesToLoopback = new RegistryClient({
+        registries: [],
+        lookup: async () => ['127.0.0.1'],
+      });
+      const error = await resolvesToLoopback
+        .getImageLabels(
+          `registry.rebind.example:${port}/platform-os/rhcos:4.18.21`,
+        )
+        .catch(e => e);
+      expect(error).toBeInstanceOf(RegistryError);
+      expect(error.code).toBe('refused-endpoint');
+      expect(error.message).toMatch(
+        /^Refusing to connect to registry\.rebind\.example: it resolved to 127\.0\.0\.1, a loopback address;/,
+      );
+    });
   },
 );

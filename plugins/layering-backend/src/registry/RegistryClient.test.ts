@@ -1,5 +1,6 @@
+import { fetch as undiciFetch } from 'undici';
 import { RegistryClient } from './RegistryClient';
-import { RegistryError } from './types';
+import { RegistryError, type RegistryFetch } from './types';
 import { TestRegistry } from './__testUtils__/TestRegistry';
 import {
   blob,
@@ -14,7 +15,6 @@ const RHCOS_LABELS = {
   version: '418.94.202507221249-0',
   'io.openshift.build.versions': 'machine-os=418.94.202507221249-0',
 };
-const PUBLIC_LOOKUP = async () => ['203.0.113.10'];
 
 async function expectRegistryError(
   promise: Promise<unknown>,
@@ -360,14 +360,16 @@ describe('RegistryClient', () => {
     const image = buildImage({ redirected: 'true' });
     registry.addImage('org/img', 'v1', image);
     cdn.addImage('org/img', null, image);
-    // Route the CDN's public name to the local test server.
-    const routedFetch: typeof fetch = (input, init) => {
-      const url = new URL(
-        input instanceof Request ? input.url : input.toString(),
-      );
-      if (url.host === 'cdn.example.test')
-        return fetch(`${cdn.url}${url.pathname}`, init);
-      return fetch(input, init);
+    // The CDN's public name stands for the internet: this fetch serves it from
+    // the local test server, bypassing the client's dispatcher.
+    const dispatchers = new Map<string, unknown>();
+    const routedFetch: RegistryFetch = (url, init) => {
+      dispatchers.set(url.host, init.dispatcher);
+      if (url.host === 'cdn.example.test') {
+        const { dispatcher: _internet, ...rest } = init;
+        return undiciFetch(`${cdn.url}${url.pathname}`, rest);
+      }
+      return undiciFetch(url, init);
     };
     const client = new RegistryClient({
       registries: [
@@ -377,7 +379,6 @@ describe('RegistryClient', () => {
           auth: { username: 'u', password: 'p' },
         },
       ],
-      lookup: PUBLIC_LOOKUP,
       fetch: routedFetch,
     });
     await expect(client.getImageLabels('quay.io/org/img:v1')).resolves.toEqual({
@@ -387,6 +388,11 @@ describe('RegistryClient', () => {
       `/cdn/${image.config.digest}`,
     ]);
     expect(cdn.requests[0].authorization).toBeUndefined();
+    // The hop off the mirror went out through the checking dispatcher, not the mirror's.
+    expect(dispatchers.get('cdn.example.test')).toBeDefined();
+    expect(dispatchers.get('cdn.example.test')).not.toBe(
+      dispatchers.get(new URL(registry.url).host),
+    );
   });
 
   it('refuses a redirect to a private address', async () => {
@@ -399,7 +405,51 @@ describe('RegistryClient', () => {
       client.getImageLabels('quay.io/org/img:v1'),
       'refused-endpoint',
     );
-    expect(error.message).toMatch(/loopback/);
+    expect(error.message).toBe(
+      "Refusing to connect to 127.0.0.2: it is a loopback address; write it as a mirror under layering.registries (or under the cluster's registries) to allow it.",
+    );
+  });
+
+  it('refuses a redirect to a name that resolves to loopback when connecting, without credentials in the error', async () => {
+    // A server that would answer the blob, on loopback, under a public-looking name.
+    const target = await start();
+    const image = buildImage({ leaked: 'yes' });
+    target.addImage('org/img', null, image);
+    const port = new URL(target.url).port;
+    const registry = await start({
+      auth: 'basic',
+      username: 'reader',
+      password: 's3cret-redirect',
+      redirectBlobsTo: `http://blobs.rebind.example:${port}`,
+    });
+    registry.addImage('org/img', 'v1', image);
+    const asked: string[] = [];
+    const client = new RegistryClient({
+      registries: [
+        {
+          host: 'quay.io',
+          mirror: registry.url,
+          auth: { username: 'reader', password: 's3cret-redirect' },
+        },
+      ],
+      lookup: async host => {
+        asked.push(host);
+        return ['127.0.0.1'];
+      },
+    });
+    const error = await expectRegistryError(
+      client.getImageLabels('quay.io/org/img:v1'),
+      'refused-endpoint',
+    );
+    expect(error.message).toBe(
+      "Refusing to connect to blobs.rebind.example: it resolved to 127.0.0.1, a loopback address; write it as a mirror under layering.registries (or under the cluster's registries) to allow it.",
+    );
+    expect(JSON.stringify(error)).not.toContain('s3cret-redirect');
+    expect(error.message).not.toContain('reader');
+    // Resolved once, by the connection itself; no socket reached the server.
+    expect(asked).toEqual(['blobs.rebind.example']);
+    expect(target.connections).toBe(0);
+    expect(target.requests).toHaveLength(0);
   });
 
   it('refuses endpoints on loopback, private or metadata addresses unless they are a configured mirror', async () => {
@@ -426,7 +476,9 @@ describe('RegistryClient', () => {
       resolvesPrivate.getImageLabels('registry.corp.example/org/img:v1'),
       'refused-endpoint',
     );
-    expect(error.message).toMatch(/resolves to a private address/);
+    expect(error.message).toMatch(
+      /^Refusing to connect to registry\.corp\.example: it resolved to 10\.1\.2\.3, a private address;/,
+    );
 
     // Written explicitly as a mirror, the same loopback endpoint is fine.
     const mirrored = new RegistryClient({

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { promises as dns } from 'node:dns';
+import { isIP } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import {
   classifyHost,
   isRestrictedHostClass,
   parseImageReference,
   type ImageReference,
 } from '@internal/plugin-layering-common';
+import { createGuardedAgent } from './guardedAgent';
 import { LruCache } from './LruCache';
 import { findTarEntry } from './tar';
 import {
@@ -14,6 +17,8 @@ import {
   type RegistryAuth,
   type RegistryClientOptions,
   type RegistryEndpointConfig,
+  type RegistryFetch,
+  type RegistryResponse,
 } from './types';
 import { parseWwwAuthenticate } from './wwwAuthenticate';
 
@@ -72,6 +77,59 @@ export interface ImageConfigInfo {
   labels: Record<string, string>;
 }
 
+const RESTRICTED_LABELS: Record<string, string> = {
+  loopback: 'a loopback',
+  'link-local': 'a link-local',
+  private: 'a private',
+  metadata: 'a cloud metadata',
+  unspecified: 'an unspecified',
+};
+
+const HOW_TO_ALLOW =
+  "write it as a mirror under layering.registries (or under the cluster's registries) to allow it";
+
+/**
+ * The destination check for every host that is not a configured mirror:
+ * loopback, link-local, private, cloud metadata and unspecified addresses are
+ * refused, whether written in the URL or answered by DNS.
+ */
+function refuseRestricted(
+  host: string,
+  address?: string,
+): RegistryError | undefined {
+  if (address === undefined) {
+    const kind = classifyHost(host);
+    // A name is judged by the addresses it resolves to.
+    if (kind === 'public' || kind === 'hostname') return undefined;
+    if (kind === 'invalid') {
+      return new RegistryError(
+        'refused-endpoint',
+        `Refusing to connect to ${host}: it is not a valid host name or address.`,
+      );
+    }
+    return new RegistryError(
+      'refused-endpoint',
+      `Refusing to connect to ${host}: it is ${
+        RESTRICTED_LABELS[kind] ?? kind
+      } ${isIP(host) ? 'address' : 'host name'}; ${HOW_TO_ALLOW}.`,
+    );
+  }
+  const kind = classifyHost(address);
+  if (kind === 'public') return undefined;
+  if (!isRestrictedHostClass(kind)) {
+    return new RegistryError(
+      'refused-endpoint',
+      `Refusing to connect to ${host}: it resolved to something that is not an IP address.`,
+    );
+  }
+  return new RegistryError(
+    'refused-endpoint',
+    `Refusing to connect to ${host}: it resolved to ${address}, ${
+      RESTRICTED_LABELS[kind] ?? kind
+    } address; ${HOW_TO_ALLOW}.`,
+  );
+}
+
 function sha256(data: Buffer): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
 }
@@ -109,9 +167,12 @@ function stringLabels(value: unknown): Record<string, string> {
  * `WWW-Authenticate` (with basic credentials at the realm when configured)
  * and Basic challenges, verifies digests, follows blob redirects (dropping
  * credentials when the redirect leaves the registry's origin), and refuses
- * destinations that resolve to loopback, link-local, private or cloud
+ * destinations that are or resolve to loopback, link-local, private or cloud
  * metadata addresses unless they are a mirror written in the configuration.
- * Results are cached by digest, which is immutable.
+ * Names are judged when each connection opens, on the very addresses it
+ * connects to (see `guardedAgent.ts`), so a DNS answer that changes between
+ * lookups cannot reach a refused address. Results are cached by digest,
+ * which is immutable.
  */
 export class RegistryClient {
   readonly #registries: RegistryEndpointConfig[];
@@ -121,8 +182,11 @@ export class RegistryClient {
   readonly #maxManifestBytes: number;
   readonly #maxConfigBytes: number;
   readonly #maxLayerBytes: number;
-  readonly #lookup: (host: string) => Promise<string[]>;
-  readonly #fetch: typeof fetch;
+  readonly #fetch: RegistryFetch;
+  /** Connections to configured mirrors, which are trusted as written. */
+  readonly #direct: Dispatcher;
+  /** Connections to every other destination, each judged when it opens. */
+  readonly #guarded: Dispatcher;
   /** Manifest or config digest → labels. */
   readonly #labels: LruCache<string, ImageConfigInfo>;
   /** Release image digest → rhel-coreos image (or null when the payload names none). */
@@ -142,13 +206,33 @@ export class RegistryClient {
     this.#maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;
     this.#maxConfigBytes = options.maxConfigBytes ?? 8 * 1024 * 1024;
     this.#maxLayerBytes = options.maxLayerBytes ?? 64 * 1024 * 1024;
-    this.#lookup =
+    const lookup =
       options.lookup ??
-      (async host =>
+      (async (host: string) =>
         (await dns.lookup(host, { all: true, verbatim: true })).map(
           a => a.address,
         ));
-    this.#fetch = options.fetch ?? ((...args) => fetch(...args));
+    this.#fetch = options.fetch ?? ((url, init) => undiciFetch(url, init));
+    this.#direct = new Agent({ connect: { timeout: this.#timeoutMs } });
+    this.#guarded = createGuardedAgent({
+      lookup: async host => {
+        let addresses: string[];
+        try {
+          addresses = await lookup(host);
+        } catch {
+          throw new RegistryError('network', `Cannot resolve ${host}.`);
+        }
+        if (!addresses.length) {
+          throw new RegistryError(
+            'network',
+            `Cannot resolve ${host}: it has no addresses.`,
+          );
+        }
+        return addresses;
+      },
+      check: refuseRestricted,
+      connectTimeoutMs: this.#timeoutMs,
+    });
     this.#labels = new LruCache(options.cacheSize ?? 500);
     this.#releases = new LruCache(
       Math.max(16, Math.floor((options.cacheSize ?? 500) / 10)),
@@ -385,48 +469,34 @@ export class RegistryClient {
     };
   }
 
-  async #checkDestination(url: URL, trusted: boolean): Promise<void> {
-    if (trusted) return;
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const kind = classifyHost(host);
-    if (kind === 'invalid' || isRestrictedHostClass(kind)) {
-      throw new RegistryError(
-        'refused-endpoint',
-        `Refusing to contact ${url.host}: it is a ${kind} address and not a configured mirror.`,
-      );
-    }
-    if (kind !== 'hostname') return;
-    let addresses: string[];
-    try {
-      addresses = await this.#lookup(host);
-    } catch {
-      throw new RegistryError('network', `Cannot resolve ${url.host}.`);
-    }
-    for (const address of addresses) {
-      const addressKind = classifyHost(address);
-      if (addressKind === 'invalid' || isRestrictedHostClass(addressKind)) {
-        throw new RegistryError(
-          'refused-endpoint',
-          `Refusing to contact ${url.host}: it resolves to a ${addressKind} address and is not a configured mirror.`,
-        );
-      }
-    }
-  }
-
   async #send(
     url: URL,
     init: { headers: Record<string, string> },
     trusted: boolean,
-  ): Promise<Response> {
-    await this.#checkDestination(url, trusted);
+  ): Promise<RegistryResponse> {
+    if (!trusted) {
+      // Addresses and reserved names written in the URL are refused before any
+      // request (no DNS involved); names are judged when the connection opens.
+      const refusal = refuseRestricted(url.hostname.replace(/^\[|\]$/g, ''));
+      if (refusal) throw refusal;
+    }
     try {
       return await this.#fetch(url, {
         method: 'GET',
         headers: init.headers,
         redirect: 'manual',
         signal: AbortSignal.timeout(this.#timeoutMs),
+        // Every connection to a destination that is not a configured mirror is
+        // judged when it is opened, on the addresses it connects to.
+        dispatcher: trusted ? this.#direct : this.#guarded,
       });
     } catch (error) {
+      // A refusal of the destination check arrives as the cause of fetch's TypeError.
+      const refusal =
+        error instanceof RegistryError
+          ? error
+          : (error as { cause?: unknown })?.cause;
+      if (refusal instanceof RegistryError) throw refusal;
       const name = (error as { name?: string })?.name;
       if (name === 'TimeoutError' || name === 'AbortError') {
         throw new RegistryError(
@@ -448,7 +518,7 @@ export class RegistryClient {
     endpoint: Endpoint,
     path: string,
     accept: string,
-  ): Promise<{ response: Response; url: URL }> {
+  ): Promise<{ response: RegistryResponse; url: URL }> {
     const scope = `repository:${endpoint.repository}:pull`;
     let url = new URL(`${endpoint.base}/v2/${endpoint.repository}/${path}`);
     let authorization = this.#authorization(endpoint, scope);
@@ -644,7 +714,7 @@ export class RegistryClient {
   }
 
   async #readLimited(
-    response: Response,
+    response: RegistryResponse,
     max: number,
     reference: string,
     endpoint: Endpoint,

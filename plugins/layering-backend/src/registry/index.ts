@@ -6,6 +6,9 @@ export type {
   RegistryClientOptions,
   RegistryEndpointConfig,
   RegistryErrorCode,
+  RegistryFetch,
+  RegistryRequestInit,
+  RegistryResponse,
 } from './types';
 export { parseWwwAuthenticate } from './wwwAuthenticate';
 export type { AuthChallenge } from './wwwAuthenticate';

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Dispatcher } from 'undici';
 
 /** Credentials for a registry: basic (username + password) or a bearer token. */
 export interface RegistryAuth {
@@ -56,13 +57,61 @@ export interface RegistryClientOptions {
   /** Largest layer read when looking for a release's image references, in bytes. Default 64 MiB. */
   maxLayerBytes?: number;
   /**
-   * Resolves a host name to its addresses (to refuse private and metadata
-   * destinations). Default: `dns.promises.lookup(host, { all: true })`.
+   * Resolves a host name to its addresses when a connection to a host that
+   * is not a configured mirror opens; every address is judged and the socket
+   * connects to those same addresses. Default:
+   * `dns.promises.lookup(host, { all: true })`.
    */
   lookup?: (host: string) => Promise<string[]>;
-  /** The fetch implementation. Default: the global `fetch`. */
-  fetch?: typeof fetch;
+  /**
+   * Sends one request. Default: undici's `fetch`. A replacement must send
+   * the request through `init.dispatcher` (or stand for a network of its
+   * own, as tests do), since that is where destinations are checked.
+   */
+  fetch?: RegistryFetch;
 }
+
+/** What the client hands its fetch for one request. */
+export interface RegistryRequestInit {
+  method: 'GET';
+  headers: Record<string, string>;
+  redirect: 'manual';
+  signal: AbortSignal;
+  /**
+   * Opens the connections: for a destination that is not a configured
+   * mirror, it refuses loopback, link-local, private and metadata addresses
+   * at connect time.
+   */
+  dispatcher: Dispatcher;
+}
+
+/**
+ * The parts of a fetch response the client reads: both undici's `Response`
+ * and the global one fit, although their stream typings differ.
+ */
+export interface RegistryResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: {
+    get(name: string): string | null;
+    has(name: string): boolean;
+  };
+  readonly body: {
+    cancel(): Promise<void>;
+    getReader(): {
+      read(): Promise<
+        { done: true; value?: unknown } | { done: false; value: Uint8Array }
+      >;
+      cancel(): Promise<void>;
+    };
+  } | null;
+}
+
+/** The fetch the client sends its requests with. */
+export type RegistryFetch = (
+  url: URL,
+  init: RegistryRequestInit,
+) => Promise<RegistryResponse>;
 
 /** Why a registry read failed. */
 export type RegistryErrorCode =

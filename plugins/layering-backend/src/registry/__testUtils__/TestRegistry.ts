@@ -32,6 +32,8 @@ export interface TestRegistryOptions {
 
 export class TestRegistry {
   readonly requests: SeenRequest[] = [];
+  /** TCP connections accepted, whether or not a request followed. */
+  connections = 0;
   tokenRequests: SeenRequest[] = [];
   url = '';
   readonly #repos = new Map<
@@ -46,6 +48,9 @@ export class TestRegistry {
   constructor(options: TestRegistryOptions = {}) {
     this.#options = options;
     this.#server = createServer((req, res) => this.#handle(req, res));
+    this.#server.on('connection', () => {
+      this.connections += 1;
+    });
   }
 
   async start(): Promise<this> {
