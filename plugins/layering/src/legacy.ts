@@ -1,10 +1,13 @@
 /**
  * The layering plugin for apps on the legacy frontend system
- * (`@backstage/core-plugin-api`), imported from
- * `@internal/plugin-layering/legacy`.
+ * (`@backstage/core-plugin-api`), imported from this package's `/legacy`
+ * subpath.
  *
  * @packageDocumentation
  */
+// The package name stays out of the comment above: TypeScript's stripInternal
+// drops any declaration whose comment contains the text of the internal tag,
+// and our scope name has it.
 import {
   createApiFactory,
   createComponentExtension,
@@ -94,41 +97,43 @@ export const EntityLayeringPoolCard: (
  *
  * @public
  */
-export const EntityLayeringClusterCard = layeringPlugin.provide(
-  createComponentExtension({
-    name: 'EntityLayeringClusterCard',
-    component: {
-      lazy: () =>
-        import('./components/LayeringClusterCard').then(
-          m => m.LayeringClusterCard,
-        ),
-    },
-  }),
-);
+export const EntityLayeringClusterCard: () => JSX.Element =
+  layeringPlugin.provide(
+    createComponentExtension({
+      name: 'EntityLayeringClusterCard',
+      component: {
+        lazy: () =>
+          import('./components/LayeringClusterCard').then(
+            m => m.LayeringClusterCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * The "Layering" tab content of a pool entity page.
  *
  * @public
  */
-export const EntityLayeringPoolContent = layeringPlugin.provide(
-  createComponentExtension({
-    name: 'EntityLayeringPoolContent',
-    component: {
-      lazy: () =>
-        import('./components/LayeringPoolContent').then(
-          m => m.LayeringPoolContent,
-        ),
-    },
-  }),
-);
+export const EntityLayeringPoolContent: () => JSX.Element | null =
+  layeringPlugin.provide(
+    createComponentExtension({
+      name: 'EntityLayeringPoolContent',
+      component: {
+        lazy: () =>
+          import('./components/LayeringPoolContent').then(
+            m => m.LayeringPoolContent,
+          ),
+      },
+    }),
+  );
 
 /**
  * The fleet page; mount it at `/layering`.
  *
  * @public
  */
-export const LayeringFleetPage = layeringPlugin.provide(
+export const LayeringFleetPage: () => JSX.Element = layeringPlugin.provide(
   createRoutableExtension({
     name: 'LayeringFleetPage',
     component: () =>
@@ -249,3 +254,4 @@ export type {
   LayeringReleaseHistoryEntry,
   LayeringReleaseInfo,
 } from './api';
+export type { LayeringPoolPickerValue } from './components/LayeringPoolPicker';

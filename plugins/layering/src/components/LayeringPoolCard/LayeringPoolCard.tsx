@@ -11,7 +11,7 @@ import { RequestChangeMenu } from '../RequestChangeMenu';
 import { PoolSummary } from './PoolSummary';
 
 /**
- * Props of {@link LayeringPoolCard}.
+ * Props of the pool card (`EntityLayeringPoolCard` in the legacy plugin).
  *
  * @public
  */

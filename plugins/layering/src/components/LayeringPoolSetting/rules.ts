@@ -7,7 +7,12 @@ import {
   type ValidationIssue,
 } from '@internal/plugin-layering-common';
 
-/** Settings of a pool's layering that `LayeringPoolSetting` can start from. */
+/**
+ * Settings of a pool's layering that the `LayeringPoolSetting` field can
+ * start from, the values its `ui:options.setting` takes.
+ *
+ * @public
+ */
 export const POOL_SETTINGS = [
   'renderedImagePushSpec',
   'renderedImagePushSecret',

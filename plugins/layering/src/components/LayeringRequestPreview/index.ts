@@ -1,2 +1,6 @@
 export { LayeringRequestPreview } from './LayeringRequestPreview';
-export type { LayeringRequestPreviewOptions } from './rules';
+export type {
+  LayeringChangeMode,
+  LayeringOperation,
+  LayeringRequestPreviewOptions,
+} from './rules';

@@ -8,10 +8,19 @@ import {
 } from '@internal/plugin-layering-common';
 import { isClusterDown } from '../../lib/presentation';
 
-/** The two ways a pool gets a layered image. */
+/**
+ * The two ways a pool gets a layered image: built on the cluster from a
+ * MachineOSConfig, or built elsewhere and set as a MachineConfig's `osImageURL`.
+ *
+ * @public
+ */
 export type LayeringChangeMode = 'on-cluster' | 'out-of-cluster';
 
-/** What a template does to the pool: to its layered image, or to its `spec.paused`. */
+/**
+ * What a template does to the pool: to its layered image, or to its `spec.paused`.
+ *
+ * @public
+ */
 export type LayeringOperation =
   | 'create'
   | 'modify'
