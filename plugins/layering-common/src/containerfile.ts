@@ -277,10 +277,11 @@ export interface ParsedContainerfileSpec {
 
 /**
  * Reads a Containerfile back into the structured form, for editing an
- * existing MachineOSConfig. Cleanup commands (`dnf clean`, `ostree container
- * commit`, `rpm-ostree cleanup`) are dropped; anything else that does not fit
- * is listed in `unrecognized` and `exact` is false, so the caller can offer
- * the raw editor instead.
+ * existing MachineOSConfig. Cleanup commands (`dnf clean`,
+ * `ostree container commit`, `rpm-ostree cleanup`) are dropped; anything else
+ * that does not fit is listed in `unrecognized` and `exact` is false, so the
+ * caller can offer the raw editor instead.
+ *
  * @public
  */
 export function parseContainerfileToSpec(

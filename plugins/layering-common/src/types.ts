@@ -13,7 +13,11 @@ export type ClusterStatus =
   | 'forbidden'
   | 'error';
 
-/** @public */
+/**
+ * How far a pool's base RHCOS is from the one its cluster's release ships, with a reason to show.
+ *
+ * @public
+ */
 export interface DriftView {
   status: DriftStatus;
   /** OCP minor of the release minus OCP minor of the pool's base build; null when the version format does not encode it. */
@@ -28,7 +32,11 @@ export interface DriftView {
   reason: string;
 }
 
-/** @public */
+/**
+ * The OCP release a cluster runs and the RHCOS image that release ships.
+ *
+ * @public
+ */
 export interface ReleaseView {
   /** OCP version, e.g. `4.18.21`. */
   version: string | null;
@@ -38,7 +46,12 @@ export interface ReleaseView {
   rhcosVersion: string | null;
 }
 
-/** @public */
+/**
+ * One configured cluster as the backend's watch caches see it: reachability, last sync and
+ * release.
+ *
+ * @public
+ */
 export interface ClusterView {
   name: string;
   status: ClusterStatus;
@@ -52,7 +65,11 @@ export interface ClusterView {
   singleNode?: boolean;
 }
 
-/** @public */
+/**
+ * One entry of a MachineConfigPool's `status.conditions`.
+ *
+ * @public
+ */
 export interface PoolCondition {
   type: string;
   status: string;
@@ -61,7 +78,12 @@ export interface PoolCondition {
   lastTransitionTime?: string;
 }
 
-/** @public */
+/**
+ * State of a MachineOSBuild, read from its conditions; `Unknown` when it has none of the build
+ * conditions.
+ *
+ * @public
+ */
 export type BuildState =
   | 'Prepared'
   | 'Building'
@@ -70,7 +92,12 @@ export type BuildState =
   | 'Interrupted'
   | 'Unknown';
 
-/** @public */
+/**
+ * Where a pool's update stands: `degraded` wins over `building`, which wins over a `paused` or
+ * `rolling` update; `unknown` when the cluster's data is stale.
+ *
+ * @public
+ */
 export type RolloutState =
   | 'idle'
   | 'rolling'
@@ -79,7 +106,11 @@ export type RolloutState =
   | 'building'
   | 'unknown';
 
-/** @public */
+/**
+ * One MachineConfigPool with its layering, latest build, drift and rollout, as the fleet lists it.
+ *
+ * @public
+ */
 export interface PoolView {
   cluster: string;
   name: string;
@@ -113,7 +144,12 @@ export interface PoolView {
   selectedRoles?: string[] | null;
 }
 
-/** @public */
+/**
+ * One node of a pool: the rendered configs and images the Machine Config Daemon reports, and
+ * whether it is ready.
+ *
+ * @public
+ */
 export interface NodeView {
   name: string;
   currentConfig: string | null;
@@ -127,7 +163,11 @@ export interface NodeView {
   unschedulable: boolean;
 }
 
-/** @public */
+/**
+ * One MachineOSBuild of a pool: its state, when it ran and the image it produced.
+ *
+ * @public
+ */
 export interface BuildView {
   name: string;
   state: BuildState;
@@ -137,7 +177,11 @@ export interface BuildView {
   renderedConfig: string | null;
 }
 
-/** @public */
+/**
+ * A pool with its nodes and builds, as the pool page shows it.
+ *
+ * @public
+ */
 export interface PoolDetail extends PoolView {
   nodes: NodeView[];
   builds: BuildView[];
