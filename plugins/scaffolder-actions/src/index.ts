@@ -7,7 +7,13 @@
 
 export { scaffolderModuleLayering as default } from './module';
 export * from './actions';
-export { ClusterClient, type RetryPolicy, type WriteOptions } from './kubernetes/ClusterClient';
+export {
+  ClusterClient,
+  type RetryPolicy,
+  type WriteOptions,
+} from './kubernetes/ClusterClient';
+export type { KubeObject, ObjectMeta, ObjectRef } from './kubernetes/types';
+export type { FormFieldMap } from './kubernetes/errors';
 export { ClusterClients } from './kubernetes/ClusterClients';
 export {
   readClusterConnections,
@@ -19,4 +25,7 @@ export {
   type ClusterReleaseInfo,
   type LayeringRequestInput,
 } from './services/LayeringBackendClient';
-export { readLayeringActionsConfig, type LayeringActionsConfig } from './config';
+export {
+  readLayeringActionsConfig,
+  type LayeringActionsConfig,
+} from './config';

@@ -3,7 +3,11 @@
  * fields the actions use are typed; everything else is carried through untouched.
  */
 
-/** @public */
+/**
+ * The `metadata` of an object, with the fields the actions read typed.
+ *
+ * @public
+ */
 export interface ObjectMeta {
   name: string;
   namespace?: string;
@@ -16,7 +20,11 @@ export interface ObjectMeta {
   [key: string]: unknown;
 }
 
-/** @public */
+/**
+ * Any Kubernetes or OpenShift object, as read from or written to a cluster.
+ *
+ * @public
+ */
 export interface KubeObject {
   apiVersion: string;
   kind: string;
@@ -27,7 +35,11 @@ export interface KubeObject {
 /** @public */
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+  matchExpressions?: Array<{
+    key: string;
+    operator: string;
+    values?: string[];
+  }>;
 }
 
 /** @public */
@@ -41,7 +53,12 @@ export interface MachineConfigPool extends KubeObject {
   status?: {
     machineCount?: number;
     degradedMachineCount?: number;
-    conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+    conditions?: Array<{
+      type: string;
+      status: string;
+      reason?: string;
+      message?: string;
+    }>;
     configuration?: { name?: string };
   };
 }
