@@ -9,6 +9,7 @@ export * from './store/types';
 export {
   InMemoryObjectStore,
   type InMemoryObjectStoreOptions,
+  type StoreWriteOptions,
   type ObjectValidator,
   type ValidationCause,
   type StoreSnapshot,
@@ -26,6 +27,7 @@ export {
   buildImageContent,
   releasePayloadFiles,
   RELEASE_VERSION_LABEL,
+  type ImageContent,
   type ImageInput,
   type ImageReference,
 } from './registry/ImageCatalog';
@@ -44,6 +46,7 @@ export {
   type SchemaValidatorOptions,
   type UnenforcedRule,
 } from './schema/SchemaValidator';
+export type { CrdVersion, JSONSchemaProps, PrinterColumn } from './schema/crds';
 export { ApiServer, type ApiServerOptions } from './server/ApiServer';
 export {
   loadStateDir,

@@ -198,7 +198,11 @@ export function releasePayloadFiles(
   ];
 }
 
-/** Label of a release payload image naming its version. */
+/**
+ * Label of a release payload image naming its version.
+ *
+ * @public
+ */
 export const RELEASE_VERSION_LABEL = 'io.openshift.release';
 
 /**

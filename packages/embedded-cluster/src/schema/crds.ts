@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
-/** A structural schema node of a CRD (the subset of OpenAPI v3 Kubernetes allows). */
+/**
+ * A structural schema node of a CRD (the subset of OpenAPI v3 Kubernetes allows).
+ *
+ * @public
+ */
 export interface JSONSchemaProps {
   type?: string;
   description?: string;
@@ -42,7 +46,11 @@ export interface JSONSchemaProps {
   [key: string]: unknown;
 }
 
-/** A printer column of a CRD version. */
+/**
+ * A printer column of a CRD version.
+ *
+ * @public
+ */
 export interface PrinterColumn {
   name: string;
   type: string;
@@ -52,7 +60,11 @@ export interface PrinterColumn {
   priority?: number;
 }
 
-/** One served version of a CRD. */
+/**
+ * One served version of a CRD.
+ *
+ * @public
+ */
 export interface CrdVersion {
   group: string;
   version: string;

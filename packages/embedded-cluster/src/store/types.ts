@@ -52,10 +52,18 @@ export type ResourceName =
   | 'machineosconfigs'
   | 'machineosbuilds';
 
-/** @public */
+/**
+ * What happened to an object, in the words of a Kubernetes watch event.
+ *
+ * @public
+ */
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-/** @public */
+/**
+ * One change of the store, as its subscribers and the API server's watches receive it.
+ *
+ * @public
+ */
 export interface StoreEvent {
   type: StoreEventType;
   resource: ResourceName;
@@ -65,7 +73,11 @@ export interface StoreEvent {
   old?: K8sObject;
 }
 
-/** @public */
+/**
+ * Options of one write to the store.
+ *
+ * @public
+ */
 export interface WriteOptions {
   /** Write the status subresource: only `status` is taken from the given object. */
   subresource?: 'status';
@@ -121,7 +133,12 @@ export interface ObjectStore {
   currentResourceVersion(): string;
 }
 
-/** @public */
+/**
+ * A rejected store operation: the HTTP status code, the Kubernetes `Status` reason and message,
+ * and the field causes when there are any, which the API server passes on as they are.
+ *
+ * @public
+ */
 export class StoreError extends Error {
   constructor(
     readonly code: number,
@@ -209,7 +226,12 @@ export interface McoSimulator {
   stop(): void;
 }
 
-/** @public */
+/**
+ * What the simulated Machine Config Operator works on: the store, the registry's images, the
+ * release catalogue and how fast to go.
+ *
+ * @public
+ */
 export interface McoSimulatorOptions {
   store: ObjectStore;
   images: ImageCatalog;
