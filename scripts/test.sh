@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every check of the suite on this machine: strict type check, lint, the unit and integration
-# tests of every package, and the end-to-end tests in headless Chromium against the running portal.
+# Runs every check of the suite on this machine: strict type check, lint, the API reports, the unit
+# and integration tests of every package, and the end-to-end tests in headless Chromium against the
+# running portal.
 # Installs what is missing first. Ends with one line `N passed, N failed` totalling every suite.
 source "$(dirname "$0")/env.sh"
 set +e
@@ -35,6 +36,9 @@ count_jest() { # json file, suite name
 
 check "type check (tsc, strict)" yarn tsc --noEmit
 check "lint" yarn backstage-cli repo lint
+# Each plugin package's committed report*.api.md must match its exports (API Extractor over a fresh
+# dist-types); after changing exports run `yarn build:api-reports` and commit the reports.
+check "API reports (api-extractor)" yarn build:api-reports --ci
 
 echo "::: unit and integration tests"
 yarn backstage-cli repo test --json --outputFile="$out/jest.json" --maxWorkers=2
