@@ -52,6 +52,8 @@ export interface MachineConfigPool extends KubeObject {
   };
   status?: {
     machineCount?: number;
+    /** Machines whose desired config is the pool's current target. */
+    updatedMachineCount?: number;
     degradedMachineCount?: number;
     conditions?: Array<{
       type: string;

@@ -1,11 +1,12 @@
-import { InputError } from '@backstage/errors';
 import {
   ENTITLEMENT_SECRET,
   GLOBAL_PULL_SECRET_COPY,
   MCO_ANNOTATIONS,
   MCO_NAMESPACE,
   runPreflight as runPreflightRules,
+  normalizeMachineOSBuild,
   normalizeMachineOSConfig,
+  type MachineOSConfigModel,
   type PoolDetail,
   type PreflightPool,
   type ValidationIssue,
@@ -16,12 +17,21 @@ import {
   LabelSelector,
   MCO_GROUP,
   MachineConfigPool,
+  MachineOSBuild,
   MachineOSConfig,
   NodeObject,
 } from '../kubernetes/types';
-import { lookupReleaseBase, ReleaseBase, selectorMatches } from '../actions/lookups';
+import {
+  lookupReleaseBase,
+  ReleaseBase,
+  selectorMatches,
+} from '../actions/lookups';
 import type { LayeringActionOptions } from '../actions/types';
-import { policyFromConfig } from '../actions/validation';
+import {
+  policyFromConfig,
+  throwIfErrors,
+  warningsOf,
+} from '../actions/validation';
 
 /** What a request asks for, as far as the pre-flight rules are concerned. */
 export interface PreflightRequest {
@@ -67,7 +77,9 @@ export interface PreflightFacts {
 const FIELD_NAMES: Record<string, string> = { osImageURL: 'image' };
 
 function rename(issues: ValidationIssue[]): ValidationIssue[] {
-  return issues.map(i => (FIELD_NAMES[i.field] ? { ...i, field: FIELD_NAMES[i.field] } : i));
+  return issues.map(i =>
+    FIELD_NAMES[i.field] ? { ...i, field: FIELD_NAMES[i.field] } : i,
+  );
 }
 
 /** Roles a pool's machineConfigSelector selects (matchLabels or an `In` expression). */
@@ -83,7 +95,16 @@ export function selectedRoles(selector: LabelSelector | undefined): string[] {
   return [...roles];
 }
 
-function toPreflightPool(pool: MachineConfigPool): PreflightPool {
+/**
+ * A pool as the rules read it. `layering` says only whether a MachineOSConfig targets the pool
+ * (out-of-cluster layering is not read here); `build` is given by the caller when it read one.
+ */
+function toPreflightPool(
+  pool: MachineConfigPool,
+  moscs: MachineOSConfigModel[],
+  build?: PreflightPool['build'],
+): PreflightPool {
+  const mosc = moscs.find(m => m.pool === pool.metadata.name);
   return {
     name: pool.metadata.name,
     paused: pool.spec?.paused ?? false,
@@ -94,9 +115,71 @@ function toPreflightPool(pool: MachineConfigPool): PreflightPool {
       message: c.message,
     })),
     machineCount: pool.status?.machineCount ?? 0,
+    updatedMachineCount: pool.status?.updatedMachineCount,
     degradedMachineCount: pool.status?.degradedMachineCount ?? 0,
     selectedRoles: selectedRoles(pool.spec?.machineConfigSelector),
+    ...(mosc
+      ? { layering: { mode: 'on-cluster' as const, source: mosc.name } }
+      : {}),
+    ...(build !== undefined ? { build } : {}),
   };
+}
+
+/** What every pre-flight check reads from the cluster. */
+interface ClusterState {
+  apiVersion: 'v1' | 'v1alpha1' | null;
+  pools: MachineConfigPool[];
+  nodes: NodeObject[];
+  /** The MachineOSConfigs the model reads (both API versions). */
+  moscs: MachineOSConfigModel[];
+  singleNode: boolean;
+}
+
+async function readClusterState(client: ClusterClient): Promise<ClusterState> {
+  const apiVersion = await client.machineOSConfigApiVersion();
+  const [pools, nodes, moscs] = await Promise.all([
+    client.list<MachineConfigPool>(`${MCO_GROUP}/v1`, 'MachineConfigPool'),
+    client.list<NodeObject>('v1', 'Node'),
+    apiVersion
+      ? client.list<MachineOSConfig>(
+          `${MCO_GROUP}/${apiVersion}`,
+          'MachineOSConfig',
+        )
+      : Promise.resolve([] as MachineOSConfig[]),
+  ]);
+  const topologies = nodes.map(
+    n => n.metadata.annotations?.[MCO_ANNOTATIONS.controlPlaneTopology],
+  );
+  return {
+    apiVersion,
+    pools,
+    nodes,
+    moscs: moscs
+      .map(m => normalizeMachineOSConfig(m))
+      .filter((m): m is MachineOSConfigModel => m !== null),
+    singleNode: topologies.includes('SingleReplica') || nodes.length === 1,
+  };
+}
+
+/**
+ * The newest build of a MachineOSConfig, as the layering backend names it: the
+ * current-machine-os-build annotation (a build in progress), else `status.machineOSBuild`.
+ * Null when it names none or the build is gone.
+ */
+async function newestBuild(
+  client: ClusterClient,
+  apiVersion: 'v1' | 'v1alpha1',
+  mosc: MachineOSConfigModel,
+): Promise<PreflightPool['build']> {
+  const name = mosc.currentBuild ?? mosc.status.machineOSBuild;
+  if (!name) return null;
+  const object = await client.get<MachineOSBuild>({
+    apiVersion: `${MCO_GROUP}/${apiVersion}`,
+    kind: 'MachineOSBuild',
+    name,
+  });
+  const build = object ? normalizeMachineOSBuild(object) : null;
+  return build ? { name: build.name, state: build.state } : null;
 }
 
 /**
@@ -109,15 +192,11 @@ export async function runPreflight(
   options: Pick<LayeringActionOptions, 'backend' | 'config'>,
   request: PreflightRequest,
 ): Promise<PreflightFacts> {
-  const apiVersion = await client.machineOSConfigApiVersion();
-  const [pools, nodes, moscs, release] = await Promise.all([
-    client.list<MachineConfigPool>(`${MCO_GROUP}/v1`, 'MachineConfigPool'),
-    client.list<NodeObject>('v1', 'Node'),
-    apiVersion
-      ? client.list<MachineOSConfig>(`${MCO_GROUP}/${apiVersion}`, 'MachineOSConfig')
-      : Promise.resolve([] as MachineOSConfig[]),
+  const [state, release] = await Promise.all([
+    readClusterState(client),
     lookupReleaseBase(client, options.backend),
   ]);
+  const { apiVersion, pools, nodes, moscs: modelled, singleNode } = state;
 
   // Fill the request from objects about to be applied.
   const fromMosc = request.machineOSConfig
@@ -125,40 +204,50 @@ export async function runPreflight(
     : null;
   const pushSpec = request.pushSpec ?? fromMosc?.renderedImagePushSpec;
   const pushSecret = request.pushSecret ?? fromMosc?.renderedImagePushSecret;
-  const baseImagePullSecret = request.baseImagePullSecret ?? fromMosc?.baseImagePullSecret ?? undefined;
+  const baseImagePullSecret =
+    request.baseImagePullSecret ?? fromMosc?.baseImagePullSecret ?? undefined;
   const currentImagePullSecret =
-    request.currentImagePullSecret ?? fromMosc?.currentImagePullSecret ?? undefined;
+    request.currentImagePullSecret ??
+    fromMosc?.currentImagePullSecret ??
+    undefined;
   const containerfile =
     request.containerfile ??
-    (fromMosc ? fromMosc.containerFiles.map(e => ({ arch: e.arch, content: e.content })) : undefined);
-  const mcSpec = request.machineConfig?.spec as { osImageURL?: string } | undefined;
+    (fromMosc
+      ? fromMosc.containerFiles.map(e => ({ arch: e.arch, content: e.content }))
+      : undefined);
+  const mcSpec = request.machineConfig?.spec as
+    | { osImageURL?: string }
+    | undefined;
   const osImageURL = request.osImageURL ?? mcSpec?.osImageURL;
-  const machineConfigName = request.machineConfigName ?? request.machineConfig?.metadata.name;
+  const machineConfigName =
+    request.machineConfigName ?? request.machineConfig?.metadata.name;
 
   const secretCandidates = [
     pushSecret,
     baseImagePullSecret,
     currentImagePullSecret,
-    apiVersion === 'v1alpha1' && !baseImagePullSecret ? GLOBAL_PULL_SECRET_COPY : undefined,
+    apiVersion === 'v1alpha1' && !baseImagePullSecret
+      ? GLOBAL_PULL_SECRET_COPY
+      : undefined,
     ENTITLEMENT_SECRET,
-  ].filter((n): n is string => !!n && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(n) && n.length <= 253);
+  ].filter(
+    (n): n is string =>
+      !!n && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(n) && n.length <= 253,
+  );
   const secrets =
     request.mode === 'on-cluster' || request.containerfile
       ? await client.existingSecretNames(MCO_NAMESPACE, secretCandidates)
       : new Set<string>();
 
-  const modelled = moscs
-    .map(m => normalizeMachineOSConfig(m))
-    .filter((m): m is NonNullable<typeof m> => m !== null);
   const existing = modelled.find(m => m.pool === request.pool);
-  const topologies = nodes.map(
-    n => n.metadata.annotations?.[MCO_ANNOTATIONS.controlPlaneTopology],
-  );
-  const singleNode = topologies.includes('SingleReplica') || nodes.length === 1;
   const architectures = [
     ...new Set(
       nodes
-        .map(n => n.status?.nodeInfo?.architecture ?? n.metadata.labels?.['kubernetes.io/arch'])
+        .map(
+          n =>
+            n.status?.nodeInfo?.architecture ??
+            n.metadata.labels?.['kubernetes.io/arch'],
+        )
         .filter((a): a is string => !!a),
     ),
   ];
@@ -167,8 +256,12 @@ export async function runPreflight(
     mode: request.mode,
     operation: existing ? 'modify' : 'create',
     pool: request.pool,
-    cluster: { machineOSConfigApiVersion: apiVersion, singleNode, architectures },
-    pools: pools.map(toPreflightPool),
+    cluster: {
+      machineOSConfigApiVersion: apiVersion,
+      singleNode,
+      architectures,
+    },
+    pools: pools.map(p => toPreflightPool(p, modelled)),
     machineOSConfigs: modelled.map(m => ({ name: m.name, pool: m.pool })),
     secrets: [...secrets, ...(request.secretsToCreate ?? [])],
     pushSpec,
@@ -177,19 +270,16 @@ export async function runPreflight(
     currentImagePullSecret,
     containerfile,
     osImageURL: request.mode === 'out-of-cluster' ? osImageURL : undefined,
-    machineConfigName: request.mode === 'out-of-cluster' ? machineConfigName : undefined,
+    machineConfigName:
+      request.mode === 'out-of-cluster' ? machineConfigName : undefined,
     releaseImage: release?.baseImage,
     allowDegraded:
-      (request.allowDegradedPool ?? false) && options.config.allowDegradedOverride,
+      (request.allowDegradedPool ?? false) &&
+      options.config.allowDegradedOverride,
     policy: policyFromConfig(options.config),
   });
   const issues = rename(result.issues);
-  const errors = issues.filter(i => i.severity === 'error');
-  if (errors.length > 0) {
-    throw new InputError(
-      `Pre-flight checks failed:\n${errors.map(i => `${i.field}: ${i.message}`).join('\n')}`,
-    );
-  }
+  throwIfErrors(issues, 'Pre-flight checks failed');
   const poolObject = pools.find(p => p.metadata.name === request.pool)!;
   const nodesOf = (pool: MachineConfigPool) =>
     nodes
@@ -200,18 +290,27 @@ export async function runPreflight(
   const inheritingPools =
     request.pool === 'worker' && request.mode === 'out-of-cluster'
       ? pools
-          .filter(p => !['master', 'worker', 'arbiter'].includes(p.metadata.name))
-          .filter(p => selectedRoles(p.spec?.machineConfigSelector).includes('worker'))
+          .filter(
+            p => !['master', 'worker', 'arbiter'].includes(p.metadata.name),
+          )
+          .filter(p =>
+            selectedRoles(p.spec?.machineConfigSelector).includes('worker'),
+          )
           .map(p => ({ name: p.metadata.name, nodes: nodesOf(p) }))
       : [];
   // Nodes matching a custom pool leave worker; master wins over any other pool.
-  const customSelectors = pools.filter(p => !['master', 'worker'].includes(p.metadata.name));
+  const customSelectors = pools.filter(
+    p => !['master', 'worker'].includes(p.metadata.name),
+  );
   const poolNodes = nodes
-    .filter(n => selectorMatches(poolObject.spec?.nodeSelector, n.metadata.labels))
+    .filter(n =>
+      selectorMatches(poolObject.spec?.nodeSelector, n.metadata.labels),
+    )
     .filter(n =>
       request.pool === 'worker'
-        ? !customSelectors.some(p => selectorMatches(p.spec?.nodeSelector, n.metadata.labels)) &&
-          !('node-role.kubernetes.io/master' in (n.metadata.labels ?? {}))
+        ? !customSelectors.some(p =>
+            selectorMatches(p.spec?.nodeSelector, n.metadata.labels),
+          ) && !('node-role.kubernetes.io/master' in (n.metadata.labels ?? {}))
         : true,
     )
     .map(n => n.metadata.name);
@@ -219,7 +318,7 @@ export async function runPreflight(
     .getPool(client.name, request.pool)
     .catch(() => undefined);
   return {
-    warnings: [...new Set(issues.filter(i => i.severity === 'warning').map(i => i.message))],
+    warnings: [...new Set(warningsOf(issues))],
     pool: poolObject,
     poolNodes,
     inheritingPools,
@@ -228,5 +327,50 @@ export async function runPreflight(
     release,
     singleNode,
     poolDetail,
+  };
+}
+
+/** What the pause and resume checks found. */
+export interface PausePreflightFacts {
+  /** The warnings, in the order the rules give them. */
+  warnings: string[];
+  pool: MachineConfigPool;
+}
+
+/**
+ * Runs the pause or resume rules of layering-common on the cluster as it is: the pools (with
+ * their counters, conditions and selected roles), which pools are layered on-cluster, the
+ * newest build of the target pool, and whether the cluster is single-node. Throws an
+ * `InputError` listing every error by form field; returns the warnings and the pool.
+ */
+export async function runPausePreflight(
+  client: ClusterClient,
+  request: { pool: string; operation: 'pause' | 'resume' },
+): Promise<PausePreflightFacts> {
+  const { apiVersion, pools, moscs, singleNode } = await readClusterState(
+    client,
+  );
+  const target = pools.find(p => p.metadata.name === request.pool);
+  const mosc = moscs.find(m => m.pool === request.pool);
+  const build =
+    target && mosc && apiVersion
+      ? await newestBuild(client, apiVersion, mosc)
+      : undefined;
+  const result = runPreflightRules({
+    // The pause and resume rules do not read the mode.
+    mode: mosc ? 'on-cluster' : 'out-of-cluster',
+    operation: request.operation,
+    pool: request.pool,
+    cluster: { machineOSConfigApiVersion: apiVersion, singleNode },
+    pools: pools.map(p =>
+      toPreflightPool(p, moscs, p === target ? build : undefined),
+    ),
+    machineOSConfigs: moscs.map(m => ({ name: m.name, pool: m.pool })),
+    secrets: [],
+  });
+  throwIfErrors(result.issues, 'Pre-flight checks failed');
+  return {
+    warnings: [...new Set(warningsOf(result.issues))],
+    pool: target!,
   };
 }
