@@ -1,6 +1,11 @@
 import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import { createPoolPauseAction } from './poolPause';
-import { actionOptions, adminApi, snapshotCluster, startTestCluster } from '../__testUtils__/cluster';
+import {
+  actionOptions,
+  adminApi,
+  snapshotCluster,
+  startTestCluster,
+} from '../__testUtils__/cluster';
 import { createTestContext, outputsOf } from '../__testUtils__/context';
 
 const POOLS = '/apis/machineconfiguration.openshift.io/v1/machineconfigpools';
@@ -28,7 +33,10 @@ describe('layering:pool:pause', () => {
 
     const pool = await adminApi(cluster).get(`${POOLS}/worker`);
     expect(pool.spec.paused).toBe(true);
-    expect(outputsOf(output)).toMatchObject({ changed: true, requestId: 'req-1' });
+    expect(outputsOf(output)).toMatchObject({
+      changed: true,
+      requestId: 'req-1',
+    });
     expect(checkpoints).toContain('layering.pool.pause.ocp-418.worker');
     expect(options.backend.records).toEqual([
       expect.objectContaining({
@@ -41,17 +49,86 @@ describe('layering:pool:pause', () => {
         requestedBy: 'user:default/jdoe',
       }),
     ]);
-    expect(logger.info).toHaveBeenCalledWith('About to pause pool', expect.objectContaining({ pool: 'worker' }));
+    expect(logger.info).toHaveBeenCalledWith(
+      'About to pause pool',
+      expect.objectContaining({ pool: 'worker' }),
+    );
+    // Custom pool infra inherits worker MachineConfigs but is paused itself: not named.
+    expect(outputsOf(output).warnings).toEqual([
+      'While pool worker is paused the MCO still renders its configuration, but tells none of its nodes to update: new MachineConfigs, and the new configuration and OS image of a cluster upgrade, wait until the pool is resumed.',
+    ]);
   });
 
-  it('is a no-op when the pool is already paused', async () => {
+  it('asks to keep a pause of the control plane pool short, in the output and the log', async () => {
     const options = actionOptions(cluster);
-    const before = await snapshotCluster(cluster);
-    const { ctx, output } = await createTestContext({ cluster: 'ocp-418', pool: 'infra' });
+    const { ctx, output, logger } = await createTestContext({
+      cluster: 'ocp-418',
+      pool: 'master',
+    });
 
     await createPoolPauseAction(options).handler(ctx);
 
-    expect(outputsOf(output).changed).toBe(false);
+    expect((await adminApi(cluster).get(`${POOLS}/master`)).spec.paused).toBe(
+      true,
+    );
+    const warnings = [
+      'While pool master is paused the MCO still renders its configuration, but tells none of its nodes to update: new MachineConfigs, and the new configuration and OS image of a cluster upgrade, wait until the pool is resumed.',
+      'Pool master holds the control plane nodes: keep the pause short, since no cluster upgrade updates them while it lasts.',
+    ];
+    expect(outputsOf(output)).toMatchObject({ changed: true, warnings });
+    for (const warning of warnings) {
+      expect(logger.warn).toHaveBeenCalledWith(warning, {
+        cluster: 'ocp-418',
+        pool: 'master',
+      });
+    }
+  });
+
+  it('says that an on-cluster build goes on, and names the custom pools a worker pause leaves running', async () => {
+    const resumed = await adminApi(cluster).send(
+      'PATCH',
+      `${POOLS}/infra`,
+      { spec: { paused: false } },
+      'application/merge-patch+json',
+    );
+    expect(resumed.status).toBe(200);
+    await cluster.settle();
+    const infra = await createTestContext(
+      { cluster: 'ocp-418', pool: 'infra' },
+      { isDryRun: true },
+    );
+    await createPoolPauseAction(actionOptions(cluster)).handler(infra.ctx);
+    expect(outputsOf(infra.output).warnings).toEqual([
+      'While pool infra is paused the MCO still renders its configuration and builds its image, but tells none of its nodes to update: new MachineConfigs, and the new configuration and OS image of a cluster upgrade, wait until the pool is resumed.',
+    ]);
+
+    const worker = await createTestContext(
+      { cluster: 'ocp-418', pool: 'worker' },
+      { isDryRun: true },
+    );
+    await createPoolPauseAction(actionOptions(cluster)).handler(worker.ctx);
+    expect(outputsOf(worker.output).warnings).toContain(
+      'Custom pool infra inherits worker MachineConfigs but is not paused with worker: they still roll out to its nodes.',
+    );
+  });
+
+  it('is a no-op when the pool is already paused, and says so', async () => {
+    const options = actionOptions(cluster);
+    const before = await snapshotCluster(cluster);
+    const { ctx, output, logger } = await createTestContext({
+      cluster: 'ocp-418',
+      pool: 'infra',
+    });
+
+    await createPoolPauseAction(options).handler(ctx);
+
+    const warning =
+      'Pool infra is already paused: the request changes nothing.';
+    expect(outputsOf(output)).toMatchObject({
+      changed: false,
+      warnings: [warning],
+    });
+    expect(logger.warn).toHaveBeenCalledWith(warning, expect.anything());
     expect(await snapshotCluster(cluster)).toEqual(before);
     expect(options.backend.records).toHaveLength(0);
   });
@@ -69,13 +146,19 @@ describe('layering:pool:pause', () => {
     expect(await snapshotCluster(cluster)).toEqual(before);
     expect(outputsOf(output).changed).toBe(true);
     expect(options.backend.records).toHaveLength(0);
-    expect(logger.info).toHaveBeenCalledWith('Dry run: would pause pool', expect.anything());
+    expect(logger.info).toHaveBeenCalledWith(
+      'Dry run: would pause pool',
+      expect.anything(),
+    );
   });
 
   it('refuses without the layering.cluster.apply permission', async () => {
     const options = actionOptions(cluster, { allow: false });
     const before = await snapshotCluster(cluster);
-    const { ctx } = await createTestContext({ cluster: 'ocp-418', pool: 'worker' });
+    const { ctx } = await createTestContext({
+      cluster: 'ocp-418',
+      pool: 'worker',
+    });
 
     await expect(createPoolPauseAction(options).handler(ctx)).rejects.toThrow(
       /layering\.cluster\.apply permission is required/,
@@ -83,14 +166,27 @@ describe('layering:pool:pause', () => {
     expect(await snapshotCluster(cluster)).toEqual(before);
   });
 
-  it('names a missing pool and an unknown cluster', async () => {
+  it('refuses a missing pool with the pre-flight error of the pool field, and names an unknown cluster', async () => {
     const options = actionOptions(cluster);
-    const missing = await createTestContext({ cluster: 'ocp-418', pool: 'gpu' });
-    await expect(createPoolPauseAction(options).handler(missing.ctx)).rejects.toThrow(
-      'MachineConfigPool/gpu does not exist on cluster ocp-418',
+    const before = await snapshotCluster(cluster);
+    const missing = await createTestContext({
+      cluster: 'ocp-418',
+      pool: 'gpu',
+    });
+    const refused = createPoolPauseAction(options).handler(missing.ctx);
+    await expect(refused).rejects.toThrow(
+      'Pre-flight checks failed:\npool: Pool gpu does not exist in this cluster.',
     );
-    const unknown = await createTestContext({ cluster: 'prod-eu', pool: 'worker' });
-    await expect(createPoolPauseAction(options).handler(unknown.ctx)).rejects.toThrow(
+    await expect(refused).rejects.toMatchObject({ name: 'InputError' });
+    expect(missing.output).not.toHaveBeenCalled();
+    expect(await snapshotCluster(cluster)).toEqual(before);
+    const unknown = await createTestContext({
+      cluster: 'prod-eu',
+      pool: 'worker',
+    });
+    await expect(
+      createPoolPauseAction(options).handler(unknown.ctx),
+    ).rejects.toThrow(
       'cluster: "prod-eu" is not a configured cluster (configured: ocp-418)',
     );
   });
@@ -104,12 +200,20 @@ describe('layering:pool:pause when the layering backend is down', () => {
       options.backend.recordRequest = async () => {
         throw new Error('connect ECONNREFUSED');
       };
-      const { ctx, output, logger } = await createTestContext({ cluster: 'ocp-418', pool: 'worker' });
+      const { ctx, output, logger } = await createTestContext({
+        cluster: 'ocp-418',
+        pool: 'worker',
+      });
 
       await createPoolPauseAction(options).handler(ctx);
 
-      expect((await adminApi(cluster).get(`${POOLS}/worker`)).spec.paused).toBe(true);
-      expect(outputsOf(output)).toMatchObject({ changed: true, requestId: undefined });
+      expect((await adminApi(cluster).get(`${POOLS}/worker`)).spec.paused).toBe(
+        true,
+      );
+      expect(outputsOf(output)).toMatchObject({
+        changed: true,
+        requestId: undefined,
+      });
       expect(logger.warn).toHaveBeenCalledWith(
         'The change was made but could not be recorded in the layering backend',
         expect.objectContaining({ message: 'connect ECONNREFUSED' }),

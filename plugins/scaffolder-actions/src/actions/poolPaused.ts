@@ -5,16 +5,14 @@ import * as outputs from './outputProperties';
 import { recordAppliedChange, requireDirectApply } from './shared';
 import type { LayeringActionOptions } from './types';
 import { assertResourceName } from './validation';
-import { MCO_GROUP, MachineConfigPool } from '../kubernetes/types';
-
-/** Pausing a pool for long holds back certificate rotation on its nodes. */
-const LONG_PAUSE_WARNING =
-  'While a pool is paused the MCO does not roll out anything to its nodes, including the kubelet certificate bundle it rotates; do not leave the pool paused for long.';
+import { MCO_GROUP } from '../kubernetes/types';
+import { runPausePreflight } from '../services/preflight';
 
 /**
- * Shared body of `layering:pool:pause` and `layering:pool:resume`: sets `spec.paused` with a
- * merge patch, is a no-op when the pool is already in the requested state, and records the
- * request.
+ * Shared body of `layering:pool:pause` and `layering:pool:resume`: runs the pause or resume
+ * pre-flight rules of layering-common (the ones the request preview of the form runs), sets
+ * `spec.paused` with a merge patch, is a no-op when the pool is already in the requested state,
+ * and records the request.
  */
 export function createPoolPausedAction(
   options: LayeringActionOptions,
@@ -51,27 +49,37 @@ export function createPoolPausedAction(
         kind: 'MachineConfigPool',
         name: pool,
       };
-      const current = await client.require<MachineConfigPool>(poolRef);
-      const warnings: string[] = [];
-      if (paused) {
-        warnings.push(LONG_PAUSE_WARNING);
+      // Errors refuse the request before anything changes; the warnings go to the output.
+      const preflight = await runPausePreflight(client, {
+        pool,
+        operation: verb,
+      });
+      for (const warning of preflight.warnings) {
+        ctx.logger.warn(warning, { cluster, pool });
       }
-      ctx.output('warnings', warnings);
-      if ((current.spec?.paused ?? false) === paused) {
-        ctx.logger.info(`Pool is already ${paused ? 'paused' : 'running'}; nothing to do`, {
-          cluster,
-          pool,
-        });
+      ctx.output('warnings', preflight.warnings);
+      if ((preflight.pool.spec?.paused ?? false) === paused) {
+        ctx.logger.info(
+          `Pool is already ${paused ? 'paused' : 'running'}; nothing to do`,
+          {
+            cluster,
+            pool,
+          },
+        );
         ctx.output('changed', false);
         return;
       }
       await requireDirectApply(ctx, options, `${verb} pool ${pool}`);
       ctx.logger.info(`About to ${verb} pool`, { cluster, pool, reason });
       // The server dry run checks that the service account may patch the pool.
-      await client.mergePatch(poolRef, { spec: { paused } }, {
-        dryRun: true,
-        fieldManager: options.config.fieldManager,
-      });
+      await client.mergePatch(
+        poolRef,
+        { spec: { paused } },
+        {
+          dryRun: true,
+          fieldManager: options.config.fieldManager,
+        },
+      );
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would ${verb} pool`, { cluster, pool });
         ctx.output('changed', true);
@@ -80,12 +88,19 @@ export function createPoolPausedAction(
       await ctx.checkpoint({
         key: `layering.pool.${verb}.${cluster}.${pool}`,
         fn: async () => {
-          await client.mergePatch(poolRef, { spec: { paused } }, {
-            fieldManager: options.config.fieldManager,
-          });
+          await client.mergePatch(
+            poolRef,
+            { spec: { paused } },
+            {
+              fieldManager: options.config.fieldManager,
+            },
+          );
         },
       });
-      ctx.logger.info(`Pool ${paused ? 'paused' : 'resumed'}`, { cluster, pool });
+      ctx.logger.info(`Pool ${paused ? 'paused' : 'resumed'}`, {
+        cluster,
+        pool,
+      });
       ctx.output('changed', true);
       if (recordRequest) {
         ctx.output(
@@ -96,7 +111,9 @@ export function createPoolPausedAction(
             kind: verb,
             delivery: 'direct',
             outcome: 'applied',
-            summary: `${paused ? 'Paused' : 'Resumed'} pool ${pool}${reason ? `: ${reason}` : ''}`,
+            summary: `${paused ? 'Paused' : 'Resumed'} pool ${pool}${
+              reason ? `: ${reason}` : ''
+            }`,
           }),
         );
       }
