@@ -126,8 +126,15 @@ describe('template: pause or resume a pool', () => {
     expectStatus(resumed, 'completed');
     expect(resumed.ranSteps).toEqual(['pool-entity', 'resume']);
     expect((await reader.get(poolPath('infra'))).spec.paused).toBe(false);
+    // The task page says what the form's preview said: the pending build comes first.
     expect(resumed.output.text).toEqual([
       { title: 'What happened', content: 'Pool infra is now running.' },
+      {
+        title: 'Pre-flight warnings',
+        content: expect.stringMatching(
+          /^Image build infra-[0-9a-f]+ of pool infra has not finished: no node is updated before it succeeds/,
+        ),
+      },
     ]);
 
     const paused = await runTemplate(env.backend.server, NAME, {
