@@ -7,6 +7,7 @@ import type {
 import type { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  LAYERING_REQUEST_KINDS,
   layeringClusterReadPermission,
   layeringPoolReadPermission,
 } from '@internal/plugin-layering-common';
@@ -31,19 +32,6 @@ export interface RouterOptions {
 }
 
 const DRIFT_STATUSES = ['in-sync', 'behind', 'ahead', 'unknown'] as const;
-
-const REQUEST_KINDS = [
-  'on-cluster-layer',
-  'out-of-cluster-layer',
-  'modify',
-  'rebase',
-  'revert',
-  'pause',
-  'resume',
-  'rebuild',
-  'delete-build',
-  'assign-nodes',
-] as const;
 
 /** A list given as `a,b` or as a repeated parameter. */
 const listParam = <T extends z.ZodTypeAny>(item: T) =>
@@ -74,7 +62,7 @@ const ENTITY_REF = /^[a-z0-9-]+:[a-z0-9._-]+\/[A-Za-z0-9._-]+$/i;
 
 const newRequestBody = z
   .object({
-    kind: z.enum(REQUEST_KINDS),
+    kind: z.enum(LAYERING_REQUEST_KINDS),
     delivery: z.enum(['pull-request', 'direct']),
     pullRequestUrl: z.string().url().max(2048).nullish(),
     taskId: z.string().min(1).max(255).nullish(),
@@ -87,11 +75,16 @@ const newRequestBody = z
   })
   .strict()
   .superRefine((body, ctx) => {
-    if (body.delivery === 'pull-request' && !body.pullRequestUrl && body.outcome !== 'failed') {
+    if (
+      body.delivery === 'pull-request' &&
+      !body.pullRequestUrl &&
+      body.outcome !== 'failed'
+    ) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['pullRequestUrl'],
-        message: 'is required when delivery is pull-request (unless the outcome is failed)',
+        message:
+          'is required when delivery is pull-request (unless the outcome is failed)',
       });
     }
     if (body.delivery === 'direct' && body.pullRequestUrl) {
@@ -119,25 +112,39 @@ function inputError(what: string, error: z.ZodError): InputError {
  * All answers come from the watch caches, except a pool's layering settings, which read its
  * MachineOSConfig with one GET (the caches keep no Containerfiles).
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { fleet, requests, httpAuth, permissions, auditor, config } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
-  const allow = (req: express.Request, ...required: Parameters<typeof requirePermission>[1][]) =>
-    requirePermission({ httpAuth, permissions, request: req }, ...required);
+  const allow = (
+    req: express.Request,
+    ...required: Parameters<typeof requirePermission>[1][]
+  ) => requirePermission({ httpAuth, permissions, request: req }, ...required);
 
   const clusterOr404 = (name: string) => {
     const cluster = fleet.getCluster(name);
     if (!cluster) {
-      throw new NotFoundError(`Cluster "${name}" is not configured in this backend`);
+      throw new NotFoundError(
+        `Cluster "${name}" is not configured in this backend`,
+      );
     }
     return cluster;
   };
 
-  const poolNotFound = (cluster: { name: string; status: string }, pool: string) => {
-    const hint = cluster.status === 'ok' ? '' : ` (the cluster is ${cluster.status}, its data may be incomplete)`;
-    return new NotFoundError(`Pool "${pool}" does not exist in cluster "${cluster.name}"${hint}`);
+  const poolNotFound = (
+    cluster: { name: string; status: string },
+    pool: string,
+  ) => {
+    const hint =
+      cluster.status === 'ok'
+        ? ''
+        : ` (the cluster is ${cluster.status}, its data may be incomplete)`;
+    return new NotFoundError(
+      `Pool "${pool}" does not exist in cluster "${cluster.name}"${hint}`,
+    );
   };
 
   router.get('/health', (_req, res) => {
@@ -233,7 +240,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }
     const cluster = clusterOr404(req.params.cluster);
     res.json({
-      items: await requests.list(cluster.name, req.params.pool, { limit: parsed.data.limit }),
+      items: await requests.list(cluster.name, req.params.pool, {
+        limit: parsed.data.limit,
+      }),
     });
   });
 
@@ -245,7 +254,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       eventId: 'request-record',
       severityLevel: 'medium',
       request: req,
-      meta: { cluster: clusterName, pool, caller: credentials.principal.subject },
+      meta: {
+        cluster: clusterName,
+        pool,
+        caller: credentials.principal.subject,
+      },
     });
     try {
       const parsed = newRequestBody.safeParse(req.body);
@@ -257,11 +270,22 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       const stale = cluster.status !== 'ok';
       // A pool that the caches do not know is refused, unless the caches cannot tell (stale).
       if (!stale && !known.some(p => p.name === pool)) {
-        throw new NotFoundError(`Pool "${pool}" does not exist in cluster "${cluster.name}"`);
+        throw new NotFoundError(
+          `Pool "${pool}" does not exist in cluster "${cluster.name}"`,
+        );
       }
-      const { record, created } = await requests.add({ ...parsed.data, cluster: cluster.name, pool });
+      const { record, created } = await requests.add({
+        ...parsed.data,
+        cluster: cluster.name,
+        pool,
+      });
       await auditorEvent.success({
-        meta: { id: record.id, kind: record.kind, delivery: record.delivery, created },
+        meta: {
+          id: record.id,
+          kind: record.kind,
+          delivery: record.delivery,
+          created,
+        },
       });
       res.status(created ? 201 : 200).json(record);
     } catch (error) {

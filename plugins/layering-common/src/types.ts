@@ -221,18 +221,27 @@ export type PoolLayeringSettings =
       osImageURL: string | null;
     };
 
+/**
+ * Every kind of change a request can make; the backend's request API and the
+ * `layering:request:record` action accept exactly these.
+ *
+ * @public
+ */
+export const LAYERING_REQUEST_KINDS = [
+  'on-cluster-layer',
+  'out-of-cluster-layer',
+  'modify',
+  'rebase',
+  'revert',
+  'pause',
+  'resume',
+  'rebuild',
+  'delete-build',
+  'assign-nodes',
+] as const;
+
 /** Kinds of change a request can make. @public */
-export type LayeringRequestKind =
-  | 'on-cluster-layer'
-  | 'out-of-cluster-layer'
-  | 'modify'
-  | 'rebase'
-  | 'revert'
-  | 'pause'
-  | 'resume'
-  | 'rebuild'
-  | 'delete-build'
-  | 'assign-nodes';
+export type LayeringRequestKind = (typeof LAYERING_REQUEST_KINDS)[number];
 
 /** A request made through the portal, recorded by the actions through the backend. @public */
 export interface LayeringRequestRecord {

@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InputError } from '@backstage/errors';
+import { LAYERING_REQUEST_KINDS } from '@internal/plugin-layering-common';
 import * as inputs from './inputProperties';
 import { examples } from './requestRecord.examples';
 import { recordRequestOnce } from './shared';
@@ -24,21 +25,9 @@ export function createRequestRecordAction(options: LayeringActionOptions) {
         cluster: inputs.cluster,
         pool: inputs.pool,
         kind: z =>
-          z.enum(
-            [
-              'on-cluster-layer',
-              'out-of-cluster-layer',
-              'modify',
-              'rebase',
-              'revert',
-              'pause',
-              'resume',
-              'rebuild',
-              'delete-build',
-              'assign-nodes',
-            ],
-            { description: 'What the request changes' },
-          ),
+          z.enum(LAYERING_REQUEST_KINDS, {
+            description: 'What the request changes',
+          }),
         delivery: z =>
           z
             .enum(['pull-request', 'direct'], {
@@ -49,17 +38,22 @@ export function createRequestRecordAction(options: LayeringActionOptions) {
         outcome: z =>
           z
             .enum(['opened', 'applied', 'failed'], {
-              description: 'State of the request when recorded (default opened)',
+              description:
+                'State of the request when recorded (default opened)',
             })
             .default('opened'),
         summary: z =>
           z
-            .string({ description: 'One line describing the change, shown in the history' })
+            .string({
+              description:
+                'One line describing the change, shown in the history',
+            })
             .min(1)
             .max(500),
       },
       output: {
-        requestId: z => z.string({ description: 'Id of the recorded request' }).optional(),
+        requestId: z =>
+          z.string({ description: 'Id of the recorded request' }).optional(),
       },
     },
     async handler(ctx) {
@@ -73,18 +67,29 @@ export function createRequestRecordAction(options: LayeringActionOptions) {
         summary,
       } = ctx.input;
       assertResourceName('pool', pool);
-      if (delivery === 'pull-request' && !pullRequestUrl && outcome !== 'failed') {
+      if (
+        delivery === 'pull-request' &&
+        !pullRequestUrl &&
+        outcome !== 'failed'
+      ) {
         throw new InputError(
           'pullRequestUrl: a request delivered by pull request needs the pull request URL (unless it failed)',
         );
       }
       if (delivery === 'direct' && pullRequestUrl) {
-        throw new InputError('pullRequestUrl: a direct change has no pull request');
+        throw new InputError(
+          'pullRequestUrl: a direct change has no pull request',
+        );
       }
       // Fails for clusters that are not configured, before anything is recorded.
       await options.clusters.get(cluster);
       if (ctx.isDryRun) {
-        ctx.logger.info('Dry run: would record the request', { cluster, pool, kind, outcome });
+        ctx.logger.info('Dry run: would record the request', {
+          cluster,
+          pool,
+          kind,
+          outcome,
+        });
         return;
       }
       ctx.output(
