@@ -2,56 +2,32 @@ import {
   createServiceFactory,
   coreServices,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { signalsServiceRef, SignalPayload } from '@backstage/plugin-signals-node';
-import type { ClusterView, PoolDetail, PoolView } from '@internal/plugin-layering-common';
-import {
-  EmbeddedCluster,
-  startEmbeddedCluster,
-} from '@internal/embedded-openshift';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import type { SignalPayload } from '@backstage/plugin-signals-node';
+import type {
+  ClusterView,
+  PoolDetail,
+  PoolView,
+} from '@internal/plugin-layering-common';
+import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import request from 'supertest';
 import type { Server } from 'node:http';
-import { layeringPlugin } from './plugin';
 import { RegistryClient } from './registry';
 import { FleetService, layeringFleetServiceRef } from './services/FleetService';
+import {
+  embeddedClusterConfig,
+  embeddedRegistries,
+  eventually,
+  startLayeringBackend,
+  startSampleCluster,
+} from './__testUtils__/testBackend';
 
 jest.setTimeout(120_000);
 
-const SAMPLE = resolvePackagePath('@internal/embedded-openshift', 'states/ocp-418');
-const OCP_417 = resolvePackagePath('@internal/embedded-openshift', 'states/ocp-417');
 /** 4.18.17, the release before 4.18.21 in the sample's ClusterVersion history. */
 const RELEASE_4_18_17 =
   'quay.io/openshift-release-dev/ocp-release@sha256:a9979d080835bb2d5b872e5814862a42b13a791fbbd27ddbb3a3ea1bf147ccdd';
 let servesReleasePayloads = false;
-
-/** Retries `check` until it stops throwing; after many attempts, rethrows its last failure. */
-async function eventually<T>(check: () => Promise<T>, attempts = 900): Promise<T> {
-  let lastError: unknown;
-  for (let i = 0; i < attempts; i++) {
-    try {
-      return await check();
-    } catch (error) {
-      lastError = error;
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
-  }
-  throw lastError;
-}
-
-function clusterConfig(cluster: EmbeddedCluster, name: string, token: string) {
-  return {
-    name,
-    url: cluster.url,
-    authProvider: 'serviceAccount',
-    serviceAccountToken: token,
-    skipTLSVerify: true,
-  };
-}
 
 describe('layering plugin against the embedded cluster', () => {
   let main: EmbeddedCluster;
@@ -63,60 +39,67 @@ describe('layering plugin against the embedded cluster', () => {
   let stopBackend: () => Promise<void>;
 
   beforeAll(async () => {
-    main = await startEmbeddedCluster({ name: 'main', stateDir: SAMPLE, speed: 0 });
+    main = await startSampleCluster('main');
     // Whether the embedded registry serves release payloads' image-references (the history's
     // RHCOS builds depend on it); see the README, "What the embedded cluster offers".
     const registry = new RegistryClient({
-      registries: [{ host: '*', mirror: main.registryUrl, dangerouslySkipDigestVerification: true }],
+      registries: embeddedRegistries(main),
     });
     servesReleasePayloads =
-      (await registry.getReleaseRhcosImage(RELEASE_4_18_17).catch(() => undefined)) !== undefined;
+      (await registry
+        .getReleaseRhcosImage(RELEASE_4_18_17)
+        .catch(() => undefined)) !== undefined;
     if (!servesReleasePayloads) {
       // eslint-disable-next-line no-console
       console.warn(
         'The embedded registry does not serve release payload references: the history match of the sample drift is checked in its fallback form.',
       );
     }
-    doomed = await startEmbeddedCluster({ name: 'doomed', stateDir: SAMPLE, speed: 0 });
-    old = await startEmbeddedCluster({ name: 'old', stateDir: OCP_417, speed: 0 });
+    doomed = await startSampleCluster('doomed');
+    old = await startSampleCluster('old', 'ocp-417');
     if (!old.httpsUrl?.startsWith('https:') || !old.caCertificate) {
-      throw new Error('The embedded cluster offers no TLS endpoint with a CA certificate');
+      throw new Error(
+        'The embedded cluster offers no TLS endpoint with a CA certificate',
+      );
     }
-    const backend = await startTestBackend({
-      features: [
-        layeringPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: {
-              clusterLocatorMethods: [
+    const backend = await startLayeringBackend({
+      config: {
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                embeddedClusterConfig(main, 'main', main.tokens.readOnly),
+                embeddedClusterConfig(doomed, 'doomed', doomed.tokens.readOnly),
+                // Over TLS, verified with the cluster's CA (the production path).
                 {
-                  type: 'config',
-                  clusters: [
-                    clusterConfig(main, 'main', main.tokens.readOnly),
-                    clusterConfig(doomed, 'doomed', doomed.tokens.readOnly),
-                    // Over TLS, verified with the cluster's CA (the production path).
-                    {
-                      name: 'ocp-417',
-                      url: old.httpsUrl,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: old.tokens.readOnly,
-                      caData: Buffer.from(old.caCertificate ?? '').toString('base64'),
-                    },
-                    clusterConfig(main, 'badtoken', 'not-a-valid-token'),
-                    { name: 'oidc', url: main.url, authProvider: 'oidc', oidcTokenProvider: 'okta' },
-                  ],
+                  name: 'ocp-417',
+                  url: old.httpsUrl,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: old.tokens.readOnly,
+                  caData: Buffer.from(old.caCertificate ?? '').toString(
+                    'base64',
+                  ),
+                },
+                embeddedClusterConfig(main, 'badtoken', 'not-a-valid-token'),
+                {
+                  name: 'oidc',
+                  url: main.url,
+                  authProvider: 'oidc',
+                  oidcTokenProvider: 'okta',
                 },
               ],
             },
-            layering: {
-              registries: [
-                { host: '*', mirror: main.registryUrl, dangerouslySkipDigestVerification: true },
-              ],
-              informers: { watchTimeoutSeconds: 2, requestTimeoutMs: 5000 },
-              signals: { debounceMs: 10 },
-            },
-          },
-        }),
+          ],
+        },
+        layering: {
+          registries: embeddedRegistries(main),
+          informers: { watchTimeoutSeconds: 2, requestTimeoutMs: 5000 },
+          signals: { debounceMs: 10 },
+        },
+      },
+      published,
+      features: [
         createServiceFactory({
           service: layeringFleetServiceRef,
           deps: {
@@ -125,19 +108,12 @@ describe('layering plugin against the embedded cluster', () => {
             lifecycle: coreServices.rootLifecycle,
           },
           async factory({ config, logger, lifecycle }) {
-            fleet = await FleetService.fromConfig(config, logger, { debounceMs: 10 });
+            fleet = await FleetService.fromConfig(config, logger, {
+              debounceMs: 10,
+            });
             lifecycle.addShutdownHook(() => fleet!.stop());
             return fleet;
           },
-        }),
-        createServiceFactory({
-          service: signalsServiceRef,
-          deps: {},
-          factory: () => ({
-            publish: async (signal: SignalPayload) => {
-              published.push(signal);
-            },
-          }),
         }),
       ],
     });
@@ -185,11 +161,20 @@ describe('layering plugin against the embedded cluster', () => {
       : { releasesBehind: null, matchedRelease: null };
     expect(byName.worker.drift).toMatchObject(historyMatch);
     expect(byName.worker.drift.ageDays).toBeGreaterThan(0);
-    expect(byName.worker.layering).toMatchObject({ mode: 'out-of-cluster', source: 'os-layer-custom' });
+    expect(byName.worker.layering).toMatchObject({
+      mode: 'out-of-cluster',
+      source: 'os-layer-custom',
+    });
     expect(byName.worker.image.baseRhcosVersion).toBe('418.94.202506121335-0');
     expect(byName.infra.drift.status).toBe('in-sync');
-    expect(byName.infra.layering).toMatchObject({ mode: 'on-cluster', source: 'infra' });
-    expect(byName.infra.release).toEqual({ version: '4.18.21', rhcosVersion: '418.94.202507221249-0' });
+    expect(byName.infra.layering).toMatchObject({
+      mode: 'on-cluster',
+      source: 'infra',
+    });
+    expect(byName.infra.release).toEqual({
+      version: '4.18.21',
+      rhcosVersion: '418.94.202507221249-0',
+    });
 
     const cluster = await clusterNamed('main');
     expect(cluster).toMatchObject({
@@ -207,9 +192,14 @@ describe('layering plugin against the embedded cluster', () => {
       expect(res.body.stale).toBe(false);
       return res.body;
     });
-    expect(infra.layering).toMatchObject({ mode: 'on-cluster', source: 'infra' });
+    expect(infra.layering).toMatchObject({
+      mode: 'on-cluster',
+      source: 'infra',
+    });
     expect(infra.layering.image).toMatch(/@sha256:/);
-    expect((await clusterNamed('ocp-417')).machineOSConfigApiVersion).toBe('v1alpha1');
+    expect((await clusterNamed('ocp-417')).machineOSConfigApiVersion).toBe(
+      'v1alpha1',
+    );
   });
 
   it('serves a pool detail with nodes and builds', async () => {
@@ -235,21 +225,30 @@ describe('layering plugin against the embedded cluster', () => {
       containerfiles: [
         {
           arch: 'NoArch',
-          content: expect.stringMatching(/^FROM configs AS final\nRUN dnf install -y tmux sysstat/),
+          content: expect.stringMatching(
+            /^FROM configs AS final\nRUN dnf install -y tmux sysstat/,
+          ),
         },
       ],
-      renderedImagePushSpec: 'registry.example.com/platform-os/infra-layered:latest',
+      renderedImagePushSpec:
+        'registry.example.com/platform-os/infra-layered:latest',
       renderedImagePushSecret: 'infra-os-images-push',
       baseImagePullSecret: 'global-pull-secret-copy',
-      currentImage: expect.stringMatching(/^registry\.example\.com\/platform-os\/infra-layered@sha256:b8ef12d6/),
+      currentImage: expect.stringMatching(
+        /^registry\.example\.com\/platform-os\/infra-layered@sha256:b8ef12d6/,
+      ),
     });
     const worker = await get('/clusters/main/pools/worker/layering');
     expect(worker.body).toEqual({
       mode: 'out-of-cluster',
       name: 'os-layer-custom',
-      osImageURL: expect.stringMatching(/^registry\.example\.com\/platform-os\/worker-custom@sha256:6c576763/),
+      osImageURL: expect.stringMatching(
+        /^registry\.example\.com\/platform-os\/worker-custom@sha256:6c576763/,
+      ),
     });
-    expect((await get('/clusters/main/pools/master/layering')).body).toEqual({ mode: 'none' });
+    expect((await get('/clusters/main/pools/master/layering')).body).toEqual({
+      mode: 'none',
+    });
     expect((await get('/clusters/main/pools/nope/layering')).status).toBe(404);
   });
 
@@ -257,13 +256,17 @@ describe('layering plugin against the embedded cluster', () => {
     const res = await get('/clusters/main/release');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ cluster: 'main', version: '4.18.21' });
-    expect(res.body.history.map((h: { version: string }) => h.version)).toEqual(['4.18.21', '4.18.17']);
+    expect(res.body.history.map((h: { version: string }) => h.version)).toEqual(
+      ['4.18.21', '4.18.17'],
+    );
   });
 
   it('filters the fleet by drift', async () => {
     const res = await get('/pools?drift=behind&cluster=main');
     expect(res.status).toBe(200);
-    expect(res.body.items.map((p: PoolView) => `${p.cluster}/${p.name}`)).toEqual(['main/worker']);
+    expect(
+      res.body.items.map((p: PoolView) => `${p.cluster}/${p.name}`),
+    ).toEqual(['main/worker']);
   });
 
   it('reports a rejected token as unauthorized, and an unsupported auth provider as an error', async () => {
@@ -286,14 +289,17 @@ describe('layering plugin against the embedded cluster', () => {
   it('publishes signals when a pool view changes', async () => {
     published.length = 0;
     const pause = (paused: boolean) =>
-      fetch(`${main.url}/apis/machineconfiguration.openshift.io/v1/machineconfigpools/worker`, {
-        method: 'PATCH',
-        headers: {
-          authorization: `Bearer ${main.tokens.admin}`,
-          'content-type': 'application/merge-patch+json',
+      fetch(
+        `${main.url}/apis/machineconfiguration.openshift.io/v1/machineconfigpools/worker`,
+        {
+          method: 'PATCH',
+          headers: {
+            authorization: `Bearer ${main.tokens.admin}`,
+            'content-type': 'application/merge-patch+json',
+          },
+          body: JSON.stringify({ spec: { paused } }),
         },
-        body: JSON.stringify({ spec: { paused } }),
-      });
+      );
     expect((await pause(true)).status).toBe(200);
     await eventually(async () => {
       expect(published).toContainEqual({
@@ -308,8 +314,12 @@ describe('layering plugin against the embedded cluster', () => {
   });
 
   it('re-lists after a 410 on watch and keeps serving', async () => {
-    const informers = () => fleet!.caches.find(c => c.name === 'main')!.informers;
-    const before = informers().reduce((n, i) => n + i.stats.relistsAfterGone, 0);
+    const informers = () =>
+      fleet!.caches.find(c => c.name === 'main')!.informers;
+    const before = informers().reduce(
+      (n, i) => n + i.stats.relistsAfterGone,
+      0,
+    );
     // A write the nodes informer sees, then compaction: the other informers still hold an older
     // resourceVersion, so when their watches re-open (every ~2 s here) they get 410 Gone.
     const patched = await fetch(`${main.url}/api/v1/nodes/master-0`, {
@@ -318,12 +328,17 @@ describe('layering plugin against the embedded cluster', () => {
         authorization: `Bearer ${main.tokens.admin}`,
         'content-type': 'application/merge-patch+json',
       },
-      body: JSON.stringify({ metadata: { labels: { 'example.com/touched': 'yes' } } }),
+      body: JSON.stringify({
+        metadata: { labels: { 'example.com/touched': 'yes' } },
+      }),
     });
     expect(patched.status).toBe(200);
     main.expireWatchHistory();
     await eventually(async () => {
-      const after = informers().reduce((n, i) => n + i.stats.relistsAfterGone, 0);
+      const after = informers().reduce(
+        (n, i) => n + i.stats.relistsAfterGone,
+        0,
+      );
       expect(after).toBeGreaterThan(before);
     });
     await eventually(async () => {
@@ -334,7 +349,8 @@ describe('layering plugin against the embedded cluster', () => {
   });
 
   it('backs off when the cluster answers 429, then recovers', async () => {
-    const informers = () => fleet!.caches.find(c => c.name === 'main')!.informers;
+    const informers = () =>
+      fleet!.caches.find(c => c.name === 'main')!.informers;
     main.throttle(10);
     // The next watch re-openings are answered 429 + Retry-After; the informers wait and retry.
     await eventually(async () => {
@@ -363,7 +379,9 @@ describe('layering plugin against the embedded cluster', () => {
     expect(created.status).toBe(201);
     const list = await get('/clusters/main/pools/worker/requests');
     expect(list.status).toBe(200);
-    expect(list.body.items).toEqual([expect.objectContaining({ ...body, cluster: 'main', pool: 'worker' })]);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ ...body, cluster: 'main', pool: 'worker' }),
+    ]);
     const asUser = await request(server)
       .post('/api/layering/clusters/main/pools/worker/requests')
       .send(body);
@@ -393,7 +411,10 @@ describe('layering plugin against the embedded cluster', () => {
   });
 
   it('keeps /health open', async () => {
-    const res = await get('/health').set('Authorization', mockCredentials.none.header());
+    const res = await get('/health').set(
+      'Authorization',
+      mockCredentials.none.header(),
+    );
     expect(res.status).toBe(200);
   });
 });

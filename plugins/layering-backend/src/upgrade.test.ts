@@ -1,77 +1,49 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { signalsServiceRef, SignalPayload } from '@backstage/plugin-signals-node';
+import type { SignalPayload } from '@backstage/plugin-signals-node';
 import type { ClusterView, PoolView } from '@internal/plugin-layering-common';
-import { EmbeddedCluster, startEmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import request from 'supertest';
-import { layeringPlugin } from './plugin';
+import {
+  embeddedClusterConfig,
+  embeddedRegistries,
+  eventually,
+  startLayeringBackend,
+  startSampleCluster,
+} from './__testUtils__/testBackend';
 
 jest.setTimeout(120_000);
 
-const SAMPLE = resolvePackagePath('@internal/embedded-openshift', 'states/ocp-418');
 const RELEASE_4_18_24 =
   'quay.io/openshift-release-dev/ocp-release@sha256:f131a7387ec7b46997b7a60264e68d33a675a22b40a7198b5d70ed94f41c8a32';
 
-async function eventually<T>(check: () => Promise<T>, attempts = 900): Promise<T> {
-  let lastError: unknown;
-  for (let i = 0; i < attempts; i++) {
-    try {
-      return await check();
-    } catch (error) {
-      lastError = error;
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
-  }
-  throw lastError;
-}
-
 describe('a cluster upgrade, followed live', () => {
   let cluster: EmbeddedCluster;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startLayeringBackend>>;
   const published: SignalPayload[] = [];
 
   beforeAll(async () => {
-    cluster = await startEmbeddedCluster({ name: 'upgrading', stateDir: SAMPLE, speed: 0 });
-    backend = await startTestBackend({
-      features: [
-        layeringPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: {
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: [
-                    {
-                      name: 'upgrading',
-                      url: cluster.url,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: cluster.tokens.readOnly,
-                      skipTLSVerify: true,
-                    },
-                  ],
-                },
+    cluster = await startSampleCluster('upgrading');
+    backend = await startLayeringBackend({
+      config: {
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                embeddedClusterConfig(
+                  cluster,
+                  'upgrading',
+                  cluster.tokens.readOnly,
+                ),
               ],
             },
-            layering: {
-              registries: [
-                { host: '*', mirror: cluster.registryUrl, dangerouslySkipDigestVerification: true },
-              ],
-              signals: { debounceMs: 10 },
-            },
-          },
-        }),
-        createServiceFactory({
-          service: signalsServiceRef,
-          deps: {},
-          factory: () => ({
-            publish: async (signal: SignalPayload) => {
-              published.push(signal);
-            },
-          }),
-        }),
-      ],
+          ],
+        },
+        layering: {
+          registries: embeddedRegistries(cluster),
+          signals: { debounceMs: 10 },
+        },
+      },
+      published,
     });
   });
 
@@ -80,7 +52,8 @@ describe('a cluster upgrade, followed live', () => {
     await cluster?.stop();
   });
 
-  const get = (path: string) => request(backend.server).get(`/api/layering${path}`);
+  const get = (path: string) =>
+    request(backend.server).get(`/api/layering${path}`);
 
   it('moves the release, keeps default pools in sync and shows the pinned pool further behind', async () => {
     await eventually(async () => {
@@ -88,17 +61,25 @@ describe('a cluster upgrade, followed live', () => {
       expect(res.body.drift?.status).toBe('in-sync');
       expect(res.body.release.version).toBe('4.18.21');
     });
-    const before: PoolView = (await get('/clusters/upgrading/pools/worker')).body;
+    const before: PoolView = (await get('/clusters/upgrading/pools/worker'))
+      .body;
     expect(before.drift.status).toBe('behind');
 
-    const patched = await fetch(`${cluster.url}/apis/config.openshift.io/v1/clusterversions/version`, {
-      method: 'PATCH',
-      headers: {
-        authorization: `Bearer ${cluster.tokens.admin}`,
-        'content-type': 'application/merge-patch+json',
+    const patched = await fetch(
+      `${cluster.url}/apis/config.openshift.io/v1/clusterversions/version`,
+      {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${cluster.tokens.admin}`,
+          'content-type': 'application/merge-patch+json',
+        },
+        body: JSON.stringify({
+          spec: {
+            desiredUpdate: { version: '4.18.24', image: RELEASE_4_18_24 },
+          },
+        }),
       },
-      body: JSON.stringify({ spec: { desiredUpdate: { version: '4.18.24', image: RELEASE_4_18_24 } } }),
-    });
+    );
     expect(patched.status).toBe(200);
     published.length = 0;
     await cluster.settle();
@@ -109,21 +90,32 @@ describe('a cluster upgrade, followed live', () => {
       expect(res.body.release.rhcosVersion).toBe('418.94.202509021131-0');
       const master = res.body.pools.find((p: PoolView) => p.name === 'master');
       expect(master.drift.status).toBe('in-sync');
-      expect(master.nodeRhcosVersions).toEqual([{ rhcosVersion: '418.94.202509021131-0', count: 3 }]);
+      expect(master.nodeRhcosVersions).toEqual([
+        { rhcosVersion: '418.94.202509021131-0', count: 3 },
+      ]);
       return res.body;
     });
     expect(upgraded.status).toBe('ok');
 
-    const worker: PoolView = (await get('/clusters/upgrading/pools/worker')).body;
+    const worker: PoolView = (await get('/clusters/upgrading/pools/worker'))
+      .body;
     // os-layer-custom still pins the worker image to 4.18.17's RHCOS: an override does not follow
     // upgrades, so the pool is now further behind.
-    expect(worker.layering).toMatchObject({ mode: 'out-of-cluster', source: 'os-layer-custom' });
+    expect(worker.layering).toMatchObject({
+      mode: 'out-of-cluster',
+      source: 'os-layer-custom',
+    });
     expect(worker.drift.status).toBe('behind');
     expect(worker.drift.ageDays!).toBeGreaterThan(before.drift.ageDays!);
 
     const history = (await get('/clusters/upgrading/release')).body.history;
-    expect(history[0]).toMatchObject({ version: '4.18.24', rhcosVersion: '418.94.202509021131-0' });
+    expect(history[0]).toMatchObject({
+      version: '4.18.24',
+      rhcosVersion: '418.94.202509021131-0',
+    });
 
-    expect(published.some(s => s.channel === 'layering:pool:upgrading/master')).toBe(true);
+    expect(
+      published.some(s => s.channel === 'layering:pool:upgrading/master'),
+    ).toBe(true);
   });
 });
