@@ -7,10 +7,12 @@ import {
 } from '@internal/embedded-openshift';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockServices } from '@backstage/backend-test-utils';
+import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ClusterClients } from '../kubernetes/ClusterClients';
 import type { LayeringActionOptions } from '../actions/types';
 import type { LayeringActionsConfig } from '../config';
 import { RecordingLayeringBackend } from './backend';
+import { outputsOf, runAction } from './context';
 
 /** The sample state of the embedded cluster package (OCP 4.18.21, v1 MachineOSConfig). */
 export function stateDir(name = 'ocp-418'): string {
@@ -27,30 +29,39 @@ export function stateDir(name = 'ocp-418'): string {
  */
 export const TEST_SECRETS = ['push-secret', 'etc-pki-entitlement'];
 
+/** What a test cluster starts from; every field is optional. */
+export interface TestClusterOptions {
+  state?: string;
+  objects?: object[];
+  machineOSApiVersion?: 'v1' | 'v1alpha1';
+  secrets?: string[];
+  /** Leave out the state's MachineOSConfigs and MachineOSBuilds (e.g. to serve v1alpha1). */
+  withoutMachineOS?: boolean;
+  /** Change objects of the state before the cluster starts. */
+  edit?: (object: any) => any;
+}
+
 /** Starts an embedded cluster in instant mode on a free port, with the test secrets. */
 export async function startTestCluster(
-  options: {
-    state?: string;
-    objects?: object[];
-    machineOSApiVersion?: 'v1' | 'v1alpha1';
-    secrets?: string[];
-    /** Leave out the state's MachineOSConfigs and MachineOSBuilds (e.g. to serve v1alpha1). */
-    withoutMachineOS?: boolean;
-    /** Change objects of the state before the cluster starts. */
-    edit?: (object: any) => any;
-  } = {},
+  options: TestClusterOptions = {},
 ): Promise<EmbeddedCluster> {
   const secrets = (options.secrets ?? TEST_SECRETS).map(name => ({
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { name, namespace: 'openshift-machine-config-operator' },
     type: 'kubernetes.io/dockerconfigjson',
-    data: { '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64') },
+    data: {
+      '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64'),
+    },
   }));
   const edited = options.withoutMachineOS || options.edit;
   const stateObjects = edited ? loadStateObjects(stateDir(options.state)) : [];
   const kept = stateObjects
-    .filter(o => !options.withoutMachineOS || !['MachineOSConfig', 'MachineOSBuild'].includes(o.kind))
+    .filter(
+      o =>
+        !options.withoutMachineOS ||
+        !['MachineOSConfig', 'MachineOSBuild'].includes(o.kind),
+    )
     .map(o => (options.edit ? options.edit(o) : o));
   const cluster = await startEmbeddedCluster({
     name: 'ocp-418',
@@ -64,12 +75,48 @@ export async function startTestCluster(
   return cluster;
 }
 
+/**
+ * Gives the tests of the enclosing `describe` an embedded cluster started with `options`: a fresh
+ * one per test (`'each'`, the default) or one for them all (`'all'`), stopped afterwards. Read
+ * `cluster` inside tests and hooks; reading it while tests are collected throws.
+ */
+export function useTestCluster(
+  options: TestClusterOptions = {},
+  scope: 'each' | 'all' = 'each',
+): { readonly cluster: EmbeddedCluster } {
+  let current: EmbeddedCluster | undefined;
+  (scope === 'each' ? beforeEach : beforeAll)(async () => {
+    current = await startTestCluster(options);
+  });
+  (scope === 'each' ? afterEach : afterAll)(async () => {
+    const started = current;
+    current = undefined;
+    await started?.stop();
+  });
+  return {
+    get cluster() {
+      if (!current) {
+        throw new Error(
+          'The test cluster runs only inside tests and their hooks',
+        );
+      }
+      return current;
+    },
+  };
+}
+
 /** The objects of a state directory's top-level YAML files. */
 function loadStateObjects(dir: string): any[] {
   return readdirSync(dir)
-    .filter(f => f.endsWith('.yaml') && !['images.yaml', 'releases.yaml'].includes(f))
+    .filter(
+      f => f.endsWith('.yaml') && !['images.yaml', 'releases.yaml'].includes(f),
+    )
     .sort()
-    .flatMap(f => yaml.parseAllDocuments(readFileSync(path.join(dir, f), 'utf8')).map(d => d.toJS()))
+    .flatMap(f =>
+      yaml
+        .parseAllDocuments(readFileSync(path.join(dir, f), 'utf8'))
+        .map(d => d.toJS()),
+    )
     .filter(o => o && typeof o === 'object' && o.kind);
 }
 
@@ -120,7 +167,10 @@ export function actionOptions(
   const permissions = mockServices.permissions.mock({
     authorize: async requests =>
       requests.map(() => ({
-        result: overrides.allow === false ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+        result:
+          overrides.allow === false
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
       })),
   });
   return {
@@ -130,6 +180,25 @@ export function actionOptions(
     config: { ...testConfig, ...overrides.config },
     clientLogger: logger,
   };
+}
+
+/**
+ * The outputs of a dry run of a pool action (pause, resume) for `pool` of ocp-418, with the
+ * action wired to `cluster`: what the pre-flight checks say without changing anything.
+ */
+export async function poolDryRun(
+  createAction: (
+    options: LayeringActionOptions,
+  ) => TemplateAction<any, any, any>,
+  cluster: EmbeddedCluster,
+  pool: string,
+): Promise<Record<string, unknown>> {
+  const { output } = await runAction(
+    createAction(actionOptions(cluster)),
+    { cluster: 'ocp-418', pool },
+    { isDryRun: true },
+  );
+  return outputsOf(output);
 }
 
 /** Plain HTTP access to the embedded cluster as admin, independent of the code under test. */
@@ -143,14 +212,32 @@ export function adminApi(cluster: EmbeddedCluster) {
       const res = await fetch(`${cluster.url}${apiPath}`, { headers });
       return res.status === 404 ? undefined : res.json();
     },
-    async send(method: string, apiPath: string, body?: unknown, contentType?: string): Promise<Response> {
+    async send(
+      method: string,
+      apiPath: string,
+      body?: unknown,
+      contentType?: string,
+    ): Promise<Response> {
       return fetch(`${cluster.url}${apiPath}`, {
         method,
-        headers: { ...headers, ...(contentType ? { 'content-type': contentType } : {}) },
+        headers: {
+          ...headers,
+          ...(contentType ? { 'content-type': contentType } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     },
   };
+}
+
+/** A MachineConfigPool as the cluster has it now, read as admin; undefined when missing. */
+export async function machineConfigPool(
+  cluster: EmbeddedCluster,
+  name: string,
+): Promise<any> {
+  return adminApi(cluster).get(
+    `/apis/machineconfiguration.openshift.io/v1/machineconfigpools/${name}`,
+  );
 }
 
 const SNAPSHOT_PATHS = [
@@ -163,22 +250,38 @@ const SNAPSHOT_PATHS = [
  * Names and resourceVersions of everything the actions may write, to assert that a failed or
  * refused action left the cluster unchanged.
  */
-export async function snapshotCluster(cluster: EmbeddedCluster): Promise<string[]> {
+export async function snapshotCluster(
+  cluster: EmbeddedCluster,
+): Promise<string[]> {
   await cluster.settle();
   const api = adminApi(cluster);
   const paths = [...SNAPSHOT_PATHS];
   for (const version of ['v1', 'v1alpha1']) {
-    const group = await api.get(`/apis/machineconfiguration.openshift.io/${version}`);
-    if (group?.resources?.some((r: { name: string }) => r.name === 'machineosconfigs')) {
-      paths.push(`/apis/machineconfiguration.openshift.io/${version}/machineosconfigs`);
-      paths.push(`/apis/machineconfiguration.openshift.io/${version}/machineosbuilds`);
+    const group = await api.get(
+      `/apis/machineconfiguration.openshift.io/${version}`,
+    );
+    if (
+      group?.resources?.some(
+        (r: { name: string }) => r.name === 'machineosconfigs',
+      )
+    ) {
+      paths.push(
+        `/apis/machineconfiguration.openshift.io/${version}/machineosconfigs`,
+      );
+      paths.push(
+        `/apis/machineconfiguration.openshift.io/${version}/machineosbuilds`,
+      );
     }
   }
   const entries: string[] = [];
   for (const p of paths) {
     const list = await api.get(p);
     for (const item of list?.items ?? []) {
-      entries.push(`${item.kind ?? p}/${item.metadata.name}@${item.metadata.resourceVersion}`);
+      entries.push(
+        `${item.kind ?? p}/${item.metadata.name}@${
+          item.metadata.resourceVersion
+        }`,
+      );
     }
   }
   return entries.sort();

@@ -1,7 +1,10 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ActionContext } from '@backstage/plugin-scaffolder-node';
+import type {
+  ActionContext,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
@@ -46,7 +49,8 @@ export async function createTestContext<I extends JsonObject>(
   const checkpoints: string[] = [];
   const checkpointValues: unknown[] = [];
   const credentials =
-    overrides.credentials ?? mockCredentials.user(overrides.userRef ?? 'user:default/jdoe');
+    overrides.credentials ??
+    mockCredentials.user(overrides.userRef ?? 'user:default/jdoe');
   const base = createMockActionContext<I>({
     input,
     workspacePath,
@@ -72,13 +76,26 @@ export async function createTestContext<I extends JsonObject>(
   return { ctx, logger, output, checkpoints, checkpointValues, workspacePath };
 }
 
+/** Runs `action` with `input` in a fresh test context and returns that context to look at. */
+export async function runAction<I extends JsonObject>(
+  action: TemplateAction<any, any, any>,
+  input: I,
+  overrides?: Parameters<typeof createTestContext>[1],
+): Promise<TestContext<I>> {
+  const test = await createTestContext(input, overrides);
+  await action.handler(test.ctx);
+  return test;
+}
+
 /** Every output the action set, as one object. */
 export function outputsOf(output: jest.Mock): Record<string, unknown> {
   return Object.fromEntries(output.mock.calls.map(([k, v]) => [k, v]));
 }
 
 /** Everything the logger was given, serialised, for leak checks. */
-export function loggedText(logger: ReturnType<typeof mockServices.logger.mock>): string {
+export function loggedText(
+  logger: ReturnType<typeof mockServices.logger.mock>,
+): string {
   const calls = [
     ...logger.info.mock.calls,
     ...logger.warn.mock.calls,
@@ -87,7 +104,11 @@ export function loggedText(logger: ReturnType<typeof mockServices.logger.mock>):
   ];
   return calls
     .map(args =>
-      args.map(a => (a instanceof Error ? `${a.message} ${a.stack}` : JSON.stringify(a))).join(' '),
+      args
+        .map(a =>
+          a instanceof Error ? `${a.message} ${a.stack}` : JSON.stringify(a),
+        )
+        .join(' '),
     )
     .join('\n');
 }

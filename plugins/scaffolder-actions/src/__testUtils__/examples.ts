@@ -1,6 +1,12 @@
 import yaml from 'yaml';
-import type { TemplateAction, TemplateExample } from '@backstage/plugin-scaffolder-node';
+import type {
+  TemplateAction,
+  TemplateExample,
+} from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
+import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import { createLayeringActions } from '../actions';
+import { actionOptions } from './cluster';
 import { createTestContext, outputsOf } from './context';
 
 interface Step {
@@ -12,7 +18,10 @@ interface Step {
 const STEP_OUTPUT = /^\$\{\{\s*steps\.([\w-]+)\.output\.([\w-]+)\s*\}\}$/;
 
 /** Replaces `${{ steps.<id>.output.<name> }}` values with earlier step outputs. */
-function resolve(value: unknown, outputs: Record<string, Record<string, unknown>>): unknown {
+function resolve(
+  value: unknown,
+  outputs: Record<string, Record<string, unknown>>,
+): unknown {
   if (typeof value === 'string') {
     const match = STEP_OUTPUT.exec(value);
     if (match) {
@@ -26,7 +35,9 @@ function resolve(value: unknown, outputs: Record<string, Record<string, unknown>
   }
   if (Array.isArray(value)) return value.map(v => resolve(v, outputs));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, outputs)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, resolve(v, outputs)]),
+    );
   }
   return value;
 }
@@ -54,4 +65,17 @@ export async function runExample(
     outputs[step.id] = outputsOf(test.output);
   }
   return outputs;
+}
+
+/** `it.each` rows for examples: each example under its description. */
+export function exampleCases(examples: TemplateExample[]) {
+  return examples.map(e => [e.description, e] as const);
+}
+
+/** Runs an example with every layering action wired to `cluster` (see `actionOptions`). */
+export async function runLayeringExample(
+  example: TemplateExample,
+  cluster: EmbeddedCluster,
+): Promise<Record<string, Record<string, unknown>>> {
+  return runExample(example, createLayeringActions(actionOptions(cluster)));
 }

@@ -1,21 +1,14 @@
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
-import { createLayeringActions } from '.';
 import { examples } from './containerfileCompose.examples';
-import { actionOptions, startTestCluster } from '../__testUtils__/cluster';
-import { runExample } from '../__testUtils__/examples';
+import { useTestCluster } from '../__testUtils__/cluster';
+import { exampleCases, runLayeringExample } from '../__testUtils__/examples';
 
 describe('layering:containerfile:compose examples', () => {
-  let cluster: EmbeddedCluster;
+  const embedded = useTestCluster();
 
-  beforeEach(async () => {
-    cluster = await startTestCluster();
-  });
-  afterEach(async () => {
-    await cluster.stop();
-  });
-
-  it.each(examples.map(e => [e.description, e] as const))('runs: %s', async (_, example) => {
-    const outputs = await runExample(example, createLayeringActions(actionOptions(cluster)));
-    expect(outputs.compose.containerfile).toEqual(expect.stringContaining('ostree container commit'));
+  it.each(exampleCases(examples))('runs: %s', async (_, example) => {
+    const outputs = await runLayeringExample(example, embedded.cluster);
+    expect(outputs.compose.containerfile).toEqual(
+      expect.stringContaining('ostree container commit'),
+    );
   });
 });

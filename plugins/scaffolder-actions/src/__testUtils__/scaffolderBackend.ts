@@ -1,0 +1,42 @@
+import type { EmbeddedCluster } from '@internal/embedded-openshift';
+
+/**
+ * The part of a Backstage app-config that points the kubernetes config at the embedded cluster
+ * as admin, with the backend on a free port; for `mockServices.rootConfig.factory({ data })`.
+ */
+export function backendConfigFor(cluster: EmbeddedCluster) {
+  return {
+    backend: { baseUrl: 'http://localhost:7007', listen: { port: 0 } },
+    kubernetes: {
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: [
+            {
+              name: 'ocp-418',
+              url: cluster.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: cluster.tokens.admin,
+              skipTLSVerify: true,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+/** A Template entity named `name` (namespace default) that runs `steps`, for the scaffolder API. */
+export function templateEntity(name: string, steps: object[]) {
+  return {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      owner: 'group:default/platform',
+      type: 'service',
+      parameters: [],
+      steps,
+    },
+  };
+}
