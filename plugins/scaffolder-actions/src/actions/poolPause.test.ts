@@ -1,38 +1,30 @@
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import { createPoolPauseAction } from './poolPause';
 import {
   actionOptions,
   adminApi,
+  machineConfigPool,
+  poolDryRun,
   snapshotCluster,
-  startTestCluster,
+  useTestCluster,
 } from '../__testUtils__/cluster';
-import { createTestContext, outputsOf } from '../__testUtils__/context';
-
-const POOLS = '/apis/machineconfiguration.openshift.io/v1/machineconfigpools';
+import {
+  createTestContext,
+  outputsOf,
+  runAction,
+} from '../__testUtils__/context';
 
 describe('layering:pool:pause', () => {
-  let cluster: EmbeddedCluster;
-
-  beforeEach(async () => {
-    cluster = await startTestCluster();
-  });
-  afterEach(async () => {
-    await cluster.stop();
-  });
+  const embedded = useTestCluster();
 
   it('pauses a running pool with a merge patch and records the request', async () => {
+    const { cluster } = embedded;
     const options = actionOptions(cluster);
-    const action = createPoolPauseAction(options);
-    const { ctx, output, checkpoints, logger } = await createTestContext({
-      cluster: 'ocp-418',
-      pool: 'worker',
-      reason: 'hold the rollout',
-    });
+    const { output, checkpoints, logger } = await runAction(
+      createPoolPauseAction(options),
+      { cluster: 'ocp-418', pool: 'worker', reason: 'hold the rollout' },
+    );
 
-    await action.handler(ctx);
-
-    const pool = await adminApi(cluster).get(`${POOLS}/worker`);
-    expect(pool.spec.paused).toBe(true);
+    expect((await machineConfigPool(cluster, 'worker')).spec.paused).toBe(true);
     expect(outputsOf(output)).toMatchObject({
       changed: true,
       requestId: 'req-1',
@@ -60,17 +52,13 @@ describe('layering:pool:pause', () => {
   });
 
   it('asks to keep a pause of the control plane pool short, in the output and the log', async () => {
-    const options = actionOptions(cluster);
-    const { ctx, output, logger } = await createTestContext({
-      cluster: 'ocp-418',
-      pool: 'master',
-    });
-
-    await createPoolPauseAction(options).handler(ctx);
-
-    expect((await adminApi(cluster).get(`${POOLS}/master`)).spec.paused).toBe(
-      true,
+    const { cluster } = embedded;
+    const { output, logger } = await runAction(
+      createPoolPauseAction(actionOptions(cluster)),
+      { cluster: 'ocp-418', pool: 'master' },
     );
+
+    expect((await machineConfigPool(cluster, 'master')).spec.paused).toBe(true);
     const warnings = [
       'While pool master is paused the MCO still renders its configuration, but tells none of its nodes to update: new MachineConfigs, and the new configuration and OS image of a cluster upgrade, wait until the pool is resumed.',
       'Pool master holds the control plane nodes: keep the pause short, since no cluster upgrade updates them while it lasts.',
@@ -85,42 +73,34 @@ describe('layering:pool:pause', () => {
   });
 
   it('says that an on-cluster build goes on, and names the custom pools a worker pause leaves running', async () => {
+    const { cluster } = embedded;
     const resumed = await adminApi(cluster).send(
       'PATCH',
-      `${POOLS}/infra`,
+      '/apis/machineconfiguration.openshift.io/v1/machineconfigpools/infra',
       { spec: { paused: false } },
       'application/merge-patch+json',
     );
     expect(resumed.status).toBe(200);
     await cluster.settle();
-    const infra = await createTestContext(
-      { cluster: 'ocp-418', pool: 'infra' },
-      { isDryRun: true },
-    );
-    await createPoolPauseAction(actionOptions(cluster)).handler(infra.ctx);
-    expect(outputsOf(infra.output).warnings).toEqual([
+    const infra = await poolDryRun(createPoolPauseAction, cluster, 'infra');
+    expect(infra.warnings).toEqual([
       'While pool infra is paused the MCO still renders its configuration and builds its image, but tells none of its nodes to update: new MachineConfigs, and the new configuration and OS image of a cluster upgrade, wait until the pool is resumed.',
     ]);
 
-    const worker = await createTestContext(
-      { cluster: 'ocp-418', pool: 'worker' },
-      { isDryRun: true },
-    );
-    await createPoolPauseAction(actionOptions(cluster)).handler(worker.ctx);
-    expect(outputsOf(worker.output).warnings).toContain(
+    const worker = await poolDryRun(createPoolPauseAction, cluster, 'worker');
+    expect(worker.warnings).toContain(
       'Custom pool infra inherits worker MachineConfigs but is not paused with worker: they still roll out to its nodes.',
     );
   });
 
   it('is a no-op when the pool is already paused, and says so', async () => {
+    const { cluster } = embedded;
     const options = actionOptions(cluster);
     const before = await snapshotCluster(cluster);
-    const { ctx, output, logger } = await createTestContext({
+    const { output, logger } = await runAction(createPoolPauseAction(options), {
       cluster: 'ocp-418',
       pool: 'infra',
     });
-
-    await createPoolPauseAction(options).handler(ctx);
 
     const warning =
       'Pool infra is already paused: the request changes nothing.';
@@ -134,14 +114,14 @@ describe('layering:pool:pause', () => {
   });
 
   it('changes nothing in a dry run', async () => {
+    const { cluster } = embedded;
     const options = actionOptions(cluster);
     const before = await snapshotCluster(cluster);
-    const { ctx, output, logger } = await createTestContext(
+    const { output, logger } = await runAction(
+      createPoolPauseAction(options),
       { cluster: 'ocp-418', pool: 'worker' },
       { isDryRun: true },
     );
-
-    await createPoolPauseAction(options).handler(ctx);
 
     expect(await snapshotCluster(cluster)).toEqual(before);
     expect(outputsOf(output).changed).toBe(true);
@@ -153,6 +133,7 @@ describe('layering:pool:pause', () => {
   });
 
   it('refuses without the layering.cluster.apply permission', async () => {
+    const { cluster } = embedded;
     const options = actionOptions(cluster, { allow: false });
     const before = await snapshotCluster(cluster);
     const { ctx } = await createTestContext({
@@ -167,6 +148,7 @@ describe('layering:pool:pause', () => {
   });
 
   it('refuses a missing pool with the pre-flight error of the pool field, and names an unknown cluster', async () => {
+    const { cluster } = embedded;
     const options = actionOptions(cluster);
     const before = await snapshotCluster(cluster);
     const missing = await createTestContext({
@@ -193,33 +175,27 @@ describe('layering:pool:pause', () => {
 });
 
 describe('layering:pool:pause when the layering backend is down', () => {
+  const embedded = useTestCluster();
+
   it('keeps the change and warns that it could not be recorded', async () => {
-    const cluster = await startTestCluster();
-    try {
-      const options = actionOptions(cluster);
-      options.backend.recordRequest = async () => {
-        throw new Error('connect ECONNREFUSED');
-      };
-      const { ctx, output, logger } = await createTestContext({
-        cluster: 'ocp-418',
-        pool: 'worker',
-      });
+    const { cluster } = embedded;
+    const options = actionOptions(cluster);
+    options.backend.recordRequest = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    const { output, logger } = await runAction(createPoolPauseAction(options), {
+      cluster: 'ocp-418',
+      pool: 'worker',
+    });
 
-      await createPoolPauseAction(options).handler(ctx);
-
-      expect((await adminApi(cluster).get(`${POOLS}/worker`)).spec.paused).toBe(
-        true,
-      );
-      expect(outputsOf(output)).toMatchObject({
-        changed: true,
-        requestId: undefined,
-      });
-      expect(logger.warn).toHaveBeenCalledWith(
-        'The change was made but could not be recorded in the layering backend',
-        expect.objectContaining({ message: 'connect ECONNREFUSED' }),
-      );
-    } finally {
-      await cluster.stop();
-    }
+    expect((await machineConfigPool(cluster, 'worker')).spec.paused).toBe(true);
+    expect(outputsOf(output)).toMatchObject({
+      changed: true,
+      requestId: undefined,
+    });
+    expect(logger.warn).toHaveBeenCalledWith(
+      'The change was made but could not be recorded in the layering backend',
+      expect.objectContaining({ message: 'connect ECONNREFUSED' }),
+    );
   });
 });

@@ -1,37 +1,31 @@
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import { createPoolResumeAction } from './poolResume';
 import {
   actionOptions,
   adminApi,
+  machineConfigPool,
+  poolDryRun,
   snapshotCluster,
   startTestCluster,
+  useTestCluster,
 } from '../__testUtils__/cluster';
-import { createTestContext, outputsOf } from '../__testUtils__/context';
-
-const POOLS = '/apis/machineconfiguration.openshift.io/v1/machineconfigpools';
+import {
+  createTestContext,
+  outputsOf,
+  runAction,
+} from '../__testUtils__/context';
 
 describe('layering:pool:resume', () => {
-  let cluster: EmbeddedCluster;
-
-  beforeEach(async () => {
-    cluster = await startTestCluster();
-  });
-  afterEach(async () => {
-    await cluster.stop();
-  });
+  const embedded = useTestCluster();
 
   it('resumes a paused pool, warns that its image build is still running, and records the request', async () => {
+    const { cluster } = embedded;
     const options = actionOptions(cluster);
-    const { ctx, output, checkpoints, logger } = await createTestContext({
-      cluster: 'ocp-418',
-      pool: 'infra',
-    });
-
-    await createPoolResumeAction(options).handler(ctx);
-
-    expect((await adminApi(cluster).get(`${POOLS}/infra`)).spec.paused).toBe(
-      false,
+    const { output, checkpoints, logger } = await runAction(
+      createPoolResumeAction(options),
+      { cluster: 'ocp-418', pool: 'infra' },
     );
+
+    expect((await machineConfigPool(cluster, 'infra')).spec.paused).toBe(false);
     // The sample's newest build of infra (the MachineOSConfig's annotation) is still Building.
     const warning =
       'Image build infra-08dcbd033aeac08fbb14963fe9ec65c5 of pool infra has not finished: no node is updated before it succeeds, then every node of the pool reboots into its image.';
@@ -53,14 +47,13 @@ describe('layering:pool:resume', () => {
   });
 
   it('is a no-op for a pool that is not paused, and says so', async () => {
+    const { cluster } = embedded;
     const options = actionOptions(cluster);
     const before = await snapshotCluster(cluster);
-    const { ctx, output } = await createTestContext({
+    const { output } = await runAction(createPoolResumeAction(options), {
       cluster: 'ocp-418',
       pool: 'worker',
     });
-
-    await createPoolResumeAction(options).handler(ctx);
 
     expect(outputsOf(output)).toMatchObject({
       changed: false,
@@ -71,13 +64,10 @@ describe('layering:pool:resume', () => {
   });
 
   it('changes nothing in a dry run and refuses without the permission', async () => {
+    const { cluster } = embedded;
     const before = await snapshotCluster(cluster);
-    const dry = await createTestContext(
-      { cluster: 'ocp-418', pool: 'infra' },
-      { isDryRun: true },
-    );
-    await createPoolResumeAction(actionOptions(cluster)).handler(dry.ctx);
-    expect(outputsOf(dry.output).changed).toBe(true);
+    const dry = await poolDryRun(createPoolResumeAction, cluster, 'infra');
+    expect(dry.changed).toBe(true);
 
     const denied = await createTestContext({
       cluster: 'ocp-418',
@@ -134,31 +124,27 @@ describe('layering:pool:resume pre-flight on other cluster states', () => {
       },
     });
     try {
-      const infra = await createTestContext(
-        { cluster: 'ocp-418', pool: 'infra' },
-        { isDryRun: true },
-      );
-      await createPoolResumeAction(actionOptions(cluster)).handler(infra.ctx);
+      const infra = await poolDryRun(createPoolResumeAction, cluster, 'infra');
       // The failed build explains ImageBuildDegraded: it is not named a second time.
-      expect(outputsOf(infra.output).warnings).toEqual([
+      expect(infra.warnings).toEqual([
         'The newest image build infra-08dcbd033aeac08fbb14963fe9ec65c5 of pool infra failed: what waits for its image does not roll out until a build succeeds.',
       ]);
 
-      const worker = await createTestContext(
-        { cluster: 'ocp-418', pool: 'worker' },
-        { isDryRun: true },
+      const worker = await poolDryRun(
+        createPoolResumeAction,
+        cluster,
+        'worker',
       );
-      await createPoolResumeAction(actionOptions(cluster)).handler(worker.ctx);
-      expect(outputsOf(worker.output).warnings).toEqual([
+      expect(worker.warnings).toEqual([
         'Pool worker is degraded (NodeDegraded): fix that first; a degraded node counts as unavailable, so the roll-out can stall at it.',
       ]);
 
-      const master = await createTestContext(
-        { cluster: 'ocp-418', pool: 'master' },
-        { isDryRun: true },
+      const master = await poolDryRun(
+        createPoolResumeAction,
+        cluster,
+        'master',
       );
-      await createPoolResumeAction(actionOptions(cluster)).handler(master.ctx);
-      expect(outputsOf(master.output)).toMatchObject({
+      expect(master).toMatchObject({
         changed: true,
         warnings: [],
       });
@@ -173,13 +159,12 @@ describe('layering:pool:resume pre-flight on other cluster states', () => {
       edit: pausedPool('master'),
     });
     try {
-      const options = actionOptions(cluster);
-      const upToDate = await createTestContext(
-        { cluster: 'ocp-418', pool: 'master' },
-        { isDryRun: true },
+      const upToDate = await poolDryRun(
+        createPoolResumeAction,
+        cluster,
+        'master',
       );
-      await createPoolResumeAction(options).handler(upToDate.ctx);
-      expect(outputsOf(upToDate.output).warnings).toEqual([]);
+      expect(upToDate.warnings).toEqual([]);
 
       // A new master MachineConfig renders while the pool is paused: the node is behind.
       const created = await adminApi(cluster).send(
@@ -200,16 +185,15 @@ describe('layering:pool:resume pre-flight on other cluster states', () => {
       );
       expect(created.status).toBe(201);
       await cluster.settle();
-      const pool = await adminApi(cluster).get(`${POOLS}/master`);
+      const pool = await machineConfigPool(cluster, 'master');
       expect(pool.status.updatedMachineCount).toBeLessThan(
         pool.status.machineCount,
       );
 
-      const pending = await createTestContext({
-        cluster: 'ocp-418',
-        pool: 'master',
-      });
-      await createPoolResumeAction(options).handler(pending.ctx);
+      const pending = await runAction(
+        createPoolResumeAction(actionOptions(cluster)),
+        { cluster: 'ocp-418', pool: 'master' },
+      );
       expect(outputsOf(pending.output)).toMatchObject({
         changed: true,
         warnings: [
