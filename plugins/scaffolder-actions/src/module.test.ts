@@ -9,10 +9,17 @@ import {
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import type { LayeringRequestRecord } from '@internal/plugin-layering-common';
 import { scaffolderModuleLayering } from './module';
-import { adminApi, snapshotCluster, startTestCluster } from './__testUtils__/cluster';
+import {
+  adminApi,
+  snapshotCluster,
+  useTestCluster,
+} from './__testUtils__/cluster';
+import {
+  backendConfigFor,
+  templateEntity,
+} from './__testUtils__/scaffolderBackend';
 
 const CONTAINERFILE =
   'FROM configs AS final\nRUN dnf install -y tmux && \\\n    dnf clean all && \\\n    ostree container commit\n';
@@ -21,33 +28,47 @@ const CONTAINERFILE =
  * Stands in for the layering backend's requests route: it accepts service-to-service calls only,
  * exactly like the real route, and keeps what it was sent.
  */
-function layeringRequestsPlugin(records: Array<LayeringRequestRecord & { caller: string }>) {
+function layeringRequestsPlugin(
+  records: Array<LayeringRequestRecord & { caller: string }>,
+) {
   return createBackendPlugin({
     pluginId: 'layering',
     register(env) {
       env.registerInit({
-        deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth },
+        deps: {
+          httpRouter: coreServices.httpRouter,
+          httpAuth: coreServices.httpAuth,
+        },
         async init({ httpRouter, httpAuth }) {
           const router = Router();
           router.use(express.json());
-          router.post('/clusters/:cluster/pools/:pool/requests', async (req, res) => {
-            const credentials = await httpAuth.credentials(req, { allow: ['service'] });
-            const record = {
-              ...req.body,
-              id: `req-${records.length + 1}`,
-              cluster: req.params.cluster,
-              pool: req.params.pool,
-              createdAt: new Date(0).toISOString(),
-              caller: credentials.principal.subject,
-            };
-            records.push(record);
-            res.status(201).json(record);
-          });
+          router.post(
+            '/clusters/:cluster/pools/:pool/requests',
+            async (req, res) => {
+              const credentials = await httpAuth.credentials(req, {
+                allow: ['service'],
+              });
+              const record = {
+                ...req.body,
+                id: `req-${records.length + 1}`,
+                cluster: req.params.cluster,
+                pool: req.params.pool,
+                createdAt: new Date(0).toISOString(),
+                caller: credentials.principal.subject,
+              };
+              records.push(record);
+              res.status(201).json(record);
+            },
+          );
           router.get('/clusters/:cluster/release', async (_req, res) => {
-            res.status(404).json({ error: { name: 'NotFoundError', message: 'not here' } });
+            res
+              .status(404)
+              .json({ error: { name: 'NotFoundError', message: 'not here' } });
           });
           router.get('/clusters/:cluster/pools/:pool', async (_req, res) => {
-            res.status(404).json({ error: { name: 'NotFoundError', message: 'not here' } });
+            res
+              .status(404)
+              .json({ error: { name: 'NotFoundError', message: 'not here' } });
           });
           httpRouter.use(router);
         },
@@ -56,12 +77,7 @@ function layeringRequestsPlugin(records: Array<LayeringRequestRecord & { caller:
   });
 }
 
-const template = (steps: object[]) => ({
-  apiVersion: 'scaffolder.backstage.io/v1beta3',
-  kind: 'Template',
-  metadata: { name: 'layering-test', namespace: 'default' },
-  spec: { owner: 'group:default/platform', type: 'service', parameters: [], steps },
-});
+const template = (steps: object[]) => templateEntity('layering-test', steps);
 
 const layerSteps = [
   {
@@ -93,26 +109,24 @@ const layerSteps = [
 ];
 
 describe('the layering module inside the scaffolder backend', () => {
-  let cluster: EmbeddedCluster;
+  const embedded = useTestCluster();
 
-  beforeEach(async () => {
-    cluster = await startTestCluster();
-  });
-  afterEach(async () => {
-    await cluster.stop();
-  });
-
-  async function startBackend(options: { denyDirectApply?: boolean; entities?: object[] } = {}) {
+  async function startBackend(
+    options: { denyDirectApply?: boolean; entities?: object[] } = {},
+  ) {
     const records: Array<LayeringRequestRecord & { caller: string }> = [];
     const permissions = mockServices.permissions.mock({
       authorize: async requests =>
         requests.map(r => ({
           result:
-            options.denyDirectApply && 'permission' in r && r.permission.name === 'layering.cluster.apply'
+            options.denyDirectApply &&
+            'permission' in r &&
+            r.permission.name === 'layering.cluster.apply'
               ? AuthorizeResult.DENY
               : AuthorizeResult.ALLOW,
         })),
-      authorizeConditional: async requests => requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+      authorizeConditional: async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
     });
     const backend = await startTestBackend({
       features: [
@@ -120,27 +134,11 @@ describe('the layering module inside the scaffolder backend', () => {
         scaffolderModuleLayering,
         layeringRequestsPlugin(records),
         permissions.factory,
-        catalogServiceMock.factory({ entities: (options.entities ?? []) as any[] }),
+        catalogServiceMock.factory({
+          entities: (options.entities ?? []) as any[],
+        }),
         mockServices.rootConfig.factory({
-          data: {
-            backend: { baseUrl: 'http://localhost:7007', listen: { port: 0 } },
-            kubernetes: {
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: [
-                    {
-                      name: 'ocp-418',
-                      url: cluster.url,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: cluster.tokens.admin,
-                      skipTLSVerify: true,
-                    },
-                  ],
-                },
-              ],
-            },
-          },
+          data: backendConfigFor(embedded.cluster),
         }),
       ],
     });
@@ -151,7 +149,9 @@ describe('the layering module inside the scaffolder backend', () => {
     const { backend } = await startBackend();
     const res = await request(backend.server).get('/api/scaffolder/v2/actions');
     expect(res.status).toBe(200);
-    const ids = res.body.map((a: { id: string }) => a.id).filter((id: string) => id.startsWith('layering:'));
+    const ids = res.body
+      .map((a: { id: string }) => a.id)
+      .filter((id: string) => id.startsWith('layering:'));
     expect(ids.sort()).toEqual([
       'layering:build:delete',
       'layering:build:rebuild',
@@ -166,8 +166,12 @@ describe('the layering module inside the scaffolder backend', () => {
       'layering:pool:resume',
       'layering:request:record',
     ]);
-    const render = res.body.find((a: { id: string }) => a.id === 'layering:manifest:render');
-    expect(render.schema.input.properties.pushSpec.description).toMatch(/host\[:port\]/);
+    const render = res.body.find(
+      (a: { id: string }) => a.id === 'layering:manifest:render',
+    );
+    expect(render.schema.input.properties.pushSpec.description).toMatch(
+      /host\[:port\]/,
+    );
     expect(render.schema.output.properties.summary).toBeDefined();
     expect(render.examples.length).toBeGreaterThan(0);
     await backend.stop();
@@ -175,34 +179,44 @@ describe('the layering module inside the scaffolder backend', () => {
 
   it('runs a dry run of compose, render and apply through POST /v2/dry-run and leaves the cluster alone', async () => {
     const { backend, records } = await startBackend();
-    const before = await snapshotCluster(cluster);
+    const before = await snapshotCluster(embedded.cluster);
 
     const res = await request(backend.server)
       .post('/api/scaffolder/v2/dry-run')
-      .send({ template: template(layerSteps), values: {}, directoryContents: [] });
+      .send({
+        template: template(layerSteps),
+        values: {},
+        directoryContents: [],
+      });
 
     expect(res.status).toBe(200);
     const files = Object.fromEntries(
-      res.body.directoryContents.map((f: { path: string; base64Content: string }) => [
-        f.path,
-        Buffer.from(f.base64Content, 'base64').toString('utf8'),
-      ]),
+      res.body.directoryContents.map(
+        (f: { path: string; base64Content: string }) => [
+          f.path,
+          Buffer.from(f.base64Content, 'base64').toString('utf8'),
+        ],
+      ),
     );
     expect(files['manifests/Containerfile']).toBe(CONTAINERFILE);
-    expect(files['manifests/machineosconfig-worker.yaml']).toContain('imageBuilderType: Job');
+    expect(files['manifests/machineosconfig-worker.yaml']).toContain(
+      'imageBuilderType: Job',
+    );
     expect(files['manifests/SUMMARY.md']).toContain('### How to revert');
-    const log = res.body.log.map((l: { body: { message: string } }) => l.body.message).join('\n');
-    expect(log).toContain('Dry run: the server accepted every manifest; nothing was written');
-    expect(await snapshotCluster(cluster)).toEqual(before);
+    const log = res.body.log
+      .map((l: { body: { message: string } }) => l.body.message)
+      .join('\n');
+    expect(log).toContain(
+      'Dry run: the server accepted every manifest; nothing was written',
+    );
+    expect(await snapshotCluster(embedded.cluster)).toEqual(before);
     expect(records).toHaveLength(0);
     await backend.stop();
   });
 
   it('runs a real task that applies the layer and records it with a service token', async () => {
     const entity = {
-      ...template([
-        ...layerSteps,
-      ]),
+      ...template([...layerSteps]),
     };
     const { backend, records } = await startBackend({ entities: [entity] });
 
@@ -214,7 +228,11 @@ describe('the layering module inside the scaffolder backend', () => {
     let status = 'open';
     let task: any;
     while (!['completed', 'failed', 'cancelled'].includes(status)) {
-      task = (await request(backend.server).get(`/api/scaffolder/v2/tasks/${created.body.id}`)).body;
+      task = (
+        await request(backend.server).get(
+          `/api/scaffolder/v2/tasks/${created.body.id}`,
+        )
+      ).body;
       status = task.status;
       if (!['completed', 'failed', 'cancelled'].includes(status)) {
         await new Promise(resolve => setImmediate(resolve));
@@ -222,10 +240,12 @@ describe('the layering module inside the scaffolder backend', () => {
     }
     expect(status).toBe('completed');
 
-    const mosc = await adminApi(cluster).get(
+    const mosc = await adminApi(embedded.cluster).get(
       '/apis/machineconfiguration.openshift.io/v1/machineosconfigs/worker',
     );
-    expect(mosc.metadata.annotations['layering.openshift.io/template-run']).toBe(created.body.id);
+    expect(
+      mosc.metadata.annotations['layering.openshift.io/template-run'],
+    ).toBe(created.body.id);
     expect(records).toEqual([
       expect.objectContaining({
         cluster: 'ocp-418',
@@ -244,20 +264,28 @@ describe('the layering module inside the scaffolder backend', () => {
       denyDirectApply: true,
       entities: [template([layerSteps[0], layerSteps[1], layerSteps[2]])],
     });
-    const before = await snapshotCluster(cluster);
+    const before = await snapshotCluster(embedded.cluster);
 
     const created = await request(backend.server)
       .post('/api/scaffolder/v2/tasks')
       .send({ templateRef: 'template:default/layering-test', values: {} });
     let status = 'open';
     while (!['completed', 'failed', 'cancelled'].includes(status)) {
-      status = (await request(backend.server).get(`/api/scaffolder/v2/tasks/${created.body.id}`)).body.status;
+      status = (
+        await request(backend.server).get(
+          `/api/scaffolder/v2/tasks/${created.body.id}`,
+        )
+      ).body.status;
       await new Promise(resolve => setImmediate(resolve));
     }
     expect(status).toBe('failed');
-    const events = await request(backend.server).get(`/api/scaffolder/v2/tasks/${created.body.id}/events`);
-    expect(JSON.stringify(events.body)).toContain('the layering.cluster.apply permission is required');
-    expect(await snapshotCluster(cluster)).toEqual(before);
+    const events = await request(backend.server).get(
+      `/api/scaffolder/v2/tasks/${created.body.id}/events`,
+    );
+    expect(JSON.stringify(events.body)).toContain(
+      'the layering.cluster.apply permission is required',
+    );
+    expect(await snapshotCluster(embedded.cluster)).toEqual(before);
     expect(records).toHaveLength(0);
     await backend.stop();
   });

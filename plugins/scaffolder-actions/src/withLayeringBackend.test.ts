@@ -8,12 +8,18 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
 import { scaffolderModuleLayering } from './module';
-import { startTestCluster } from './__testUtils__/cluster';
+import { useTestCluster } from './__testUtils__/cluster';
+import {
+  backendConfigFor,
+  templateEntity,
+} from './__testUtils__/scaffolderBackend';
 
 /** Asks again until `check` stops throwing (the backend's watch caches fill asynchronously). */
-async function eventually<T>(check: () => Promise<T>, attempts = 300): Promise<T> {
+async function eventually<T>(
+  check: () => Promise<T>,
+  attempts = 300,
+): Promise<T> {
   let last: unknown;
   for (let i = 0; i < attempts; i++) {
     try {
@@ -26,12 +32,8 @@ async function eventually<T>(check: () => Promise<T>, attempts = 300): Promise<T
   throw last;
 }
 
-const template = (steps: object[]) => ({
-  apiVersion: 'scaffolder.backstage.io/v1beta3',
-  kind: 'Template',
-  metadata: { name: 'layering-with-backend', namespace: 'default' },
-  spec: { owner: 'group:default/platform', type: 'service', parameters: [], steps },
-});
+const template = (steps: object[]) =>
+  templateEntity('layering-with-backend', steps);
 
 /**
  * The actions with the real layering backend plugin in the same backend: service-to-service
@@ -39,16 +41,10 @@ const template = (steps: object[]) => ({
  * in the summary, and the release route.
  */
 describe('the layering actions with the real layering backend', () => {
-  let cluster: EmbeddedCluster;
-
-  beforeAll(async () => {
-    cluster = await startTestCluster();
-  });
-  afterAll(async () => {
-    await cluster.stop();
-  });
+  const embedded = useTestCluster({}, 'all');
 
   it('records a direct change in the pool history and shows the backend drift in the summary', async () => {
+    const { cluster } = embedded;
     const steps = [
       {
         id: 'render',
@@ -61,7 +57,11 @@ describe('the layering actions with the real layering backend', () => {
             'registry.example.com/platform-os/worker-layered@sha256:5f2c1b0e8a4d6f7e9c3b2a1d0e8f7c6b5a4d3e2f1c0b9a8d7e6f5c4b3a2d1e0f',
         },
       },
-      { id: 'pause', action: 'layering:pool:pause', input: { cluster: 'ocp-418', pool: 'worker', reason: 'review first' } },
+      {
+        id: 'pause',
+        action: 'layering:pool:pause',
+        input: { cluster: 'ocp-418', pool: 'worker', reason: 'review first' },
+      },
     ];
     const backend = await startTestBackend({
       features: [
@@ -77,25 +77,15 @@ describe('the layering actions with the real layering backend', () => {
         }),
         mockServices.rootConfig.factory({
           data: {
-            backend: { baseUrl: 'http://localhost:7007', listen: { port: 0 } },
-            kubernetes: {
-              clusterLocatorMethods: [
+            ...backendConfigFor(cluster),
+            layering: {
+              registries: [
                 {
-                  type: 'config',
-                  clusters: [
-                    {
-                      name: 'ocp-418',
-                      url: cluster.url,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: cluster.tokens.admin,
-                      skipTLSVerify: true,
-                    },
-                  ],
+                  host: '*',
+                  mirror: cluster.registryUrl,
+                  dangerouslySkipDigestVerification: true,
                 },
               ],
-            },
-            layering: {
-              registries: [{ host: '*', mirror: cluster.registryUrl, dangerouslySkipDigestVerification: true }],
             },
           },
         }),
@@ -104,23 +94,32 @@ describe('the layering actions with the real layering backend', () => {
     try {
       // Wait until the backend's caches know the pool.
       await eventually(async () => {
-        const res = await request(backend.server).get('/api/layering/clusters/ocp-418/pools/worker');
+        const res = await request(backend.server).get(
+          '/api/layering/clusters/ocp-418/pools/worker',
+        );
         expect(res.status).toBe(200);
         expect(res.body.drift.status).not.toBe('unknown');
       });
 
       const created = await request(backend.server)
         .post('/api/scaffolder/v2/tasks')
-        .send({ templateRef: 'template:default/layering-with-backend', values: {} });
+        .send({
+          templateRef: 'template:default/layering-with-backend',
+          values: {},
+        });
       expect(created.status).toBe(201);
       const task = await eventually(async () => {
-        const res = await request(backend.server).get(`/api/scaffolder/v2/tasks/${created.body.id}`);
+        const res = await request(backend.server).get(
+          `/api/scaffolder/v2/tasks/${created.body.id}`,
+        );
         expect(['completed', 'failed']).toContain(res.body.status);
         return res.body;
       });
       expect(task.status).toBe('completed');
 
-      const history = await request(backend.server).get('/api/layering/clusters/ocp-418/pools/worker/requests');
+      const history = await request(backend.server).get(
+        '/api/layering/clusters/ocp-418/pools/worker/requests',
+      );
       expect(history.status).toBe(200);
       expect(history.body.items).toEqual([
         expect.objectContaining({
@@ -135,10 +134,16 @@ describe('the layering actions with the real layering backend', () => {
 
       const dryRun = await request(backend.server)
         .post('/api/scaffolder/v2/dry-run')
-        .send({ template: template([steps[0]]), values: {}, directoryContents: [] });
+        .send({
+          template: template([steps[0]]),
+          values: {},
+          directoryContents: [],
+        });
       expect(dryRun.status).toBe(200);
       const summary = Buffer.from(
-        dryRun.body.directoryContents.find((f: { path: string }) => f.path === 'manifests/SUMMARY.md').base64Content,
+        dryRun.body.directoryContents.find(
+          (f: { path: string }) => f.path === 'manifests/SUMMARY.md',
+        ).base64Content,
         'base64',
       ).toString('utf8');
       expect(summary).toMatch(/- Before: behind — /);
