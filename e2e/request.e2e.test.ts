@@ -80,11 +80,21 @@ describe('on-cluster layered image request', () => {
         .isDisabled(),
     ).toBe(true);
     await screenshot(page, 'request-form-delivery');
+    // Going on with the (unavailable) pull request is refused, with the error shown once under
+    // the field (the form lists the validator's errors; the field does not repeat them).
+    await page.getByRole('button', { name: 'Next' }).click();
+    const refusal = page.getByText(/^A pull request cannot be opened\./);
+    await refusal.first().waitFor();
+    expect(await refusal.count()).toBe(1);
     // The radio input is visually hidden behind its label (Backstage UI): click the label.
-    await page.locator('label', { hasText: 'Apply to the cluster now' }).click();
+    await page
+      .locator('label', { hasText: 'Apply to the cluster now' })
+      .click();
     expect(await page.getByLabel('Apply to the cluster now').isChecked()).toBe(
       true,
     );
+    // Once direct is chosen the refused step goes on (the field marks itself invalid for
+    // assistive technology only, so the browser does not block the form's submit).
     await page.getByRole('button', { name: /Review/ }).click();
 
     await page.getByRole('button', { name: 'Request the image' }).click();
@@ -139,13 +149,16 @@ describe('on-cluster layered image request', () => {
     await page
       .getByText(/Prefilled with the current Containerfile of pool worker/)
       .waitFor();
-    await expect(page.locator('textarea').first().inputValue()).resolves.toContain(
-      'net.core.somaxconn = 1024',
-    );
+    await expect(
+      page.locator('textarea').first().inputValue(),
+    ).resolves.toContain('net.core.somaxconn = 1024');
     await page.getByRole('button', { name: 'Next' }).click();
 
     // Push spec and secret come from the pool's MachineOSConfig.
-    await page.getByText("From the pool's MachineOSConfig worker").first().waitFor();
+    await page
+      .getByText("From the pool's MachineOSConfig worker")
+      .first()
+      .waitFor();
     expect(await page.getByLabel('Push spec').inputValue()).toBe(
       'registry.example.com/platform-os/worker-layered:latest',
     );
@@ -165,7 +178,10 @@ describe('on-cluster layered image request', () => {
     await page
       .getByText(/Reverts pool worker by removing MachineOSConfig worker/)
       .waitFor();
-    await page.getByText(/reboot back into the base image/).first().waitFor();
+    await page
+      .getByText(/reboot back into the base image/)
+      .first()
+      .waitFor();
     await screenshot(page, 'revert-form-preview');
     await expectNoErrorPanel(page);
   });

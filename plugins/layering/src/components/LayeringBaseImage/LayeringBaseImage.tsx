@@ -55,6 +55,9 @@ export function LayeringBaseImage(
         }
         isRequired={required}
         isDisabled={disabled}
+        // The scaffolder form validates: native validity would block its submit, and with it
+        // the only way to clear these errors.
+        validationBehavior="aria"
         isInvalid={errors.length > 0 || (rawErrors?.length ?? 0) > 0}
         value={formData ?? ''}
         onChange={value => onChange(value === '' ? undefined : value)}
@@ -94,13 +97,14 @@ export function LayeringBaseImage(
           The backend does not know the release image of {cluster} yet.
         </FormHelperText>
       )}
-      {[...errors, ...(rawErrors ?? []).filter(e => !errors.includes(e))].map(
-        error => (
+      {/* The form lists the validator's errors (rawErrors) under the field itself. */}
+      {errors
+        .filter(error => !rawErrors?.includes(error))
+        .map(error => (
           <FormHelperText key={error} error>
             {error}
           </FormHelperText>
-        ),
-      )}
+        ))}
     </Flex>
   );
 }

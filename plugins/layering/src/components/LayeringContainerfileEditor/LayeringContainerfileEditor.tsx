@@ -127,6 +127,9 @@ export function LayeringContainerfileEditor(
         }
         isRequired={required}
         isDisabled={disabled}
+        // The scaffolder form validates: native validity would block its submit, and with it
+        // the only way to clear these errors.
+        validationBehavior="aria"
         isInvalid={errors.length > 0 || (rawErrors?.length ?? 0) > 0}
         rows={options.rows ?? 16}
         value={content}
@@ -148,11 +151,14 @@ export function LayeringContainerfileEditor(
             </Text>
           </FormHelperText>
         )}
-        {errors.map(issue => (
-          <FormHelperText key={`e-${issue.line}-${issue.message}`} error>
-            {formatIssue(issue)}
-          </FormHelperText>
-        ))}
+        {/* The form lists the validator's errors (rawErrors) under the field itself. */}
+        {errors
+          .filter(issue => !rawErrors?.includes(formatIssue(issue)))
+          .map(issue => (
+            <FormHelperText key={`e-${issue.line}-${issue.message}`} error>
+              {formatIssue(issue)}
+            </FormHelperText>
+          ))}
         {warnings.map(issue => (
           <FormHelperText key={`w-${issue.line}-${issue.message}`}>
             <Text as="span" variant="body-small" color="warning">
@@ -161,13 +167,6 @@ export function LayeringContainerfileEditor(
           </FormHelperText>
         ))}
       </div>
-      {rawErrors
-        ?.filter(e => !errors.some(i => formatIssue(i) === e))
-        .map(error => (
-          <FormHelperText key={error} error>
-            {error}
-          </FormHelperText>
-        ))}
     </Flex>
   );
 }

@@ -130,15 +130,26 @@ describe('LayeringDeliveryPicker', () => {
     expect(onChange).toHaveBeenCalledWith('direct');
   });
 
-  it('shows the errors of its validation', async () => {
+  it('marks itself invalid on validation errors and leaves listing them to the form', async () => {
     await renderPicker({
       getDeliveryOptions: jest.fn(async () => noCredentials),
       value: 'pull-request',
       rawErrors: ['A pull request cannot be opened.'],
     });
+    expect(await screen.findByRole('radiogroup')).toHaveAttribute(
+      'data-invalid',
+      'true',
+    );
+    // The scaffolder's field template lists rawErrors under the field; listing them here too
+    // showed every error twice.
     expect(
-      await screen.findByText('A pull request cannot be opened.'),
-    ).toBeInTheDocument();
+      screen.queryByText('A pull request cannot be opened.'),
+    ).not.toBeInTheDocument();
+    // Invalid for assistive technology only: a native constraint would block the form's submit,
+    // the one way its validator can clear the error once the user picks another option.
+    for (const radio of screen.getAllByRole('radio')) {
+      expect((radio as HTMLInputElement).validity.valid).toBe(true);
+    }
   });
 
   it('stays usable and says it could not check when the backend fails', async () => {

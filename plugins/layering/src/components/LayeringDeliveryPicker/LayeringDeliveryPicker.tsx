@@ -1,7 +1,6 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { Flex, Radio, RadioGroup, Text } from '@backstage/ui';
-import FormHelperText from '@material-ui/core/FormHelperText';
 import useAsync from 'react-use/esm/useAsync';
 import { layeringApiRef } from '../../api';
 import {
@@ -41,6 +40,9 @@ export function LayeringDeliveryPicker(
         description={schema.description}
         isRequired={required}
         isDisabled={disabled}
+        // The scaffolder form validates: native validity would block its submit, and with it
+        // the only way to clear these errors.
+        validationBehavior="aria"
         isInvalid={errors.length > 0}
         value={asDelivery(formData) ?? null}
         onChange={value => onChange(value)}
@@ -71,11 +73,6 @@ export function LayeringDeliveryPicker(
           )}); both deliveries stay open.`}
         </Text>
       )}
-      {errors.map(error => (
-        <FormHelperText key={error} error>
-          {error}
-        </FormHelperText>
-      ))}
     </Flex>
   );
 }

@@ -138,15 +138,25 @@ describe('LayeringForgePicker', () => {
     ).toBeInTheDocument();
   });
 
-  it('shows the errors of its validation', async () => {
+  it('marks itself invalid on validation errors and leaves listing them to the form', async () => {
     await renderPicker({
       getDeliveryOptions: jest.fn(async () => noCredentials),
       value: 'github',
       rawErrors: ['The portal has no GitHub credentials.'],
     });
+    expect(screen.getByRole('radiogroup')).toHaveAttribute(
+      'data-invalid',
+      'true',
+    );
+    // The scaffolder's field template lists rawErrors under the field.
     expect(
-      screen.getByText('The portal has no GitHub credentials.'),
-    ).toBeInTheDocument();
+      screen.queryByText('The portal has no GitHub credentials.'),
+    ).not.toBeInTheDocument();
+    // Invalid for assistive technology only: a native constraint would block the form's submit,
+    // the one way its validator can clear the error once the user picks another option.
+    for (const radio of screen.getAllByRole('radio')) {
+      expect((radio as HTMLInputElement).validity.valid).toBe(true);
+    }
   });
 
   it('stays usable and says it could not check when the backend fails', async () => {

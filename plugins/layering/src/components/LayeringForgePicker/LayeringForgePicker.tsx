@@ -5,7 +5,6 @@ import type {
   LayeringForgeKind,
 } from '@internal/plugin-layering-common';
 import { Flex, Radio, RadioGroup, Text } from '@backstage/ui';
-import FormHelperText from '@material-ui/core/FormHelperText';
 import useAsync from 'react-use/esm/useAsync';
 import { layeringApiRef } from '../../api';
 import {
@@ -87,6 +86,9 @@ export function LayeringForgePicker(
         description={schema.description}
         isRequired={required}
         isDisabled={disabled}
+        // The scaffolder form validates: native validity would block its submit, and with it
+        // the only way to clear these errors.
+        validationBehavior="aria"
         isInvalid={errors.length > 0}
         value={kind ?? null}
         onChange={value => onChange(value)}
@@ -122,11 +124,6 @@ export function LayeringForgePicker(
           )}); without a token of your own below, the request may fail.`}
         </Text>
       )}
-      {errors.map(error => (
-        <FormHelperText key={error} error>
-          {error}
-        </FormHelperText>
-      ))}
     </Flex>
   );
 }

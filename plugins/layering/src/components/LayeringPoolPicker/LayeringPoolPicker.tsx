@@ -155,16 +155,12 @@ export function LayeringPoolPicker(
           </Text>
         </Flex>
       )}
-      {refusals.map(reason => (
-        <FormHelperText key={reason} error>
-          {reason}
-        </FormHelperText>
-      ))}
-      {rawErrors
-        ?.filter(e => !refusals.includes(e))
-        .map(error => (
-          <FormHelperText key={error} error>
-            {error}
+      {/* The form lists the validator's errors (rawErrors) under the field itself. */}
+      {refusals
+        .filter(reason => !rawErrors?.includes(reason))
+        .map(reason => (
+          <FormHelperText key={reason} error>
+            {reason}
           </FormHelperText>
         ))}
     </Flex>

@@ -139,6 +139,9 @@ export function LayeringPoolSetting(
         description={schema.description}
         isRequired={required}
         isDisabled={disabled}
+        // The scaffolder form validates: native validity would block its submit, and with it
+        // the only way to clear these errors.
+        validationBehavior="aria"
         isInvalid={errors.length > 0 || (rawErrors?.length ?? 0) > 0}
         value={value}
         onChange={text => onChange(text === '' ? undefined : text)}
@@ -192,13 +195,14 @@ export function LayeringPoolSetting(
           </FormHelperText>
         ))}
       </div>
-      {[...errors, ...(rawErrors ?? []).filter(e => !errors.includes(e))].map(
-        error => (
+      {/* The form lists the validator's errors (rawErrors) under the field itself. */}
+      {errors
+        .filter(error => !rawErrors?.includes(error))
+        .map(error => (
           <FormHelperText key={error} error>
             {error}
           </FormHelperText>
-        ),
-      )}
+        ))}
     </Flex>
   );
 }
