@@ -1,5 +1,8 @@
+import type { JsonObject } from '@backstage/types';
 import {
   EMPTY_POOL,
+  FakeGitHub,
+  FakeGitLab,
   TEST_CLUSTER,
   TEST_PUSH_SECRET,
 } from '@internal/layering-templates-tests';
@@ -43,10 +46,25 @@ export const GITLAB = {
 
 export const DIRECT = { delivery: 'direct' };
 
+/**
+ * The GitOps repository platform/cluster-gitops that GITHUB and GITLAB deliver to, on a fake
+ * GitHub and a fake GitLab, with `files` (else a README) on its default branch.
+ */
+export function gitopsForges(files?: Record<string, string>) {
+  return {
+    github: new FakeGitHub({
+      owner: 'platform',
+      repo: 'cluster-gitops',
+      files,
+    }),
+    gitlab: new FakeGitLab({ projectPath: 'platform/cluster-gitops', files }),
+  };
+}
+
 export const target = (pool: string) => ({ cluster: TEST_CLUSTER, pool });
 
 /** Values per template name, without the delivery. */
-export const TEMPLATE_VALUES: Record<string, Record<string, unknown>> = {
+export const TEMPLATE_VALUES: Record<string, JsonObject> = {
   'layering-on-cluster-image': {
     target: target(EMPTY_POOL),
     reason: 'Raise somaxconn for the edge proxies',

@@ -1,8 +1,7 @@
 import yaml from 'yaml';
+import type { JsonObject } from '@backstage/types';
 import {
   EMPTY_POOL,
-  FakeGitHub,
-  FakeGitLab,
   PORTAL_GITHUB_TOKEN,
   PORTAL_GITLAB_TOKEN,
   TEST_CLUSTER,
@@ -12,9 +11,12 @@ import {
   machineOSConfigPath,
   poolPath,
   requestHistory,
+  requestNames,
+  requestOutcomes,
   runTemplate,
-  useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
+import { DIRECT, GITLAB } from './fixtures';
+import { useRequestSuite } from './requestSuite';
 
 jest.setTimeout(120_000);
 
@@ -22,22 +24,25 @@ const NAME = 'layering-on-cluster-image';
 const CONTAINERFILE =
   "FROM configs AS final\nRUN echo 'net.core.somaxconn = 1024' > /etc/sysctl.d/90-layering.conf && \\\n    ostree container commit\n";
 const PUSH_SPEC = 'registry.example.com/platform-os/edge-layered:latest';
-const DIR = `clusters/${TEST_CLUSTER}/pools/${EMPTY_POOL}`;
-const BRANCH = `layering/${TEST_CLUSTER}/${EMPTY_POOL}/on-cluster-image`;
+const {
+  dir: DIR,
+  branch: BRANCH,
+  labels: LABELS,
+} = requestNames('on-cluster-image', EMPTY_POOL);
 const TITLE = `Layered image (on-cluster) for pool ${EMPTY_POOL} on ${TEST_CLUSTER}`;
-const LABELS = [
-  'layering',
-  'layering/on-cluster-image',
-  `cluster/${TEST_CLUSTER}`,
-  `pool/${EMPTY_POOL}`,
-];
 /** What the pull request body adds to the rendered summary. */
 const ROLLOUT = `\n### Roll-out\n\nBuild first, roll out later: this pull request also pauses pool \`${EMPTY_POOL}\` (machineconfigpool-${EMPTY_POOL}.yaml), so the image builds but no node reboots. Resume the pool when you are ready.\n`;
 
-const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
-const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
+/** What the first request leaves on the branch: the build-first request also pauses the pool. */
+const FILES = [
+  'README.md',
+  `${DIR}/Containerfile`,
+  `${DIR}/SUMMARY.md`,
+  `${DIR}/machineconfigpool-${EMPTY_POOL}.yaml`,
+  `${DIR}/machineosconfig-${EMPTY_POOL}.yaml`,
+];
 
-const values = (extra: Record<string, unknown> = {}) => ({
+const values = (extra: JsonObject = {}) => ({
   target: { cluster: TEST_CLUSTER, pool: EMPTY_POOL },
   reason: 'Raise somaxconn for the edge proxies',
   containerfile: CONTAINERFILE,
@@ -48,16 +53,15 @@ const values = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe('template: request an on-cluster layered image', () => {
-  const env = useTemplateEnvironment({ github, gitlab });
+  const suite = useRequestSuite({
+    name: NAME,
+    values: values(),
+    expected: { branch: BRANCH, title: TITLE, labels: LABELS, files: FILES },
+  });
+  const { env, github, gitlab } = suite;
 
   it('opens a GitHub pull request with the MachineOSConfig, the Containerfile and the pause, and changes nothing on the cluster', async () => {
-    const task = await runTemplate(env.backend.server, NAME, {
-      ...values(),
-      delivery: 'pull-request',
-      forge: 'github',
-      repoUrl: 'github.com?owner=platform&repo=cluster-gitops',
-    });
-    expectStatus(task, 'completed');
+    const { task, files, pullRequest: pr } = await suite.openPullRequest();
     expect(task.ranSteps).toEqual([
       'pool-entity',
       'compose',
@@ -70,14 +74,6 @@ describe('template: request an on-cluster layered image', () => {
     ]);
 
     expect(github.branches()).toEqual(['main', BRANCH]);
-    const files = github.files(BRANCH);
-    expect(Object.keys(files).sort()).toEqual([
-      'README.md',
-      `${DIR}/Containerfile`,
-      `${DIR}/SUMMARY.md`,
-      `${DIR}/machineconfigpool-${EMPTY_POOL}.yaml`,
-      `${DIR}/machineosconfig-${EMPTY_POOL}.yaml`,
-    ]);
     expect(files[`${DIR}/Containerfile`]).toBe(CONTAINERFILE);
     const mosc = yaml.parse(files[`${DIR}/machineosconfig-${EMPTY_POOL}.yaml`]);
     expect(mosc).toMatchObject({
@@ -108,14 +104,9 @@ describe('template: request an on-cluster layered image', () => {
     });
 
     expect(github.pulls).toHaveLength(1);
-    const [pr] = github.pulls;
     expect(pr).toMatchObject({
       number: 1,
-      head: BRANCH,
       base: 'main',
-      title: TITLE,
-      labels: LABELS,
-      teamReviewers: ['platform'],
       reviewers: [],
       updates: 0,
     });
@@ -169,27 +160,19 @@ describe('template: request an on-cluster layered image', () => {
 
   it('updates the same pull request when the request is made again, with a user token from the Secret field', async () => {
     const changed = CONTAINERFILE.replace('1024', '4096');
-    const task = await runTemplate(
-      env.backend.server,
-      NAME,
-      {
-        ...values({ containerfile: changed }),
-        delivery: 'pull-request',
-        forge: 'github',
-        repoUrl: 'github.com?owner=platform&repo=cluster-gitops',
-      },
-      { forgeToken: 'ghp-user-token' },
-    );
-    expectStatus(task, 'completed');
+    const { task, pullRequest } = await suite.rerunOnOpenPullRequest({
+      values: { containerfile: changed },
+      secrets: { forgeToken: 'ghp-user-token' },
+    });
     expect(github.pulls).toHaveLength(1);
-    expect(github.pulls[0]).toMatchObject({
+    expect(pullRequest).toMatchObject({
       number: 1,
       head: BRANCH,
       title: TITLE,
       updates: 1,
       labels: LABELS,
     });
-    expect(github.pulls[0].body).toContain(changed.trimEnd());
+    expect(pullRequest.body).toContain(changed.trimEnd());
     expect(github.files(BRANCH)[`${DIR}/Containerfile`]).toBe(changed);
     // The branch is rebuilt on the default branch and force-pushed: one commit, the new content.
     expect(github.commitsAhead(BRANCH)).toEqual([
@@ -198,42 +181,15 @@ describe('template: request an on-cluster layered image', () => {
     expect(github.tokens).toContain('ghp-user-token');
     // The token is a task secret: it is never logged.
     expect(task.log.join('\n')).not.toContain('ghp-user-token');
-    expect(task.output.links).toContainEqual({
-      title: 'Pull request',
-      icon: 'github',
-      url: 'https://github.com/platform/cluster-gitops/pull/1',
-    });
   });
 
   it('opens a GitLab merge request with the same files, labels and summary', async () => {
-    const task = await runTemplate(env.backend.server, NAME, {
-      ...values(),
-      delivery: 'pull-request',
-      forge: 'gitlab',
-      repoUrl: 'gitlab.com?owner=platform&repo=cluster-gitops',
-    });
-    expectStatus(task, 'completed');
+    const { task, files, mergeRequest } = await suite.openMergeRequest();
     expect(gitlab.branches()).toEqual(['main', BRANCH]);
-    const files = gitlab.files(BRANCH);
-    expect(Object.keys(files).sort()).toEqual([
-      'README.md',
-      `${DIR}/Containerfile`,
-      `${DIR}/SUMMARY.md`,
-      `${DIR}/machineconfigpool-${EMPTY_POOL}.yaml`,
-      `${DIR}/machineosconfig-${EMPTY_POOL}.yaml`,
-    ]);
     expect(files[`${DIR}/Containerfile`]).toBe(CONTAINERFILE);
     expect(gitlab.mergeRequests).toHaveLength(1);
-    expect(gitlab.mergeRequests[0]).toMatchObject({
-      iid: 1,
-      sourceBranch: BRANCH,
-      targetBranch: 'main',
-      title: TITLE,
-      labels: LABELS,
-    });
-    expect(gitlab.mergeRequests[0].description).toBe(
-      gitlab.files(BRANCH)[`${DIR}/SUMMARY.md`] + ROLLOUT,
-    );
+    expect(mergeRequest).toMatchObject({ iid: 1, targetBranch: 'main' });
+    expect(mergeRequest.description).toBe(files[`${DIR}/SUMMARY.md`] + ROLLOUT);
     expect(gitlab.commits(BRANCH)).toEqual([TITLE]);
     expect([...gitlab.tokens]).toEqual([PORTAL_GITLAB_TOKEN]);
     expect(task.output.links).toContainEqual({
@@ -245,13 +201,9 @@ describe('template: request an on-cluster layered image', () => {
 
   it('updates the same merge request when the request is made again: pushes to its branch and refreshes its description', async () => {
     const changed = CONTAINERFILE.replace('1024', '8192');
-    const task = await runTemplate(env.backend.server, NAME, {
-      ...values({ containerfile: changed, rollout: 'now' }),
-      delivery: 'pull-request',
-      forge: 'gitlab',
-      repoUrl: 'gitlab.com?owner=platform&repo=cluster-gitops',
+    const { task, mergeRequest } = await suite.rerunOnOpenMergeRequest({
+      values: { containerfile: changed, rollout: 'now' },
     });
-    expectStatus(task, 'completed');
     expect(task.ranSteps).toEqual([
       'pool-entity',
       'compose',
@@ -263,7 +215,7 @@ describe('template: request an on-cluster layered image', () => {
       'record',
     ]);
     expect(gitlab.mergeRequests).toHaveLength(1);
-    expect(gitlab.mergeRequests[0]).toMatchObject({
+    expect(mergeRequest).toMatchObject({
       iid: 1,
       sourceBranch: BRANCH,
       title: TITLE,
@@ -280,7 +232,7 @@ describe('template: request an on-cluster layered image', () => {
       `${DIR}/machineosconfig-${EMPTY_POOL}.yaml`,
     ]);
     // The new request says "now": the description no longer speaks of a pause.
-    expect(gitlab.mergeRequests[0].description).toBe(
+    expect(mergeRequest.description).toBe(
       `${
         files[`${DIR}/SUMMARY.md`]
       }\n### Roll-out\n\nNow: the nodes of the pool reboot into the new image, one at a time, as soon as the build succeeds.\n`,
@@ -295,11 +247,6 @@ describe('template: request an on-cluster layered image', () => {
         c => c.startsWith('POST') && c.endsWith('/merge_requests'),
       ),
     ).toHaveLength(1);
-    expect(task.output.links).toContainEqual({
-      title: 'Merge request',
-      icon: 'gitlab',
-      url: 'https://gitlab.com/platform/cluster-gitops/-/merge_requests/1',
-    });
     expect(
       (
         await requestHistory(env.backend.server, TEST_CLUSTER, EMPTY_POOL)
@@ -318,8 +265,7 @@ describe('template: request an on-cluster layered image', () => {
     };
     const task = await runTemplate(env.backend.server, NAME, {
       ...values(),
-      delivery: 'pull-request',
-      forge: 'gitlab',
+      ...GITLAB,
       repoUrl: 'gitlab.com?owner=platform&repo=unknown-project',
     });
     expectStatus(task, 'failed');
@@ -336,7 +282,7 @@ describe('template: request an on-cluster layered image', () => {
     const reader = clusterReader(env.cluster);
     const task = await runTemplate(env.backend.server, NAME, {
       ...values(),
-      delivery: 'direct',
+      ...DIRECT,
     });
     expectStatus(task, 'completed');
     expect(task.ranSteps).toEqual([
@@ -386,12 +332,7 @@ describe('template: request an on-cluster layered image', () => {
     });
     expect(text[1].content).toContain('Creates MachineOSConfig `edge`');
 
-    const history = await requestHistory(
-      env.backend.server,
-      TEST_CLUSTER,
-      EMPTY_POOL,
-    );
-    expect(history.map(r => [r.kind, r.delivery, r.outcome])).toEqual(
+    expect(await requestOutcomes(env.backend.server, EMPTY_POOL)).toEqual(
       expect.arrayContaining([
         ['pause', 'direct', 'applied'],
         ['on-cluster-layer', 'direct', 'applied'],
@@ -408,7 +349,7 @@ describe('template: request an on-cluster layered image', () => {
         containerfile:
           'FROM configs AS final\nRUN dnf install -y tmux && dnf clean all && ostree container commit\n',
       }),
-      delivery: 'direct',
+      ...DIRECT,
     });
     expectStatus(task, 'failed');
     expect(task.log.join('\n')).toMatch(

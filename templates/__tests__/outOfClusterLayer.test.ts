@@ -1,40 +1,33 @@
 import yaml from 'yaml';
 import {
   EMPTY_POOL,
-  FakeGitHub,
-  FakeGitLab,
   TEST_CLUSTER,
   clusterReader,
   expectStatus,
   machineConfigPath,
   poolPath,
-  requestHistory,
-  rerunOnOpenMergeRequest,
+  requestNames,
+  requestOutcomes,
   runTemplate,
-  useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
 import {
   DIRECT,
   EDGE_IMAGE,
-  GITHUB,
-  GITLAB,
   OUT_OF_CLUSTER_CONTAINERFILE,
   RELEASE_BASE_IMAGE,
   TEMPLATE_VALUES,
 } from './fixtures';
+import { useRequestSuite } from './requestSuite';
 
 jest.setTimeout(120_000);
 
 const NAME = 'layering-out-of-cluster-image';
-const DIR = `clusters/${TEST_CLUSTER}/pools/${EMPTY_POOL}`;
-const BRANCH = `layering/${TEST_CLUSTER}/${EMPTY_POOL}/out-of-cluster-image`;
+const {
+  dir: DIR,
+  branch: BRANCH,
+  labels: LABELS,
+} = requestNames('out-of-cluster-image', EMPTY_POOL);
 const TITLE = `Layered image (out-of-cluster) for pool ${EMPTY_POOL} on ${TEST_CLUSTER}`;
-const LABELS = [
-  'layering',
-  'layering/out-of-cluster-image',
-  `cluster/${TEST_CLUSTER}`,
-  `pool/${EMPTY_POOL}`,
-];
 /** What the pull request body adds to the rendered summary. */
 const ROLLOUT = `\n### Roll-out\n\nRoll out later: this pull request also pauses pool \`${EMPTY_POOL}\` (machineconfigpool-${EMPTY_POOL}.yaml), so the MachineConfig renders but no node reboots. Resume the pool when you are ready.\n`;
 const MC = `os-layer-${EMPTY_POOL}`;
@@ -46,20 +39,15 @@ const FILES = [
   `${DIR}/machineconfigpool-${EMPTY_POOL}.yaml`,
 ];
 
-const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
-const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
-
 describe('template: request an out-of-cluster layered image', () => {
-  const env = useTemplateEnvironment({ github, gitlab });
+  const suite = useRequestSuite({
+    name: NAME,
+    expected: { branch: BRANCH, title: TITLE, labels: LABELS, files: FILES },
+  });
+  const { env, github, gitlab } = suite;
 
   it('opens a GitHub pull request with the osImageURL MachineConfig by digest, and re-running updates it', async () => {
-    const task = await runTemplate(env.backend.server, NAME, {
-      ...TEMPLATE_VALUES[NAME],
-      ...GITHUB,
-    });
-    expectStatus(task, 'completed');
-    const files = github.files(BRANCH);
-    expect(Object.keys(files).sort()).toEqual(FILES);
+    const { files, pullRequest: pr } = await suite.openPullRequest();
     expect(yaml.parse(files[`${DIR}/machineconfig-${MC}.yaml`])).toMatchObject({
       apiVersion: 'machineconfiguration.openshift.io/v1',
       kind: 'MachineConfig',
@@ -72,62 +60,27 @@ describe('template: request an out-of-cluster layered image', () => {
     });
     expect(files[`${DIR}/Containerfile`]).toBe(OUT_OF_CLUSTER_CONTAINERFILE);
     expect(github.pulls).toHaveLength(1);
-    expect(github.pulls[0]).toMatchObject({
-      head: BRANCH,
-      title: TITLE,
-      labels: LABELS,
-      teamReviewers: ['platform'],
-    });
-    expect(github.pulls[0].body).toBe(files[`${DIR}/SUMMARY.md`] + ROLLOUT);
-    expect(github.pulls[0].body).toContain(
-      `setting \`osImageURL\` to \`${EDGE_IMAGE}\``,
-    );
-    expect(github.pulls[0].body).toContain('in sync');
+    expect(pr.body).toBe(files[`${DIR}/SUMMARY.md`] + ROLLOUT);
+    expect(pr.body).toContain(`setting \`osImageURL\` to \`${EDGE_IMAGE}\``);
+    expect(pr.body).toContain('in sync');
     expect(
       await clusterReader(env.cluster).get(machineConfigPath(MC)),
     ).toBeUndefined();
 
-    const again = await runTemplate(env.backend.server, NAME, {
-      ...TEMPLATE_VALUES[NAME],
-      ...GITHUB,
-    });
-    expectStatus(again, 'completed');
+    await suite.rerunOnOpenPullRequest();
     expect(github.pulls).toHaveLength(1);
     expect(github.pulls[0].updates).toBe(1);
     expect(Object.keys(github.files(BRANCH)).sort()).toEqual(FILES);
   });
 
   it('opens a GitLab merge request with the same files and labels, and re-running updates it', async () => {
-    const task = await runTemplate(env.backend.server, NAME, {
-      ...TEMPLATE_VALUES[NAME],
-      ...GITLAB,
-    });
-    expectStatus(task, 'completed');
-    expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual(FILES);
-    expect(gitlab.mergeRequests).toEqual([
-      expect.objectContaining({
-        sourceBranch: BRANCH,
-        title: TITLE,
-        labels: LABELS,
-      }),
-    ]);
-    expect(gitlab.mergeRequests[0].description).toBe(
-      gitlab.files(BRANCH)[`${DIR}/SUMMARY.md`] + ROLLOUT,
-    );
+    const { files, mergeRequest: opened } = await suite.openMergeRequest();
+    expect(gitlab.mergeRequests).toHaveLength(1);
+    expect(opened.description).toBe(files[`${DIR}/SUMMARY.md`] + ROLLOUT);
 
-    const { mergeRequest } = await rerunOnOpenMergeRequest(
-      env.backend.server,
-      gitlab,
-      {
-        name: NAME,
-        values: {
-          ...TEMPLATE_VALUES[NAME],
-          reason: 'Second thoughts on the kernel setting',
-          ...GITLAB,
-        },
-        branch: BRANCH,
-      },
-    );
+    const { mergeRequest } = await suite.rerunOnOpenMergeRequest({
+      values: { reason: 'Second thoughts on the kernel setting' },
+    });
     expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual(FILES);
     expect(gitlab.files(BRANCH)[`${DIR}/SUMMARY.md`]).toContain(
       'Second thoughts on the kernel setting',
@@ -166,12 +119,7 @@ describe('template: request an out-of-cluster layered image', () => {
     expect(mc.metadata.labels['machineconfiguration.openshift.io/role']).toBe(
       EMPTY_POOL,
     );
-    const history = await requestHistory(
-      env.backend.server,
-      TEST_CLUSTER,
-      EMPTY_POOL,
-    );
-    expect(history.map(r => [r.kind, r.delivery, r.outcome])).toEqual(
+    expect(await requestOutcomes(env.backend.server, EMPTY_POOL)).toEqual(
       expect.arrayContaining([
         ['pause', 'direct', 'applied'],
         ['out-of-cluster-layer', 'direct', 'applied'],

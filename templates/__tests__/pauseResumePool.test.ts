@@ -1,24 +1,25 @@
 import yaml from 'yaml';
 import {
-  FakeGitHub,
-  FakeGitLab,
   TEST_CLUSTER,
   clusterReader,
   expectStatus,
+  openMergeRequest,
+  openPullRequest,
   poolPath,
   requestHistory,
+  requestNames,
   rerunOnOpenMergeRequest,
+  rerunOnOpenPullRequest,
   runTemplate,
   useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
-import { DIRECT, GITHUB, GITLAB, target } from './fixtures';
+import { DIRECT, GITHUB, GITLAB, gitopsForges, target } from './fixtures';
 
 jest.setTimeout(120_000);
 
 const NAME = 'layering-pause-resume-pool';
 
-const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
-const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
+const { github, gitlab } = gitopsForges();
 
 describe('template: pause or resume a pool', () => {
   const env = useTemplateEnvironment({ github, gitlab });
@@ -30,71 +31,60 @@ describe('template: pause or resume a pool', () => {
       operation: 'resume',
       ...GITHUB,
     };
-    const task = await runTemplate(env.backend.server, NAME, values);
-    expectStatus(task, 'completed');
-    const branch = `layering/${TEST_CLUSTER}/infra/resume`;
-    const file = `clusters/${TEST_CLUSTER}/pools/infra/machineconfigpool-infra.yaml`;
-    expect(Object.keys(github.files(branch)).sort()).toEqual([
-      'README.md',
-      file,
-    ]);
-    expect(yaml.parse(github.files(branch)[file])).toEqual({
+    const { branch, dir, labels } = requestNames('resume', 'infra');
+    const file = `${dir}/machineconfigpool-infra.yaml`;
+    const { files, pullRequest } = await openPullRequest(
+      env.backend.server,
+      github,
+      {
+        name: NAME,
+        values,
+        expected: {
+          branch,
+          title: `Resume pool infra on ${TEST_CLUSTER}`,
+          labels,
+          files: ['README.md', file],
+        },
+      },
+    );
+    expect(yaml.parse(files[file])).toEqual({
       apiVersion: 'machineconfiguration.openshift.io/v1',
       kind: 'MachineConfigPool',
       metadata: { name: 'infra' },
       spec: { paused: false },
     });
-    expect(github.pulls[0]).toMatchObject({
-      head: branch,
-      title: `Resume pool infra on ${TEST_CLUSTER}`,
-      labels: [
-        'layering',
-        'layering/resume',
-        `cluster/${TEST_CLUSTER}`,
-        'pool/infra',
-      ],
-      teamReviewers: ['platform'],
-    });
-    expect(github.pulls[0].body).toContain(
+    expect(pullRequest.body).toContain(
       'Sets `spec.paused: false` on MachineConfigPool `infra`',
     );
-    expect(github.pulls[0].body).toContain('Roll out the pending build');
+    expect(pullRequest.body).toContain('Roll out the pending build');
     expect(
       (await clusterReader(env.cluster).get(poolPath('infra'))).spec.paused,
     ).toBe(true);
 
-    expectStatus(
-      await runTemplate(env.backend.server, NAME, values),
-      'completed',
-    );
+    await rerunOnOpenPullRequest(env.backend.server, github, {
+      name: NAME,
+      values,
+      branch,
+    });
     expect(github.pulls).toHaveLength(1);
     expect(github.pulls[0].updates).toBe(1);
   });
 
   it('opens a GitLab merge request that pauses the worker pool, and re-running updates it', async () => {
-    const task = await runTemplate(env.backend.server, NAME, {
-      target: target('worker'),
-      operation: 'pause',
-      ...GITLAB,
-    });
-    expectStatus(task, 'completed');
-    const branch = `layering/${TEST_CLUSTER}/worker/pause`;
-    const file = `clusters/${TEST_CLUSTER}/pools/worker/machineconfigpool-worker.yaml`;
-    expect(yaml.parse(gitlab.files(branch)[file]).spec).toEqual({
-      paused: true,
-    });
-    expect(gitlab.mergeRequests).toEqual([
-      expect.objectContaining({
-        sourceBranch: branch,
+    const { branch, dir, labels } = requestNames('pause', 'worker');
+    const file = `${dir}/machineconfigpool-worker.yaml`;
+    const { files } = await openMergeRequest(env.backend.server, gitlab, {
+      name: NAME,
+      values: { target: target('worker'), operation: 'pause', ...GITLAB },
+      expected: {
+        branch,
         title: `Pause pool worker on ${TEST_CLUSTER}`,
-        labels: [
-          'layering',
-          'layering/pause',
-          `cluster/${TEST_CLUSTER}`,
-          'pool/worker',
-        ],
-      }),
-    ]);
+        labels,
+        files: ['README.md', file],
+      },
+    });
+    expect(yaml.parse(files[file]).spec).toEqual({ paused: true });
+    expect(gitlab.mergeRequests).toHaveLength(1);
 
     const { mergeRequest } = await rerunOnOpenMergeRequest(
       env.backend.server,

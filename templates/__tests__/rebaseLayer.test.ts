@@ -1,39 +1,32 @@
 import yaml from 'yaml';
 import {
-  FakeGitHub,
-  FakeGitLab,
   TEST_CLUSTER,
   clusterReader,
   expectStatus,
   machineConfigPath,
-  requestHistory,
-  rerunOnOpenMergeRequest,
+  requestNames,
+  requestOutcomes,
   runTemplate,
-  useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
 import {
   DIRECT,
-  GITHUB,
-  GITLAB,
   REBASED_WORKER_IMAGE,
   RELEASE_BASE_IMAGE,
   TEMPLATE_VALUES,
 } from './fixtures';
+import { useRequestSuite } from './requestSuite';
 
 jest.setTimeout(120_000);
 
 const NAME = 'layering-rebase-image';
 const POOL = 'worker';
 const MC = 'os-layer-custom';
-const DIR = `clusters/${TEST_CLUSTER}/pools/${POOL}`;
-const BRANCH = `layering/${TEST_CLUSTER}/${POOL}/rebase-image`;
+const {
+  dir: DIR,
+  branch: BRANCH,
+  labels: LABELS,
+} = requestNames('rebase-image', POOL);
 const TITLE = `Rebase pool ${POOL} on ${TEST_CLUSTER} onto release 4.18.21`;
-const LABELS = [
-  'layering',
-  'layering/rebase-image',
-  `cluster/${TEST_CLUSTER}`,
-  `pool/${POOL}`,
-];
 /** What the pull request body adds to the rendered summary. */
 const ROLLOUT = `\n### Roll-out\n\nNow: the nodes of the pool reboot into the rebased image, one at a time, once this is merged and synced.\n`;
 const FILES = [
@@ -42,20 +35,15 @@ const FILES = [
   `${DIR}/machineconfig-${MC}.yaml`,
 ];
 
-const github = new FakeGitHub({ owner: 'platform', repo: 'cluster-gitops' });
-const gitlab = new FakeGitLab({ projectPath: 'platform/cluster-gitops' });
-
 describe("template: rebase a pool's image onto the cluster's release", () => {
-  const env = useTemplateEnvironment({ github, gitlab });
+  const suite = useRequestSuite({
+    name: NAME,
+    expected: { branch: BRANCH, title: TITLE, labels: LABELS, files: FILES },
+  });
+  const { env, github, gitlab } = suite;
 
   it('opens a GitHub pull request that moves the existing MachineConfig to the rebuilt image, and re-running updates it', async () => {
-    const task = await runTemplate(env.backend.server, NAME, {
-      ...TEMPLATE_VALUES[NAME],
-      ...GITHUB,
-    });
-    expectStatus(task, 'completed');
-    const files = github.files(BRANCH);
-    expect(Object.keys(files).sort()).toEqual(FILES);
+    const { files, pullRequest: pr } = await suite.openPullRequest();
     expect(yaml.parse(files[`${DIR}/machineconfig-${MC}.yaml`])).toMatchObject({
       kind: 'MachineConfig',
       metadata: {
@@ -68,13 +56,6 @@ describe("template: rebase a pool's image onto the cluster's release", () => {
       },
       spec: { osImageURL: REBASED_WORKER_IMAGE },
     });
-    const [pr] = github.pulls;
-    expect(pr).toMatchObject({
-      head: BRANCH,
-      title: TITLE,
-      labels: LABELS,
-      teamReviewers: ['platform'],
-    });
     expect(pr.body).toBe(files[`${DIR}/SUMMARY.md`] + ROLLOUT);
     // The worker change reaches the custom pools that inherit worker MachineConfigs.
     expect(pr.body).toContain(
@@ -82,45 +63,18 @@ describe("template: rebase a pool's image onto the cluster's release", () => {
     );
     expect(pr.body).toContain('`worker-0` (pool `worker`)');
 
-    expectStatus(
-      await runTemplate(env.backend.server, NAME, {
-        ...TEMPLATE_VALUES[NAME],
-        ...GITHUB,
-      }),
-      'completed',
-    );
+    await suite.rerunOnOpenPullRequest();
     expect(github.pulls).toHaveLength(1);
     expect(github.pulls[0].updates).toBe(1);
   });
 
   it('opens a GitLab merge request with the same files and labels, and re-running updates it', async () => {
-    const task = await runTemplate(env.backend.server, NAME, {
-      ...TEMPLATE_VALUES[NAME],
-      ...GITLAB,
-    });
-    expectStatus(task, 'completed');
-    expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual(FILES);
-    expect(gitlab.mergeRequests).toEqual([
-      expect.objectContaining({
-        sourceBranch: BRANCH,
-        title: TITLE,
-        labels: LABELS,
-      }),
-    ]);
+    await suite.openMergeRequest();
+    expect(gitlab.mergeRequests).toHaveLength(1);
 
-    const { mergeRequest } = await rerunOnOpenMergeRequest(
-      env.backend.server,
-      gitlab,
-      {
-        name: NAME,
-        values: {
-          ...TEMPLATE_VALUES[NAME],
-          reason: 'Rebased again after a respin',
-          ...GITLAB,
-        },
-        branch: BRANCH,
-      },
-    );
+    const { mergeRequest } = await suite.rerunOnOpenMergeRequest({
+      values: { reason: 'Rebased again after a respin' },
+    });
     expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual(FILES);
     expect(mergeRequest.description).toContain('Rebased again after a respin');
   });
@@ -139,12 +93,7 @@ describe("template: rebase a pool's image onto the cluster's release", () => {
     ]);
     const mc = await clusterReader(env.cluster).get(machineConfigPath(MC));
     expect(mc.spec.osImageURL).toBe(REBASED_WORKER_IMAGE);
-    const history = await requestHistory(
-      env.backend.server,
-      TEST_CLUSTER,
-      POOL,
-    );
-    expect(history.map(r => [r.kind, r.delivery, r.outcome])).toEqual(
+    expect(await requestOutcomes(env.backend.server, POOL)).toEqual(
       expect.arrayContaining([
         ['rebase', 'direct', 'applied'],
         ['rebase', 'pull-request', 'opened'],

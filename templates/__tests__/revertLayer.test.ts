@@ -1,31 +1,26 @@
 import {
-  FakeGitHub,
-  FakeGitLab,
   TEST_CLUSTER,
   clusterReader,
   expectStatus,
   machineConfigPath,
   machineOSConfigPath,
   requestHistory,
-  rerunOnOpenMergeRequest,
+  requestNames,
   runTemplate,
-  useTemplateEnvironment,
 } from '@internal/layering-templates-tests';
-import { DIRECT, GITHUB, GITLAB, TEMPLATE_VALUES, target } from './fixtures';
+import { DIRECT, TEMPLATE_VALUES, target } from './fixtures';
+import { useRequestSuite } from './requestSuite';
 
 jest.setTimeout(120_000);
 
 const NAME = 'layering-revert-image';
 const POOL = 'infra';
-const DIR = `clusters/${TEST_CLUSTER}/pools/${POOL}`;
-const BRANCH = `layering/${TEST_CLUSTER}/${POOL}/revert-image`;
+const {
+  dir: DIR,
+  branch: BRANCH,
+  labels: LABELS,
+} = requestNames('revert-image', POOL);
 const TITLE = `Revert pool ${POOL} on ${TEST_CLUSTER} to the base image`;
-const LABELS = [
-  'layering',
-  'layering/revert-image',
-  `cluster/${TEST_CLUSTER}`,
-  `pool/${POOL}`,
-];
 
 /** The GitOps repository as the on-cluster request left it. */
 const repoFiles = {
@@ -34,45 +29,29 @@ const repoFiles = {
   [`${DIR}/Containerfile`]: 'FROM configs AS final\n',
   [`${DIR}/SUMMARY.md`]: '## On-cluster layered image\n',
 };
-
-const github = new FakeGitHub({
-  owner: 'platform',
-  repo: 'cluster-gitops',
-  files: repoFiles,
-});
-const gitlab = new FakeGitLab({
-  projectPath: 'platform/cluster-gitops',
-  files: repoFiles,
-});
+/** What a merge request leaves on its branch: the MachineOSConfig and its Containerfile go. */
+const FILES = ['README.md', `${DIR}/SUMMARY.md`];
 
 describe('template: revert a pool to the base image', () => {
-  const env = useTemplateEnvironment({ github, gitlab });
+  const suite = useRequestSuite({
+    name: NAME,
+    expected: { branch: BRANCH, title: TITLE, labels: LABELS, files: FILES },
+    repoFiles,
+  });
+  const { env, github, gitlab } = suite;
 
   it('opens a GitHub pull request that deletes the MachineOSConfig and its Containerfile, and re-running updates it', async () => {
-    const task = await runTemplate(env.backend.server, NAME, {
-      ...TEMPLATE_VALUES[NAME],
-      ...GITHUB,
+    const { files, pullRequest: pr } = await suite.openPullRequest({
+      expected: {
+        files: ['README.md', `${DIR}/REVERTED.md`, `${DIR}/SUMMARY.md`],
+      },
     });
-    expectStatus(task, 'completed');
-    const files = github.files(BRANCH);
-    expect(Object.keys(files).sort()).toEqual([
-      'README.md',
-      `${DIR}/REVERTED.md`,
-      `${DIR}/SUMMARY.md`,
-    ]);
     expect(files[`${DIR}/REVERTED.md`]).toContain(
       'Removed MachineOSConfig infra and its Containerfile',
     );
     expect(files[`${DIR}/REVERTED.md`]).toContain(
       'Reason: The infra pool no longer needs its own image',
     );
-    const [pr] = github.pulls;
-    expect(pr).toMatchObject({
-      head: BRANCH,
-      title: TITLE,
-      labels: LABELS,
-      teamReviewers: ['platform'],
-    });
     expect(pr.body).toContain(
       'Deletes MachineOSConfig `infra` and its Containerfile',
     );
@@ -81,56 +60,21 @@ describe('template: revert a pool to the base image', () => {
       await clusterReader(env.cluster).get(machineOSConfigPath(POOL)),
     ).toBeDefined();
 
-    expectStatus(
-      await runTemplate(env.backend.server, NAME, {
-        ...TEMPLATE_VALUES[NAME],
-        ...GITHUB,
-      }),
-      'completed',
-    );
+    await suite.rerunOnOpenPullRequest();
     expect(github.pulls).toHaveLength(1);
     expect(github.pulls[0].updates).toBe(1);
   });
 
   it('opens a GitLab merge request that deletes the same files, and re-running updates it', async () => {
-    const task = await runTemplate(env.backend.server, NAME, {
-      ...TEMPLATE_VALUES[NAME],
-      ...GITLAB,
-    });
-    expectStatus(task, 'completed');
-    expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual([
-      'README.md',
-      `${DIR}/SUMMARY.md`,
-    ]);
-    expect(gitlab.mergeRequests).toEqual([
-      expect.objectContaining({
-        sourceBranch: BRANCH,
-        title: TITLE,
-        labels: LABELS,
-      }),
-    ]);
-    expect(gitlab.mergeRequests[0].description).toContain(
-      'Deletes MachineOSConfig `infra`',
-    );
+    const { mergeRequest: opened } = await suite.openMergeRequest();
+    expect(gitlab.mergeRequests).toHaveLength(1);
+    expect(opened.description).toContain('Deletes MachineOSConfig `infra`');
 
-    const { mergeRequest } = await rerunOnOpenMergeRequest(
-      env.backend.server,
-      gitlab,
-      {
-        name: NAME,
-        values: {
-          ...TEMPLATE_VALUES[NAME],
-          reason: 'The image broke the infra nodes',
-          ...GITLAB,
-        },
-        branch: BRANCH,
-      },
-    );
+    const { mergeRequest } = await suite.rerunOnOpenMergeRequest({
+      values: { reason: 'The image broke the infra nodes' },
+    });
     // The branch already deletes the same files: nothing new is pushed.
-    expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual([
-      'README.md',
-      `${DIR}/SUMMARY.md`,
-    ]);
+    expect(Object.keys(gitlab.files(BRANCH)).sort()).toEqual(FILES);
     expect(mergeRequest.description).toContain(
       'The image broke the infra nodes',
     );

@@ -17,4 +17,14 @@ export {
   useTemplateEnvironment,
   type TemplateEnvironment,
 } from './environment';
-export { rerunOnOpenMergeRequest } from './rerun';
+export {
+  requestNames,
+  requestOutcomes,
+  openPullRequest,
+  openMergeRequest,
+  rerunOnOpenPullRequest,
+  rerunOnOpenMergeRequest,
+  type RequestNames,
+  type ExpectedRequest,
+  type RequestRun,
+} from './requests';
