@@ -7,8 +7,8 @@ ensure_install
 cd "$REPO_ROOT"
 status=0
 echo "== embedded cluster"
-yarn workspace @internal/embedded-openshift bench || status=1
+yarn workspace @rhcos-layering/embedded-openshift bench || status=1
 echo
 echo "== layering backend"
-yarn workspace @internal/plugin-layering-backend bench || status=1
+yarn workspace @rhcos-layering/plugin-layering-backend bench || status=1
 exit $status

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import {
   TEST_POOLS,
   TEST_USER,
@@ -12,7 +12,7 @@ import {
   startTemplateBackend,
   startTestCluster,
   type TemplateBackend,
-} from '@internal/layering-templates-tests';
+} from '@rhcos-layering/layering-templates-tests';
 import { DIRECT, GITHUB, TEMPLATE_VALUES } from './fixtures';
 
 jest.setTimeout(120_000);

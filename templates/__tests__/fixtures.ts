@@ -5,7 +5,7 @@ import {
   FakeGitLab,
   TEST_CLUSTER,
   TEST_PUSH_SECRET,
-} from '@internal/layering-templates-tests';
+} from '@rhcos-layering/layering-templates-tests';
 
 /**
  * Form values of each template as the real form would send them, against the sample scenario of

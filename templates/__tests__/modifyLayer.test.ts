@@ -8,7 +8,7 @@ import {
   requestNames,
   requestOutcomes,
   runTemplate,
-} from '@internal/layering-templates-tests';
+} from '@rhcos-layering/layering-templates-tests';
 import { DIRECT, TEMPLATE_VALUES } from './fixtures';
 import { useRequestSuite } from './requestSuite';
 

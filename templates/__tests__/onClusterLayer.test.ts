@@ -14,7 +14,7 @@ import {
   requestNames,
   requestOutcomes,
   runTemplate,
-} from '@internal/layering-templates-tests';
+} from '@rhcos-layering/layering-templates-tests';
 import { DIRECT, GITLAB } from './fixtures';
 import { useRequestSuite } from './requestSuite';
 

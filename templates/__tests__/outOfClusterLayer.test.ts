@@ -9,7 +9,7 @@ import {
   requestNames,
   requestOutcomes,
   runTemplate,
-} from '@internal/layering-templates-tests';
+} from '@rhcos-layering/layering-templates-tests';
 import {
   DIRECT,
   EDGE_IMAGE,

@@ -12,7 +12,7 @@ import {
   rerunOnOpenPullRequest,
   runTemplate,
   useTemplateEnvironment,
-} from '@internal/layering-templates-tests';
+} from '@rhcos-layering/layering-templates-tests';
 import { DIRECT, GITHUB, GITLAB, gitopsForges, target } from './fixtures';
 
 jest.setTimeout(120_000);

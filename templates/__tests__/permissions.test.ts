@@ -1,4 +1,4 @@
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import {
   EMPTY_POOL,
   FakeGitHub,
@@ -15,7 +15,7 @@ import {
   startTestCluster,
   type ForgeServer,
   type TemplateBackend,
-} from '@internal/layering-templates-tests';
+} from '@rhcos-layering/layering-templates-tests';
 import { DIRECT, GITHUB, TEMPLATE_VALUES, target } from './fixtures';
 
 jest.setTimeout(120_000);

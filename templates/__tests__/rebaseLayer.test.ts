@@ -7,7 +7,7 @@ import {
   requestNames,
   requestOutcomes,
   runTemplate,
-} from '@internal/layering-templates-tests';
+} from '@rhcos-layering/layering-templates-tests';
 import {
   DIRECT,
   REBASED_WORKER_IMAGE,

@@ -7,7 +7,7 @@ import {
   useTemplateEnvironment,
   type ExpectedRequest,
   type RequestRun,
-} from '@internal/layering-templates-tests';
+} from '@rhcos-layering/layering-templates-tests';
 import { GITHUB, GITLAB, TEMPLATE_VALUES, gitopsForges } from './fixtures';
 
 /** One run of the suite's template: what it changes in the form values, and its task secrets. */

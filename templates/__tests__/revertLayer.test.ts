@@ -7,7 +7,7 @@ import {
   requestHistory,
   requestNames,
   runTemplate,
-} from '@internal/layering-templates-tests';
+} from '@rhcos-layering/layering-templates-tests';
 import { DIRECT, TEMPLATE_VALUES, target } from './fixtures';
 import { useRequestSuite } from './requestSuite';
 

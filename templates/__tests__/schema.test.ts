@@ -17,7 +17,7 @@ import {
   TEMPLATES_DIR,
   loadTemplates,
   locationTargets,
-} from '@internal/layering-templates-tests';
+} from '@rhcos-layering/layering-templates-tests';
 
 /** The policies the catalog enforces on every entity it reads. */
 const catalogPolicy = EntityPolicies.allOf([

@@ -1,4 +1,4 @@
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import {
   EMPTY_POOL,
   TEST_PUSH_SECRET,
@@ -8,7 +8,7 @@ import {
   startTemplateBackend,
   startTestCluster,
   type TemplateBackend,
-} from '@internal/layering-templates-tests';
+} from '@rhcos-layering/layering-templates-tests';
 import { DIRECT, ON_CLUSTER_CONTAINERFILE } from './fixtures';
 
 jest.setTimeout(120_000);

@@ -1,5 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
-import { catalogModuleLayeringEntityProvider } from '@internal/plugin-layering-backend';
+import { catalogModuleLayeringEntityProvider } from '@rhcos-layering/plugin-layering-backend';
 
 const backend = createBackend();
 
@@ -26,10 +26,10 @@ backend.add(import('./permissionPolicy'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-gitlab'));
-backend.add(import('@internal/plugin-scaffolder-backend-module-layering'));
+backend.add(import('@rhcos-layering/plugin-scaffolder-backend-module-layering'));
 
 // The layering plugin: pools, builds, rollouts and drift of every configured cluster.
-backend.add(import('@internal/plugin-layering-backend'));
+backend.add(import('@rhcos-layering/plugin-layering-backend'));
 
 // The Kubernetes plugin shares its cluster configuration with the layering plugins.
 backend.add(import('@backstage/plugin-kubernetes-backend'));

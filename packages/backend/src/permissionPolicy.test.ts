@@ -8,7 +8,7 @@ import {
   templateParameterReadPermission,
   templateStepReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
-import { layeringClusterApplyPermission } from '@internal/plugin-layering-common';
+import { layeringClusterApplyPermission } from '@rhcos-layering/plugin-layering-common';
 import { LayeringPortalPolicy } from './permissionPolicy';
 
 function userInfo(memberships: Record<string, string[]>): UserInfoService {

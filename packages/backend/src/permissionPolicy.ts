@@ -22,7 +22,7 @@ import {
   templateParameterReadPermission,
   templateStepReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
-import { layeringClusterApplyPermission } from '@internal/plugin-layering-common';
+import { layeringClusterApplyPermission } from '@rhcos-layering/plugin-layering-common';
 
 /** Tag the layering templates put on the form page and steps of direct delivery. */
 export const DIRECT_APPLY_TEMPLATE_TAG = 'layering-direct-apply';

@@ -2,7 +2,7 @@
 /**
  * Benchmark of the embedded cluster (not a test): a generated 5,000-node, 200-pool state.
  *
- *   yarn workspace @internal/embedded-openshift bench
+ *   yarn workspace @rhcos-layering/embedded-openshift bench
  *
  * Prints load time, list-all-nodes latency over HTTP, and how 100 concurrent node watches keep
  * up with a 500-node rollout driven by the MCO simulation, each against its target.

@@ -42,7 +42,7 @@ export interface Fleet {
 
 /** Default folder of the packaged states (`states/` of this package, shipped with it). */
 export const DEFAULT_STATES_DIR = path.join(
-  path.dirname(require.resolve('@internal/embedded-openshift/package.json')),
+  path.dirname(require.resolve('@rhcos-layering/embedded-openshift/package.json')),
   'states',
 );
 

@@ -1,4 +1,4 @@
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import type { FakeGitHub } from './FakeGitHub';
 import type { FakeGitLab } from './FakeGitLab';
 import { startForges, type ForgeServer } from './forges';

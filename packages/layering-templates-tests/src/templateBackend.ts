@@ -13,15 +13,15 @@ import {
   type PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import type { JsonObject } from '@backstage/types';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import gitlabModule from '@backstage/plugin-scaffolder-backend-module-gitlab';
-import layeringActionsModule from '@internal/plugin-scaffolder-backend-module-layering';
+import layeringActionsModule from '@rhcos-layering/plugin-scaffolder-backend-module-layering';
 // This package assembles a test backend from plugins, as packages/backend does.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import layeringPlugin from '@internal/plugin-layering-backend';
+import layeringPlugin from '@rhcos-layering/plugin-layering-backend';
 import { loadTemplates } from './templates';
 
 /** The user the tests act as (a member of the group that may apply directly). */

@@ -7,7 +7,7 @@ import type { JsonObject } from '@backstage/types';
 
 /** The repository's `templates/` folder. */
 export const TEMPLATES_DIR = path.resolve(
-  resolvePackagePath('@internal/layering-templates-tests'),
+  resolvePackagePath('@rhcos-layering/layering-templates-tests'),
   '../../templates',
 );
 

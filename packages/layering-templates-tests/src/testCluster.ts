@@ -3,7 +3,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   startEmbeddedCluster,
   type EmbeddedCluster,
-} from '@internal/embedded-openshift';
+} from '@rhcos-layering/embedded-openshift';
 
 /** Name the test cluster is configured under (the sample scenario: OCP 4.18.21). */
 export const TEST_CLUSTER = 'ocp-418';
@@ -69,7 +69,7 @@ export async function startTestCluster(
   const cluster = await startEmbeddedCluster({
     name: state === 'ocp-418' ? TEST_CLUSTER : state,
     stateDir: path.join(
-      resolvePackagePath('@internal/embedded-openshift'),
+      resolvePackagePath('@rhcos-layering/embedded-openshift'),
       'states',
       state,
     ),

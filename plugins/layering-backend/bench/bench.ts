@@ -1,5 +1,5 @@
 /*
- * Benchmark of the layering backend: `yarn workspace @internal/plugin-layering-backend bench`.
+ * Benchmark of the layering backend: `yarn workspace @rhcos-layering/plugin-layering-backend bench`.
  *
  * 1. Cold start: one cluster of 5,000 nodes and 50 pools, from nothing to a complete view.
  * 2. Fleet: 20 clusters × 2,000 nodes × 50 pools. GET /pools latency from the caches, against

@@ -5,7 +5,7 @@
  *
  *   tsx bench/fleetServer.ts <clusters> <nodes> <pools>
  */
-import { startEmbeddedCluster } from '@internal/embedded-openshift';
+import { startEmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import { RELEASE, SYNTHETIC_IMAGES, syntheticCluster } from './fleetState';
 
 const RELEASES = [

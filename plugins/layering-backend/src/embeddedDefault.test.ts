@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { ClusterView, PoolView } from '@internal/plugin-layering-common';
+import type { ClusterView, PoolView } from '@rhcos-layering/plugin-layering-common';
 import request from 'supertest';
 import { eventually, startLayeringBackend } from './__testUtils__/testBackend';
 

@@ -8,8 +8,8 @@ import type {
   ClusterView,
   PoolDetail,
   PoolView,
-} from '@internal/plugin-layering-common';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+} from '@rhcos-layering/plugin-layering-common';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import request from 'supertest';
 import type { Server } from 'node:http';
 import { RegistryClient } from './registry';

@@ -2,7 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { layeringPermissions } from '@internal/plugin-layering-common';
+import { layeringPermissions } from '@rhcos-layering/plugin-layering-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { createRouter } from './router';
 import { layeringFleetServiceRef } from './services/FleetService';

@@ -7,7 +7,7 @@ import {
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { ClusterView, PoolView } from '@internal/plugin-layering-common';
+import type { ClusterView, PoolView } from '@rhcos-layering/plugin-layering-common';
 import express from 'express';
 import request from 'supertest';
 import { createRouter } from './router';

@@ -10,7 +10,7 @@ import {
   LAYERING_REQUEST_KINDS,
   layeringClusterReadPermission,
   layeringPoolReadPermission,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';

@@ -1,6 +1,6 @@
 import type { SignalPayload } from '@backstage/plugin-signals-node';
-import type { ClusterView, PoolView } from '@internal/plugin-layering-common';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { ClusterView, PoolView } from '@rhcos-layering/plugin-layering-common';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import request from 'supertest';
 import {
   embeddedClusterConfig,

@@ -4,7 +4,7 @@ import {
   LAYERING_CLUSTER_ANNOTATION,
   LAYERING_ENTITY_TYPES,
   LAYERING_POOL_ANNOTATION,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 
 export { LAYERING_CLUSTER_ANNOTATION, LAYERING_POOL_ANNOTATION };
 

@@ -9,7 +9,7 @@ import {
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { LayeringRequestRecord } from '@internal/plugin-layering-common';
+import type { LayeringRequestRecord } from '@rhcos-layering/plugin-layering-common';
 import { scaffolderModuleLayering } from './module';
 import {
   adminApi,

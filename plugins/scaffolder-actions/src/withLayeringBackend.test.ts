@@ -1,7 +1,7 @@
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 // The real backend plugin runs next to the module here; production code never imports it.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import layeringPlugin from '@internal/plugin-layering-backend';
+import layeringPlugin from '@rhcos-layering/plugin-layering-backend';
 import request from 'supertest';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';

@@ -81,7 +81,7 @@ export interface CrdVersion {
 /** Folder holding the CRD manifests shipped with the package (`crds/`, next to package.json). */
 export function crdDir(): string {
   return path.join(
-    path.dirname(require.resolve('@internal/embedded-openshift/package.json')),
+    path.dirname(require.resolve('@rhcos-layering/embedded-openshift/package.json')),
     'crds',
   );
 }

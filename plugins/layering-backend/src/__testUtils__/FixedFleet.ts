@@ -5,7 +5,7 @@ import type {
   PoolDetail,
   PoolLayeringSettings,
   PoolView,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import type {
   FleetChange,
   FleetPoolFilter,

@@ -12,7 +12,7 @@ import type { JsonObject } from '@backstage/types';
 import {
   startEmbeddedCluster,
   type EmbeddedCluster,
-} from '@internal/embedded-openshift';
+} from '@rhcos-layering/embedded-openshift';
 import { layeringPlugin } from '../plugin';
 
 /**
@@ -46,7 +46,7 @@ export function startSampleCluster(
   return startEmbeddedCluster({
     name,
     stateDir: resolvePackagePath(
-      '@internal/embedded-openshift',
+      '@rhcos-layering/embedded-openshift',
       `states/${state}`,
     ),
     speed: 0,

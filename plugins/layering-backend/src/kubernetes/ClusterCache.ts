@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { ClusterStatus, MachineOSConfigModel } from '@internal/plugin-layering-common';
-import { normalizeMachineOSConfig } from '@internal/plugin-layering-common';
+import type { ClusterStatus, MachineOSConfigModel } from '@rhcos-layering/plugin-layering-common';
+import { normalizeMachineOSConfig } from '@rhcos-layering/plugin-layering-common';
 import { ClusterConnection, ClusterRequestError } from './ClusterConnection';
 import type { ClusterSpec } from './clusterConfig';
 import { Informer, InformerOptions, RawObject } from './Informer';

@@ -1,8 +1,8 @@
-import type { BuildState } from '@internal/plugin-layering-common';
+import type { BuildState } from '@rhcos-layering/plugin-layering-common';
 import {
   normalizeMachineOSBuild,
   normalizeMachineOSConfig,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import type { RawObject } from './Informer';
 
 /**

@@ -1,5 +1,5 @@
-import { labelSelectorMatches } from '@internal/plugin-layering-common';
-import type { PoolCondition } from '@internal/plugin-layering-common';
+import { labelSelectorMatches } from '@rhcos-layering/plugin-layering-common';
+import type { PoolCondition } from '@rhcos-layering/plugin-layering-common';
 import type { RawObject } from './Informer';
 
 /**

@@ -18,7 +18,7 @@ import {
   LAYERING_ENTITY_TYPES,
   LAYERING_POOL_ANNOTATION,
   poolEntityName,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { LayeringFleetService } from '../services/FleetService';
 

@@ -8,7 +8,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   startEmbeddedCluster,
   type EmbeddedCluster,
-} from '@internal/embedded-openshift';
+} from '@rhcos-layering/embedded-openshift';
 import { RegistryClient } from './RegistryClient';
 
 const RELEASE_RHCOS =
@@ -22,7 +22,7 @@ describe('RegistryClient against the embedded cluster registry', () => {
   beforeAll(async () => {
     cluster = await startEmbeddedCluster({
       stateDir: resolvePackagePath(
-        '@internal/embedded-openshift',
+        '@rhcos-layering/embedded-openshift',
         'states/ocp-418',
       ),
       speed: 0,

@@ -25,7 +25,7 @@ import {
 
 const run = promisify(execFile);
 const SCRIPT = resolvePackagePath(
-  '@internal/plugin-layering-backend',
+  '@rhcos-layering/plugin-layering-backend',
   '../../scripts/test-services/registry.sh',
 );
 

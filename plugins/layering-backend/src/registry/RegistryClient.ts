@@ -8,7 +8,7 @@ import {
   isRestrictedHostClass,
   parseImageReference,
   type ImageReference,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import { createGuardedAgent } from './guardedAgent';
 import { LruCache } from './LruCache';
 import { findTarEntry } from './tar';

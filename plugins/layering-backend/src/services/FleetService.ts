@@ -12,11 +12,11 @@ import type {
   PoolLayeringSettings,
   PoolView,
   ReleaseView,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import {
   MACHINECONFIGURATION_GROUP,
   type MachineOSConfigModel,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { rhcosVersionFromLabels } from '@internal/plugin-layering-common';
+import { rhcosVersionFromLabels } from '@rhcos-layering/plugin-layering-common';
 import type { ImageFacts } from './viewBuilder';
 
 /** The part of the registry client the label cache uses. */

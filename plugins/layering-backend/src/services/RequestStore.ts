@@ -8,7 +8,7 @@ import {
 import type {
   LayeringRequestKind,
   LayeringRequestRecord,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 
@@ -84,7 +84,7 @@ export class DatabaseRequestStore implements LayeringRequestStore {
     const client = await database.getClient();
     if (!database.migrations?.skip) {
       await client.migrate.latest({
-        directory: resolvePackagePath('@internal/plugin-layering-backend', 'migrations'),
+        directory: resolvePackagePath('@rhcos-layering/plugin-layering-backend', 'migrations'),
       });
     }
     return new DatabaseRequestStore(client);

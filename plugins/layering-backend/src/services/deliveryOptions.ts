@@ -7,7 +7,7 @@ import {
 import type {
   LayeringDeliveryOptions,
   LayeringForgeHost,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 
 /**
  * Which GitHub and GitLab hosts have credentials, from the portal's integrations. Only the

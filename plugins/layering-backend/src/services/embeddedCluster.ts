@@ -16,7 +16,7 @@ export async function startEmbeddedDefault(logger: LoggerService): Promise<{
   stop(): Promise<void>;
 }> {
   const { startEmbeddedCluster } = await loadEmbeddedOpenshift();
-  const stateDir = resolvePackagePath('@internal/embedded-openshift', SAMPLE_STATE);
+  const stateDir = resolvePackagePath('@rhcos-layering/embedded-openshift', SAMPLE_STATE);
   const cluster = await startEmbeddedCluster({ name: 'embedded', stateDir, speed: 1 });
   logger.warn(
     'No cluster is configured under kubernetes.clusterLocatorMethods: using the embedded OpenShift cluster with its sample state (development only; set layering.embeddedCluster.enabled: false to turn this off)',

@@ -1,4 +1,4 @@
-type EmbeddedOpenshift = typeof import('@internal/embedded-openshift');
+type EmbeddedOpenshift = typeof import('@rhcos-layering/embedded-openshift');
 
 /**
  * Loads the embedded cluster only when it is used (development), so a production backend never
@@ -6,5 +6,5 @@ type EmbeddedOpenshift = typeof import('@internal/embedded-openshift');
  */
 export async function loadEmbeddedOpenshift(): Promise<EmbeddedOpenshift> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('@internal/embedded-openshift');
+  return require('@rhcos-layering/embedded-openshift');
 }

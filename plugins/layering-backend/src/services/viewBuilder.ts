@@ -13,7 +13,7 @@ import {
   nodeRhcosHistogram,
   resolveBaseRhcosVersion,
   rhcosVersionFromOsImage,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import type { ClusterHealth, ClusterSnapshot } from '../kubernetes/ClusterCache';
 import type { NodeProjection, PoolProjection } from '../kubernetes/projections';
 import { selectorMatches } from '../kubernetes/projections';

@@ -9,7 +9,7 @@ import type {
   NodeView,
   PoolDetail,
   PoolView,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import type {
   LayeringClusterDetail,
   LayeringReleaseInfo,

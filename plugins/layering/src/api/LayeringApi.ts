@@ -8,7 +8,7 @@ import type {
   PoolDetail,
   PoolLayeringSettings,
   PoolView,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 
 /**
  * A cluster with the views of its pools, as `GET /clusters/:cluster` answers.

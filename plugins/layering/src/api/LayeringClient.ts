@@ -7,7 +7,7 @@ import type {
   PoolDetail,
   PoolLayeringSettings,
   PoolView,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import type {
   LayeringApi,
   LayeringClusterDetail,

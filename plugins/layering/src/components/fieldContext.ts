@@ -1,5 +1,5 @@
 import type { ApiRef } from '@backstage/frontend-plugin-api';
-import type { LayeringDeliveryOptions } from '@internal/plugin-layering-common';
+import type { LayeringDeliveryOptions } from '@rhcos-layering/plugin-layering-common';
 import { layeringApiRef } from '../api';
 import { asPickerValue } from './LayeringPoolPicker/rules';
 

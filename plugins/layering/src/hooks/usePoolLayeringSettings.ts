@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import { toError, type ErrorLike } from '@backstage/errors';
-import type { PoolLayeringSettings } from '@internal/plugin-layering-common';
+import type { PoolLayeringSettings } from '@rhcos-layering/plugin-layering-common';
 import useAsync from 'react-use/esm/useAsync';
 import { layeringApiRef } from '../api';
 import { poolKey } from './usePoolEntities';

@@ -1,4 +1,4 @@
-import type { LayeringDeliveryOptions } from '@internal/plugin-layering-common';
+import type { LayeringDeliveryOptions } from '@rhcos-layering/plugin-layering-common';
 import { enumLabels } from '../components/fieldContext';
 import {
   asDelivery,

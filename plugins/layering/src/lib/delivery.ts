@@ -1,7 +1,7 @@
 import type {
   LayeringDeliveryOptions,
   LayeringForgeKind,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 
 /** The two deliveries a template offers. */
 export type Delivery = 'pull-request' | 'direct';

@@ -3,7 +3,7 @@ import type {
   ClusterStatus,
   LayeringMode,
   PoolView,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 
 /** Colour family of a status, in Backstage UI's status vocabulary. */
 export type Tone = 'success' | 'warning' | 'danger' | 'info' | 'neutral';

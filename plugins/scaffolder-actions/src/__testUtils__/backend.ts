@@ -1,7 +1,7 @@
 import type {
   LayeringRequestRecord,
   PoolDetail,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import type {
   ClusterReleaseInfo,
   LayeringBackendApi,

@@ -4,7 +4,7 @@ import yaml from 'yaml';
 import {
   startEmbeddedCluster,
   type EmbeddedCluster,
-} from '@internal/embedded-openshift';
+} from '@rhcos-layering/embedded-openshift';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -17,7 +17,7 @@ import { outputsOf, runAction } from './context';
 /** The sample state of the embedded cluster package (OCP 4.18.21, v1 MachineOSConfig). */
 export function stateDir(name = 'ocp-418'): string {
   return path.join(
-    path.dirname(require.resolve('@internal/embedded-openshift/package.json')),
+    path.dirname(require.resolve('@rhcos-layering/embedded-openshift/package.json')),
     'states',
     name,
   );

@@ -4,7 +4,7 @@ import type {
   TemplateExample,
 } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import { createLayeringActions } from '../actions';
 import { actionOptions } from './cluster';
 import { createTestContext, outputsOf } from './context';

@@ -1,4 +1,4 @@
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 
 /**
  * The part of a Backstage app-config that points the kubernetes config at the embedded cluster

@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ConflictError, InputError } from '@backstage/errors';
-import { MCO_ANNOTATIONS, parseOcpVersion } from '@internal/plugin-layering-common';
+import { MCO_ANNOTATIONS, parseOcpVersion } from '@rhcos-layering/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './buildDelete.examples';

@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InputError } from '@backstage/errors';
-import { MCO_ANNOTATIONS } from '@internal/plugin-layering-common';
+import { MCO_ANNOTATIONS } from '@rhcos-layering/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './buildRebuild.examples';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import { createClusterApplyAction } from './clusterApply';
 import { createManifestRenderAction } from './manifestRender';
 import { actionOptions, adminApi, snapshotCluster, startTestCluster } from '../__testUtils__/cluster';

@@ -12,7 +12,7 @@ import {
   assertError,
 } from '@backstage/errors';
 import yaml from 'yaml';
-import { LAYERING_REQUEST_ANNOTATIONS, MCO_ANNOTATIONS } from '@internal/plugin-layering-common';
+import { LAYERING_REQUEST_ANNOTATIONS, MCO_ANNOTATIONS } from '@rhcos-layering/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './clusterApply.examples';

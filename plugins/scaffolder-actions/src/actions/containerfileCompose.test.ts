@@ -1,4 +1,4 @@
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import { DockerfileParser } from 'dockerfile-ast';
 import { createContainerfileComposeAction } from './containerfileCompose';
 import { actionOptions, startTestCluster } from '../__testUtils__/cluster';

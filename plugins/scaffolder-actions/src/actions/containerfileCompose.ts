@@ -8,7 +8,7 @@ import {
   type ContainerfileAnalysis,
   type ContainerfileSpec,
   type ValidationIssue,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './containerfileCompose.examples';

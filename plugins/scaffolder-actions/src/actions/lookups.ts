@@ -2,7 +2,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import {
   labelSelectorMatches,
   MCO_ANNOTATIONS,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import type { ClusterClient } from '../kubernetes/ClusterClient';
 import {
   MCO_GROUP,

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
 import type { JsonObject } from '@backstage/types';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import { createManifestRenderAction } from './manifestRender';
 import {
   actionOptions,

@@ -14,7 +14,7 @@ import {
   validateDigestImage,
   validateDns1123Subdomain,
   type ValidationIssue,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './manifestRender.examples';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import { createManifestRenderAction } from './manifestRender';
 import { actionOptions, adminApi, startTestCluster } from '../__testUtils__/cluster';
 import { createTestContext, outputsOf } from '../__testUtils__/context';

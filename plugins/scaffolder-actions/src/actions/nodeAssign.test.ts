@@ -1,4 +1,4 @@
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import { createNodeAssignAction } from './nodeAssign';
 import { actionOptions, adminApi, snapshotCluster, startTestCluster } from '../__testUtils__/cluster';
 import { createTestContext, outputsOf } from '../__testUtils__/context';

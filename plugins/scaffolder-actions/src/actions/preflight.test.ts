@@ -1,4 +1,4 @@
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import { createManifestRenderAction } from './manifestRender';
 import { createClusterApplyAction } from './clusterApply';
 import { actionOptions, snapshotCluster, startTestCluster } from '../__testUtils__/cluster';

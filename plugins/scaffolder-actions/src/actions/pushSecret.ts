@@ -3,7 +3,7 @@ import {
   MCO_NAMESPACE,
   normalizeMachineOSConfig,
   parseImageReference,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import type { TaskSecrets } from '@backstage/plugin-scaffolder-node';
 import type { KubeObject } from '../kubernetes/types';
 

@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InputError } from '@backstage/errors';
-import { LAYERING_REQUEST_KINDS } from '@internal/plugin-layering-common';
+import { LAYERING_REQUEST_KINDS } from '@rhcos-layering/plugin-layering-common';
 import * as inputs from './inputProperties';
 import { examples } from './requestRecord.examples';
 import { recordRequestOnce } from './shared';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import yaml from 'yaml';
-import type { EmbeddedCluster } from '@internal/embedded-openshift';
-import { buildMachineOSConfig } from '@internal/plugin-layering-common';
+import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
+import { buildMachineOSConfig } from '@rhcos-layering/plugin-layering-common';
 import { createClusterApplyAction } from './clusterApply';
 import { createManifestRenderAction } from './manifestRender';
 import { actionOptions, adminApi, startTestCluster } from '../__testUtils__/cluster';

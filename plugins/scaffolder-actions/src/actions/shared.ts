@@ -6,7 +6,7 @@ import {
   layeringClusterApplyPermission,
   type LayeringRequestKind,
   type LayeringRequestRecord,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import type { LayeringActionOptions } from './types';
 
 type AnyContext = ActionContext<JsonObject, JsonObject>;

@@ -4,7 +4,7 @@ import {
   validateDns1123Subdomain,
   type LayeringPolicy,
   type ValidationIssue,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import type { LayeringActionsConfig } from '../config';
 
 /**

@@ -120,4 +120,4 @@ export interface ObjectRef {
 export {
   MACHINECONFIGURATION_GROUP as MCO_GROUP,
   MCO_NAMESPACE,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';

@@ -7,7 +7,7 @@ import type {
   LayeringRequestRecord,
   PoolDetail,
   ReleaseView,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 
 /** Answer of `GET /clusters/:cluster/release`. @public */
 export interface ClusterReleaseInfo extends ReleaseView {

@@ -10,7 +10,7 @@ import {
   type PoolDetail,
   type PreflightPool,
   type ValidationIssue,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import type { ClusterClient } from '../kubernetes/ClusterClient';
 import {
   KubeObject,

@@ -1,4 +1,4 @@
-import type { ClusterStatus, PoolView } from '@internal/plugin-layering-common';
+import type { ClusterStatus, PoolView } from '@rhcos-layering/plugin-layering-common';
 import {
   displayDriftStatus,
   driftLabel,

@@ -1,4 +1,4 @@
-import { validateDigestImage } from '@internal/plugin-layering-common';
+import { validateDigestImage } from '@rhcos-layering/plugin-layering-common';
 
 /**
  * `ui:options` of the `LayeringBaseImage` field.

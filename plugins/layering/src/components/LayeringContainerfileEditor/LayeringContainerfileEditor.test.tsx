@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import type { PoolLayeringSettings } from '@internal/plugin-layering-common';
+import type { PoolLayeringSettings } from '@rhcos-layering/plugin-layering-common';
 import { layeringApiRef, type LayeringApi } from '../../api';
 import { clusterWith, inSyncPool } from '../../__fixtures__/pools';
 import { LayeringContainerfileEditor } from './LayeringContainerfileEditor';

@@ -4,7 +4,7 @@ import {
   type MachineOSConfigApiVersion,
   type PoolLayeringSettings,
   type ValidationIssue,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 
 /**
  * `ui:options` of the `LayeringContainerfileEditor` field.

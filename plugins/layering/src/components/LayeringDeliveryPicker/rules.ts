@@ -1,4 +1,4 @@
-import type { LayeringDeliveryOptions } from '@internal/plugin-layering-common';
+import type { LayeringDeliveryOptions } from '@rhcos-layering/plugin-layering-common';
 import { NO_FORGE_SENTENCE, type Delivery } from '../../lib/delivery';
 
 /**

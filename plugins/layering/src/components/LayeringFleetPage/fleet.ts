@@ -1,4 +1,4 @@
-import type { ClusterView, PoolView } from '@internal/plugin-layering-common';
+import type { ClusterView, PoolView } from '@rhcos-layering/plugin-layering-common';
 import {
   behindScore,
   displayDriftStatus,

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import type { LayeringDeliveryOptions } from '@internal/plugin-layering-common';
+import type { LayeringDeliveryOptions } from '@rhcos-layering/plugin-layering-common';
 import { layeringApiRef, type LayeringApi } from '../../api';
 import {
   apiHolder,

@@ -3,7 +3,7 @@ import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-
 import type {
   LayeringDeliveryOptions,
   LayeringForgeKind,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import { Flex, Radio, RadioGroup, Text } from '@backstage/ui';
 import useAsync from 'react-use/esm/useAsync';
 import { layeringApiRef } from '../../api';

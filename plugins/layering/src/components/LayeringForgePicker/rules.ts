@@ -1,4 +1,4 @@
-import type { LayeringForgeKind } from '@internal/plugin-layering-common';
+import type { LayeringForgeKind } from '@rhcos-layering/plugin-layering-common';
 
 /**
  * `ui:options` of the `LayeringForgePicker` field.

@@ -3,7 +3,7 @@ import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { Entity } from '@backstage/catalog-model';
-import type { PoolView } from '@internal/plugin-layering-common';
+import type { PoolView } from '@rhcos-layering/plugin-layering-common';
 import { layeringApiRef, type LayeringApi } from '../../api';
 import { mountedRoutes } from '../../__fixtures__/routes';
 import {

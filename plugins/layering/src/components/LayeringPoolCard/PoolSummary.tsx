@@ -2,7 +2,7 @@ import type {
   ClusterView,
   LayeringRequestRecord,
   PoolView,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import { Alert, Flex, Link, Text } from '@backstage/ui';
 import { makeStyles } from '@material-ui/core/styles';
 import type { ReactNode } from 'react';

@@ -4,7 +4,7 @@ import type {
   LayeringRequestRecord,
   NodeView,
   PoolCondition,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import {
   buildTone,
   formatDuration,

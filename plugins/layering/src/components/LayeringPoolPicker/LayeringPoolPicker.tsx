@@ -4,7 +4,7 @@ import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-
 import { Flex, Select, Text } from '@backstage/ui';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import useAsync from 'react-use/esm/useAsync';
-import type { ClusterView, PoolView } from '@internal/plugin-layering-common';
+import type { ClusterView, PoolView } from '@rhcos-layering/plugin-layering-common';
 import { layeringApiRef } from '../../api';
 import {
   driftLabel,

@@ -2,7 +2,7 @@ import type {
   ClusterView,
   LayeringMode,
   PoolView,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import { isClusterDown } from '../../lib/presentation';
 
 /**

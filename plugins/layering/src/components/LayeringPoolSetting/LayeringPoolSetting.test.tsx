@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
-import type { PoolLayeringSettings } from '@internal/plugin-layering-common';
+import type { PoolLayeringSettings } from '@rhcos-layering/plugin-layering-common';
 import { layeringApiRef, type LayeringApi } from '../../api';
 import {
   apiHolder,

@@ -5,7 +5,7 @@ import {
   type MachineOSConfigApiVersion,
   type PoolLayeringSettings,
   type ValidationIssue,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 
 /**
  * Settings of a pool's layering that the `LayeringPoolSetting` field can

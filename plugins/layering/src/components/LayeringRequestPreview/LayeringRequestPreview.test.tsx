@@ -5,7 +5,7 @@ import type {
   NodeView,
   PoolDetail,
   PoolView,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import { layeringApiRef, type LayeringApi } from '../../api';
 import { fieldProps } from '../../__fixtures__/fieldProps';
 import {

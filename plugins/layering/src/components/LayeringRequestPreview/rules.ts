@@ -5,7 +5,7 @@ import {
   type IssueSeverity,
   type PoolDetail,
   type PoolView,
-} from '@internal/plugin-layering-common';
+} from '@rhcos-layering/plugin-layering-common';
 import { isClusterDown } from '../../lib/presentation';
 
 /**

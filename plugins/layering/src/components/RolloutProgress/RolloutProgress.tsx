@@ -1,6 +1,6 @@
 import LinearProgress from '@material-ui/core/LinearProgress';
 import { Flex, Text } from '@backstage/ui';
-import type { PoolView } from '@internal/plugin-layering-common';
+import type { PoolView } from '@rhcos-layering/plugin-layering-common';
 import { StatusBadge } from '../StatusBadge';
 
 /** Props of {@link RolloutProgress}. */
