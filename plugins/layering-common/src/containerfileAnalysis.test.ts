@@ -1,12 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
-import {
-  analyzeContainerfile,
-  classifyCommand,
-  tokenizeShell,
-  validateContainerfileEntries,
-} from './containerfileAnalysis';
+import { analyzeContainerfile } from './containerfileAnalysis';
 
 const BASE = `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'4'.repeat(
   64,
@@ -22,114 +17,6 @@ const messages = (
   analyzeContainerfile(content, { mode }).issues.map(
     i => `${i.severity}:${i.line ?? '-'}:${i.message}`,
   );
-
-describe('tokenizeShell', () => {
-  it('splits commands on separators and honours quotes and escapes', () => {
-    expect(
-      tokenizeShell(
-        `dnf install -y "a b" 'c;d' e\\ f; rpm-ostree install x|tee y && echo $HOME || true & z`,
-      ),
-    ).toEqual([
-      ['dnf', 'install', '-y', 'a b', 'c;d', 'e f'],
-      ['rpm-ostree', 'install', 'x'],
-      ['tee', 'y'],
-      ['echo', '$HOME'],
-      ['true'],
-      ['z'],
-    ]);
-  });
-  it('drops comments and joins line continuations', () => {
-    expect(tokenizeShell('a \\\n b # comment ; c\nd')).toEqual([
-      ['a', 'b'],
-      ['d'],
-    ]);
-  });
-  it('keeps escaped characters inside double quotes', () => {
-    expect(tokenizeShell('echo "a \\"q\\" $x"')).toEqual([
-      ['echo', 'a "q" $x'],
-    ]);
-  });
-});
-
-describe('classifyCommand', () => {
-  it('recognises package installs of every tool', () => {
-    expect(
-      classifyCommand([
-        'dnf',
-        'install',
-        '-y',
-        '--setopt',
-        'x=1',
-        'tmux',
-        'https://e.com/a.rpm',
-        'local.rpm',
-      ]),
-    ).toEqual({
-      kind: 'install',
-      tool: 'dnf',
-      packages: ['tmux'],
-      urls: ['https://e.com/a.rpm'],
-      localFiles: ['local.rpm'],
-    });
-    expect(
-      classifyCommand(['sudo', 'LANG=C', 'yum', '-y', 'install', 'a']),
-    ).toMatchObject({ kind: 'install', packages: ['a'] });
-    expect(classifyCommand(['microdnf', 'install', 'a'])).toMatchObject({
-      kind: 'install',
-      tool: 'microdnf',
-    });
-    expect(classifyCommand(['rpm-ostree', 'install', 'tree'])).toMatchObject({
-      kind: 'install',
-      packages: ['tree'],
-    });
-    expect(
-      classifyCommand(['rpm', '-Uvh', 'https://e.com/a.rpm']),
-    ).toMatchObject({ kind: 'install', urls: ['https://e.com/a.rpm'] });
-    expect(classifyCommand(['rpm', '-qi', 'a'])).toEqual({ kind: 'other' });
-  });
-  it('recognises overrides, repos, units, commit and cleanups', () => {
-    expect(
-      classifyCommand([
-        'rpm-ostree',
-        'override',
-        'replace',
-        'https://e.com/kernel.rpm',
-      ]),
-    ).toEqual({
-      kind: 'override-replace',
-      urls: ['https://e.com/kernel.rpm'],
-      packages: [],
-    });
-    expect(
-      classifyCommand(['rpm-ostree', 'override', 'remove', 'podman']),
-    ).toEqual({ kind: 'override-remove', packages: ['podman'] });
-    expect(
-      classifyCommand([
-        'dnf',
-        'config-manager',
-        '--add-repo',
-        'https://e.com/x.repo',
-      ]),
-    ).toEqual({
-      kind: 'add-repo',
-      urls: ['https://e.com/x.repo'],
-    });
-    expect(
-      classifyCommand(['systemctl', 'enable', 'a.service', 'b.timer']),
-    ).toEqual({ kind: 'enable-units', units: ['a.service', 'b.timer'] });
-    expect(classifyCommand(['ostree', 'container', 'commit'])).toEqual({
-      kind: 'commit',
-    });
-    expect(classifyCommand(['dnf', 'clean', 'all'])).toEqual({
-      kind: 'cleanup',
-    });
-    expect(classifyCommand(['rpm-ostree', 'cleanup', '-m'])).toEqual({
-      kind: 'cleanup',
-    });
-    expect(classifyCommand(['echo', 'hi'])).toEqual({ kind: 'other' });
-    expect(classifyCommand([])).toEqual({ kind: 'other' });
-  });
-});
 
 describe('analyzeContainerfile: structure', () => {
   it('accepts the sample MachineOSConfig content', () => {
@@ -460,68 +347,5 @@ describe('analyzeContainerfile: packages, RPMs and entitlement', () => {
         'FROM configs AS final\nRUN dnf config-manager --add-repo https://10.0.0.1/x.repo',
       )[0],
     ).toMatch(/private/);
-  });
-});
-
-describe('validateContainerfileEntries', () => {
-  it('applies the v1 limits', () => {
-    expect(
-      validateContainerfileEntries(
-        [{ containerfileArch: 'NoArch', content: 'FROM configs AS final' }],
-        'v1',
-      ),
-    ).toEqual([]);
-    expect(validateContainerfileEntries([{ content: 'x' }], 'v1')).toEqual([]);
-    expect(
-      validateContainerfileEntries(
-        [{ containerfileArch: 'noarch', content: 'x' }],
-        'v1',
-      )[0].message,
-    ).toMatch(/not an architecture v1 accepts/);
-    expect(
-      validateContainerfileEntries([{ content: 'x'.repeat(4097) }], 'v1')[0]
-        .message,
-    ).toMatch(/4097 characters.*at most 4096/);
-    expect(
-      validateContainerfileEntries([{ content: 'x'.repeat(4096) }], 'v1'),
-    ).toEqual([]);
-    const five = ['ARM64', 'AMD64', 'PPC64LE', 'S390X', 'NoArch', 'NoArch'].map(
-      a => ({ containerfileArch: a, content: 'x' }),
-    );
-    const issues = validateContainerfileEntries(five, 'v1');
-    expect(issues[0].message).toMatch(/At most 4/);
-    expect(issues).toContainEqual(
-      expect.objectContaining({
-        field: 'containerfile[5]',
-        message: 'There is already a Containerfile for NoArch.',
-      }),
-    );
-  });
-
-  it('applies the v1alpha1 limits', () => {
-    expect(
-      validateContainerfileEntries(
-        [{ containerfileArch: 'x86_64', content: 'x' }],
-        'v1alpha1',
-      ),
-    ).toEqual([]);
-    expect(
-      validateContainerfileEntries(
-        [{ containerfileArch: 'AMD64', content: 'x' }],
-        'v1alpha1',
-      ),
-    ).toHaveLength(1);
-    expect(
-      validateContainerfileEntries([{ content: 'x'.repeat(5000) }], 'v1alpha1'),
-    ).toEqual([
-      expect.objectContaining({
-        severity: 'warning',
-        message: expect.stringMatching(/cannot be carried over to v1/),
-      }),
-    ]);
-    const eight = Array.from({ length: 8 }, () => ({ content: 'x' }));
-    expect(validateContainerfileEntries(eight, 'v1alpha1')[0].message).toMatch(
-      /At most 7/,
-    );
   });
 });
