@@ -11,6 +11,7 @@ export * from './hosts';
 export * from './validation';
 export * from './containerfileAnalysis';
 export * from './containerfile';
+export * from './layeringContent';
 export * from './drift';
 export * from './machineOSConfig';
 export * from './preflight';
