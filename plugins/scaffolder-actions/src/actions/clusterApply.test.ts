@@ -234,6 +234,69 @@ describe('layering:cluster:apply', () => {
     );
   });
 
+  it('refuses a MachineConfig that carries more than osImageURL field by field, and writes nothing, in a dry run too', async () => {
+    const options = actionOptions(cluster);
+    const unit = {
+      ...machineConfig('os-layer-zz'),
+      spec: {
+        osImageURL: LAYERED,
+        config: {
+          ignition: { version: '3.4.0' },
+          systemd: { units: [{ name: 'root-shell.service', enabled: true, contents: '[Service]\nExecStart=/bin/sh\n' }] },
+        },
+        kernelArguments: ['selinux=0'],
+      },
+    };
+    for (const isDryRun of [true, false]) {
+      const { ctx, workspacePath } = await createTestContext(
+        { cluster: 'ocp-418', pool: 'worker', manifests: [] as string[], requestKind: 'out-of-cluster-layer' as const },
+        { isDryRun },
+      );
+      ctx.input.manifests = [
+        await writeManifest(workspacePath, 'ok.yaml', [machineConfig('os-layer-ok')]),
+        await writeManifest(workspacePath, 'mc.yaml', [unit]),
+      ];
+      const before = await snapshotCluster(cluster);
+
+      const error = await createClusterApplyAction(options).handler(ctx).catch(e => e);
+
+      expect(error.name).toBe('InputError');
+      const lines = error.message.split('\n');
+      expect(lines[0]).toBe('The manifests carry more than layering content for this pool:');
+      expect(lines.slice(1).map((l: string) => l.split(': ')[0])).toEqual([
+        'manifests[1].spec.config.systemd',
+        'manifests[1].spec.kernelArguments',
+      ]);
+      expect(await snapshotCluster(cluster)).toEqual(before);
+      expect(await adminApi(cluster).get(`${MCO}/machineconfigs/os-layer-zz`)).toBeUndefined();
+      expect(await adminApi(cluster).get(`${MCO}/machineconfigs/os-layer-ok`)).toBeUndefined();
+      expect(options.backend.records).toHaveLength(0);
+    }
+  });
+
+  it("refuses another pool's role and a MachineOSConfig for another pool before anything is written", async () => {
+    const options = actionOptions(cluster);
+    const { ctx, workspacePath } = await createTestContext({ cluster: 'ocp-418', pool: 'worker', manifests: [] as string[] });
+    const [rendered] = await renderOnCluster(cluster, workspacePath);
+    const mosc = yaml.parse(await fs.readFile(path.join(workspacePath, rendered), 'utf8'));
+    mosc.spec.machineConfigPool.name = 'master';
+    const master = machineConfig('os-layer-master');
+    master.metadata.labels['machineconfiguration.openshift.io/role'] = 'master';
+    ctx.input.manifests = [
+      await writeManifest(workspacePath, 'mosc.yaml', [mosc]),
+      await writeManifest(workspacePath, 'mc.yaml', [master, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } }]),
+    ];
+    const before = await snapshotCluster(cluster);
+
+    const error = await createClusterApplyAction(options).handler(ctx).catch(e => e);
+
+    expect(error.name).toBe('InputError');
+    expect(error.message).toContain('manifests[0].spec.machineConfigPool.name: MachineOSConfig worker targets pool "master", but the request is for pool worker.');
+    expect(error.message).toContain('manifests[1][0].metadata.labels["machineconfiguration.openshift.io/role"]: MachineConfig os-layer-master has role "master"');
+    expect(error.message).toContain('manifests[1][1]: v1/Secret cannot be applied by this action');
+    expect(await snapshotCluster(cluster)).toEqual(before);
+  });
+
   it('reports a field-manager conflict (409) instead of taking over fields', async () => {
     const res = await adminApi(cluster).send(
       'PATCH',

@@ -12,13 +12,13 @@ import {
   assertError,
 } from '@backstage/errors';
 import yaml from 'yaml';
-import { LAYERING_REQUEST_ANNOTATIONS, MCO_ANNOTATIONS } from '@rhcos-layering/plugin-layering-common';
+import { LAYERING_REQUEST_ANNOTATIONS, checkLayeringContent } from '@rhcos-layering/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './clusterApply.examples';
 import { recordAppliedChange, recordRequestOnce, requireDirectApply } from './shared';
 import type { LayeringActionOptions } from './types';
-import { assertResourceName } from './validation';
+import { assertResourceName, throwIfErrors } from './validation';
 import { runPreflight } from '../services/preflight';
 import { buildPushSecret } from './pushSecret';
 import type { FormFieldMap } from '../kubernetes/errors';
@@ -61,7 +61,7 @@ async function loadManifests(
   pool: string,
   moscVersion: 'v1' | 'v1alpha1' | null,
 ): Promise<LoadedManifest[]> {
-  const loaded: LoadedManifest[] = [];
+  const loaded: Array<LoadedManifest & { field: string }> = [];
   for (const [index, relative] of paths.entries()) {
     const field = `manifests[${index}]`;
     let absolute: string;
@@ -77,6 +77,7 @@ async function loadManifests(
       throw new InputError(`${field}: ${relative} does not exist in the workspace`);
     }
     const documents = yaml.parseAllDocuments(text);
+    const objects: KubeObject[] = [];
     for (const document of documents) {
       if (document.errors.length > 0) {
         throw new InputError(`${field}: ${relative} is not valid YAML: ${document.errors[0].message}`);
@@ -97,44 +98,40 @@ async function loadManifests(
       if (object.metadata.namespace) {
         throw new InputError(`${field}: ${object.kind}/${name} must be cluster-scoped`);
       }
-      if (object.kind === 'MachineConfig' && object.apiVersion === `${MCO_GROUP}/v1`) {
-        const role = object.metadata.labels?.[MCO_ANNOTATIONS.role];
-        if (role !== pool) {
-          throw new InputError(
-            `${field}: MachineConfig ${name} has role "${role ?? ''}", but the request is for pool ${pool}`,
-          );
-        }
-      } else if (object.kind === 'MachineOSConfig') {
-        const version = object.apiVersion.split('/')[1];
-        if (!moscVersion) {
-          throw new InputError(
-            `${field}: the cluster does not serve MachineOSConfig; on-cluster layering is not available there`,
-          );
-        }
-        if (object.apiVersion !== `${MCO_GROUP}/${moscVersion}`) {
-          throw new InputError(
-            `${field}: MachineOSConfig ${name} is ${version}, but the cluster serves ${moscVersion}; render the request again`,
-          );
-        }
-        const target = (object.spec as { machineConfigPool?: { name?: string } } | undefined)
-          ?.machineConfigPool?.name;
-        if (target !== pool) {
-          throw new InputError(
-            `${field}: MachineOSConfig ${name} targets pool "${target ?? ''}", but the request is for pool ${pool}`,
-          );
-        }
-      } else {
-        throw new InputError(
-          `${field}: ${object.apiVersion}/${object.kind} cannot be applied by this action (MachineConfig and MachineOSConfig only)`,
-        );
-      }
-      loaded.push({ path: relative, object });
+      objects.push(object);
     }
+    // A file with several objects names each one: manifests[0][1].
+    objects.forEach((object, position) =>
+      loaded.push({
+        path: relative,
+        object,
+        field: objects.length > 1 ? `${field}[${position}]` : field,
+      }),
+    );
   }
   if (loaded.length === 0) {
     throw new InputError('manifests: no objects to apply');
   }
-  return loaded;
+  // Layering content only, every finding at once, before anything reaches the cluster.
+  throwIfErrors(
+    checkLayeringContent(loaded, { pool }),
+    'The manifests carry more than layering content for this pool',
+  );
+  for (const { field, object } of loaded) {
+    if (object.kind !== 'MachineOSConfig') continue;
+    const version = object.apiVersion.split('/')[1];
+    if (!moscVersion) {
+      throw new InputError(
+        `${field}: the cluster does not serve MachineOSConfig; on-cluster layering is not available there`,
+      );
+    }
+    if (object.apiVersion !== `${MCO_GROUP}/${moscVersion}`) {
+      throw new InputError(
+        `${field}: MachineOSConfig ${object.metadata.name} is ${version}, but the cluster serves ${moscVersion}; render the request again`,
+      );
+    }
+  }
+  return loaded.map(({ path, object }) => ({ path, object }));
 }
 
 function refOf(object: KubeObject) {
