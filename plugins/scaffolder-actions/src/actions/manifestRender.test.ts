@@ -156,6 +156,22 @@ describe('layering:manifest:render', () => {
     expect(await readTree(workspacePath)).toEqual({});
   });
 
+  it('keeps a pull request to layering content: an extensions image is refused by field and nothing is written', async () => {
+    const { run, workspacePath } = await renderRequest(embedded.cluster, {
+      mode: 'out-of-cluster',
+      image: LAYERED,
+      extensionsImage: RELEASE_RHCOS,
+    });
+
+    const error = await run().catch(e => e);
+
+    expect(error.name).toBe('InputError');
+    expect(error.message).toMatch(
+      /^The request is incomplete:\nextensionsImage: A layering MachineConfig sets spec\.osImageURL and nothing else/,
+    );
+    expect(await readTree(workspacePath)).toEqual({});
+  });
+
   it('modifies the existing MachineOSConfig of a pool and warns that the pool is paused', async () => {
     const { outputs } = await render(embedded.cluster, {
       ...ON_CLUSTER_WORKER,

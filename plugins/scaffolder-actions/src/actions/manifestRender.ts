@@ -9,6 +9,7 @@ import {
   LayeringInputError,
   analyzeContainerfile,
   buildMachineOSConfig,
+  checkLayeringContent,
   buildOsImageMachineConfig,
   normalizeContainerfileArch,
   validateDigestImage,
@@ -249,6 +250,14 @@ export function createManifestRenderAction(options: LayeringActionOptions) {
           issues.push({ field: 'pushSpec', message: 'Out-of-cluster layers are pushed by you; push spec and secret belong to on-cluster layers.', severity: 'error' });
         }
         if (baseImageInput) issues.push(...validateDigestImage(baseImageInput, 'baseImage', 'base image'));
+        if (extensionsImage) {
+          issues.push({
+            field: 'extensionsImage',
+            message:
+              'A layering MachineConfig sets spec.osImageURL and nothing else: the extensions image decides where the extension packages of the pool come from, which needs a review of its own.',
+            severity: 'error',
+          });
+        }
       }
       throwIfErrors(issues, 'The request is incomplete');
 
@@ -328,6 +337,12 @@ export function createManifestRenderAction(options: LayeringActionOptions) {
           }),
         ) as unknown as KubeObject;
       }
+
+      // What lands in the pull request (or is applied later) is layering content only.
+      throwIfErrors(
+        checkLayeringContent([{ field: 'manifest', object }], { pool }),
+        'The rendered manifest carries more than layering content for this pool',
+      );
 
       if (validateOnCluster) {
         ctx.logger.info('Validating the manifest with a server-side dry run', {

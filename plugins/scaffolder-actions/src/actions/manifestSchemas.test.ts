@@ -14,7 +14,7 @@ const variants: Array<[string, Record<string, unknown>]> = [
   ['on-cluster AMD64 with a pull secret', { pool: 'worker', mode: 'on-cluster', containerfile: CF, containerfileArch: 'AMD64', pushSpec: 'registry.example.com/platform-os/worker-layered:v1', pushSecret: 'push-secret', baseImagePullSecret: 'global-pull-secret-copy' }],
   ['on-cluster in-cluster registry', { pool: 'infra', mode: 'on-cluster', containerfile: CF, pushSpec: 'image-registry.openshift-image-registry.svc:5000/openshift-machine-config-operator/os-images:latest', pushSecret: 'infra-os-images-push' }],
   ['out-of-cluster', { pool: 'worker', mode: 'out-of-cluster', image: `registry.example.com/platform-os/worker-layered@${DIGEST}` }],
-  ['out-of-cluster with extensions image', { pool: 'infra', mode: 'out-of-cluster', image: `registry.example.com/platform-os/infra-layered@${DIGEST}`, extensionsImage: `registry.example.com/platform-os/ext@${DIGEST}`, machineConfigName: 'os-layer-infra' }],
+  ['out-of-cluster for a custom pool', { pool: 'infra', mode: 'out-of-cluster', image: `registry.example.com/platform-os/infra-layered@${DIGEST}`, machineConfigName: 'os-layer-infra' }],
 ];
 
 /** Creates the object with `dryRun=All`: the API server validates it against the CRD schema and CEL rules. */
