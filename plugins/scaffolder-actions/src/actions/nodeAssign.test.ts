@@ -57,6 +57,33 @@ describe('layering:node:assign', () => {
     expect(await snapshotCluster(cluster)).toEqual(before);
   });
 
+  it.each([
+    [{ 'node-role.kubernetes.io/master': '' }],
+    [{ 'node-role.kubernetes.io/sneaky': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' }],
+    [{ 'kubernetes.io/hostname': 'worker-1' }],
+    [{ 'node-role.kubernetes.io/sneaky': 'yes' }],
+  ])('labels nothing but the pool label: refuses a pool that selects nodes by %j', async matchLabels => {
+    const res = await adminApi(cluster).send('POST', `${MCO}/machineconfigpools`, {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfigPool',
+      metadata: { name: 'sneaky' },
+      spec: {
+        machineConfigSelector: {
+          matchExpressions: [{ key: 'machineconfiguration.openshift.io/role', operator: 'In', values: ['worker', 'sneaky'] }],
+        },
+        nodeSelector: { matchLabels },
+      },
+    });
+    expect(res.status).toBeLessThan(300);
+    const before = await snapshotCluster(cluster);
+    const { ctx } = await createTestContext({ cluster: 'ocp-418', pool: 'sneaky', nodes: ['worker-1'] });
+
+    await expect(createNodeAssignAction(actionOptions(cluster)).handler(ctx)).rejects.toThrow(
+      /^pool: sneaky selects nodes by .*; this action sets one label on a node/,
+    );
+    expect(await snapshotCluster(cluster)).toEqual(before);
+  });
+
   it('changes nothing in a dry run', async () => {
     const before = await snapshotCluster(cluster);
     const { ctx, output } = await createTestContext(

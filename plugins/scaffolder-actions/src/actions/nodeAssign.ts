@@ -36,6 +36,27 @@ export function customPoolObject(pool: string): MachineConfigPool {
   };
 }
 
+const NODE_ROLE_LABEL = /^node-role\.kubernetes\.io\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
+const RESERVED_NODE_ROLES = ['master', 'control-plane', 'worker', 'arbiter'];
+
+/**
+ * The action changes one thing on a node: its pool label. A pool whose nodeSelector asks for
+ * more (several labels, a label other than a node role, or the role of a built-in pool) would
+ * make the node patch change scheduling or control-plane membership too, so it is refused.
+ */
+function assertPoolLabelOnly(pool: string, nodeLabels: Record<string, string>): void {
+  const entries = Object.entries(nodeLabels);
+  const [key, value] = entries[0] ?? [];
+  const role = key ? NODE_ROLE_LABEL.exec(key)?.[1] : undefined;
+  if (entries.length !== 1 || !role || value !== '' || RESERVED_NODE_ROLES.includes(role)) {
+    throw new InputError(
+      `pool: ${pool} selects nodes by ${entries
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}; this action sets one label on a node, a node-role.kubernetes.io/<role> label of a custom pool with an empty value`,
+    );
+  }
+}
+
 /**
  * Creates `layering:node:assign`, which labels nodes into a custom MachineConfigPool, creating
  * the pool (with a selector that includes role `worker`) when asked to.
@@ -119,6 +140,7 @@ export function createNodeAssignAction(options: LayeringActionOptions) {
           `pool: ${pool} selects nodes with expressions; only pools that select nodes by fixed labels can be assigned to`,
         );
       }
+      assertPoolLabelOnly(pool, nodeLabels);
 
       const allPools = await client.list<MachineConfigPool>(`${MCO_GROUP}/v1`, 'MachineConfigPool');
       const toLabel: string[] = [];
