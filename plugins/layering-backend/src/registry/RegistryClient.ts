@@ -5,6 +5,7 @@ import {
   type ImageReference,
 } from '@rhcos-layering/plugin-layering-common';
 import {
+  assertRegistryEntries,
   cacheKey,
   describeRead as describe,
   parseMirror,
@@ -108,6 +109,7 @@ export class RegistryClient {
     for (const entry of options.registries) {
       if (entry.mirror) parseMirror(entry.mirror);
     }
+    assertRegistryEntries(options.registries, 'registries');
     this.#registries = options.registries.map(r => ({ ...r }));
     this.#platform = options.platform ?? { os: 'linux', architecture: 'amd64' };
     this.#maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;

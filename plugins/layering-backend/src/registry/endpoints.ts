@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import type { ImageReference } from '@rhcos-layering/plugin-layering-common';
 import {
   RegistryError,
@@ -107,4 +108,33 @@ export function resolveEndpoint(
     explicit: false,
     verifyDigests: !entry?.dangerouslySkipDigestVerification,
   };
+}
+
+/**
+ * The start-up rule for registry entries: credentials on a `*` entry without
+ * a mirror would go to whatever registry host an image reference names, so
+ * such an entry is refused.
+ *
+ * @param entries - the entries as read from configuration
+ * @param key - the configuration key they were read from, for the message
+ *   (e.g. `layering.registries`)
+ * @throws InputError naming the offending entry's key
+ */
+export function assertRegistryEntries(
+  entries: RegistryEndpointConfig[],
+  key: string,
+): void {
+  entries.forEach((entry, index) => {
+    const auth = entry.auth;
+    const hasCredentials =
+      !!auth &&
+      [auth.username, auth.password, auth.token].some(
+        value => value !== undefined && value !== '',
+      );
+    if (entry.host.trim() === '*' && !entry.mirror && hasCredentials) {
+      throw new InputError(
+        `Invalid configuration at ${key}[${index}].auth: credentials for host "*" without a mirror would be sent to every registry an image names; name the registry host, or give the entry a mirror`,
+      );
+    }
+  });
 }

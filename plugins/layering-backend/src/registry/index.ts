@@ -1,4 +1,5 @@
 export { RegistryClient, MANIFEST_MEDIA_TYPES } from './RegistryClient';
+export { assertRegistryEntries } from './endpoints';
 export type { ImageConfigInfo } from './RegistryClient';
 export { RegistryError } from './types';
 export type {

@@ -116,12 +116,32 @@ export class TokenChallenge {
     realm.searchParams.set('scope', params.scope || scope);
     if (params.service) realm.searchParams.set('service', params.service);
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (basicHeader) headers.Authorization = basicHeader;
+    // Basic credentials go only to a token service on the registry's own host:
+    // a challenge may name any realm, and the registry's answer is not proof
+    // that the realm's host may see them. Elsewhere we ask for an anonymous token.
+    const ownHost = realm.hostname === new URL(endpoint.origin).hostname;
+    const withheld = !!basicHeader && !ownHost;
+    if (basicHeader && ownHost) headers.Authorization = basicHeader;
     const response = await this.#http.send(
       realm,
       { headers },
       realmOrigin && endpoint.explicit,
     );
+    if (withheld && (response.status === 401 || response.status === 403)) {
+      await response.body?.cancel();
+      throw new RegistryError(
+        'unauthorized',
+        `The token service of ${describeRead(
+          reference,
+          endpoint,
+        )} is on another host (${
+          realm.hostname
+        }); credentials are sent only to a token service on the registry's own host, and it refused an anonymous token (HTTP ${
+          response.status
+        }).`,
+        response.status,
+      );
+    }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
       throw new RegistryError(

@@ -3,8 +3,8 @@ import {
   createServiceFactory,
   createServiceRef,
   LoggerService,
-  RootConfigService,
 } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
 import type {
   ClusterView,
   DriftStatus,
@@ -17,21 +17,24 @@ import {
   MACHINECONFIGURATION_GROUP,
   type MachineOSConfigModel,
 } from '@rhcos-layering/plugin-layering-common';
-import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { assertError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { ClusterCache, InformerTuning } from '../kubernetes/ClusterCache';
 import { ListLimiter } from '../kubernetes/ListLimiter';
 import {
   ClusterSpec,
-  embeddedClusterEnabled,
-  readClusterSpecs,
+  readGlobalRegistries,
   RegistryConfigEntry,
 } from '../kubernetes/clusterConfig';
+import {
+  layeringClustersServiceRef,
+  type LayeringClustersService,
+} from '@rhcos-layering/plugin-layering-node';
 import { ImageLabelCache, ImageLabelSource } from './ImageLabelCache';
 import { buildClusterViews, ClusterViews, poolDetail } from './viewBuilder';
-import { startEmbeddedDefault } from './embeddedCluster';
 import { createRegistrySource } from './registrySource';
+import { assertRegistryEntries } from '../registry';
 
 /** A change of pool views, as announced to subscribers. @public */
 export interface FleetChange {
@@ -119,8 +122,19 @@ export interface FleetServiceOptions {
   listConcurrency?: number;
   /** Replaces the registry client (tests, benchmark). */
   imageSource?(cluster: ClusterSpec): ImageLabelSource;
-  /** Called on stop, after the caches stopped (e.g. to stop an embedded cluster). */
+  /** Called on stop, after the caches stopped. */
   onStop?(): Promise<void>;
+}
+
+/** Options of {@link FleetService.fromClustersService}. */
+export interface FleetServiceFromClustersOptions {
+  config: Config;
+  logger: LoggerService;
+  clusters: LayeringClustersService;
+  /** How often the cluster list is asked for again (catalog clusters come and go). Default 60 s. */
+  refreshIntervalMs?: number;
+  /** Replaces the registry client (tests). */
+  imageSource?(cluster: ClusterSpec): ImageLabelSource;
 }
 
 interface ClusterEntry {
@@ -146,44 +160,108 @@ export class FleetService implements LayeringFleetService {
   #fleetGeneration = 0;
   readonly #fleetAnswers = new Map<string, FleetPoolsResponse>();
 
+  readonly #tuning: InformerTuning;
+  readonly #registries: RegistryConfigEntry[];
+  readonly #imageSource?: (cluster: ClusterSpec) => ImageLabelSource;
+  /** Clusters with the same registries share one registry client, and so its label cache. */
+  readonly #sources = new Map<string, ImageLabelSource>();
+  /** What each cluster was started with, to tell a changed cluster from an unchanged one. */
+  readonly #specKeys = new Map<string, string>();
+  #refreshTimer: NodeJS.Timeout | undefined;
+
   private constructor(options: FleetServiceOptions) {
     this.#logger = options.logger;
     this.#debounceMs = options.debounceMs ?? 100;
     this.#onStop = options.onStop;
-    // Clusters with the same registries share one registry client, and so its label cache.
-    const sources = new Map<string, ImageLabelSource>();
-    const tuning: InformerTuning = {
+    this.#registries = options.registries;
+    this.#imageSource = options.imageSource;
+    this.#tuning = {
       ...options.tuning,
       listLimiter: options.tuning?.listLimiter ?? new ListLimiter(options.listConcurrency ?? 4),
     };
     for (const spec of options.clusters) {
-      const entry: Partial<ClusterEntry> = {
-        views: undefined,
-        fingerprints: new Map(),
-        clusterFingerprint: '',
-        timer: undefined,
-      };
-      entry.cache = new ClusterCache({
-        spec,
-        logger: this.#logger,
-        tuning,
-        onChange: () => this.#schedule(spec.name),
-        // A cluster going stale must not leave pools reported in sync for a debounce period.
-        onHealthChange: () => this.#schedule(spec.name, true),
+      this.#addCluster(spec);
+    }
+  }
+
+  #addCluster(spec: ClusterSpec): ClusterEntry {
+    const entry: Partial<ClusterEntry> = {
+      views: undefined,
+      fingerprints: new Map(),
+      clusterFingerprint: '',
+      timer: undefined,
+    };
+    entry.cache = new ClusterCache({
+      spec,
+      logger: this.#logger,
+      tuning: this.#tuning,
+      onChange: () => this.#schedule(spec.name),
+      // A cluster going stale must not leave pools reported in sync for a debounce period.
+      onHealthChange: () => this.#schedule(spec.name, true),
+    });
+    const registries = [...spec.registries, ...this.#registries];
+    const sourceKey = JSON.stringify(registries);
+    let source = this.#imageSource ? this.#imageSource(spec) : this.#sources.get(sourceKey);
+    if (!source) {
+      source = createRegistrySource(registries, this.#logger);
+      this.#sources.set(sourceKey, source);
+    }
+    entry.images = new ImageLabelCache({
+      source,
+      logger: this.#logger.child({ cluster: spec.name }),
+      onResolved: () => this.#schedule(spec.name),
+    });
+    this.#clusters.set(spec.name, entry as ClusterEntry);
+    this.#specKeys.set(spec.name, JSON.stringify(spec));
+    return entry as ClusterEntry;
+  }
+
+  #startCache(entry: ClusterEntry) {
+    entry.cache.start().catch(error =>
+      this.#logger.error('Cluster cache failed to start', error as Error),
+    );
+  }
+
+  /**
+   * Makes the watched clusters those of `specs`: new clusters start, removed ones stop, and a
+   * cluster whose settings changed is restarted with them.
+   */
+  async setClusters(specs: ClusterSpec[]): Promise<void> {
+    if (this.#stopped) return;
+    const wanted = new Map(specs.map(spec => [spec.name, spec]));
+    const removed: string[] = [];
+    for (const [name, entry] of [...this.#clusters]) {
+      const spec = wanted.get(name);
+      if (spec && JSON.stringify(spec) === this.#specKeys.get(name)) continue;
+      if (entry.timer) clearTimeout(entry.timer);
+      this.#clusters.delete(name);
+      this.#specKeys.delete(name);
+      removed.push(name);
+      await entry.cache.stop();
+    }
+    const added: string[] = [];
+    for (const spec of specs) {
+      if (this.#clusters.has(spec.name)) continue;
+      this.#startCache(this.#addCluster(spec));
+      added.push(spec.name);
+    }
+    if (removed.length || added.length) {
+      this.#fleetGeneration += 1;
+      this.#fleetAnswers.clear();
+      this.#logger.info('The watched clusters changed', {
+        added: added.join(', '),
+        removed: removed.join(', '),
       });
-      const registries = [...spec.registries, ...options.registries];
-      const sourceKey = JSON.stringify(registries);
-      let source = options.imageSource ? options.imageSource(spec) : sources.get(sourceKey);
-      if (!source) {
-        source = createRegistrySource(registries, this.#logger);
-        sources.set(sourceKey, source);
+      for (const name of removed.filter(n => !wanted.has(n))) {
+        for (const listener of this.#listeners) {
+          try {
+            listener({ cluster: name, pools: [], clusterChanged: true, initial: false });
+          } catch (error) {
+            this.#logger.error('Fleet change listener failed', error as Error);
+          }
+        }
       }
-      entry.images = new ImageLabelCache({
-        source,
-        logger: this.#logger.child({ cluster: spec.name }),
-        onResolved: () => this.#schedule(spec.name),
-      });
-      this.#clusters.set(spec.name, entry as ClusterEntry);
+      this.#checkReady();
     }
   }
 
@@ -191,55 +269,75 @@ export class FleetService implements LayeringFleetService {
   static create(options: FleetServiceOptions): FleetService {
     const service = new FleetService(options);
     for (const entry of service.#clusters.values()) {
-      entry.cache.start().catch(error =>
-        service.#logger.error('Cluster cache failed to start', error as Error),
-      );
+      service.#startCache(entry);
     }
     return service;
   }
 
-  /** Reads the configuration, starts the embedded cluster if nothing is configured, and starts. */
-  static async fromConfig(
-    config: RootConfigService,
-    logger: LoggerService,
-    overrides: Partial<FleetServiceOptions> = {},
+  /**
+   * Starts watching the clusters of the clusters service (`@rhcos-layering/plugin-layering-node`),
+   * and asks it again every `refreshIntervalMs`, so clusters found in the catalog are picked up
+   * once the catalog answers. With no cluster at all the fleet is empty and a warning says so.
+   */
+  static async fromClustersService(
+    options: FleetServiceFromClustersOptions,
   ): Promise<FleetService> {
-    const { clusters, registries } = readClusterSpecs(config, logger);
+    const { config, logger, clusters } = options;
+    const registries = readGlobalRegistries(config);
+    // Refuse registry credentials that could leak to any host before anything starts.
+    assertRegistryEntries(registries, 'layering.registries');
     const listConcurrency = config.getOptionalNumber('layering.informers.listConcurrency');
     const tuning: InformerTuning = {
       pageSize: config.getOptionalNumber('layering.informers.pageSize'),
       watchTimeoutSeconds: config.getOptionalNumber('layering.informers.watchTimeoutSeconds'),
       requestTimeoutMs: config.getOptionalNumber('layering.informers.requestTimeoutMs'),
     };
-    if (clusters.length === 0) {
-      if (!embeddedClusterEnabled(config)) {
-        logger.warn(
-          'No cluster is configured under kubernetes.clusterLocatorMethods and the embedded cluster is disabled; the layering API will list no clusters',
-        );
-        return FleetService.create({ clusters, registries, logger, tuning, listConcurrency, ...overrides });
+    const load = async (): Promise<ClusterSpec[] | undefined> => {
+      let specs: ClusterSpec[];
+      try {
+        specs = await clusters.getClusters();
+      } catch (error) {
+        assertError(error);
+        logger.warn('Cannot list the layering clusters; keeping the current ones', error);
+        return undefined;
       }
-      const embedded = await startEmbeddedDefault(logger);
-      return FleetService.create({
-        clusters: [embedded.spec],
-        registries: [...registries, ...embedded.registries],
-        logger,
-        tuning,
-        listConcurrency,
-        ...overrides,
-        onStop: embedded.stop,
-      });
+      for (const spec of specs) {
+        assertRegistryEntries(spec.registries, `layering.clusters.options.${spec.name}.registries`);
+      }
+      return specs;
+    };
+    const specs = (await load()) ?? [];
+    if (specs.length === 0) {
+      logger.warn(
+        'No cluster is configured for the layering plugins (kubernetes.clusterLocatorMethods); the layering API lists no clusters',
+      );
+    } else {
+      logger.info('Watching clusters', { clusters: specs.map(c => c.name).join(', ') });
     }
-    logger.info('Watching clusters from the Kubernetes plugin configuration', {
-      clusters: clusters.map(c => c.name).join(', '),
-    });
-    return FleetService.create({
-      clusters,
+    const fleet = FleetService.create({
+      clusters: specs,
       registries,
       logger,
       tuning,
       listConcurrency,
-      ...overrides,
+      imageSource: options.imageSource,
     });
+    const interval = options.refreshIntervalMs ?? 60_000;
+    const refresh = () => {
+      fleet.#refreshTimer = setTimeout(async () => {
+        try {
+          const next = await load();
+          if (next) await fleet.setClusters(next);
+        } catch (error) {
+          assertError(error);
+          logger.warn('Cannot update the watched clusters', error);
+        }
+        if (!fleet.#stopped) refresh();
+      }, interval);
+      fleet.#refreshTimer.unref?.();
+    };
+    refresh();
+    return fleet;
   }
 
   /** Caches of each cluster (benchmark and tests read their counters). */
@@ -487,9 +585,10 @@ export class FleetService implements LayeringFleetService {
     };
   }
 
-  /** Stops every cache (and the embedded cluster, when one was started). */
+  /** Stops every cache. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
     for (const entry of this.#clusters.values()) {
       if (entry.timer) clearTimeout(entry.timer);
     }
@@ -501,25 +600,26 @@ export class FleetService implements LayeringFleetService {
 }
 
 /**
- * The fleet's watch caches and views. Root-scoped, so the `layering` plugin
- * and the `catalog` module share one instance (one set of watches per
- * cluster); the default factory builds it from the root config.
+ * The fleet's watch caches and views, for the `layering` plugin (REST API, signals). The default
+ * factory watches the clusters of `layeringClustersServiceRef` (`@rhcos-layering/plugin-layering-node`)
+ * with their read-only credentials.
  *
  * @public
  */
 export const layeringFleetServiceRef = createServiceRef<LayeringFleetService>({
   id: 'layering.fleet',
-  scope: 'root',
+  scope: 'plugin',
   defaultFactory: async service =>
     createServiceFactory({
       service,
       deps: {
         config: coreServices.rootConfig,
-        logger: coreServices.rootLogger,
-        lifecycle: coreServices.rootLifecycle,
+        logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
+        clusters: layeringClustersServiceRef,
       },
-      async factory({ config, logger, lifecycle }) {
-        const fleet = await FleetService.fromConfig(config, logger.child({ plugin: 'layering' }));
+      async factory({ config, logger, lifecycle, clusters }) {
+        const fleet = await FleetService.fromClustersService({ config, logger, clusters });
         lifecycle.addShutdownHook(() => fleet.stop());
         return fleet;
       },

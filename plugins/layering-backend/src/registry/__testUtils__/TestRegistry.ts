@@ -28,6 +28,10 @@ export interface TestRegistryOptions {
   hang?: string[];
   /** Blob digests answered with other bytes. */
   tamper?: string[];
+  /** Realm the Bearer challenge names. Default: this server's `/token`. */
+  realm?: string;
+  /** The token service also issues tokens to requests without credentials. */
+  anonymousTokens?: boolean;
 }
 
 export class TestRegistry {
@@ -143,7 +147,9 @@ export class TestRegistry {
     }
     if (url.pathname === '/token') {
       this.tokenRequests.push(seen);
-      if (req.headers.authorization !== this.#basic()) {
+      const anonymous =
+        this.#options.anonymousTokens && !req.headers.authorization;
+      if (!anonymous && req.headers.authorization !== this.#basic()) {
         this.#json(res, 401, { errors: [{ code: 'UNAUTHORIZED' }] });
         return;
       }
@@ -175,7 +181,9 @@ export class TestRegistry {
     if (!this.#authorized(req)) {
       const challenge =
         this.#options.auth === 'bearer'
-          ? `Bearer realm="${this.url}/token",service="test-registry"`
+          ? `Bearer realm="${
+              this.#options.realm ?? `${this.url}/token`
+            }",service="test-registry"`
           : 'Basic realm="test"';
       this.#json(
         res,
