@@ -15,7 +15,7 @@ import { KEYS, MCO_NAMESPACE, MCO_V1, OS_IMAGE_CONFIGMAP } from '../src/mco/cons
 import { RenderDefaults, renderPool } from '../src/mco/render';
 import { computePoolStatus, PoolLayering } from '../src/mco/poolStatus';
 import { buildInputsKey, readMosb, readMosc, v1BuildName } from '../src/mco/machineOS';
-import { osImageName } from '../src/mco/simulator';
+import { osImageName } from '../src/mco/nodeDaemon';
 
 const ART = 'quay.io/openshift-release-dev/ocp-v4.0-art-dev';
 const REL = 'quay.io/openshift-release-dev/ocp-release';

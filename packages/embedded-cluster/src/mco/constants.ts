@@ -59,3 +59,16 @@ export const RENDERED_IGNITION_VERSION = '3.4.0';
  * Job `backoffLimit` of a v1 build: up to `backoffLimit + 1` builder pod attempts (FACTS §6).
  */
 export const BUILD_BACKOFF_LIMIT = 3;
+
+/**
+ * Simulated durations in seconds at speed 1 (the scheduler scales them by `speed`).
+ */
+export const DURATIONS = {
+  drain: 3,
+  update: 4,
+  reboot: 6,
+  buildPrepare: 2,
+  buildAttempt: 10,
+  buildRetry: 2,
+  payload: 3,
+} as const;

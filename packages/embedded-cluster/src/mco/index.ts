@@ -12,7 +12,10 @@ export function createMcoSimulator(options: McoSimulatorOptions): McoSimulator {
   return new McoSimulation(options);
 }
 
-export { McoSimulation, DURATIONS, resolveMaxUnavailable, osImageName } from './simulator';
+export { McoSimulation } from './simulator';
+export { DURATIONS } from './constants';
+export { resolveMaxUnavailable } from './nodeController';
+export { osImageName } from './nodeDaemon';
 export { renderPool, renderedConfigName, selectMachineConfigs, RenderError } from './render';
 export type { RenderDefaults, RenderResult, RenderedSpec, ConfigSource } from './render';
 export { poolForNode } from './membership';

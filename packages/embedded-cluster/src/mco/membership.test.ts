@@ -1,6 +1,6 @@
 import type { K8sObject } from '../store/types';
 import { poolForNode } from './membership';
-import { resolveMaxUnavailable } from './simulator';
+import { resolveMaxUnavailable } from './nodeController';
 
 const pool = (name: string): K8sObject => ({
   apiVersion: 'machineconfiguration.openshift.io/v1',

@@ -3,7 +3,7 @@ import { KEYS, MCO_NAMESPACE, OS_IMAGE_CONFIGMAP } from './constants';
 import { readMosb, readMosc, repositoryOf } from './machineOS';
 import { poolForNode } from './membership';
 import { buildPending, computePoolStatus, PoolLayering } from './poolStatus';
-import { osImageName } from './simulator';
+import { osImageName } from './nodeDaemon';
 import { Condition, compareStrings, jsonEqual } from './util';
 import { simulatedCluster, SimulatedCluster } from './__testUtils__/harness';
 

@@ -149,3 +149,8 @@ export function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;
 }
+
+/** Parse `4.18.21` → [4, 18, 21]. */
+export function versionParts(version: string | undefined): number[] {
+  return (version ?? '').split(/[.-]/).slice(0, 3).map(x => Number(x) || 0);
+}

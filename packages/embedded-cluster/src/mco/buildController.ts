@@ -1,0 +1,287 @@
+import type { K8sObject } from '../store/types';
+import { KEYS } from './constants';
+import type { SimulationContext } from './context';
+import type { BuildJobs } from './buildJob';
+import {
+  MosbView,
+  MoscView,
+  buildInputsKey,
+  moscStatus,
+  readMosb,
+  readMosc,
+  replaceTag,
+  v1BuildName,
+} from './machineOS';
+import { PoolLayering, isNodeDegraded, nodeAnnotation } from './poolStatus';
+import type { RenderController } from './renderController';
+import { Condition, compareStrings, versionParts } from './util';
+
+/**
+ * The build controller of on-cluster layering: one MachineOSBuild per MachineOSConfig and rendered
+ * config, rebuilds on request, the published image in the MachineOSConfig's status, and the clean-up
+ * after deletions (image pruning from 4.20).
+ */
+export class BuildController {
+  readonly #ctx: SimulationContext;
+  readonly #render: RenderController;
+  readonly #jobs: BuildJobs;
+  /** `<mosc>/<inputs key>` → existing build name (builds loaded from disk keep their names). */
+  readonly #buildAliases = new Map<string, string>();
+  readonly #deletedMoscs: Array<{ name: string; pool: string }> = [];
+  readonly #deletedBuilds: Array<{ view: MosbView; pool?: string }> = [];
+  /** MachineOSConfig → why its next build is blocked, as last reported. */
+  readonly #blockedBuilds = new Map<string, string>();
+
+  constructor(ctx: SimulationContext, render: RenderController, jobs: BuildJobs) {
+    this.#ctx = ctx;
+    this.#render = render;
+    this.#jobs = jobs;
+  }
+
+  /** A MachineOSConfig was deleted: its builds go at the next reconcile. */
+  machineOSConfigDeleted(name: string, pool: string): void {
+    this.#deletedMoscs.push({ name, pool });
+  }
+
+  /** A MachineOSBuild was deleted: its Job stops, and its image may be pruned at the next reconcile. */
+  machineOSBuildDeleted(view: MosbView, pool: string | undefined): void {
+    this.#jobs.forget(view.name);
+    this.#deletedBuilds.push({ view, pool });
+  }
+
+  #moscForPool(pool: string): K8sObject | undefined {
+    return this.#ctx
+      .peekList('machineosconfigs')
+      .filter(m => readMosc(m).pool === pool)
+      .sort((a, b) => compareStrings(a.metadata.name, b.metadata.name))[0];
+  }
+
+  #buildsOf(mosc: string): K8sObject[] {
+    return this.#ctx.peekList('machineosbuilds').filter(b => readMosb(b).mosc === mosc);
+  }
+
+  #expectedBuildName(pool: K8sObject, mosc: MoscView, rendered: K8sObject): string {
+    if (mosc.api === 'v1alpha1') return `${mosc.pool}-${rendered.metadata.name}-builder`;
+    const key = buildInputsKey(pool, mosc, rendered);
+    return this.#buildAliases.get(`${mosc.name}/${key}`) ?? v1BuildName(mosc.name, key);
+  }
+
+  /** Keep the names of the builds a loaded state already has for the current inputs. */
+  seed(): void {
+    for (const moscObj of this.#ctx.peekList('machineosconfigs')) {
+      const mosc = readMosc(moscObj);
+      if (mosc.api !== 'v1') continue;
+      const pool = this.#ctx.peek('machineconfigpools', mosc.pool);
+      const target = (pool?.spec as { configuration?: { name?: string } } | undefined)?.configuration?.name;
+      const rendered = target ? this.#ctx.peek('machineconfigs', target) : undefined;
+      if (!pool || !rendered) continue;
+      const builds = this.#buildsOf(mosc.name).map(readMosb).filter(b => b.renderedConfig === target);
+      const preferred =
+        builds.find(b => b.name === mosc.annotations[KEYS.currentMachineOSBuild]) ??
+        builds.find(b => b.name === mosc.statusBuild) ??
+        builds[0];
+      if (preferred) {
+        this.#buildAliases.set(`${mosc.name}/${buildInputsKey(pool, mosc, rendered)}`, preferred.name);
+      }
+    }
+  }
+
+  /** The build the pool's status reports on: the newest build of the MachineOSConfig. */
+  #currentBuild(mosc: MoscView, pool: K8sObject): MosbView | undefined {
+    if (mosc.api === 'v1') {
+      const named = mosc.annotations[KEYS.currentMachineOSBuild];
+      const b = named ? this.#ctx.peek('machineosbuilds', named) : undefined;
+      if (b) return readMosb(b);
+    }
+    const target = (pool.spec as { configuration?: { name?: string } } | undefined)?.configuration?.name;
+    const rendered = target ? this.#ctx.peek('machineconfigs', target) : undefined;
+    if (!rendered) return undefined;
+    const b = this.#ctx.peek('machineosbuilds', this.#expectedBuildName(pool, mosc, rendered));
+    return b ? readMosb(b) : undefined;
+  }
+
+  /** How the pool is layered: by a MachineOSConfig (with its current build), formerly, or not. */
+  layering(pool: K8sObject): PoolLayering {
+    const moscObj = this.#moscForPool(pool.metadata.name);
+    if (moscObj) {
+      const mosc = readMosc(moscObj);
+      return { kind: 'layered', mosc, build: this.#currentBuild(mosc, pool) };
+    }
+    const had = ((pool.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).some(
+      c => c.type === 'ImageBuildDegraded',
+    );
+    return had ? { kind: 'removed' } : { kind: 'none' };
+  }
+
+  /** Reconcile one MachineOSConfig of a live pool. */
+  reconcile(moscObj: K8sObject): void {
+    const { store, log } = this.#ctx;
+    const mosc = readMosc(moscObj);
+    const pool = this.#ctx.peek('machineconfigpools', mosc.pool);
+    if (!pool) return;
+    const target = (pool.spec as { configuration?: { name?: string } } | undefined)?.configuration?.name;
+    const rendered = target ? this.#ctx.peek('machineconfigs', target) : undefined;
+    if (!rendered) return;
+
+    if (mosc.annotations[KEYS.rebuild] !== undefined) {
+      const current = this.#currentBuild(mosc, pool);
+      if (current) {
+        store.delete('machineosbuilds', current.name);
+        log('Rebuild requested: deleted the current build', { machineOSConfig: mosc.name, build: current.name });
+      }
+      for (const k of [...this.#buildAliases.keys()]) {
+        if (k.startsWith(`${mosc.name}/`)) this.#buildAliases.delete(k);
+      }
+      const fresh = store.get('machineosconfigs', mosc.name);
+      if (fresh) {
+        delete fresh.metadata.annotations?.[KEYS.rebuild];
+        store.update('machineosconfigs', fresh, { checkResourceVersion: false });
+      }
+      return;
+    }
+
+    const name = this.#expectedBuildName(pool, mosc, rendered);
+    const existing = this.#ctx.peek('machineosbuilds', name);
+    if (!existing) {
+      const blocked = this.#buildBlocked(pool);
+      if (blocked) {
+        if (this.#blockedBuilds.get(mosc.name) !== blocked) {
+          log('New build blocked', { machineOSConfig: mosc.name, reason: blocked });
+        }
+        this.#blockedBuilds.set(mosc.name, blocked);
+        return;
+      }
+      this.#blockedBuilds.delete(mosc.name);
+      this.#createBuild(moscObj, mosc, pool, rendered, name);
+      return;
+    }
+    const view = readMosb(existing);
+    if ((view.phase === 'New' || view.phase === 'Prepared' || view.phase === 'Building') && !this.#jobs.has(name)) {
+      this.#jobs.start(existing);
+    }
+    if (view.phase === 'Succeeded' && view.digest) {
+      const needsStatus =
+        mosc.currentImage !== view.digest || (mosc.api === 'v1' && mosc.statusBuild !== view.name);
+      if (needsStatus) {
+        const fresh = store.get('machineosconfigs', mosc.name);
+        if (fresh) {
+          fresh.status = moscStatus(fresh, { name: view.name, digest: view.digest });
+          store.update('machineosconfigs', fresh, { subresource: 'status', checkResourceVersion: false });
+          log('Published build image', { machineOSConfig: mosc.name, build: view.name, image: view.digest });
+        }
+      }
+    }
+  }
+
+  /** Why a new build may not start (FACTS §6), or undefined. */
+  #buildBlocked(pool: K8sObject): string | undefined {
+    if (this.#render.error(pool.metadata.name) !== undefined) return 'RenderDegraded';
+    const { byPool } = this.#ctx.membership();
+    if (this.#ctx.poolNodes(byPool.get(pool.metadata.name) ?? []).some(isNodeDegraded)) return 'NodeDegraded';
+    return undefined;
+  }
+
+  #createBuild(moscObj: K8sObject, mosc: MoscView, pool: K8sObject, rendered: K8sObject, name: string): void {
+    const { store } = this.#ctx;
+    const api = mosc.api;
+    const apiVersion = store.servedApiVersion('machineosbuilds');
+    const others = this.#buildsOf(mosc.name);
+    let object: K8sObject;
+    if (api === 'v1') {
+      object = {
+        apiVersion,
+        kind: 'MachineOSBuild',
+        metadata: {
+          name,
+          labels: {
+            [KEYS.machineOSConfigLabel]: mosc.name,
+            [KEYS.renderedConfigLabel]: rendered.metadata.name,
+            [KEYS.targetPoolLabel]: pool.metadata.name,
+          },
+          annotations: mosc.pushSecret ? { [KEYS.pushSecretAnnotation]: mosc.pushSecret } : {},
+          finalizers: ['foregroundDeletion'],
+          ownerReferences: [
+            {
+              apiVersion: moscObj.apiVersion,
+              kind: 'MachineOSConfig',
+              name: mosc.name,
+              uid: moscObj.metadata.uid ?? '',
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+        spec: {
+          machineConfig: { name: rendered.metadata.name },
+          machineOSConfig: { name: mosc.name },
+          renderedImagePushSpec: replaceTag(mosc.pushSpec, name),
+        },
+      };
+    } else {
+      const version = Math.max(0, ...others.map(b => readMosb(b).version ?? 0)) + 1;
+      object = {
+        apiVersion,
+        kind: 'MachineOSBuild',
+        metadata: { name },
+        spec: {
+          configGeneration: mosc.generation,
+          version,
+          desiredConfig: { name: rendered.metadata.name },
+          machineOSConfig: { name: mosc.name },
+          renderedImagePushspec: mosc.pushSpec,
+        },
+      };
+    }
+    const created = store.create('machineosbuilds', object);
+    this.#ctx.log('Created build', { machineOSConfig: mosc.name, build: name, rendered: rendered.metadata.name });
+    // Every other build of this MachineOSConfig that has not succeeded goes (FACTS §6).
+    for (const other of others) {
+      const v = readMosb(other);
+      if (v.name !== name && v.phase !== 'Succeeded') {
+        store.delete('machineosbuilds', v.name);
+      }
+    }
+    if (api === 'v1') {
+      const fresh = store.get('machineosconfigs', mosc.name);
+      if (fresh && fresh.metadata.annotations?.[KEYS.currentMachineOSBuild] !== name) {
+        fresh.metadata.annotations = { ...(fresh.metadata.annotations ?? {}), [KEYS.currentMachineOSBuild]: name };
+        store.update('machineosconfigs', fresh, { checkResourceVersion: false });
+      }
+    }
+    this.#jobs.start(created);
+  }
+
+  /** Remove the builds of deleted MachineOSConfigs; prune the images of deleted builds (4.20+). */
+  cleanupDeleted(): void {
+    const { store, log } = this.#ctx;
+    while (this.#deletedMoscs.length > 0) {
+      const { name } = this.#deletedMoscs.shift()!;
+      for (const b of this.#buildsOf(name)) {
+        store.delete('machineosbuilds', b.metadata.name);
+      }
+      for (const k of [...this.#buildAliases.keys()]) {
+        if (k.startsWith(`${name}/`)) this.#buildAliases.delete(k);
+      }
+      log('MachineOSConfig deleted: removed its builds', { machineOSConfig: name });
+    }
+    const release = this.#ctx.defaults()?.releaseVersion;
+    const [major, minor] = versionParts(release);
+    const pruning = major > 4 || (major === 4 && minor >= 20);
+    while (this.#deletedBuilds.length > 0) {
+      const { view } = this.#deletedBuilds.shift()!;
+      if (!pruning || !view.digest) continue;
+      const inUse = this.#ctx.peekList('nodes').some(
+        n =>
+          nodeAnnotation(n, KEYS.currentImage) === view.digest ||
+          nodeAnnotation(n, KEYS.desiredImage) === view.digest,
+      );
+      if (inUse) {
+        log('Build deleted; image kept because a node uses it', { build: view.name, image: view.digest });
+        continue;
+      }
+      if (this.#ctx.images.remove(view.digest)) {
+        log('Build deleted; pruned its image', { build: view.name, image: view.digest });
+      }
+    }
+  }
+}
