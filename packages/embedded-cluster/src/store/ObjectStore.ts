@@ -1,5 +1,16 @@
-import { randomUUID, randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { RESOURCES, resourceInfo, groupVersion } from './resources';
+import {
+  checkName,
+  checkType,
+  checkValid,
+  clone,
+  key,
+  normalizeSecret,
+  randomSuffix,
+  specPart,
+} from './ObjectStoreChecks';
+import { EventHistory } from './ObjectStoreHistory';
 import {
   K8sObject,
   ObjectStore,
@@ -86,56 +97,6 @@ export interface StoreSnapshot {
   objects: Array<{ resource: ResourceName; object: K8sObject }>;
 }
 
-const DNS1123_SUBDOMAIN =
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-function key(name: string, namespace?: string): string {
-  return namespace ? `${namespace}/${name}` : name;
-}
-
-/** Deep copy of JSON data (faster than structuredClone for API objects, and realm-local). */
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
-
-/** Everything but metadata and status: what `metadata.generation` tracks. */
-function specPart(object: K8sObject): string {
-  const { metadata: _m, status: _s, ...rest } = object;
-  return JSON.stringify(rest);
-}
-
-/** Secrets: `stringData` is write-only and merged into `data` (base64), as the API server does. */
-function normalizeSecret(resource: ResourceName, obj: K8sObject): void {
-  if (resource !== 'secrets' || obj.stringData === undefined) return;
-  const stringData = obj.stringData;
-  if (
-    typeof stringData === 'object' &&
-    stringData !== null &&
-    !Array.isArray(stringData)
-  ) {
-    const data = {
-      ...((obj.data as Record<string, string> | undefined) ?? {}),
-    };
-    for (const [k, v] of Object.entries(stringData)) {
-      if (typeof v === 'string')
-        data[k] = Buffer.from(v, 'utf8').toString('base64');
-    }
-    obj.data = data;
-    delete obj.stringData;
-  }
-}
-
-function randomSuffix(length: number): string {
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  const bytes = randomBytes(length);
-  let out = '';
-  for (const b of bytes) {
-    out += alphabet[b % alphabet.length];
-  }
-  return out;
-}
-
 /**
  * The embedded cluster's object store: all objects in memory, a global resourceVersion counter,
  * a bounded event history for watch resumption and synchronous subscribers.
@@ -150,19 +111,16 @@ function randomSuffix(length: number): string {
 export class InMemoryObjectStore implements ObjectStore {
   readonly #objects = new Map<ResourceName, Map<string, K8sObject>>();
   readonly #subscribers = new Set<(event: StoreEvent) => void>();
-  readonly #history: HistoryEntry[] = [];
-  readonly #historySize: number;
+  readonly #history: EventHistory;
   readonly #validator?: ObjectValidator;
   readonly #onSubscriberError: (error: unknown) => void;
   #machineOSApiVersion: 'v1' | 'v1alpha1';
   #rv = 1;
-  /** Oldest resourceVersion a watch may resume from. */
-  #compactedRv = 1;
 
   constructor(options: InMemoryObjectStoreOptions = {}) {
     this.#machineOSApiVersion = options.machineOSApiVersion ?? 'v1';
     this.#validator = options.validator;
-    this.#historySize = options.historySize ?? 50_000;
+    this.#history = new EventHistory(options.historySize ?? 50_000);
     this.#onSubscriberError = options.onSubscriberError ?? (() => {});
     for (const r of RESOURCES) {
       this.#objects.set(r.resource, new Map());
@@ -227,7 +185,7 @@ export class InMemoryObjectStore implements ObjectStore {
     const info = resourceInfo(resource);
     const obj = clone(object);
     obj.metadata = obj.metadata ?? ({} as K8sObject['metadata']);
-    this.#checkType(resource, obj);
+    checkType(resource, obj, this.servedApiVersion(resource));
     if (!obj.metadata.name && typeof obj.metadata.generateName === 'string') {
       obj.metadata.name = `${obj.metadata.generateName}${randomSuffix(5)}`;
     }
@@ -256,7 +214,7 @@ export class InMemoryObjectStore implements ObjectStore {
     } else {
       delete obj.metadata.namespace;
     }
-    this.#checkName(info.kind, resource, obj);
+    checkName(info.kind, resource, obj);
     const map = this.#map(resource);
     const k = key(obj.metadata.name, obj.metadata.namespace);
     if (map.has(k)) {
@@ -300,7 +258,7 @@ export class InMemoryObjectStore implements ObjectStore {
       }
     }
     delete obj.metadata.deletionTimestamp;
-    this.#validate(resource, obj, undefined);
+    checkValid(this.#validator, resource, obj, undefined);
     normalizeSecret(resource, obj);
     if (options.dryRun) {
       delete obj.metadata.resourceVersion;
@@ -319,7 +277,7 @@ export class InMemoryObjectStore implements ObjectStore {
   ): K8sObject {
     const info = resourceInfo(resource);
     const incoming = clone(object);
-    this.#checkType(resource, incoming);
+    checkType(resource, incoming, this.servedApiVersion(resource));
     const name = incoming.metadata?.name;
     const namespace = info.namespaced
       ? incoming.metadata?.namespace
@@ -382,14 +340,14 @@ export class InMemoryObjectStore implements ObjectStore {
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     if (resource === 'secrets' && next.stringData !== undefined) {
       // stringData is checked as given, before it is folded into data.
-      this.#validate(resource, next, old);
+      checkValid(this.#validator, resource, next, old);
     }
     normalizeSecret(resource, next);
     if (JSON.stringify(next) === JSON.stringify(old)) {
       // A no-op write does not bump the resourceVersion, as on a real API server.
       return clone(old);
     }
-    this.#validate(resource, next, old);
+    checkValid(this.#validator, resource, next, old);
     if (options.dryRun) {
       return next;
     }
@@ -450,27 +408,12 @@ export class InMemoryObjectStore implements ObjectStore {
    * longer reaches back that far.
    */
   eventsSince(resourceVersion: number): HistoryEntry[] | 'expired' {
-    if (resourceVersion < this.#compactedRv) {
-      return 'expired';
-    }
-    const first = this.#history[0];
-    if (first && resourceVersion < first.rv - 1 && resourceVersion < this.#rv) {
-      return 'expired';
-    }
-    let lo = 0;
-    let hi = this.#history.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.#history[mid].rv <= resourceVersion) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.#history.slice(lo);
+    return this.#history.since(resourceVersion, this.#rv);
   }
 
   /** Forget the event history: every resourceVersion older than the current one becomes too old. */
   expireHistory(): void {
-    this.#history.length = 0;
-    this.#compactedRv = this.#rv;
+    this.#history.expire(this.#rv);
   }
 
   /** The whole state, for persistence. */
@@ -512,101 +455,8 @@ export class InMemoryObjectStore implements ObjectStore {
     return map;
   }
 
-  #checkType(resource: ResourceName, obj: K8sObject): void {
-    const info = resourceInfo(resource);
-    if (obj.kind !== undefined && obj.kind !== info.kind) {
-      throw new StoreError(
-        400,
-        'BadRequest',
-        `the kind "${String(
-          obj.kind,
-        )}" does not match the resource ${resource} (kind ${info.kind})`,
-      );
-    }
-    const served = this.servedApiVersion(resource);
-    if (obj.apiVersion !== undefined && obj.apiVersion !== served) {
-      const otherVersion = info.versions.find(
-        v => groupVersion(info.group, v) === obj.apiVersion,
-      );
-      throw new StoreError(
-        400,
-        'BadRequest',
-        otherVersion
-          ? `${info.kind} ${obj.apiVersion} is not served by this cluster: it serves ${served} (v1alpha1 and v1 are never served together)`
-          : `apiVersion "${String(
-              obj.apiVersion,
-            )}" does not match ${served} for ${info.kind}`,
-      );
-    }
-  }
-
-  #checkName(kind: string, resource: ResourceName, obj: K8sObject): void {
-    const name = obj.metadata.name;
-    const causes: ValidationCause[] = [];
-    if (!name) {
-      causes.push({
-        field: 'metadata.name',
-        message: 'Required value: name or generateName is required',
-        reason: 'FieldValueRequired',
-      });
-    } else {
-      const label = resource === 'namespaces';
-      const max = label ? 63 : 253;
-      const re = label ? DNS1123_LABEL : DNS1123_SUBDOMAIN;
-      if (name.length > max || !re.test(name)) {
-        causes.push({
-          field: 'metadata.name',
-          message: `Invalid value: "${name}": a lowercase RFC 1123 ${
-            label ? 'label' : 'subdomain'
-          } must consist of lower case alphanumeric characters, '-'${
-            label ? '' : " or '.'"
-          }, and must start and end with an alphanumeric character (at most ${max} characters)`,
-          reason: 'FieldValueInvalid',
-        });
-      }
-    }
-    if (causes.length > 0) {
-      throw new StoreError(
-        422,
-        'Invalid',
-        `${kind} "${name ?? ''}" is invalid: ${causes
-          .map(c => `${c.field}: ${c.message}`)
-          .join(', ')}`,
-        causes,
-      );
-    }
-  }
-
-  #validate(
-    resource: ResourceName,
-    obj: K8sObject,
-    old: K8sObject | undefined,
-  ) {
-    if (!this.#validator) return;
-    const causes = this.#validator.validate(resource, obj, old);
-    if (causes.length > 0) {
-      const info = resourceInfo(resource);
-      throw new StoreError(
-        422,
-        'Invalid',
-        `${info.kind}${info.group ? `.${info.group}` : ''} "${
-          obj.metadata.name
-        }" is invalid: ${causes
-          .map(c => `${c.field}: ${c.message}`)
-          .join(', ')}`,
-        causes,
-      );
-    }
-  }
-
   #emit(event: StoreEvent): void {
-    const rv = Number(event.object.metadata.resourceVersion);
-    this.#history.push({ rv, event });
-    if (this.#history.length > this.#historySize) {
-      const drop = this.#history.length - this.#historySize;
-      this.#compactedRv = this.#history[drop - 1].rv;
-      this.#history.splice(0, drop);
-    }
+    this.#history.push(event);
     if (this.#subscribers.size === 0) return;
     const copy: StoreEvent = {
       type: event.type,
