@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type {
   KubeConfig,
@@ -19,6 +20,11 @@ import {
   ObjectRef,
 } from './types';
 import { loadClientNode } from './loadClientNode';
+import {
+  callSignal,
+  currentTaskSignal,
+  throwIfTaskCancelled,
+} from '../services/taskSignal';
 
 /** Retry behaviour of a {@link ClusterClient}. @public */
 export interface RetryPolicy {
@@ -30,14 +36,24 @@ export interface RetryPolicy {
   backoffMs: number;
   /** Waits; replaceable so tests do not depend on wall-clock time. */
   sleep: (ms: number) => Promise<void>;
+  /**
+   * Time limit of each attempt of a call to the API server (default 30 s). A call that passes
+   * it fails at once, naming the call and the cluster; it is not retried, since a cluster that
+   * did not answer in time is not expected to answer the next attempt sooner.
+   */
+  timeoutMs: number;
 }
 
 const defaultRetryPolicy: RetryPolicy = {
   maxRetries: 3,
   maxRetryAfterMs: 30_000,
   backoffMs: 250,
+  timeoutMs: 30_000,
   sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
 };
+
+/** Objects per page of a list. */
+const LIST_PAGE_SIZE = 500;
 
 /** Options of one call to the API server. */
 interface CallOptions<T> {
@@ -91,6 +107,8 @@ export class ClusterClient {
   readonly #retry: RetryPolicy;
   readonly #logger: LoggerService;
   #machineOSConfigVersion?: Promise<'v1' | 'v1alpha1' | null>;
+  /** The signal of the attempt in progress, read by the request middleware. */
+  readonly #attemptSignal = new AsyncLocalStorage<AbortSignal>();
 
   /** Builds the client; client-node is loaded on first use (see loadClientNode). */
   static async create(
@@ -116,9 +134,7 @@ export class ClusterClient {
     });
     return new ClusterClient(
       connection.name,
-      k8s.KubernetesObjectApi.makeApiClient(kc),
-      kc.makeApiClient(k8s.CoreV1Api),
-      kc.makeApiClient(k8s.CustomObjectsApi),
+      kc,
       { ...defaultRetryPolicy, ...options.retry },
       options.logger,
     );
@@ -126,26 +142,51 @@ export class ClusterClient {
 
   private constructor(
     name: string,
-    objects: KubernetesObjectApi,
-    core: CoreV1Api,
-    custom: CustomObjectsApi,
+    kc: KubeConfig,
     retry: RetryPolicy,
     logger: LoggerService,
   ) {
     this.name = name;
-    this.#objects = objects;
-    this.#core = core;
-    this.#custom = custom;
     this.#retry = retry;
     this.#logger = logger;
+    // As `makeApiClient` builds them, plus a middleware that gives each request the signal of
+    // its attempt, so a time limit or a cancelled task aborts the request itself.
+    const k8s = loadClientNode();
+    const server = kc.getCurrentCluster()?.server ?? '';
+    const configuration = k8s.createConfiguration({
+      baseServer: new k8s.ServerConfiguration(server, {}),
+      authMethods: { default: kc },
+      promiseMiddleware: [
+        {
+          pre: async context => {
+            const signal = this.#attemptSignal.getStore();
+            if (signal) context.setSignal(signal);
+            return context;
+          },
+          post: async response => response,
+        },
+      ],
+    });
+    this.#objects = new k8s.KubernetesObjectApi(configuration);
+    this.#objects.setDefaultNamespace(kc);
+    this.#core = new k8s.CoreV1Api(configuration);
+    this.#custom = new k8s.CustomObjectsApi(configuration);
   }
 
   async #call<T>(fn: () => Promise<T>, options: CallOptions<T>): Promise<T> {
     const target = { cluster: this.name, verb: options.verb, object: options.object };
+    const where = `cluster ${this.name}`;
+    const what = `${options.verb} ${options.object}`;
     for (let attempt = 0; ; attempt++) {
+      throwIfTaskCancelled(what, where);
+      const call = callSignal(this.#retry.timeoutMs);
       try {
-        return await fn();
+        return await this.#attemptSignal.run(call.signal, fn);
       } catch (error) {
+        const stopped = call.reason(what, where);
+        if (stopped) {
+          throw stopped;
+        }
         const failure = isKubernetesApiFailure(error) ? error : undefined;
         const canRetry = attempt < this.#retry.maxRetries;
         if (failure?.code === 429) {
@@ -157,7 +198,7 @@ export class ClusterClient {
               waitMs: wait,
               attempt: attempt + 1,
             });
-            await this.#retry.sleep(wait);
+            await this.#sleep(wait);
             continue;
           }
           throw translateKubernetesError(failure, target, options.fields);
@@ -191,8 +232,29 @@ export class ClusterClient {
           waitMs: wait,
           attempt: attempt + 1,
         });
-        await this.#retry.sleep(Math.min(wait, this.#retry.maxRetryAfterMs));
+        await this.#sleep(Math.min(wait, this.#retry.maxRetryAfterMs));
       }
+    }
+  }
+
+  /** Waits before a retry, cut short when the task is cancelled (the next attempt then stops). */
+  async #sleep(ms: number): Promise<void> {
+    const task = currentTaskSignal();
+    if (!task) {
+      await this.#retry.sleep(ms);
+      return;
+    }
+    let onAbort: (() => void) | undefined;
+    try {
+      await Promise.race([
+        this.#retry.sleep(ms),
+        new Promise<void>(resolve => {
+          onAbort = resolve;
+          task.addEventListener('abort', onAbort, { once: true });
+        }),
+      ]);
+    } finally {
+      if (onAbort) task.removeEventListener('abort', onAbort);
     }
   }
 
@@ -242,28 +304,50 @@ export class ClusterClient {
     return object;
   }
 
-  /** Lists objects of a kind. */
+  /**
+   * Lists objects of a kind, page by page (`limit` and `continue`), so that a large fleet's
+   * nodes never arrive in one answer; each page is one call with its own time limit.
+   */
   async list<T extends KubeObject>(
     apiVersion: string,
     kind: string,
-    options: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
+    options: {
+      namespace?: string;
+      labelSelector?: string;
+      fieldSelector?: string;
+      /** Objects per page (default 500). */
+      pageSize?: number;
+    } = {},
   ): Promise<T[]> {
-    return this.#call(
-      async () => {
-        const list = await this.#objects.list(
-          apiVersion,
-          kind,
-          options.namespace,
-          undefined,
-          undefined,
-          undefined,
-          options.fieldSelector,
-          options.labelSelector,
-        );
-        return plain<T[]>(list.items);
-      },
-      { verb: 'list', object: `${kind} objects`, idempotent: true },
-    );
+    const items: T[] = [];
+    let continueToken: string | undefined;
+    for (let page = 1; ; page++) {
+      const list = await this.#call(
+        () =>
+          this.#objects.list(
+            apiVersion,
+            kind,
+            options.namespace,
+            undefined,
+            undefined,
+            undefined,
+            options.fieldSelector,
+            options.labelSelector,
+            options.pageSize ?? LIST_PAGE_SIZE,
+            continueToken,
+          ),
+        {
+          verb: 'list',
+          object: page === 1 ? `${kind} objects` : `${kind} objects (page ${page})`,
+          idempotent: true,
+        },
+      );
+      items.push(...plain<T[]>(list.items));
+      continueToken = list.metadata?._continue || undefined;
+      if (!continueToken) {
+        return items;
+      }
+    }
   }
 
   /**
@@ -388,31 +472,43 @@ export class ClusterClient {
 
   /**
    * Which MachineOSConfig API version the cluster serves (`v1` or `v1alpha1`, never both), or
-   * `null` when on-cluster layering is not available. Asked once per client.
+   * `null` when on-cluster layering is not available. An answer is kept for the client's life;
+   * a failed probe is not, so the next call asks again.
    */
   machineOSConfigApiVersion(): Promise<'v1' | 'v1alpha1' | null> {
-    this.#machineOSConfigVersion ??= (async () => {
-      for (const version of ['v1', 'v1alpha1'] as const) {
-        const resources = await this.#call(
-          async () => {
-            try {
-              return await this.#custom.getAPIResources({ group: MCO_GROUP, version });
-            } catch (error) {
-              if (isKubernetesApiFailure(error) && error.code === 404) {
-                return undefined;
-              }
-              throw error;
-            }
-          },
-          { verb: 'discover', object: `${MCO_GROUP}/${version}`, idempotent: true },
-        );
-        if (resources?.resources.some(r => r.name === 'machineosconfigs')) {
-          return version;
+    if (!this.#machineOSConfigVersion) {
+      const probe = this.#probeMachineOSConfigVersion();
+      this.#machineOSConfigVersion = probe;
+      // Only an answer is kept: after a failure (timeout, 5xx, cancelled task) the next caller asks again.
+      probe.catch(() => {
+        if (this.#machineOSConfigVersion === probe) {
+          this.#machineOSConfigVersion = undefined;
         }
-      }
-      return null;
-    })();
+      });
+    }
     return this.#machineOSConfigVersion;
+  }
+
+  async #probeMachineOSConfigVersion(): Promise<'v1' | 'v1alpha1' | null> {
+    for (const version of ['v1', 'v1alpha1'] as const) {
+      const resources = await this.#call(
+        async () => {
+          try {
+            return await this.#custom.getAPIResources({ group: MCO_GROUP, version });
+          } catch (error) {
+            if (isKubernetesApiFailure(error) && error.code === 404) {
+              return undefined;
+            }
+            throw error;
+          }
+        },
+        { verb: 'discover', object: `${MCO_GROUP}/${version}`, idempotent: true },
+      );
+      if (resources?.resources.some(r => r.name === 'machineosconfigs')) {
+        return version;
+      }
+    }
+    return null;
   }
 
   /**
