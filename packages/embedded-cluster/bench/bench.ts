@@ -23,7 +23,7 @@ const NODES_PER_POOL = 25;
 const WATCHERS = 100;
 const ROLLOUT_POOLS = 20; // 20 pools x 25 nodes = 500 nodes
 const SIMULATION_BUDGET_MS = 10 * 60_000;
-const SAMPLES = path.resolve(__dirname, '../src/__fixtures__/sample-state');
+const SAMPLES = path.resolve(__dirname, '../states/sample');
 const TARGET_RENDER = 'rendered-worker-2c03a7f197b342bb224996361c223a08';
 
 function pad(n: number, width: number) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
+import { SAMPLES_DIR } from './__testUtils__/loadSamples';
 import { analyzeContainerfile } from './containerfileAnalysis';
 
 const BASE = `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'4'.repeat(
@@ -22,7 +23,7 @@ describe('analyzeContainerfile: structure', () => {
   it('accepts the sample MachineOSConfig content', () => {
     const mosc = parse(
       readFileSync(
-        join(__dirname, '__fixtures__/samples/30-machineosconfig-infra.yaml'),
+        join(SAMPLES_DIR, '30-machineosconfig-infra.yaml'),
         'utf8',
       ),
     );

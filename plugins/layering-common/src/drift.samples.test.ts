@@ -1,5 +1,5 @@
 /*
- * The shared sample cluster (src/__fixtures__/samples, scenario in SCENARIO.md):
+ * The shared sample cluster (the embedded cluster's states/sample, scenario in its README.md):
  * the drift, counters, rollout and node histogram its README says each pool has.
  */
 import { loadSamples, type K8sObject } from './__testUtils__/loadSamples';

@@ -1,5 +1,5 @@
 import { join } from 'path';
-import { loadYamlFile } from './__testUtils__/loadSamples';
+import { SAMPLES_DIR, loadYamlFile } from './__testUtils__/loadSamples';
 import {
   buildMachineOSConfig,
   buildOsImageMachineConfig,
@@ -13,7 +13,7 @@ import {
   type MachineOSConfigInput,
 } from './machineOSConfig';
 
-const samples = join(__dirname, '__fixtures__/samples');
+const samples = SAMPLES_DIR;
 const [v1Config] = loadYamlFile(join(samples, '30-machineosconfig-infra.yaml'));
 const v1Builds = loadYamlFile(join(samples, '31-machineosbuilds-infra.yaml'));
 const [alphaConfig, alphaBuild] = loadYamlFile(

@@ -8,11 +8,8 @@ import {
   AssembleOptions,
 } from '../assemble';
 
-/** The sample state (copy of the shared reference samples). */
-export const SAMPLE_STATE = path.resolve(
-  __dirname,
-  '../__fixtures__/sample-state',
-);
+/** The sample state (`states/sample`: the shared reference samples, the base of `ocp-418`). */
+export const SAMPLE_STATE = path.resolve(__dirname, '../../states/sample');
 
 /** A cluster (API server, store, registry; no simulation) on a free port, with a kubeconfig. */
 export interface TestCluster {

@@ -4,7 +4,7 @@ import { loadStateDir } from '../state/loadState';
 import { resourceForKind } from '../store/resources';
 import type { K8sObject, ResourceName } from '../store/types';
 
-const SAMPLES = path.resolve(__dirname, '../__fixtures__/sample-state');
+const SAMPLES = path.resolve(__dirname, '../../states/sample');
 
 const mosc = (overrides: Record<string, unknown> = {}): K8sObject => ({
   apiVersion: 'machineconfiguration.openshift.io/v1',

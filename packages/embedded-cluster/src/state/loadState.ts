@@ -20,6 +20,7 @@ const SPECIAL = new Set([
   'images.yml',
   'releases.yaml',
   'releases.yml',
+  'state.yaml',
 ]);
 
 /**
@@ -27,13 +28,45 @@ const SPECIAL = new Set([
  * (multi-document, `List` kinds unwrapped), plus `images.yaml` and `releases.yaml`.
  * Sub-folders are read only when named in `include` (e.g. `['v1alpha1']`).
  *
+ * @remarks
+ * A `state.yaml` with `base: <folder>` (relative to the state directory) builds on another
+ * state: the base is read first (without its sub-folders), then this directory adds its own
+ * objects, images and releases. The packaged `ocp-418` state adds to the shared `sample` this way.
+ *
  * @public
  */
 export function loadStateDir(dir: string, include: string[] = []): LoadedState {
+  return loadStateDirFrom(dir, include, []);
+}
+
+function loadStateDirFrom(
+  dir: string,
+  include: string[],
+  seen: string[],
+): LoadedState {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new Error(`State directory ${dir} does not exist`);
   }
+  const resolved = path.resolve(dir);
+  if (seen.includes(resolved)) {
+    throw new Error(
+      `State directory ${dir} is its own base (${[...seen, resolved].join(' -> ')})`,
+    );
+  }
   const state: LoadedState = { objects: [], images: [], releases: [] };
+  const baseDir = readBase(dir);
+  if (baseDir !== undefined) {
+    const inherited = loadStateDirFrom(path.resolve(dir, baseDir), [], [
+      ...seen,
+      resolved,
+    ]);
+    const prefix = (source: string) => path.join(baseDir, source);
+    state.objects.push(
+      ...inherited.objects.map(o => ({ ...o, source: prefix(o.source) })),
+    );
+    state.images.push(...inherited.images);
+    state.releases.push(...inherited.releases);
+  }
   const files: string[] = [];
   const collect = (folder: string) => {
     for (const entry of fs
@@ -53,6 +86,7 @@ export function loadStateDir(dir: string, include: string[] = []): LoadedState {
     const text = fs.readFileSync(file, 'utf8');
     const rel = path.relative(dir, file);
     if (folderIsRoot(dir, file) && SPECIAL.has(base)) {
+      if (base === 'state.yaml') continue;
       let doc: { images?: ImageInput[]; releases?: ReleaseRecord[] };
       try {
         doc = (loadYaml(text, { schema: CORE_SCHEMA }) ?? {}) as typeof doc;
@@ -85,6 +119,26 @@ export function loadStateDir(dir: string, include: string[] = []): LoadedState {
     });
   }
   return state;
+}
+
+/** The `base` a state directory's `state.yaml` names, if it has one. */
+function readBase(dir: string): string | undefined {
+  const file = path.join(dir, 'state.yaml');
+  if (!fs.existsSync(file)) return undefined;
+  let doc: unknown;
+  try {
+    doc = loadYaml(fs.readFileSync(file, 'utf8'), { schema: CORE_SCHEMA });
+  } catch (error) {
+    throw new Error(
+      `state.yaml: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const base = (doc as { base?: unknown } | null | undefined)?.base;
+  if (base === undefined) return undefined;
+  if (typeof base !== 'string' || base.trim() === '') {
+    throw new Error('state.yaml: "base" must be the path of a state directory');
+  }
+  return base;
 }
 
 function folderIsRoot(dir: string, file: string) {

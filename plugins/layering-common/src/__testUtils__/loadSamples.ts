@@ -1,9 +1,10 @@
 /*
- * Test helper: loads the sample cluster state (see samples/SOURCE.md) and
- * derives the plain inputs the backend would hand to the shared rules.
+ * Test helper: loads the sample cluster state and derives the plain inputs the
+ * backend would hand to the shared rules. The sample is the embedded cluster's
+ * `states/sample` (a dev dependency; see its SOURCE.md and README.md).
  */
 import { readdirSync, readFileSync } from 'fs';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import type { NodeView } from '../types';
 import { rhcosVersionFromLabels, rhcosVersionFromOsImage } from '../rhcos';
@@ -28,7 +29,13 @@ type ImageRecord = {
   references?: Record<string, string>;
 };
 
-const DIR = join(__dirname, '../__fixtures__/samples');
+/** The sample state folder: `states/sample` of the embedded cluster package. */
+export const SAMPLES_DIR = join(
+  dirname(require.resolve('@rhcos-layering/embedded-openshift/package.json')),
+  'states',
+  'sample',
+);
+const DIR = SAMPLES_DIR;
 
 export function loadYamlFile(path: string): K8sObject[] {
   return parseAllDocuments(readFileSync(path, 'utf8'))
