@@ -10,6 +10,7 @@ import {
 } from './registry/ImageCatalog';
 import { SchemaValidator } from './schema/SchemaValidator';
 import { ApiServer } from './server/ApiServer';
+import type { ServiceAccountToken } from './server/auth';
 import { servingCertificate } from './server/tls';
 import { resourceForKind } from './store/resources';
 import { K8sObject, ReleaseRecord, StoreError } from './store/types';
@@ -38,6 +39,8 @@ export interface AssembleOptions {
   port?: number;
   dataDir?: string;
   tokens?: { admin?: string; readOnly?: string };
+  /** Service-account tokens, authorized by the cluster's RBAC objects. */
+  serviceAccounts?: ServiceAccountToken[];
   /** Force the MachineOSConfig/MachineOSBuild version instead of deriving it from the state. */
   machineOSApiVersion?: 'v1' | 'v1alpha1';
   /** Interval of watch BOOKMARK events. */
@@ -316,6 +319,7 @@ export async function assembleCluster(
     catalog,
     validator,
     tokens,
+    serviceAccounts: options.serviceAccounts,
     host: options.host,
     port: options.port,
     kubernetesVersion: kubernetesVersionFor(
@@ -396,6 +400,10 @@ export async function assembleCluster(
         users: [
           { name: `${name}-admin`, user: { token: tokens.admin } },
           { name: `${name}-read-only`, user: { token: tokens.readOnly } },
+          ...(options.serviceAccounts ?? []).map(sa => ({
+            name: `${name}-${sa.name}`,
+            user: { token: sa.token },
+          })),
         ],
         contexts: [
           { name, context: { cluster: name, user: `${name}-admin` } },
@@ -403,6 +411,14 @@ export async function assembleCluster(
             name: `${name}-read-only`,
             context: { cluster: name, user: `${name}-read-only` },
           },
+          ...(options.serviceAccounts ?? []).map(sa => ({
+            name: `${name}-${sa.name}`,
+            context: {
+              cluster: name,
+              user: `${name}-${sa.name}`,
+              namespace: sa.namespace,
+            },
+          })),
         ],
         'current-context': name,
         preferences: {},

@@ -1,6 +1,7 @@
 import { assembleCluster } from './assemble';
 import { createMcoSimulator } from './mco';
 import type { ImageRecord, McoSimulator, ReleaseRecord } from './store/types';
+import type { ServiceAccountToken } from './server/auth';
 
 /**
  * Options of {@link startEmbeddedCluster}.
@@ -28,6 +29,15 @@ export interface EmbeddedClusterOptions {
   dataDir?: string;
   /** Bearer tokens; random when omitted. */
   tokens?: { admin?: string; readOnly?: string };
+  /**
+   * Service accounts and their bearer tokens. Each token authenticates as
+   * `system:serviceaccount:<namespace>:<name>` (groups `system:serviceaccounts`,
+   * `system:serviceaccounts:<namespace>`, `system:authenticated`) and is authorized only by the
+   * RBAC objects of the cluster (ClusterRole, ClusterRoleBinding, Role, RoleBinding), which come
+   * with the state or are created through the API. `writeKubeconfig` adds a context
+   * `<cluster>-<name>` for each.
+   */
+  serviceAccounts?: ServiceAccountToken[];
   /** Serve MachineOSConfig/MachineOSBuild at this version instead of deriving it from the state. */
   machineOSApiVersion?: 'v1' | 'v1alpha1';
   /** Sub-folders of `stateDir` to read too (e.g. `['v1alpha1']`). */

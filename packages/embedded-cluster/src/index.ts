@@ -19,6 +19,7 @@ export {
   RESOURCES,
   resourceInfo,
   resourceForKind,
+  RBAC_GROUP,
   type ResourceInfo,
 } from './store/resources';
 export {
@@ -48,6 +49,18 @@ export {
 } from './schema/SchemaValidator';
 export type { CrdVersion, JSONSchemaProps, PrinterColumn } from './schema/crds';
 export { ApiServer, type ApiServerOptions } from './server/ApiServer';
+export type { ServiceAccountToken } from './server/auth';
+export {
+  authorize,
+  forbidden,
+  ruleAllows,
+  serviceAccountUser,
+  type Decision,
+  type PolicyRule,
+  type UserInfo,
+} from './rbac/RbacAuthorizer';
+export { requestAttributes, type RequestAttributes } from './rbac/requestInfo';
+export { validateRbacObject } from './rbac/validate';
 export {
   loadStateDir,
   machineOSApiVersionFor,

@@ -1,5 +1,6 @@
 import type { ValidationCause } from '../store/ObjectStore';
 import type { K8sObject, ResourceName } from '../store/types';
+import { validateRbacObject } from '../rbac/validate';
 
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS1123_SUBDOMAIN =
@@ -255,6 +256,12 @@ export function validateCoreObject(
           reason: 'FieldValueTypeInvalid',
         });
       }
+      break;
+    case 'clusterroles':
+    case 'clusterrolebindings':
+    case 'roles':
+    case 'rolebindings':
+      causes.push(...validateRbacObject(resource, object, old));
       break;
     default:
       break;

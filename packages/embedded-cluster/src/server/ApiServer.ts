@@ -1,7 +1,6 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import net, { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import { timingSafeEqual } from 'node:crypto';
 import { InMemoryObjectStore } from '../store/ObjectStore';
 import { resourceInfo } from '../store/resources';
 import { SchemaValidator } from '../schema/SchemaValidator';
@@ -25,7 +24,8 @@ import { SocketProxy } from './SocketProxy';
 import { readBody, sendJson, sendText } from './httpIo';
 import { resolveTarget } from './target';
 import { handleResource } from './resourceRequest';
-import type { Role, ServerContext } from './context';
+import type { ServerContext } from './context';
+import { ServiceAccountToken, authenticate, authorizeRequest } from './auth';
 
 type Obj = Record<string, unknown>;
 
@@ -39,6 +39,11 @@ export interface ApiServerOptions {
   catalog: InMemoryImageCatalog;
   validator: SchemaValidator;
   tokens: { admin: string; readOnly: string };
+  /**
+   * Service accounts and their bearer tokens: each authenticates as
+   * `system:serviceaccount:<namespace>:<name>` and is authorized by the RBAC objects in the store.
+   */
+  serviceAccounts?: ServiceAccountToken[];
   /** TLS key and certificate: the same port then also speaks HTTPS (what kubectl needs). */
   tls?: { key: string; cert: string };
   host?: string;
@@ -52,12 +57,6 @@ export interface ApiServerOptions {
     settle?: () => Promise<void>;
   };
   log?: (message: string, meta?: Record<string, unknown>) => void;
-}
-
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**
@@ -182,7 +181,12 @@ export class ApiServer {
       sendJson(res, 200, this.#version());
       return;
     }
-    const role = this.#authenticate(req);
+    const caller = authenticate(
+      req,
+      this.#options.tokens,
+      this.#options.serviceAccounts ?? [],
+    );
+    const role = caller?.role;
     if (path.startsWith('/_sim/')) {
       if (role !== 'admin')
         throw new ApiError(
@@ -203,10 +207,17 @@ export class ApiServer {
         { retryAfterSeconds: 1 },
       );
     }
-    if (!role) {
+    if (!caller) {
       throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     }
     const method = req.method ?? 'GET';
+    authorizeRequest(
+      this.#options.store,
+      caller,
+      method,
+      path,
+      url.searchParams,
+    );
     if (path === '/api' || path === '/apis') {
       const aggregated = wantsAggregated(req.headers.accept);
       if (aggregated) {
@@ -272,7 +283,7 @@ export class ApiServer {
       return;
     }
     const target = resolveTarget(this.#served, segments);
-    await handleResource(this.#ctx, req, res, url, method, target, role);
+    await handleResource(this.#ctx, req, res, url, method, target, caller.role);
   }
 
   #version(): Obj {
@@ -289,15 +300,6 @@ export class ApiServer {
       compiler: 'gc',
       platform: 'linux/amd64',
     };
-  }
-
-  #authenticate(req: IncomingMessage): Role | undefined {
-    const header = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) return undefined;
-    if (sameToken(m[1], this.#options.tokens.admin)) return 'admin';
-    if (sameToken(m[1], this.#options.tokens.readOnly)) return 'readOnly';
-    return undefined;
   }
 
   #handleOpenApi(res: ServerResponse, path: string) {

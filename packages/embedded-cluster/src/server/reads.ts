@@ -59,6 +59,35 @@ export function wantsTable(req: IncomingMessage): boolean {
     );
 }
 
+/**
+ * Whether the client asked for metadata only (`Accept: application/json;as=PartialObjectMetadata;
+ * g=meta.k8s.io;v=v1`, or `PartialObjectMetadataList` for lists): the answer then carries no
+ * spec, data or status, so a client can learn that a Secret exists without receiving its data.
+ */
+export function wantsMetadataOnly(
+  req: IncomingMessage,
+  as: 'PartialObjectMetadata' | 'PartialObjectMetadataList',
+): boolean {
+  const accept = req.headers.accept ?? '';
+  return accept.split(',').some(p => {
+    const params = p.split(';').map(x => x.trim());
+    return (
+      params.includes(`as=${as}`) &&
+      params.includes('g=meta.k8s.io') &&
+      params.includes('v=v1')
+    );
+  });
+}
+
+/** An object reduced to its metadata. */
+export function partialMetadata(o: K8sObject): K8sObject {
+  return {
+    kind: 'PartialObjectMetadata',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: o.metadata,
+  };
+}
+
 /** What a caller may see of an object (Secret data is redacted for the read-only token). */
 export function present(o: K8sObject, role: Role): K8sObject {
   if (o.kind === 'Secret' && role === 'readOnly') {
@@ -86,7 +115,9 @@ export function getObject(
   const { info, name } = target;
   const found = ctx.store.peek(info.resource, name!, target.namespace);
   if (!found) throw notFound(info.resource, name!, info.group);
-  if (wantsTable(req)) {
+  if (wantsMetadataOnly(req, 'PartialObjectMetadata')) {
+    sendJson(res, 200, partialMetadata(found));
+  } else if (wantsTable(req)) {
     sendJson(
       res,
       200,
@@ -208,6 +239,20 @@ export function listObjects(
         } satisfies ContinueToken),
       ).toString('base64url')
     : undefined;
+  if (wantsMetadataOnly(req, 'PartialObjectMetadataList')) {
+    sendJson(res, 200, {
+      kind: 'PartialObjectMetadataList',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: {
+        resourceVersion: String(listRv),
+        ...(continueToken
+          ? { continue: continueToken, remainingItemCount: all.length - limit }
+          : {}),
+      },
+      items: page.map(partialMetadata),
+    });
+    return;
+  }
   const items = page.map(o => present(o, role));
   if (wantsTable(req)) {
     sendJson(
@@ -250,14 +295,15 @@ export function watchObjects(
   role: Role,
 ): void {
   const sel = selectors(q, target.info);
+  const metadataOnly = wantsMetadataOnly(req, 'PartialObjectMetadata');
   ctx.watchHub.serve(req, res, {
     info: target.info,
     namespace: target.namespace,
     query: q,
     table: wantsTable(req),
     printerColumns: ctx.validator.crdFor(target.info.resource)?.printerColumns,
-    present: o => present(o, role),
+    present: o => (metadataOnly ? partialMetadata(o) : present(o, role)),
     matches: o => matches(o, sel, target.namespace),
-    renderKey: role,
+    renderKey: metadataOnly ? 'metadata' : role,
   });
 }

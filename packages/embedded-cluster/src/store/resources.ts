@@ -46,6 +46,24 @@ const core = (
   crd: false,
 });
 
+const rbac = (
+  resource: ResourceName,
+  kind: string,
+  namespaced: boolean,
+): ResourceInfo => ({
+  resource,
+  group: RBAC_GROUP,
+  versions: ['v1'],
+  kind,
+  listKind: `${kind}List`,
+  singular: kind.toLowerCase(),
+  namespaced,
+  shortNames: [],
+  statusSubresource: false,
+  readOnly: false,
+  crd: false,
+});
+
 const crd = (
   resource: ResourceName,
   group: string,
@@ -67,6 +85,13 @@ const crd = (
 });
 
 /**
+ * Group of the RBAC kinds (ClusterRole, ClusterRoleBinding, Role, RoleBinding).
+ *
+ * @public
+ */
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/**
  * Group of the Machine Config Operator's kinds.
  *
  * @public
@@ -84,6 +109,11 @@ export const RESOURCES: readonly ResourceInfo[] = [
   core('configmaps', 'ConfigMap', true, ['cm'], false),
   core('secrets', 'Secret', true, [], false),
   core('pods', 'Pod', true, ['po'], true, true),
+  core('serviceaccounts', 'ServiceAccount', true, ['sa'], false),
+  rbac('clusterroles', 'ClusterRole', false),
+  rbac('clusterrolebindings', 'ClusterRoleBinding', false),
+  rbac('roles', 'Role', true),
+  rbac('rolebindings', 'RoleBinding', true),
   crd('clusterversions', 'config.openshift.io', ['v1'], 'ClusterVersion', []),
   crd('machineconfigs', MCO_GROUP, ['v1'], 'MachineConfig', ['mc']),
   crd('machineconfigpools', MCO_GROUP, ['v1'], 'MachineConfigPool', ['mcp']),
