@@ -101,6 +101,53 @@ describe('layering:layer:revert', () => {
     );
   });
 
+  it('deletes only what it names: a MachineConfig that also carries files or kernel arguments is refused', async () => {
+    const res = await adminApi(cluster).send('POST', `${MCO}/machineconfigs`, {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfig',
+      metadata: { name: 'os-layer-mixed', labels: { 'machineconfiguration.openshift.io/role': 'worker' } },
+      spec: {
+        osImageURL: 'registry.example.com/platform-os/worker-mixed@sha256:' + 'b'.repeat(64),
+        kernelArguments: ['nosmt'],
+        config: { ignition: { version: '3.4.0' }, storage: { files: [{ path: '/etc/motd', contents: { source: 'data:,hi' } }] } },
+      },
+    });
+    expect(res.status).toBeLessThan(300);
+    const before = await snapshotCluster(cluster);
+    const { ctx } = await createTestContext({
+      cluster: 'ocp-418',
+      pool: 'worker',
+      method: 'remove-machine-config' as const,
+      machineConfig: 'os-layer-mixed',
+    });
+
+    await expect(createLayerRevertAction(actionOptions(cluster)).handler(ctx)).rejects.toThrow(
+      'machineConfig: os-layer-mixed also sets spec.kernelArguments, spec.config; deleting it would remove more than the layered image',
+    );
+    expect(await snapshotCluster(cluster)).toEqual(before);
+  });
+
+  it('moves nodes out only by their pool label: a pool that selects nodes by other labels is refused', async () => {
+    await adminApi(cluster).send(
+      'PATCH',
+      `${MCO}/machineconfigpools/infra`,
+      { spec: { nodeSelector: { matchLabels: { 'node-role.kubernetes.io/infra': '', 'topology.kubernetes.io/zone': 'a' } } } },
+      'application/merge-patch+json',
+    );
+    const before = await snapshotCluster(cluster);
+    const { ctx } = await createTestContext({
+      cluster: 'ocp-418',
+      pool: 'infra',
+      method: 'unlabel-nodes' as const,
+      nodes: ['infra-0'],
+    });
+
+    await expect(createLayerRevertAction(actionOptions(cluster)).handler(ctx)).rejects.toThrow(
+      /^pool: infra selects nodes by node-role\.kubernetes\.io\/infra=, topology\.kubernetes\.io\/zone=a; layering changes one label/,
+    );
+    expect(await snapshotCluster(cluster)).toEqual(before);
+  });
+
   it('is a no-op for a pool without a layered image, and writes nothing in a dry run', async () => {
     const before = await snapshotCluster(cluster);
     const noop = await createTestContext({ cluster: 'ocp-418', pool: 'master' });

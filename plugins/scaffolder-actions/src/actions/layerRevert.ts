@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { MCO_ANNOTATIONS } from '@rhcos-layering/plugin-layering-common';
+import { LAYERING_MACHINE_CONFIG_SPEC_FIELDS, MCO_ANNOTATIONS } from '@rhcos-layering/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './layerRevert.examples';
@@ -13,7 +13,7 @@ import {
   selectorMatches,
 } from './lookups';
 import type { LayeringActionOptions } from './types';
-import { assertResourceName } from './validation';
+import { assertPoolLabelOnly, assertResourceName } from './validation';
 import {
   MCO_GROUP,
   MachineConfig,
@@ -87,7 +87,7 @@ export function createLayerRevertAction(options: LayeringActionOptions) {
       assertResourceName('pool', pool);
       if (machineConfig) assertResourceName('machineConfig', machineConfig);
       nodes.forEach((n, i) => assertResourceName(`nodes[${i}]`, n));
-      const client = await options.clusters.get(cluster);
+      const client = await options.clusters.writer(cluster, { secrets: ctx.secrets });
       const poolObject = await client.get<MachineConfigPool>(poolRef(pool));
       if (!poolObject) {
         throw new InputError(`pool: ${pool} does not exist on cluster ${cluster}`);
@@ -191,6 +191,16 @@ export function createLayerRevertAction(options: LayeringActionOptions) {
             }`,
           );
         }
+        const extra = Object.keys(mc.spec ?? {}).filter(
+          key => !LAYERING_MACHINE_CONFIG_SPEC_FIELDS.includes(key),
+        );
+        if (extra.length > 0) {
+          throw new InputError(
+            `machineConfig: ${mc.metadata.name} also sets ${extra
+              .map(key => `spec.${key}`)
+              .join(', ')}; deleting it would remove more than the layered image, so take osImageURL out of it by review instead`,
+          );
+        }
         if (role === 'worker') {
           const pools = await client.list<MachineConfigPool>(`${MCO_GROUP}/v1`, 'MachineConfigPool');
           const inheriting = poolsInheritingWorker(pools);
@@ -256,6 +266,7 @@ export function createLayerRevertAction(options: LayeringActionOptions) {
         if (Object.keys(labels).length === 0) {
           throw new InputError(`pool: ${pool} does not select nodes by fixed labels`);
         }
+        assertPoolLabelOnly(pool, labels);
         const members = new Set((await nodesOfPool(client, poolObject)).map(n => n.metadata.name));
         const workerPool = await client.get<MachineConfigPool>(poolRef('worker'));
         const targets: string[] = [];
@@ -319,7 +330,7 @@ export function createLayerRevertAction(options: LayeringActionOptions) {
       }
 
       ctx.output('warnings', warnings);
-      await requireDirectApply(ctx, options, `revert the layered image of pool ${pool}`);
+      await requireDirectApply(ctx, options, { cluster, pool }, `revert the layered image of pool ${pool}`);
       ctx.logger.info('About to revert the layered image', { cluster, pool, method });
       await dryRunPlan();
       if (ctx.isDryRun) {

@@ -79,7 +79,7 @@ describe('layering:node:assign', () => {
     const { ctx } = await createTestContext({ cluster: 'ocp-418', pool: 'sneaky', nodes: ['worker-1'] });
 
     await expect(createNodeAssignAction(actionOptions(cluster)).handler(ctx)).rejects.toThrow(
-      /^pool: sneaky selects nodes by .*; this action sets one label on a node/,
+      /^pool: sneaky selects nodes by .*; layering changes one label on a node/,
     );
     expect(await snapshotCluster(cluster)).toEqual(before);
   });

@@ -12,7 +12,7 @@ import {
   selectorMatches,
 } from './lookups';
 import type { LayeringActionOptions } from './types';
-import { assertResourceName } from './validation';
+import { assertPoolLabelOnly, assertResourceName } from './validation';
 import { MCO_GROUP, MachineConfigPool, NodeObject } from '../kubernetes/types';
 
 const ROLE_LABEL = MCO_ANNOTATIONS.role;
@@ -34,27 +34,6 @@ export function customPoolObject(pool: string): MachineConfigPool {
       nodeSelector: { matchLabels: { [`node-role.kubernetes.io/${pool}`]: '' } },
     },
   };
-}
-
-const NODE_ROLE_LABEL = /^node-role\.kubernetes\.io\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
-const RESERVED_NODE_ROLES = ['master', 'control-plane', 'worker', 'arbiter'];
-
-/**
- * The action changes one thing on a node: its pool label. A pool whose nodeSelector asks for
- * more (several labels, a label other than a node role, or the role of a built-in pool) would
- * make the node patch change scheduling or control-plane membership too, so it is refused.
- */
-function assertPoolLabelOnly(pool: string, nodeLabels: Record<string, string>): void {
-  const entries = Object.entries(nodeLabels);
-  const [key, value] = entries[0] ?? [];
-  const role = key ? NODE_ROLE_LABEL.exec(key)?.[1] : undefined;
-  if (entries.length !== 1 || !role || value !== '' || RESERVED_NODE_ROLES.includes(role)) {
-    throw new InputError(
-      `pool: ${pool} selects nodes by ${entries
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', ')}; this action sets one label on a node, a node-role.kubernetes.io/<role> label of a custom pool with an empty value`,
-    );
-  }
 }
 
 /**
@@ -113,7 +92,7 @@ export function createNodeAssignAction(options: LayeringActionOptions) {
       if (new Set(nodes).size !== nodes.length) {
         throw new InputError('nodes: each node may be listed once');
       }
-      const client = await options.clusters.get(cluster);
+      const client = await options.clusters.writer(cluster, { secrets: ctx.secrets });
       const warnings: string[] = [];
 
       const existing = await client.get<MachineConfigPool>(poolRef(pool));
@@ -191,7 +170,7 @@ export function createNodeAssignAction(options: LayeringActionOptions) {
         ctx.output('changed', false);
         return;
       }
-      await requireDirectApply(ctx, options, `assign nodes to pool ${pool}`);
+      await requireDirectApply(ctx, options, { cluster, pool }, `assign nodes to pool ${pool}`);
       ctx.logger.info('About to assign nodes to the pool', {
         cluster,
         pool,

@@ -47,3 +47,25 @@ export function policyFromConfig(config: LayeringActionsConfig): LayeringPolicy 
     allowedPrivateHosts: config.allowedUrlHosts,
   };
 }
+
+const NODE_ROLE_LABEL = /^node-role\.kubernetes\.io\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
+const RESERVED_NODE_ROLES = ['master', 'control-plane', 'worker', 'arbiter'];
+
+/**
+ * Layering changes one thing on a node: its pool label. A pool whose nodeSelector asks for
+ * more (several labels, a label other than a node role, or the role of a built-in pool) would
+ * make the node patch change scheduling or control-plane membership too, so it is refused.
+ * Used when nodes join (node assign) and leave (revert) a custom pool.
+ */
+export function assertPoolLabelOnly(pool: string, nodeLabels: Record<string, string>): void {
+  const entries = Object.entries(nodeLabels);
+  const [key, value] = entries[0] ?? [];
+  const role = key ? NODE_ROLE_LABEL.exec(key)?.[1] : undefined;
+  if (entries.length !== 1 || !role || value !== '' || RESERVED_NODE_ROLES.includes(role)) {
+    throw new InputError(
+      `pool: ${pool} selects nodes by ${entries
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}; layering changes one label on a node, the node-role.kubernetes.io/<role> label of a custom pool, with an empty value`,
+    );
+  }
+}
