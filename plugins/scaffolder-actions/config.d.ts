@@ -37,6 +37,19 @@ export interface Config {
        * Longest Retry-After, in seconds, the actions wait for before giving up. Defaults to 30.
        */
       maxRetryAfterSeconds?: number;
+      /**
+       * Time limits of the actions' outgoing calls, in seconds (fractions allowed). A call that
+       * passes its limit fails with an error naming the call and the cluster or host; a
+       * cancelled task aborts its calls in flight.
+       */
+      timeouts?: {
+        /** Each attempt of a call to a cluster's API server. Defaults to 30. */
+        clusterSeconds?: number;
+        /** Each call to a forge API (GitLab merge requests). Defaults to 30. */
+        forgeSeconds?: number;
+        /** Each call to the layering backend (pool views, release, request records). Defaults to 15. */
+        layeringBackendSeconds?: number;
+      };
     };
   };
 }

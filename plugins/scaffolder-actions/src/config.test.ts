@@ -12,7 +12,25 @@ describe('readLayeringActionsConfig', () => {
       allowDegradedOverride: false,
       maxRetries: 3,
       maxRetryAfterMs: 30_000,
+      timeouts: { clusterMs: 30_000, forgeMs: 30_000, layeringBackendMs: 15_000 },
     });
+  });
+
+  it('reads the time limits of outgoing calls in seconds and refuses unusable ones', () => {
+    expect(
+      readLayeringActionsConfig(
+        new ConfigReader({
+          layering: { actions: { timeouts: { clusterSeconds: 0.5, forgeSeconds: 10 } } },
+        }),
+      ).timeouts,
+    ).toEqual({ clusterMs: 500, forgeMs: 10_000, layeringBackendMs: 15_000 });
+    expect(() =>
+      readLayeringActionsConfig(
+        new ConfigReader({ layering: { actions: { timeouts: { layeringBackendSeconds: 0 } } } }),
+      ),
+    ).toThrow(
+      'layering.actions.timeouts.layeringBackendSeconds must be a number of seconds above 0 and at most 3600',
+    );
   });
 
   it('reads layering.actions and refuses unusable values', () => {

@@ -34,6 +34,7 @@ export const scaffolderModuleLayering = createBackendModule({
           retry: {
             maxRetries: actionsConfig.maxRetries,
             maxRetryAfterMs: actionsConfig.maxRetryAfterMs,
+            timeoutMs: actionsConfig.timeouts?.clusterMs,
           },
         });
         if (clusters.names().length === 0) {
@@ -44,7 +45,11 @@ export const scaffolderModuleLayering = createBackendModule({
         scaffolder.addActions(
           ...createLayeringActions({
             clusters,
-            backend: new LayeringBackendClient({ discovery, auth }),
+            backend: new LayeringBackendClient({
+              discovery,
+              auth,
+              timeoutMs: actionsConfig.timeouts?.layeringBackendMs,
+            }),
             permissions,
             config: actionsConfig,
             integrations: ScmIntegrations.fromConfig(config),

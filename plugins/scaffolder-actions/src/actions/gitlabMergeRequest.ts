@@ -104,6 +104,7 @@ export function createGitLabFindMergeRequestAction(
         repoUrl: ctx.input.repoUrl,
         token: ctx.input.token,
         integrations: integrationsOf(options),
+        timeoutMs: options.config?.timeouts?.forgeMs,
       });
       const open = await gitlab.findOpen(branchName);
       if (!open) {
@@ -226,6 +227,7 @@ export function createGitLabUpdateMergeRequestAction(
         repoUrl: ctx.input.repoUrl,
         token: ctx.input.token,
         integrations: integrationsOf(options),
+        timeoutMs: options.config?.timeouts?.forgeMs,
       });
       if (pruneUnder) {
         const removed = await pruneStaleFiles(ctx.workspacePath, gitlab, {

@@ -14,6 +14,7 @@ import { createPoolPauseAction } from './poolPause';
 import { createPoolResumeAction } from './poolResume';
 import { createRequestRecordAction } from './requestRecord';
 import type { LayeringActionOptions } from './types';
+import { withTaskSignal } from '../services/taskSignal';
 
 export {
   createBuildDeleteAction,
@@ -52,5 +53,6 @@ export function createLayeringActions(
     createRequestRecordAction(options),
     createGitLabFindMergeRequestAction(options),
     createGitLabUpdateMergeRequestAction(options),
-  ];
+    // Every call an action makes (cluster, forge, layering backend) honours the task's signal.
+  ].map(action => withTaskSignal(action));
 }

@@ -1,6 +1,7 @@
-import { InputError } from '@backstage/errors';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import type { ScmIntegrationRegistry } from '@backstage/integration';
 import { parseRepoUrl } from '@backstage/plugin-scaffolder-node';
+import { callSignal } from '../services/taskSignal';
 
 /** An open merge request, as the layering actions use it. */
 export interface OpenMergeRequest {
@@ -41,20 +42,26 @@ function toOpenMergeRequest(json: GitLabMergeRequestJson): OpenMergeRequest {
  * The token comes from the user (a task secret, sent as a bearer token) or from the
  * `integrations.gitlab` entry of the repository's host (sent as `PRIVATE-TOKEN`, as Backstage's
  * GitLab actions do). Tokens never appear in errors.
+ *
+ * Each call has a time limit (`timeoutMs`, default 30 s) and honours the abort signal of the task
+ * it runs for; either ends the request and fails naming the call and the GitLab host.
  */
 export class GitLabMergeRequests {
   readonly #apiBaseUrl: string;
   readonly #projectPath: string;
   readonly #headers: Record<string, string>;
+  readonly #timeoutMs: number;
 
   private constructor(
     apiBaseUrl: string,
     projectPath: string,
     headers: Record<string, string>,
+    timeoutMs: number,
   ) {
     this.#apiBaseUrl = apiBaseUrl;
     this.#projectPath = projectPath;
     this.#headers = headers;
+    this.#timeoutMs = timeoutMs;
   }
 
   /** Resolves the repository and the credentials; InputError naming the field when either is missing. */
@@ -62,6 +69,8 @@ export class GitLabMergeRequests {
     repoUrl: string;
     token?: string;
     integrations: ScmIntegrationRegistry;
+    /** Time limit of each call, in milliseconds (default 30000). */
+    timeoutMs?: number;
   }): GitLabMergeRequests {
     let parsed: ReturnType<typeof parseRepoUrl>;
     try {
@@ -96,6 +105,7 @@ export class GitLabMergeRequests {
       integration.config.apiBaseUrl,
       projectPath,
       headers,
+      options.timeoutMs ?? 30_000,
     );
   }
 
@@ -187,10 +197,17 @@ export class GitLabMergeRequests {
     const url = `${this.#apiBaseUrl}/projects/${encodeURIComponent(
       this.#projectPath,
     )}${path}`;
+    const call = callSignal(this.#timeoutMs);
+    const what = `${method} ${path.split('?')[0].replace(/^\//, '')} of project ${
+      this.#projectPath
+    }`;
+    const where = `GitLab ${new URL(this.#apiBaseUrl).host}`;
     let response: Response;
+    let text: string;
     try {
       response = await fetch(url, {
         method,
+        signal: call.signal,
         headers: {
           ...this.#headers,
           Accept: 'application/json',
@@ -198,18 +215,22 @@ export class GitLabMergeRequests {
         },
         body: body ? JSON.stringify(body) : undefined,
       });
+      // Read within the same limit: a body that never ends is as bad as no answer.
+      text = await response.text();
     } catch (error) {
-      throw new Error(
-        `GitLab could not be reached for project ${this.#projectPath}: ${
-          (error as Error).message
-        }`,
+      const stopped = call.reason(what, where);
+      if (stopped) {
+        throw stopped;
+      }
+      throw new ServiceUnavailableError(
+        `${where} could not be reached for ${what}`,
+        error,
       );
     }
     if (response.status === 404 && options.missingIsEmpty) {
       return [];
     }
     if (!response.ok) {
-      const text = await response.text().catch(() => '');
       let detail = text.slice(0, 300);
       try {
         const json = JSON.parse(text);
@@ -228,6 +249,10 @@ export class GitLabMergeRequests {
         }${detail ? `: ${detail}` : ''}`,
       );
     }
-    return response.json();
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ServiceUnavailableError(`${where} did not answer JSON to ${what}`);
+    }
   }
 }

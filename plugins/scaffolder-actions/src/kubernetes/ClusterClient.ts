@@ -147,7 +147,8 @@ export class ClusterClient {
     logger: LoggerService,
   ) {
     this.name = name;
-    this.#retry = retry;
+    // A caller's explicit `timeoutMs: undefined` must not switch the limit off.
+    this.#retry = { ...retry, timeoutMs: retry.timeoutMs ?? defaultRetryPolicy.timeoutMs };
     this.#logger = logger;
     // As `makeApiClient` builds them, plus a middleware that gives each request the signal of
     // its attempt, so a time limit or a cancelled task aborts the request itself.

@@ -2,12 +2,13 @@ import type {
   AuthService,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
+import { ResponseError, ServiceUnavailableError } from '@backstage/errors';
 import type {
   LayeringRequestRecord,
   PoolDetail,
   ReleaseView,
 } from '@rhcos-layering/plugin-layering-common';
+import { callSignal } from './taskSignal';
 
 /** Answer of `GET /clusters/:cluster/release`. @public */
 export interface ClusterReleaseInfo extends ReleaseView {
@@ -39,15 +40,27 @@ export interface LayeringBackendApi {
 /**
  * Calls the layering backend's REST API (`/api/layering`) with service-to-service tokens.
  *
+ * @remarks
+ * Each call has a time limit (`timeoutMs`, default 15 s) and honours the abort signal of the task
+ * it runs for; either ends the request and fails with an error naming the call and the backend's
+ * host.
+ *
  * @public
  */
 export class LayeringBackendClient implements LayeringBackendApi {
   readonly #discovery: DiscoveryService;
   readonly #auth: AuthService;
+  readonly #timeoutMs: number;
 
-  constructor(options: { discovery: DiscoveryService; auth: AuthService }) {
+  constructor(options: {
+    discovery: DiscoveryService;
+    auth: AuthService;
+    /** Time limit of each call, in milliseconds (default 15000). */
+    timeoutMs?: number;
+  }) {
     this.#discovery = options.discovery;
     this.#auth = options.auth;
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
   }
 
   async #fetch(path: string, init?: RequestInit): Promise<Response> {
@@ -56,13 +69,41 @@ export class LayeringBackendClient implements LayeringBackendApi {
       onBehalfOf: await this.#auth.getOwnServiceCredentials(),
       targetPluginId: 'layering',
     });
-    return fetch(`${baseUrl}${path}`, {
-      ...init,
-      headers: {
-        ...init?.headers,
-        authorization: `Bearer ${token}`,
-      },
-    });
+    const call = callSignal(this.#timeoutMs);
+    const what = `${init?.method ?? 'GET'} ${path}`;
+    let host = baseUrl;
+    try {
+      host = new URL(baseUrl).host;
+    } catch {
+      // keep the base URL as given
+    }
+    try {
+      const response = await fetch(`${baseUrl}${path}`, {
+        ...init,
+        signal: call.signal,
+        headers: {
+          ...init?.headers,
+          authorization: `Bearer ${token}`,
+        },
+      });
+      // The body is read by the callers; read it here so that the limit covers it too.
+      const body = await response.arrayBuffer();
+      const nullBody = [204, 205, 304].includes(response.status);
+      return new Response(nullBody ? null : body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    } catch (error) {
+      const stopped = call.reason(what, `the layering backend at ${host}`);
+      if (stopped) {
+        throw stopped;
+      }
+      throw new ServiceUnavailableError(
+        `The layering backend at ${host} could not be reached for ${what}`,
+        error,
+      );
+    }
   }
 
   async getPool(cluster: string, pool: string): Promise<PoolDetail | undefined> {
