@@ -27,5 +27,7 @@ export {
 } from './services/LayeringBackendClient';
 export {
   readLayeringActionsConfig,
+  DEFAULT_ACTION_TIMEOUTS,
   type LayeringActionsConfig,
+  type LayeringActionsTimeouts,
 } from './config';
