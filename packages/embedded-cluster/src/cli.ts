@@ -2,6 +2,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmbeddedCluster, EmbeddedCluster } from './cluster';
+import {
+  READER_SERVICE_ACCOUNT,
+  WRITER_SERVICE_ACCOUNT,
+  loadRbacManifests,
+} from './rbac/manifests';
 
 const USAGE = `Usage: npm run cluster -- --state DIR [--port N] [--kubeconfig FILE] [--speed X] [--data DIR]
        npm run cluster -- --fleet [--port N] [--speed X] [--data DIR]
@@ -19,6 +24,13 @@ const USAGE = `Usage: npm run cluster -- --state DIR [--port N] [--kubeconfig FI
   --fleet              start the four demo clusters (ocp-417, ocp-418, ocp-419, sno-419)
   --token TOKEN        admin bearer token (default: random; or env EMBEDDED_OPENSHIFT_TOKEN)
   --read-only-token T  read-only bearer token (default: random)
+
+Environment:
+  EMBEDDED_OPENSHIFT_READER_TOKEN  token of the service account rhcos-layering/layering-reader
+  EMBEDDED_OPENSHIFT_WRITER_TOKEN  token of the service account rhcos-layering/layering-writer
+      With either set, every cluster loads the repository's deploy/rbac/*.yaml at start and
+      authorizes these tokens by those RBAC objects (403 for anything they do not grant); the
+      kubeconfig gets the contexts <cluster>-layering-reader / <cluster>-layering-writer.
 `;
 
 function fail(message: string): never {
@@ -109,6 +121,23 @@ async function main() {
     stopAll = () => fleet.stop();
   } else {
     if (!values.state) fail('--state DIR (or --fleet) is required');
+    const readerToken = process.env.EMBEDDED_OPENSHIFT_READER_TOKEN;
+    const writerToken = process.env.EMBEDDED_OPENSHIFT_WRITER_TOKEN;
+    const serviceAccounts = [
+      ...(readerToken
+        ? [{ ...READER_SERVICE_ACCOUNT, token: readerToken }]
+        : []),
+      ...(writerToken
+        ? [{ ...WRITER_SERVICE_ACCOUNT, token: writerToken }]
+        : []),
+    ];
+    const rbac =
+      serviceAccounts.length > 0
+        ? {
+            serviceAccounts,
+            objects: loadRbacManifests().map(o => o.object),
+          }
+        : {};
     const cluster = await startEmbeddedCluster({
       name: values.name,
       stateDir: path.resolve(values.state),
@@ -120,6 +149,7 @@ async function main() {
       log,
       includeDirs: values.include,
       tokens,
+      ...rbac,
     });
     clusters.push(cluster);
     stopAll = () => cluster.stop();
@@ -137,8 +167,16 @@ async function main() {
         cluster.httpsUrl ?? '-'
       }, CA in the kubeconfig)`,
     );
+    const accountContexts = [READER_SERVICE_ACCOUNT, WRITER_SERVICE_ACCOUNT]
+      .filter((_, i) =>
+        i === 0
+          ? process.env.EMBEDDED_OPENSHIFT_READER_TOKEN
+          : process.env.EMBEDDED_OPENSHIFT_WRITER_TOKEN,
+      )
+      .map(sa => `, ${cluster.name}-${sa.name}`)
+      .join('');
     console.log(
-      `  kubeconfig:   ${file}   (contexts ${cluster.name} = admin, ${cluster.name}-read-only)`,
+      `  kubeconfig:   ${file}   (contexts ${cluster.name} = admin, ${cluster.name}-read-only${accountContexts})`,
     );
     console.log(
       `  registry:     ${cluster.registryUrl}/v2/   (images as ${cluster.registryHost}/<repo>)`,

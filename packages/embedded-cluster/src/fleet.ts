@@ -1,12 +1,24 @@
 import path from 'node:path';
 import { startEmbeddedCluster, EmbeddedCluster } from './cluster';
+import {
+  DEFAULT_RBAC_DIR,
+  READER_SERVICE_ACCOUNT,
+  WRITER_SERVICE_ACCOUNT,
+  loadRbacManifests,
+} from './rbac/manifests';
+import type { ServiceAccountToken } from './server/auth';
 
 /**
  * The clusters of the demo fleet, in port order: each is a state folder under `states/`.
  *
  * @public
  */
-export const FLEET_CLUSTERS = ['ocp-417', 'ocp-418', 'ocp-419', 'sno-419'] as const;
+export const FLEET_CLUSTERS = [
+  'ocp-417',
+  'ocp-418',
+  'ocp-419',
+  'sno-419',
+] as const;
 
 /**
  * Options of {@link startFleet}.
@@ -26,6 +38,16 @@ export interface FleetOptions {
   host?: string;
   /** Bearer tokens shared by every cluster of the fleet; random per cluster when omitted. */
   tokens?: { admin?: string; readOnly?: string };
+  /**
+   * Token of the reader service account `rhcos-layering/layering-reader` (default: env
+   * `EMBEDDED_OPENSHIFT_READER_TOKEN`). With a reader or writer token, every cluster gets the
+   * RBAC objects of `rbacDir` at start and authorizes those tokens by them.
+   */
+  readerToken?: string;
+  /** Token of the writer service account `rhcos-layering/layering-writer` (default: env `EMBEDDED_OPENSHIFT_WRITER_TOKEN`). */
+  writerToken?: string;
+  /** Folder of the RBAC manifests applied with the service accounts (default: the repository's `deploy/rbac/`). */
+  rbacDir?: string;
   /** Log sink, called with the cluster name in the meta data. */
   log?: (message: string, meta?: Record<string, unknown>) => void;
 }
@@ -42,7 +64,9 @@ export interface Fleet {
 
 /** Default folder of the packaged states (`states/` of this package, shipped with it). */
 export const DEFAULT_STATES_DIR = path.join(
-  path.dirname(require.resolve('@rhcos-layering/embedded-openshift/package.json')),
+  path.dirname(
+    require.resolve('@rhcos-layering/embedded-openshift/package.json'),
+  ),
   'states',
 );
 
@@ -56,9 +80,34 @@ export const DEFAULT_STATES_DIR = path.join(
 export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const baseDir = options.baseDir ?? DEFAULT_STATES_DIR;
   const basePort = options.basePort ?? 6441;
-  if (!Number.isInteger(basePort) || basePort < 0 || basePort + FLEET_CLUSTERS.length - 1 > 65535) {
-    throw new Error(`basePort must be 0 or a port with room for ${FLEET_CLUSTERS.length} clusters, got ${basePort}`);
+  if (
+    !Number.isInteger(basePort) ||
+    basePort < 0 ||
+    basePort + FLEET_CLUSTERS.length - 1 > 65535
+  ) {
+    throw new Error(
+      `basePort must be 0 or a port with room for ${FLEET_CLUSTERS.length} clusters, got ${basePort}`,
+    );
   }
+  const readerToken =
+    options.readerToken ??
+    (process.env.EMBEDDED_OPENSHIFT_READER_TOKEN || undefined);
+  const writerToken =
+    options.writerToken ??
+    (process.env.EMBEDDED_OPENSHIFT_WRITER_TOKEN || undefined);
+  const serviceAccounts: ServiceAccountToken[] = [
+    ...(readerToken ? [{ ...READER_SERVICE_ACCOUNT, token: readerToken }] : []),
+    ...(writerToken ? [{ ...WRITER_SERVICE_ACCOUNT, token: writerToken }] : []),
+  ];
+  if (readerToken && readerToken === writerToken) {
+    throw new Error('the reader and writer tokens must differ');
+  }
+  const rbacObjects =
+    serviceAccounts.length > 0
+      ? loadRbacManifests(options.rbacDir ?? DEFAULT_RBAC_DIR).map(
+          o => o.object,
+        )
+      : [];
   const clusters: EmbeddedCluster[] = [];
   try {
     for (const [i, name] of FLEET_CLUSTERS.entries()) {
@@ -70,9 +119,16 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
           host: options.host,
           port: basePort === 0 ? 0 : basePort + i,
           speed: options.speed ?? 1,
-          dataDir: options.dataDir ? path.join(options.dataDir, name) : undefined,
+          dataDir: options.dataDir
+            ? path.join(options.dataDir, name)
+            : undefined,
           tokens: options.tokens,
-          log: log ? (message, meta) => log(message, { cluster: name, ...meta }) : undefined,
+          ...(serviceAccounts.length > 0
+            ? { serviceAccounts, objects: rbacObjects }
+            : {}),
+          log: log
+            ? (message, meta) => log(message, { cluster: name, ...meta })
+            : undefined,
         }),
       );
     }
