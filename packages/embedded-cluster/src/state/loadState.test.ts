@@ -27,13 +27,13 @@ describe('loadStateDir with a base state (state.yaml)', () => {
     fs.writeFileSync(path.join(root, 'base', '10-a.yaml'), cm('from-base'));
     fs.writeFileSync(
       path.join(root, 'base', 'images.yaml'),
-      'images:\n  - image: example.com/base@sha256:' + 'a'.repeat(64) + '\n',
+      `images:\n  - image: example.com/base@sha256:${'a'.repeat(64)}\n`,
     );
     fs.writeFileSync(path.join(root, 'top', 'state.yaml'), 'base: ../base\n');
     fs.writeFileSync(path.join(root, 'top', '05-b.yaml'), cm('from-top'));
     fs.writeFileSync(
       path.join(root, 'top', 'images.yaml'),
-      'images:\n  - image: example.com/top@sha256:' + 'b'.repeat(64) + '\n',
+      `images:\n  - image: example.com/top@sha256:${'b'.repeat(64)}\n`,
     );
     fs.writeFileSync(
       path.join(root, 'top', 'releases.yaml'),
