@@ -22,10 +22,7 @@ const messages = (
 describe('analyzeContainerfile: structure', () => {
   it('accepts the sample MachineOSConfig content', () => {
     const mosc = parse(
-      readFileSync(
-        join(SAMPLES_DIR, '30-machineosconfig-infra.yaml'),
-        'utf8',
-      ),
+      readFileSync(join(SAMPLES_DIR, '30-machineosconfig-infra.yaml'), 'utf8'),
     );
     const result = onCluster(mosc.spec.containerFile[0].content);
     expect(result.parsed).toBe(true);
@@ -230,6 +227,17 @@ describe('analyzeContainerfile: COPY and ADD', () => {
       messages(
         'FROM configs AS final\nADD https://example.com/agent.conf /etc/x',
       ),
+    ).toEqual([
+      expect.stringMatching(
+        /^warning:2:.*ADD fetches remote content without --checksum/,
+      ),
+    ]);
+    expect(
+      messages(
+        `FROM configs AS final\nADD --checksum=sha256:${'1'.repeat(
+          64,
+        )} https://example.com/agent.conf /etc/x`,
+      ),
     ).toEqual([]);
   });
 
@@ -264,7 +272,12 @@ describe('analyzeContainerfile: packages, RPMs and entitlement', () => {
       messages(
         'FROM configs AS final\nRUN rpm-ostree override replace https://e.com/kernel-rt-5.14.rpm && ostree container commit',
       ),
-    ).toEqual([expect.stringMatching(/real-time kernel/)]);
+    ).toEqual([
+      expect.stringMatching(/real-time kernel/),
+      expect.stringMatching(
+        /^warning:2:.*installs an RPM from a URL without checking it first/,
+      ),
+    ]);
   });
 
   it('refuses unsafe RPM URLs and bad package names with the line', () => {

@@ -9,11 +9,14 @@ import { issue } from './issue';
 import { DockerfileParser, Keyword, Run } from 'dockerfile-ast';
 import type { ValidationIssue, LayeringPolicy } from './validation';
 import { analyzeRuns, checkBases, lineOf } from './containerfileRules';
+import { checkContainerfileSafety } from './containerfileSafety';
 
 export {
   tokenizeShell,
+  splitShellCommands,
   classifyCommand,
   type CommandKind,
+  type ShellCommand,
 } from './containerfileShell';
 export { isRepoReleaseRpm } from './containerfileRules';
 export {
@@ -171,5 +174,19 @@ export function analyzeContainerfile(
 
   checkBases(dockerfile, froms, options, add);
   analyzeRuns(dockerfile.getInstructions(), options, result, add);
+  // A URL that is refused already needs no advice on pinning it.
+  const refused = new Set(
+    result.issues.filter(i => i.severity === 'error').map(i => i.line),
+  );
+  checkContainerfileSafety(
+    dockerfile.getInstructions(),
+    {
+      rpmUrlLines: result.rpmUrls
+        .map(r => r.line)
+        .filter(line => !refused.has(line)),
+      refusedLines: refused,
+    },
+    add,
+  );
   return result;
 }

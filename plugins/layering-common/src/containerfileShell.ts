@@ -13,7 +13,23 @@ import type { Instruction, Run } from 'dockerfile-ast';
  * @public
  */
 export function tokenizeShell(text: string): string[][] {
-  const commands: string[][] = [];
+  return splitShellCommands(text).map(command => command.words);
+}
+
+/** One command of a shell line, and the separator that ends it. @public */
+export interface ShellCommand {
+  words: string[];
+  /** `|`, `||`, `&&`, `;`, `&`, a newline, or `''` at the end of the text. */
+  separator: string;
+}
+
+/**
+ * {@link tokenizeShell} with the separator after each command, so that pipelines
+ * (`curl … | sh`) can be told apart from command lists.
+ * @public
+ */
+export function splitShellCommands(text: string): ShellCommand[] {
+  const commands: ShellCommand[] = [];
   let words: string[] = [];
   let word = '';
   let inWord = false;
@@ -22,9 +38,9 @@ export function tokenizeShell(text: string): string[][] {
     word = '';
     inWord = false;
   };
-  const endCommand = () => {
+  const endCommand = (separator: string) => {
     endWord();
-    if (words.length) commands.push(words);
+    if (words.length) commands.push({ words, separator });
     words = [];
   };
   for (let i = 0; i < text.length; i++) {
@@ -63,16 +79,17 @@ export function tokenizeShell(text: string): string[][] {
     } else if (ch === ' ' || ch === '\t') {
       endWord();
     } else if (ch === '\n' || ch === ';') {
-      endCommand();
+      endCommand(ch);
     } else if (ch === '&' || ch === '|') {
-      if (text[i + 1] === ch) i++;
-      endCommand();
+      const doubled = text[i + 1] === ch;
+      if (doubled) i++;
+      endCommand(doubled ? ch + ch : ch);
     } else {
       word += ch;
       inWord = true;
     }
   }
-  endCommand();
+  endCommand('');
   return commands;
 }
 

@@ -441,7 +441,15 @@ export function validateRpmUrl(
   try {
     url = new URL(value);
   } catch {
-    return [issue(field, `"${value}" is not a valid URL.`)];
+    // A value with "@" may hold user:password; it is not repeated back.
+    return [
+      issue(
+        field,
+        value.includes('@')
+          ? 'The value is not a valid URL.'
+          : `"${value}" is not a valid URL.`,
+      ),
+    ];
   }
   if (url.protocol !== 'https:') {
     return [
