@@ -17,6 +17,17 @@ export type {
   FleetPoolFilter,
   FleetPoolsResponse,
   LayeringFleetService,
+export { OUTCOME_TRANSITIONS } from './services/RequestStore';
+export {
+  createLayeringPoolConditionalDecision,
+  hasLayeringMode,
+  isInCluster,
+  isPoolOwner,
+  layeringPoolConditions,
+  layeringPoolPermissionResourceRef,
+  layeringPoolPermissionRules,
+} from './permissions';
+export type { LayeringPoolQuery, LayeringPoolResource } from './permissions';
 } from './services/FleetService';
 export { layeringRequestStoreServiceRef } from './services/RequestStore';
 export type { LayeringRequestStore, NewLayeringRequest } from './services/RequestStore';

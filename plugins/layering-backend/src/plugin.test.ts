@@ -1,7 +1,9 @@
 import {
+  createBackendPlugin,
   createServiceFactory,
   coreServices,
 } from '@backstage/backend-plugin-api';
+import express from 'express';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import type { SignalPayload } from '@backstage/plugin-signals-node';
 import type {
@@ -25,6 +27,39 @@ import {
 jest.setTimeout(120_000);
 
 /** 4.18.17, the release before 4.18.21 in the sample's ClusterVersion history. */
+/** Who asked the stand-in scaffolder for a task, and the tasks it knows. */
+const taskReads: string[] = [];
+const TASKS: Record<string, object> = {
+  'task-42': { id: 'task-42', status: 'processing', createdBy: 'user:default/jane', spec: {} },
+};
+
+/**
+ * A stand-in for the scaffolder's task API (`GET /v2/tasks/:id`) behind the test backend's real
+ * discovery and service auth, so the plugin's task lookup runs over HTTP as in the portal.
+ */
+const scaffolderTasks = createBackendPlugin({
+  pluginId: 'scaffolder',
+  register(env) {
+    env.registerInit({
+      deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth },
+      async init({ httpRouter, httpAuth }) {
+        const router = express.Router();
+        router.get('/v2/tasks/:id', async (req, res) => {
+          const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+          taskReads.push(credentials.principal.subject);
+          const task = TASKS[req.params.id];
+          if (!task) {
+            res.status(404).json({ error: { name: 'NotFoundError', message: 'no such task' } });
+            return;
+          }
+          res.json(task);
+        });
+        httpRouter.use(router);
+      },
+    });
+  },
+});
+
 const RELEASE_4_18_17 =
   'quay.io/openshift-release-dev/ocp-release@sha256:a9979d080835bb2d5b872e5814862a42b13a791fbbd27ddbb3a3ea1bf147ccdd';
 let servesReleasePayloads = false;
@@ -101,6 +136,7 @@ describe('layering plugin against the embedded cluster', () => {
       published,
       features: [
         createServiceFactory({
+        scaffolderTasks,
           service: layeringFleetServiceRef,
           deps: {
             config: coreServices.rootConfig,
@@ -363,34 +399,57 @@ describe('layering plugin against the embedded cluster', () => {
     expect(pools.body.items.every((p: PoolView) => !p.stale)).toBe(true);
   });
 
-  it('records and lists requests with service credentials', async () => {
+  it('records requests from the scaffolder only, with the requester of the task', async () => {
     const body = {
       kind: 'rebase',
       delivery: 'pull-request',
       pullRequestUrl: 'https://github.com/acme/fleet/pull/42',
       taskId: 'task-42',
-      requestedBy: 'user:default/jane',
+      requestedBy: 'user:default/mallory',
       outcome: 'opened',
     };
     const created = await request(server)
       .post('/api/layering/clusters/main/pools/worker/requests')
-      .set('Authorization', mockCredentials.service.header())
+      .set('Authorization', scaffolder)
       .send(body);
     expect(created.status).toBe(201);
+    const scaffolder = mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service('plugin:scaffolder'),
+      targetPluginId: 'layering',
+    });
     const list = await get('/clusters/main/pools/worker/requests');
     expect(list.status).toBe(200);
     expect(list.body.items).toEqual([
-      expect.objectContaining({ ...body, cluster: 'main', pool: 'worker' }),
+      expect.objectContaining({
+        ...recorded,
+        cluster: 'main',
+        pool: 'worker',
+        requestedBy: 'user:default/jane',
+      }),
     ]);
+    // The plugin asked the scaffolder, with its own service credentials, who started the task.
+    expect(taskReads).toEqual(['plugin:layering']);
     const asUser = await request(server)
       .post('/api/layering/clusters/main/pools/worker/requests')
+    const { requestedBy: _forged, ...recorded } = body;
       .send(body);
     expect(asUser.status).toBe(403);
   });
+    const unknownTask = await request(server)
+      .post('/api/layering/clusters/main/pools/worker/requests')
+      .set('Authorization', scaffolder)
+      .send({ ...body, taskId: 'task-43' });
+    expect(unknownTask.status).toBe(400);
+    const external = await request(server)
+      .post('/api/layering/clusters/main/pools/worker/requests')
+      .set('Authorization', mockCredentials.service.header())
+      .send({ ...body, taskId: 'task-44' });
+    expect(external.status).toBe(403);
 
   it('marks a cluster that dies as unreachable, its pools stale, and keeps the others', async () => {
     await eventually(async () => {
       expect((await clusterNamed('doomed')).status).toBe('ok');
+    expect((await get('/clusters/main/pools/worker/requests')).body.items).toHaveLength(1);
     });
     await doomed.stop();
     await eventually(async () => {

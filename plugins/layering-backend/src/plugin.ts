@@ -2,8 +2,16 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { layeringPermissions } from '@rhcos-layering/plugin-layering-common';
+import {
+  layeringClusterReadPermission,
+  layeringPoolPermissions,
+} from '@rhcos-layering/plugin-layering-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { ScaffolderTaskClient } from './auth/scaffolderTasks';
+import { layeringPoolPermissionResourceRef } from './permissions/resource';
+import { layeringPoolPermissionRules } from './permissions/rules';
+import { PoolResourceLoader } from './permissions/poolResources';
 import { createRouter } from './router';
 import { layeringFleetServiceRef } from './services/FleetService';
 import { layeringRequestStoreServiceRef } from './services/RequestStore';
@@ -25,6 +33,9 @@ export const layeringPlugin = createBackendPlugin({
         logger: coreServices.logger,
         config: coreServices.rootConfig,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        catalog: catalogServiceRef,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
@@ -38,6 +49,9 @@ export const layeringPlugin = createBackendPlugin({
         logger,
         config,
         httpAuth,
+        auth,
+        discovery,
+        catalog,
         permissions,
         permissionsRegistry,
         auditor,
@@ -46,7 +60,14 @@ export const layeringPlugin = createBackendPlugin({
         requests,
         signals,
       }) {
-        permissionsRegistry.addPermissions(layeringPermissions);
+        const poolResources = new PoolResourceLoader({ fleet, catalog, auth, logger });
+        permissionsRegistry.addPermissions([layeringClusterReadPermission]);
+        permissionsRegistry.addResourceType({
+          resourceRef: layeringPoolPermissionResourceRef,
+          permissions: layeringPoolPermissions,
+          rules: Object.values(layeringPoolPermissionRules),
+          getResources: refs => poolResources.load(refs),
+        });
 
         const publisher = new PoolSignalPublisher({
           signals,
@@ -57,7 +78,17 @@ export const layeringPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(() => publisher.detach());
 
         httpRouter.use(
-          await createRouter({ fleet, requests, httpAuth, permissions, auditor, logger, config }),
+          await createRouter({
+            fleet,
+            requests,
+            httpAuth,
+            permissions,
+            auditor,
+            logger,
+            config,
+            poolResources,
+            tasks: new ScaffolderTaskClient({ discovery, auth }),
+          }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

@@ -13,6 +13,11 @@ import request from 'supertest';
 import { createRouter } from './router';
 import { FixedFleet, testPoolView } from './__testUtils__/FixedFleet';
 import { DatabaseRequestStore } from './services/RequestStore';
+import { PoolResourceLoader } from './permissions/poolResources';
+import { createLayeringPoolConditionalDecision, layeringPoolConditions } from './permissions';
+import type { ScaffolderTaskInfo } from './auth/scaffolderTasks';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { layeringPoolReadPermission } from '@rhcos-layering/plugin-layering-common';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -26,7 +31,28 @@ describe('createRouter', () => {
     ],
   );
   const authorize = jest.fn();
+  const authorizeConditional = jest.fn();
   const createEvent = jest.fn();
+  /** The scaffolder's tasks, by id, as the task lookup answers them. */
+  const tasks = new Map<string, ScaffolderTaskInfo>();
+  /** Pool entities in the catalog: alpha-worker is owned by group team-a. */
+  const catalog = catalogServiceMock({
+    entities: [
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Resource',
+        metadata: {
+          name: 'alpha-worker',
+          namespace: 'default',
+          annotations: {
+            'layering.openshift.io/cluster': 'alpha',
+            'layering.openshift.io/pool': 'worker',
+          },
+        },
+        spec: { type: 'openshift-machine-config-pool', owner: 'team-a' },
+      },
+    ],
+  });
   let app: express.Express;
 
   beforeEach(async () => {
@@ -34,6 +60,12 @@ describe('createRouter', () => {
     authorize.mockImplementation(async (requests: unknown[]) =>
       requests.map(() => ({ result: AuthorizeResult.ALLOW })),
     );
+    authorizeConditional.mockReset();
+    authorizeConditional.mockImplementation(async (requests: unknown[]) =>
+      requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+    );
+    tasks.clear();
+    tasks.set('task-1', { id: 'task-1', status: 'processing', createdBy: 'user:default/ada' });
     createEvent.mockReset();
     createEvent.mockImplementation(async () => ({
       success: jest.fn(async () => {}),
@@ -51,11 +83,18 @@ describe('createRouter', () => {
       await createRouter({
         fleet,
         requests,
-        httpAuth: mockServices.httpAuth(),
-        permissions: mockServices.permissions.mock({ authorize }),
+        httpAuth: mockServices.httpAuth({ pluginId: 'layering' }),
+        permissions: mockServices.permissions.mock({ authorize, authorizeConditional }),
         auditor: mockServices.auditor.mock({ createEvent }),
         logger: mockServices.logger.mock(),
         config: new ConfigReader(data),
+        poolResources: new PoolResourceLoader({
+          fleet,
+          catalog,
+          auth: mockServices.auth(),
+          logger: mockServices.logger.mock(),
+        }),
+        tasks: { getTask: async id => tasks.get(id) },
       }),
     );
     built.use(mockErrorHandler());
@@ -84,9 +123,55 @@ describe('createRouter', () => {
     authorize.mockImplementation(async (requests: unknown[]) =>
       requests.map(() => ({ result: AuthorizeResult.DENY })),
     );
-    const res = await request(app).get('/clusters/alpha/pools');
+    const res = await request(app).get('/clusters/alpha/pools/worker');
     expect(res.status).toBe(403);
     expect(res.body.error.message).toContain('layering.pool.read');
+    // Reading a pool authorizes that pool.
+    expect(authorize.mock.calls[0][0]).toEqual([
+      { permission: layeringPoolReadPermission, resourceRef: 'resource:default/alpha-worker' },
+    ]);
+  });
+
+  describe('lists under a conditional layering.pool.read', () => {
+    const onlyOwned = () =>
+      authorizeConditional.mockImplementation(async (requests: unknown[]) =>
+        requests.map(() =>
+          createLayeringPoolConditionalDecision(layeringPoolReadPermission, {
+            anyOf: [
+              layeringPoolConditions.isPoolOwner({ claims: ['group:default/team-a'] }),
+              layeringPoolConditions.isInCluster({ clusters: ['beta'] }),
+            ],
+          }),
+        ),
+      );
+
+    it('shows only the pools the conditions allow, in every list', async () => {
+      onlyOwned();
+      const pools = await request(app).get('/clusters/alpha/pools');
+      expect(pools.status).toBe(200);
+      expect(pools.body.items.map((p: PoolView) => p.name)).toEqual(['worker']);
+      const cluster = await request(app).get('/clusters/alpha');
+      expect(cluster.body.pools.map((p: PoolView) => p.name)).toEqual(['worker']);
+      const fleetPools = await request(app).get('/pools');
+      expect(fleetPools.status).toBe(200);
+      expect(fleetPools.headers['cache-control']).toBe('private, no-store');
+      expect(fleetPools.body.items.map((p: PoolView) => `${p.cluster}/${p.name}`)).toEqual([
+        'alpha/worker',
+        'beta/worker',
+      ]);
+    });
+
+    it('shows no pools when the policy denies, and every pool when it allows', async () => {
+      authorizeConditional.mockImplementation(async (requests: unknown[]) =>
+        requests.map(() => ({ result: AuthorizeResult.DENY })),
+      );
+      expect((await request(app).get('/pools')).body.items).toEqual([]);
+      expect((await request(app).get('/clusters/alpha/pools')).body.items).toEqual([]);
+      authorizeConditional.mockImplementation(async (requests: unknown[]) =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+      );
+      expect((await request(app).get('/pools')).body.items).toHaveLength(3);
+    });
   });
 
   it('answers a cluster with its pools', async () => {
@@ -290,66 +375,111 @@ describe('createRouter', () => {
       delivery: 'pull-request',
       pullRequestUrl: 'https://github.com/acme/fleet/pull/7',
       taskId: 'task-1',
-      requestedBy: 'user:default/jane',
       outcome: 'opened',
     };
+    /** A token the scaffolder sends: its own service principal, for this plugin. */
+    const scaffolder = mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service('plugin:scaffolder'),
+      targetPluginId: 'layering',
+    });
+    const post = (pool: string, sent: object, header = scaffolder) =>
+      request(app)
+        .post(`/clusters/alpha/pools/${pool}/requests`)
+        .set('Authorization', header)
+        .send(sent);
+    const history = async () =>
+      (await request(app).get('/clusters/alpha/pools/worker/requests')).body.items;
 
-    it('refuses users (403) and anonymous callers (401): only services record requests', async () => {
+    it('refuses users (403), anonymous callers (401) and every service but the scaffolder (403)', async () => {
       const user = await request(app).post('/clusters/alpha/pools/worker/requests').send(body);
       expect(user.status).toBe(403);
-      const anonymous = await request(app)
-        .post('/clusters/alpha/pools/worker/requests')
-        .set('Authorization', mockCredentials.none.header())
-        .send(body);
+      const anonymous = await post('worker', body, mockCredentials.none.header());
       expect(anonymous.status).toBe(401);
+      // An external access token (static or JWKS) is a service principal too, not the scaffolder.
+      const external = await post('worker', body, mockCredentials.service.header());
+      expect(external.status).toBe(403);
+      expect(external.body.error.message).toBe('Only the scaffolder may record layering requests');
+      const otherPlugin = await post(
+        'worker',
+        body,
+        mockCredentials.service.header({
+          onBehalfOf: mockCredentials.service('plugin:catalog'),
+          targetPluginId: 'layering',
+        }),
+      );
+      expect(otherPlugin.status).toBe(403);
+      expect(await history()).toEqual([]);
+      const event = await createEvent.mock.results[0].value;
+      expect(event.fail).toHaveBeenCalled();
     });
 
-    it('records a request from a service and lists it, once per task', async () => {
-      const first = await request(app)
-        .post('/clusters/alpha/pools/worker/requests')
-        .set('Authorization', mockCredentials.service.header())
-        .send(body);
+    it('takes who asked from the task, never from the body, and records once per task', async () => {
+      const first = await post('worker', { ...body, requestedBy: 'user:default/mallory' });
       expect(first.status).toBe(201);
-      expect(first.body).toMatchObject({ ...body, cluster: 'alpha', pool: 'worker' });
+      expect(first.body).toMatchObject({
+        ...body,
+        cluster: 'alpha',
+        pool: 'worker',
+        requestedBy: 'user:default/ada',
+      });
       expect(first.body.id).toMatch(/^[0-9a-f-]{36}$/);
 
-      const again = await request(app)
-        .post('/clusters/alpha/pools/worker/requests')
-        .set('Authorization', mockCredentials.service.header())
-        .send(body);
+      const again = await post('worker', body);
       expect(again.status).toBe(200);
       expect(again.body.id).toBe(first.body.id);
 
-      const list = await request(app).get('/clusters/alpha/pools/worker/requests');
-      expect(list.status).toBe(200);
-      expect(list.body.items).toHaveLength(1);
-      expect(list.body.items[0].requestedBy).toBe('user:default/jane');
-      const event = await createEvent.mock.results[0].value;
+      const items = await history();
+      expect(items).toHaveLength(1);
+      expect(items[0].requestedBy).toBe('user:default/ada');
       expect(createEvent).toHaveBeenCalledWith(
         expect.objectContaining({ eventId: 'request-record' }),
       );
-      expect(event.success).toHaveBeenCalled();
+      const event = await createEvent.mock.results[0].value;
+      expect(event.success).toHaveBeenCalledWith({
+        meta: expect.objectContaining({ requestedBy: 'user:default/ada', created: true }),
+      });
+    });
+
+    it('moves the outcome along (opened, then merged) and refuses going back', async () => {
+      expect((await post('worker', body)).status).toBe(201);
+      const merged = await post('worker', { ...body, outcome: 'merged', summary: 'merged' });
+      expect(merged.status).toBe(200);
+      expect(merged.body.outcome).toBe('merged');
+      const back = await post('worker', body);
+      expect(back.status).toBe(409);
+      expect(back.body.error.message).toContain('is merged and cannot become opened');
+      const items = await history();
+      expect(items).toHaveLength(1);
+      expect(items[0]).toMatchObject({ outcome: 'merged', summary: 'merged' });
+    });
+
+    it('refuses unknown and finished tasks', async () => {
+      const unknown = await post('worker', { ...body, taskId: 'task-404' });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.message).toBe('taskId: the scaffolder has no task task-404');
+      tasks.set('task-2', { id: 'task-2', status: 'completed', createdBy: 'user:default/ada' });
+      const done = await post('worker', { ...body, taskId: 'task-2' });
+      expect(done.status).toBe(409);
+      expect(await history()).toEqual([]);
     });
 
     it('answers 400 with the fields at fault and records nothing', async () => {
-      const res = await request(app)
-        .post('/clusters/alpha/pools/worker/requests')
-        .set('Authorization', mockCredentials.service.header())
-        .send({ ...body, kind: 'explode', requestedBy: 'jane', pullRequestUrl: undefined });
+      const res = await post('worker', {
+        ...body,
+        kind: 'explode',
+        taskId: undefined,
+        pullRequestUrl: undefined,
+      });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain('kind');
-      expect(res.body.error.message).toContain('requestedBy');
-      const list = await request(app).get('/clusters/alpha/pools/worker/requests');
-      expect(list.body.items).toHaveLength(0);
+      expect(res.body.error.message).toContain('taskId');
+      expect(await history()).toHaveLength(0);
       const event = await createEvent.mock.results[0].value;
       expect(event.fail).toHaveBeenCalled();
     });
 
     it('answers 404 for a pool the cluster does not have', async () => {
-      const res = await request(app)
-        .post('/clusters/alpha/pools/infra/requests')
-        .set('Authorization', mockCredentials.service.header())
-        .send(body);
+      const res = await post('infra', body);
       expect(res.status).toBe(404);
     });
   });

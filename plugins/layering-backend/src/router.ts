@@ -5,16 +5,28 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  assertError,
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   LAYERING_REQUEST_KINDS,
   layeringClusterReadPermission,
   layeringPoolReadPermission,
+  poolResourceRef,
+  type PoolView,
 } from '@rhcos-layering/plugin-layering-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
-import { requirePermission } from './auth/requirePermission';
+import { conditionalDecision, requirePermission } from './auth/requirePermission';
+import type { ScaffolderTaskLookup } from './auth/scaffolderTasks';
+import type { PoolResourceLoader } from './permissions/poolResources';
+import { isPoolAllowed } from './permissions/poolRuleset';
 import { deliveryOptionsFromConfig } from './services/deliveryOptions';
 import type { LayeringFleetService } from './services/FleetService';
 import type { LayeringRequestStore } from './services/RequestStore';
@@ -29,7 +41,17 @@ export interface RouterOptions {
   logger: LoggerService;
   /** The root config; its `integrations` section says whether pull requests can be opened. */
   config: Config;
+  /** Pools as permission resources (owners from the catalog), for conditional decisions. */
+  poolResources: PoolResourceLoader;
+  /** The scaffolder's tasks: who asked for a recorded request comes from its task. */
+  tasks: ScaffolderTaskLookup;
 }
+
+/** The only principal that may record requests: the scaffolder, running the layering actions. */
+const SCAFFOLDER_SUBJECT = 'plugin:scaffolder';
+
+/** Task states in which an action can still be running and recording. */
+const RUNNING_TASK_STATES = ['open', 'processing'];
 
 const DRIFT_STATUSES = ['in-sync', 'behind', 'ahead', 'unknown'] as const;
 
@@ -60,16 +82,19 @@ const requestsQuery = z
 
 const ENTITY_REF = /^[a-z0-9-]+:[a-z0-9._-]+\/[A-Za-z0-9._-]+$/i;
 
+/** Who a record says asked: the task's creator, or the scaffolder for tasks a service started. */
+function requesterFromTask(createdBy: string | undefined): string {
+  return createdBy && ENTITY_REF.test(createdBy) ? createdBy : 'service:default/scaffolder';
+}
+
 const newRequestBody = z
   .object({
     kind: z.enum(LAYERING_REQUEST_KINDS),
     delivery: z.enum(['pull-request', 'direct']),
     pullRequestUrl: z.string().url().max(2048).nullish(),
-    taskId: z.string().min(1).max(255).nullish(),
-    requestedBy: z
-      .string()
-      .max(255)
-      .regex(ENTITY_REF, 'must be an entity ref such as user:default/jane'),
+    taskId: z.string().min(1).max(255),
+    // Older action versions send who asked; it is ignored; the task says who asked.
+    requestedBy: z.string().max(255).optional(),
     outcome: z.enum(['opened', 'applied', 'failed', 'merged', 'closed']),
     summary: z.string().max(2000).nullish(),
   })
@@ -115,7 +140,8 @@ function inputError(what: string, error: z.ZodError): InputError {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { fleet, requests, httpAuth, permissions, auditor, config } = options;
+  const { fleet, requests, httpAuth, permissions, auditor, config, poolResources, tasks } =
+    options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -123,6 +149,24 @@ export async function createRouter(
     req: express.Request,
     ...required: Parameters<typeof requirePermission>[1][]
   ) => requirePermission({ httpAuth, permissions, request: req }, ...required);
+
+  const readPool = (cluster: string, pool: string) => ({
+    permission: layeringPoolReadPermission,
+    resourceRef: poolResourceRef(cluster, pool),
+  });
+
+  /** The pools the caller may read (`layering.pool.read`, which a policy may make conditional). */
+  const readablePools = async (req: express.Request, pools: PoolView[]): Promise<PoolView[]> => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const decision = await conditionalDecision(
+      { permissions, credentials },
+      layeringPoolReadPermission,
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return pools;
+    if (decision.result === AuthorizeResult.DENY) return [];
+    const resources = await poolResources.forPools(pools);
+    return pools.filter((_pool, i) => isPoolAllowed(decision, resources[i]));
+  };
 
   const clusterOr404 = (name: string) => {
     const cluster = fleet.getCluster(name);
@@ -163,9 +207,9 @@ export async function createRouter(
   });
 
   router.get('/clusters/:cluster', async (req, res) => {
-    await allow(req, layeringClusterReadPermission, layeringPoolReadPermission);
+    await allow(req, layeringClusterReadPermission);
     const cluster = clusterOr404(req.params.cluster);
-    res.json({ ...cluster, pools: fleet.listPools(cluster.name) ?? [] });
+    res.json({ ...cluster, pools: await readablePools(req, fleet.listPools(cluster.name) ?? []) });
   });
 
   router.get('/clusters/:cluster/release', async (req, res) => {
@@ -175,13 +219,12 @@ export async function createRouter(
   });
 
   router.get('/clusters/:cluster/pools', async (req, res) => {
-    await allow(req, layeringPoolReadPermission);
     clusterOr404(req.params.cluster);
-    res.json({ items: fleet.listPools(req.params.cluster) ?? [] });
+    res.json({ items: await readablePools(req, fleet.listPools(req.params.cluster) ?? []) });
   });
 
   router.get('/clusters/:cluster/pools/:pool', async (req, res) => {
-    await allow(req, layeringPoolReadPermission);
+    await allow(req, readPool(req.params.cluster, req.params.pool));
     const cluster = clusterOr404(req.params.cluster);
     const detail = fleet.getPool(cluster.name, req.params.pool);
     if (!detail) {
@@ -192,7 +235,7 @@ export async function createRouter(
 
   // The pool's current settings, for the forms that change them (e.g. its Containerfile).
   router.get('/clusters/:cluster/pools/:pool/layering', async (req, res) => {
-    await allow(req, layeringPoolReadPermission);
+    await allow(req, readPool(req.params.cluster, req.params.pool));
     const cluster = clusterOr404(req.params.cluster);
     const settings = await fleet.getPoolLayering(cluster.name, req.params.pool);
     if (!settings) {
@@ -202,13 +245,27 @@ export async function createRouter(
   });
 
   router.get('/pools', async (req, res) => {
-    await allow(req, layeringPoolReadPermission);
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const decision = await conditionalDecision(
+      { permissions, credentials },
+      layeringPoolReadPermission,
+    );
     const parsed = fleetQuery.safeParse(req.query);
     if (!parsed.success) {
       throw inputError('query', parsed.error);
     }
     for (const name of parsed.data.cluster ?? []) {
       clusterOr404(name);
+    }
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      // Only some pools (or none) are readable: filtered per caller, so not the shared answer.
+      const pools = fleet.listFleetPools({
+        drift: parsed.data.drift,
+        clusters: parsed.data.cluster,
+      });
+      res.setHeader('Cache-Control', 'private, no-store');
+      res.json({ items: await readablePools(req, pools) });
+      return;
     }
     const answer = fleet.listFleetPoolsResponse({
       drift: parsed.data.drift,
@@ -233,7 +290,7 @@ export async function createRouter(
   });
 
   router.get('/clusters/:cluster/pools/:pool/requests', async (req, res) => {
-    await allow(req, layeringPoolReadPermission);
+    await allow(req, readPool(req.params.cluster, req.params.pool));
     const parsed = requestsQuery.safeParse(req.query);
     if (!parsed.success) {
       throw inputError('query', parsed.error);
@@ -247,20 +304,21 @@ export async function createRouter(
   });
 
   router.post('/clusters/:cluster/pools/:pool/requests', async (req, res) => {
-    // Only the scaffolder actions record requests, with their service credentials.
+    // Only the scaffolder, running the layering actions, records requests; no user, and no
+    // other service (external static tokens included) can write history.
     const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    const caller = credentials.principal.subject;
     const { cluster: clusterName, pool } = req.params;
     const auditorEvent = await auditor.createEvent({
       eventId: 'request-record',
       severityLevel: 'medium',
       request: req,
-      meta: {
-        cluster: clusterName,
-        pool,
-        caller: credentials.principal.subject,
-      },
+      meta: { cluster: clusterName, pool, caller },
     });
     try {
+      if (caller !== SCAFFOLDER_SUBJECT) {
+        throw new NotAllowedError('Only the scaffolder may record layering requests');
+      }
       const parsed = newRequestBody.safeParse(req.body);
       if (!parsed.success) {
         throw inputError('request body', parsed.error);
@@ -274,22 +332,38 @@ export async function createRouter(
           `Pool "${pool}" does not exist in cluster "${cluster.name}"`,
         );
       }
-      const { record, created } = await requests.add({
-        ...parsed.data,
+      const { requestedBy: _ignored, ...body } = parsed.data;
+      const task = await tasks.getTask(body.taskId);
+      if (!task) {
+        throw new InputError(`taskId: the scaffolder has no task ${body.taskId}`);
+      }
+      if (!RUNNING_TASK_STATES.includes(task.status)) {
+        throw new ConflictError(
+          `taskId: task ${body.taskId} is ${task.status}; only a running task records requests`,
+        );
+      }
+      const { record, created, updated } = await requests.add({
+        ...body,
         cluster: cluster.name,
         pool,
+        requestedBy: requesterFromTask(task.createdBy),
       });
       await auditorEvent.success({
         meta: {
           id: record.id,
           kind: record.kind,
           delivery: record.delivery,
+          outcome: record.outcome,
+          taskId: record.taskId,
+          requestedBy: record.requestedBy,
           created,
+          updated,
         },
       });
       res.status(created ? 201 : 200).json(record);
     } catch (error) {
-      await auditorEvent.fail({ error: error as Error });
+      assertError(error);
+      await auditorEvent.fail({ error });
       throw error;
     }
   });

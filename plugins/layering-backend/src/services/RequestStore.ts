@@ -9,6 +9,7 @@ import type {
   LayeringRequestKind,
   LayeringRequestRecord,
 } from '@rhcos-layering/plugin-layering-common';
+import { ConflictError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 
@@ -19,7 +20,9 @@ export interface NewLayeringRequest {
   kind: LayeringRequestKind;
   delivery: LayeringRequestRecord['delivery'];
   pullRequestUrl?: string | null;
-  taskId?: string | null;
+  /** The scaffolder task that made the request: one record per task, cluster, pool and kind. */
+  taskId: string;
+  /** Who asked: the router takes it from the task, never from the caller's body. */
   requestedBy: string;
   outcome: LayeringRequestRecord['outcome'];
   summary?: string | null;
@@ -31,14 +34,34 @@ export interface NewLayeringRequest {
  */
 export interface LayeringRequestStore {
   /**
-   * Records a request. Recording the same task's request twice (same task id,
-   * cluster, pool and kind) returns the first record, so an action that is
-   * retried does not leave duplicates.
+   * Records a request, or moves the outcome of the record of the same task, cluster, pool and
+   * kind along one of {@link OUTCOME_TRANSITIONS}. The same outcome again changes nothing (a
+   * retried action leaves no duplicate); any other change is a `ConflictError`.
    */
-  add(request: NewLayeringRequest): Promise<{ record: LayeringRequestRecord; created: boolean }>;
+  add(request: NewLayeringRequest): Promise<{
+    record: LayeringRequestRecord;
+    created: boolean;
+    /** True when an existing record's outcome moved. */
+    updated: boolean;
+  }>;
   /** Requests of a pool, newest first. */
   list(cluster: string, pool: string, options?: { limit?: number }): Promise<LayeringRequestRecord[]>;
 }
+
+type Outcome = LayeringRequestRecord['outcome'];
+
+/**
+ * The outcome changes a record may go through: an opened pull request is merged or closed, a
+ * failed attempt may be retried by the same task. Applied, merged and closed are final.
+ * @public
+ */
+export const OUTCOME_TRANSITIONS: Readonly<Record<Outcome, readonly Outcome[]>> = {
+  opened: ['merged', 'closed', 'failed'],
+  failed: ['applied', 'opened'],
+  applied: [],
+  merged: [],
+  closed: [],
+};
 
 interface Row {
   id: string;
@@ -52,6 +75,7 @@ interface Row {
   created_at: string;
   outcome: string;
   summary: string | null;
+  updated_at?: string | null;
 }
 
 const TABLE = 'layering_requests';
@@ -91,19 +115,50 @@ export class DatabaseRequestStore implements LayeringRequestStore {
   }
 
   async add(request: NewLayeringRequest) {
+    try {
+      return await this.#upsert(request);
+    } catch (error) {
+      // Two calls for the same target raced and the unique index refused the second insert:
+      // the record exists now, so the second call goes through the update path.
+      if (await this.#find(this.#db, request)) {
+        return this.#upsert(request);
+      }
+      throw error;
+    }
+  }
+
+  #find(db: Knex, request: NewLayeringRequest): Promise<Row | undefined> {
+    return db<Row>(TABLE)
+      .where({
+        task_id: request.taskId,
+        cluster: request.cluster,
+        pool: request.pool,
+        kind: request.kind,
+      })
+      .first();
+  }
+
+  async #upsert(request: NewLayeringRequest) {
     return this.#db.transaction(async tx => {
-      if (request.taskId) {
-        const existing = await tx<Row>(TABLE)
-          .where({
-            task_id: request.taskId,
-            cluster: request.cluster,
-            pool: request.pool,
-            kind: request.kind,
-          })
-          .first();
-        if (existing) {
-          return { record: toRecord(existing), created: false };
+      const existing = await this.#find(tx, request);
+      if (existing) {
+        const from = existing.outcome as Outcome;
+        if (from === request.outcome) {
+          return { record: toRecord(existing), created: false, updated: false };
         }
+        if (!OUTCOME_TRANSITIONS[from]?.includes(request.outcome)) {
+          throw new ConflictError(
+            `outcome: the ${request.kind} request of task ${request.taskId} is ${from} and cannot become ${request.outcome}`,
+          );
+        }
+        const changes: Partial<Row> = {
+          outcome: request.outcome,
+          updated_at: new Date().toISOString(),
+          summary: request.summary ?? existing.summary,
+          pull_request_url: existing.pull_request_url ?? request.pullRequestUrl ?? null,
+        };
+        await tx(TABLE).where({ id: existing.id }).update(changes);
+        return { record: toRecord({ ...existing, ...changes }), created: false, updated: true };
       }
       const row: Row = {
         id: randomUUID(),
@@ -112,14 +167,14 @@ export class DatabaseRequestStore implements LayeringRequestStore {
         kind: request.kind,
         delivery: request.delivery,
         pull_request_url: request.pullRequestUrl ?? null,
-        task_id: request.taskId ?? null,
+        task_id: request.taskId,
         requested_by: request.requestedBy,
         created_at: new Date().toISOString(),
         outcome: request.outcome,
         summary: request.summary ?? null,
       };
       await tx(TABLE).insert(row);
-      return { record: toRecord(row), created: true };
+      return { record: toRecord(row), created: true, updated: false };
     });
   }
 

@@ -1,0 +1,15 @@
+export {
+  layeringPoolPermissionResourceRef,
+  type LayeringPoolQuery,
+  type LayeringPoolResource,
+} from './resource';
+export {
+  hasLayeringMode,
+  isInCluster,
+  isPoolOwner,
+  layeringPoolPermissionRules,
+} from './rules';
+export {
+  createLayeringPoolConditionalDecision,
+  layeringPoolConditions,
+} from './conditions';
