@@ -274,6 +274,25 @@ describe('layering:cluster:apply', () => {
     }
   });
 
+  it('refuses a MachineOSConfig whose Containerfile carries a credential, naming the line and not the value', async () => {
+    const options = actionOptions(cluster);
+    const { ctx, workspacePath } = await createTestContext({ cluster: 'ocp-418', pool: 'worker', manifests: [] as string[] });
+    const [rendered] = await renderOnCluster(cluster, workspacePath);
+    const object = yaml.parse(await fs.readFile(path.join(workspacePath, rendered), 'utf8'));
+    const token = `glpat-${'k3Y_'.repeat(6)}`;
+    object.spec.containerFile[0].content = `FROM configs AS final\nENV CI_JOB_TOKEN=${token}\nRUN ostree container commit\n`;
+    ctx.input.manifests = [await writeManifest(workspacePath, 'edited.yaml', [object])];
+    const before = await snapshotCluster(cluster);
+
+    const error = await createClusterApplyAction(options).handler(ctx).catch(e => e);
+
+    expect(error.name).toBe('InputError');
+    expect(error.message).toContain('containerfile: Line 2: ENV carries a credential');
+    expect(error.message).not.toContain(token);
+    expect(await snapshotCluster(cluster)).toEqual(before);
+    expect(options.backend.records).toHaveLength(0);
+  });
+
   it("refuses another pool's role and a MachineOSConfig for another pool before anything is written", async () => {
     const options = actionOptions(cluster);
     const { ctx, workspacePath } = await createTestContext({ cluster: 'ocp-418', pool: 'worker', manifests: [] as string[] });

@@ -172,6 +172,21 @@ describe('layering:manifest:render', () => {
     expect(await readTree(workspacePath)).toEqual({});
   });
 
+  it('refuses a Containerfile that carries a credential before anything is written, so no pull request can carry it', async () => {
+    const password = 'n0t-for-g1t';
+    const { run, workspacePath } = await renderRequest(embedded.cluster, {
+      ...ON_CLUSTER_WORKER,
+      containerfile: `FROM configs AS final\nRUN <<EOF\nset -e\ncurl -u deploy:${password} -o /etc/agent.conf https://example.com/agent.conf\nEOF\n`,
+    });
+
+    const error = await run().catch(e => e);
+
+    expect(error.name).toBe('InputError');
+    expect(error.message).toContain('containerfile: Line 4: RUN carries a credential (-u is given a literal user:password)');
+    expect(error.message).not.toContain(password);
+    expect(await readTree(workspacePath)).toEqual({});
+  });
+
   it('modifies the existing MachineOSConfig of a pool and warns that the pool is paused', async () => {
     const { outputs } = await render(embedded.cluster, {
       ...ON_CLUSTER_WORKER,
