@@ -26,8 +26,9 @@ export const scaffolderModuleLayering = createBackendModule({
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
+        auditor: coreServices.auditor,
       },
-      async init({ scaffolder, config, logger, discovery, auth, permissions }) {
+      async init({ scaffolder, config, logger, discovery, auth, permissions, auditor }) {
         const actionsConfig = readLayeringActionsConfig(config);
         const clusters = ClusterClients.fromConfig(config, {
           logger,
@@ -53,6 +54,7 @@ export const scaffolderModuleLayering = createBackendModule({
             permissions,
             config: actionsConfig,
             integrations: ScmIntegrations.fromConfig(config),
+            auditor,
           }),
         );
       },

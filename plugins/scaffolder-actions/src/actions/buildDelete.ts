@@ -103,7 +103,7 @@ export function createBuildDeleteAction(options: LayeringActionOptions) {
       const release = await readReleaseBase(client).catch(() => undefined);
       const imagePruned = !!image && releasePrunesImages(release?.releaseVersion);
       ctx.output('imagePruned', imagePruned);
-      await requireDirectApply(ctx, options, `delete build ${build}`);
+      await requireDirectApply(ctx, options, { cluster, pool }, `delete build ${build}`);
       ctx.logger.info('About to delete the MachineOSBuild', {
         cluster,
         build,

@@ -61,7 +61,7 @@ export function createBuildRebuildAction(options: LayeringActionOptions) {
         ctx.output('changed', false);
         return;
       }
-      await requireDirectApply(ctx, options, `rebuild the image of pool ${pool}`);
+      await requireDirectApply(ctx, options, { cluster, pool }, `rebuild the image of pool ${pool}`);
       const ref = { apiVersion: `${MCO_GROUP}/${apiVersion}`, kind: 'MachineOSConfig', name };
       const patch = { metadata: { annotations: { [REBUILD_ANNOTATION]: ctx.task.id } } };
       ctx.logger.info('About to request a rebuild', { cluster, pool, machineOSConfig: name });

@@ -293,7 +293,7 @@ export function createClusterApplyAction(options: LayeringActionOptions) {
       });
       ctx.output('warnings', preflight.warnings);
 
-      await requireDirectApply(ctx, options, `apply changes to cluster ${cluster}`);
+      await requireDirectApply(ctx, options, { cluster, pool }, `apply changes to cluster ${cluster}`);
       ctx.logger.info('About to apply manifests', {
         cluster,
         pool,

@@ -224,6 +224,11 @@ describe('layering:merge-request:update', () => {
     };
     const commits: unknown[] = [];
     server.use(
+      http.get(`${PROJECT}/repository/branches/:branch`, ({ params }) =>
+        trees[params.branch as string]
+          ? HttpResponse.json({ name: params.branch })
+          : HttpResponse.json({ message: '404 Branch Not Found' }, { status: 404 }),
+      ),
       http.get(`${PROJECT}/repository/tree`, ({ request }) => {
         const query = new URL(request.url).searchParams;
         expect(query.get('path')).toBe(dir);
@@ -274,6 +279,50 @@ describe('layering:merge-request:update', () => {
     expect(outputsOf(output).removedFiles).toEqual([
       `${dir}/machineconfigpool-infra.yaml`,
     ]);
+  });
+
+  it('prunes nothing and updates nothing when the target branch does not exist', async () => {
+    const dir = 'clusters/ocp-418/pools/infra';
+    const writes: string[] = [];
+    server.use(
+      http.get(`${PROJECT}/repository/branches/:branch`, ({ params }) =>
+        params.branch === BRANCH
+          ? HttpResponse.json({ name: BRANCH })
+          : HttpResponse.json({ message: '404 Branch Not Found' }, { status: 404 }),
+      ),
+      // What GitLab answers for the tree of a missing ref: the same 404 as for a missing path.
+      http.get(`${PROJECT}/repository/tree`, ({ request }) => {
+        const ref = new URL(request.url).searchParams.get('ref');
+        return ref === BRANCH
+          ? HttpResponse.json([{ path: `${dir}/machineconfigpool-infra.yaml`, type: 'blob' }])
+          : HttpResponse.json({ message: '404 Tree Not Found' }, { status: 404 });
+      }),
+      http.post(`${PROJECT}/repository/commits`, () => {
+        writes.push('commit');
+        return HttpResponse.json({ id: 'c1' }, { status: 201 });
+      }),
+      http.put(`${PROJECT}/merge_requests/7`, () => {
+        writes.push('update');
+        return HttpResponse.json(mr(7, BRANCH));
+      }),
+    );
+    const { ctx, output } = await createTestContext({
+      repoUrl,
+      mergeRequestIid: 7,
+      title: 't',
+      description: 'd',
+      pruneUnder: dir,
+      branchName: BRANCH,
+      targetBranchName: 'mian',
+    });
+
+    await expect(
+      createGitLabUpdateMergeRequestAction(options()).handler(ctx),
+    ).rejects.toThrow(
+      'targetBranchName: branch "mian" does not exist in the project; nothing was pruned',
+    );
+    expect(writes).toEqual([]);
+    expect(outputsOf(output).removedFiles).toBeUndefined();
   });
 
   it('refuses pruneUnder without the branches, and paths that leave the repository', async () => {

@@ -275,6 +275,22 @@ async function pruneStaleFiles(
         )
       : [],
   );
+  // A missing branch lists as "no files": on the target that would mark every file of the
+  // request's branch as stale, so nothing is pruned unless both branches exist.
+  const [hasBranch, hasTarget] = await Promise.all([
+    gitlab.branchExists(where.branch),
+    gitlab.branchExists(where.target),
+  ]);
+  if (!hasTarget) {
+    throw new InputError(
+      `targetBranchName: branch "${where.target}" does not exist in the project; nothing was pruned`,
+    );
+  }
+  if (!hasBranch) {
+    throw new InputError(
+      `branchName: branch "${where.branch}" does not exist in the project; nothing was pruned`,
+    );
+  }
   const [onBranch, onTarget] = await Promise.all([
     gitlab.listFiles(where.branch, where.dir),
     gitlab.listFiles(where.target, where.dir),

@@ -15,6 +15,7 @@ import { createPoolResumeAction } from './poolResume';
 import { createRequestRecordAction } from './requestRecord';
 import type { LayeringActionOptions } from './types';
 import { withTaskSignal } from '../services/taskSignal';
+import { CLUSTER_WRITING_ACTIONS, withClusterWriteAudit } from '../services/audit';
 
 export {
   createBuildDeleteAction,
@@ -40,7 +41,7 @@ export type { LayeringActionOptions };
 export function createLayeringActions(
   options: LayeringActionOptions,
 ): TemplateAction<any, any, any>[] {
-  return [
+  const actions: TemplateAction<any, any, any>[] = [
     createContainerfileComposeAction(options),
     createManifestRenderAction(options),
     createClusterApplyAction(options),
@@ -55,4 +56,8 @@ export function createLayeringActions(
     createGitLabUpdateMergeRequestAction(options),
     // Every call an action makes (cluster, forge, layering backend) honours the task's signal.
   ].map(action => withTaskSignal(action));
+  const { auditor } = options;
+  return auditor
+    ? actions.map(a => (CLUSTER_WRITING_ACTIONS.has(a.id) ? withClusterWriteAudit(a, auditor) : a))
+    : actions;
 }

@@ -69,7 +69,7 @@ export function createPoolPausedAction(
         ctx.output('changed', false);
         return;
       }
-      await requireDirectApply(ctx, options, `${verb} pool ${pool}`);
+      await requireDirectApply(ctx, options, { cluster, pool }, `${verb} pool ${pool}`);
       ctx.logger.info(`About to ${verb} pool`, { cluster, pool, reason });
       // The server dry run checks that the service account may patch the pool.
       await client.mergePatch(

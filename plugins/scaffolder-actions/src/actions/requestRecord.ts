@@ -3,7 +3,7 @@ import { InputError } from '@backstage/errors';
 import { LAYERING_REQUEST_KINDS } from '@rhcos-layering/plugin-layering-common';
 import * as inputs from './inputProperties';
 import { examples } from './requestRecord.examples';
-import { recordRequestOnce } from './shared';
+import { recordRequestOnce, requirePoolRequest } from './shared';
 import type { LayeringActionOptions } from './types';
 import { assertResourceName } from './validation';
 
@@ -83,6 +83,7 @@ export function createRequestRecordAction(options: LayeringActionOptions) {
       }
       // Fails for clusters that are not configured, before anything is recorded.
       await options.clusters.get(cluster);
+      await requirePoolRequest(ctx, options, { cluster, pool }, `request a change to pool ${pool}`);
       if (ctx.isDryRun) {
         ctx.logger.info('Dry run: would record the request', {
           cluster,

@@ -1,13 +1,13 @@
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { NotAllowedError } from '@backstage/errors';
 import {
   layeringClusterApplyPermission,
+  layeringPoolRequestPermission,
   type LayeringRequestKind,
   type LayeringRequestRecord,
 } from '@rhcos-layering/plugin-layering-common';
 import type { LayeringActionOptions } from './types';
+import { authorizePool } from '../services/authorization';
 
 type AnyContext = ActionContext<JsonObject, JsonObject>;
 
@@ -33,24 +33,40 @@ export async function requesterOf(ctx: AnyContext): Promise<string> {
 }
 
 /**
- * Refuses unless the user who started the task may apply changes to clusters directly
- * (`layering.cluster.apply`). Checked with the initiator's credentials, never the backend's.
+ * Refuses unless the user who started the task may apply changes directly to the pool
+ * (`layering.cluster.apply` on the pool's resource ref). Checked with the initiator's
+ * credentials, never the backend's.
  */
 export async function requireDirectApply(
   ctx: AnyContext,
   options: LayeringActionOptions,
+  target: { cluster: string; pool: string },
   what: string,
 ): Promise<void> {
-  const credentials = await ctx.getInitiatorCredentials();
-  const [decision] = await options.permissions.authorize(
-    [{ permission: layeringClusterApplyPermission }],
-    { credentials },
-  );
-  if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(
-      `You may not ${what} directly: the ${layeringClusterApplyPermission.name} permission is required. Use the pull-request delivery instead.`,
-    );
-  }
+  await authorizePool(ctx, options.permissions, {
+    permission: layeringClusterApplyPermission,
+    cluster: target.cluster,
+    pool: target.pool,
+    what: `${what} directly (use the pull-request delivery instead)`,
+  });
+}
+
+/**
+ * Refuses unless the user who started the task may ask for changes to the pool
+ * (`layering.pool.request`: open a pull or merge request, record a request).
+ */
+export async function requirePoolRequest(
+  ctx: AnyContext,
+  options: LayeringActionOptions,
+  target: { cluster: string; pool: string },
+  what: string,
+): Promise<void> {
+  await authorizePool(ctx, options.permissions, {
+    permission: layeringPoolRequestPermission,
+    cluster: target.cluster,
+    pool: target.pool,
+    what,
+  });
 }
 
 /** What one action records about itself in the backend's request history. */

@@ -1,4 +1,4 @@
-import type { PermissionsService } from '@backstage/backend-plugin-api';
+import type { AuditorService, PermissionsService } from '@backstage/backend-plugin-api';
 import type { ScmIntegrationRegistry } from '@backstage/integration';
 import type { ClusterClients } from '../kubernetes/ClusterClients';
 import type { LayeringBackendApi } from '../services/LayeringBackendClient';
@@ -24,4 +24,9 @@ export interface LayeringActionOptions {
    * it only gitlab.com is known, with no token.
    */
   integrations?: ScmIntegrationRegistry;
+  /**
+   * Audit events for every run of an action that writes to a cluster (who, task, cluster, pool,
+   * objects, outcome, dry runs and refusals included). The module passes `coreServices.auditor`.
+   */
+  auditor?: AuditorService;
 }

@@ -175,6 +175,20 @@ export class GitLabMergeRequests {
     }
   }
 
+  /**
+   * Whether the project has `branch`. The tree of a missing branch answers 404 just like an
+   * empty directory, so callers that act on "no files" ask this first.
+   */
+  async branchExists(branch: string): Promise<boolean> {
+    const found = await this.#call(
+      'GET',
+      `/repository/branches/${encodeURIComponent(branch)}`,
+      undefined,
+      { missingIsEmpty: true },
+    );
+    return !Array.isArray(found);
+  }
+
   /** Commits the deletion of `paths` to `branch`. */
   async deleteFiles(
     branch: string,
