@@ -115,17 +115,6 @@ export interface Config {
       debounceMs?: number;
     };
 
-    /** Catalog entities (module `layering-entity-provider`). */
-    catalog?: {
-      /** Owner of the cluster and pool entities. Default `group:default/platform`. */
-      owner?: string;
-      /** System the entities belong to, e.g. `system:default/openshift-fleet`. */
-      system?: string;
-      /**
-       * Refresh schedule. Default: every minute (plus a refresh whenever pools
-       * appear or disappear).
-       */
-      schedule?: import('@backstage/backend-plugin-api').SchedulerServiceTaskScheduleDefinitionConfig;
-    };
+    // layering.catalog is read by the catalog module package (its own config.d.ts).
   };
 }

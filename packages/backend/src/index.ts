@@ -1,5 +1,4 @@
 import { createBackend } from '@backstage/backend-defaults';
-import { catalogModuleLayeringEntityProvider } from '@rhcos-layering/plugin-layering-backend';
 
 const backend = createBackend();
 
@@ -16,7 +15,7 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
-backend.add(catalogModuleLayeringEntityProvider);
+backend.add(import('@rhcos-layering/plugin-catalog-backend-module-layering'));
 
 // Permissions: the layering policy keeps direct apply for the groups allowed to do it.
 backend.add(import('@backstage/plugin-permission-backend'));

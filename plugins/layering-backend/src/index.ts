@@ -1,15 +1,12 @@
 /**
  * Backend for the OpenShift RHCOS image layering plugins: the `layering`
  * plugin (REST API over watch caches of every cluster, request records, live
- * signals) and the `catalog` module that keeps a Resource per cluster and pool.
+ * signals). The catalog entities come from the separate catalog module package.
  *
  * @packageDocumentation
  */
 
 export { layeringPlugin as default } from './plugin';
-export { catalogModuleLayeringEntityProvider } from './providers/module';
-export { LayeringEntityProvider } from './providers/LayeringEntityProvider';
-export type { LayeringEntityProviderOptions } from './providers/LayeringEntityProvider';
 export { layeringFleetServiceRef } from './services/FleetService';
 export type {
   ClusterRelease,
@@ -17,6 +14,9 @@ export type {
   FleetPoolFilter,
   FleetPoolsResponse,
   LayeringFleetService,
+} from './services/FleetService';
+export { layeringRequestStoreServiceRef } from './services/RequestStore';
+export type { LayeringRequestStore, NewLayeringRequest } from './services/RequestStore';
 export { OUTCOME_TRANSITIONS } from './services/RequestStore';
 export {
   createLayeringPoolConditionalDecision,
@@ -28,6 +28,3 @@ export {
   layeringPoolPermissionRules,
 } from './permissions';
 export type { LayeringPoolQuery, LayeringPoolResource } from './permissions';
-} from './services/FleetService';
-export { layeringRequestStoreServiceRef } from './services/RequestStore';
-export type { LayeringRequestStore, NewLayeringRequest } from './services/RequestStore';
