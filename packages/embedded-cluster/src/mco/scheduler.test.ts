@@ -45,7 +45,12 @@ describe('Scheduler at speed 0', () => {
 });
 
 describe('Scheduler at speed > 0', () => {
-  it('runs work on real timers in due order and settles when it is done', async () => {
+  // Fake timers (Date.now included): on a loaded machine the real clock can move between two
+  // `after` calls by more than the gap between their due times, which reorders them.
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('runs work on timers in due order and settles when it is done', async () => {
     const s = new Scheduler(0.001, e => {
       throw e;
     });
@@ -53,7 +58,11 @@ describe('Scheduler at speed > 0', () => {
     s.after(3, 'third', () => order.push('third'));
     s.after(1, 'first', () => order.push('first'));
     s.after(2, 'second', () => order.push('second'));
-    await s.settle();
+    const settled = s.settle();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(order).toEqual(['first']);
+    await jest.advanceTimersByTimeAsync(2);
+    await settled;
     expect(order).toEqual(['first', 'second', 'third']);
   });
 });
