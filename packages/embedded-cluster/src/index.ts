@@ -62,6 +62,12 @@ export {
 export { requestAttributes, type RequestAttributes } from './rbac/requestInfo';
 export { validateRbacObject } from './rbac/validate';
 export {
+  DEFAULT_RBAC_DIR,
+  READER_SERVICE_ACCOUNT,
+  WRITER_SERVICE_ACCOUNT,
+  loadRbacManifests,
+} from './rbac/manifests';
+export {
   loadStateDir,
   machineOSApiVersionFor,
   machineOSApiVersionForRelease,
