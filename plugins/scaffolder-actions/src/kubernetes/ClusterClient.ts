@@ -323,6 +323,7 @@ export class ClusterClient {
     const items: T[] = [];
     let continueToken: string | undefined;
     for (let page = 1; ; page++) {
+      const pageToken = continueToken;
       const list = await this.#call(
         () =>
           this.#objects.list(
@@ -335,7 +336,7 @@ export class ClusterClient {
             options.fieldSelector,
             options.labelSelector,
             options.pageSize ?? LIST_PAGE_SIZE,
-            continueToken,
+            pageToken,
           ),
         {
           verb: 'list',
