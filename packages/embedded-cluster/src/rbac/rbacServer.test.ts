@@ -374,4 +374,21 @@ describe('the shipped RBAC manifests, enforced by the embedded cluster', () => {
       `Error from server (Forbidden): machineconfigs.${MCO} "00-worker" is forbidden: User "${READER_USER}" cannot delete resource "machineconfigs" in API group "${MCO}" at the cluster scope`,
     );
   });
+
+  it('answers kubectl auth can-i for each identity', async () => {
+    const canI = async (context: string, ...args: string[]) => {
+      const r = await t.kubectl(['auth', 'can-i', ...args], { context });
+      return r.stdout.trim();
+    };
+    const reader = `embedded-${READER_SERVICE_ACCOUNT.name}`;
+    const writer = `embedded-${WRITER_SERVICE_ACCOUNT.name}`;
+    expect(await canI(reader, 'watch', 'machineconfigpools')).toBe('yes');
+    expect(await canI(reader, 'patch', 'machineconfigpools')).toBe('no');
+    expect(await canI(writer, 'patch', 'machineconfigpools')).toBe('yes');
+    expect(await canI(writer, 'create', 'machineconfigs')).toBe('no');
+    expect(await canI(writer, 'get', 'secrets', '-n', MCO_NS)).toBe('yes');
+    expect(await canI(writer, 'list', 'secrets', '-n', MCO_NS)).toBe('no');
+    expect(await canI(writer, 'get', 'secrets', '-n', 'default')).toBe('no');
+    expect(await canI('embedded', 'delete', 'nodes')).toBe('yes');
+  });
 });

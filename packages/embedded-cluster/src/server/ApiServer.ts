@@ -23,6 +23,10 @@ import { WatchHub } from './watch';
 import { SocketProxy } from './SocketProxy';
 import { readBody, sendJson, sendText } from './httpIo';
 import { resolveTarget } from './target';
+import {
+  SELF_SUBJECT_ACCESS_REVIEWS,
+  selfSubjectAccessReview,
+} from './selfSubjectReview';
 import { handleResource } from './resourceRequest';
 import type { ServerContext } from './context';
 import { ServiceAccountToken, authenticate, authorizeRequest } from './auth';
@@ -248,6 +252,15 @@ export class ApiServer {
         'NotFound',
         'the embedded cluster publishes OpenAPI v3 only (/openapi/v3)',
       );
+    }
+    if (path === SELF_SUBJECT_ACCESS_REVIEWS && method === 'POST') {
+      const review = selfSubjectAccessReview(
+        this.#options.store,
+        caller,
+        await readBody(req),
+      );
+      sendJson(res, 201, review);
+      return;
     }
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (segments[0] === 'api' && segments.length === 2) {
