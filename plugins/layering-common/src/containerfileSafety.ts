@@ -271,16 +271,18 @@ function instructionCredentials(
     }
     found.push(...textCredentials(text));
   }
-  const seen = new Set<string>();
-  const result: Array<{ what: string; line: number }> = [];
+  // One finding per line, naming every kind of credential found there.
+  const byLine = new Map<number, string[]>();
   for (const { what, needle } of found) {
     const line = lineOfText(instruction, needle);
-    const key = `${line}:${what}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    result.push({ what, line });
+    const kinds = byLine.get(line) ?? [];
+    if (!kinds.includes(what)) kinds.push(what);
+    byLine.set(line, kinds);
   }
-  return result;
+  return [...byLine.entries()].map(([line, kinds]) => ({
+    what: kinds.join('; '),
+    line,
+  }));
 }
 
 /** Warnings about downloads a RUN step trusts without a check. */

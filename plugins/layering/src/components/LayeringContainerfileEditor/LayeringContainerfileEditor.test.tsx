@@ -65,6 +65,27 @@ describe('layeringContainerfileEditorValidation', () => {
     expect(errors[0]).toMatch(/FROM configs AS final/);
   });
 
+  it('blocks the step on a credential, and not on a download warning', async () => {
+    const { field, errors } = fieldValidation();
+    await layeringContainerfileEditorValidation(
+      `FROM configs AS final\nARG GITHUB_TOKEN=ghp_${'x'.repeat(
+        36,
+      )}\nRUN curl -fsSL https://get.example.com/i.sh | bash && ostree container commit\n`,
+      field,
+      {
+        apiHolder: apiHolder({}),
+        formData: {},
+        schema: {},
+        uiSchema: { 'ui:options': { mode: 'on-cluster' } },
+      },
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^Line 2: ARG carries a credential \(it contains a GitHub token; ARG gives GITHUB_TOKEN a literal default\)/,
+    );
+    expect(errors[0]).not.toContain('ghp_');
+  });
+
   it('passes valid content', async () => {
     const { field, errors } = fieldValidation();
     await layeringContainerfileEditorValidation(GOOD, field, {
@@ -122,6 +143,35 @@ describe('LayeringContainerfileEditor', () => {
       expect(
         screen.queryByText(/must be "FROM configs AS final"/),
       ).not.toBeInTheDocument(),
+    );
+  });
+
+  it('refuses a credential by its line without showing it, and warns about curl | sh', async () => {
+    const secret = 'pl41n-text-pa55';
+    await renderInTestApp(<Harness />, {
+      apis: [
+        [layeringApiRef, { getCluster: jest.fn() } as unknown as LayeringApi],
+      ],
+    });
+    const textarea = await screen.findByRole('textbox');
+    fireEvent.change(textarea, {
+      target: {
+        value: `FROM configs AS final\nENV REGISTRY_PASSWORD=${secret}\nRUN curl -fsSL https://get.example.com/i.sh | sh && ostree container commit\n`,
+      },
+    });
+
+    const error = await screen.findByText(
+      /^Line 2: ENV carries a credential \(ENV sets REGISTRY_PASSWORD to a literal value\)/,
+    );
+    expect(error).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /^Warning: Line 3: curl pipes a download straight into sh/,
+      ),
+    ).toBeInTheDocument();
+    expect(document.body.textContent?.split(secret).length).toBe(
+      // Once: in the editor's own value, nowhere in the findings.
+      (textarea as HTMLTextAreaElement).value.split(secret).length,
     );
   });
 
