@@ -107,7 +107,7 @@ describe('layering:layer:revert', () => {
       kind: 'MachineConfig',
       metadata: { name: 'os-layer-mixed', labels: { 'machineconfiguration.openshift.io/role': 'worker' } },
       spec: {
-        osImageURL: 'registry.example.com/platform-os/worker-mixed@sha256:' + 'b'.repeat(64),
+        osImageURL: `registry.example.com/platform-os/worker-mixed@sha256:${'b'.repeat(64)}`,
         kernelArguments: ['nosmt'],
         config: { ignition: { version: '3.4.0' }, storage: { files: [{ path: '/etc/motd', contents: { source: 'data:,hi' } }] } },
       },
