@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import { parse as parseYaml } from 'yaml';
 import { FLEET_CLUSTERS, startFleet, Fleet } from './fleet';
 import type { EmbeddedCluster } from './cluster';
 import type { K8sObject } from './store/types';
@@ -26,7 +30,13 @@ function kubeConfig(cluster: EmbeddedCluster, token: string): k8s.KubeConfig {
 describe('startFleet', () => {
   let fleet: Fleet;
   beforeAll(async () => {
-    fleet = await startFleet({ basePort: 0, speed: 0, tokens: { readOnly: 'fleet-read-only-token-for-tests' } });
+    fleet = await startFleet({
+      basePort: 0,
+      speed: 0,
+      tokens: { readOnly: 'fleet-read-only-token-for-tests' },
+      readerToken: 'fleet-reader-token-for-tests',
+      writerToken: 'fleet-writer-token-for-tests',
+    });
   }, 60_000);
   afterAll(async () => {
     await fleet?.stop();
@@ -90,5 +100,39 @@ describe('startFleet', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('docker-content-digest')).toBe(digest);
+  }, 30_000);
+
+  it('authorizes the reader and writer tokens by the shipped RBAC on every cluster, with kubeconfig contexts', async () => {
+    for (const cluster of fleet.clusters) {
+      const call = (token: string, method: string, apiPath: string, body?: unknown) =>
+        fetch(`${cluster.url}${apiPath}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(10_000),
+        });
+      const pool = `/apis/${MCO.group}/v1/machineconfigpools/worker?dryRun=All`;
+      expect((await call('fleet-reader-token-for-tests', 'GET', `/apis/${MCO.group}/v1/machineconfigpools`)).status).toBe(200);
+      const denied = await call('fleet-reader-token-for-tests', 'PATCH', pool, { spec: { paused: true } });
+      expect(denied.status).toBe(403);
+      expect(((await denied.json()) as { message: string }).message).toContain(
+        'User "system:serviceaccount:rhcos-layering:layering-reader" cannot patch resource "machineconfigpools"',
+      );
+      expect((await call('fleet-writer-token-for-tests', 'PATCH', pool, { spec: { paused: true } })).status).toBe(200);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-kubeconfig-'));
+    try {
+      const file = path.join(dir, 'kubeconfig');
+      await fleet.clusters[0].writeKubeconfig(file);
+      const config = parseYaml(fs.readFileSync(file, 'utf8')) as { contexts: Array<{ name: string }> };
+      expect(config.contexts.map(c => c.name)).toEqual([
+        'ocp-417',
+        'ocp-417-read-only',
+        'ocp-417-layering-reader',
+        'ocp-417-layering-writer',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 });

@@ -24,7 +24,7 @@ import { examples as poolPause } from './poolPause.examples';
 import { examples as poolResume } from './poolResume.examples';
 import { examples as requestRecord } from './requestRecord.examples';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 
 const READER_TOKEN = 'rbac-examples-reader-token';
 const WRITER_TOKEN = 'rbac-examples-writer-token';
