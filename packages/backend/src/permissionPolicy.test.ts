@@ -8,8 +8,14 @@ import {
   templateParameterReadPermission,
   templateStepReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
-import { layeringClusterApplyPermission } from '@rhcos-layering/plugin-layering-common';
-import { LayeringPortalPolicy } from './permissionPolicy';
+import { catalogLocationCreatePermission } from '@backstage/plugin-catalog-common/alpha';
+import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
+import { ConfigReader } from '@backstage/config';
+import {
+  layeringClusterApplyPermission,
+  layeringPoolRequestPermission,
+} from '@rhcos-layering/plugin-layering-common';
+import { LayeringPortalPolicy, readLayeringPolicyOptions } from './permissionPolicy';
 
 function userInfo(memberships: Record<string, string[]>): UserInfoService {
   return {
@@ -25,13 +31,19 @@ function userInfo(memberships: Record<string, string[]>): UserInfoService {
 }
 
 describe('LayeringPortalPolicy', () => {
-  const policy = new LayeringPortalPolicy(
-    new Set(['group:default/platform-admins']),
-    userInfo({
-      'user:default/ada': ['group:default/platform-admins'],
-      'user:default/bob': ['group:default/app-team'],
-    }),
-  );
+  const memberships = userInfo({
+    'user:default/ada': ['group:default/platform-admins'],
+    'user:default/bob': ['group:default/app-team'],
+    'user:default/cat': ['group:default/catalog-admins'],
+  });
+  const policyWith = (layering: object) =>
+    new LayeringPortalPolicy(
+      readLayeringPolicyOptions(new ConfigReader({ layering })),
+      memberships,
+    );
+  const policy = policyWith({
+    directApply: { allowed: ['group:default/Platform-Admins'] },
+  });
   const ada = {
     credentials: mockCredentials.user('user:default/ada'),
     info: { userEntityRef: 'user:default/ada', ownershipEntityRefs: [] },
@@ -40,9 +52,19 @@ describe('LayeringPortalPolicy', () => {
     credentials: mockCredentials.user('user:default/bob'),
     info: { userEntityRef: 'user:default/bob', ownershipEntityRefs: [] },
   };
+  const cat = {
+    credentials: mockCredentials.user('user:default/cat'),
+    info: {
+      userEntityRef: 'user:default/cat',
+      ownershipEntityRefs: ['group:default/catalog-admins'],
+    },
+  };
 
   it('allows direct apply to members of an allowed group only', async () => {
-    const request = { permission: layeringClusterApplyPermission };
+    const request = {
+      permission: layeringClusterApplyPermission,
+      resourceRef: 'resource:default/ocp-418-worker',
+    };
     expect((await policy.handle(request, ada)).result).toBe(
       AuthorizeResult.ALLOW,
     );
@@ -74,6 +96,73 @@ describe('LayeringPortalPolicy', () => {
         },
       });
     }
+  });
+
+  it('narrows direct apply to the configured clusters and owned pools with pool conditions', async () => {
+    const narrow = policyWith({
+      directApply: {
+        allowed: ['group:default/platform-admins'],
+        clusters: ['prod-east'],
+        ownedPoolsOnly: true,
+      },
+    });
+    const adaOwning = {
+      ...ada,
+      info: {
+        userEntityRef: 'user:default/ada',
+        ownershipEntityRefs: ['group:default/platform-admins'],
+      },
+    };
+    const request = { permission: layeringClusterApplyPermission };
+    expect(await narrow.handle(request, adaOwning)).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'layering',
+      resourceType: 'layering-pool',
+      conditions: {
+        allOf: [
+          {
+            rule: 'IS_IN_CLUSTER',
+            resourceType: 'layering-pool',
+            params: { clusters: ['prod-east'] },
+          },
+          {
+            rule: 'IS_POOL_OWNER',
+            resourceType: 'layering-pool',
+            params: {
+              claims: ['user:default/ada', 'group:default/platform-admins'],
+            },
+          },
+        ],
+      },
+    });
+    expect((await narrow.handle(request, bob)).result).toBe(AuthorizeResult.DENY);
+  });
+
+  it('denies the Kubernetes proxy to anyone not allowed direct apply', async () => {
+    const request = { permission: kubernetesProxyPermission };
+    expect((await policy.handle(request, ada)).result).toBe(AuthorizeResult.ALLOW);
+    expect((await policy.handle(request, bob)).result).toBe(AuthorizeResult.DENY);
+    expect((await policy.handle(request)).result).toBe(AuthorizeResult.DENY);
+  });
+
+  it('lets only admins register catalog locations (the direct-apply list by default)', async () => {
+    const request = { permission: catalogLocationCreatePermission };
+    expect((await policy.handle(request, ada)).result).toBe(AuthorizeResult.ALLOW);
+    expect((await policy.handle(request, bob)).result).toBe(AuthorizeResult.DENY);
+    const withAdmins = policyWith({
+      directApply: { allowed: ['group:default/platform-admins'] },
+      admins: ['group:default/catalog-admins'],
+    });
+    expect((await withAdmins.handle(request, cat)).result).toBe(AuthorizeResult.ALLOW);
+    expect((await withAdmins.handle(request, ada)).result).toBe(AuthorizeResult.DENY);
+  });
+
+  it('lets signed-in users ask for changes by pull request', async () => {
+    const request = {
+      permission: layeringPoolRequestPermission,
+      resourceRef: 'resource:default/ocp-418-worker',
+    };
+    expect((await policy.handle(request, bob)).result).toBe(AuthorizeResult.ALLOW);
   });
 
   it('leaves every other permission open', async () => {
