@@ -4,6 +4,7 @@ import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { Button, Menu, MenuItem, MenuTrigger, Text } from '@backstage/ui';
 import useAsync from 'react-use/esm/useAsync';
 import { scaffolderTemplateRouteRef } from '../../routes';
+import { usePoolPermissions } from '../../hooks/usePoolPermissions';
 import { DEFAULT_FORM_DATA_KEY, DEFAULT_TEMPLATE_TAG } from './constants';
 
 /** Props of {@link RequestChangeMenu}. */
@@ -36,7 +37,9 @@ export function prefillQuery(
 
 /**
  * "Request a change": the layering templates of the catalog, each link
- * opening the template with this pool already chosen.
+ * opening the template with this pool already chosen. Shown only to users who
+ * may ask for a change to this pool (`layering.pool.request`) or apply one
+ * directly (`layering.cluster.apply`).
  */
 export function RequestChangeMenu(props: RequestChangeMenuProps) {
   const {
@@ -47,6 +50,7 @@ export function RequestChangeMenu(props: RequestChangeMenuProps) {
   } = props;
   const catalogApi = useApi(catalogApiRef);
   const templateLink = useRouteRef(scaffolderTemplateRouteRef);
+  const allowed = usePoolPermissions(cluster, pool);
 
   const { value: templates, error } = useAsync(async () => {
     const response = await catalogApi.getEntities({
@@ -62,7 +66,7 @@ export function RequestChangeMenu(props: RequestChangeMenuProps) {
       .sort((a, b) => a.title.localeCompare(b.title));
   }, [catalogApi, templateTag]);
 
-  if (!templateLink) {
+  if (!templateLink || allowed.loading || !(allowed.canRequest || allowed.canApply)) {
     return null;
   }
   if (error) {
