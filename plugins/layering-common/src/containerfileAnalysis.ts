@@ -19,6 +19,7 @@ export {
   type ShellCommand,
 } from './containerfileShell';
 export { isRepoReleaseRpm } from './containerfileRules';
+export { findContainerfileCredentials } from './containerfileSafety';
 export {
   CONTAINERFILE_LIMITS,
   validateContainerfileEntries,

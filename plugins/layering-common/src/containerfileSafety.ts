@@ -6,7 +6,16 @@
  * Piping a download into a shell and remote content without a checksum are
  * warnings.
  */
-import { Add, Arg, Env, Instruction, Run } from 'dockerfile-ast';
+import {
+  Add,
+  Arg,
+  DockerfileParser,
+  Env,
+  Instruction,
+  Run,
+} from 'dockerfile-ast';
+import { issue } from './issue';
+import type { ValidationIssue } from './validation';
 import { runShellText, splitShellCommands } from './containerfileShell';
 import type { AddIssue } from './containerfileRules';
 
@@ -390,4 +399,30 @@ export function checkContainerfileSafety(
       }
     }
   }
+}
+
+/**
+ * The credential errors of a Containerfile alone, addressed to `field` with their lines:
+ * what {@link analyzeContainerfile} refuses as a credential, for content found inside a
+ * manifest (a MachineOSConfig's `containerFile[]`).
+ * @public
+ */
+export function findContainerfileCredentials(
+  content: string,
+  field: string,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const instruction of DockerfileParser.parse(content).getInstructions()) {
+    for (const { what, line } of instructionCredentials(instruction)) {
+      issues.push(
+        issue(
+          field,
+          `Line ${line}: ${instruction.getKeyword()} carries a credential (${what}): ${ADVICE}`,
+          'error',
+          line,
+        ),
+      );
+    }
+  }
+  return issues;
 }

@@ -150,6 +150,47 @@ describe('checkLayeringContent', () => {
     }
   });
 
+  it('refuses a credential in the Containerfiles of a MachineOSConfig, in both API versions', () => {
+    const content = `FROM configs AS final\nRUN <<EOF\nset -e\nREGISTRY_PASSWORD=hunter2 ./pull.sh\nEOF\n`;
+    const v1 = {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineOSConfig',
+      metadata: { name: 'worker' },
+      spec: {
+        machineConfigPool: { name: 'worker' },
+        containerFile: [
+          { containerfileArch: 'NoArch', content: 'FROM configs AS final\n' },
+          { containerfileArch: 'AMD64', content },
+        ],
+      },
+    };
+    const v1alpha1 = {
+      apiVersion: 'machineconfiguration.openshift.io/v1alpha1',
+      kind: 'MachineOSConfig',
+      metadata: { name: 'worker' },
+      spec: {
+        machineConfigPool: { name: 'worker' },
+        buildInputs: { containerFile: [{ content }] },
+      },
+    };
+    const issues = checkLayeringContent(
+      [
+        { field: 'manifests[0]', object: v1 },
+        { field: 'manifests[1]', object: v1alpha1 },
+      ],
+      { pool: 'worker' },
+    );
+    expect(issues.map(i => `${i.field}: ${i.message}`)).toEqual([
+      expect.stringMatching(
+        /^manifests\[0\]\.spec\.containerFile\[1\]\.content: Line 4: RUN carries a credential \(REGISTRY_PASSWORD is set to a literal value\)/,
+      ),
+      expect.stringMatching(
+        /^manifests\[1\]\.spec\.buildInputs\.containerFile\[0\]\.content: Line 4: RUN carries a credential/,
+      ),
+    ]);
+    expect(JSON.stringify(issues)).not.toContain('hunter2');
+  });
+
   it('refuses other kinds, other API versions, non-objects, namespaces, status and generated names', () => {
     expect(
       check([

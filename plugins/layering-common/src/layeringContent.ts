@@ -4,10 +4,12 @@
  * pool's `osImageURL` and nothing else. Anything more (files, systemd units,
  * users, kernel arguments, extensions, another pool's role, other kinds) is a
  * node configuration change that needs its own review, not an OS image request.
+ * A MachineOSConfig's Containerfiles must carry no credential.
  */
 import { issue } from './issue';
 import { MCO_ANNOTATIONS, MCO_PREFIX } from './annotations';
 import type { ValidationIssue } from './validation';
+import { findContainerfileCredentials } from './containerfileSafety';
 
 /** The only `spec` field a layering MachineConfig may carry. @public */
 export const LAYERING_MACHINE_CONFIG_SPEC_FIELDS: readonly string[] = [
@@ -159,11 +161,30 @@ function machineOSConfigFindings(
   pool: string,
 ): ValidationIssue[] {
   const spec = isDict(object.spec) ? object.spec : {};
+  const issues: ValidationIssue[] = [];
+  // v1 keeps the Containerfiles in spec.containerFile, v1alpha1 in spec.buildInputs.
+  const buildInputs = isDict(spec.buildInputs) ? spec.buildInputs : undefined;
+  const [path, entries] = Array.isArray(spec.containerFile)
+    ? ['spec.containerFile', spec.containerFile]
+    : ['spec.buildInputs.containerFile', buildInputs?.containerFile];
+  if (Array.isArray(entries)) {
+    entries.forEach((entry: unknown, index) => {
+      if (isDict(entry) && typeof entry.content === 'string') {
+        issues.push(
+          ...findContainerfileCredentials(
+            entry.content,
+            `${field}.${path}[${index}].content`,
+          ),
+        );
+      }
+    });
+  }
   const target = isDict(spec.machineConfigPool)
     ? spec.machineConfigPool.name
     : undefined;
-  if (target === pool) return [];
+  if (target === pool) return issues;
   return [
+    ...issues,
     issue(
       `${field}.spec.machineConfigPool.name`,
       typeof target === 'string' && target
@@ -175,7 +196,8 @@ function machineOSConfigFindings(
 
 /**
  * Checks that objects are layering content for one pool, field by field: a MachineOSConfig
- * (v1 or v1alpha1) whose `spec.machineConfigPool.name` is the pool, or a MachineConfig
+ * (v1 or v1alpha1) whose `spec.machineConfigPool.name` is the pool and whose Containerfiles
+ * carry no credential, or a MachineConfig
  * labelled with the pool's role whose `spec` carries `osImageURL` and nothing else. Every
  * other kind, field or role is an error addressed to `<item field>.<path>`. The direct apply
  * action runs this before it writes anything, and the render action on what a pull request

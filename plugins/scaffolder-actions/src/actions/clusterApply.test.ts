@@ -287,7 +287,7 @@ describe('layering:cluster:apply', () => {
     const error = await createClusterApplyAction(options).handler(ctx).catch(e => e);
 
     expect(error.name).toBe('InputError');
-    expect(error.message).toContain('containerfile: Line 2: ENV carries a credential');
+    expect(error.message).toContain('manifests[0].spec.containerFile[0].content: Line 2: ENV carries a credential');
     expect(error.message).not.toContain(token);
     expect(await snapshotCluster(cluster)).toEqual(before);
     expect(options.backend.records).toHaveLength(0);
