@@ -260,11 +260,12 @@ export function forbidden(
     )} ${scope}`;
   }
   if (reason) message = `${message}: ${reason}`;
-  const qualified = attrs.isResourceRequest
-    ? attrs.apiGroup
+  let qualified = '';
+  if (attrs.isResourceRequest) {
+    qualified = attrs.apiGroup
       ? `${attrs.resource}.${attrs.apiGroup}`
-      : attrs.resource
-    : '';
+      : attrs.resource;
+  }
   let full: string;
   if (!qualified) full = `forbidden: ${message}`;
   else if (!attrs.name) full = `${qualified} is forbidden: ${message}`;

@@ -16,6 +16,9 @@ const ADMIN = 'admin-token-rbac-test';
 const READER_USER = 'system:serviceaccount:rhcos-layering:layering-reader';
 const WRITER_USER = 'system:serviceaccount:rhcos-layering:layering-writer';
 
+const json = (body: unknown) =>
+  body === undefined ? undefined : JSON.stringify(body);
+
 describe('the shipped RBAC manifests, enforced by the embedded cluster', () => {
   let t: TestCluster;
   const call = async (
@@ -37,12 +40,7 @@ describe('the shipped RBAC manifests, enforced by the embedded cluster', () => {
           : {}),
         ...(init.accept ? { accept: init.accept } : {}),
       },
-      body:
-        init.body === undefined
-          ? undefined
-          : typeof init.body === 'string'
-          ? init.body
-          : JSON.stringify(init.body),
+      body: typeof init.body === 'string' ? init.body : json(init.body),
       signal: AbortSignal.timeout(10_000),
     });
     const streaming = path.includes('watch=') && res.status === 200;
@@ -73,7 +71,9 @@ describe('the shipped RBAC manifests, enforced by the embedded cluster', () => {
         },
       },
     });
-    expect(secret.status).toBe(201);
+    if (secret.status !== 201) {
+      throw new Error(`could not create the test secret: ${secret.status}`);
+    }
   });
   afterAll(async () => {
     await t?.stop();
@@ -190,7 +190,7 @@ describe('the shipped RBAC manifests, enforced by the embedded cluster', () => {
         name: '99-worker-rbac-test',
         labels: { 'machineconfiguration.openshift.io/role': 'worker' },
       },
-      spec: { osImageURL: 'quay.io/example/os@sha256:' + 'a'.repeat(64) },
+      spec: { osImageURL: `quay.io/example/os@sha256:${'a'.repeat(64)}` },
     };
     const apply = (path: string, body: unknown, dry = false) =>
       call(WRITER, `${path}?fieldManager=layering${dry ? '&dryRun=All' : ''}`, {

@@ -25,6 +25,13 @@ export interface ResourceInfo {
   crd: boolean;
 }
 
+/**
+ * Group of the RBAC kinds (ClusterRole, ClusterRoleBinding, Role, RoleBinding).
+ *
+ * @public
+ */
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
 const core = (
   resource: ResourceName,
   kind: string,
@@ -83,13 +90,6 @@ const crd = (
   readOnly: false,
   crd: true,
 });
-
-/**
- * Group of the RBAC kinds (ClusterRole, ClusterRoleBinding, Role, RoleBinding).
- *
- * @public
- */
-export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /**
  * Group of the Machine Config Operator's kinds.
