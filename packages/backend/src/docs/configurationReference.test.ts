@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { configKeyPaths } from './configKeyPaths';
+import ts from 'typescript';
 
 /**
  * docs/CONFIGURATION.md must name every key that a config.d.ts of the suite declares, and name
@@ -20,6 +20,52 @@ function schemaFiles(): string[] {
     }
   }
   return files;
+}
+
+/**
+ * Every key path the `Config` interface of a config.d.ts declares (leaves and inner objects), as
+ * dotted paths: `<name>` for a map key (an index signature), `[]` for the elements of an array.
+ */
+function configKeyPaths(source: string, fileName = 'config.d.ts'): string[] {
+  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
+  const out: string[] = [];
+  function walkType(type: ts.TypeNode | undefined, prefix: string): void {
+    if (!type) return;
+    if (ts.isParenthesizedTypeNode(type)) {
+      walkType(type.type, prefix);
+    } else if (ts.isUnionTypeNode(type)) {
+      type.types.forEach(t => walkType(t, prefix));
+    } else if (ts.isArrayTypeNode(type)) {
+      walkType(type.elementType, `${prefix}[]`);
+    } else if (
+      ts.isTypeReferenceNode(type) &&
+      type.typeName.getText(sf) === 'Array' &&
+      type.typeArguments?.length === 1
+    ) {
+      walkType(type.typeArguments[0], `${prefix}[]`);
+    } else if (ts.isTypeLiteralNode(type)) {
+      walkMembers(type.members, prefix);
+    }
+  }
+  function walkMembers(members: ts.NodeArray<ts.TypeElement>, prefix: string): void {
+    for (const member of members) {
+      if (ts.isPropertySignature(member)) {
+        const name = member.name.getText(sf).replace(/^['"]|['"]$/g, '');
+        const key = prefix ? `${prefix}.${name}` : name;
+        out.push(key);
+        walkType(member.type, key);
+      } else if (ts.isIndexSignatureDeclaration(member)) {
+        const key = `${prefix}.<${member.parameters[0].name.getText(sf)}>`;
+        walkType(member.type, key);
+      }
+    }
+  }
+  sf.forEachChild(node => {
+    if (ts.isInterfaceDeclaration(node) && node.name.text === 'Config') {
+      walkMembers(node.members, '');
+    }
+  });
+  return [...new Set(out)];
 }
 
 describe('docs/CONFIGURATION.md', () => {
