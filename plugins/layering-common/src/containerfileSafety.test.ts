@@ -195,6 +195,14 @@ describe('analyzeContainerfile: credentials are refused', () => {
     ],
     ['a variable named like a key path', 'ENV SSH_KEY_PATH=/etc/ssh/key'],
     [
+      'a uid:gid after -u',
+      'RUN runuser -u core -- true && podman run -u 0:0 --rm x true',
+    ],
+    [
+      'a build secret by reference',
+      'RUN buildah build --secret id=creds,src=/run/secrets/creds -t x .',
+    ],
+    [
       'curl -u with a variable password',
       'RUN curl -u "bot:$PASS" -o /etc/a https://example.com/a && sha256sum -c a.sha256',
     ],

@@ -59,15 +59,10 @@ const CREDENTIAL_OPTIONS = new Set([
   '--secret-key',
 ]);
 
-/** Options whose value is `user:password`. */
-const USER_PASSWORD_OPTIONS = new Set([
-  '-u',
-  '--user',
-  '--proxy-user',
-  '--creds',
-  '--src-creds',
-  '--dest-creds',
-]);
+/** Options whose value is `user:password` for any tool (skopeo, podman, buildah). */
+const CREDS_OPTIONS = new Set(['--creds', '--src-creds', '--dest-creds']);
+/** Options whose value is `user:password` for downloaders only (`podman run -u 0:0` is a uid:gid). */
+const DOWNLOADER_USER_OPTIONS = new Set(['-u', '--user', '--proxy-user']);
 
 /** Tools for which `-p VALUE` is a password. */
 const LOGIN_TOOLS = new Set([
@@ -168,10 +163,16 @@ function commandCredentials(
     const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
     const next = inline ?? args[i + 1];
     if (name.startsWith('--') && CREDENTIAL_OPTIONS.has(name)) {
-      if (isLiteral(next)) {
+      // `--secret id=…,src=…` hands a build secret over by reference, which is the safe way.
+      const reference =
+        name === '--secret' && /^(id|src|env|type)=/.test(next ?? '');
+      if (isLiteral(next) && !reference) {
         found.push({ what: `${name} is given a literal value`, needle: name });
       }
-    } else if (USER_PASSWORD_OPTIONS.has(name)) {
+    } else if (
+      CREDS_OPTIONS.has(name) ||
+      (DOWNLOADER_USER_OPTIONS.has(name) && DOWNLOADERS.has(tool))
+    ) {
       if (hasLiteralPassword(next)) {
         found.push({
           what: `${name} is given a literal user:password`,
