@@ -1,93 +1,13 @@
 import * as k8s from '@kubernetes/client-node';
 import { startTestCluster, TestCluster } from '../__testUtils__/testCluster';
 import type { K8sObject } from '../store/types';
-
-const MCO = { group: 'machineconfiguration.openshift.io', version: 'v1' };
-
-function kubeConfig(t: TestCluster, token: string): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: 'c',
-        server: t.cluster.httpsUrl,
-        caData: Buffer.from(t.cluster.caCertificate).toString('base64'),
-        skipTLSVerify: false,
-      },
-    ],
-    users: [{ name: 'u', token }],
-    contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
-    currentContext: 'ctx',
-  });
-  return kc;
-}
-
-/** The `Status` body of a failed call. */
-async function statusOf(
-  call: Promise<unknown>,
-): Promise<{
-  code: number;
-  reason: string;
-  message: string;
-  details?: {
-    causes?: Array<{ field: string; reason: string; message: string }>;
-  };
-}> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof k8s.ApiException) {
-      const body =
-        typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
-      return body;
-    }
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
-
-interface WatchEvent {
-  type: string;
-  object: K8sObject & { code?: number; reason?: string };
-}
-
-/** Collect watch events until `until` says stop; resolves with them. */
-function collectWatch(
-  kc: k8s.KubeConfig,
-  path: string,
-  query: Record<string, string | number | boolean>,
-  until: (events: WatchEvent[]) => boolean,
-): Promise<WatchEvent[]> {
-  return new Promise((resolve, reject) => {
-    const events: WatchEvent[] = [];
-    let controller: AbortController | undefined;
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      controller?.abort();
-      resolve(events);
-    };
-    new k8s.Watch(kc)
-      .watch(
-        path,
-        query,
-        (type, object) => {
-          events.push({ type, object });
-          if (until(events)) finish();
-        },
-        err => {
-          if (finished) return;
-          if (err && (err as Error).name !== 'AbortError') reject(err);
-          else finish();
-        },
-      )
-      .then(c => {
-        controller = c;
-        if (finished) c.abort();
-      }, reject);
-  });
-}
+import {
+  MCO,
+  WatchEvent,
+  collectWatch,
+  kubeConfig,
+  statusOf,
+} from './__testUtils__/clientNode';
 
 jest.setTimeout(60_000);
 
@@ -555,84 +475,6 @@ describe('the API server driven by @kubernetes/client-node', () => {
       ).toBeUndefined();
     },
   );
-
-  it('answers 401 without a valid token and 403 for writes with the read-only token', async () => {
-    const anonymous = kubeConfig(t, 'not-a-token');
-    // client-node drops the body of 401 answers; the code is what it reports.
-    await expect(
-      anonymous.makeApiClient(k8s.CoreV1Api).listNode(),
-    ).rejects.toMatchObject({ code: 401 });
-    const raw = await fetch(`${t.cluster.url}/api/v1/nodes`);
-    expect(raw.status).toBe(401);
-    expect(await raw.json()).toMatchObject({
-      kind: 'Status',
-      status: 'Failure',
-      code: 401,
-      reason: 'Unauthorized',
-    });
-    const core = readOnly.makeApiClient(k8s.CoreV1Api);
-    expect((await core.listNode()).items).toHaveLength(6);
-    const denied = await statusOf(
-      core.patchNode(
-        { name: 'worker-0', body: { spec: { unschedulable: true } } },
-        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
-      ),
-    );
-    expect(denied).toMatchObject({ code: 403, reason: 'Forbidden' });
-  });
-
-  it('never serves Secret data to the read-only token, also not in watches', async () => {
-    const adminCore = admin.makeApiClient(k8s.CoreV1Api);
-    await adminCore.createNamespacedSecret({
-      namespace: 'openshift-machine-config-operator',
-      body: {
-        metadata: { name: 'push-secret' },
-        stringData: { '.dockerconfigjson': '{"auths":{}}' },
-        type: 'kubernetes.io/dockerconfigjson',
-      },
-    });
-    const asAdmin = await adminCore.readNamespacedSecret({
-      namespace: 'openshift-machine-config-operator',
-      name: 'push-secret',
-    });
-    expect(asAdmin.data?.['.dockerconfigjson']).toBe(
-      Buffer.from('{"auths":{}}').toString('base64'),
-    );
-    const ro = readOnly.makeApiClient(k8s.CoreV1Api);
-    const read = await ro.readNamespacedSecret({
-      namespace: 'openshift-machine-config-operator',
-      name: 'push-secret',
-    });
-    expect(read.data).toBeUndefined();
-    expect(read.type).toBe('kubernetes.io/dockerconfigjson');
-    const listed = await ro.listSecretForAllNamespaces();
-    expect(listed.items.every(s => s.data === undefined)).toBe(true);
-    const events = await collectWatch(
-      readOnly,
-      '/api/v1/namespaces/openshift-machine-config-operator/secrets',
-      {},
-      ev => ev.length > 0,
-    );
-    expect(events[0].object).not.toHaveProperty('data');
-  });
-
-  it('answers 429 with Retry-After when told to throttle', async () => {
-    const core = admin.makeApiClient(k8s.CoreV1Api);
-    t.cluster.throttle(2);
-    let caught: k8s.ApiException<string> | undefined;
-    try {
-      await core.listNode();
-    } catch (error) {
-      caught = error as k8s.ApiException<string>;
-    }
-    expect(caught?.code).toBe(429);
-    expect(caught?.headers['retry-after']).toBe('1');
-    expect(await statusOf(core.listNode())).toMatchObject({
-      code: 429,
-      reason: 'TooManyRequests',
-    });
-    expect((await core.listNode()).items).toHaveLength(6);
-  });
 
   it('writes only status through the status subresource, and ignores status on the main resource', async () => {
     const custom = admin.makeApiClient(k8s.CustomObjectsApi);
