@@ -1,57 +1,15 @@
 /**
  * Configuration of the layering backend.
  *
- * Clusters are NOT configured here: the backend reads the Kubernetes plugin's
- * `kubernetes.clusterLocatorMethods` entries of type `config` (`name`, `url`,
- * `authProvider: serviceAccount`, `serviceAccountToken`, `caData`, `caFile`,
- * `skipTLSVerify`), so each cluster is configured once for both plugins.
+ * Clusters are NOT configured here: they come from the Kubernetes plugin's
+ * `kubernetes.clusterLocatorMethods` (types `config` and `catalog`), read by
+ * `@rhcos-layering/plugin-layering-node`, whose `config.d.ts` documents
+ * `layering.clusters` (include/exclude, and per cluster the reader, the writer
+ * and the registries). The backend watches with each cluster's reader. With no
+ * cluster at all it logs a warning and serves an empty fleet.
  */
 export interface Config {
   layering?: {
-    /**
-     * Which of the Kubernetes plugin's clusters to watch, and per-cluster options.
-     */
-    clusters?: {
-      /**
-       * Names of the clusters to watch; `*` and trailing-`*` patterns allowed.
-       * Default: every cluster of `kubernetes.clusterLocatorMethods`.
-       */
-      include?: string[];
-      /** Names (or patterns) of clusters to leave out. */
-      exclude?: string[];
-      /**
-       * Options per cluster, keyed by the cluster's name.
-       */
-      options?: {
-        [cluster: string]: {
-          /**
-           * Registries (with credentials) for this cluster's images, tried before
-           * `layering.registries` — e.g. the cluster's own pull secret entries.
-           */
-          registries?: Array<{
-            /** Registry host the image references name (`quay.io`), or `*` for all. */
-            host: string;
-            /**
-             * Endpoint to read from instead (a registries.conf-style mirror), e.g. `https://mirror.example.com`.
-             * Mirrors are trusted as written and may be on loopback or private addresses; any other
-             * destination (registry, token service, redirect target) that resolves to one is refused
-             * when the connection opens.
-             */
-            mirror?: string;
-            auth?: {
-              username?: string;
-              /** @visibility secret */
-              password?: string;
-              /** Bearer token. @visibility secret */
-              token?: string;
-            };
-            /** Accept content that does not hash to its digest (development registries only). */
-            dangerouslySkipDigestVerification?: boolean;
-          }>;
-        };
-      };
-    };
-
     /**
      * Registries the backend reads image labels from (RHCOS builds of the
      * release's and the pools' images). Entries are matched by host; `*`
@@ -80,18 +38,6 @@ export interface Config {
        */
       dangerouslySkipDigestVerification?: boolean;
     }>;
-
-    /**
-     * The embedded OpenShift cluster, started in-process with its sample state
-     * when no cluster is configured (development). `false` or
-     * `{ enabled: false }` turns it off.
-     */
-    embeddedCluster?:
-      | boolean
-      | {
-          /** Default true. */
-          enabled?: boolean;
-        };
 
     /** Tuning of the watch caches. */
     informers?: {

@@ -26,7 +26,7 @@ import { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import express from 'express';
 import { ClusterConnection } from '../src/kubernetes/ClusterConnection';
-import { loadClientNode } from '../src/kubernetes/loadClientNode';
+import { loadClientNode } from '@rhcos-layering/plugin-layering-node';
 import type { ClusterSpec } from '../src/kubernetes/clusterConfig';
 import type { ClusterSnapshot } from '../src/kubernetes/ClusterCache';
 import type { RawObject } from '../src/kubernetes/Informer';
@@ -105,9 +105,11 @@ function specs(clusters: ChildCluster[]): ClusterSpec[] {
   return clusters.map(c => ({
     name: c.name,
     url: c.url,
-    token: c.token,
     skipTLSVerify: true,
+    authMetadata: {},
+    reader: { type: 'token', token: c.token },
     registries: [],
+    source: 'custom',
   }));
 }
 

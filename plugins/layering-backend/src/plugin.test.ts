@@ -15,6 +15,7 @@ import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import request from 'supertest';
 import type { Server } from 'node:http';
 import { RegistryClient } from './registry';
+import { layeringClustersServiceRef } from '@rhcos-layering/plugin-layering-node';
 import { FleetService, layeringFleetServiceRef } from './services/FleetService';
 import {
   embeddedClusterConfig,
@@ -26,7 +27,6 @@ import {
 
 jest.setTimeout(120_000);
 
-/** 4.18.17, the release before 4.18.21 in the sample's ClusterVersion history. */
 /** Who asked the stand-in scaffolder for a task, and the tasks it knows. */
 const taskReads: string[] = [];
 const TASKS: Record<string, object> = {
@@ -60,6 +60,7 @@ const scaffolderTasks = createBackendPlugin({
   },
 });
 
+/** 4.18.17, the release before 4.18.21 in the sample's ClusterVersion history. */
 const RELEASE_4_18_17 =
   'quay.io/openshift-release-dev/ocp-release@sha256:a9979d080835bb2d5b872e5814862a42b13a791fbbd27ddbb3a3ea1bf147ccdd';
 let servesReleasePayloads = false;
@@ -135,16 +136,20 @@ describe('layering plugin against the embedded cluster', () => {
       },
       published,
       features: [
-        createServiceFactory({
         scaffolderTasks,
+        createServiceFactory({
           service: layeringFleetServiceRef,
           deps: {
             config: coreServices.rootConfig,
-            logger: coreServices.rootLogger,
-            lifecycle: coreServices.rootLifecycle,
+            logger: coreServices.logger,
+            lifecycle: coreServices.lifecycle,
+            clusters: layeringClustersServiceRef,
           },
-          async factory({ config, logger, lifecycle }) {
-            fleet = await FleetService.fromConfig(config, logger, {
+          async factory({ config, logger, lifecycle, clusters }) {
+            fleet = await FleetService.fromClustersService({
+              config,
+              logger,
+              clusters,
               debounceMs: 10,
             });
             lifecycle.addShutdownHook(() => fleet!.stop());
@@ -408,17 +413,20 @@ describe('layering plugin against the embedded cluster', () => {
       requestedBy: 'user:default/mallory',
       outcome: 'opened',
     };
+    const scaffolder = mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service('plugin:scaffolder'),
+      targetPluginId: 'layering',
+    });
     const created = await request(server)
       .post('/api/layering/clusters/main/pools/worker/requests')
       .set('Authorization', scaffolder)
       .send(body);
     expect(created.status).toBe(201);
-    const scaffolder = mockCredentials.service.header({
-      onBehalfOf: mockCredentials.service('plugin:scaffolder'),
-      targetPluginId: 'layering',
-    });
+    // The plugin asked the scaffolder, with its own service credentials, who started the task.
+    expect(taskReads).toEqual(['plugin:layering']);
     const list = await get('/clusters/main/pools/worker/requests');
     expect(list.status).toBe(200);
+    const { requestedBy: _forged, ...recorded } = body;
     expect(list.body.items).toEqual([
       expect.objectContaining({
         ...recorded,
@@ -427,14 +435,6 @@ describe('layering plugin against the embedded cluster', () => {
         requestedBy: 'user:default/jane',
       }),
     ]);
-    // The plugin asked the scaffolder, with its own service credentials, who started the task.
-    expect(taskReads).toEqual(['plugin:layering']);
-    const asUser = await request(server)
-      .post('/api/layering/clusters/main/pools/worker/requests')
-    const { requestedBy: _forged, ...recorded } = body;
-      .send(body);
-    expect(asUser.status).toBe(403);
-  });
     const unknownTask = await request(server)
       .post('/api/layering/clusters/main/pools/worker/requests')
       .set('Authorization', scaffolder)
@@ -445,11 +445,16 @@ describe('layering plugin against the embedded cluster', () => {
       .set('Authorization', mockCredentials.service.header())
       .send({ ...body, taskId: 'task-44' });
     expect(external.status).toBe(403);
+    const asUser = await request(server)
+      .post('/api/layering/clusters/main/pools/worker/requests')
+      .send(body);
+    expect(asUser.status).toBe(403);
+    expect((await get('/clusters/main/pools/worker/requests')).body.items).toHaveLength(1);
+  });
 
   it('marks a cluster that dies as unreachable, its pools stale, and keeps the others', async () => {
     await eventually(async () => {
       expect((await clusterNamed('doomed')).status).toBe('ok');
-    expect((await get('/clusters/main/pools/worker/requests')).body.items).toHaveLength(1);
     });
     await doomed.stop();
     await eventually(async () => {

@@ -1,9 +1,8 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import { createClusterAccess } from '@rhcos-layering/plugin-layering-node';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { createInterface } from 'node:readline';
 import type { ClusterSpec } from './clusterConfig';
-import { loadClientNode } from './loadClientNode';
 
 /** How a request to a cluster failed, as the cluster status reports it. */
 export type ClusterErrorKind =
@@ -84,9 +83,9 @@ export interface ClusterConnectionOptions {
 }
 
 /**
- * One connection to one cluster: a `KubeConfig` built from the configured
- * URL, token and CA with `@kubernetes/client-node`, and one keep-alive agent
- * that every list and watch of that cluster goes through.
+ * One connection to one cluster with its read-only credential: TLS material and authorization
+ * from `@rhcos-layering/plugin-layering-node` (a client-node `KubeConfig`), and one keep-alive
+ * agent that every list and watch of that cluster goes through.
  *
  * @remarks
  * Requests are raw HTTP rather than client-node's generated APIs or its
@@ -94,15 +93,17 @@ export interface ClusterConnectionOptions {
  * the response status and body of failed watches (410 Gone, 401, 403,
  * Retry-After), client-side time limits for slow clusters, and the raw
  * objects to project before anything is kept. client-node still decides the
- * TLS and auth material (`applyToHTTPSOptions`), so its handling of CA data,
- * `skipTLSVerify` and tokens is the same as the Kubernetes plugin's.
+ * TLS material (`caData`, `caFile`, `skipTLSVerify`, client certificates), so
+ * its handling is the same as the actions' and the Kubernetes plugin's. The
+ * `Authorization` header is asked for per request, so a rotated token file is
+ * picked up by the next list or watch.
  */
 export class ClusterConnection {
   readonly name: string;
   readonly stats: ConnectionStats = { lists: 0, watches: 0, gets: 0 };
   readonly #base: URL;
   readonly #agent: http.Agent;
-  readonly #headers: Record<string, string>;
+  readonly #authorization: () => Promise<string | undefined>;
   readonly #requestTimeoutMs: number;
   readonly #client: typeof http | typeof https;
 
@@ -110,13 +111,13 @@ export class ClusterConnection {
     name: string;
     base: URL;
     agent: http.Agent;
-    headers: Record<string, string>;
+    authorization: () => Promise<string | undefined>;
     requestTimeoutMs: number;
   }) {
     this.name = options.name;
     this.#base = options.base;
     this.#agent = options.agent;
-    this.#headers = options.headers;
+    this.#authorization = options.authorization;
     this.#requestTimeoutMs = options.requestTimeoutMs;
     this.#client = options.base.protocol === 'http:' ? http : https;
   }
@@ -126,53 +127,36 @@ export class ClusterConnection {
     spec: ClusterSpec,
     options: ClusterConnectionOptions = {},
   ): Promise<ClusterConnection> {
-    const k8s = await loadClientNode();
-    const kc: KubeConfig = new k8s.KubeConfig();
-    kc.loadFromOptions({
-      clusters: [
-        {
-          name: spec.name,
-          server: spec.url,
-          skipTLSVerify: spec.skipTLSVerify,
-          caData: spec.caData,
-          caFile: spec.caFile,
-        },
-      ],
-      users: [{ name: 'layering', token: spec.token }],
-      contexts: [{ name: spec.name, cluster: spec.name, user: 'layering' }],
-      currentContext: spec.name,
-    });
-    const requestOptions: https.RequestOptions = {};
-    await kc.applyToHTTPSOptions(requestOptions);
-    // client-node made an agent per call without keep-alive; one shared keep-alive agent per
-    // cluster keeps the watches and re-lists on a few sockets.
-    if (requestOptions.agent instanceof http.Agent) {
-      requestOptions.agent.destroy();
-    }
+    // Watches always read with the reader, never with the writer.
+    const access = createClusterAccess(spec, { role: 'reader' });
+    const tls = await access.tls();
     const base = new URL(spec.url);
-    const agentOptions: https.AgentOptions = {
-      keepAlive: true,
-      maxSockets: 16,
-      ca: requestOptions.ca,
-      cert: requestOptions.cert,
-      key: requestOptions.key,
-      rejectUnauthorized: requestOptions.rejectUnauthorized,
-    };
+    const agentOptions: https.AgentOptions = { keepAlive: true, maxSockets: 16, ...tls };
     const agent =
       base.protocol === 'http:' ? new http.Agent(agentOptions) : new https.Agent(agentOptions);
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    for (const [key, value] of Object.entries(requestOptions.headers ?? {})) {
-      if (typeof value === 'string') {
-        headers[key] = value;
-      }
-    }
     return new ClusterConnection({
       name: spec.name,
       base,
       agent,
-      headers,
+      authorization: () => access.authorization(),
       requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
     });
+  }
+
+  async #headers(): Promise<Record<string, string>> {
+    let authorization: string | undefined;
+    try {
+      authorization = await this.#authorization();
+    } catch (error) {
+      // A token file that cannot be read: the message names the file, never a token.
+      throw new ClusterRequestError(
+        `Cannot authenticate to cluster ${this.name}: ${(error as Error).message}`,
+        'unauthorized',
+      );
+    }
+    return authorization
+      ? { Accept: 'application/json', Authorization: authorization }
+      : { Accept: 'application/json' };
   }
 
   #url(path: string, query: Record<string, string | number | boolean | undefined> = {}): URL {
@@ -225,10 +209,11 @@ export class ClusterConnection {
       this.stats.gets += 1;
     }
     const url = this.#url(path, query);
+    const headers = await this.#headers();
     return new Promise<T>((resolve, reject) => {
       const req = this.#client.request(
         url,
-        { method: 'GET', agent: this.#agent, headers: this.#headers },
+        { method: 'GET', agent: this.#agent, headers },
         res => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -273,7 +258,7 @@ export class ClusterConnection {
    * the stream fails or goes silent for `idleTimeoutMs` (rejects), or `signal`
    * aborts it (resolves).
    */
-  watch(
+  async watch(
     path: string,
     query: Record<string, string | number | boolean | undefined>,
     handlers: { onOpen(): void; onEvent(event: WatchEvent): void },
@@ -281,6 +266,7 @@ export class ClusterConnection {
   ): Promise<void> {
     this.stats.watches += 1;
     const url = this.#url(path, { ...query, watch: 1 });
+    const headers = await this.#headers();
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       let req: http.ClientRequest | undefined = undefined;
@@ -301,7 +287,7 @@ export class ClusterConnection {
       abort.listener = () => finish();
       req = this.#client.request(
         url,
-        { method: 'GET', agent: this.#agent, headers: this.#headers },
+        { method: 'GET', agent: this.#agent, headers },
         res => {
           const status = res.statusCode ?? 0;
           if (status !== 200) {

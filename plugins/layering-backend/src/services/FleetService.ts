@@ -133,6 +133,8 @@ export interface FleetServiceFromClustersOptions {
   clusters: LayeringClustersService;
   /** How often the cluster list is asked for again (catalog clusters come and go). Default 60 s. */
   refreshIntervalMs?: number;
+  /** Delay that coalesces cache changes before views are rebuilt, in ms. */
+  debounceMs?: number;
   /** Replaces the registry client (tests). */
   imageSource?(cluster: ClusterSpec): ImageLabelSource;
 }
@@ -321,6 +323,7 @@ export class FleetService implements LayeringFleetService {
       tuning,
       listConcurrency,
       imageSource: options.imageSource,
+      debounceMs: options.debounceMs,
     });
     const interval = options.refreshIntervalMs ?? 60_000;
     const refresh = () => {
