@@ -1,7 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { mockServices } from '@backstage/backend-test-utils';
 import { readLayeringActionsConfig } from './config';
-import { readClusterConnections } from './kubernetes/clusterConfig';
 
 describe('readLayeringActionsConfig', () => {
   it('has safe defaults', () => {
@@ -59,47 +57,5 @@ describe('readLayeringActionsConfig', () => {
     expect(() =>
       readLayeringActionsConfig(new ConfigReader({ layering: { actions: { maxRetries: 50 } } })),
     ).toThrow('layering.actions.maxRetries must be an integer from 0 to 10');
-  });
-});
-
-describe('readClusterConnections', () => {
-  it('reads config-located service account clusters and skips the others with a warning', () => {
-    const logger = mockServices.logger.mock();
-    const connections = readClusterConnections(
-      new ConfigReader({
-        kubernetes: {
-          clusterLocatorMethods: [
-            { type: 'catalog' },
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'ocp-418',
-                  url: 'https://api.example.com:6443',
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'token',
-                  caData: 'Y2E=',
-                },
-                { name: 'oidc', url: 'https://x', authProvider: 'oidc' },
-              ],
-            },
-          ],
-        },
-      }),
-      logger,
-    );
-    expect(connections).toEqual([
-      {
-        name: 'ocp-418',
-        url: 'https://api.example.com:6443',
-        serviceAccountToken: 'token',
-        caData: 'Y2E=',
-        skipTLSVerify: false,
-      },
-    ]);
-    expect(logger.warn).toHaveBeenCalledWith(
-      'Skipping cluster for layering actions: only the serviceAccount auth provider is supported',
-      { cluster: 'oidc', authProvider: 'oidc' },
-    );
   });
 });

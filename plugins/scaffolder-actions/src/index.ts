@@ -14,17 +14,21 @@ export {
 } from './kubernetes/ClusterClient';
 export type { KubeObject, ObjectMeta, ObjectRef } from './kubernetes/types';
 export type { FormFieldMap } from './kubernetes/errors';
-export { ClusterClients } from './kubernetes/ClusterClients';
-export {
-  readClusterConnections,
-  type ClusterConnectionOptions,
-} from './kubernetes/clusterConfig';
+export { ClusterClients, type ClusterClientsOptions } from './kubernetes/ClusterClients';
 export {
   LayeringBackendClient,
   type LayeringBackendApi,
   type ClusterReleaseInfo,
   type LayeringRequestInput,
 } from './services/LayeringBackendClient';
+export {
+  LayeringTemplatePoolsProcessor,
+  livePoolsOf,
+} from './catalog/LayeringTemplatePoolsProcessor';
+export {
+  withPoolChoices,
+  type LayeringPoolsByCluster,
+} from './catalog/templatePoolChoices';
 export {
   readLayeringActionsConfig,
   DEFAULT_ACTION_TIMEOUTS,

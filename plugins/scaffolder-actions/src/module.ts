@@ -2,9 +2,11 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { assertError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { readLayeringActionsConfig } from './config';
+import { layeringClustersServiceRef } from '@rhcos-layering/plugin-layering-node';
 import { ClusterClients } from './kubernetes/ClusterClients';
 import { LayeringBackendClient } from './services/LayeringBackendClient';
 import { createLayeringActions } from './actions';
@@ -27,10 +29,22 @@ export const scaffolderModuleLayering = createBackendModule({
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         auditor: coreServices.auditor,
+        layeringClusters: layeringClustersServiceRef,
+        lifecycle: coreServices.lifecycle,
       },
-      async init({ scaffolder, config, logger, discovery, auth, permissions, auditor }) {
+      async init({
+        scaffolder,
+        config,
+        logger,
+        discovery,
+        auth,
+        permissions,
+        auditor,
+        layeringClusters,
+        lifecycle,
+      }) {
         const actionsConfig = readLayeringActionsConfig(config);
-        const clusters = ClusterClients.fromConfig(config, {
+        const clusters = new ClusterClients(layeringClusters, {
           logger,
           retry: {
             maxRetries: actionsConfig.maxRetries,
@@ -38,11 +52,19 @@ export const scaffolderModuleLayering = createBackendModule({
             timeoutMs: actionsConfig.timeouts?.clusterMs,
           },
         });
-        if (clusters.names().length === 0) {
-          logger.warn(
-            'No clusters configured under kubernetes.clusterLocatorMethods; the layering actions will refuse every cluster',
-          );
-        }
+        // Catalog clusters can only be listed once the backend serves requests.
+        lifecycle.addStartupHook(async () => {
+          try {
+            if ((await clusters.names()).length === 0) {
+              logger.warn(
+                'No clusters configured under kubernetes.clusterLocatorMethods; the layering actions will refuse every cluster',
+              );
+            }
+          } catch (error) {
+            assertError(error);
+            logger.warn('Cannot list the layering clusters', error);
+          }
+        });
         scaffolder.addActions(
           ...createLayeringActions({
             clusters,

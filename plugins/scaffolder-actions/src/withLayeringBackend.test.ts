@@ -79,6 +79,7 @@ describe('the layering actions with the real layering backend', () => {
           data: {
             ...backendConfigFor(cluster),
             layering: {
+              ...backendConfigFor(cluster).layering,
               registries: [
                 {
                   host: '*',

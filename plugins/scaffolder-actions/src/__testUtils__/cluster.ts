@@ -8,6 +8,10 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import type {
+  LayeringClusterCredential,
+  LayeringClusterDetails,
+} from '@rhcos-layering/plugin-layering-node';
 import { ClusterClients } from '../kubernetes/ClusterClients';
 import type { LayeringActionOptions } from '../actions/types';
 import type { LayeringActionsConfig } from '../config';
@@ -130,13 +134,38 @@ export const testConfig: LayeringActionsConfig = {
   maxRetryAfterMs: 30_000,
 };
 
+/**
+ * The details the layering clusters service would give for cluster `name` at `url` (plain HTTP
+ * to an embedded cluster, so TLS verification is off): a reader and, unless `writer` is null, a
+ * writer credential.
+ */
+export function clusterDetails(
+  name: string,
+  url: string,
+  credentials: { reader?: LayeringClusterCredential; writer?: LayeringClusterCredential | null },
+): LayeringClusterDetails {
+  return {
+    name,
+    url,
+    skipTLSVerify: true,
+    authMetadata: {},
+    reader: credentials.reader,
+    writer: credentials.writer ?? undefined,
+    registries: [],
+    source: 'custom',
+  };
+}
+
 /** Action options wired to an embedded cluster, a recording backend and a permission result. */
 export function actionOptions(
   cluster: EmbeddedCluster,
   overrides: {
     allow?: boolean;
     config?: Partial<LayeringActionsConfig>;
+    /** Token of both the reader and the writer (default: read-only reader, admin writer). */
     token?: string;
+    /** The writer credential instead of the admin token; null for none. */
+    writer?: LayeringClusterCredential | null;
     sleeps?: number[];
   } = {},
 ): LayeringActionOptions & {
@@ -147,12 +176,13 @@ export function actionOptions(
   const sleeps = overrides.sleeps ?? [];
   const clusters = new ClusterClients(
     [
-      {
-        name: 'ocp-418',
-        url: cluster.url,
-        serviceAccountToken: overrides.token ?? cluster.tokens.admin,
-        skipTLSVerify: true,
-      },
+      clusterDetails('ocp-418', cluster.url, {
+        reader: { type: 'token', token: overrides.token ?? cluster.tokens.readOnly },
+        writer:
+          overrides.writer !== undefined
+            ? overrides.writer
+            : { type: 'token', token: overrides.token ?? cluster.tokens.admin },
+      }),
     ],
     {
       logger,

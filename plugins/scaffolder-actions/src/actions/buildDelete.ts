@@ -62,7 +62,7 @@ export function createBuildDeleteAction(options: LayeringActionOptions) {
     async handler(ctx) {
       const { cluster, build, reason, recordRequest = true } = ctx.input;
       assertResourceName('build', build);
-      const client = await options.clusters.get(cluster);
+      const client = await options.clusters.writer(cluster, { secrets: ctx.secrets });
       const apiVersion = await client.machineOSConfigApiVersion();
       if (!apiVersion) {
         throw new InputError(

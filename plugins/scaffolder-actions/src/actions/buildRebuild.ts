@@ -43,7 +43,7 @@ export function createBuildRebuildAction(options: LayeringActionOptions) {
     async handler(ctx) {
       const { cluster, pool, reason, recordRequest = true } = ctx.input;
       assertResourceName('pool', pool);
-      const client = await options.clusters.get(cluster);
+      const client = await options.clusters.writer(cluster, { secrets: ctx.secrets });
       const { apiVersion, object } = await findMachineOSConfig(client, pool);
       if (!apiVersion || !object) {
         throw new InputError(

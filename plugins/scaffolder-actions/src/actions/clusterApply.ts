@@ -82,7 +82,14 @@ async function loadManifests(
       if (document.errors.length > 0) {
         throw new InputError(`${field}: ${relative} is not valid YAML: ${document.errors[0].message}`);
       }
-      const value = document.toJS() as unknown;
+      let value: unknown;
+      try {
+        // toJS throws (a ReferenceError) on alias expansion that looks like a resource exhaustion attack.
+        value = document.toJS();
+      } catch (error) {
+        assertError(error);
+        throw new InputError(`${field}: ${relative} is not valid YAML: ${error.message}`);
+      }
       if (value === null || value === undefined) {
         continue;
       }
@@ -270,7 +277,7 @@ export function createClusterApplyAction(options: LayeringActionOptions) {
         recordRequest = true,
       } = ctx.input;
       assertResourceName('pool', pool);
-      const client = await options.clusters.get(cluster);
+      const client = await options.clusters.writer(cluster, { secrets: ctx.secrets });
       const moscVersion = await client.machineOSConfigApiVersion();
       const loaded = await loadManifests(ctx.workspacePath, manifests, pool, moscVersion);
       const mosc = loaded.find(m => m.object.kind === 'MachineOSConfig')?.object;

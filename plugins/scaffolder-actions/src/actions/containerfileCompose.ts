@@ -157,7 +157,7 @@ export function createContainerfileComposeAction(options: LayeringActionOptions)
         }
         throwIfErrors(validateDigestImage(baseImageInput, 'baseImage', 'base image'), 'The base image is not usable');
       }
-      const client = await options.clusters.get(cluster);
+      const client = await options.clusters.reader(cluster);
       const apiVersion = mode === 'on-cluster' ? await client.machineOSConfigApiVersion() : null;
       if (mode === 'on-cluster' && !apiVersion) {
         throw new InputError(

@@ -261,7 +261,7 @@ export function createManifestRenderAction(options: LayeringActionOptions) {
       }
       throwIfErrors(issues, 'The request is incomplete');
 
-      const client = await options.clusters.get(cluster);
+      const client = await options.clusters.reader(cluster);
       const apiVersion = mode === 'on-cluster' ? await client.machineOSConfigApiVersion() : null;
       if (mode === 'on-cluster' && !apiVersion) {
         throw new InputError(
@@ -350,7 +350,9 @@ export function createManifestRenderAction(options: LayeringActionOptions) {
           kind: object.kind,
           name: object.metadata.name,
         });
-        await client.apply(object, {
+        // A server dry run needs the verbs of the real write, so it runs with the writer.
+        const writer = await options.clusters.writer(cluster, { secrets: ctx.secrets });
+        await writer.apply(object, {
           dryRun: true,
           fieldManager: options.config.fieldManager,
           fields: MANIFEST_FORM_FIELDS,

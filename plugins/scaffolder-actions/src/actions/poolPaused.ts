@@ -43,7 +43,7 @@ export function createPoolPausedAction(
     async handler(ctx) {
       const { cluster, pool, reason, recordRequest = true } = ctx.input;
       assertResourceName('pool', pool);
-      const client = await options.clusters.get(cluster);
+      const client = await options.clusters.writer(cluster, { secrets: ctx.secrets });
       const poolRef = {
         apiVersion: `${MCO_GROUP}/v1`,
         kind: 'MachineConfigPool',

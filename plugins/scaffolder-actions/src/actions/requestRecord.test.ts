@@ -2,13 +2,17 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { createRequestRecordAction } from './requestRecord';
 import { ClusterClients } from '../kubernetes/ClusterClients';
 import { RecordingLayeringBackend } from '../__testUtils__/backend';
-import { testConfig } from '../__testUtils__/cluster';
+import { clusterDetails, testConfig } from '../__testUtils__/cluster';
 import { createTestContext, outputsOf } from '../__testUtils__/context';
 
 function options() {
   return {
     clusters: new ClusterClients(
-      [{ name: 'ocp-418', url: 'http://127.0.0.1:1', skipTLSVerify: false }],
+      [
+        clusterDetails('ocp-418', 'http://127.0.0.1:1', {
+          reader: { type: 'token', token: 'not-a-real-token' },
+        }),
+      ],
       { logger: mockServices.logger.mock() },
     ),
     backend: new RecordingLayeringBackend(),

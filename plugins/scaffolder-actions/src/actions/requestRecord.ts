@@ -82,7 +82,7 @@ export function createRequestRecordAction(options: LayeringActionOptions) {
         );
       }
       // Fails for clusters that are not configured, before anything is recorded.
-      await options.clusters.get(cluster);
+      await options.clusters.reader(cluster);
       await requirePoolRequest(ctx, options, { cluster, pool }, `request a change to pool ${pool}`);
       if (ctx.isDryRun) {
         ctx.logger.info('Dry run: would record the request', {

@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
+import { createClusterAccess } from '@rhcos-layering/plugin-layering-node';
 import { ClusterClient } from './ClusterClient';
+import { clusterDetails } from '../__testUtils__/cluster';
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 
@@ -60,7 +62,10 @@ async function scriptedServer(script: Array<Reply | ((req: http.IncomingMessage)
 
 async function client(url: string, sleeps: number[], retry: { maxRetries?: number } = {}) {
   return ClusterClient.create(
-    { name: 'test', url, serviceAccountToken: 'not-a-real-token', skipTLSVerify: true },
+    createClusterAccess(
+      clusterDetails('test', url, { writer: { type: 'token', token: 'not-a-real-token' } }),
+      { role: 'writer' },
+    ),
     {
       logger: mockServices.logger.mock(),
       retry: { ...retry, sleep: async ms => void sleeps.push(ms) },
