@@ -6,16 +6,26 @@ ensure_install
 cd "$REPO_ROOT"
 mkdir -p .run
 
-# One bearer token for the embedded fleet, made fresh for each start; the backend reads it from
-# the environment (app-config.yaml) and it never lands in a file that is committed.
-export LAYERING_EMBEDDED_TOKEN="${LAYERING_EMBEDDED_TOKEN:-$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')}"
+# Bearer tokens for the embedded fleet, made fresh for each start; the backend reads them from the
+# environment (app-config.yaml) and they never land in a file that is committed:
+# - the admin token (kubectl through .run/portal/<cluster>.kubeconfig, tests' hooks);
+# - the reader, service account rhcos-layering/layering-reader: watches and the Kubernetes plugin;
+# - the writer, service account rhcos-layering/layering-writer: the layering actions' writes.
+# The fleet authorizes the reader and writer by the RBAC of deploy/rbac/ only.
+new_token() { node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))'; }
+export LAYERING_EMBEDDED_TOKEN="${LAYERING_EMBEDDED_TOKEN:-$(new_token)}"
+export LAYERING_EMBEDDED_READER_TOKEN="${LAYERING_EMBEDDED_READER_TOKEN:-$(new_token)}"
+export LAYERING_EMBEDDED_WRITER_TOKEN="${LAYERING_EMBEDDED_WRITER_TOKEN:-$(new_token)}"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
 echo "[start] starting the embedded OpenShift fleet"
-EMBEDDED_OPENSHIFT_RUN_DIR=.run/portal EMBEDDED_OPENSHIFT_TOKEN="$LAYERING_EMBEDDED_TOKEN" yarn tsx packages/embedded-cluster/src/cli.ts --fleet --speed "${LAYERING_SIM_SPEED:-1}" \
+EMBEDDED_OPENSHIFT_RUN_DIR=.run/portal EMBEDDED_OPENSHIFT_TOKEN="$LAYERING_EMBEDDED_TOKEN" \
+  EMBEDDED_OPENSHIFT_READER_TOKEN="$LAYERING_EMBEDDED_READER_TOKEN" \
+  EMBEDDED_OPENSHIFT_WRITER_TOKEN="$LAYERING_EMBEDDED_WRITER_TOKEN" \
+  yarn tsx packages/embedded-cluster/src/cli.ts --fleet --speed "${LAYERING_SIM_SPEED:-1}" \
    > .run/fleet.log 2>&1 &
 pids+=($!)
 for i in $(seq 1 120); do
