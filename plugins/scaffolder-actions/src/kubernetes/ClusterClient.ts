@@ -8,7 +8,7 @@ import type {
   KubernetesObject,
 } from '@kubernetes/client-node';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import type { LayeringClusterAccess } from '@rhcos-layering/plugin-layering-node';
+import type { ClusterConnectionOptions } from './clusterConfig';
 import {
   FormFieldMap,
   isKubernetesApiFailure,
@@ -110,17 +110,31 @@ export class ClusterClient {
   /** The signal of the attempt in progress, read by the request middleware. */
   readonly #attemptSignal = new AsyncLocalStorage<AbortSignal>();
 
-  /**
-   * Builds the client over one cluster access of `@rhcos-layering/plugin-layering-node` (the
-   * reader or the writer `KubeConfig`; the node package is the one place that builds them).
-   */
+  /** Builds the client; client-node is loaded on first use (see loadClientNode). */
   static async create(
-    access: LayeringClusterAccess,
+    connection: ClusterConnectionOptions,
     options: { logger: LoggerService; retry?: Partial<RetryPolicy> },
   ): Promise<ClusterClient> {
+    const k8s = loadClientNode();
+    const kc: KubeConfig = new k8s.KubeConfig();
+    kc.loadFromOptions({
+      clusters: [
+        {
+          name: connection.name,
+          server: connection.url,
+          skipTLSVerify: connection.skipTLSVerify,
+          caData: connection.caData,
+        },
+      ],
+      users: [{ name: 'layering-actions', token: connection.serviceAccountToken }],
+      contexts: [
+        { name: connection.name, cluster: connection.name, user: 'layering-actions' },
+      ],
+      currentContext: connection.name,
+    });
     return new ClusterClient(
-      access.cluster.name,
-      access.kubeConfig,
+      connection.name,
+      kc,
       { ...defaultRetryPolicy, ...options.retry },
       options.logger,
     );
