@@ -173,7 +173,8 @@ export async function startTemplateBackend(options: {
                     name: cluster.name,
                     url: cluster.url,
                     authProvider: 'serviceAccount',
-                    serviceAccountToken: cluster.tokens.admin,
+                    // The reader: watches and the actions' reads.
+                    serviceAccountToken: cluster.tokens.readOnly,
                     skipTLSVerify: true,
                   },
                 ],
@@ -181,6 +182,12 @@ export async function startTemplateBackend(options: {
             ],
           },
           layering: {
+            // The actions' writes go through the writer only.
+            clusters: {
+              options: {
+                [cluster.name]: { writer: { serviceAccountToken: cluster.tokens.admin } },
+              },
+            },
             registries: [{ host: '*', mirror: cluster.registryUrl }],
             informers: { watchTimeoutSeconds: 2, requestTimeoutMs: 5000 },
             actions: { maxRetries: 0 },
