@@ -1,8 +1,9 @@
 export interface Config {
   layering?: {
     /**
-     * Settings of the layering scaffolder actions (`layering:*`). Clusters themselves are read
-     * from `kubernetes.clusterLocatorMethods` (type `config`, auth provider `serviceAccount`).
+     * Settings of the layering scaffolder actions (`layering:*`). Clusters and their reader and
+     * writer credentials are read by `@rhcos-layering/plugin-layering-node` (its `config.d.ts`:
+     * `kubernetes.clusterLocatorMethods` and `layering.clusters.options.<cluster>.writer`).
      */
     actions?: {
       /**
