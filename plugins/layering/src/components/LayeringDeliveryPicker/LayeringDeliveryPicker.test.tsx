@@ -1,6 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { LayeringDeliveryOptions } from '@rhcos-layering/plugin-layering-common';
 import { layeringApiRef, type LayeringApi } from '../../api';
 import {
@@ -258,5 +259,58 @@ describe('layeringDeliveryPickerValidation', () => {
         }),
       ),
     ).toEqual([]);
+  });
+});
+
+describe('LayeringDeliveryPicker and direct apply', () => {
+  // Renders are slow on a loaded machine; the tests wait on conditions, not on time.
+  jest.setTimeout(30_000);
+
+  async function renderFor(pool: string, canApply: boolean) {
+    const asked: string[] = [];
+    await renderInTestApp(
+      <LayeringDeliveryPicker
+        {...fieldProps<string, LayeringDeliveryPickerOptions>({
+          title: 'Delivery',
+          schema,
+          onChange: jest.fn(),
+          formContext: { formData: { target: { cluster: 'ocp-418', pool } } },
+        })}
+      />,
+      {
+        apis: [
+          [layeringApiRef, { getDeliveryOptions: async () => githubToken } as unknown as LayeringApi],
+          mockApis.permission({
+            authorize: request => {
+              if (request.permission.name === 'layering.cluster.apply') {
+                asked.push(request.resourceRef ?? '');
+              }
+              return canApply ? AuthorizeResult.ALLOW : AuthorizeResult.DENY;
+            },
+          }),
+        ],
+      },
+    );
+    return asked;
+  }
+
+  it('disables direct apply for a pool the user may not apply to, and says why', async () => {
+    const asked = await renderFor('infra-a', false);
+    expect(
+      await screen.findByText(
+        'You may not apply changes to pool infra-a of cluster ocp-418 directly; ask for them by pull request.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: 'Apply to the cluster now' })).toBeDisabled();
+    expect(asked).toContain('resource:default/ocp-418-infra-a');
+  });
+
+  it('offers direct apply for a pool the user may apply to', async () => {
+    const asked = await renderFor('infra-b', true);
+    await waitFor(() => expect(asked).toContain('resource:default/ocp-418-infra-b'));
+    await waitFor(() =>
+      expect(screen.getByRole('radio', { name: 'Apply to the cluster now' })).toBeEnabled(),
+    );
+    expect(screen.queryByText(/You may not apply changes/)).not.toBeInTheDocument();
   });
 });

@@ -8,7 +8,8 @@ import {
   errorMessage,
   NO_FORGE_SENTENCE,
 } from '../../lib/delivery';
-import { enumLabels } from '../fieldContext';
+import { enumLabels, poolFromForm } from '../fieldContext';
+import { usePoolPermissions } from '../../hooks/usePoolPermissions';
 import {
   DEFAULT_DELIVERY_LABELS,
   type LayeringDeliveryPickerOptions,
@@ -32,6 +33,11 @@ export function LayeringDeliveryPicker(
   const unavailable = check.value?.pullRequestAvailable === false;
   const noteId = `${props.idSchema?.$id ?? 'delivery'}-pull-request-note`;
   const errors = rawErrors ?? [];
+  // Direct apply is offered only where the policy allows it for the chosen pool.
+  const { cluster, pool } = poolFromForm(props.formContext?.formData, undefined);
+  const permitted = usePoolPermissions(cluster, pool);
+  const directRefused = !!pool && !permitted.loading && !permitted.canApply;
+  const directNoteId = `${props.idSchema?.$id ?? 'delivery'}-direct-note`;
 
   return (
     <Flex direction="column" gap="1">
@@ -54,8 +60,19 @@ export function LayeringDeliveryPicker(
         >
           {labels['pull-request']}
         </Radio>
-        <Radio value="direct">{labels.direct}</Radio>
+        <Radio
+          value="direct"
+          isDisabled={directRefused}
+          aria-describedby={directRefused ? directNoteId : undefined}
+        >
+          {labels.direct}
+        </Radio>
       </RadioGroup>
+      {directRefused && (
+        <Text id={directNoteId} as="p" variant="body-small" color="secondary">
+          {`You may not apply changes to pool ${pool} of cluster ${cluster} directly; ask for them by pull request.`}
+        </Text>
+      )}
       {check.loading && (
         <Text as="p" variant="body-small" color="secondary">
           Checking whether the portal can open pull requests…

@@ -210,5 +210,6 @@ describe('LayeringPoolCard', () => {
     expect(JSON.parse(formData ?? '{}')).toEqual({
       target: { cluster: 'ocp-418', pool: 'worker' },
     });
-  });
+    // The menu waits for the catalog and two permission answers: slow on a loaded machine.
+  }, 30_000);
 });
