@@ -44,34 +44,44 @@ describe('assertRegistryEntries', () => {
     ).toThrow(/registries\[0\]\.auth: credentials for host "\*" without a mirror/);
   });
 
-  it('stops the backend at start-up, before any cluster is started, and never shows the secret', async () => {
-    const config = new ConfigReader({
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              { name: 'prod', url: 'https://127.0.0.1:1', serviceAccountToken: 'sa' },
-            ],
-          },
-        ],
-      },
-      layering: {
-        clusters: {
-          options: {
-            prod: { registries: [{ host: '*', auth: { password: 'pw-never-shown', username: 'u' } }] },
-          },
+  it('stops the backend at start-up, before any cluster is watched, and never shows the secret', async () => {
+    const config = new ConfigReader({});
+    const clusters = {
+      getClusters: async () => [
+        {
+          name: 'prod',
+          url: 'https://127.0.0.1:1',
+          skipTLSVerify: false,
+          authMetadata: {},
+          reader: { type: 'token' as const, token: 'sa' },
+          registries: [{ host: '*', auth: { password: 'pw-never-shown', username: 'u' } }],
+          source: 'config' as const,
         },
-      },
-    });
-    const error = await FleetService.fromConfig(config, mockServices.logger.mock()).then(
+      ],
+    };
+    const error: unknown = await FleetService.fromClustersService({
+      config,
+      logger: mockServices.logger.mock(),
+      clusters,
+    }).then(
       () => undefined,
       e => e,
     );
     expect(error).toBeInstanceOf(InputError);
-    expect(error.message).toMatch(
+    expect((error as Error).message).toMatch(
       /^Invalid configuration at layering\.clusters\.options\.prod\.registries\[0\]\.auth:/,
     );
-    expect(error.message).not.toContain('pw-never-shown');
+    expect((error as Error).message).not.toContain('pw-never-shown');
+
+    const globalEntry = new ConfigReader({
+      layering: { registries: [{ host: '*', auth: { token: 'never-shown' } }] },
+    });
+    await expect(
+      FleetService.fromClustersService({
+        config: globalEntry,
+        logger: mockServices.logger.mock(),
+        clusters: { getClusters: async () => [] },
+      }),
+    ).rejects.toThrow(/^Invalid configuration at layering\.registries\[0\]\.auth:/);
   });
 });

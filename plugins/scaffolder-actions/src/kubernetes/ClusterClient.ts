@@ -8,7 +8,7 @@ import type {
   KubernetesObject,
 } from '@kubernetes/client-node';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import type { ClusterConnectionOptions } from './clusterConfig';
+import type { LayeringClusterAccess } from '@rhcos-layering/plugin-layering-node';
 import {
   FormFieldMap,
   isKubernetesApiFailure,
@@ -110,31 +110,17 @@ export class ClusterClient {
   /** The signal of the attempt in progress, read by the request middleware. */
   readonly #attemptSignal = new AsyncLocalStorage<AbortSignal>();
 
-  /** Builds the client; client-node is loaded on first use (see loadClientNode). */
+  /**
+   * Builds the client over one cluster access of `@rhcos-layering/plugin-layering-node` (the
+   * reader or the writer `KubeConfig`; the node package is the one place that builds them).
+   */
   static async create(
-    connection: ClusterConnectionOptions,
+    access: LayeringClusterAccess,
     options: { logger: LoggerService; retry?: Partial<RetryPolicy> },
   ): Promise<ClusterClient> {
-    const k8s = loadClientNode();
-    const kc: KubeConfig = new k8s.KubeConfig();
-    kc.loadFromOptions({
-      clusters: [
-        {
-          name: connection.name,
-          server: connection.url,
-          skipTLSVerify: connection.skipTLSVerify,
-          caData: connection.caData,
-        },
-      ],
-      users: [{ name: 'layering-actions', token: connection.serviceAccountToken }],
-      contexts: [
-        { name: connection.name, cluster: connection.name, user: 'layering-actions' },
-      ],
-      currentContext: connection.name,
-    });
     return new ClusterClient(
-      connection.name,
-      kc,
+      access.cluster.name,
+      access.kubeConfig,
       { ...defaultRetryPolicy, ...options.retry },
       options.logger,
     );
