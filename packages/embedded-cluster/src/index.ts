@@ -54,6 +54,7 @@ export {
   authorize,
   forbidden,
   ruleAllows,
+  rulesFor,
   serviceAccountUser,
   type Decision,
   type PolicyRule,

@@ -229,6 +229,44 @@ export function authorize(
 }
 
 /**
+ * Every rule that applies to a user in a namespace (`''`: cluster scope only): the bootstrap
+ * rules of `system:authenticated`, those of its ClusterRoleBindings and those of the
+ * RoleBindings of the namespace, as a SelfSubjectRulesReview lists them.
+ *
+ * @public
+ */
+export function rulesFor(
+  store: ObjectStore,
+  user: UserInfo,
+  namespace: string,
+): PolicyRule[] {
+  const rules: PolicyRule[] = user.groups.includes('system:authenticated')
+    ? [...AUTHENTICATED_RULES]
+    : [];
+  const add = (ref: RoleRef, ns: string) => {
+    const found = rulesOf(store, ref, ns);
+    if (typeof found !== 'string') rules.push(...found);
+  };
+  for (const binding of store.peekList('clusterrolebindings')) {
+    const subjects = (binding.subjects as Subject[] | undefined) ?? [];
+    const ref = (binding.roleRef as RoleRef | undefined) ?? {};
+    if (
+      ref.kind === 'ClusterRole' &&
+      subjects.some(s => subjectMatches(s, user, ''))
+    )
+      add(ref, '');
+  }
+  if (namespace) {
+    for (const binding of store.peekList('rolebindings', namespace)) {
+      const subjects = (binding.subjects as Subject[] | undefined) ?? [];
+      if (subjects.some(s => subjectMatches(s, user, namespace)))
+        add((binding.roleRef as RoleRef | undefined) ?? {}, namespace);
+    }
+  }
+  return rules;
+}
+
+/**
  * The 403 kube-apiserver answers a denied request with, in its words: `<resource>.<group>
  * "<name>" is forbidden: User "<user>" cannot <verb> resource "<resource>[/<subresource>]" in
  * API group "<group>" in the namespace "<ns>"` (or `at the cluster scope`), and

@@ -390,5 +390,20 @@ describe('the shipped RBAC manifests, enforced by the embedded cluster', () => {
     expect(await canI(writer, 'list', 'secrets', '-n', MCO_NS)).toBe('no');
     expect(await canI(writer, 'get', 'secrets', '-n', 'default')).toBe('no');
     expect(await canI('embedded', 'delete', 'nodes')).toBe('yes');
+    const list = await t.kubectl(['auth', 'can-i', '--list', '-n', MCO_NS], {
+      context: writer,
+    });
+    expect(list.code).toBe(0);
+    const lines = list.stdout.split('\n').map(l => l.trim().split(/\s+/));
+    expect(lines).toContainEqual(['secrets', '[]', '[]', '[get', 'patch]']);
+    expect(lines).toContainEqual([
+      'machineosbuilds.machineconfiguration.openshift.io',
+      '[]',
+      '[]',
+      '[get',
+      'list',
+      'patch',
+      'delete]',
+    ]);
   });
 });

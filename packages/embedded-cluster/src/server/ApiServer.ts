@@ -25,7 +25,9 @@ import { readBody, sendJson, sendText } from './httpIo';
 import { resolveTarget } from './target';
 import {
   SELF_SUBJECT_ACCESS_REVIEWS,
+  SELF_SUBJECT_RULES_REVIEWS,
   selfSubjectAccessReview,
+  selfSubjectRulesReview,
 } from './selfSubjectReview';
 import { handleResource } from './resourceRequest';
 import type { ServerContext } from './context';
@@ -252,6 +254,15 @@ export class ApiServer {
         'NotFound',
         'the embedded cluster publishes OpenAPI v3 only (/openapi/v3)',
       );
+    }
+    if (path === SELF_SUBJECT_RULES_REVIEWS && method === 'POST') {
+      const review = selfSubjectRulesReview(
+        this.#options.store,
+        caller,
+        await readBody(req),
+      );
+      sendJson(res, 201, review);
+      return;
     }
     if (path === SELF_SUBJECT_ACCESS_REVIEWS && method === 'POST') {
       const review = selfSubjectAccessReview(

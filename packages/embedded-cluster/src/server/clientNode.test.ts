@@ -3,7 +3,6 @@ import { startTestCluster, TestCluster } from '../__testUtils__/testCluster';
 import type { K8sObject } from '../store/types';
 import {
   MCO,
-  WatchEvent,
   collectWatch,
   kubeConfig,
   statusOf,
@@ -14,7 +13,6 @@ jest.setTimeout(60_000);
 describe('the API server driven by @kubernetes/client-node', () => {
   let t: TestCluster;
   let admin: k8s.KubeConfig;
-  let readOnly: k8s.KubeConfig;
 
   beforeAll(async () => {
     t = await startTestCluster({
@@ -24,7 +22,6 @@ describe('the API server driven by @kubernetes/client-node', () => {
       },
     });
     admin = kubeConfig(t, 'admin-token-client');
-    readOnly = kubeConfig(t, 'read-only-token-client');
   });
   afterAll(async () => {
     await t.stop();

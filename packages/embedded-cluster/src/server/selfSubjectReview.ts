@@ -1,4 +1,4 @@
-import { authorize } from '../rbac/RbacAuthorizer';
+import { PolicyRule, authorize, rulesFor } from '../rbac/RbacAuthorizer';
 import type { RequestAttributes } from '../rbac/requestInfo';
 import type { ObjectStore } from '../store/types';
 import { badRequest } from './status';
@@ -7,6 +7,10 @@ import type { Caller } from './auth';
 /** Path of the SelfSubjectAccessReview endpoint (`kubectl auth can-i` posts here). */
 export const SELF_SUBJECT_ACCESS_REVIEWS =
   '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
+
+/** Path of the SelfSubjectRulesReview endpoint (`kubectl auth can-i --list` posts here). */
+export const SELF_SUBJECT_RULES_REVIEWS =
+  '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews';
 
 type Obj = Record<string, unknown>;
 
@@ -72,5 +76,54 @@ export function selfSubjectAccessReview(
     metadata: { creationTimestamp: null },
     spec,
     status: { allowed, ...(reason ? { reason } : {}) },
+  };
+}
+
+/**
+ * Answer a SelfSubjectRulesReview: the rules that apply to the caller in `spec.namespace`,
+ * split into resource and non-resource rules.
+ */
+export function selfSubjectRulesReview(
+  store: ObjectStore,
+  caller: Caller,
+  body: unknown,
+): Obj {
+  const review = (body ?? {}) as Obj;
+  const spec = (review.spec ?? {}) as Obj;
+  let rules: PolicyRule[];
+  if (caller.role === 'admin') {
+    rules = [
+      { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+      { verbs: ['*'], nonResourceURLs: ['*'] },
+    ];
+  } else if (caller.role === 'readOnly') {
+    rules = [
+      { verbs: ['get', 'list', 'watch'], apiGroups: ['*'], resources: ['*'] },
+      { verbs: ['get'], nonResourceURLs: ['*'] },
+    ];
+  } else {
+    rules = rulesFor(store, caller.user!, str(spec.namespace));
+  }
+  return {
+    kind: 'SelfSubjectRulesReview',
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: { creationTimestamp: null },
+    spec,
+    status: {
+      resourceRules: rules
+        .filter(r => (r.resources ?? []).length > 0)
+        .map(r => ({
+          verbs: r.verbs,
+          apiGroups: r.apiGroups ?? [],
+          resources: r.resources,
+          ...(r.resourceNames?.length
+            ? { resourceNames: r.resourceNames }
+            : {}),
+        })),
+      nonResourceRules: rules
+        .filter(r => (r.nonResourceURLs ?? []).length > 0)
+        .map(r => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs })),
+      incomplete: false,
+    },
   };
 }
