@@ -19,5 +19,11 @@ export {
 export { readClusterEntitiesOptions } from './adoption';
 export type { ClusterEntitiesOptions } from './adoption';
 export { LayeringHttpFleetSource } from './fleetSource';
+export {
+  fleetPools,
+  LayeringTemplatePoolsProcessor,
+  withPoolChoices,
+} from './LayeringTemplatePoolsProcessor';
+export type { LayeringPoolsByCluster } from './LayeringTemplatePoolsProcessor';
 export type { LayeringFleetSnapshot, LayeringFleetSource } from './fleetSource';
 export { entityName } from './entities';

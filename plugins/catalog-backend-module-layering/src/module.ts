@@ -12,6 +12,7 @@ import {
   LayeringKnownClusters,
 } from './LayeringClusterAdoptionProcessor';
 import { LayeringEntityProvider } from './LayeringEntityProvider';
+import { fleetPools, LayeringTemplatePoolsProcessor } from './LayeringTemplatePoolsProcessor';
 
 /**
  * Catalog module that keeps a Resource per MachineConfigPool and per cluster
@@ -41,8 +42,9 @@ export const catalogModuleLayeringEntityProvider = createBackendModule({
           : { frequency: { seconds: 30 }, timeout: { minutes: 1 } };
         const clusterEntities = readClusterEntitiesOptions(catalogConfig);
         const knownClusters = new LayeringKnownClusters();
+        const source = new LayeringHttpFleetSource({ discovery, auth });
         const provider = new LayeringEntityProvider({
-          source: new LayeringHttpFleetSource({ discovery, auth }),
+          source,
           logger,
           taskRunner: scheduler.createScheduledTaskRunner(schedule),
           owner: catalogConfig?.getOptionalString('owner') ?? 'group:default/platform',
@@ -58,6 +60,10 @@ export const catalogModuleLayeringEntityProvider = createBackendModule({
           },
         });
         catalogProcessing.addEntityProvider(provider);
+        // Layering templates accept only the clusters and pools that exist (a 400 at task creation).
+        catalogProcessing.addProcessor(
+          new LayeringTemplatePoolsProcessor({ pools: fleetPools(source, { logger }) }),
+        );
         if (clusterEntities.mode === 'adopt') {
           catalogProcessing.addProcessor(
             new LayeringClusterAdoptionProcessor({ clusterEntities, clusters: knownClusters }),
