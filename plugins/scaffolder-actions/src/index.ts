@@ -22,14 +22,6 @@ export {
   type LayeringRequestInput,
 } from './services/LayeringBackendClient';
 export {
-  LayeringTemplatePoolsProcessor,
-  livePoolsOf,
-} from './catalog/LayeringTemplatePoolsProcessor';
-export {
-  withPoolChoices,
-  type LayeringPoolsByCluster,
-} from './catalog/templatePoolChoices';
-export {
   readLayeringActionsConfig,
   DEFAULT_ACTION_TIMEOUTS,
   type LayeringActionsConfig,

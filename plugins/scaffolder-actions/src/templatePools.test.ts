@@ -7,19 +7,24 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { LayeringClusterDetails } from '@rhcos-layering/plugin-layering-node';
-import { scaffolderModuleLayering } from '../module';
-import { ClusterClients } from '../kubernetes/ClusterClients';
-import { snapshotCluster, useTestCluster } from '../__testUtils__/cluster';
-import { backendConfigFor } from '../__testUtils__/scaffolderBackend';
-import { LayeringTemplatePoolsProcessor, livePoolsOf } from './LayeringTemplatePoolsProcessor';
+import { LayeringTemplatePoolsProcessor } from '@rhcos-layering/plugin-catalog-backend-module-layering';
+import { scaffolderModuleLayering } from './module';
+import { ClusterClients } from './kubernetes/ClusterClients';
+import type { KubeObject } from './kubernetes/types';
+import { snapshotCluster, useTestCluster } from './__testUtils__/cluster';
+import { backendConfigFor } from './__testUtils__/scaffolderBackend';
 
 /** A template of the repository, as the catalog reads it. */
 function repositoryTemplate(file: string) {
-  const root = path.resolve(__dirname, '../../../..');
+  const root = path.resolve(__dirname, '../../..');
   return yaml.parse(readFileSync(path.join(root, 'templates', file), 'utf8'));
 }
 
-describe('LayeringTemplatePoolsProcessor', () => {
+/*
+ * The catalog module's template processor and the scaffolder together: the template as the
+ * catalog serves it after processing, with the pools read live from an embedded cluster.
+ */
+describe('layering templates with live pool choices in the scaffolder', () => {
   const embedded = useTestCluster({}, 'all');
 
   function processor() {
@@ -34,14 +39,21 @@ describe('LayeringTemplatePoolsProcessor', () => {
     };
     const clusters = new ClusterClients([details], { logger: mockServices.logger.mock() });
     return new LayeringTemplatePoolsProcessor({
-      pools: livePoolsOf(clusters, { logger: mockServices.logger.mock() }),
+      pools: async () => {
+        const reader = await clusters.reader('ocp-418');
+        const pools = await reader.list<KubeObject>(
+          'machineconfiguration.openshift.io/v1',
+          'MachineConfigPool',
+        );
+        return new Map([['ocp-418', pools.map(p => p.metadata.name)]]);
+      },
     });
   }
 
   it('narrows the pool field of a layering template to the live clusters and pools, and leaves other entities alone', async () => {
     const p = processor();
     const template = repositoryTemplate('pause-resume-pool.yaml');
-    const processed = await p.preProcessEntity(template);
+    const processed: any = await p.preProcessEntity(template);
     const target = processed.spec.parameters[0].properties.target;
     expect(target.properties.cluster.enum).toEqual(['ocp-418']);
     expect(target.if).toEqual({ properties: { cluster: { const: 'ocp-418' } } });
@@ -55,11 +67,13 @@ describe('LayeringTemplatePoolsProcessor', () => {
     expect(processed.spec.steps).toEqual(template.spec.steps);
 
     const other = { kind: 'Template', spec: { type: 'service', parameters: template.spec.parameters } };
-    await expect(p.preProcessEntity(other)).resolves.toBe(other);
+    await expect(p.preProcessEntity(other as any)).resolves.toBe(other);
   }, 60_000);
 
   it('lets the scaffolder refuse a task for a pool the cluster does not have with a 400 naming the field, writing nothing', async () => {
-    const template = await processor().preProcessEntity(repositoryTemplate('pause-resume-pool.yaml'));
+    const template = await processor().preProcessEntity(
+      repositoryTemplate('pause-resume-pool.yaml'),
+    );
     const permissions = mockServices.permissions.mock({
       authorize: async requests => requests.map(() => ({ result: AuthorizeResult.ALLOW })),
       authorizeConditional: async requests => requests.map(() => ({ result: AuthorizeResult.ALLOW })),
