@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { assertError, InputError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { ConfigReader } from '@backstage/config';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
@@ -34,11 +34,23 @@ function integrationsOf(options: LayeringActionOptions) {
   );
 }
 
+// A GitLab project path: (sub)group segments and a name, none of them "." or "..".
+const PROJECT_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
+
 function assertRepoUrl(options: LayeringActionOptions, value: string) {
+  let parsed: ReturnType<typeof parseRepoUrl>;
   try {
-    parseRepoUrl(value, integrationsOf(options));
+    parsed = parseRepoUrl(value, integrationsOf(options));
   } catch (error) {
-    throw new InputError(`repoUrl: ${(error as Error).message}`);
+    assertError(error);
+    throw new InputError(`repoUrl: ${error.message}`);
+  }
+  const project = parsed.project ?? `${parsed.owner ?? ''}/${parsed.repo ?? ''}`;
+  // A numeric project id is fine too (parseRepoUrl's `project` parameter).
+  if (!/^\d+$/.test(project) && !project.split('/').every(segment => PROJECT_SEGMENT.test(segment))) {
+    throw new InputError(
+      `repoUrl: ${project} is not a GitLab project path (group and project names of letters, digits, ".", "_" and "-")`,
+    );
   }
 }
 
@@ -92,8 +104,8 @@ export function createGitLabFindMergeRequestAction(
     },
     async handler(ctx) {
       const { branchName } = ctx.input;
+      assertRepoUrl(options, ctx.input.repoUrl);
       if (ctx.isDryRun) {
-        assertRepoUrl(options, ctx.input.repoUrl);
         ctx.logger.info(
           `Dry run: would look for an open merge request of branch ${branchName}`,
         );
@@ -216,8 +228,8 @@ export function createGitLabUpdateMergeRequestAction(
           'branchName: pruneUnder needs the branchName and the targetBranchName of the merge request',
         );
       }
+      assertRepoUrl(options, ctx.input.repoUrl);
       if (ctx.isDryRun) {
-        assertRepoUrl(options, ctx.input.repoUrl);
         ctx.logger.info(
           `Dry run: would update merge request !${mergeRequestIid}`,
         );
