@@ -143,7 +143,12 @@ describe('layering:cluster:apply', () => {
     );
     expect(await snapshotCluster(cluster)).toEqual(before);
     expect(options.permissions.authorize).toHaveBeenCalledWith(
-      [{ permission: expect.objectContaining({ name: 'layering.cluster.apply' }) }],
+      [
+        {
+          permission: expect.objectContaining({ name: 'layering.cluster.apply' }),
+          resourceRef: 'resource:default/ocp-418-worker',
+        },
+      ],
       { credentials: expect.objectContaining({ principal: expect.objectContaining({ userEntityRef: 'user:default/jdoe' }) }) },
     );
   });

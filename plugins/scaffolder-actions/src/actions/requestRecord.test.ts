@@ -1,11 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createRequestRecordAction } from './requestRecord';
 import { ClusterClients } from '../kubernetes/ClusterClients';
 import { RecordingLayeringBackend } from '../__testUtils__/backend';
 import { clusterDetails, testConfig } from '../__testUtils__/cluster';
 import { createTestContext, outputsOf } from '../__testUtils__/context';
 
-function options() {
+function options(allow = true) {
   return {
     clusters: new ClusterClients(
       [
@@ -16,7 +18,12 @@ function options() {
       { logger: mockServices.logger.mock() },
     ),
     backend: new RecordingLayeringBackend(),
-    permissions: mockServices.permissions.mock(),
+    permissions: mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(() => ({
+          result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+        })),
+    }),
     config: testConfig,
   };
 }
@@ -50,6 +57,28 @@ describe('layering:request:record', () => {
     ]);
     expect(outputsOf(output).requestId).toBe('req-1');
     expect(checkpoints).toEqual(['layering.request.record.on-cluster-layer.ocp-418.infra.opened']);
+  });
+
+  it('refuses, recording nothing, without layering.pool.request on the pool', async () => {
+    const opts = options(false);
+    const { ctx } = await createTestContext(input, { userRef: 'user:default/bob' });
+
+    const refusal = await createRequestRecordAction(opts).handler(ctx).catch((e: Error) => e);
+
+    expect(refusal).toBeInstanceOf(NotAllowedError);
+    expect((refusal as Error).message).toBe(
+      'You may not request a change to pool infra: the layering.pool.request permission is required. It is checked on pool infra of cluster ocp-418.',
+    );
+    expect(opts.permissions.authorize).toHaveBeenCalledWith(
+      [
+        {
+          permission: expect.objectContaining({ name: 'layering.pool.request' }),
+          resourceRef: 'resource:default/ocp-418-infra',
+        },
+      ],
+      { credentials: await ctx.getInitiatorCredentials() },
+    );
+    expect(opts.backend.records).toEqual([]);
   });
 
   it('records nothing in a dry run', async () => {

@@ -47,7 +47,8 @@ export async function requireDirectApply(
     permission: layeringClusterApplyPermission,
     cluster: target.cluster,
     pool: target.pool,
-    what: `${what} directly (use the pull-request delivery instead)`,
+    what: `${what} directly`,
+    instead: 'Use the pull-request delivery instead.',
   });
 }
 

@@ -119,7 +119,7 @@ describe('audit of cluster writes', () => {
 
     expect(refusal).toBeInstanceOf(NotAllowedError);
     expect((refusal as Error).message).toBe(
-      'You may not pause pool worker directly (use the pull-request delivery instead): the layering.cluster.apply permission on pool worker of cluster ocp-418 is required',
+      'You may not pause pool worker directly: the layering.cluster.apply permission is required. It is checked on pool worker of cluster ocp-418. Use the pull-request delivery instead.',
     );
     expect(await snapshotCluster(embedded.cluster)).toEqual(before);
     expect(events[0].options.meta.actor).toBe('user:default/bob');

@@ -15,8 +15,10 @@ export interface PoolAuthorization {
   cluster: string;
   /** The pool the change is for; a change whose pool is unknown is refused. */
   pool: string;
-  /** What the action would do, for the refusal message ("pause pool worker"). */
+  /** What the action would do, for the refusal message ("pause pool worker directly"). */
   what: string;
+  /** What the user can do instead, appended to the refusal message. */
+  instead?: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function authorizePool(
   permissions: PermissionsService,
   request: PoolAuthorization,
 ): Promise<void> {
-  const { permission, cluster, pool, what } = request;
+  const { permission, cluster, pool, what, instead } = request;
   if (!pool) {
     throw new NotAllowedError(
       `You may not ${what}: the pool it belongs to is unknown, so ${permission.name} cannot be checked`,
@@ -42,7 +44,9 @@ export async function authorizePool(
   );
   if (decision.result !== AuthorizeResult.ALLOW) {
     throw new NotAllowedError(
-      `You may not ${what}: the ${permission.name} permission on pool ${pool} of cluster ${cluster} is required`,
+      `You may not ${what}: the ${permission.name} permission is required. It is checked on pool ${pool} of cluster ${cluster}.${
+        instead ? ` ${instead}` : ''
+      }`,
     );
   }
 }
