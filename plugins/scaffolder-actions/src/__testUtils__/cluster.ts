@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'yaml';
 import {
+  loadStateDir,
   startEmbeddedCluster,
   type EmbeddedCluster,
 } from '@rhcos-layering/embedded-openshift';
@@ -109,19 +108,9 @@ export function useTestCluster(
   };
 }
 
-/** The objects of a state directory's top-level YAML files. */
+/** The objects of a state directory, with those of its base state (`state.yaml` `base:`). */
 function loadStateObjects(dir: string): any[] {
-  return readdirSync(dir)
-    .filter(
-      f => f.endsWith('.yaml') && !['images.yaml', 'releases.yaml'].includes(f),
-    )
-    .sort()
-    .flatMap(f =>
-      yaml
-        .parseAllDocuments(readFileSync(path.join(dir, f), 'utf8'))
-        .map(d => d.toJS()),
-    )
-    .filter(o => o && typeof o === 'object' && o.kind);
+  return loadStateDir(dir).objects.map(o => o.object);
 }
 
 /** Test settings: no waiting on retries, nothing allow-listed. */

@@ -171,7 +171,10 @@ async function applySecret(
 ): Promise<{ created: boolean; uid: string }> {
   const ref = refOf(secret);
   try {
-    const before = dryRun ? undefined : await client.get(ref);
+    // Whether it existed is read by name as metadata only: the Secret's data is never read.
+    const before = dryRun
+      ? false
+      : (await client.existingSecretNames(ref.namespace ?? '', [ref.name])).size > 0;
     const after = await client.apply(secret, { dryRun, fieldManager });
     return { created: !dryRun && !before, uid: after.metadata.uid ?? '' };
   } catch (error) {

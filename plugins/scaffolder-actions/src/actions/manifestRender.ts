@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import yaml from 'yaml';
 import {
   LAYERING_REQUEST_ANNOTATIONS,
@@ -269,7 +269,17 @@ export function createManifestRenderAction(options: LayeringActionOptions) {
         );
       }
 
+      // Only the writer may look Secrets up (by name, metadata only); the reader reads the rest.
+      const secretsClient = await options.clusters
+        .writer(cluster, { secrets: ctx.secrets })
+        .catch(error => {
+          // No writer configured (NotAllowedError) or no person's token (InputError): the
+          // pull request can still be rendered, with its secrets left to the cluster.
+          if (InputError.is(error) || NotAllowedError.is(error)) return null;
+          throw error;
+        });
       const preflight = await runPreflight(client, options, {
+        secretsClient,
         pool,
         mode,
         allowDegradedPool,

@@ -26,6 +26,12 @@ import {
   throwIfTaskCancelled,
 } from '../services/taskSignal';
 
+/**
+ * The `Accept` value that asks the API server for an object's metadata only (no Secret data).
+ */
+const PARTIAL_OBJECT_METADATA =
+  'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+
 /** Retry behaviour of a {@link ClusterClient}. @public */
 export interface RetryPolicy {
   /** Retries after the first attempt (default 3). */
@@ -109,6 +115,8 @@ export class ClusterClient {
   #machineOSConfigVersion?: Promise<'v1' | 'v1alpha1' | null>;
   /** The signal of the attempt in progress, read by the request middleware. */
   readonly #attemptSignal = new AsyncLocalStorage<AbortSignal>();
+  /** An `Accept` header for the request in progress, read by the request middleware. */
+  readonly #accept = new AsyncLocalStorage<string>();
 
   /**
    * Builds the client over one cluster access of `@rhcos-layering/plugin-layering-node` (the
@@ -148,6 +156,8 @@ export class ClusterClient {
           pre: async context => {
             const signal = this.#attemptSignal.getStore();
             if (signal) context.setSignal(signal);
+            const accept = this.#accept.getStore();
+            if (accept) context.setHeaderParam('Accept', accept);
             return context;
           },
           post: async response => response,
@@ -500,25 +510,34 @@ export class ClusterClient {
   }
 
   /**
-   * Which of the given Secret names exist in a namespace. Only names are looked at: each secret
-   * is fetched with a field selector on its name and the answer is reduced to the name at once,
-   * so no secret data is kept.
+   * Which of the given Secret names exist in a namespace. Each name is read on its own as
+   * `PartialObjectMetadata`, so the API server answers with the Secret's metadata and never its
+   * data; a 404 means the Secret does not exist. Needs `get` on Secrets, nothing more.
    */
   async existingSecretNames(namespace: string, names: string[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (const name of new Set(names)) {
-      const list = await this.#call(
+      const object = `Secret ${name} in ${namespace}`;
+      const exists = await this.#call(
         () =>
-          this.#core.listNamespacedSecret({
-            namespace,
-            fieldSelector: `metadata.name=${name}`,
+          this.#accept.run(PARTIAL_OBJECT_METADATA, async () => {
+            try {
+              const answer = await this.#core.readNamespacedSecret({ name, namespace });
+              return answer.metadata?.name === name;
+            } catch (error) {
+              if (isKubernetesApiFailure(error) && error.code === 404) {
+                return false;
+              }
+              throw error;
+            }
           }),
-        { verb: 'list', object: `Secret ${name} in ${namespace}`, idempotent: true },
+        { verb: 'get', object, idempotent: true },
       );
-      if (list.items.some(item => item.metadata?.name === name)) {
+      if (exists) {
         found.add(name);
       }
     }
     return found;
   }
+
 }

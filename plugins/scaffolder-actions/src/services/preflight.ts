@@ -50,6 +50,13 @@ export interface PreflightRequest {
   machineConfig?: KubeObject;
   /** Secrets the action itself creates before it applies the objects. */
   secretsToCreate?: string[];
+  /**
+   * The client that checks which secrets exist (by name, metadata only): the cluster's writer,
+   * since the reader has no access to Secrets. `null` when no writer is at hand (for example a
+   * writer that acts as the person, in a run without the person's token): the secrets are then
+   * not checked, and a warning says so. Default: the client the pre-flight reads with.
+   */
+  secretsClient?: ClusterClient | null;
 }
 
 /** A pool and the nodes it selects. */
@@ -234,10 +241,17 @@ export async function runPreflight(
     (n): n is string =>
       !!n && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(n) && n.length <= 253,
   );
-  const secrets =
-    request.mode === 'on-cluster' || request.containerfile
-      ? await client.existingSecretNames(MCO_NAMESPACE, secretCandidates)
-      : new Set<string>();
+  const secretsClient =
+    request.secretsClient === undefined ? client : request.secretsClient;
+  const checksSecrets = request.mode === 'on-cluster' || !!request.containerfile;
+  const uncheckedSecrets = checksSecrets && secretsClient === null;
+  let secrets = new Set<string>();
+  if (checksSecrets && secretsClient) {
+    secrets = await secretsClient.existingSecretNames(MCO_NAMESPACE, secretCandidates);
+  } else if (uncheckedSecrets) {
+    // Nothing is known, so nothing is claimed missing; the cluster checks them on apply.
+    secrets = new Set(secretCandidates);
+  }
 
   const existing = modelled.find(m => m.pool === request.pool);
   const architectures = [
@@ -317,8 +331,14 @@ export async function runPreflight(
   const poolDetail = await options.backend
     .getPool(client.name, request.pool)
     .catch(() => undefined);
+  const warnings = [...new Set(warningsOf(issues))];
+  if (uncheckedSecrets && secretCandidates.length > 0) {
+    warnings.push(
+      `The secrets ${secretCandidates.join(', ')} in ${MCO_NAMESPACE} were not checked: only the cluster's writer credential may look Secrets up, and none is available in this run; the cluster checks them when the change is applied.`,
+    );
+  }
   return {
-    warnings: [...new Set(warningsOf(issues))],
+    warnings,
     pool: poolObject,
     poolNodes,
     inheritingPools,
