@@ -108,12 +108,12 @@ describeDynamic('the backend packages as RHDH dynamic plugins', () => {
       // -common (and -node) are embedded: they resolve to the copies inside the export, not to
       // packages RHDH would have to provide.
       expect(manifest.resolutions['@rhcos-layering/plugin-layering-common']).toMatch(/^file:\.\/embedded\//);
-      for (const [name, version] of Object.entries<string>(manifest.dependencies ?? {})) {
-        if (name.startsWith('@rhcos-layering/')) {
-          expect([name, manifest.resolutions[name]]).toEqual([name, expect.stringMatching(/^file:\.\/embedded\//)]);
-        }
-        expect([name, version]).not.toEqual([name, expect.stringMatching(/^(link|workspace):/)]);
-      }
+      const deps = Object.entries<string>(manifest.dependencies ?? {});
+      const ours = deps.filter(([name]) => name.startsWith('@rhcos-layering/'));
+      expect(ours.map(([name]) => [name, manifest.resolutions[name]])).toEqual(
+        ours.map(([name]) => [name, expect.stringMatching(/^file:\.\/embedded\//)]),
+      );
+      expect(deps.filter(([, version]) => /^(link|workspace):/.test(version))).toEqual([]);
     }
   });
 
