@@ -1,4 +1,4 @@
-import type { Authenticator, KubeConfig, User } from '@kubernetes/client-node';
+import type { KubeConfig, User } from '@kubernetes/client-node';
 import { InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import type * as https from 'node:https';
 import type { LayeringClusterCredential, LayeringClusterDetails } from '../types';
@@ -15,6 +15,9 @@ export const OPENSHIFT_TOKEN_SECRET = 'openshiftToken';
 
 /** Name of the client-node auth provider that reads a token file through {@link readTokenFile}. */
 const TOKEN_FILE_PROVIDER = 'layering-token-file';
+
+/** client-node's authenticator shape (its type is not exported from the package's entry). */
+type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
 
 const tokenFileAuthenticator: Authenticator = {
   isAuthProvider: (user: User) => user.authProvider?.name === TOKEN_FILE_PROVIDER,
