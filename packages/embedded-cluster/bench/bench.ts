@@ -12,7 +12,6 @@ import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import { Worker } from 'node:worker_threads';
-import { stringify } from 'yaml';
 import { assembleCluster } from '../src/assemble';
 import { createMcoSimulator } from '../src/mco';
 import { loadStateDir } from '../src/state/loadState';
@@ -112,14 +111,10 @@ export function generateState(dir: string) {
       nodes.push(copy);
     }
   }
-  fs.writeFileSync(
-    path.join(dir, '50-bench-pools.yaml'),
-    pools.map(o => stringify(o)).join('---\n'),
-  );
-  fs.writeFileSync(
-    path.join(dir, '60-bench-nodes.yaml'),
-    nodes.map(o => stringify(o)).join('---\n'),
-  );
+  // The bulk objects are JSON (an array per file): the state loader reads JSON with JSON.parse,
+  // many times faster than YAML of the same size.
+  fs.writeFileSync(path.join(dir, '50-bench-pools.json'), JSON.stringify(pools));
+  fs.writeFileSync(path.join(dir, '60-bench-nodes.json'), JSON.stringify(nodes));
 }
 
 function getJson(

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { stringify as yamlStringify } from 'yaml';
 import { loadStateDir } from './loadState';
 
 const STATES = path.resolve(__dirname, '../../states');
@@ -82,5 +83,84 @@ describe('loadStateDir with a base state (state.yaml)', () => {
       '4.18.24',
       '4.19.9',
     ]);
+  });
+});
+
+describe('loadStateDir with JSON state files', () => {
+  let root: string;
+  beforeEach(() => {
+    root = tempDir();
+  });
+  afterEach(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  const cmObject = (name: string) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: 'default' },
+    data: { answer: '42', enabled: 'true' },
+  });
+  const names = (dir: string) =>
+    loadStateDir(dir).objects.map(o => `${o.object.metadata.name} <- ${o.source}`);
+
+  it('reads one object, an array of objects and a List, in file order with the YAML files', () => {
+    fs.writeFileSync(path.join(root, '10-one.json'), JSON.stringify(cmObject('one')));
+    fs.writeFileSync(
+      path.join(root, '20-many.json'),
+      JSON.stringify([cmObject('two'), cmObject('three')]),
+    );
+    fs.writeFileSync(path.join(root, '25-yaml.yaml'), cm('four'));
+    fs.writeFileSync(
+      path.join(root, '30-list.json'),
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [cmObject('five')] }),
+    );
+    expect(names(root)).toEqual([
+      'one <- 10-one.json (document 1)',
+      'two <- 20-many.json (document 1)',
+      'three <- 20-many.json (document 2)',
+      'four <- 25-yaml.yaml (document 1)',
+      'five <- 30-list.json (document 1)',
+    ]);
+  });
+
+  it('gives the same objects as the same state written as YAML', () => {
+    const objects = [cmObject('a'), cmObject('b')];
+    fs.mkdirSync(path.join(root, 'json'));
+    fs.mkdirSync(path.join(root, 'yaml'));
+    fs.writeFileSync(path.join(root, 'json', 'objects.json'), JSON.stringify(objects));
+    fs.writeFileSync(
+      path.join(root, 'yaml', 'objects.yaml'),
+      objects.map(o => yamlStringify(o)).join('---\n'),
+    );
+    const read = (dir: string) => loadStateDir(path.join(root, dir)).objects.map(o => o.object);
+    expect(read('json')).toEqual(read('yaml'));
+    expect(read('json')).toEqual(objects);
+  });
+
+  it('names the file of bad JSON and of a JSON value that is not a Kubernetes object', () => {
+    fs.writeFileSync(path.join(root, 'bad.json'), '{"apiVersion": "v1", ');
+    expect(() => loadStateDir(root)).toThrow(/^bad\.json: /);
+    fs.writeFileSync(path.join(root, 'bad.json'), JSON.stringify([cmObject('ok'), 'text']));
+    expect(() => loadStateDir(root)).toThrow('bad.json (document 2): not a Kubernetes object');
+    fs.writeFileSync(
+      path.join(root, 'bad.json'),
+      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }),
+    );
+    expect(() => loadStateDir(root)).toThrow(
+      'bad.json (document 1): every object needs apiVersion, kind and metadata.name',
+    );
+  });
+
+  it('names the file of bad YAML, and reads YAML 1.2 core scalars as before', () => {
+    fs.writeFileSync(path.join(root, 'bad.yaml'), 'kind: [unclosed\n');
+    expect(() => loadStateDir(root)).toThrow(/^bad\.yaml: /);
+    fs.writeFileSync(
+      path.join(root, 'bad.yaml'),
+      `${cm('scalars')}data:\n  yes: on\n  octal: 0755\n  date: 2024-01-01\n`,
+    );
+    const [object] = loadStateDir(root).objects.map(o => o.object);
+    // Core schema: "on" and "yes" stay strings, 0755 is a decimal number, dates stay strings.
+    expect(object.data).toEqual({ yes: 'on', octal: 755, date: '2024-01-01' });
   });
 });

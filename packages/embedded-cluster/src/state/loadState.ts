@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CORE_SCHEMA, loadAll as loadAllYaml, load as loadYaml } from 'js-yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import type { K8sObject, ReleaseRecord } from '../store/types';
 import type { ImageInput } from '../registry/ImageCatalog';
 
@@ -24,8 +24,9 @@ const SPECIAL = new Set([
 ]);
 
 /**
- * Read a state directory: every `*.yaml` / `*.yml` / `*.json` file of Kubernetes objects
- * (multi-document, `List` kinds unwrapped), plus `images.yaml` and `releases.yaml`.
+ * Read a state directory: every `*.yaml` / `*.yml` file of Kubernetes objects (multi-document,
+ * `List` kinds unwrapped) and every `*.json` file (one object, or a JSON array of objects, each
+ * read like one YAML document), plus `images.yaml` and `releases.yaml`.
  * Sub-folders are read only when named in `include` (e.g. `['v1alpha1']`).
  *
  * @remarks
@@ -89,7 +90,7 @@ function loadStateDirFrom(
       if (base === 'state.yaml') continue;
       let doc: { images?: ImageInput[]; releases?: ReleaseRecord[] };
       try {
-        doc = (loadYaml(text, { schema: CORE_SCHEMA }) ?? {}) as typeof doc;
+        doc = (parseYaml(text, { schema: 'core' }) ?? {}) as typeof doc;
       } catch (error) {
         throw new Error(
           `${rel}: ${error instanceof Error ? error.message : String(error)}`,
@@ -100,14 +101,12 @@ function loadStateDirFrom(
       else state.releases.push(...parseReleases(doc.releases, rel));
       continue;
     }
-    // js-yaml, the one place the suite does not use `yaml`: on the benchmark's 5,000 nodes
-    // (14.5 MB of YAML) it parses in 1.6-2.3 s where `yaml` takes 15-18 s (shared 2-core machine),
-    // which would break the 5 s load target (README, Benchmarks).
+    // Bulk state (the benchmark's 5,000 nodes) is written as JSON: `yaml` parses 14.5 MB of
+    // YAML about 9x slower than JSON.parse reads the same objects, too slow for the 5 s load
+    // target (README, Benchmarks).
     let docs: unknown[];
     try {
-      docs = base.endsWith('.json')
-        ? [JSON.parse(text)]
-        : loadAllYaml(text, undefined, { schema: CORE_SCHEMA });
+      docs = base.endsWith('.json') ? parseJsonState(text) : parseYamlState(text);
     } catch (error) {
       throw new Error(
         `${rel}: ${error instanceof Error ? error.message : String(error)}`,
@@ -129,7 +128,7 @@ function readBase(dir: string): string | undefined {
   if (!fs.existsSync(file)) return undefined;
   let doc: unknown;
   try {
-    doc = loadYaml(fs.readFileSync(file, 'utf8'), { schema: CORE_SCHEMA });
+    doc = parseYaml(fs.readFileSync(file, 'utf8'), { schema: 'core' });
   } catch (error) {
     throw new Error(
       `state.yaml: ${error instanceof Error ? error.message : String(error)}`,
@@ -141,6 +140,22 @@ function readBase(dir: string): string | undefined {
     throw new Error('state.yaml: "base" must be the path of a state directory');
   }
   return base;
+}
+
+/** The documents of a YAML state file; the first syntax error of any document is thrown. */
+function parseYamlState(text: string): unknown[] {
+  return parseAllDocuments(text, { schema: 'core' }).map(doc => {
+    if (doc.errors.length > 0) {
+      throw doc.errors[0];
+    }
+    return doc.toJS();
+  });
+}
+
+/** The documents of a JSON state file: a JSON array holds several, anything else is one. */
+function parseJsonState(text: string): unknown[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? value : [value];
 }
 
 function folderIsRoot(dir: string, file: string) {
