@@ -5,6 +5,8 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+// The override must reach the layering backend too, so this test runs both.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import layeringPlugin from '@rhcos-layering/plugin-layering-backend';
 import {
   layeringClustersServiceRef,
