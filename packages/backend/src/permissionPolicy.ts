@@ -136,10 +136,14 @@ export class LayeringPortalPolicy implements PermissionPolicy {
           ]
         : []),
     ];
-    if (conditions.length === 0) {
+    const [first, ...rest] = conditions;
+    if (!first) {
       return { result: AuthorizeResult.ALLOW };
     }
-    return createLayeringPoolConditionalDecision(permission, { allOf: conditions });
+    return createLayeringPoolConditionalDecision(
+      permission,
+      rest.length > 0 ? { allOf: [first, ...rest] } : first,
+    );
   }
 
   private async isIn(refs: ReadonlySet<string>, user?: PolicyQueryUser): Promise<boolean> {

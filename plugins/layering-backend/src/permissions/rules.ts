@@ -1,5 +1,5 @@
 import { createPermissionRule } from '@backstage/plugin-permission-node';
-import { z } from 'zod/v3';
+import { stringListParams } from './params';
 import { layeringPoolPermissionResourceRef } from './resource';
 
 const lower = (values: string[]) => values.map(v => v.toLocaleLowerCase('en-US'));
@@ -12,9 +12,7 @@ export const isInCluster = createPermissionRule({
   name: 'IS_IN_CLUSTER',
   description: 'Allow pools of the given clusters',
   resourceRef: layeringPoolPermissionResourceRef,
-  paramsSchema: z.object({
-    clusters: z.array(z.string()).describe('Names of the clusters, as configured'),
-  }),
+  paramsSchema: stringListParams('clusters', 'Names of the clusters, as configured'),
   apply: (resource, { clusters }) => clusters.includes(resource.cluster),
   toQuery: ({ clusters }) => ({ property: 'cluster', values: clusters }),
 });
@@ -28,11 +26,10 @@ export const isPoolOwner = createPermissionRule({
   name: 'IS_POOL_OWNER',
   description: 'Allow pools whose catalog entity is owned by one of the given claims',
   resourceRef: layeringPoolPermissionResourceRef,
-  paramsSchema: z.object({
-    claims: z
-      .array(z.string())
-      .describe('Entity refs, at least one of which must own the pool entity'),
-  }),
+  paramsSchema: stringListParams(
+    'claims',
+    'Entity refs, at least one of which must own the pool entity',
+  ),
   apply: (resource, { claims }) => {
     const wanted = lower(claims);
     return resource.owners.some(owner => wanted.includes(owner));
@@ -49,11 +46,11 @@ export const hasLayeringMode = createPermissionRule({
   name: 'HAS_LAYERING_MODE',
   description: 'Allow pools layered in one of the given modes',
   resourceRef: layeringPoolPermissionResourceRef,
-  paramsSchema: z.object({
-    modes: z
-      .array(z.enum(['on-cluster', 'out-of-cluster', 'none']))
-      .describe('Layering modes: on-cluster, out-of-cluster or none'),
-  }),
+  paramsSchema: stringListParams(
+    'modes',
+    'Layering modes: on-cluster, out-of-cluster or none',
+    ['on-cluster', 'out-of-cluster', 'none'] as const,
+  ),
   apply: (resource, { modes }) =>
     resource.mode !== undefined && modes.includes(resource.mode),
   toQuery: ({ modes }) => ({ property: 'mode', values: modes }),

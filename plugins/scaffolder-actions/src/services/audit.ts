@@ -1,4 +1,10 @@
-import type { AuditorService } from '@backstage/backend-plugin-api';
+import type {
+  AuditorService,
+  BackstageCredentials,
+  BackstageNonePrincipal,
+  BackstageServicePrincipal,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
 import { assertError, NotAllowedError } from '@backstage/errors';
 import type {
   ActionContext,
@@ -30,7 +36,9 @@ type AnyContext = ActionContext<any, any, any>;
 async function actorOf(ctx: AnyContext): Promise<string> {
   if (ctx.user?.ref) return ctx.user.ref;
   try {
-    const { principal } = await ctx.getInitiatorCredentials();
+    const { principal } = (await ctx.getInitiatorCredentials()) as BackstageCredentials<
+      BackstageUserPrincipal | BackstageServicePrincipal | BackstageNonePrincipal
+    >;
     if (principal.type === 'user') return principal.userEntityRef;
     if (principal.type === 'service') return principal.subject;
   } catch {
