@@ -111,7 +111,7 @@ export function layerMachineConfig(role = 'worker', spec: Record<string, unknown
   return {
     apiVersion: 'machineconfiguration.openshift.io/v1',
     kind: 'MachineConfig',
-    metadata: { name: 'os-layer-generated', labels: { [ROLE]: role } },
+    metadata: { name: 'os-layer-generated', labels: { [ROLE]: role } as Record<string, string> },
     spec: { osImageURL: IMAGE, ...spec },
   };
 }
