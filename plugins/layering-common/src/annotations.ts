@@ -1,3 +1,5 @@
+import { MACHINECONFIGURATION_GROUP } from './mco';
+
 /**
  * Catalog annotation naming the cluster an entity stands for (or belongs to).
  * @public
@@ -32,8 +34,8 @@ export const LAYERING_REQUEST_ANNOTATIONS = {
   baseImage: 'layering.openshift.io/base-image',
 } as const;
 
-/** Prefix of the Machine Config Operator's annotations and labels. @public */
-export const MCO_PREFIX = 'machineconfiguration.openshift.io';
+/** Prefix of the Machine Config Operator's annotations and labels (its API group). @public */
+export const MCO_PREFIX = MACHINECONFIGURATION_GROUP;
 
 /**
  * Annotation and label names of the Machine Config Operator that the plugins

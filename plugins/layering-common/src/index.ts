@@ -1,10 +1,13 @@
 /**
- * Types, RHCOS version parsing, drift rules, validation rules, MachineOSConfig
+ * The wire contract of the layering backend (REST answers, request bodies, signal channels),
+ * the MCO API constants, types, RHCOS version parsing, drift rules, validation rules, MachineOSConfig
  * normalisation and permissions shared by the RHCOS image layering plugins.
  *
  * @packageDocumentation
  */
 export * from './types';
+export * from './wire';
+export * from './mco';
 export * from './labelSelector';
 export * from './rhcos';
 export * from './hosts';

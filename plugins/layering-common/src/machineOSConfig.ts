@@ -6,6 +6,7 @@
 import { issue } from './issue';
 import type { BuildState, PoolCondition } from './types';
 import { MCO_ANNOTATIONS } from './annotations';
+import { MACHINECONFIGURATION_GROUP } from './mco';
 import {
   hasErrors,
   type MachineOSConfigApiVersion,
@@ -17,8 +18,6 @@ import {
 } from './validation';
 import { validateContainerfileEntries } from './containerfileAnalysis';
 
-/** API group of the MCO kinds. @public */
-export const MACHINECONFIGURATION_GROUP = 'machineconfiguration.openshift.io';
 
 /** Architecture of a Containerfile entry, in v1 spelling. @public */
 export type ContainerfileArch =

@@ -1,11 +1,11 @@
 /**
  * Pre-flight rules for pausing and resuming a pool (`spec.paused`).
  */
+import { isBuiltInPool } from './mco';
 import { issue } from './issue';
 import type { ValidationIssue } from './validation';
 import type { PreflightInput, PreflightPool } from './preflight';
 import {
-  BUILT_IN_POOLS,
   degradedReason,
   poolsPhrase,
   RUNNING_BUILD_STATES,
@@ -70,7 +70,7 @@ export function pauseResumeIssues(
       const inheriting = input.pools
         .filter(
           p =>
-            !BUILT_IN_POOLS.includes(p.name) &&
+            !isBuiltInPool(p.name) &&
             !p.paused &&
             (p.selectedRoles ?? []).includes('worker'),
         )

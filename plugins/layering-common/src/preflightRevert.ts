@@ -1,11 +1,11 @@
 /**
  * Pre-flight rules for a revert: what removing a pool's layered image does.
  */
+import { isBuiltInPool } from './mco';
 import { issue } from './issue';
 import type { ValidationIssue } from './validation';
 import type { PreflightInput, PreflightPool } from './preflight';
 import {
-  BUILT_IN_POOLS,
   degradedReason,
   poolsPhrase,
   RUNNING_BUILD_STATES,
@@ -56,7 +56,7 @@ export function revertIssues(
     worker?.layering?.mode === 'out-of-cluster'
       ? worker.layering.source
       : undefined;
-  const custom = !BUILT_IN_POOLS.includes(pool.name);
+  const custom = !isBuiltInPool(pool.name);
   const inheritsWorker =
     custom && (pool.selectedRoles ?? []).includes('worker');
   // An out-of-cluster custom pool whose image is worker's MachineConfig has nothing of its own
@@ -109,7 +109,7 @@ export function revertIssues(
   if (pool.name === 'worker' && mode === 'out-of-cluster') {
     const inheriting = input.pools.filter(
       p =>
-        !BUILT_IN_POOLS.includes(p.name) &&
+        !isBuiltInPool(p.name) &&
         (p.selectedRoles ?? []).includes('worker'),
     );
     const buildsOnCluster = inheriting

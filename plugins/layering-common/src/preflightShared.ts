@@ -61,8 +61,6 @@ export function checkSecret(
   }
 }
 
-/** Pools every cluster has; any other pool is custom. @internal */
-export const BUILT_IN_POOLS = ['master', 'worker', 'arbiter'];
 /** MachineOSBuild states of a build that has not finished. @internal */
 export const RUNNING_BUILD_STATES = ['Prepared', 'Building'];
 

@@ -243,18 +243,36 @@ export const LAYERING_REQUEST_KINDS = [
 /** Kinds of change a request can make. @public */
 export type LayeringRequestKind = (typeof LAYERING_REQUEST_KINDS)[number];
 
+/** How a request is delivered: a pull or merge request, or applied to the cluster. @public */
+export const LAYERING_REQUEST_DELIVERIES = ['pull-request', 'direct'] as const;
+
+/** How a request is delivered. @public */
+export type LayeringRequestDelivery = (typeof LAYERING_REQUEST_DELIVERIES)[number];
+
+/** Outcomes a recorded request can have. @public */
+export const LAYERING_REQUEST_OUTCOMES = [
+  'opened',
+  'applied',
+  'failed',
+  'merged',
+  'closed',
+] as const;
+
+/** Outcome of a recorded request. @public */
+export type LayeringRequestOutcome = (typeof LAYERING_REQUEST_OUTCOMES)[number];
+
 /** A request made through the portal, recorded by the actions through the backend. @public */
 export interface LayeringRequestRecord {
   id: string;
   cluster: string;
   pool: string;
   kind: LayeringRequestKind;
-  delivery: 'pull-request' | 'direct';
+  delivery: LayeringRequestDelivery;
   pullRequestUrl?: string | null;
   taskId?: string | null;
   requestedBy: string;
   createdAt: string;
-  outcome: 'opened' | 'applied' | 'failed' | 'merged' | 'closed';
+  outcome: LayeringRequestOutcome;
   summary?: string | null;
 }
 
