@@ -14,10 +14,23 @@ import {
 } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  LAYERING_REQUEST_DELIVERIES,
   LAYERING_REQUEST_KINDS,
+  LAYERING_REQUEST_OUTCOMES,
   layeringClusterReadPermission,
   layeringPoolReadPermission,
   poolResourceRef,
+  type ClusterView,
+  type LayeringClusterDetail,
+  type LayeringClusterRelease,
+  type LayeringDeliveryOptions,
+  type LayeringHealthResponse,
+  type LayeringListResponse,
+  type LayeringRequestBody,
+  type LayeringRequestRecord,
+  type LayeringRequestResponse,
+  type PoolDetail,
+  type PoolLayeringSettings,
   type PoolView,
 } from '@rhcos-layering/plugin-layering-common';
 import express from 'express';
@@ -90,12 +103,12 @@ function requesterFromTask(createdBy: string | undefined): string {
 const newRequestBody = z
   .object({
     kind: z.enum(LAYERING_REQUEST_KINDS),
-    delivery: z.enum(['pull-request', 'direct']),
+    delivery: z.enum(LAYERING_REQUEST_DELIVERIES),
     pullRequestUrl: z.string().url().max(2048).nullish(),
     taskId: z.string().min(1).max(255),
     // Older action versions send who asked; it is ignored; the task says who asked.
     requestedBy: z.string().max(255).optional(),
-    outcome: z.enum(['opened', 'applied', 'failed', 'merged', 'closed']),
+    outcome: z.enum(LAYERING_REQUEST_OUTCOMES),
     summary: z.string().max(2000).nullish(),
   })
   .strict()
@@ -119,7 +132,7 @@ const newRequestBody = z
         message: 'must be empty when delivery is direct',
       });
     }
-  });
+  }) satisfies z.ZodType<LayeringRequestBody>;
 
 /** Turns a zod failure into one readable, field-level message. */
 function inputError(what: string, error: z.ZodError): InputError {
@@ -192,35 +205,40 @@ export async function createRouter(
   };
 
   router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok' } satisfies LayeringHealthResponse);
   });
 
   // Whether a template can open a pull or merge request with the portal's own credentials.
   router.get('/delivery', async (req, res) => {
     await allow(req, layeringClusterReadPermission);
-    res.json(deliveryOptionsFromConfig(config));
+    res.json(deliveryOptionsFromConfig(config) satisfies LayeringDeliveryOptions);
   });
 
   router.get('/clusters', async (req, res) => {
     await allow(req, layeringClusterReadPermission);
-    res.json({ items: fleet.listClusters() });
+    res.json({ items: fleet.listClusters() } satisfies LayeringListResponse<ClusterView>);
   });
 
   router.get('/clusters/:cluster', async (req, res) => {
     await allow(req, layeringClusterReadPermission);
     const cluster = clusterOr404(req.params.cluster);
-    res.json({ ...cluster, pools: await readablePools(req, fleet.listPools(cluster.name) ?? []) });
+    res.json({
+      ...cluster,
+      pools: await readablePools(req, fleet.listPools(cluster.name) ?? []),
+    } satisfies LayeringClusterDetail);
   });
 
   router.get('/clusters/:cluster/release', async (req, res) => {
     await allow(req, layeringClusterReadPermission);
     clusterOr404(req.params.cluster);
-    res.json(fleet.getRelease(req.params.cluster));
+    res.json(fleet.getRelease(req.params.cluster) satisfies LayeringClusterRelease | undefined);
   });
 
   router.get('/clusters/:cluster/pools', async (req, res) => {
     clusterOr404(req.params.cluster);
-    res.json({ items: await readablePools(req, fleet.listPools(req.params.cluster) ?? []) });
+    res.json({
+      items: await readablePools(req, fleet.listPools(req.params.cluster) ?? []),
+    } satisfies LayeringListResponse<PoolView>);
   });
 
   router.get('/clusters/:cluster/pools/:pool', async (req, res) => {
@@ -230,7 +248,7 @@ export async function createRouter(
     if (!detail) {
       throw poolNotFound(cluster, req.params.pool);
     }
-    res.json(detail);
+    res.json(detail satisfies PoolDetail);
   });
 
   // The pool's current settings, for the forms that change them (e.g. its Containerfile).
@@ -241,7 +259,7 @@ export async function createRouter(
     if (!settings) {
       throw poolNotFound(cluster, req.params.pool);
     }
-    res.json(settings);
+    res.json(settings satisfies PoolLayeringSettings);
   });
 
   router.get('/pools', async (req, res) => {
@@ -264,7 +282,7 @@ export async function createRouter(
         clusters: parsed.data.cluster,
       });
       res.setHeader('Cache-Control', 'private, no-store');
-      res.json({ items: await readablePools(req, pools) });
+      res.json({ items: await readablePools(req, pools) } satisfies LayeringListResponse<PoolView>);
       return;
     }
     const answer = fleet.listFleetPoolsResponse({
@@ -300,7 +318,7 @@ export async function createRouter(
       items: await requests.list(cluster.name, req.params.pool, {
         limit: parsed.data.limit,
       }),
-    });
+    } satisfies LayeringListResponse<LayeringRequestRecord>);
   });
 
   router.post('/clusters/:cluster/pools/:pool/requests', async (req, res) => {
@@ -360,7 +378,7 @@ export async function createRouter(
           updated,
         },
       });
-      res.status(created ? 201 : 200).json(record);
+      res.status(created ? 201 : 200).json(record satisfies LayeringRequestResponse);
     } catch (error) {
       assertError(error);
       await auditorEvent.fail({ error });

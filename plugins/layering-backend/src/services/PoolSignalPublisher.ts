@@ -1,14 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SignalsService } from '@backstage/plugin-signals-node';
+import {
+  LAYERING_FLEET_CHANNEL,
+  layeringPoolChannel,
+  type LayeringFleetSignal,
+  type LayeringPoolSignal,
+} from '@rhcos-layering/plugin-layering-common';
 import type { FleetChange, LayeringFleetService } from './FleetService';
 
-/** Channel of one pool's live updates. */
-export function poolChannel(cluster: string, pool: string): string {
-  return `layering:pool:${cluster}/${pool}`;
-}
-
-/** Channel of fleet-wide live updates. */
-export const FLEET_CHANNEL = 'layering:fleet';
 
 /**
  * Publishes a signal when a pool view changes, on `layering:pool:<cluster>/<pool>`
@@ -71,8 +70,8 @@ export class PoolSignalPublisher {
         messages.push(
           this.#signals.publish({
             recipients: { type: 'broadcast' },
-            channel: poolChannel(cluster, pool),
-            message: { type: 'pool-changed', cluster, pool },
+            channel: layeringPoolChannel(cluster, pool),
+            message: { type: 'pool-changed', cluster, pool } satisfies LayeringPoolSignal,
           }),
         );
       }
@@ -81,12 +80,12 @@ export class PoolSignalPublisher {
       messages.push(
         this.#signals.publish({
           recipients: { type: 'broadcast' },
-          channel: FLEET_CHANNEL,
+          channel: LAYERING_FLEET_CHANNEL,
           message: {
             type: 'fleet-changed',
             clusters: [...new Set([...clusters, ...changedPools.map(p => p.cluster)])],
             pools: changedPools.slice(0, 200).map(p => `${p.cluster}/${p.pool}`),
-          },
+          } satisfies LayeringFleetSignal,
         }),
       );
     }

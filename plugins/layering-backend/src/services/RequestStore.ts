@@ -6,6 +6,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import type {
+  LayeringRequestBody,
   LayeringRequestKind,
   LayeringRequestRecord,
 } from '@rhcos-layering/plugin-layering-common';
@@ -13,19 +14,18 @@ import { ConflictError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 
-/** A request to record (the store adds id and time). @public */
-export interface NewLayeringRequest {
+/**
+ * A request to record (the store adds id and time): the body of
+ * `POST /clusters/:cluster/pools/:pool/requests` with its cluster and pool, and who asked.
+ * One record per task, cluster, pool and kind.
+ *
+ * @public
+ */
+export interface NewLayeringRequest extends Omit<LayeringRequestBody, 'requestedBy'> {
   cluster: string;
   pool: string;
-  kind: LayeringRequestKind;
-  delivery: LayeringRequestRecord['delivery'];
-  pullRequestUrl?: string | null;
-  /** The scaffolder task that made the request: one record per task, cluster, pool and kind. */
-  taskId: string;
   /** Who asked: the router takes it from the task, never from the caller's body. */
   requestedBy: string;
-  outcome: LayeringRequestRecord['outcome'];
-  summary?: string | null;
 }
 
 /**
