@@ -1,8 +1,9 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
-  ClusterStatus,
   ClusterView,
   DriftStatus,
+  LayeringClusterDetail,
+  LayeringClusterRelease,
   LayeringDeliveryOptions,
   LayeringRequestRecord,
   PoolDetail,
@@ -10,50 +11,19 @@ import type {
   PoolView,
 } from '@rhcos-layering/plugin-layering-common';
 
-/**
- * A cluster with the views of its pools, as `GET /clusters/:cluster` answers.
- *
- * @public
- */
-export interface LayeringClusterDetail extends ClusterView {
-  pools: PoolView[];
-}
-
-/**
- * One entry of a cluster's update history.
- *
- * @public
- */
-export interface LayeringReleaseHistoryEntry {
-  version: string;
-  /** The release image. */
-  image: string | null;
-  /** `Completed` or `Partial`, as ClusterVersion reports it. */
-  state: string | null;
-  /** The RHCOS build of the release's default image, when known. */
-  rhcosVersion: string | null;
-}
+// The answers are the wire contract of layering-common; these names stay for the plugin's users.
+export type {
+  LayeringClusterDetail,
+  LayeringReleaseHistoryEntry,
+} from '@rhcos-layering/plugin-layering-common';
 
 /**
  * The release a cluster runs and the base image it implies, as
- * `GET /clusters/:cluster/release` answers. Used to prefill template fields.
+ * `GET /clusters/:cluster/release` answers (the wire contract's `LayeringClusterRelease`).
  *
  * @public
  */
-export interface LayeringReleaseInfo {
-  cluster: string;
-  status: ClusterStatus;
-  /** True when the cluster's data is stale: the release may have moved on. */
-  stale: boolean;
-  /** OCP version, e.g. `4.18.21`. */
-  version: string | null;
-  /** The release's default RHCOS image by digest. */
-  baseImage: string | null;
-  /** The RHCOS build of `baseImage`, e.g. `418.94.202507221249-0`. */
-  rhcosVersion: string | null;
-  /** The update history, newest first. */
-  history: LayeringReleaseHistoryEntry[];
-}
+export type LayeringReleaseInfo = LayeringClusterRelease;
 
 /**
  * Filters of the fleet view.

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import type {
   ClusterView,
   LayeringDeliveryOptions,
+  LayeringListResponse,
   LayeringRequestRecord,
   PoolDetail,
   PoolLayeringSettings,
@@ -33,7 +34,7 @@ export class LayeringClient implements LayeringApi {
   async getClusters(options?: {
     signal?: AbortSignal;
   }): Promise<ClusterView[]> {
-    const body = await this.#request<{ items: ClusterView[] }>(
+    const body = await this.#request<LayeringListResponse<ClusterView>>(
       '/clusters',
       options,
     );
@@ -54,7 +55,7 @@ export class LayeringClient implements LayeringApi {
     cluster: string,
     options?: { signal?: AbortSignal },
   ): Promise<PoolView[]> {
-    const body = await this.#request<{ items: PoolView[] }>(
+    const body = await this.#request<LayeringListResponse<PoolView>>(
       `/clusters/${encodeURIComponent(cluster)}/pools`,
       options,
     );
@@ -99,7 +100,7 @@ export class LayeringClient implements LayeringApi {
       params.set('cluster', query.cluster);
     }
     const search = params.toString();
-    const body = await this.#request<{ items: PoolView[] }>(
+    const body = await this.#request<LayeringListResponse<PoolView>>(
       search ? `/pools?${search}` : '/pools',
       options,
     );
@@ -127,7 +128,7 @@ export class LayeringClient implements LayeringApi {
     pool: string,
     options?: { signal?: AbortSignal },
   ): Promise<LayeringRequestRecord[]> {
-    const body = await this.#request<{ items: LayeringRequestRecord[] }>(
+    const body = await this.#request<LayeringListResponse<LayeringRequestRecord>>(
       `/clusters/${encodeURIComponent(cluster)}/pools/${encodeURIComponent(
         pool,
       )}/requests`,

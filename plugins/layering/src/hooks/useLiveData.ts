@@ -5,13 +5,11 @@ import { useSignal } from '@backstage/plugin-signals-react';
 /** How often to refetch when the signals API is not installed. */
 export const POLL_INTERVAL_MS = 15_000;
 
-/** Signal channel the backend publishes on when a pool view changes. */
-export function poolChannel(cluster: string, pool: string): string {
-  return `layering:pool:${cluster}/${pool}`;
-}
-
-/** Signal channel the backend publishes on when any pool changes. */
-export const FLEET_CHANNEL = 'layering:fleet';
+/** Signal channels the backend publishes on (the wire contract of layering-common). */
+export {
+  LAYERING_FLEET_CHANNEL as FLEET_CHANNEL,
+  layeringPoolChannel as poolChannel,
+} from '@rhcos-layering/plugin-layering-common';
 
 /** Result of {@link useLiveData}. */
 export interface LiveData<T> {

@@ -1,4 +1,5 @@
 import {
+  isBuiltInPool,
   runPreflight,
   type BuildState,
   type ClusterView,
@@ -149,11 +150,9 @@ export interface RequestPreview {
   checked: boolean;
 }
 
-const BUILT_IN_POOLS = ['master', 'worker', 'arbiter'];
-
 /** Custom pools of a cluster that inherit worker MachineConfigs. */
 export function inheritingPools(pools: PoolView[]): InheritingPools {
-  const custom = pools.filter(p => !BUILT_IN_POOLS.includes(p.name));
+  const custom = pools.filter(p => !isBuiltInPool(p.name));
   const known = custom.every(p => Array.isArray(p.selectedRoles));
   return {
     known,
