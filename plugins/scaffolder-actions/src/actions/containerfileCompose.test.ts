@@ -141,9 +141,13 @@ describe('layering:containerfile:compose', () => {
     try {
       const options = actionOptions(other);
       options.backend.release = {
+        cluster: 'ocp-418',
+        status: 'ok',
+        stale: false,
         version: '4.18.21',
         baseImage: RELEASE_RHCOS,
         rhcosVersion: '418.94.202507221249-0',
+        history: [],
       };
       const { ctx, output } = await createTestContext({
         cluster: 'ocp-418',

@@ -4,22 +4,23 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { ResponseError, ServiceUnavailableError } from '@backstage/errors';
 import type {
+  LayeringClusterRelease,
+  LayeringRequestBody,
   LayeringRequestRecord,
   PoolDetail,
-  ReleaseView,
 } from '@rhcos-layering/plugin-layering-common';
 import { callSignal } from './taskSignal';
 
-/** Answer of `GET /clusters/:cluster/release`. @public */
-export interface ClusterReleaseInfo extends ReleaseView {
-  history?: Array<{ version: string; state?: string; image?: string }>;
-}
+/**
+ * Answer of `GET /clusters/:cluster/release` (the wire contract's `LayeringClusterRelease`: the
+ * history is always there, and an unknown image or state is null).
+ *
+ * @public
+ */
+export type ClusterReleaseInfo = LayeringClusterRelease;
 
-/** Body of `POST /clusters/:cluster/pools/:pool/requests`. @public */
-export type LayeringRequestInput = Omit<
-  LayeringRequestRecord,
-  'id' | 'createdAt' | 'cluster' | 'pool'
->;
+/** Body of `POST /clusters/:cluster/pools/:pool/requests` (the wire contract's `LayeringRequestBody`). @public */
+export type LayeringRequestInput = LayeringRequestBody;
 
 /**
  * What the actions need from the layering backend. An interface so that actions can be wired
