@@ -12,8 +12,7 @@ import {
   startEmbeddedCluster,
   type EmbeddedCluster,
 } from '@rhcos-layering/embedded-openshift';
-import request from 'supertest';
-import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
 import policyModule from './permissionPolicy';
@@ -50,7 +49,7 @@ const userInfo = createServiceFactory({
  */
 describe('the Kubernetes proxy under the portal policy', () => {
   let cluster: EmbeddedCluster;
-  let server: Server;
+  let baseUrl: string;
   let stop: () => Promise<void>;
 
   /** Sends `method path` to the cluster as its admin, outside the portal. */
@@ -65,20 +64,21 @@ describe('the Kubernetes proxy under the portal policy', () => {
       signal: AbortSignal.timeout(10_000),
     });
 
-  const proxy = (user: string) => ({
-    get: (apiPath: string) =>
-      request(server)
-        .get(`/api/kubernetes/proxy${apiPath}`)
-        .set('Authorization', mockCredentials.user.header(user))
-        .set('Backstage-Kubernetes-Cluster', 'ocp-418'),
-    patch: (apiPath: string, body: object) =>
-      request(server)
-        .patch(`/api/kubernetes/proxy${apiPath}`)
-        .set('Authorization', mockCredentials.user.header(user))
-        .set('Backstage-Kubernetes-Cluster', 'ocp-418')
-        .set('Content-Type', 'application/merge-patch+json')
-        .send(body),
-  });
+  /** A request through the portal's Kubernetes proxy to ocp-418, signed in as `user`. */
+  const proxy = async (user: string, method: string, apiPath: string, body?: object) => {
+    const response = await fetch(`${baseUrl}/api/kubernetes/proxy${apiPath}`, {
+      method,
+      headers: {
+        Authorization: mockCredentials.user.header(user),
+        'Backstage-Kubernetes-Cluster': 'ocp-418',
+        ...(body ? { 'Content-Type': 'application/merge-patch+json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await response.text();
+    return { status: response.status, text };
+  };
 
   beforeAll(async () => {
     cluster = await startEmbeddedCluster({
@@ -101,7 +101,9 @@ describe('the Kubernetes proxy under the portal policy', () => {
         data: { '.dockerconfigjson': SECRET_VALUE },
       },
     );
-    expect(created.status).toBe(201);
+    if (created.status !== 201) {
+      throw new Error(`The test secret could not be created: ${created.status}`);
+    }
     const backend = await startTestBackend({
       features: [
         permissionBackend,
@@ -133,7 +135,7 @@ describe('the Kubernetes proxy under the portal policy', () => {
         }),
       ],
     });
-    server = backend.server;
+    baseUrl = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}`;
     stop = () => backend.stop();
   });
 
@@ -145,11 +147,11 @@ describe('the Kubernetes proxy under the portal policy', () => {
   it('refuses a user not allowed direct apply: 403, nothing written, no Secret data', async () => {
     const before = await (await admin('GET', POOL_PATH)).json();
 
-    const patched = await proxy('user:default/bob').patch(POOL_PATH, { spec: { paused: true } });
+    const patched = await proxy('user:default/bob', 'PATCH', POOL_PATH, { spec: { paused: true } });
     expect(patched.status).toBe(403);
-    expect(patched.body.error.name).toBe('NotAllowedError');
+    expect(JSON.parse(patched.text).error.name).toBe('NotAllowedError');
 
-    const secret = await proxy('user:default/bob').get(SECRET_PATH);
+    const secret = await proxy('user:default/bob', 'GET', SECRET_PATH);
     expect(secret.status).toBe(403);
     expect(secret.text).not.toContain(SECRET_VALUE);
     expect(secret.text).not.toContain('dockerconfigjson');
@@ -160,7 +162,7 @@ describe('the Kubernetes proxy under the portal policy', () => {
   });
 
   it('lets a direct-apply user past the permission check', async () => {
-    const pool = await proxy('user:default/ada').get(POOL_PATH);
+    const pool = await proxy('user:default/ada', 'GET', POOL_PATH);
     // Past the policy the Kubernetes backend loads its cluster client with a dynamic import,
     // which Jest cannot run without --experimental-vm-modules; so this control only shows the
     // policy lets ada through (anything but 403). The portal itself reaches the cluster.
