@@ -1,6 +1,10 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { LAYERING_MACHINE_CONFIG_SPEC_FIELDS, MCO_ANNOTATIONS } from '@rhcos-layering/plugin-layering-common';
+import {
+  isBuiltInPool,
+  LAYERING_MACHINE_CONFIG_SPEC_FIELDS,
+  MCO_ANNOTATIONS,
+} from '@rhcos-layering/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './layerRevert.examples';
@@ -254,7 +258,7 @@ export function createLayerRevertAction(options: LayeringActionOptions) {
         };
         summary = `Removed MachineOSConfig ${object.metadata.name}`;
       } else {
-        if (['master', 'worker', 'arbiter'].includes(pool)) {
+        if (isBuiltInPool(pool)) {
           throw new InputError(
             `pool: nodes can only be moved out of a custom pool, not out of ${pool}`,
           );

@@ -1,5 +1,6 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import {
+  isBuiltInPool,
   labelSelectorMatches,
   MCO_ANNOTATIONS,
 } from '@rhcos-layering/plugin-layering-common';
@@ -89,7 +90,7 @@ export async function nodesOfPool(
 /** Custom pools (not master/worker/arbiter) that select role `worker` MachineConfigs. */
 export function poolsInheritingWorker(pools: MachineConfigPool[]): string[] {
   return pools
-    .filter(p => !['master', 'worker', 'arbiter'].includes(p.metadata.name))
+    .filter(p => !isBuiltInPool(p.metadata.name))
     .filter(p =>
       selectorMatches(p.spec?.machineConfigSelector, {
         [MCO_ANNOTATIONS.role]: 'worker',
@@ -100,7 +101,7 @@ export function poolsInheritingWorker(pools: MachineConfigPool[]): string[] {
 
 /** Fails with a field-level error when the pool is one the action may not target. */
 export function assertCustomPool(field: string, pool: string): void {
-  if (['master', 'worker', 'arbiter'].includes(pool)) {
+  if (isBuiltInPool(pool)) {
     throw new InputError(
       `${field}: "${pool}" is a built-in pool; nodes are assigned to custom pools only`,
     );

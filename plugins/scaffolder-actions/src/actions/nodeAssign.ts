@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { MCO_ANNOTATIONS } from '@rhcos-layering/plugin-layering-common';
+import { isBuiltInPool, MCO_ANNOTATIONS } from '@rhcos-layering/plugin-layering-common';
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './nodeAssign.examples';
@@ -135,7 +135,7 @@ export function createNodeAssignAction(options: LayeringActionOptions) {
           );
         }
         const otherCustom = allPools
-          .filter(p => !['master', 'worker', 'arbiter', pool].includes(p.metadata.name))
+          .filter(p => p.metadata.name !== pool && !isBuiltInPool(p.metadata.name))
           .filter(p => selectorMatches(p.spec?.nodeSelector, labels))
           .map(p => p.metadata.name);
         if (otherCustom.length > 0) {

@@ -2,6 +2,7 @@ import {
   ENTITLEMENT_SECRET,
   GLOBAL_PULL_SECRET_COPY,
   MCO_ANNOTATIONS,
+  isBuiltInPool,
   MCO_NAMESPACE,
   runPreflight as runPreflightRules,
   normalizeMachineOSBuild,
@@ -304,9 +305,7 @@ export async function runPreflight(
   const inheritingPools =
     request.pool === 'worker' && request.mode === 'out-of-cluster'
       ? pools
-          .filter(
-            p => !['master', 'worker', 'arbiter'].includes(p.metadata.name),
-          )
+          .filter(p => !isBuiltInPool(p.metadata.name))
           .filter(p =>
             selectedRoles(p.spec?.machineConfigSelector).includes('worker'),
           )
