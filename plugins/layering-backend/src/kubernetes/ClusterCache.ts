@@ -1,6 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ClusterStatus, MachineOSConfigModel } from '@rhcos-layering/plugin-layering-common';
-import { normalizeMachineOSConfig } from '@rhcos-layering/plugin-layering-common';
+import {
+  MACHINECONFIGURATION_GROUP,
+  normalizeMachineOSConfig,
+} from '@rhcos-layering/plugin-layering-common';
 import { ClusterConnection, ClusterRequestError } from './ClusterConnection';
 import type { ClusterSpec } from './clusterConfig';
 import { Informer, InformerOptions, RawObject } from './Informer';
@@ -25,7 +28,7 @@ import {
   machineOSConfigProjector,
 } from './layeringProjections';
 
-const MCO_GROUP = 'machineconfiguration.openshift.io';
+const MCO_GROUP = MACHINECONFIGURATION_GROUP;
 
 /** Tuning of the informers of a cluster. */
 export interface InformerTuning {

@@ -1,4 +1,7 @@
-import { labelSelectorMatches } from '@rhcos-layering/plugin-layering-common';
+import {
+  labelSelectorMatches,
+  MACHINECONFIGURATION_GROUP,
+} from '@rhcos-layering/plugin-layering-common';
 import type { PoolCondition } from '@rhcos-layering/plugin-layering-common';
 import type { RawObject } from './Informer';
 
@@ -9,7 +12,7 @@ import type { RawObject } from './Informer';
  * images, volumes and conditions we never read).
  */
 
-const MCO = 'machineconfiguration.openshift.io';
+const MCO = MACHINECONFIGURATION_GROUP;
 
 type Dict = Record<string, unknown>;
 
