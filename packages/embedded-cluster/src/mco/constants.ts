@@ -3,8 +3,12 @@
  * its tests read the same strings.
  */
 
-/** API group of the MCO kinds. */
-export const MCO_GROUP = 'machineconfiguration.openshift.io';
+// The simulator keeps its own copy of the MCO's names rather than depending on layering-common:
+// it stands in for a real cluster in the plugins' tests, so it must not share their code.
+import { MCO_GROUP } from '../store/resources';
+
+/** API group of the MCO kinds (one definition, in the store's resource table). */
+export { MCO_GROUP };
 /** apiVersion of MachineConfig / MachineConfigPool (every release). */
 export const MCO_V1 = `${MCO_GROUP}/v1`;
 /** Namespace of the operator, its ConfigMap, build pods and push secrets. */

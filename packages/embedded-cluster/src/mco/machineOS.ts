@@ -1,5 +1,5 @@
 import type { K8sObject } from '../store/types';
-import { KEYS, MCO_NAMESPACE } from './constants';
+import { KEYS, MCO_GROUP, MCO_NAMESPACE } from './constants';
 import { Condition, canonicalJson, mergeConditions, saltedMd5 } from './util';
 
 /**
@@ -88,7 +88,7 @@ export function moscStatus(
     observedGeneration,
     currentImagePullSpec: build.digest,
     machineOSBuild: {
-      group: 'machineconfiguration.openshift.io',
+      group: MCO_GROUP,
       resource: 'machineosbuilds',
       name: build.name,
     },
