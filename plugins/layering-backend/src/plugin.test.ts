@@ -8,6 +8,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import type { SignalPayload } from '@backstage/plugin-signals-node';
 import type {
   ClusterView,
+  LayeringClusterRelease,
   PoolDetail,
   PoolView,
 } from '@rhcos-layering/plugin-layering-common';
@@ -300,6 +301,22 @@ describe('layering plugin against the embedded cluster', () => {
     expect(res.body.history.map((h: { version: string }) => h.version)).toEqual(
       ['4.18.21', '4.18.17'],
     );
+  });
+
+  it('sends the release in the shape of the wire contract: every field, null when unknown', async () => {
+    const release: LayeringClusterRelease = (await get('/clusters/main/release')).body;
+    // The actions once read the history as optional with missing fields; the backend sends
+    // each field of each entry, so consumers may rely on the contract's nullable fields.
+    expect(Object.keys(release).sort()).toEqual(
+      ['baseImage', 'cluster', 'history', 'rhcosVersion', 'stale', 'status', 'version'],
+    );
+    expect(release.history.length).toBeGreaterThan(0);
+    for (const entry of release.history) {
+      expect(Object.keys(entry).sort()).toEqual(['image', 'rhcosVersion', 'state', 'version']);
+      for (const key of ['image', 'rhcosVersion', 'state'] as const) {
+        expect(entry[key] === null || typeof entry[key] === 'string').toBe(true);
+      }
+    }
   });
 
   it('filters the fleet by drift', async () => {
