@@ -136,7 +136,7 @@ describeDynamic('the backend packages as RHDH dynamic plugins', () => {
                       url: cluster!.httpsUrl,
                       authProvider: 'serviceAccount',
                       serviceAccountToken: cluster!.tokens.readOnly,
-                      caData: Buffer.from(cluster!.caCertificate).toString('base64'),
+                      caData: Buffer.from(cluster!.caCertificate ?? '').toString('base64'),
                     },
                   ],
                 },

@@ -133,7 +133,7 @@ describeBuilt('the built backend (production bundle) on PostgreSQL with a caFile
       speed: 0,
     });
     const caFile = path.join(runDir, 'cluster-ca.crt');
-    fs.writeFileSync(caFile, cluster.caCertificate);
+    fs.writeFileSync(caFile, cluster.caCertificate ?? '');
 
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
