@@ -4,7 +4,6 @@ import type { ClusterView, PoolView } from '@rhcos-layering/plugin-layering-comm
 import { fleetPools, LayeringTemplatePoolsProcessor } from './LayeringTemplatePoolsProcessor';
 import type { LayeringFleetSource } from './fleetSource';
 
-const location = { type: 'url', target: 'https://example.com/t.yaml' };
 
 function template(type = 'layering-request'): Entity {
   return {
@@ -55,7 +54,7 @@ function source(
 }
 
 const run = (processor: LayeringTemplatePoolsProcessor, entity: Entity) =>
-  processor.preProcessEntity(entity, location, jest.fn(), location, {} as any);
+  processor.preProcessEntity(entity);
 
 describe('LayeringTemplatePoolsProcessor', () => {
   it('narrows the pool field to the clusters and pools of the fleet; an unreachable cluster accepts any pool', async () => {

@@ -79,9 +79,11 @@ describe('Informer', () => {
     const connection = await ClusterConnection.create({
       name: 'scripted',
       url: server.url,
-      token: 't',
+      reader: { type: 'token', token: 't' },
       skipTLSVerify: true,
       registries: [],
+      authMetadata: {},
+      source: 'config',
     });
     let changes = 0;
     const informer = new Informer({
@@ -128,9 +130,11 @@ describe('Informer', () => {
     const connection = await ClusterConnection.create({
       name: 'scripted',
       url: server.url,
-      token: 'wrong',
+      reader: { type: 'token', token: 'wrong' },
       skipTLSVerify: true,
       registries: [],
+      authMetadata: {},
+      source: 'config',
     });
     const phases: string[] = [];
     const informer = new Informer({
@@ -163,7 +167,7 @@ describe('Informer', () => {
       watch: [],
     });
     const connection = await ClusterConnection.create(
-      { name: 'slow', url: server.url, token: 't', skipTLSVerify: true, registries: [] },
+      { name: 'slow', url: server.url, reader: { type: 'token', token: 't' }, skipTLSVerify: true, registries: [], authMetadata: {}, source: 'config' },
       { requestTimeoutMs: 100 },
     );
     const errors: string[] = [];
