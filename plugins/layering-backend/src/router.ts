@@ -24,11 +24,13 @@ import {
   type LayeringClusterDetail,
   type LayeringClusterRelease,
   type LayeringDeliveryOptions,
+  type LayeringFleetQueryParams,
   type LayeringHealthResponse,
   type LayeringListResponse,
   type LayeringRequestBody,
   type LayeringRequestRecord,
   type LayeringRequestResponse,
+  type LayeringRequestsQueryParams,
   type PoolDetail,
   type PoolLayeringSettings,
   type PoolView,
@@ -85,13 +87,13 @@ const fleetQuery = z
     drift: listParam(z.enum(DRIFT_STATUSES)).optional(),
     cluster: listParam(z.string().min(1).max(253)).optional(),
   })
-  .strict();
+  .strict() satisfies z.ZodType<LayeringFleetQueryParams, z.ZodTypeDef, unknown>;
 
 const requestsQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).optional(),
   })
-  .strict();
+  .strict() satisfies z.ZodType<LayeringRequestsQueryParams, z.ZodTypeDef, unknown>;
 
 const ENTITY_REF = /^[a-z0-9-]+:[a-z0-9._-]+\/[A-Za-z0-9._-]+$/i;
 
