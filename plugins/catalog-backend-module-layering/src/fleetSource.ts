@@ -1,6 +1,10 @@
 import type { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { ClusterView, PoolView } from '@rhcos-layering/plugin-layering-common';
+import type {
+  ClusterView,
+  LayeringListResponse,
+  PoolView,
+} from '@rhcos-layering/plugin-layering-common';
 
 /**
  * What the entity provider needs to know about the fleet: every cluster and
@@ -61,8 +65,8 @@ export class LayeringHttpFleetSource implements LayeringFleetSource {
       return (await response.json()) as T;
     };
     const [clusters, pools] = await Promise.all([
-      get<{ items: ClusterView[] }>('/clusters'),
-      get<{ items: PoolView[] }>('/pools'),
+      get<LayeringListResponse<ClusterView>>('/clusters'),
+      get<LayeringListResponse<PoolView>>('/pools'),
     ]);
     return { clusters: clusters.items, pools: pools.items };
   }
