@@ -49,6 +49,7 @@ export {
 } from './schema/SchemaValidator';
 export type { CrdVersion, JSONSchemaProps, PrinterColumn } from './schema/crds';
 export { ApiServer, type ApiServerOptions } from './server/ApiServer';
+export { ApiError, type StatusCause } from './server/status';
 export type { ServiceAccountToken } from './server/auth';
 export {
   authorize,

@@ -46,8 +46,8 @@ export interface LayeringEntityProviderOptions {
 }
 
 /**
- * Keeps one `Resource` entity per MachineConfigPool (`spec.type:
- * openshift-machine-config-pool`, named `<cluster>-<pool>`) and, unless it
+ * Keeps one `Resource` entity per MachineConfigPool
+ * (`spec.type: openshift-machine-config-pool`, named `<cluster>-<pool>`) and, unless it
  * adopts the cluster entities of another provider, one per cluster
  * (`spec.type: kubernetes-cluster`), from the layering backend's REST API.
  *

@@ -267,9 +267,9 @@ export function rulesFor(
 }
 
 /**
- * The 403 kube-apiserver answers a denied request with, in its words: `<resource>.<group>
- * "<name>" is forbidden: User "<user>" cannot <verb> resource "<resource>[/<subresource>]" in
- * API group "<group>" in the namespace "<ns>"` (or `at the cluster scope`), and
+ * The 403 kube-apiserver answers a denied request with, in its words:
+ * `<resource>.<group> "<name>" is forbidden: User "<user>" cannot <verb> resource "<resource>" in API group "<group>" in the namespace "<ns>"`
+ * (or `at the cluster scope`; the resource may carry its subresource), and
  * `forbidden: User "<user>" cannot <verb> path "<path>"` for paths.
  *
  * @public

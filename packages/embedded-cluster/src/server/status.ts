@@ -1,6 +1,10 @@
 import { StoreError } from '../store/types';
 
-/** A `meta/v1 Status` cause. */
+/**
+ * A `meta/v1 Status` cause.
+ *
+ * @public
+ */
 export interface StatusCause {
   reason?: string;
   message: string;

@@ -8,6 +8,7 @@ import {
 import type {
   LayeringRequestBody,
   LayeringRequestKind,
+  LayeringRequestOutcome,
   LayeringRequestRecord,
 } from '@rhcos-layering/plugin-layering-common';
 import { ConflictError } from '@backstage/errors';
@@ -48,14 +49,16 @@ export interface LayeringRequestStore {
   list(cluster: string, pool: string, options?: { limit?: number }): Promise<LayeringRequestRecord[]>;
 }
 
-type Outcome = LayeringRequestRecord['outcome'];
+type Outcome = LayeringRequestOutcome;
 
 /**
  * The outcome changes a record may go through: an opened pull request is merged or closed, a
  * failed attempt may be retried by the same task. Applied, merged and closed are final.
  * @public
  */
-export const OUTCOME_TRANSITIONS: Readonly<Record<Outcome, readonly Outcome[]>> = {
+export const OUTCOME_TRANSITIONS: Readonly<
+  Record<LayeringRequestOutcome, readonly LayeringRequestOutcome[]>
+> = {
   opened: ['merged', 'closed', 'failed'],
   failed: ['applied', 'opened'],
   applied: [],
