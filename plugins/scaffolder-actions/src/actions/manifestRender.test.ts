@@ -144,6 +144,29 @@ describe('layering:manifest:render', () => {
     expect(outputs.summary).toContain('oc delete mc os-layer-hotfix');
   });
 
+  it('refuses someone without layering.pool.request on the pool before anything is written, so no pull request is opened', async () => {
+    const test = await createTestContext({
+      cluster: 'ocp-418',
+      pool: 'worker',
+      ...ON_CLUSTER_WORKER,
+    });
+    const options = actionOptions(embedded.cluster, { allow: false });
+
+    await expect(createManifestRenderAction(options).handler(test.ctx)).rejects.toThrow(
+      'You may not request a change to pool worker: the layering.pool.request permission is required. It is checked on pool worker of cluster ocp-418.',
+    );
+    expect(options.permissions.authorize).toHaveBeenCalledWith(
+      [
+        {
+          permission: expect.objectContaining({ name: 'layering.pool.request' }),
+          resourceRef: 'resource:default/ocp-418-worker',
+        },
+      ],
+      expect.anything(),
+    );
+    expect(await readTree(test.workspacePath)).toEqual({});
+  });
+
   it('writes nothing when the request fails validation', async () => {
     const { run, workspacePath } = await renderRequest(embedded.cluster, {
       ...ON_CLUSTER_WORKER,

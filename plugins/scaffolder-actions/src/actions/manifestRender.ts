@@ -19,7 +19,7 @@ import {
 import * as inputs from './inputProperties';
 import * as outputs from './outputProperties';
 import { examples } from './manifestRender.examples';
-import { requesterOf } from './shared';
+import { requesterOf, requirePoolRequest } from './shared';
 import { MANIFEST_FORM_FIELDS } from './clusterApply';
 import type { LayeringActionOptions } from './types';
 import { assertResourceName, formatIssues, policyFromConfig, throwIfErrors, warningsOf } from './validation';
@@ -260,6 +260,9 @@ export function createManifestRenderAction(options: LayeringActionOptions) {
         }
       }
       throwIfErrors(issues, 'The request is incomplete');
+      // Rendering is the first step of every request, before any branch or pull request exists:
+      // whoever may not ask for a change to this pool is refused here, with nothing written.
+      await requirePoolRequest(ctx, options, { cluster, pool }, `request a change to pool ${pool}`);
 
       const client = await options.clusters.reader(cluster);
       const apiVersion = mode === 'on-cluster' ? await client.machineOSConfigApiVersion() : null;
