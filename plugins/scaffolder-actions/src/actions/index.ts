@@ -3,12 +3,10 @@ import { createBuildDeleteAction } from './buildDelete';
 import { createBuildRebuildAction } from './buildRebuild';
 import { createClusterApplyAction } from './clusterApply';
 import { createContainerfileComposeAction } from './containerfileCompose';
-import {
-  createGitLabFindMergeRequestAction,
-  createGitLabUpdateMergeRequestAction,
-} from './gitlabMergeRequest';
 import { createLayerRevertAction } from './layerRevert';
 import { createManifestRenderAction } from './manifestRender';
+import { createMergeRequestFindAction } from './mergeRequestFind';
+import { createMergeRequestUpdateAction } from './mergeRequestUpdate';
 import { createNodeAssignAction } from './nodeAssign';
 import { createPoolPauseAction } from './poolPause';
 import { createPoolResumeAction } from './poolResume';
@@ -22,10 +20,10 @@ export {
   createBuildRebuildAction,
   createClusterApplyAction,
   createContainerfileComposeAction,
-  createGitLabFindMergeRequestAction,
-  createGitLabUpdateMergeRequestAction,
   createLayerRevertAction,
   createManifestRenderAction,
+  createMergeRequestFindAction,
+  createMergeRequestUpdateAction,
   createNodeAssignAction,
   createPoolPauseAction,
   createPoolResumeAction,
@@ -52,8 +50,8 @@ export function createLayeringActions(
     createLayerRevertAction(options),
     createNodeAssignAction(options),
     createRequestRecordAction(options),
-    createGitLabFindMergeRequestAction(options),
-    createGitLabUpdateMergeRequestAction(options),
+    createMergeRequestFindAction(options),
+    createMergeRequestUpdateAction(options),
     // Every call an action makes (cluster, forge, layering backend) honours the task's signal.
   ].map(action => withTaskSignal(action));
   const { auditor } = options;

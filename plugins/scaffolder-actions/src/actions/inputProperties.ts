@@ -44,3 +44,19 @@ export const recordRequest = (z: typeof zod) =>
         'Record this change in the pool request history of the layering backend (default true)',
     })
     .default(true);
+
+/** The GitOps repository of the merge request actions, as the RepoUrlPicker gives it. */
+export const gitlabRepoUrl = (z: typeof zod) =>
+  z.string({
+    description:
+      "The GitOps repository as the RepoUrlPicker gives it, e.g. 'gitlab.com?owner=platform&repo=cluster-gitops'",
+  });
+
+/** A user's GitLab token for the merge request actions (a task secret). */
+export const gitlabToken = (z: typeof zod) =>
+  z
+    .string({
+      description:
+        "A user's GitLab token (a task secret); without it the host's integrations.gitlab token is used",
+    })
+    .optional();

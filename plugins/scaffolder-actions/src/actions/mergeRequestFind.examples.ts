@@ -5,7 +5,7 @@ const branchName = 'layering/ocp-418/infra/on-cluster-image';
 const repoUrl = 'gitlab.com?owner=platform&repo=cluster-gitops';
 
 /** Examples of `layering:merge-request:find`. */
-export const findExamples: TemplateExample[] = [
+export const examples: TemplateExample[] = [
   {
     description:
       'Find the merge request an earlier run opened, so the template pushes to it instead of opening a second one',
@@ -39,32 +39,6 @@ export const findExamples: TemplateExample[] = [
             branchName,
             title: 'Layered image (on-cluster) for pool infra on ocp-418',
             description: 'Adds the MachineOSConfig of pool infra.',
-          },
-        },
-      ],
-    }),
-  },
-];
-
-/** Examples of `layering:merge-request:update`. */
-export const updateExamples: TemplateExample[] = [
-  {
-    description:
-      'Bring the title, description and labels of the open merge request up to date',
-    example: yaml.stringify({
-      steps: [
-        {
-          id: 'gitlab-refresh',
-          action: 'layering:merge-request:update',
-          name: 'Update the merge request',
-          if: "${{ steps['gitlab-open'].output.exists }}",
-          input: {
-            repoUrl,
-            mergeRequestIid:
-              "${{ steps['gitlab-open'].output.mergeRequestIid }}",
-            title: 'Layered image (on-cluster) for pool infra on ocp-418',
-            description: 'Adds the MachineOSConfig of pool infra.',
-            labels: ['layering', 'pool/infra'],
           },
         },
       ],

@@ -1,141 +1,16 @@
-import { assertError, InputError } from '@backstage/errors';
-import { ScmIntegrations } from '@backstage/integration';
-import { ConfigReader } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import {
   createTemplateAction,
-  parseRepoUrl,
   serializeDirectoryContents,
 } from '@backstage/plugin-scaffolder-node';
 import path from 'node:path';
 import fs from 'node:fs';
-import { z as zod } from 'zod/v3';
 import { GitLabMergeRequests } from '../forges/GitLabMergeRequests';
-import { findExamples, updateExamples } from './gitlabMergeRequest.examples';
+import { assertGitLabRepoUrl, gitlabIntegrations } from '../forges/gitlabProject';
+import { gitlabRepoUrl, gitlabToken } from './inputProperties';
+import { examples } from './mergeRequestUpdate.examples';
 import type { LayeringActionOptions } from './types';
-
-const repoUrl = (z: typeof zod) =>
-  z.string({
-    description:
-      "The GitOps repository as the RepoUrlPicker gives it, e.g. 'gitlab.com?owner=platform&repo=cluster-gitops'",
-  });
-
-const token = (z: typeof zod) =>
-  z
-    .string({
-      description:
-        "A user's GitLab token (a task secret); without it the host's integrations.gitlab token is used",
-    })
-    .optional();
-
-function integrationsOf(options: LayeringActionOptions) {
-  return (
-    options.integrations ?? ScmIntegrations.fromConfig(new ConfigReader({}))
-  );
-}
-
-// A GitLab project path: (sub)group segments and a name, none of them "." or "..".
-const PROJECT_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
-
-function assertRepoUrl(options: LayeringActionOptions, value: string) {
-  let parsed: ReturnType<typeof parseRepoUrl>;
-  try {
-    parsed = parseRepoUrl(value, integrationsOf(options));
-  } catch (error) {
-    assertError(error);
-    throw new InputError(`repoUrl: ${error.message}`);
-  }
-  const project = parsed.project ?? `${parsed.owner ?? ''}/${parsed.repo ?? ''}`;
-  // A numeric project id is fine too (parseRepoUrl's `project` parameter).
-  if (!/^\d+$/.test(project) && !project.split('/').every(segment => PROJECT_SEGMENT.test(segment))) {
-    throw new InputError(
-      `repoUrl: ${project} is not a GitLab project path (group and project names of letters, digits, ".", "_" and "-")`,
-    );
-  }
-}
-
-/**
- * Creates `layering:merge-request:find`: tells whether a merge request is already open
- * for a branch, so a template can update it (with `gitlab:repo:push` and
- * `layering:merge-request:update`) instead of failing in `publish:gitlab:merge-request`.
- *
- * @public
- */
-export function createGitLabFindMergeRequestAction(
-  options: LayeringActionOptions,
-) {
-  return createTemplateAction({
-    id: 'layering:merge-request:find',
-    description:
-      'Finds the open GitLab merge request of a source branch, so that re-running a template updates it instead of opening a second one',
-    examples: findExamples,
-    supportsDryRun: true,
-    schema: {
-      input: {
-        repoUrl,
-        branchName: z =>
-          z
-            .string({ description: 'Source branch of the merge request' })
-            .min(1)
-            .max(255),
-        token,
-      },
-      output: {
-        exists: z =>
-          z.boolean({
-            description: 'True when a merge request is open for the branch',
-          }),
-        mergeRequestUrl: z =>
-          z
-            .string({ description: 'Web URL of the open merge request' })
-            .optional(),
-        mergeRequestIid: z =>
-          z
-            .number({
-              description:
-                'Project-scoped number (iid) of the open merge request',
-            })
-            .optional(),
-        targetBranchName: z =>
-          z
-            .string({ description: 'Branch the open merge request targets' })
-            .optional(),
-      },
-    },
-    async handler(ctx) {
-      const { branchName } = ctx.input;
-      assertRepoUrl(options, ctx.input.repoUrl);
-      if (ctx.isDryRun) {
-        ctx.logger.info(
-          `Dry run: would look for an open merge request of branch ${branchName}`,
-        );
-        ctx.output('exists', false);
-        return;
-      }
-      const gitlab = GitLabMergeRequests.forRepo({
-        repoUrl: ctx.input.repoUrl,
-        token: ctx.input.token,
-        integrations: integrationsOf(options),
-        timeoutMs: options.config?.timeouts?.forgeMs,
-      });
-      const open = await gitlab.findOpen(branchName);
-      if (!open) {
-        ctx.logger.info(
-          `No merge request is open for ${gitlab.projectPath} branch ${branchName}`,
-        );
-        ctx.output('exists', false);
-        return;
-      }
-      ctx.logger.info(
-        `Merge request !${open.iid} is open for branch ${branchName}: the change goes to it (${open.webUrl})`,
-      );
-      ctx.output('exists', true);
-      ctx.output('mergeRequestUrl', open.webUrl);
-      ctx.output('mergeRequestIid', open.iid);
-      ctx.output('targetBranchName', open.targetBranch);
-    },
-  });
-}
 
 /**
  * Creates `layering:merge-request:update`: replaces the title and description of an open
@@ -143,18 +18,18 @@ export function createGitLabFindMergeRequestAction(
  *
  * @public
  */
-export function createGitLabUpdateMergeRequestAction(
+export function createMergeRequestUpdateAction(
   options: LayeringActionOptions,
 ) {
   return createTemplateAction({
     id: 'layering:merge-request:update',
     description:
       'Replaces the title and description of an open GitLab merge request and adds labels, e.g. after a template pushed new files to it',
-    examples: updateExamples,
+    examples,
     supportsDryRun: true,
     schema: {
       input: {
-        repoUrl,
+        repoUrl: gitlabRepoUrl,
         mergeRequestIid: z =>
           z.coerce
             .number({
@@ -198,7 +73,7 @@ export function createGitLabUpdateMergeRequestAction(
                 'Branch the merge request targets (needed with pruneUnder): files that exist there are never deleted',
             })
             .optional(),
-        token,
+        token: gitlabToken,
       },
       output: {
         mergeRequestUrl: z =>
@@ -228,7 +103,7 @@ export function createGitLabUpdateMergeRequestAction(
           'branchName: pruneUnder needs the branchName and the targetBranchName of the merge request',
         );
       }
-      assertRepoUrl(options, ctx.input.repoUrl);
+      assertGitLabRepoUrl(options.integrations, ctx.input.repoUrl);
       if (ctx.isDryRun) {
         ctx.logger.info(
           `Dry run: would update merge request !${mergeRequestIid}`,
@@ -238,7 +113,7 @@ export function createGitLabUpdateMergeRequestAction(
       const gitlab = GitLabMergeRequests.forRepo({
         repoUrl: ctx.input.repoUrl,
         token: ctx.input.token,
-        integrations: integrationsOf(options),
+        integrations: gitlabIntegrations(options.integrations),
         timeoutMs: options.config?.timeouts?.forgeMs,
       });
       if (pruneUnder) {

@@ -6,10 +6,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import type { JsonObject } from '@backstage/types';
-import {
-  createGitLabFindMergeRequestAction,
-  createGitLabUpdateMergeRequestAction,
-} from './gitlabMergeRequest';
+import { createMergeRequestUpdateAction } from './mergeRequestUpdate';
 import { ClusterClients } from '../kubernetes/ClusterClients';
 import { RecordingLayeringBackend } from '../__testUtils__/backend';
 import { testConfig } from '../__testUtils__/cluster';
@@ -53,135 +50,6 @@ const mr = (iid: number, sourceBranch: string) => ({
   labels: ['layering'],
 });
 
-describe('layering:merge-request:find', () => {
-  it('finds the open merge request of the branch, asking with the portal token', async () => {
-    const seen: Array<{ query: Record<string, string>; token: string | null }> =
-      [];
-    server.use(
-      http.get(`${PROJECT}/merge_requests`, ({ request }) => {
-        const url = new URL(request.url);
-        seen.push({
-          query: Object.fromEntries(url.searchParams),
-          token: request.headers.get('private-token'),
-        });
-        return HttpResponse.json([mr(7, BRANCH)]);
-      }),
-    );
-    const { ctx, output } = await createTestContext({
-      repoUrl,
-      branchName: BRANCH,
-    });
-    await createGitLabFindMergeRequestAction(options()).handler(ctx);
-
-    expect(seen).toEqual([
-      {
-        query: { source_branch: BRANCH, state: 'opened', per_page: '100' },
-        token: PORTAL_TOKEN,
-      },
-    ]);
-    expect(outputsOf(output)).toEqual({
-      exists: true,
-      mergeRequestIid: 7,
-      mergeRequestUrl:
-        'https://gitlab.example.com/platform/cluster-gitops/-/merge_requests/7',
-      targetBranchName: 'main',
-    });
-  });
-
-  it('answers exists: false when no merge request is open for the branch (other branches do not count)', async () => {
-    server.use(
-      http.get(`${PROJECT}/merge_requests`, () =>
-        HttpResponse.json([mr(3, 'some/other-branch')]),
-      ),
-    );
-    const { ctx, output } = await createTestContext({
-      repoUrl,
-      branchName: BRANCH,
-    });
-    await createGitLabFindMergeRequestAction(options()).handler(ctx);
-    expect(outputsOf(output)).toEqual({ exists: false });
-  });
-
-  it("uses the user's token as a bearer token instead of the portal's", async () => {
-    const auth: Array<[string | null, string | null]> = [];
-    server.use(
-      http.get(`${PROJECT}/merge_requests`, ({ request }) => {
-        auth.push([
-          request.headers.get('authorization'),
-          request.headers.get('private-token'),
-        ]);
-        return HttpResponse.json([]);
-      }),
-    );
-    const { ctx } = await createTestContext({
-      repoUrl,
-      branchName: BRANCH,
-      token: 'glpat-user',
-    });
-    await createGitLabFindMergeRequestAction(options()).handler(ctx);
-    expect(auth).toEqual([['Bearer glpat-user', null]]);
-  });
-
-  it('names the token field when neither the user nor the portal has a GitLab token, and calls nothing', async () => {
-    const { ctx } = await createTestContext({ repoUrl, branchName: BRANCH });
-    await expect(
-      createGitLabFindMergeRequestAction(
-        options({ host: 'gitlab.example.com', apiBaseUrl: API }),
-      ).handler(ctx),
-    ).rejects.toThrow(
-      'token: no GitLab token for gitlab.example.com: add a token to its integrations.gitlab entry in app-config.yaml, or give your own token',
-    );
-  });
-
-  it('names the repoUrl field for hosts the portal does not know and for URLs without a project', async () => {
-    const unknown = await createTestContext({
-      repoUrl: 'git.corp.example?owner=a&repo=b',
-      branchName: BRANCH,
-    });
-    await expect(
-      createGitLabFindMergeRequestAction(options()).handler(unknown.ctx),
-    ).rejects.toThrow(/^repoUrl: /);
-    const noRepo = await createTestContext({
-      repoUrl: 'gitlab.example.com?owner=platform',
-      branchName: BRANCH,
-    });
-    await expect(
-      createGitLabFindMergeRequestAction(options()).handler(noRepo.ctx),
-    ).rejects.toThrow(/^repoUrl: /);
-  });
-
-  it('reports a GitLab error with its status and message, without the token', async () => {
-    server.use(
-      http.get(`${PROJECT}/merge_requests`, () =>
-        HttpResponse.json(
-          { message: '401 Unauthorized' },
-          { status: 401, statusText: 'Unauthorized' },
-        ),
-      ),
-    );
-    const { ctx } = await createTestContext({ repoUrl, branchName: BRANCH });
-    const error: Error = await createGitLabFindMergeRequestAction(options())
-      .handler(ctx)
-      .then(
-        () => new Error('no error'),
-        e => e,
-      );
-    expect(error.message).toBe(
-      'GitLab answered 401 Unauthorized to GET merge_requests of project platform/cluster-gitops: "401 Unauthorized"',
-    );
-    expect(error.message).not.toContain(PORTAL_TOKEN);
-  });
-
-  it('calls nothing in a dry run and says no merge request is open', async () => {
-    const { ctx, output } = await createTestContext(
-      { repoUrl, branchName: BRANCH },
-      { isDryRun: true },
-    );
-    await createGitLabFindMergeRequestAction(options()).handler(ctx);
-    expect(outputsOf(output)).toEqual({ exists: false });
-  });
-});
-
 describe('layering:merge-request:update', () => {
   it('replaces the title and description and adds the labels', async () => {
     const bodies: unknown[] = [];
@@ -198,7 +66,7 @@ describe('layering:merge-request:update', () => {
       description: '## New summary',
       labels: ['layering', 'pool/infra'],
     });
-    await createGitLabUpdateMergeRequestAction(options()).handler(ctx);
+    await createMergeRequestUpdateAction(options()).handler(ctx);
     expect(bodies).toEqual([
       {
         title: 'New title',
@@ -262,7 +130,7 @@ describe('layering:merge-request:update', () => {
       'kind: MachineOSConfig\n',
     );
 
-    await createGitLabUpdateMergeRequestAction(options()).handler(ctx);
+    await createMergeRequestUpdateAction(options()).handler(ctx);
 
     expect(commits).toEqual([
       {
@@ -317,7 +185,7 @@ describe('layering:merge-request:update', () => {
     });
 
     await expect(
-      createGitLabUpdateMergeRequestAction(options()).handler(ctx),
+      createMergeRequestUpdateAction(options()).handler(ctx),
     ).rejects.toThrow(
       'targetBranchName: branch "mian" does not exist in the project; nothing was pruned',
     );
@@ -334,11 +202,11 @@ describe('layering:merge-request:update', () => {
       pruneUnder: 'clusters/a',
     });
     await expect(
-      createGitLabUpdateMergeRequestAction(options()).handler(noBranch.ctx),
+      createMergeRequestUpdateAction(options()).handler(noBranch.ctx),
     ).rejects.toThrow(
       'branchName: pruneUnder needs the branchName and the targetBranchName of the merge request',
     );
-    const action = createGitLabUpdateMergeRequestAction(options());
+    const action = createMergeRequestUpdateAction(options());
     const schema = action.schema!.input as {
       properties: Record<string, { pattern?: string }>;
     };
@@ -368,7 +236,7 @@ describe('layering:merge-request:update', () => {
       description: 'd',
     });
     await expect(
-      createGitLabUpdateMergeRequestAction(options()).handler(ctx),
+      createMergeRequestUpdateAction(options()).handler(ctx),
     ).rejects.toThrow(
       'GitLab answered 404 Not Found to PUT merge_requests/9 of project platform/cluster-gitops: "404 Not found"',
     );
@@ -379,7 +247,7 @@ describe('layering:merge-request:update', () => {
       { repoUrl, mergeRequestIid: 7, title: 't', description: 'd' },
       { isDryRun: true },
     );
-    await createGitLabUpdateMergeRequestAction(options()).handler(ctx);
+    await createMergeRequestUpdateAction(options()).handler(ctx);
     expect(output).not.toHaveBeenCalled();
   });
 });
