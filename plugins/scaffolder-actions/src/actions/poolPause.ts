@@ -1,4 +1,4 @@
-import { createPoolPausedAction } from './poolPaused';
+import { createSetPoolPausedAction } from '../services/setPoolPaused';
 import { examples } from './poolPause.examples';
 import type { LayeringActionOptions } from './types';
 
@@ -8,5 +8,5 @@ import type { LayeringActionOptions } from './types';
  * @public
  */
 export function createPoolPauseAction(options: LayeringActionOptions) {
-  return createPoolPausedAction(options, true, examples);
+  return createSetPoolPausedAction(options, true, examples);
 }

@@ -1,4 +1,4 @@
-import { createPoolPausedAction } from './poolPaused';
+import { createSetPoolPausedAction } from '../services/setPoolPaused';
 import { examples } from './poolResume.examples';
 import type { LayeringActionOptions } from './types';
 
@@ -8,5 +8,5 @@ import type { LayeringActionOptions } from './types';
  * @public
  */
 export function createPoolResumeAction(options: LayeringActionOptions) {
-  return createPoolPausedAction(options, false, examples);
+  return createSetPoolPausedAction(options, false, examples);
 }

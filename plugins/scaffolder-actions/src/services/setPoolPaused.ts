@@ -1,20 +1,21 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import * as inputs from './inputProperties';
-import * as outputs from './outputProperties';
-import { recordAppliedChange, requireDirectApply } from './shared';
-import type { LayeringActionOptions } from './types';
-import { assertResourceName } from './validation';
+import * as inputs from '../actions/inputProperties';
+import * as outputs from '../actions/outputProperties';
+import { recordAppliedChange, requireDirectApply } from '../actions/shared';
+import type { LayeringActionOptions } from '../actions/types';
+import { assertResourceName } from '../actions/validation';
 import { MCO_GROUP } from '../kubernetes/types';
-import { runPausePreflight } from '../services/preflight';
+import { runPausePreflight } from './preflight';
 
 /**
- * Shared body of `layering:pool:pause` and `layering:pool:resume`: runs the pause or resume
- * pre-flight rules of layering-common (the ones the request preview of the form runs), sets
- * `spec.paused` with a merge patch, is a no-op when the pool is already in the requested state,
- * and records the request.
+ * Builds `layering:pool:pause` (`paused: true`) or `layering:pool:resume` (`paused: false`), the
+ * two actions that set `spec.paused` of a MachineConfigPool: runs the pause or resume pre-flight
+ * rules of layering-common (the ones the request preview of the form runs), sets `spec.paused`
+ * with a merge patch, is a no-op when the pool is already in the requested state, and records the
+ * request.
  */
-export function createPoolPausedAction(
+export function createSetPoolPausedAction(
   options: LayeringActionOptions,
   paused: boolean,
   examples: TemplateExample[],
