@@ -12,7 +12,7 @@ import type {
   LayeringClusterDetails,
 } from '@rhcos-layering/plugin-layering-node';
 import { ClusterClients } from '../kubernetes/ClusterClients';
-import type { LayeringActionOptions } from '../actions/types';
+import type { LayeringActionOptions } from '../services/actionOptions';
 import type { LayeringActionsConfig } from '../config';
 import { RecordingLayeringBackend } from './backend';
 import { outputsOf, runAction } from './context';

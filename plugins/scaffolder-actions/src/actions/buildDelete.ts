@@ -1,13 +1,13 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ConflictError, InputError } from '@backstage/errors';
 import { MCO_ANNOTATIONS, parseOcpVersion } from '@rhcos-layering/plugin-layering-common';
-import * as inputs from './inputProperties';
-import * as outputs from './outputProperties';
+import * as inputs from '../services/inputProperties';
+import * as outputs from '../services/outputProperties';
 import { examples } from './buildDelete.examples';
-import { recordAppliedChange, requireDirectApply } from './shared';
-import { readReleaseBase } from './lookups';
-import type { LayeringActionOptions } from './types';
-import { assertResourceName } from './validation';
+import { recordAppliedChange, requireDirectApply } from '../services/requests';
+import { readReleaseBase } from '../kubernetes/lookups';
+import type { LayeringActionOptions } from '../services/actionOptions';
+import { assertResourceName } from '../services/validation';
 import { MCO_GROUP, MachineOSBuild, NodeObject } from '../kubernetes/types';
 
 const POOL_LABEL = MCO_ANNOTATIONS.targetPoolLabel;

@@ -1,13 +1,13 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InputError } from '@backstage/errors';
 import { MCO_ANNOTATIONS } from '@rhcos-layering/plugin-layering-common';
-import * as inputs from './inputProperties';
-import * as outputs from './outputProperties';
+import * as inputs from '../services/inputProperties';
+import * as outputs from '../services/outputProperties';
 import { examples } from './buildRebuild.examples';
-import { recordAppliedChange, requireDirectApply } from './shared';
-import { findMachineOSConfig } from './lookups';
-import type { LayeringActionOptions } from './types';
-import { assertResourceName } from './validation';
+import { recordAppliedChange, requireDirectApply } from '../services/requests';
+import { findMachineOSConfig } from '../kubernetes/lookups';
+import type { LayeringActionOptions } from '../services/actionOptions';
+import { assertResourceName } from '../services/validation';
 import { MCO_GROUP } from '../kubernetes/types';
 
 /** Annotation that makes the MCO delete the current build and start a new one. */

@@ -9,12 +9,12 @@ import {
   type ContainerfileSpec,
   type ValidationIssue,
 } from '@rhcos-layering/plugin-layering-common';
-import * as inputs from './inputProperties';
-import * as outputs from './outputProperties';
+import * as inputs from '../services/inputProperties';
+import * as outputs from '../services/outputProperties';
 import { examples } from './containerfileCompose.examples';
-import { lookupReleaseBase } from './lookups';
-import type { LayeringActionOptions } from './types';
-import { policyFromConfig, throwIfErrors, warningsOf } from './validation';
+import { lookupReleaseBase } from '../kubernetes/lookups';
+import type { LayeringActionOptions } from '../services/actionOptions';
+import { policyFromConfig, throwIfErrors, warningsOf } from '../services/validation';
 
 /**
  * Creates `layering:containerfile:compose`, which builds a Containerfile from structured input

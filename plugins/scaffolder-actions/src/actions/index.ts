@@ -11,7 +11,7 @@ import { createNodeAssignAction } from './nodeAssign';
 import { createPoolPauseAction } from './poolPause';
 import { createPoolResumeAction } from './poolResume';
 import { createRequestRecordAction } from './requestRecord';
-import type { LayeringActionOptions } from './types';
+import type { LayeringActionOptions } from '../services/actionOptions';
 import { withTaskSignal } from '../services/taskSignal';
 import { CLUSTER_WRITING_ACTIONS, withClusterWriteAudit } from '../services/audit';
 

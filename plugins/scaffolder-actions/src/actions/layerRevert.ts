@@ -5,19 +5,19 @@ import {
   LAYERING_MACHINE_CONFIG_SPEC_FIELDS,
   MCO_ANNOTATIONS,
 } from '@rhcos-layering/plugin-layering-common';
-import * as inputs from './inputProperties';
-import * as outputs from './outputProperties';
+import * as inputs from '../services/inputProperties';
+import * as outputs from '../services/outputProperties';
 import { examples } from './layerRevert.examples';
-import { recordAppliedChange, requireDirectApply } from './shared';
+import { recordAppliedChange, requireDirectApply } from '../services/requests';
 import {
   findMachineOSConfig,
   nodesOfPool,
   poolRef,
   poolsInheritingWorker,
   selectorMatches,
-} from './lookups';
-import type { LayeringActionOptions } from './types';
-import { assertPoolLabelOnly, assertResourceName } from './validation';
+} from '../kubernetes/lookups';
+import type { LayeringActionOptions } from '../services/actionOptions';
+import { assertPoolLabelOnly, assertResourceName } from '../services/validation';
 import {
   MCO_GROUP,
   MachineConfig,

@@ -16,13 +16,13 @@ import {
   validateDns1123Subdomain,
   type ValidationIssue,
 } from '@rhcos-layering/plugin-layering-common';
-import * as inputs from './inputProperties';
-import * as outputs from './outputProperties';
+import * as inputs from '../services/inputProperties';
+import * as outputs from '../services/outputProperties';
 import { examples } from './manifestRender.examples';
-import { requesterOf, requirePoolRequest } from './shared';
+import { requesterOf, requirePoolRequest } from '../services/requests';
 import { MANIFEST_FORM_FIELDS } from './clusterApply';
-import type { LayeringActionOptions } from './types';
-import { assertResourceName, formatIssues, policyFromConfig, throwIfErrors, warningsOf } from './validation';
+import type { LayeringActionOptions } from '../services/actionOptions';
+import { assertResourceName, formatIssues, policyFromConfig, throwIfErrors, warningsOf } from '../services/validation';
 import { runPreflight } from '../services/preflight';
 import { renderSummary } from '../services/summary';
 import type { KubeObject } from '../kubernetes/types';

@@ -1,9 +1,9 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { GitLabMergeRequests } from '../forges/GitLabMergeRequests';
 import { assertGitLabRepoUrl, gitlabIntegrations } from '../forges/gitlabProject';
-import { gitlabRepoUrl, gitlabToken } from './inputProperties';
+import { gitlabRepoUrl, gitlabToken } from '../services/inputProperties';
 import { examples } from './mergeRequestFind.examples';
-import type { LayeringActionOptions } from './types';
+import type { LayeringActionOptions } from '../services/actionOptions';
 
 /**
  * Creates `layering:merge-request:find`: tells whether a merge request is already open

@@ -8,9 +8,9 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { GitLabMergeRequests } from '../forges/GitLabMergeRequests';
 import { assertGitLabRepoUrl, gitlabIntegrations } from '../forges/gitlabProject';
-import { gitlabRepoUrl, gitlabToken } from './inputProperties';
+import { gitlabRepoUrl, gitlabToken } from '../services/inputProperties';
 import { examples } from './mergeRequestUpdate.examples';
-import type { LayeringActionOptions } from './types';
+import type { LayeringActionOptions } from '../services/actionOptions';
 
 /**
  * Creates `layering:merge-request:update`: replaces the title and description of an open

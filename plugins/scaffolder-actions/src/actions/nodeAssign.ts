@@ -1,18 +1,18 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { isBuiltInPool, MCO_ANNOTATIONS } from '@rhcos-layering/plugin-layering-common';
-import * as inputs from './inputProperties';
-import * as outputs from './outputProperties';
+import * as inputs from '../services/inputProperties';
+import * as outputs from '../services/outputProperties';
 import { examples } from './nodeAssign.examples';
-import { recordAppliedChange, requireDirectApply } from './shared';
+import { recordAppliedChange, requireDirectApply } from '../services/requests';
 import {
   assertCustomPool,
   findMachineOSConfig,
   poolRef,
   selectorMatches,
-} from './lookups';
-import type { LayeringActionOptions } from './types';
-import { assertPoolLabelOnly, assertResourceName } from './validation';
+} from '../kubernetes/lookups';
+import type { LayeringActionOptions } from '../services/actionOptions';
+import { assertPoolLabelOnly, assertResourceName } from '../services/validation';
 import { MCO_GROUP, MachineConfigPool, NodeObject } from '../kubernetes/types';
 
 const ROLE_LABEL = MCO_ANNOTATIONS.role;

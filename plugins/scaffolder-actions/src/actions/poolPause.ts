@@ -1,6 +1,6 @@
 import { createSetPoolPausedAction } from '../services/setPoolPaused';
 import { examples } from './poolPause.examples';
-import type { LayeringActionOptions } from './types';
+import type { LayeringActionOptions } from '../services/actionOptions';
 
 /**
  * Creates `layering:pool:pause`, which sets `spec.paused: true` on a MachineConfigPool.

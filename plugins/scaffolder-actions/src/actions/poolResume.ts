@@ -1,6 +1,6 @@
 import { createSetPoolPausedAction } from '../services/setPoolPaused';
 import { examples } from './poolResume.examples';
-import type { LayeringActionOptions } from './types';
+import type { LayeringActionOptions } from '../services/actionOptions';
 
 /**
  * Creates `layering:pool:resume`, which sets `spec.paused: false` on a MachineConfigPool.

@@ -1,11 +1,11 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InputError } from '@backstage/errors';
 import { LAYERING_REQUEST_KINDS } from '@rhcos-layering/plugin-layering-common';
-import * as inputs from './inputProperties';
+import * as inputs from '../services/inputProperties';
 import { examples } from './requestRecord.examples';
-import { recordRequestOnce, requirePoolRequest } from './shared';
-import type { LayeringActionOptions } from './types';
-import { assertResourceName } from './validation';
+import { recordRequestOnce, requirePoolRequest } from '../services/requests';
+import type { LayeringActionOptions } from '../services/actionOptions';
+import { assertResourceName } from '../services/validation';
 
 /**
  * Creates `layering:request:record`, which records a request in the layering backend's pool

@@ -26,13 +26,13 @@ import {
   lookupReleaseBase,
   ReleaseBase,
   selectorMatches,
-} from '../actions/lookups';
-import type { LayeringActionOptions } from '../actions/types';
+} from '../kubernetes/lookups';
+import type { LayeringActionOptions } from './actionOptions';
 import {
   policyFromConfig,
   throwIfErrors,
   warningsOf,
-} from '../actions/validation';
+} from './validation';
 
 /** What a request asks for, as far as the pre-flight rules are concerned. */
 export interface PreflightRequest {

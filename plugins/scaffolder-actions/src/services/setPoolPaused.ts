@@ -1,10 +1,10 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import * as inputs from '../actions/inputProperties';
-import * as outputs from '../actions/outputProperties';
-import { recordAppliedChange, requireDirectApply } from '../actions/shared';
-import type { LayeringActionOptions } from '../actions/types';
-import { assertResourceName } from '../actions/validation';
+import * as inputs from './inputProperties';
+import * as outputs from './outputProperties';
+import { recordAppliedChange, requireDirectApply } from './requests';
+import type { LayeringActionOptions } from './actionOptions';
+import { assertResourceName } from './validation';
 import { MCO_GROUP } from '../kubernetes/types';
 import { runPausePreflight } from './preflight';
 

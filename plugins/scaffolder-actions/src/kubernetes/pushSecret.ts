@@ -5,7 +5,7 @@ import {
   parseImageReference,
 } from '@rhcos-layering/plugin-layering-common';
 import type { TaskSecrets } from '@backstage/plugin-scaffolder-node';
-import type { KubeObject } from '../kubernetes/types';
+import type { KubeObject } from './types';
 
 /** Keys of `ctx.secrets` the push secret is made from (fill them with `ui:field: Secret`). */
 export const PUSH_SECRET_KEYS = {

@@ -1,7 +1,7 @@
 import type { AuditorService, PermissionsService } from '@backstage/backend-plugin-api';
 import type { ScmIntegrationRegistry } from '@backstage/integration';
 import type { ClusterClients } from '../kubernetes/ClusterClients';
-import type { LayeringBackendApi } from '../services/LayeringBackendClient';
+import type { LayeringBackendApi } from './LayeringBackendClient';
 import type { LayeringActionsConfig } from '../config';
 
 /**

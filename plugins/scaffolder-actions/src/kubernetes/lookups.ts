@@ -4,7 +4,7 @@ import {
   labelSelectorMatches,
   MCO_ANNOTATIONS,
 } from '@rhcos-layering/plugin-layering-common';
-import type { ClusterClient } from '../kubernetes/ClusterClient';
+import type { ClusterClient } from './ClusterClient';
 import {
   MCO_GROUP,
   MCO_NAMESPACE,
@@ -13,7 +13,7 @@ import {
   NodeObject,
   KubeObject,
   LabelSelector,
-} from '../kubernetes/types';
+} from './types';
 
 /** Reference to a MachineConfigPool. */
 export function poolRef(pool: string) {

@@ -6,8 +6,8 @@ import {
   type LayeringRequestKind,
   type LayeringRequestRecord,
 } from '@rhcos-layering/plugin-layering-common';
-import type { LayeringActionOptions } from './types';
-import { authorizePool } from '../services/authorization';
+import type { LayeringActionOptions } from './actionOptions';
+import { authorizePool } from './authorization';
 
 type AnyContext = ActionContext<JsonObject, JsonObject>;
 
