@@ -10,6 +10,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
   assertError,
+  toError,
 } from '@backstage/errors';
 import yaml from 'yaml';
 import { LAYERING_REQUEST_ANNOTATIONS, checkLayeringContent } from '@rhcos-layering/plugin-layering-common';
@@ -380,7 +381,7 @@ export function createClusterApplyAction(options: LayeringActionOptions) {
             outcome: 'failed',
             summary: `Applying ${loaded.map(m => `${m.object.kind}/${m.object.metadata.name}`).join(', ')} failed: ${error.message}`.slice(0, 500),
           }).catch(recordError =>
-            ctx.logger.warn('Could not record the failed request', recordError as Error),
+            ctx.logger.warn('Could not record the failed request', toError(recordError)),
           );
         }
         throw error;
@@ -452,6 +453,6 @@ async function rollback(
     });
     await client
       .delete(refOf(object), { uid: object.metadata.uid })
-      .catch(error => logger.error('Could not remove the object again', error as Error));
+      .catch(error => logger.error('Could not remove the object again', toError(error)));
   }
 }

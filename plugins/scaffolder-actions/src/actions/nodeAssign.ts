@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError, toError } from '@backstage/errors';
 import { isBuiltInPool, MCO_ANNOTATIONS } from '@rhcos-layering/plugin-layering-common';
 import * as inputs from '../services/inputProperties';
 import * as outputs from '../services/outputProperties';
@@ -244,14 +244,14 @@ export function createNodeAssignAction(options: LayeringActionOptions) {
               { fieldManager: options.config.fieldManager },
             )
             .catch(undoError =>
-              ctx.logger.error('Could not remove the label again', undoError as Error),
+              ctx.logger.error('Could not remove the label again', toError(undoError)),
             );
         }
         if (createdUid) {
           await client
             .delete(poolRef(pool), { uid: createdUid })
             .catch(undoError =>
-              ctx.logger.error('Could not delete the created pool again', undoError as Error),
+              ctx.logger.error('Could not delete the created pool again', toError(undoError)),
             );
         }
         throw error;

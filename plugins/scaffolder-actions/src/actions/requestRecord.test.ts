@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { NotAllowedError } from '@backstage/errors';
+import { assertError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createRequestRecordAction } from './requestRecord';
 import { ClusterClients } from '../kubernetes/ClusterClients';
@@ -66,7 +66,8 @@ describe('layering:request:record', () => {
     const refusal = await createRequestRecordAction(opts).handler(ctx).catch((e: Error) => e);
 
     expect(refusal).toBeInstanceOf(NotAllowedError);
-    expect((refusal as Error).message).toBe(
+    assertError(refusal);
+    expect(refusal.message).toBe(
       'You may not request a change to pool infra: the layering.pool.request permission is required. It is checked on pool infra of cluster ocp-418.',
     );
     expect(opts.permissions.authorize).toHaveBeenCalledWith(

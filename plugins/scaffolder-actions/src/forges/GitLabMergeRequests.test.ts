@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { ServiceUnavailableError } from '@backstage/errors';
+import { assertError, ServiceUnavailableError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { GitLabMergeRequests } from './GitLabMergeRequests';
@@ -96,7 +96,8 @@ describe('GitLabMergeRequests against a GitLab that does not answer', () => {
     );
     await until(() => gitlab.seen.length > 0);
     task.abort();
-    const error = (await pending) as Error;
+    const error = await pending;
+    assertError(error);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error.message).toBe(
       `Cancelled GET merge_requests of project platform/cluster-gitops on GitLab ${gitlab.host}: the task was cancelled`,

@@ -1,4 +1,12 @@
-import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  assertError,
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import type { ScmIntegrationRegistry } from '@backstage/integration';
 import { parseRepoUrl } from '@backstage/plugin-scaffolder-node';
 import { callSignal } from '../services/taskSignal';
@@ -76,7 +84,8 @@ export class GitLabMergeRequests {
     try {
       parsed = parseRepoUrl(options.repoUrl, options.integrations);
     } catch (error) {
-      throw new InputError(`repoUrl: ${(error as Error).message}`);
+      assertError(error);
+      throw new InputError(`repoUrl: ${error.message}`);
     }
     const integration = options.integrations.gitlab.byHost(parsed.host);
     if (!integration) {
@@ -255,7 +264,8 @@ export class GitLabMergeRequests {
       } catch {
         // not JSON: keep the text
       }
-      throw new Error(
+      throw gitlabFailure(
+        response.status,
         `GitLab answered ${response.status} ${
           response.statusText
         } to ${method} ${path.split('?')[0].replace(/^\//, '')} of project ${
@@ -268,5 +278,27 @@ export class GitLabMergeRequests {
     } catch {
       throw new ServiceUnavailableError(`${where} did not answer JSON to ${what}`);
     }
+  }
+}
+
+/**
+ * The `@backstage/errors` type of a GitLab failure, by status: the message is the same for all,
+ * the type tells the scaffolder (and whoever reads the task log) what kind of failure it was.
+ */
+function gitlabFailure(status: number, message: string): Error {
+  switch (status) {
+    case 400:
+    case 422:
+      return new InputError(message);
+    case 401:
+      return new AuthenticationError(message);
+    case 403:
+      return new NotAllowedError(message);
+    case 404:
+      return new NotFoundError(message);
+    case 409:
+      return new ConflictError(message);
+    default:
+      return new ServiceUnavailableError(message);
   }
 }

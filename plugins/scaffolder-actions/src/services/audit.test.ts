@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { NotAllowedError } from '@backstage/errors';
+import { assertError, NotAllowedError } from '@backstage/errors';
 import { createLayeringActions } from '../actions';
 import {
   actionOptions,
@@ -118,7 +118,8 @@ describe('audit of cluster writes', () => {
     const refusal = await action.handler(ctx).catch((e: Error) => e);
 
     expect(refusal).toBeInstanceOf(NotAllowedError);
-    expect((refusal as Error).message).toBe(
+    assertError(refusal);
+    expect(refusal.message).toBe(
       'You may not pause pool worker directly: the layering.cluster.apply permission is required. It is checked on pool worker of cluster ocp-418. Use the pull-request delivery instead.',
     );
     expect(await snapshotCluster(embedded.cluster)).toEqual(before);

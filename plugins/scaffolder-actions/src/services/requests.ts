@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import {
@@ -129,7 +130,7 @@ export async function recordAppliedChange(
   } catch (error) {
     ctx.logger.warn(
       'The change was made but could not be recorded in the layering backend',
-      error as Error,
+      toError(error),
     );
     return undefined;
   }
