@@ -1,5 +1,10 @@
 import { screen } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  MockPermissionApi,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
@@ -58,6 +63,9 @@ describe('legacy exports', () => {
             catalogApiRef,
             { getEntities: jest.fn(async () => ({ items: [] })) },
           ],
+          // A legacy app registers the permission API (app-defaults); the card asks it which
+          // changes the viewer may request.
+          [permissionApiRef, new MockPermissionApi()],
         ]}
       >
         <EntityProvider entity={entity}>
