@@ -1,52 +1,20 @@
-import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import { ScmIntegrations } from '@backstage/integration';
-import type { JsonObject } from '@backstage/types';
 import { createMergeRequestFindAction } from './mergeRequestFind';
-import { ClusterClients } from '../kubernetes/ClusterClients';
-import { RecordingLayeringBackend } from '../__testUtils__/backend';
-import { testConfig } from '../__testUtils__/cluster';
 import { createTestContext, outputsOf } from '../__testUtils__/context';
+import {
+  API,
+  BRANCH,
+  PORTAL_TOKEN,
+  PROJECT,
+  gitlabActionOptions,
+  mergeRequest,
+  repoUrl,
+  useGitLabServer,
+} from '../__testUtils__/gitlab';
 
-const PORTAL_TOKEN = 'glpat-portal-secret';
-const API = 'https://gitlab.example.com/api/v4';
-const PROJECT = `${API}/projects/platform%2Fcluster-gitops`;
-const BRANCH = 'layering/ocp-418/infra/on-cluster-image';
-const repoUrl = 'gitlab.example.com?owner=platform&repo=cluster-gitops';
-
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-function options(
-  gitlab: JsonObject = {
-    host: 'gitlab.example.com',
-    apiBaseUrl: API,
-    token: PORTAL_TOKEN,
-  },
-) {
-  return {
-    clusters: new ClusterClients([], { logger: mockServices.logger.mock() }),
-    backend: new RecordingLayeringBackend(),
-    permissions: mockServices.permissions.mock(),
-    config: testConfig,
-    integrations: ScmIntegrations.fromConfig(
-      new ConfigReader({ integrations: { gitlab: [gitlab] } }),
-    ),
-  };
-}
-
-const mr = (iid: number, sourceBranch: string) => ({
-  iid,
-  web_url: `https://gitlab.example.com/platform/cluster-gitops/-/merge_requests/${iid}`,
-  title: 'Layered image (on-cluster) for pool infra on ocp-418',
-  source_branch: sourceBranch,
-  target_branch: 'main',
-  labels: ['layering'],
-});
+const server = useGitLabServer();
+const options = gitlabActionOptions;
+const mr = mergeRequest;
 
 describe('layering:merge-request:find', () => {
   it('finds the open merge request of the branch, asking with the portal token', async () => {
