@@ -256,6 +256,7 @@ export const LAYERING_REQUEST_OUTCOMES = [
   'failed',
   'merged',
   'closed',
+  'superseded',
 ] as const;
 
 /** Outcome of a recorded request. @public */
@@ -274,6 +275,49 @@ export interface LayeringRequestRecord {
   createdAt: string;
   outcome: LayeringRequestOutcome;
   summary?: string | null;
+  /**
+   * What happened to the request, oldest first: the pull request's review (opened, approved,
+   * merged, closed, superseded) and what followed on the cluster (applied, build, rollout).
+   * Absent only in answers of older backends.
+   */
+  events?: LayeringRequestEvent[];
+}
+
+/**
+ * Kinds of event in a request's history: the forge side (`opened` … `superseded`) and the
+ * cluster side (`applied` … `rollout-degraded`), plus `failed`.
+ * @public
+ */
+export const LAYERING_REQUEST_EVENT_TYPES = [
+  'opened',
+  'approved',
+  'merged',
+  'closed',
+  'superseded',
+  'applied',
+  'build-started',
+  'build-succeeded',
+  'build-failed',
+  'rollout-progress',
+  'rollout-done',
+  'rollout-degraded',
+  'failed',
+] as const;
+
+/** Kind of event in a request's history. @public */
+export type LayeringRequestEventType = (typeof LAYERING_REQUEST_EVENT_TYPES)[number];
+
+/** One event in a request's history. @public */
+export interface LayeringRequestEvent {
+  type: LayeringRequestEventType;
+  /** ISO 8601 time, UTC, at which it happened (as the forge or the cluster reported it). */
+  at: string;
+  /** Who did it, when known: an entity ref, or a forge login such as `github:alice`. */
+  by?: string;
+  /** One line saying more, e.g. `3 of 5 nodes updated` or the build's name. */
+  detail?: string;
+  /** Where to see it: the pull request, the review, the build. */
+  url?: string;
 }
 
 /** The forges the templates can open a change request on. @public */

@@ -238,6 +238,7 @@ const outcomeTones: Record<LayeringRequestRecord['outcome'], Tone> = {
   merged: 'success',
   failed: 'danger',
   closed: 'neutral',
+  superseded: 'neutral',
 };
 
 const requestColumns: ColumnConfig<RequestRow>[] = [
