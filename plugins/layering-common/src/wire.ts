@@ -7,6 +7,7 @@ import type {
   ClusterStatus,
   ClusterView,
   DriftStatus,
+  DriftView,
   LayeringRequestDelivery,
   LayeringRequestKind,
   LayeringRequestOutcome,
@@ -136,3 +137,91 @@ export type LayeringFleetSignal = {
   clusters: string[];
   pools: string[];
 };
+
+/**
+ * What a pool does when its cluster is updated to another release (`GET /clusters/:cluster/forecast`):
+ * `follows` (default image: its nodes move to the new release's RHCOS), `rebuilds` (on-cluster
+ * layering: a new build FROM the new base, then a rollout), `stays-pinned` (an out-of-cluster
+ * `osImageURL`: its nodes keep their image) or `held` (paused: nothing rolls out until resumed).
+ *
+ * @public
+ */
+export type LayeringForecastOutcome = 'follows' | 'rebuilds' | 'stays-pinned' | 'held';
+
+/** A known risk of a conditional update, as ClusterVersion `status.conditionalUpdates[].risks` names it. @public */
+export interface LayeringUpdateRisk {
+  name: string;
+  message: string;
+  url: string | null;
+}
+
+/** A condition of a conditional update (e.g. `Recommended`). @public */
+export interface LayeringUpdateCondition {
+  type: string;
+  status: string;
+  reason: string | null;
+  message: string | null;
+}
+
+/**
+ * One release a cluster may be updated to: from ClusterVersion `status.availableUpdates`, or from
+ * `status.conditionalUpdates` (then `conditional` is true and its risks and conditions come along).
+ *
+ * @public
+ */
+export interface LayeringOfferedUpdate {
+  version: string;
+  /** The release payload image. */
+  image: string;
+  conditional: boolean;
+  url?: string | null;
+  risks?: LayeringUpdateRisk[];
+  conditions?: LayeringUpdateCondition[];
+}
+
+/** Answer of `GET /clusters/:cluster/updates`: the releases the cluster is offered, newest first. @public */
+export interface LayeringClusterUpdates {
+  cluster: string;
+  /** The release the cluster runs. */
+  current: string | null;
+  updates: LayeringOfferedUpdate[];
+}
+
+/** One pool in a {@link LayeringForecastResponse}. @public */
+export interface LayeringForecastPool {
+  name: string;
+  outcome: LayeringForecastOutcome;
+  /** The pool's predicted drift once the update has completed (against the new release). */
+  drift: Pick<DriftView, 'status' | 'minorVersionsBehind' | 'releasesBehind' | 'reason'>;
+  /** Nodes that would reboot: the pool's size when it follows or rebuilds, else 0. */
+  reboots: number;
+  /**
+   * Builds the update starts for this pool, and their expected time: the median duration of the
+   * pool's past successful MachineOSBuilds, null when it has none (or starts no build).
+   */
+  builds: { count: number; estimatedMinutes: number | null };
+  /** One sentence: what happens to this pool and why. */
+  reason: string;
+}
+
+/**
+ * Answer of `GET /clusters/:cluster/forecast?to=<version>`: what each pool the caller may read
+ * would do if the cluster were updated to `to`.
+ *
+ * @public
+ */
+export interface LayeringForecastResponse {
+  cluster: string;
+  /** The release the cluster runs. */
+  from: string | null;
+  to: string;
+  /** The target release payload image. */
+  image: string;
+  /** The RHCOS build of the target release's `rhel-coreos` image, when the registry could tell. */
+  rhcosVersion: string | null;
+  conditional: boolean;
+  /** The risks of a conditional update; absent for a recommended one. */
+  risks?: LayeringUpdateRisk[];
+  conditions?: LayeringUpdateCondition[];
+  pools: LayeringForecastPool[];
+}
