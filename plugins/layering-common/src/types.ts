@@ -33,6 +33,17 @@ export interface DriftView {
 }
 
 /**
+ * A pool's drift: the top-level fields describe the oldest RHCOS that any node of the pool boots
+ * (its target's when it has no nodes); `target` gives the same for the pool's target image, where
+ * the pool goes once rolled out. Older backends leave `target` out.
+ *
+ * @public
+ */
+export interface PoolDriftView extends DriftView {
+  target?: DriftView;
+}
+
+/**
  * The OCP release a cluster runs and the RHCOS image that release ships.
  *
  * @public
@@ -131,7 +142,7 @@ export interface PoolView {
   build?: { name: string; state: BuildState } | null;
   image: { target: string | null; baseRhcosVersion: string | null };
   release: { version: string | null; rhcosVersion: string | null };
-  drift: DriftView;
+  drift: PoolDriftView;
   rollout: { state: RolloutState; updated: number; total: number };
   /** Per-node RHCOS builds (`status.nodeInfo.osImage`), so a half-rolled pool shows both. */
   nodeRhcosVersions: Array<{ rhcosVersion: string | null; count: number }>;
