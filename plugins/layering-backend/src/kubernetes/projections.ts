@@ -4,6 +4,7 @@ import {
 } from '@rhcos-layering/plugin-layering-common';
 import type { PoolCondition } from '@rhcos-layering/plugin-layering-common';
 import type { RawObject } from './Informer';
+import { projectUpdates, type ClusterUpdateProjection } from './updateProjections';
 
 /**
  * Projections: the few fields of each kind that the views use. The informers
@@ -232,6 +233,8 @@ export interface ClusterVersionProjection {
   desiredImage: string | null;
   /** Newest first, at most {@link MAX_HISTORY} entries. */
   history: Array<{ version: string; image: string | null; state: string | null; completionTime: string | null }>;
+  /** `status.availableUpdates` then `status.conditionalUpdates` (with risks and conditions), for the forecast. */
+  updates?: ClusterUpdateProjection[];
 }
 
 /** How many history entries are kept (the CVO keeps a limited number too). */
@@ -253,6 +256,7 @@ export function projectClusterVersion(object: RawObject): ClusterVersionProjecti
         state: str(entry.state),
         completionTime: str(entry.completionTime),
       })),
+    updates: projectUpdates(status),
   };
 }
 
