@@ -16,6 +16,9 @@ import type {
   ReleaseView,
 } from './types';
 
+// The paged fleet answer, its summary and the drift trend (fleet page).
+export * from './fleetWire';
+
 /** Answer of every list route: `GET /clusters`, `/clusters/:cluster/pools`, `/pools`, `/…/requests`. @public */
 export interface LayeringListResponse<T> {
   items: T[];
