@@ -20,3 +20,4 @@ export * from './machineOSConfig';
 export * from './preflight';
 export * from './permissions';
 export * from './annotations';
+export * from './forecast';
