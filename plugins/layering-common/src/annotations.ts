@@ -26,12 +26,21 @@ export const LAYERING_REQUEST_ANNOTATIONS = {
   requestedBy: 'layering.openshift.io/requested-by',
   /** Scaffolder task ID of the template run. */
   templateRun: 'layering.openshift.io/template-run',
-  /** ID of the LayeringRequestRecord. */
+  /**
+   * ID of the request: a UUID made when the manifest is rendered, which the record of the
+   * request keeps (the record links it to its pull request, whose URL is not known at render).
+   */
   requestId: 'layering.openshift.io/request-id',
   /** OCP release whose rhel-coreos image the change was made against, e.g. `4.18.21`. */
   baseRelease: 'layering.openshift.io/base-release',
   /** The rhel-coreos image (by digest) the change was made against. */
   baseImage: 'layering.openshift.io/base-image',
+  /**
+   * `sha256:<hex>` over the object's content without annotations (apiVersion, kind, name,
+   * labels, spec; see `layeringContentDigest` of the node package): what was reviewed, so the
+   * backend can tell that the object on the cluster is the one the request rendered.
+   */
+  contentDigest: 'layering.openshift.io/content-digest',
 } as const;
 
 /** Prefix of the Machine Config Operator's annotations and labels (its API group). @public */

@@ -32,3 +32,9 @@ export type {
 } from './access/clusterAccess';
 export { readTokenFile } from './access/tokenFile';
 export { loadClientNode } from './access/loadClientNode';
+export {
+  layeringContentDigest,
+  readLayeringProvenance,
+  withLayeringProvenance,
+} from './provenance/contentDigest';
+export type { LayeringObjectProvenance } from './provenance/contentDigest';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import yaml from 'yaml';
 import type { JsonObject } from '@backstage/types';
 import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
+import { layeringContentDigest, readLayeringProvenance } from '@rhcos-layering/plugin-layering-node';
 import { createManifestRenderAction } from './manifestRender';
 import {
   actionOptions,
@@ -93,6 +94,12 @@ describe('layering:manifest:render', () => {
         ],
       },
     });
+    // Provenance: a fresh request id and the digest of the content without annotations.
+    expect(outputs.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(mosc.metadata.annotations['layering.openshift.io/request-id']).toBe(outputs.requestId);
+    expect(mosc.metadata.annotations['layering.openshift.io/content-digest']).toBe(outputs.contentDigest);
+    expect(outputs.contentDigest).toBe(layeringContentDigest(mosc));
+    expect(readLayeringProvenance(mosc)).toMatchObject({ taskId: 'task-0001', digestMatches: true });
     expect(files['manifests/Containerfile']).toBe(CONTAINERFILE);
     const summary = files['manifests/SUMMARY.md'];
     expect(summary).toBe(outputs.summary);

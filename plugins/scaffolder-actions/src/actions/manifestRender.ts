@@ -1,9 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import yaml from 'yaml';
+import { withLayeringProvenance } from '@rhcos-layering/plugin-layering-node';
 import {
   LAYERING_REQUEST_ANNOTATIONS,
   LayeringInputError,
@@ -198,6 +200,16 @@ export function createManifestRenderAction(options: LayeringActionOptions) {
         containerfilePath: z =>
           z.string({ description: 'Workspace-relative path of the Containerfile' }).optional(),
         summaryPath: z => z.string({ description: 'Workspace-relative path of SUMMARY.md' }),
+        requestId: z =>
+          z.string({
+            description:
+              'Id of this request (a UUID), annotated on the rendered object; pass it to layering:request:record',
+          }),
+        contentDigest: z =>
+          z.string({
+            description:
+              'sha256 digest of the rendered content (without annotations), annotated on the object',
+          }),
         summary: z => z.string({ description: 'Markdown summary for the pull request body' }),
         objectKind: z => z.string({ description: 'MachineOSConfig or MachineConfig' }),
         objectName: z => z.string({ description: 'Name of the rendered object' }),
@@ -351,6 +363,14 @@ export function createManifestRenderAction(options: LayeringActionOptions) {
         ) as unknown as KubeObject;
       }
 
+      // Provenance: the request id is made here, before any pull request exists, so the object
+      // names its request in the pull request, on the cluster and in the record (the record step
+      // links the id to the pull request URL, which is only known once it is open). The digest
+      // lets the backend tell that what appears on the cluster is what was reviewed.
+      const requestId = randomUUID();
+      object = withLayeringProvenance(object, requestId);
+      const contentDigest = object.metadata.annotations![LAYERING_REQUEST_ANNOTATIONS.contentDigest];
+
       // What lands in the pull request (or is applied later) is layering content only.
       throwIfErrors(
         checkLayeringContent([{ field: 'manifest', object }], { pool }),
@@ -407,6 +427,8 @@ export function createManifestRenderAction(options: LayeringActionOptions) {
       if (containerfile) ctx.output('containerfilePath', relative('Containerfile'));
       ctx.output('summaryPath', relative('SUMMARY.md'));
       ctx.output('summary', summary);
+      ctx.output('requestId', requestId);
+      ctx.output('contentDigest', contentDigest);
       ctx.output('objectKind', object.kind);
       ctx.output('objectName', object.metadata.name);
       ctx.output('apiVersion', object.apiVersion);
