@@ -68,6 +68,8 @@ export interface LayeringClusterRelease extends ReleaseView {
   stale: boolean;
   /** The update history, newest first; empty when the cluster reports none. */
   history: LayeringReleaseHistoryEntry[];
+  /** The updates ClusterVersion offers (recommended first, then conditional); absent from older backends. */
+  updates?: LayeringOfferedUpdate[];
 }
 
 /**
