@@ -517,6 +517,7 @@ export class FleetService implements LayeringFleetService {
         state: h.state ?? null,
         rhcosVersion: h.rhcosVersion,
       })),
+      updates: entry.cache.snapshot().clusterVersion?.updates ?? [],
     };
   }
 
