@@ -84,6 +84,14 @@ export const MCO_NAMESPACE = 'openshift-machine-config-operator';
 /** Secret holding RHEL entitlement certificates for builds that install RHEL packages. @public */
 export const ENTITLEMENT_SECRET = 'etc-pki-entitlement';
 
+/**
+ * Namespace the MCO takes the entitlement secret from on 4.18 and later (kept there by the
+ * Insights Operator under Simple Content Access); the MCO copies it per pool into its own
+ * namespace for each build, so nobody copies it by hand any more.
+ * @public
+ */
+export const ENTITLEMENT_SOURCE_NAMESPACE = 'openshift-config-managed';
+
 /** `spec.type` of catalog entities the plugins create or look for. @public */
 export const LAYERING_ENTITY_TYPES = {
   /** `Resource` of an OpenShift cluster. */

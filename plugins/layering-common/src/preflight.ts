@@ -62,6 +62,12 @@ export interface PreflightInput {
   machineOSConfigs: Array<{ name: string; pool: string }>;
   /** Names of the secrets in `openshift-machine-config-operator`. */
   secrets: string[];
+  /**
+   * Where the build's entitlement comes from, when it is not `etc-pki-entitlement` in the MCO
+   * namespace (looked up in `secrets`): on 4.18 and later, `openshift-config-managed`. `exists`
+   * null when it could not be looked up, which gives no finding.
+   */
+  entitlementSecret?: { namespace: string; name: string; exists: boolean | null };
   pushSpec?: string | null;
   pushSecret?: string | null;
   baseImagePullSecret?: string | null;

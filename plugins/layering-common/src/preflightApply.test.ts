@@ -193,6 +193,28 @@ describe('runPreflight (on-cluster)', () => {
     );
   });
 
+  it('on 4.18 and later reads the entitlement from openshift-config-managed, not the MCO namespace', () => {
+    const noMcoCopy = { ...input, secrets: ['infra-push'] };
+    const from = (exists: boolean | null) => ({
+      ...noMcoCopy,
+      entitlementSecret: {
+        namespace: 'openshift-config-managed',
+        name: 'etc-pki-entitlement',
+        exists,
+      },
+    });
+    expect(runPreflight(from(true))).toMatchObject({ ok: true, issues: [] });
+    // Not readable: nothing is claimed missing.
+    expect(runPreflight(from(null))).toMatchObject({ ok: true, issues: [] });
+    const missing = summary(from(false));
+    expect(missing).toContainEqual(
+      expect.stringMatching(
+        /^error:containerfile:.*etc-pki-entitlement secret from openshift-config-managed/,
+      ),
+    );
+    expect(missing.join('\n')).not.toContain('openshift-machine-config-operator');
+  });
+
   it('requires etc-pki-entitlement for RHEL packages, warns when it may be needed', () => {
     const noEntitlement = { ...input, secrets: ['infra-push'] };
     expect(summary(noEntitlement)).toContainEqual(

@@ -275,11 +275,20 @@ export function applyIssues(
       if (order.indexOf(analysis.entitlement) > order.indexOf(entitlement))
         entitlement = analysis.entitlement;
     });
-    if (entitlement !== 'none' && !secrets.has(ENTITLEMENT_SECRET)) {
+    const source = input.entitlementSecret;
+    const entitled = source
+      ? source.exists !== false
+      : secrets.has(ENTITLEMENT_SECRET);
+    if (entitlement !== 'none' && !entitled) {
+      const remedy = source
+        ? `the MCO takes the ${source.name} secret from ${source.namespace}, which this cluster does not have (the Insights Operator keeps it there under Simple Content Access)`
+        : `copy the ${ENTITLEMENT_SECRET} secret into ${MCO_NAMESPACE}`;
       const message =
         entitlement === 'required'
-          ? `The Containerfile installs RHEL packages, which needs an entitled build: copy the ${ENTITLEMENT_SECRET} secret into ${MCO_NAMESPACE} first.`
-          : `The Containerfile installs third-party RPMs that may depend on RHEL packages; if the build fails to resolve them, copy the ${ENTITLEMENT_SECRET} secret into ${MCO_NAMESPACE}.`;
+          ? `The Containerfile installs RHEL packages, which needs an entitled build: ${remedy}${
+              source ? '' : ' first'
+            }.`
+          : `The Containerfile installs third-party RPMs that may depend on RHEL packages; if the build fails to resolve them, ${remedy}.`;
       if (input.mode === 'on-cluster') {
         issues.push(
           issue(

@@ -44,19 +44,33 @@ export interface TestClusterOptions {
   edit?: (object: any) => any;
 }
 
-/** Starts an embedded cluster in instant mode on a free port, with the test secrets. */
-export async function startTestCluster(
-  options: TestClusterOptions = {},
-): Promise<EmbeddedCluster> {
-  const secrets = (options.secrets ?? TEST_SECRETS).map(name => ({
+/**
+ * Secret objects of the given names in the MCO namespace. `etc-pki-entitlement` also goes to
+ * `openshift-config-managed`, where the MCO of 4.18 and later takes it from.
+ */
+export function testSecrets(names: string[]): object[] {
+  const secret = (name: string, namespace: string) => ({
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name, namespace: 'openshift-machine-config-operator' },
+    metadata: { name, namespace },
     type: 'kubernetes.io/dockerconfigjson',
     data: {
       '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64'),
     },
-  }));
+  });
+  return names.flatMap(name => [
+    secret(name, 'openshift-machine-config-operator'),
+    ...(name === 'etc-pki-entitlement'
+      ? [secret(name, 'openshift-config-managed')]
+      : []),
+  ]);
+}
+
+/** Starts an embedded cluster in instant mode on a free port, with the test secrets. */
+export async function startTestCluster(
+  options: TestClusterOptions = {},
+): Promise<EmbeddedCluster> {
+  const secrets = testSecrets(options.secrets ?? TEST_SECRETS);
   const edited = options.withoutMachineOS || options.edit;
   const stateObjects = edited ? loadStateObjects(stateDir(options.state)) : [];
   const kept = stateObjects

@@ -61,22 +61,60 @@ describe('pre-flight checks against the embedded fleet states', () => {
     expect((outputsOf(master.output).warnings as string[]).join('\n')).toMatch(/Single-node cluster/);
   });
 
-  it('asks for the etc-pki-entitlement secret when RHEL packages are installed on-cluster', async () => {
+  const onClusterWorker = {
+    cluster: 'ocp-418',
+    pool: 'worker',
+    mode: 'on-cluster' as const,
+    containerfile: CF,
+    pushSpec: 'registry.example.com/platform-os/worker-layered:latest',
+    pushSecret: 'push-secret',
+  };
+
+  it('on 4.18 and later asks for the entitlement in openshift-config-managed, never in the MCO namespace', async () => {
     cluster = await startTestCluster({ secrets: ['push-secret'] });
     const before = await snapshotCluster(cluster);
-    const { ctx, workspacePath } = await createTestContext({
-      cluster: 'ocp-418',
-      pool: 'worker',
-      mode: 'on-cluster' as const,
-      containerfile: CF,
-      pushSpec: 'registry.example.com/platform-os/worker-layered:latest',
-      pushSecret: 'push-secret',
+    const { ctx, workspacePath } = await createTestContext(onClusterWorker);
+    const refused = createManifestRenderAction(actionOptions(cluster)).handler(ctx);
+    await expect(refused).rejects.toThrow(
+      /containerfile: .*the MCO takes the etc-pki-entitlement secret from openshift-config-managed/,
+    );
+    await expect(refused).rejects.not.toThrow(/into openshift-machine-config-operator/);
+    expect(await readTree(workspacePath)).toEqual({});
+    expect(await snapshotCluster(cluster)).toEqual(before);
+  });
+
+  it('on 4.18 and later needs no etc-pki-entitlement copy in the MCO namespace', async () => {
+    cluster = await startTestCluster({
+      secrets: ['push-secret'],
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'etc-pki-entitlement', namespace: 'openshift-config-managed' },
+          type: 'Opaque',
+          data: {},
+        },
+      ],
+    });
+    const { ctx, output } = await createTestContext(onClusterWorker);
+    await createManifestRenderAction(actionOptions(cluster)).handler(ctx);
+    expect(((outputsOf(output).warnings as string[]) ?? []).join('\n')).not.toMatch(
+      /entitle/,
+    );
+  });
+
+  it('before 4.18 (v1alpha1) asks for the etc-pki-entitlement secret in the MCO namespace', async () => {
+    cluster = await startTestCluster({ state: 'ocp-417', secrets: [] });
+    const { ctx } = await createTestContext({
+      ...onClusterWorker,
+      pool: 'infra',
+      pushSpec: 'registry.example.com/platform-os/infra-layered:latest',
+      pushSecret: 'infra-os-images-push',
+      currentImagePullSecret: 'infra-os-images-pull',
     });
     await expect(createManifestRenderAction(actionOptions(cluster)).handler(ctx)).rejects.toThrow(
       /containerfile: .*copy the etc-pki-entitlement secret into openshift-machine-config-operator/,
     );
-    expect(await readTree(workspacePath)).toEqual({});
-    expect(await snapshotCluster(cluster)).toEqual(before);
   });
 
   it('modifies the v1alpha1 MachineOSConfig of a 4.17 cluster and applies it (ocp-417 infra)', async () => {

@@ -11,6 +11,7 @@ import {
   TEST_SECRETS,
   actionOptions,
   stateDir,
+  testSecrets,
 } from '../__testUtils__/cluster';
 import { exampleCases, runExample } from '../__testUtils__/examples';
 import { examples as buildDelete } from './buildDelete.examples';
@@ -54,15 +55,7 @@ describe('every action example with the shipped reader and writer roles', () => 
       name: 'ocp-418',
       stateDir: stateDir(),
       objects: [
-        ...TEST_SECRETS.map(name => ({
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: { name, namespace: 'openshift-machine-config-operator' },
-          type: 'kubernetes.io/dockerconfigjson',
-          data: {
-            '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64'),
-          },
-        })),
+        ...testSecrets(TEST_SECRETS),
         ...loadRbacManifests().map(o => o.object),
       ],
       serviceAccounts: [
@@ -141,6 +134,14 @@ describe('secret checks with the shipped roles', () => {
     const reader = await options.clusters.reader('ocp-418');
     await expect(
       reader.existingSecretNames('openshift-machine-config-operator', ['push-secret']),
+    ).rejects.toThrow('cannot get resource "secrets"');
+
+    // In openshift-config-managed the writer may ask about the entitlement secret only.
+    expect([
+      ...(await writer.existingSecretNames('openshift-config-managed', ['etc-pki-entitlement'])),
+    ]).toEqual([]);
+    await expect(
+      writer.existingSecretNames('openshift-config-managed', ['other-secret']),
     ).rejects.toThrow('cannot get resource "secrets"');
   });
 

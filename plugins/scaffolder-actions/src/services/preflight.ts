@@ -1,5 +1,7 @@
+import { NotAllowedError } from '@backstage/errors';
 import {
   ENTITLEMENT_SECRET,
+  ENTITLEMENT_SOURCE_NAMESPACE,
   GLOBAL_PULL_SECRET_COPY,
   MCO_ANNOTATIONS,
   isBuiltInPool,
@@ -7,6 +9,7 @@ import {
   runPreflight as runPreflightRules,
   normalizeMachineOSBuild,
   normalizeMachineOSConfig,
+  parseOcpVersion,
   type MachineOSConfigModel,
   type PoolDetail,
   type PreflightPool,
@@ -133,6 +136,37 @@ function toPreflightPool(
   };
 }
 
+/**
+ * True on 4.18 and later, where the MCO takes the entitlement from
+ * `openshift-config-managed/etc-pki-entitlement` and copies it per pool into its namespace
+ * (`etc-pki-entitlement-<pool>`) for each build. A cluster that serves MachineOSConfig `v1` is
+ * 4.18 or later; otherwise the release version decides, and an unknown one keeps the older rule.
+ */
+function entitlementFromConfigManaged(
+  apiVersion: 'v1' | 'v1alpha1' | null,
+  release: ReleaseBase | undefined,
+): boolean {
+  if (apiVersion === 'v1') return true;
+  const version = parseOcpVersion(release?.releaseVersion);
+  return !!version && (version.major > 4 || (version.major === 4 && version.minor >= 18));
+}
+
+/**
+ * Whether `openshift-config-managed/etc-pki-entitlement` exists (metadata only). Null when the
+ * credential may not look there: the rule then claims nothing.
+ */
+async function entitlementExists(client: ClusterClient): Promise<boolean | null> {
+  try {
+    const found = await client.existingSecretNames(ENTITLEMENT_SOURCE_NAMESPACE, [
+      ENTITLEMENT_SECRET,
+    ]);
+    return found.has(ENTITLEMENT_SECRET);
+  } catch (error) {
+    if (NotAllowedError.is(error)) return null;
+    throw error;
+  }
+}
+
 /** What every pre-flight check reads from the cluster. */
 interface ClusterState {
   apiVersion: 'v1' | 'v1alpha1' | null;
@@ -237,7 +271,7 @@ export async function runPreflight(
     apiVersion === 'v1alpha1' && !baseImagePullSecret
       ? GLOBAL_PULL_SECRET_COPY
       : undefined,
-    ENTITLEMENT_SECRET,
+    entitlementFromConfigManaged(apiVersion, release) ? undefined : ENTITLEMENT_SECRET,
   ].filter(
     (n): n is string =>
       !!n && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(n) && n.length <= 253,
@@ -253,6 +287,16 @@ export async function runPreflight(
     // Nothing is known, so nothing is claimed missing; the cluster checks them on apply.
     secrets = new Set(secretCandidates);
   }
+  const entitlementSecret = entitlementFromConfigManaged(apiVersion, release)
+    ? {
+        namespace: ENTITLEMENT_SOURCE_NAMESPACE,
+        name: ENTITLEMENT_SECRET,
+        exists:
+          checksSecrets && secretsClient
+            ? await entitlementExists(secretsClient)
+            : null,
+      }
+    : undefined;
 
   const existing = modelled.find(m => m.pool === request.pool);
   const architectures = [
@@ -279,6 +323,7 @@ export async function runPreflight(
     pools: pools.map(p => toPreflightPool(p, modelled)),
     machineOSConfigs: modelled.map(m => ({ name: m.name, pool: m.pool })),
     secrets: [...secrets, ...(request.secretsToCreate ?? [])],
+    entitlementSecret,
     pushSpec,
     pushSecret,
     baseImagePullSecret,
@@ -311,7 +356,9 @@ export async function runPreflight(
           )
           .map(p => ({ name: p.metadata.name, nodes: nodesOf(p) }))
       : [];
-  // Nodes matching a custom pool leave worker; master wins over any other pool.
+  // Nodes matching a custom pool leave worker; master wins over any other pool. `arbiter` is
+  // deliberately among the "custom" pools here: the MCO's ListPools sorts pools into master,
+  // worker and everything else, so a node that also matches arbiter leaves worker the same way.
   const customSelectors = pools.filter(
     p => !['master', 'worker'].includes(p.metadata.name),
   );
