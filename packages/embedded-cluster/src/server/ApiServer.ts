@@ -32,6 +32,12 @@ import {
 import { handleResource } from './resourceRequest';
 import type { ServerContext } from './context';
 import { ServiceAccountToken, authenticate, authorizeRequest } from './auth';
+import { AuditEvent, AuditLog } from './audit';
+import {
+  EmbeddedOAuthOptions,
+  EmbeddedOAuthServer,
+} from '../oauth/OAuthServer';
+import { handleOpenShiftUser } from '../oauth/userApi';
 
 type Obj = Record<string, unknown>;
 
@@ -50,6 +56,8 @@ export interface ApiServerOptions {
    * `system:serviceaccount:<namespace>:<name>` and is authorized by the RBAC objects in the store.
    */
   serviceAccounts?: ServiceAccountToken[];
+  /** People and OAuth clients of the cluster's OAuth server; no OAuth endpoints without it. */
+  oauth?: EmbeddedOAuthOptions;
   /** TLS key and certificate: the same port then also speaks HTTPS (what kubectl needs). */
   tls?: { key: string; cert: string };
   host?: string;
@@ -80,12 +88,20 @@ export class ApiServer {
   readonly #sockets = new Set<net.Socket>();
   readonly #watchHub: WatchHub;
   readonly #ctx: ServerContext;
+  readonly #oauth?: EmbeddedOAuthServer;
+  readonly #audit = new AuditLog();
   #throttle = 0;
   #address = '';
   #openapiCache = new Map<string, { doc: Obj; hash: string }>();
 
   constructor(options: ApiServerOptions) {
     this.#options = options;
+    if (options.oauth) {
+      this.#oauth = new EmbeddedOAuthServer(
+        options.oauth,
+        () => `http://${this.#address}`,
+      );
+    }
     this.#watchHub = new WatchHub(options.store, {
       bookmarkIntervalMs: options.bookmarkIntervalMs,
       log: options.log,
@@ -160,6 +176,11 @@ export class ApiServer {
     this.#watchHub.closeAll();
   }
 
+  /** The write requests answered so far, as audit events (oldest first). */
+  auditEvents(): AuditEvent[] {
+    return this.#audit.events();
+  }
+
   /** Answer the next `n` API requests with 429 Too Many Requests. */
   throttle(n: number): void {
     this.#throttle = Math.max(0, Math.floor(n));
@@ -187,10 +208,14 @@ export class ApiServer {
       sendJson(res, 200, this.#version());
       return;
     }
+    if (this.#oauth && (await this.#oauth.handle(req, res, url))) {
+      return;
+    }
     const caller = authenticate(
       req,
       this.#options.tokens,
       this.#options.serviceAccounts ?? [],
+      this.#oauth,
     );
     const role = caller?.role;
     if (path.startsWith('/_sim/')) {
@@ -217,6 +242,10 @@ export class ApiServer {
       throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     }
     const method = req.method ?? 'GET';
+    this.#audit.track(req, res, url, caller);
+    if (handleOpenShiftUser(req, res, path, caller, this.#oauth)) {
+      return;
+    }
     authorizeRequest(
       this.#options.store,
       caller,
@@ -387,6 +416,10 @@ export class ApiServer {
     if (path === '/_sim/close-watches' && method === 'POST') {
       this.closeWatches();
       sendJson(res, 200, { closed: true });
+      return;
+    }
+    if (path === '/_sim/audit' && method === 'GET') {
+      sendJson(res, 200, { kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: this.#audit.events() });
       return;
     }
     if (path === '/_sim/settle' && method === 'POST') {

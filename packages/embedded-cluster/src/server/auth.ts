@@ -9,6 +9,9 @@ import {
 } from '../rbac/RbacAuthorizer';
 import { requestAttributes } from '../rbac/requestInfo';
 import type { Role } from './context';
+import type { OAuthIdentity } from '../oauth/OAuthServer';
+import type { RequestAttributes } from '../rbac/requestInfo';
+import { ApiError } from './status';
 
 /**
  * A service account the API server accepts a bearer token for.
@@ -21,10 +24,14 @@ export interface ServiceAccountToken {
   token: string;
 }
 
-/** An authenticated caller: its role and, for service accounts, the user RBAC decides on. */
+/**
+ * An authenticated caller: its role and, for service accounts and people, the user RBAC decides
+ * on; for people also the scopes their OAuth token was granted.
+ */
 export interface Caller {
   role: Role;
   user?: UserInfo;
+  scopes?: string[];
 }
 
 function sameToken(given: string, expected: string): boolean {
@@ -42,6 +49,7 @@ export function authenticate(
   req: IncomingMessage,
   tokens: { admin: string; readOnly: string },
   serviceAccounts: readonly ServiceAccountToken[],
+  people?: { identify(token: string): OAuthIdentity | undefined },
 ): Caller | undefined {
   const header = req.headers.authorization ?? '';
   const m = /^Bearer\s+(\S+)$/i.exec(header);
@@ -50,7 +58,12 @@ export function authenticate(
   if (sameToken(given, tokens.admin)) return { role: 'admin' };
   if (sameToken(given, tokens.readOnly)) return { role: 'readOnly' };
   const account = serviceAccounts.find(sa => sameToken(given, sa.token));
-  if (!account) return undefined;
+  if (!account) {
+    const person = people?.identify(given);
+    return person
+      ? { role: 'user', user: person.user, scopes: person.scopes }
+      : undefined;
+  }
   return {
     role: 'serviceAccount',
     user: serviceAccountUser(account.namespace, account.name),
@@ -69,8 +82,44 @@ export function authorizeRequest(
   path: string,
   query: URLSearchParams,
 ): void {
-  if (caller.role !== 'serviceAccount' || !caller.user) return;
+  if (caller.role !== 'serviceAccount' && caller.role !== 'user') return;
+  if (!caller.user) return;
   const attrs = requestAttributes(method, path, query);
+  if (caller.role === 'user') checkScopes(caller, attrs);
   const decision = authorize(store, caller.user, attrs);
   if (!decision.allowed) throw forbidden(caller.user, attrs, decision.reason);
+}
+
+/**
+ * What an OAuth token's scopes allow before RBAC is asked: `user:full` everything RBAC allows,
+ * `user:info` reading the user's own name, `user:check-access` access reviews. OpenShift refuses
+ * the rest with a 403 that names the scopes.
+ */
+function checkScopes(caller: Caller, attrs: RequestAttributes): void {
+  const scopes = caller.scopes ?? [];
+  if (scopes.includes('user:full')) return;
+  const ownUser =
+    attrs.apiGroup === 'user.openshift.io' &&
+    attrs.resource === 'users' &&
+    attrs.name === '~' &&
+    attrs.verb === 'get';
+  const review =
+    attrs.apiGroup === 'authorization.k8s.io' &&
+    attrs.verb === 'create' &&
+    (attrs.resource === 'selfsubjectaccessreviews' ||
+      attrs.resource === 'selfsubjectrulesreviews');
+  if (
+    (ownUser && scopes.includes('user:info')) ||
+    (review && scopes.includes('user:check-access'))
+  ) {
+    return;
+  }
+  const what = attrs.isResourceRequest
+    ? `${attrs.resource}${attrs.apiGroup ? `.${attrs.apiGroup}` : ''}`
+    : attrs.path;
+  throw new ApiError(
+    403,
+    'Forbidden',
+    `${what} is forbidden: User "${caller.user?.username}" cannot ${attrs.verb} ${what}: scopes [${scopes.join(' ')}] prevent this action`,
+  );
 }

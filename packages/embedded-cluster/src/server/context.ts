@@ -9,7 +9,7 @@ import type { WatchHub } from './watch';
  * Who is calling: the all-powerful admin token, the legacy read-only token, or a service account
  * whose requests the cluster's RBAC objects authorize.
  */
-export type Role = 'admin' | 'readOnly' | 'serviceAccount';
+export type Role = 'admin' | 'readOnly' | 'serviceAccount' | 'user';
 
 /** What the request handlers share: the store, the schemas and the watch streams. */
 export interface ServerContext {
