@@ -16,7 +16,14 @@ export type {
   LayeringFleetService,
 } from './services/FleetService';
 export { layeringRequestStoreServiceRef } from './services/RequestStore';
-export type { LayeringRequestStore, NewLayeringRequest } from './services/RequestStore';
+export type {
+  LayeringRequestChange,
+  LayeringRequestListener,
+  LayeringRequestStore,
+  NewLayeringRequest,
+} from './services/RequestStore';
+export { parsePullRequestUrl, samePullRequest } from './forge/pullRequestRef';
+export type { PullRequestRef } from './forge/pullRequestRef';
 export { OUTCOME_TRANSITIONS } from './services/RequestStore';
 export {
   createLayeringPoolConditionalDecision,
