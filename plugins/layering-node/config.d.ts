@@ -45,9 +45,10 @@ export interface Config {
           /**
            * The credential the scaffolder actions write with. Without one the actions refuse
            * to write to this cluster; they never write with the reader. Exactly one of the
-           * forms below; `authProvider: user` acts with the requesting person's OpenShift token,
-           * given to the action as the task secret `openshiftToken`, so cluster RBAC decides and
-           * the cluster's audit log shows the person.
+           * forms below; `authProvider: oidc` (with `oidcTokenProvider: openshift`) acts with the
+           * requesting person's OpenShift OAuth token, which the form obtains through the
+           * `openshift` auth provider and gives to the action as the task secret
+           * `openshiftToken`, so cluster RBAC decides and the cluster's audit log shows the person.
            */
           writer?: {
             /** Bearer token of the writer service account. @visibility secret */
@@ -62,8 +63,10 @@ export interface Config {
             clientCertFile?: string;
             /** PEM file of the client certificate's private key. */
             clientKeyFile?: string;
-            /** `user`: write as the person who runs the task. */
-            authProvider?: 'user';
+            /** `oidc` (or its older name `user`): write as the person who runs the task. */
+            authProvider?: 'oidc' | 'user';
+            /** Which sign-in gives the person's token; only `openshift` (OpenShift OAuth). */
+            oidcTokenProvider?: 'openshift';
           };
           /**
            * Registries (with credentials) for this cluster's images, tried before

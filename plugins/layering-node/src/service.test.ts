@@ -89,7 +89,7 @@ describe('DefaultLayeringClustersService: config locator', () => {
               registries: [{ host: 'quay.io', mirror: 'https://mirror.example.com' }],
             },
             'a-2': { writer: { serviceAccountTokenFile: '/var/run/writer/token' } },
-            'a-3': { writer: { authProvider: 'user' } },
+            'a-3': { writer: { authProvider: 'oidc', oidcTokenProvider: 'openshift' } },
             'a-4': {
               reader: { clientCertData: 'Y2VydA==', clientKeyData: 'a2V5' },
               writer: { clientCertFile: '/pki/w.crt', clientKeyFile: '/pki/w.key' },
@@ -106,6 +106,10 @@ describe('DefaultLayeringClustersService: config locator', () => {
     ]);
     expect(clusters[1].writer).toEqual({ type: 'tokenFile', path: '/var/run/writer/token' });
     expect(clusters[2].writer).toEqual({ type: 'user' });
+    // `user` is the older name of the same writer.
+    expect(() =>
+      read({ layering: { clusters: { options: { b: { writer: { authProvider: 'user' } } } } } }),
+    ).not.toThrow();
     expect(clusters[3].reader).toEqual({
       type: 'clientCertificate',
       certData: 'Y2VydA==',
@@ -142,7 +146,12 @@ describe('DefaultLayeringClustersService: config locator', () => {
   });
 
   it.each([
-    [{ writer: { authProvider: 'oidc' } }, 'layering.clusters.options.c.writer.authProvider'],
+    [{ writer: { authProvider: 'serviceAccount' } }, 'layering.clusters.options.c.writer.authProvider'],
+    [
+      { writer: { authProvider: 'oidc', oidcTokenProvider: 'okta' } },
+      'layering.clusters.options.c.writer.oidcTokenProvider: only "openshift"',
+    ],
+    [{ writer: { oidcTokenProvider: 'openshift' } }, 'layering.clusters.options.c.writer.oidcTokenProvider: only valid with authProvider: oidc'],
     [{ reader: { authProvider: 'user' } }, 'layering.clusters.options.c.reader.authProvider'],
     [
       { writer: { serviceAccountToken: 'a', serviceAccountTokenFile: '/b' } },

@@ -14,7 +14,8 @@ export const POD_SERVICE_ACCOUNT_TOKEN_PATH =
  * Reads one credential block (`layering.clusters.options.<cluster>.reader` or `.writer`):
  * exactly one of `serviceAccountToken`, `serviceAccountTokenFile`, a client certificate
  * (`clientCertData` or `clientCertFile`, with `clientKeyData` or `clientKeyFile`) or, for writers
- * only, `authProvider: user`.
+ * only, `authProvider: oidc` with `oidcTokenProvider: openshift` (the Kubernetes plugin's names
+ * for a person's OpenShift OAuth token; `authProvider: user` is the same).
  *
  * @remarks
  * A block that names no form, or more than one, is a configuration mistake: it is refused with an
@@ -27,15 +28,23 @@ export function readCredentialBlock(
 ): LayeringClusterCredential {
   const forms: LayeringClusterCredential[] = [];
   const authProvider = block.getOptionalString('authProvider');
+  const tokenProvider = block.getOptionalString('oidcTokenProvider');
   if (authProvider !== undefined) {
-    if (authProvider !== 'user' || role !== 'writer') {
+    if ((authProvider !== 'oidc' && authProvider !== 'user') || role !== 'writer') {
       throw new InputError(
-        `${key}.authProvider: only "user" is supported${
+        `${key}.authProvider: only "oidc" (with oidcTokenProvider: openshift) is supported${
           role === 'reader' ? ', and only for writers (watches always use a service credential)' : ''
         }; got "${authProvider}"`,
       );
     }
+    if (tokenProvider !== undefined && tokenProvider !== 'openshift') {
+      throw new InputError(
+        `${key}.oidcTokenProvider: only "openshift" is supported (the person's OpenShift OAuth token); got "${tokenProvider}"`,
+      );
+    }
     forms.push({ type: 'user' });
+  } else if (tokenProvider !== undefined) {
+    throw new InputError(`${key}.oidcTokenProvider: only valid with authProvider: oidc`);
   }
   const token = block.getOptionalString('serviceAccountToken');
   if (token !== undefined) {
@@ -70,7 +79,7 @@ export function readCredentialBlock(
       'serviceAccountToken',
       'serviceAccountTokenFile',
       'clientCertData/clientKeyData (or clientCertFile/clientKeyFile)',
-      ...(role === 'writer' ? ['authProvider: user'] : []),
+      ...(role === 'writer' ? ['authProvider: oidc'] : []),
     ].join(', ');
     throw new InputError(
       forms.length === 0
