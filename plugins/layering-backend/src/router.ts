@@ -24,7 +24,6 @@ import {
   type LayeringClusterDetail,
   type LayeringClusterRelease,
   type LayeringDeliveryOptions,
-  type LayeringFleetQueryParams,
   type LayeringHealthResponse,
   type LayeringListResponse,
   type LayeringRequestBody,
@@ -42,9 +41,12 @@ import { conditionalDecision, requirePermission } from './auth/requirePermission
 import type { ScaffolderTaskLookup } from './auth/scaffolderTasks';
 import type { PoolResourceLoader } from './permissions/poolResources';
 import { isPoolAllowed } from './permissions/poolRuleset';
+import { createPoolsRoutes } from './routes/pools';
 import { deliveryOptionsFromConfig } from './services/deliveryOptions';
 import type { LayeringFleetService } from './services/FleetService';
 import type { LayeringRequestStore } from './services/RequestStore';
+import { createForecastRoutes } from './routes/forecast';
+import type { LayeringForecastService } from './services/forecast/ForecastService';
 
 /** Dependencies of {@link createRouter}. */
 export interface RouterOptions {
@@ -60,6 +62,8 @@ export interface RouterOptions {
   poolResources: PoolResourceLoader;
   /** The scaffolder's tasks: who asked for a recorded request comes from its task. */
   tasks: ScaffolderTaskLookup;
+  /** The upgrade forecast (`/clusters/:cluster/updates`, `/forecast`); its routes are left out without it. */
+  forecast?: LayeringForecastService;
 }
 
 /** The only principal that may record requests: the scaffolder, running the layering actions. */
@@ -67,27 +71,6 @@ const SCAFFOLDER_SUBJECT = 'plugin:scaffolder';
 
 /** Task states in which an action can still be running and recording. */
 const RUNNING_TASK_STATES = ['open', 'processing'];
-
-const DRIFT_STATUSES = ['in-sync', 'behind', 'ahead', 'unknown'] as const;
-
-/** A list given as `a,b` or as a repeated parameter. */
-const listParam = <T extends z.ZodTypeAny>(item: T) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .transform(value =>
-      (Array.isArray(value) ? value : [value])
-        .flatMap(v => v.split(','))
-        .map(v => v.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(item));
-
-const fleetQuery = z
-  .object({
-    drift: listParam(z.enum(DRIFT_STATUSES)).optional(),
-    cluster: listParam(z.string().min(1).max(253)).optional(),
-  })
-  .strict() satisfies z.ZodType<LayeringFleetQueryParams, z.ZodTypeDef, unknown>;
 
 const requestsQuery = z
   .object({
@@ -264,50 +247,7 @@ export async function createRouter(
     res.json(settings satisfies PoolLayeringSettings);
   });
 
-  router.get('/pools', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const decision = await conditionalDecision(
-      { permissions, credentials },
-      layeringPoolReadPermission,
-    );
-    const parsed = fleetQuery.safeParse(req.query);
-    if (!parsed.success) {
-      throw inputError('query', parsed.error);
-    }
-    for (const name of parsed.data.cluster ?? []) {
-      clusterOr404(name);
-    }
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      // Only some pools (or none) are readable: filtered per caller, so not the shared answer.
-      const pools = fleet.listFleetPools({
-        drift: parsed.data.drift,
-        clusters: parsed.data.cluster,
-      });
-      res.setHeader('Cache-Control', 'private, no-store');
-      res.json({ items: await readablePools(req, pools) } satisfies LayeringListResponse<PoolView>);
-      return;
-    }
-    const answer = fleet.listFleetPoolsResponse({
-      drift: parsed.data.drift,
-      clusters: parsed.data.cluster,
-    });
-    res.setHeader('ETag', answer.etag);
-    res.setHeader('Cache-Control', 'private, no-cache');
-    res.setHeader('Vary', 'Accept-Encoding, Authorization');
-    if (req.fresh) {
-      res.status(304).end();
-      return;
-    }
-    res.type('application/json');
-    // Served pre-encoded: the answer is kept compressed until a pool changes, instead of being
-    // gzipped again for every request (the compression middleware skips encoded answers).
-    if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
-      res.setHeader('Content-Encoding', 'gzip');
-      res.end(answer.gzipped());
-      return;
-    }
-    res.end(answer.body);
-  });
+  router.use(createPoolsRoutes({ fleet, httpAuth, permissions, poolResources }));
 
   router.get('/clusters/:cluster/pools/:pool/requests', async (req, res) => {
     await allow(req, readPool(req.params.cluster, req.params.pool));
@@ -387,6 +327,10 @@ export async function createRouter(
       throw error;
     }
   });
+
+  if (options.forecast) {
+    router.use(createForecastRoutes({ fleet, forecast: options.forecast, httpAuth, permissions, poolResources }));
+  }
 
   return router;
 }
