@@ -14,6 +14,7 @@ import { layeringPoolPermissionRules } from './permissions/rules';
 import { PoolResourceLoader } from './permissions/poolResources';
 import { createRouter } from './router';
 import { layeringFleetServiceRef } from './services/FleetService';
+import { layeringForecastServiceRef } from './services/forecast/ForecastService';
 import { layeringRequestStoreServiceRef } from './services/RequestStore';
 import { PoolSignalPublisher } from './services/PoolSignalPublisher';
 
@@ -41,6 +42,7 @@ export const layeringPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
         fleet: layeringFleetServiceRef,
+        forecast: layeringForecastServiceRef,
         requests: layeringRequestStoreServiceRef,
         signals: signalsServiceRef,
       },
@@ -59,6 +61,7 @@ export const layeringPlugin = createBackendPlugin({
         fleet,
         requests,
         signals,
+        forecast,
       }) {
         const poolResources = new PoolResourceLoader({ fleet, catalog, auth, logger });
         permissionsRegistry.addPermissions([layeringClusterReadPermission]);
@@ -88,6 +91,7 @@ export const layeringPlugin = createBackendPlugin({
             config,
             poolResources,
             tasks: new ScaffolderTaskClient({ discovery, auth }),
+            forecast,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
