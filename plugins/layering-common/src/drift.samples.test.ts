@@ -98,14 +98,16 @@ describe('sample cluster (OCP 4.18.21, upgraded from 4.18.17)', () => {
 
   it('master: on the release default image, in sync with 4.18.21', () => {
     const drift = computeDrift(driftInputFor('master'));
-    expect(drift).toEqual({
+    const expected = {
       status: 'in-sync',
       minorVersionsBehind: 0,
       releasesBehind: 0,
       ageDays: 0,
       matchedRelease: '4.18.21',
       reason: "On 4.18.21's default rhel-coreos image.",
-    });
+    };
+    // Without nodes the pool's drift is its target's.
+    expect(drift).toEqual({ ...expected, target: expected });
   });
 
   it("worker: pinned by os-layer-custom to 4.18.17's RHCOS, one release behind", () => {
@@ -117,7 +119,7 @@ describe('sample cluster (OCP 4.18.21, upgraded from 4.18.17)', () => {
     });
     expect(input.baseRhcosVersion).toBe('418.94.202506121335-0');
     const drift = computeDrift(input);
-    expect(drift).toEqual({
+    const expected = {
       status: 'behind',
       minorVersionsBehind: 0,
       releasesBehind: 1,
@@ -125,7 +127,31 @@ describe('sample cluster (OCP 4.18.21, upgraded from 4.18.17)', () => {
       matchedRelease: '4.18.17',
       reason:
         "Pinned by MachineConfig os-layer-custom to an image built from 4.18.17's RHCOS (418.94.202506121335-0), 1 release behind 4.18.21: rebuild it FROM the current rhel-coreos image.",
+    };
+    expect(drift).toEqual({ ...expected, target: expected });
+  });
+
+  it('worker, from its nodes: half rolled out, the oldest build its nodes boot is 4.18.17', () => {
+    const pool = samples.byName('MachineConfigPool', 'worker')!;
+    const nodes = samples.nodesOfPool(pool).map(node => ({
+      name: node.name,
+      osImage: node.rhcosVersion
+        ? `Red Hat Enterprise Linux CoreOS ${node.rhcosVersion}`
+        : null,
+      onTarget:
+        node.currentConfig === pool.spec.configuration.name &&
+        node.state === 'Done',
+    }));
+    const drift = computeDrift({ ...driftInputFor('worker'), nodes });
+    expect(drift).toMatchObject({
+      status: 'behind',
+      releasesBehind: 1,
+      matchedRelease: '4.18.17',
+      target: { status: 'behind', matchedRelease: '4.18.17' },
     });
+    expect(drift.reason).toMatch(
+      /^Rolling out: 1 of 2 updated; 1 of 2 nodes still boot 4\.18\.17's RHCOS/,
+    );
   });
 
   it("infra: runs an on-cluster build of 4.18.21's RHCOS", () => {

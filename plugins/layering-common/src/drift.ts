@@ -1,18 +1,23 @@
-import type {
-  DriftView,
-  NodeView,
-  PoolCondition,
-  RolloutState,
-  BuildState,
-} from './types';
+import type { DriftView, NodeView, PoolCondition, PoolDriftView, RolloutState, BuildState } from './types';
 import {
   compareRhcosVersions,
-  parseOcpVersion,
+  osNameFromOsImage,
   parseRhcosVersion,
-  RhcosVersion,
+  rhcosVersionFromOsImage,
   sameRhcosBuild,
 } from './rhcos';
+import {
+  compareBuildsInContext,
+  compareBuildWithRelease,
+  plural,
+  type BuildComparison,
+  type DriftHistoryEntry,
+  type ReleaseContext,
+} from './driftRelease';
 import { imageDigest } from './validation';
+
+export { compareBuildsInContext } from './driftRelease';
+export type { DriftHistoryEntry, ReleaseContext } from './driftRelease';
 
 /**
  * Where a pool's target image comes from, so the drift reason can name it.
@@ -25,12 +30,13 @@ export type DriftTargetSource =
   /** On-cluster layering: the MachineOSConfig's current image. */
   | { kind: 'machine-os-config'; name: string };
 
-/** One entry of `ClusterVersion.status.history`, newest first. @public */
-export interface DriftHistoryEntry {
-  version: string;
-  /** The RHCOS build of that release's `rhel-coreos` image, when known. */
-  rhcosVersion: string | null;
-  state?: string;
+/** One node of the pool, as {@link computeDrift} reads it. @public */
+export interface DriftNodeInput {
+  name: string;
+  /** `status.nodeInfo.osImage`, e.g. `Red Hat Enterprise Linux CoreOS 416.94.202509101010-0`. */
+  osImage: string | null;
+  /** The node is done on the pool's target (rendered config and, on-cluster, image). */
+  onTarget: boolean;
 }
 
 /** Everything {@link computeDrift} looks at; plain data, no I/O. @public */
@@ -50,16 +56,20 @@ export interface DriftInput {
   baseRhcosVersion: string | null;
   /** How {@link DriftInput.baseRhcosVersion} was learnt; used in the explanation only. */
   baseRhcosSource?: 'labels' | 'nodes' | null;
+  /** The OCP release the target image's labels name (`releaseversion`), if any. */
+  baseOcpVersion?: string | null;
+  /** The target image's `com.coreos.osname` label, if any; anything but `rhcos` is not compared. */
+  baseOsName?: string | null;
   /** `ClusterVersion.status.history`, newest first, each with its RHCOS build when known. */
   history: DriftHistoryEntry[];
+  /** Releases the cluster is offered (`availableUpdates`, `conditionalUpdates`) with their RHCOS build when known. */
+  updates?: DriftHistoryEntry[];
+  /** The pool's nodes. None (or omitted): the drift is the target's. */
+  nodes?: DriftNodeInput[];
+  /** Whether the pool is paused, and since when (its `Updating` condition's transition time). */
+  pool?: { paused: boolean; pausedSince?: string | null };
   /** The cluster's data is stale or missing. A stale pool is never reported in sync. */
   stale: boolean;
-}
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** The start of a drift sentence, up to "built from". */
@@ -101,74 +111,84 @@ function unknown(reason: string, partial: Partial<DriftView> = {}): DriftView {
   };
 }
 
-function minorGap(
-  releaseVersion: string | null,
-  releaseBuild: RhcosVersion | null,
-  base: RhcosVersion,
-): number | null {
-  if (!base.ocp) {
-    return null;
-  }
-  const release = parseOcpVersion(releaseVersion) ?? releaseBuild?.ocp ?? null;
-  if (!release || release.major !== base.ocp.major) {
-    return null;
-  }
-  return release.minor - base.ocp.minor;
+function lowerFirst(text: string): string {
+  return text.length ? text[0].toLowerCase() + text.slice(1) : text;
 }
 
-/** Index in the history (newest first) of the first release whose RHCOS build is `build`. */
-function historyMatch(
-  history: DriftHistoryEntry[],
-  build: string,
-): { index: number; version: string } | null {
-  const index = history.findIndex(entry =>
-    sameRhcosBuild(entry.rhcosVersion, build),
-  );
-  return index < 0 ? null : { index, version: history[index].version };
+function upperFirst(text: string): string {
+  return text.length ? text[0].toUpperCase() + text.slice(1) : text;
 }
 
-/**
- * Computes a pool's drift: how the RHCOS its target image was built FROM
- * compares with the RHCOS of the cluster's release.
- *
- * @remarks
- * Rules, in order:
- *
- * 1. No target image, or no release information → `unknown`.
- * 2. The target image's digest equals the release default's → `in-sync`.
- * 3. The base build cannot be determined → `unknown`, with the reason.
- * 4. The base build equals the release's build → `in-sync`.
- * 5. Otherwise `behind` or `ahead` by build date, then serial.
- *
- * Stale data always yields `unknown`: the figures of the last known state are
- * still filled in, but the status never claims the pool is in sync.
- *
- * @public
- */
-export function computeDrift(input: DriftInput): DriftView {
-  const result = computeFreshDrift(input);
-  if (!input.stale) {
-    return result;
-  }
-  const last =
-    result.status === 'unknown'
-      ? ''
-      : ` The last known state was ${result.status}: ${lowerFirst(
-          result.reason,
-        )}`;
+function contextOf(input: DriftInput): ReleaseContext {
   return {
-    ...result,
+    version: input.release.version,
+    rhcosVersion: input.release.rhcosVersion,
+    history: input.history,
+    updates: input.updates ?? [],
+  };
+}
+
+function figures(c: BuildComparison): Omit<DriftView, 'status' | 'reason'> {
+  const f = c.status === 'unknown' ? c.partial : c;
+  return {
+    minorVersionsBehind: f.minorVersionsBehind,
+    releasesBehind: f.releasesBehind,
+    ageDays: f.ageDays,
+    matchedRelease: f.matchedRelease,
+  };
+}
+
+function staleView(view: DriftView): DriftView {
+  const last =
+    view.status === 'unknown'
+      ? ''
+      : ` The last known state was ${view.status}: ${lowerFirst(view.reason)}`;
+  return {
+    ...view,
     status: 'unknown',
     reason: `The cluster's data is stale, so drift cannot be confirmed; wait for the backend to reconnect.${last}`,
   };
 }
 
-function lowerFirst(text: string): string {
-  return text.length ? text[0].toLowerCase() + text.slice(1) : text;
+/**
+ * Computes a pool's drift: how the oldest RHCOS its nodes boot compares with
+ * the RHCOS of the cluster's release, and (`target`) how the RHCOS its target
+ * image was built FROM compares with it.
+ *
+ * @remarks
+ * Builds are ordered release-aware: the OCP minor first (from the build ID,
+ * the release whose payload names the build, or the image's labels), then the
+ * z-stream, then the build date. An older minor is `behind` whatever its
+ * build date; `ahead` means newer than the cluster's own release.
+ *
+ * Target rules, in order: no target image or release information → `unknown`;
+ * the target's digest equals the release default's → `in-sync`; a base that is
+ * not RHCOS (`com.coreos.osname`) → `unknown`; the base build cannot be
+ * determined → `unknown`; otherwise the release-aware comparison.
+ *
+ * Status rules: no nodes, or every node done on the target → the target's
+ * drift; a node that boots another OS → `unknown`; otherwise the oldest build
+ * a node reports, with the reason saying why the pool is not on its target
+ * (paused, or rolling out).
+ *
+ * Stale data always yields `unknown`: the figures of the last known state are
+ * still filled in, but the status never claims the pool is in sync.
+ *
+ * See `docs/DRIFT.md` for the table of rules.
+ *
+ * @public
+ */
+export function computeDrift(input: DriftInput): PoolDriftView {
+  const target = computeTargetDrift(input);
+  const running = computeRunningDrift(input, target);
+  if (!input.stale) {
+    return { ...running, target };
+  }
+  return { ...staleView(running), target: staleView(target) };
 }
 
-function computeFreshDrift(input: DriftInput): DriftView {
-  const { release, targetImage, targetSource, history } = input;
+function computeTargetDrift(input: DriftInput): DriftView {
+  const { release, targetImage, targetSource } = input;
   const releaseName = release.version ?? 'the current release';
 
   if (!targetImage) {
@@ -183,9 +203,7 @@ function computeFreshDrift(input: DriftInput): DriftView {
   }
 
   const targetDigest = imageDigest(targetImage);
-  const defaultDigest = release.defaultImage
-    ? imageDigest(release.defaultImage)
-    : null;
+  const defaultDigest = release.defaultImage ? imageDigest(release.defaultImage) : null;
   if (targetDigest && defaultDigest && targetDigest === defaultDigest) {
     return {
       status: 'in-sync',
@@ -197,9 +215,15 @@ function computeFreshDrift(input: DriftInput): DriftView {
     };
   }
 
+  const osName = input.baseOsName?.trim();
+  if (osName && osName !== 'rhcos') {
+    return unknown(
+      `The target image ${targetImage} is built from ${osName} (label com.coreos.osname), not RHCOS: its drift against ${releaseName}'s RHCOS cannot be measured.`,
+    );
+  }
+
   const baseRaw = input.baseRhcosVersion;
-  const base = parseRhcosVersion(baseRaw);
-  if (!base) {
+  if (!parseRhcosVersion(baseRaw)) {
     const why = baseRaw
       ? `reports "${baseRaw}", which is not an RHCOS build ID`
       : 'has no RHCOS version label and no node runs it yet';
@@ -208,74 +232,73 @@ function computeFreshDrift(input: DriftInput): DriftView {
     );
   }
 
-  const releaseBuild = parseRhcosVersion(release.rhcosVersion);
-  const match = historyMatch(history, base.raw);
-  const releasesBehind = match ? match.index : null;
-  const matchedRelease = match ? match.version : null;
-  const minorVersionsBehind = minorGap(release.version, releaseBuild, base);
+  const c = compareBuildWithRelease(baseRaw!, contextOf(input), input.baseOcpVersion);
+  switch (c.status) {
+    case 'unknown':
+      return unknown(`${upperFirst(c.reason)}.`, figures(c));
+    case 'in-sync':
+      return { status: 'in-sync', ...figures(c), reason: `${subject(targetSource)} ${c.from}.` };
+    case 'behind':
+      return {
+        status: 'behind',
+        ...figures(c),
+        reason: `${subject(targetSource)} ${c.from}, ${c.gap}: ${remedy(targetSource)}.`,
+      };
+    default:
+      return {
+        status: 'ahead',
+        ...figures(c),
+        reason: `${subject(targetSource)} ${c.from}, ${c.gap}: make sure it was built FROM this cluster's rhel-coreos image, or upgrade the cluster.`,
+      };
+  }
+}
 
-  if (!releaseBuild) {
+/** What the nodes run, compared with the release; the target's drift when they all run it. */
+function computeRunningDrift(input: DriftInput, target: DriftView): DriftView {
+  const nodes = input.nodes ?? [];
+  if (!nodes.length) {
+    return target;
+  }
+  const releaseName = input.release.version ?? 'the current release';
+  const foreign = nodes
+    .map(node => ({ node, os: osNameFromOsImage(node.osImage) }))
+    .filter(entry => entry.os !== null && entry.os !== 'rhcos');
+  if (foreign.length) {
     return unknown(
-      `The RHCOS build of ${releaseName}'s default image cannot be read, so the base ${base.raw} cannot be compared: check the backend's registry access.`,
-      { releasesBehind, matchedRelease, minorVersionsBehind },
+      `${plural(foreign.length, 'node')} of ${nodes.length} boot ${foreign[0].os} (${foreign[0].node.name} reports "${foreign[0].node.osImage}"), not RHCOS: drift against ${releaseName}'s RHCOS cannot be measured.`,
     );
   }
-
-  const ageDays = Math.round(
-    (releaseBuild.buildTime - base.buildTime) / DAY_MS,
-  );
-  const order = compareRhcosVersions(base, releaseBuild);
-
-  if (sameRhcosBuild(base.raw, releaseBuild.raw) || order === 0) {
-    return {
-      status: 'in-sync',
-      minorVersionsBehind: minorVersionsBehind ?? 0,
-      releasesBehind: releasesBehind ?? 0,
-      ageDays: 0,
-      matchedRelease: matchedRelease ?? release.version,
-      reason: `${subject(targetSource)} ${releaseName}'s RHCOS (${base.raw}).`,
-    };
+  const updated = nodes.filter(node => node.onTarget).length;
+  if (updated === nodes.length) {
+    return target;
   }
-
-  const from = match
-    ? `${match.version}'s RHCOS (${base.raw})`
-    : `RHCOS ${base.raw}`;
-  if (order < 0) {
-    let gap: string;
-    if (match) {
-      gap = `${plural(match.index, 'release')} behind ${releaseName}`;
-    } else if (minorVersionsBehind !== null && minorVersionsBehind > 0) {
-      gap = `${plural(
-        minorVersionsBehind,
-        'minor version',
-      )} behind ${releaseName} and older than any release in this cluster's history`;
-    } else {
-      gap = `${
-        ageDays > 0 ? `${plural(ageDays, 'day')} ` : ''
-      }older than ${releaseName}'s and matching no release in this cluster's history`;
-    }
-    return {
-      status: 'behind',
-      minorVersionsBehind,
-      releasesBehind,
-      ageDays,
-      matchedRelease,
-      reason: `${subject(targetSource)} ${from}, ${gap}: ${remedy(
-        targetSource,
-      )}.`,
-    };
+  const builds = nodes
+    .map(node => rhcosVersionFromOsImage(node.osImage))
+    .filter((build): build is string => build !== null);
+  if (!builds.length) {
+    return target;
   }
+  const context = contextOf(input);
+  const oldest = builds.reduce((a, b) => (compareBuildsInContext(b, a, context) < 0 ? b : a));
+  const onOldest = builds.filter(build => sameRhcosBuild(build, oldest)).length;
+  const why = input.pool?.paused
+    ? `${input.pool.pausedSince ? `Paused since ${input.pool.pausedSince}` : 'Paused'}: ${updated} of ${nodes.length} updated`
+    : `Rolling out: ${updated} of ${nodes.length} updated`;
+  const then = input.pool?.paused ? 'once resumed, it goes to its target' : 'it is going to its target';
+  const targetNote = `${then} (${target.status}: ${lowerFirst(target.reason.replace(/\.$/, ''))})`;
+  const c = compareBuildWithRelease(oldest, context);
+  if (c.status === 'unknown') {
+    return unknown(
+      `${why}. The oldest RHCOS its nodes boot, ${oldest}, cannot be compared: ${c.reason}; ${targetNote}.`,
+      figures(c),
+    );
+  }
+  const nodesText = `${onOldest} of ${nodes.length} nodes ${c.status === 'behind' ? 'still ' : ''}boot ${c.from}`;
+  const gap = c.status === 'in-sync' ? `in sync with ${releaseName}` : c.gap;
   return {
-    status: 'ahead',
-    minorVersionsBehind,
-    releasesBehind,
-    ageDays,
-    matchedRelease,
-    reason: `${subject(targetSource)} RHCOS ${base.raw}, ${
-      ageDays < 0 ? `${plural(-ageDays, 'day')} ` : ''
-    }newer than ${releaseName}'s ${
-      releaseBuild.raw
-    }: make sure it was built FROM this cluster's rhel-coreos image, or upgrade the cluster.`,
+    status: c.status,
+    ...figures(c),
+    reason: `${why}; ${nodesText}, ${gap}; ${targetNote}.`,
   };
 }
 

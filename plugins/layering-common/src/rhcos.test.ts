@@ -1,5 +1,8 @@
 import {
+  compareOcpVersions,
   compareRhcosVersions,
+  imageOsFromLabels,
+  osNameFromOsImage,
   parseOcpVersion,
   parseRhcosVersion,
   rhcosVersionFromLabels,
@@ -241,5 +244,43 @@ describe('parseOcpVersion', () => {
   it('rejects other strings', () => {
     expect(parseOcpVersion('latest')).toBeNull();
     expect(parseOcpVersion(undefined)).toBeNull();
+  });
+});
+
+describe('compareOcpVersions', () => {
+  it('orders by major, minor, then patch', () => {
+    const v = (s: string) => parseOcpVersion(s)!;
+    expect(compareOcpVersions(v('4.16.45'), v('4.18.1'))).toBeLessThan(0);
+    expect(compareOcpVersions(v('4.18.24'), v('4.18.21'))).toBeGreaterThan(0);
+    expect(compareOcpVersions(v('5.0.1'), v('4.22.9'))).toBeGreaterThan(0);
+    expect(compareOcpVersions(v('4.18'), v('4.18.0'))).toBeLessThan(0);
+    expect(compareOcpVersions(v('4.18.21'), v('4.18.21'))).toBe(0);
+  });
+});
+
+describe('imageOsFromLabels', () => {
+  it('reads the osname and the release a label names', () => {
+    expect(
+      imageOsFromLabels({ 'com.coreos.osname': 'rhcos', releaseversion: '4.16.40' }),
+    ).toEqual({ osName: 'rhcos', ocpVersion: '4.16.40' });
+    expect(imageOsFromLabels({ 'com.coreos.osname': 'fedora-coreos' })).toEqual({
+      osName: 'fedora-coreos',
+      ocpVersion: null,
+    });
+  });
+
+  it('ignores a release label that is not an OCP version', () => {
+    expect(imageOsFromLabels({ releaseversion: 'latest' }).ocpVersion).toBeNull();
+    expect(imageOsFromLabels(undefined)).toEqual({ osName: null, ocpVersion: null });
+  });
+});
+
+describe('osNameFromOsImage', () => {
+  it('is rhcos for Red Hat Enterprise Linux CoreOS, else the product name', () => {
+    expect(osNameFromOsImage('Red Hat Enterprise Linux CoreOS 9.6.20250715-0 (Plow)')).toBe('rhcos');
+    expect(osNameFromOsImage('Fedora CoreOS 42.20250901.3.0')).toBe('Fedora CoreOS');
+    expect(osNameFromOsImage('CentOS Stream CoreOS 418.9.202501010000-0')).toBe('CentOS Stream CoreOS');
+    expect(osNameFromOsImage('')).toBeNull();
+    expect(osNameFromOsImage(null)).toBeNull();
   });
 });

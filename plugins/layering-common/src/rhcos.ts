@@ -262,3 +262,90 @@ export function parseOcpVersion(
     patch: match[3] === undefined ? null : Number(match[3]),
   };
 }
+
+/**
+ * Orders two OCP versions by major, minor, then patch (a missing patch sorts
+ * first). Pre-release suffixes are ignored.
+ *
+ * @returns a negative number when `a` is older, positive when newer, 0 when equal
+ * @public
+ */
+export function compareOcpVersions(
+  a: { major: number; minor: number; patch?: number | null },
+  b: { major: number; minor: number; patch?: number | null },
+): number {
+  if (a.major !== b.major) return a.major < b.major ? -1 : 1;
+  if (a.minor !== b.minor) return a.minor < b.minor ? -1 : 1;
+  const pa = a.patch ?? -1;
+  const pb = b.patch ?? -1;
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return 0;
+}
+
+/**
+ * Image config labels that say which OS an image is and which OCP release it
+ * belongs to. `com.coreos.osname` is set by coreos-assembler (`rhcos`,
+ * `fedora-coreos`, `scos`); `releaseversion` is added by on-cluster builds of
+ * 4.16 and 4.17; `io.openshift.release` names a release payload.
+ *
+ * @public
+ */
+export const IMAGE_OS_LABELS = {
+  osName: 'com.coreos.osname',
+  releaseVersion: 'releaseversion',
+  release: 'io.openshift.release',
+} as const;
+
+/** What an image's labels say about its OS, beyond the build ID. @public */
+export interface ImageOsFacts {
+  /** `com.coreos.osname`, e.g. `rhcos` or `fedora-coreos`; null when not labelled. */
+  osName: string | null;
+  /** The OCP release the image belongs to, e.g. `4.16.40`; null when no label says. */
+  ocpVersion: string | null;
+}
+
+/**
+ * Reads the OS name and OCP release from an image's config labels.
+ *
+ * @public
+ */
+export function imageOsFromLabels(
+  labels: Record<string, string> | null | undefined,
+): ImageOsFacts {
+  if (!labels) {
+    return { osName: null, ocpVersion: null };
+  }
+  const osName = labels[IMAGE_OS_LABELS.osName]?.trim() || null;
+  let ocpVersion: string | null = null;
+  for (const key of [IMAGE_OS_LABELS.releaseVersion, IMAGE_OS_LABELS.release]) {
+    const value = labels[key]?.trim();
+    if (value && parseOcpVersion(value)) {
+      ocpVersion = value;
+      break;
+    }
+  }
+  return { osName, ocpVersion };
+}
+
+/**
+ * The OS name a node reports in `status.nodeInfo.osImage`: `rhcos` for Red Hat
+ * Enterprise Linux CoreOS, otherwise the product name as written (e.g.
+ * `Fedora CoreOS`), or null when the node reports nothing.
+ *
+ * @public
+ */
+export function osNameFromOsImage(
+  osImage: string | null | undefined,
+): string | null {
+  if (typeof osImage !== 'string' || !osImage.trim()) {
+    return null;
+  }
+  const text = osImage.trim();
+  if (text.startsWith(OS_IMAGE_PREFIX.trim())) {
+    return 'rhcos';
+  }
+  // The product name is what precedes the first word that starts with a digit (the version).
+  const words = text.split(/\s+/);
+  const end = words.findIndex(word => /^\d/.test(word));
+  return (end > 0 ? words.slice(0, end) : words).join(' ');
+}
