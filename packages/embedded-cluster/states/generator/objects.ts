@@ -73,8 +73,15 @@ export function releaseImageRecords(releases: Release[]) {
   ]);
 }
 
-export function clusterVersion(cluster: string, channel: string, history: Release[]): K8sObject {
+/** Updates a ClusterVersion offers: recommended ones, and conditional ones with their risks. */
+export interface OfferedUpdates {
+  available: Release[];
+  conditional?: Array<{ release: Release; risks: Array<{ name: string; message: string; url: string }> }>;
+}
+
+export function clusterVersion(cluster: string, channel: string, history: Release[], offered?: OfferedUpdates): K8sObject {
   const current = history[0];
+  const release = (r: Release) => ({ version: r.version, image: payload(r), channels: [channel] });
   return {
     apiVersion: 'config.openshift.io/v1',
     kind: 'ClusterVersion',
@@ -96,7 +103,24 @@ export function clusterVersion(cluster: string, channel: string, history: Releas
         completionTime: r.completed,
         verified: true,
       })),
-      availableUpdates: null,
+      availableUpdates: offered?.available.length ? offered.available.map(release) : null,
+      ...(offered?.conditional?.length
+        ? {
+            conditionalUpdates: offered.conditional.map(u => ({
+              release: release(u.release),
+              risks: u.risks.map(risk => ({ ...risk, matchingRules: [{ type: 'Always' }] })),
+              conditions: [
+                {
+                  type: 'Recommended',
+                  status: 'False',
+                  reason: u.risks.length === 1 ? u.risks[0].name : 'MultipleReasons',
+                  message: u.risks.map(risk => `${risk.message} ${risk.url}`).join('\n\n'),
+                  lastTransitionTime: current.completed,
+                },
+              ],
+            })),
+          }
+        : {}),
       conditions: [
         { type: 'RetrievedUpdates', status: 'True', lastTransitionTime: '2025-02-10T09:15:02Z' },
         { type: 'Available', status: 'True', lastTransitionTime: '2025-02-10T09:52:31Z', message: `Done applying ${current.version}` },

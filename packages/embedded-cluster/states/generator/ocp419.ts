@@ -32,6 +32,13 @@ import {
 // ocp-419: 4.19.17, v1, RHEL-style RHCOS IDs. infra: on-cluster layered, rolling out a rebuilt
 // image (Containerfile changed). edge: pinned to a broken image; edge-0 degraded.
 
+/** The made-up risk of the conditional 4.20.5 update (the forecast shows it). */
+const IMAGE_PRUNING_RISK = {
+  name: 'LayeredImagePruning',
+  message: 'Deleting a MachineOSBuild also deletes its image from the registry; pools pinned to such an image by digest cannot pull it again.',
+  url: 'https://example.com/rhcos-layering/risks/layered-image-pruning',
+};
+
 export function ocp419(root: string, sno: boolean) {
   const c = sno ? 'sno-419' : 'ocp-419';
   const r14: Release = { version: '4.19.14', rhcos: '9.6.20250925-0', kernel: '5.14.0-570.45.1.el9_6.x86_64', kubelet: 'v1.32.8', crio: 'cri-o://1.32.8-2.rhaos4.19.git3f1e5b2.el9', started: '2025-10-01T09:00:12Z', completed: '2025-10-01T10:24:40Z' };
@@ -39,7 +46,11 @@ export function ocp419(root: string, sno: boolean) {
   const r20: Release = { version: '4.19.20', rhcos: '9.6.20251118-0', kernel: '5.14.0-570.60.1.el9_6.x86_64', kubelet: 'v1.32.10', crio: 'cri-o://1.32.10-1.rhaos4.19.git5a0d3c7.el9', started: '', completed: '' };
   const r420: Release = { version: '4.20.5', rhcos: '9.6.20251112-0', kernel: '5.14.0-570.58.1.el9_6.x86_64', kubelet: 'v1.33.5', crio: 'cri-o://1.33.5-2.rhaos4.20.git9e2c4f1.el9', started: '', completed: '' };
   const dir = join(root, c);
-  const cv = clusterVersion(c, 'stable-4.19', [r17, r14]);
+  // 4.19.20 recommended; 4.20.5 conditional (ocp-419 only: sno-419's catalogue stops at 4.19.20).
+  const cv = clusterVersion(c, 'stable-4.19', [r17, r14], {
+    available: [r20],
+    conditional: sno ? [] : [{ release: r420, risks: [IMAGE_PRUNING_RISK] }],
+  });
   const cm = osImageConfigMap(c, r17);
 
   if (sno) {
