@@ -74,6 +74,12 @@ export interface ClusterView {
   machineOSConfigApiVersion?: 'v1' | 'v1alpha1' | null;
   /** Single-node cluster (control plane topology SingleReplica). */
   singleNode?: boolean;
+  /**
+   * Who the actions write as when a change to this cluster is applied directly: the portal's
+   * writer service credential, the `person` who runs the task (with their OpenShift OAuth token,
+   * asked for by the form), or `none` (no writer: only pull requests).
+   */
+  directApplyAs?: 'service' | 'person' | 'none';
 }
 
 /**

@@ -58,6 +58,8 @@ describe('FleetService.fromClustersService', () => {
         ]);
       });
       expect(fleet.listPools('a')?.map(p => p.name).sort()).toEqual(['infra', 'master', 'worker']);
+      // Neither has a writer, so a direct apply has nobody to write as.
+      expect(fleet.listClusters().map(c => c.directApplyAs)).toEqual(['none', 'none']);
 
       // A failed lookup (catalog not answering yet) is only logged; the next one applies.
       failNext = true;
@@ -67,6 +69,21 @@ describe('FleetService.fromClustersService', () => {
         expect(fleet.listClusters().map(c => c.name)).toEqual(['b']);
       });
       expect(fleet.listPools('a')).toBeUndefined();
+
+      // Says who a direct apply writes as, never with what.
+      current = [
+        details('b'),
+        { ...details('c'), writer: { type: 'user' } },
+        { ...details('d'), writer: { type: 'token', token: 'writer-secret' } },
+      ];
+      await eventually(async () => {
+        expect(fleet.listClusters().map(c => [c.name, c.directApplyAs])).toEqual([
+          ['b', 'none'],
+          ['c', 'person'],
+          ['d', 'service'],
+        ]);
+      });
+      expect(JSON.stringify(fleet.listClusters())).not.toContain('writer-secret');
     } finally {
       await fleet.stop();
     }

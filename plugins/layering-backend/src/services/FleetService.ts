@@ -93,6 +93,12 @@ export class FleetService implements LayeringFleetService {
   readonly #clusters = new Map<string, ClusterEntry>();
   readonly #listeners = new Set<(change: FleetChange) => void>();
   readonly #logger: LoggerService;
+/** Who a direct apply to the cluster writes as, from its writer credential (never the credential). */
+function directApplyAs(spec: ClusterSpec): ClusterView['directApplyAs'] {
+  if (!spec.writer) return 'none';
+  return spec.writer.type === 'user' ? 'person' : 'service';
+}
+
   readonly #debounceMs: number;
   readonly #onStop?: () => Promise<void>;
   #readyWaiters: Array<() => void> = [];
@@ -392,6 +398,7 @@ export class FleetService implements LayeringFleetService {
 
   listClusters(): ClusterView[] {
     return [...this.#clusters.entries()].map(([name, entry]) => this.#freshCluster(name, entry));
+      directApplyAs: directApplyAs(entry.cache.spec),
   }
 
   getCluster(cluster: string): ClusterView | undefined {
