@@ -40,6 +40,7 @@ import { ImageLabelCache, ImageLabelSource } from './ImageLabelCache';
 import { buildClusterViews, ClusterViews, poolDetail } from './viewBuilder';
 import { createRegistrySource } from './registrySource';
 import { assertRegistryEntries } from '../registry';
+import { ScaledFleetService } from '../scale/ScaledFleetService';
 
 export type {
   ClusterRelease,
@@ -70,7 +71,10 @@ export interface FleetServiceFromClustersOptions {
   config: Config;
   logger: LoggerService;
   clusters: LayeringClustersService;
-  /** How often the cluster list is asked for again (catalog clusters come and go). Default 60 s. */
+  /**
+   * How often the cluster list is asked for again (catalog clusters come and go). Default 60 s;
+   * 0: never (the caller sets the clusters, as a replica does with the clusters it leases).
+   */
   refreshIntervalMs?: number;
   /** Delay that coalesces cache changes before views are rebuilt, in ms. */
   debounceMs?: number;
@@ -254,7 +258,7 @@ function directApplyAs(spec: ClusterSpec): ClusterView['directApplyAs'] {
       return specs;
     };
     const specs = (await load()) ?? [];
-    if (specs.length === 0) {
+    if (specs.length === 0 && options.refreshIntervalMs !== 0) {
       logger.warn(
         'No cluster is configured for the layering plugins (kubernetes.clusterLocatorMethods); the layering API lists no clusters',
       );
@@ -284,7 +288,7 @@ function directApplyAs(spec: ClusterSpec): ClusterView['directApplyAs'] {
       }, interval);
       fleet.#refreshTimer.unref?.();
     };
-    refresh();
+    if (interval > 0) refresh();
     return fleet;
   }
 
@@ -567,9 +571,18 @@ export const layeringFleetServiceRef = createServiceRef<LayeringFleetService>({
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
         clusters: layeringClustersServiceRef,
+        database: coreServices.database,
       },
-      async factory({ config, logger, lifecycle, clusters }) {
-        const fleet = await FleetService.fromClustersService({ config, logger, clusters });
+      async factory({ config, logger, lifecycle, clusters, database }) {
+        // Replicas on one database split the clusters by lease; alone, one replica owns all.
+        const fleet = await ScaledFleetService.create({
+          config,
+          logger,
+          clusters,
+          database,
+          createFleet: owned =>
+            FleetService.fromClustersService({ config, logger, clusters: owned, refreshIntervalMs: 0 }),
+        });
         lifecycle.addShutdownHook(() => fleet.stop());
         return fleet;
       },
