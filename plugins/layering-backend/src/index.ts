@@ -15,6 +15,8 @@ export type {
   FleetPoolsResponse,
   LayeringFleetService,
 } from './services/FleetService';
+export { layeringForecastServiceRef } from './services/forecast/ForecastService';
+export type { LayeringForecastService } from './services/forecast/ForecastService';
 export { layeringRequestStoreServiceRef } from './services/RequestStore';
 export type {
   LayeringRequestChange,
