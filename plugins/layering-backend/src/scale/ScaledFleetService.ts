@@ -477,6 +477,18 @@ export class ScaledFleetService implements LayeringFleetService {
     );
   }
 
+  /**
+   * The provenance of a pool's objects, when the watching fleet offers it: only for clusters this
+   * replica watches (provenance is read from the caches and is not shared).
+   */
+  getPoolProvenance(cluster: string, pool: string): unknown {
+    if (!this.#local(cluster)) return undefined;
+    const fleet = this.#fleet as unknown as {
+      getPoolProvenance?: (cluster: string, pool: string) => unknown;
+    };
+    return fleet.getPoolProvenance?.(cluster, pool);
+  }
+
   subscribe(listener: (change: FleetChange) => void): () => void {
     this.#listeners.add(listener);
     return () => {
