@@ -9,6 +9,8 @@ import {
   RELEASE_VERSION_LABEL,
 } from './registry/ImageCatalog';
 import { SchemaValidator } from './schema/SchemaValidator';
+import type { EmbeddedOAuthOptions } from './oauth/OAuthServer';
+import type { AuditEvent } from './server/audit';
 import { ApiServer } from './server/ApiServer';
 import type { ServiceAccountToken } from './server/auth';
 import { servingCertificate } from './server/tls';
@@ -21,6 +23,7 @@ import {
   loadStateDir,
   machineOSApiVersionFor,
 } from './state/loadState';
+import { StateClock, shiftStateTimes } from './state/anchor';
 
 /**
  * Options of {@link assembleCluster}: everything of `startEmbeddedCluster` but the simulation.
@@ -35,12 +38,20 @@ export interface AssembleOptions {
   objects?: object[];
   images?: ImageInput[];
   releases?: ReleaseRecord[];
+  /**
+   * Where the state directory's `anchor` lands on the clock: the start time by default, so a
+   * build the state shows running started minutes ago. Pass a fixed time to pin it (tests), or
+   * `false` to keep the times the files carry. States without an anchor always keep theirs.
+   */
+  now?: StateClock;
   host?: string;
   port?: number;
   dataDir?: string;
   tokens?: { admin?: string; readOnly?: string };
   /** Service-account tokens, authorized by the cluster's RBAC objects. */
   serviceAccounts?: ServiceAccountToken[];
+  /** People who can log in through the cluster's OAuth server, and the OAuth clients it knows. */
+  oauth?: EmbeddedOAuthOptions;
   /** Force the MachineOSConfig/MachineOSBuild version instead of deriving it from the state. */
   machineOSApiVersion?: 'v1' | 'v1alpha1';
   /** Interval of watch BOOKMARK events. */
@@ -74,6 +85,8 @@ export interface AssembledCluster {
   expireWatchHistory(): void;
   /** End every open watch stream (a dropped connection, for clients' reconnect logic). */
   closeWatches(): void;
+  /** The write requests the API server answered, as audit events (who changed what). */
+  auditEvents(): AuditEvent[];
   /** Write the persisted snapshot now (when `dataDir` is set). */
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -265,8 +278,16 @@ export async function assembleCluster(
   }
   let state: LoadedState = { objects: [], images: [], releases: [] };
   if (!persisted) {
-    if (options.stateDir)
+    if (options.stateDir) {
       state = loadStateDir(options.stateDir, options.includeDirs);
+      if (state.anchor !== undefined && options.now !== false) {
+        shiftStateTimes(
+          state.objects.map(o => o.object),
+          state.anchor,
+          options.now ?? new Date(),
+        );
+      }
+    }
     state.objects.push(
       ...(options.objects ?? []).map((o, i) => ({
         object: structuredClone(o) as K8sObject,
@@ -320,6 +341,7 @@ export async function assembleCluster(
     validator,
     tokens,
     serviceAccounts: options.serviceAccounts,
+    oauth: options.oauth,
     host: options.host,
     port: options.port,
     kubernetesVersion: kubernetesVersionFor(
@@ -431,6 +453,7 @@ export async function assembleCluster(
     throttle: n => server.throttle(n),
     expireWatchHistory: () => store.expireHistory(),
     closeWatches: () => server.closeWatches(),
+    auditEvents: () => server.auditEvents(),
     flush,
     async stop() {
       unsubscribe();

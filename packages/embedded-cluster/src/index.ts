@@ -75,3 +75,8 @@ export {
   machineOSApiVersionForRelease,
   type LoadedState,
 } from './state/loadState';
+export {
+  parseAnchor,
+  shiftStateTimes,
+  type StateClock,
+} from './state/anchor';

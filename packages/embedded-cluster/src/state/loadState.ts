@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import type { K8sObject, ReleaseRecord } from '../store/types';
 import type { ImageInput } from '../registry/ImageCatalog';
+import { parseAnchor } from './anchor';
 
 /**
  * What a state directory holds.
@@ -13,6 +14,11 @@ export interface LoadedState {
   objects: Array<{ object: K8sObject; source: string }>;
   images: ImageInput[];
   releases: ReleaseRecord[];
+  /**
+   * The moment the state's files describe as "now" (`state.yaml` `anchor:`, in milliseconds), if
+   * it names one; a state without an anchor of its own takes its base's.
+   */
+  anchor?: number;
 }
 
 const SPECIAL = new Set([
@@ -33,6 +39,8 @@ const SPECIAL = new Set([
  * A `state.yaml` with `base: <folder>` (relative to the state directory) builds on another
  * state: the base is read first (without its sub-folders), then this directory adds its own
  * objects, images and releases. The packaged `ocp-418` state adds to the shared `sample` this way.
+ * `anchor: <RFC 3339 time>` names the moment the state's times were written for; the cluster
+ * moves every time by (start time - anchor) when it loads the state (see `shiftStateTimes`).
  *
  * @public
  */
@@ -55,7 +63,7 @@ function loadStateDirFrom(
     );
   }
   const state: LoadedState = { objects: [], images: [], releases: [] };
-  const baseDir = readBase(dir);
+  const { base: baseDir, anchor } = readStateFile(dir);
   if (baseDir !== undefined) {
     const inherited = loadStateDirFrom(path.resolve(dir, baseDir), [], [
       ...seen,
@@ -67,7 +75,9 @@ function loadStateDirFrom(
     );
     state.images.push(...inherited.images);
     state.releases.push(...inherited.releases);
+    if (inherited.anchor !== undefined) state.anchor = inherited.anchor;
   }
+  if (anchor !== undefined) state.anchor = anchor;
   const files: string[] = [];
   const collect = (folder: string) => {
     for (const entry of fs
@@ -122,10 +132,10 @@ function loadStateDirFrom(
   return state;
 }
 
-/** The `base` a state directory's `state.yaml` names, if it has one. */
-function readBase(dir: string): string | undefined {
+/** The `base` and `anchor` a state directory's `state.yaml` names, if it has them. */
+function readStateFile(dir: string): { base?: string; anchor?: number } {
   const file = path.join(dir, 'state.yaml');
-  if (!fs.existsSync(file)) return undefined;
+  if (!fs.existsSync(file)) return {};
   let doc: unknown;
   try {
     doc = parseYaml(fs.readFileSync(file, 'utf8'), { schema: 'core' });
@@ -134,12 +144,20 @@ function readBase(dir: string): string | undefined {
       `state.yaml: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  const base = (doc as { base?: unknown } | null | undefined)?.base;
-  if (base === undefined) return undefined;
-  if (typeof base !== 'string' || base.trim() === '') {
+  const fields = (doc ?? {}) as { base?: unknown; anchor?: unknown };
+  const { base } = fields;
+  if (
+    base !== undefined &&
+    (typeof base !== 'string' || base.trim() === '')
+  ) {
     throw new Error('state.yaml: "base" must be the path of a state directory');
   }
-  return base;
+  return {
+    ...(base !== undefined ? { base: base as string } : {}),
+    ...(fields.anchor !== undefined
+      ? { anchor: parseAnchor(fields.anchor) }
+      : {}),
+  };
 }
 
 /** The documents of a YAML state file; the first syntax error of any document is thrown. */
