@@ -6,7 +6,7 @@ set +e
 cd "$REPO_ROOT"
 result="${1:-$REPO_ROOT/.run/test-results/e2e.json}"
 mkdir -p .run "$(dirname "$result")"
-export LAYERING_SIM_SPEED="${LAYERING_SIM_SPEED:-0.2}"
+export LAYERING_SIM_SPEED="${LAYERING_SIM_SPEED:-5}"  # five times demo pace (higher is faster)
 setsid bash scripts/start.sh > .run/e2e-portal.log 2>&1 &
 portal=$!
 stop_portal() { kill -TERM -- -"$portal" 2>/dev/null; sleep 2; kill -KILL -- -"$portal" 2>/dev/null; }

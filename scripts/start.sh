@@ -22,6 +22,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT INT TERM
 
 echo "[start] starting the embedded OpenShift fleet"
+# LAYERING_SIM_SPEED: higher is faster (1 = demo pace, 10 = ten times faster, 0 = instant).
 EMBEDDED_OPENSHIFT_RUN_DIR=.run/portal EMBEDDED_OPENSHIFT_TOKEN="$LAYERING_EMBEDDED_TOKEN" \
   EMBEDDED_OPENSHIFT_READER_TOKEN="$LAYERING_EMBEDDED_READER_TOKEN" \
   EMBEDDED_OPENSHIFT_WRITER_TOKEN="$LAYERING_EMBEDDED_WRITER_TOKEN" \

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmbeddedCluster, EmbeddedCluster } from './cluster';
+import { checkSimulationSpeed } from './mco/scheduler';
 import {
   READER_SERVICE_ACCOUNT,
   WRITER_SERVICE_ACCOUNT,
@@ -16,7 +17,9 @@ const USAGE = `Usage: npm run cluster -- --state DIR [--port N] [--kubeconfig FI
   --port N             port of the API server and registry (default: a free port; fleet: 6441)
   --host HOST          address to listen on (default 127.0.0.1)
   --kubeconfig FILE    where to write the kubeconfig (default .run/<name>.kubeconfig)
-  --speed X            simulation pace: 0 = instant, 1 = demo pace (default 1)
+  --speed X            simulation speed, higher is faster: 1 = demo pace (default),
+                       10 = ten times faster, 0 = instant; values below 1 are refused
+                       (they used to mean faster: use 1/X for what --speed X meant)
   --data DIR           persist the state here and reload it on restart
   --name NAME          cluster name (default embedded)
   --machine-os-api-version v1|v1alpha1
@@ -86,6 +89,13 @@ async function main() {
     : path.join(repoRoot, '.run');
   const port = numberOption(values.port, 'port');
   const speed = numberOption(values.speed, 'speed');
+  if (speed !== undefined) {
+    try {
+      checkSimulationSpeed(speed, '--speed');
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error));
+    }
+  }
   const mosVersion = values['machine-os-api-version'];
   if (
     mosVersion !== undefined &&

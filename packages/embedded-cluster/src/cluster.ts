@@ -1,7 +1,11 @@
 import { assembleCluster } from './assemble';
 import { createMcoSimulator } from './mco';
+import { checkSimulationSpeed } from './mco/scheduler';
 import type { ImageRecord, McoSimulator, ReleaseRecord } from './store/types';
 import type { ServiceAccountToken } from './server/auth';
+import type { StateClock } from './state/anchor';
+import type { EmbeddedOAuthOptions } from './oauth/OAuthServer';
+import type { AuditEvent } from './server/audit';
 
 /**
  * Options of {@link startEmbeddedCluster}.
@@ -19,11 +23,20 @@ export interface EmbeddedClusterOptions {
   images?: ImageRecord[];
   /** Release catalogue for upgrades. */
   releases?: ReleaseRecord[];
+  /**
+   * Where the state's `anchor` (`state.yaml`) lands on the clock: the start time by default, so
+   * the times of the state read as minutes ago. A fixed time pins it (tests); `false` keeps the
+   * times the files carry. A state without an anchor keeps its times.
+   */
+  now?: StateClock;
   /** Default 127.0.0.1. */
   host?: string;
   /** 0 = a free port. */
   port?: number;
-  /** 0 = instant (tests), 1 = demo pace; scales all simulated durations. */
+  /**
+   * Simulation speed, higher is faster: 0 = instant (tests), 1 = demo pace (default), 10 = ten
+   * times faster. Values between 0 and 1 are refused (they used to mean faster than demo pace).
+   */
   speed?: number;
   /** Persist state here and reload it on restart. */
   dataDir?: string;
@@ -38,6 +51,14 @@ export interface EmbeddedClusterOptions {
    * `<cluster>-<name>` for each.
    */
   serviceAccounts?: ServiceAccountToken[];
+  /**
+   * An OAuth server for people, as OpenShift runs one: `/oauth/authorize` (a login form for these
+   * users), `/oauth/token` (authorization code → `sha256~` access token),
+   * `/.well-known/oauth-authorization-server`, `GET /apis/user.openshift.io/v1/users/~` and
+   * deletion of one's own token. A user token is authorized by the cluster's RBAC under the
+   * user's name, as a person's token is on OpenShift.
+   */
+  oauth?: EmbeddedOAuthOptions;
   /** Serve MachineOSConfig/MachineOSBuild at this version instead of deriving it from the state. */
   machineOSApiVersion?: 'v1' | 'v1alpha1';
   /** Sub-folders of `stateDir` to read too (e.g. `['v1alpha1']`). */
@@ -74,6 +95,8 @@ export interface EmbeddedCluster {
   expireWatchHistory(): void;
   /** End every open watch stream (clients see a dropped connection). Not in the ARCHITECTURE contract. */
   closeWatches?(): void;
+  /** The write requests the API server answered, as `audit.k8s.io/v1` events: who changed what. */
+  auditEvents?(): AuditEvent[];
 }
 
 /**
@@ -84,6 +107,8 @@ export interface EmbeddedCluster {
 export async function startEmbeddedCluster(
   options: EmbeddedClusterOptions = {},
 ): Promise<EmbeddedCluster> {
+  // Refuse a speed in its old meaning before anything listens.
+  checkSimulationSpeed(options.speed ?? 1);
   let settle: () => Promise<void> = async () => {};
   const core = await assembleCluster({
     ...options,
@@ -123,5 +148,6 @@ export async function startEmbeddedCluster(
     throttle: n => core.throttle(n),
     expireWatchHistory: () => core.expireWatchHistory(),
     closeWatches: () => core.closeWatches(),
+    auditEvents: () => core.auditEvents(),
   };
 }

@@ -1,3 +1,4 @@
+import type { EmbeddedOAuthOptions } from './oauth/OAuthServer';
 import path from 'node:path';
 import { startEmbeddedCluster, EmbeddedCluster } from './cluster';
 import {
@@ -7,6 +8,8 @@ import {
   loadRbacManifests,
 } from './rbac/manifests';
 import type { ServiceAccountToken } from './server/auth';
+import { checkSimulationSpeed } from './mco/scheduler';
+import type { StateClock } from './state/anchor';
 
 /**
  * The clusters of the demo fleet, in port order: each is a state folder under `states/`.
@@ -30,10 +33,12 @@ export interface FleetOptions {
   baseDir?: string;
   /** Port of the first cluster; the others follow (default 6441 → 6441..6444). 0 = free ports. */
   basePort?: number;
-  /** Simulation pace: 0 = instant, 1 = demo pace (default 1). */
+  /** Simulation speed, higher is faster: 0 = instant, 1 = demo pace (default), 10 = ten times faster; below 1 is refused. */
   speed?: number;
   /** Persist each cluster under `<dataDir>/<cluster>` and reload it on restart. */
   dataDir?: string;
+  /** Where the states' anchors land on the clock (see `EmbeddedClusterOptions.now`); the start time by default. */
+  now?: StateClock;
   /** Address to listen on (default 127.0.0.1). */
   host?: string;
   /** Bearer tokens shared by every cluster of the fleet; random per cluster when omitted. */
@@ -48,6 +53,8 @@ export interface FleetOptions {
   writerToken?: string;
   /** Folder of the RBAC manifests applied with the service accounts (default: the repository's `deploy/rbac/`). */
   rbacDir?: string;
+  /** People and OAuth clients of every cluster's OAuth server (see `EmbeddedClusterOptions.oauth`). */
+  oauth?: EmbeddedOAuthOptions;
   /** Log sink, called with the cluster name in the meta data. */
   log?: (message: string, meta?: Record<string, unknown>) => void;
 }
@@ -78,6 +85,7 @@ export const DEFAULT_STATES_DIR = path.join(
  * @public
  */
 export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
+  checkSimulationSpeed(options.speed ?? 1);
   const baseDir = options.baseDir ?? DEFAULT_STATES_DIR;
   const basePort = options.basePort ?? 6441;
   if (
@@ -123,6 +131,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
             ? path.join(options.dataDir, name)
             : undefined,
           tokens: options.tokens,
+          now: options.now,
+          oauth: options.oauth,
           ...(serviceAccounts.length > 0
             ? { serviceAccounts, objects: rbacObjects }
             : {}),

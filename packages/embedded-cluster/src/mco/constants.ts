@@ -65,7 +65,7 @@ export const RENDERED_IGNITION_VERSION = '3.4.0';
 export const BUILD_BACKOFF_LIMIT = 3;
 
 /**
- * Simulated durations in seconds at speed 1 (the scheduler scales them by `speed`).
+ * Simulated durations in seconds at speed 1 (the scheduler divides them by `speed`; 0 = no wait).
  */
 export const DURATIONS = {
   drain: 3,

@@ -1,4 +1,4 @@
-import { Scheduler } from './scheduler';
+import { Scheduler, checkSimulationSpeed } from './scheduler';
 
 describe('Scheduler at speed 0', () => {
   it('runs work asynchronously, in simulated-time order, and settles when nothing is left', async () => {
@@ -51,7 +51,8 @@ describe('Scheduler at speed > 0', () => {
   afterEach(() => jest.useRealTimers());
 
   it('runs work on timers in due order and settles when it is done', async () => {
-    const s = new Scheduler(0.001, e => {
+    // Speed 1000: a simulated second takes a millisecond.
+    const s = new Scheduler(1000, e => {
       throw e;
     });
     const order: string[] = [];
@@ -64,5 +65,20 @@ describe('Scheduler at speed > 0', () => {
     await jest.advanceTimersByTimeAsync(2);
     await settled;
     expect(order).toEqual(['first', 'second', 'third']);
+  });
+});
+
+describe('simulation speed', () => {
+  it('reads higher as faster and refuses a value below 1 with what to use instead', () => {
+    expect(checkSimulationSpeed(0)).toBe(0);
+    expect(checkSimulationSpeed(1)).toBe(1);
+    expect(checkSimulationSpeed(10)).toBe(10);
+    expect(() => checkSimulationSpeed(0.1)).toThrow(
+      'speed 0.1 is refused: speed now reads as a speed, higher is faster (1 = demo pace, 10 = ten times faster, 0 = instant). A value below 1 used to mean faster than demo pace; for what 0.1 meant before, use 10.',
+    );
+    expect(() => checkSimulationSpeed(-1, '--speed')).toThrow(
+      '--speed must be 0 (instant) or a number of at least 1',
+    );
+    expect(() => new Scheduler(0.5, () => {})).toThrow('use 2.');
   });
 });

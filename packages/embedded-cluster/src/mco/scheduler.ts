@@ -1,11 +1,37 @@
 /**
+ * Check a simulation speed: `0` (instant) or a number of at least 1, where higher is faster
+ * (1 = demo pace, 10 = ten times faster). Returns it, or throws a message saying what to use.
+ *
+ * @remarks
+ * `speed` used to multiply every duration, so `0.1` meant ten times faster than demo pace. A value between 0 and 1 would now mean slower than demo pace, the opposite of what
+ * an old command line meant, so it is refused rather than read the new way.
+ */
+export function checkSimulationSpeed(speed: number, name = 'speed'): number {
+  if (!Number.isFinite(speed) || speed < 0) {
+    throw new Error(
+      `${name} must be 0 (instant) or a number of at least 1 (1 = demo pace, 10 = ten times faster), got ${speed}`,
+    );
+  }
+  if (speed > 0 && speed < 1) {
+    const faster = Number((1 / speed).toPrecision(6));
+    throw new Error(
+      `${name} ${speed} is refused: ${name} now reads as a speed, higher is faster (1 = demo pace, ` +
+        `10 = ten times faster, 0 = instant). A value below 1 used to mean faster than demo pace; ` +
+        `for what ${speed} meant before, use ${faster}.`,
+    );
+  }
+  return speed;
+}
+
+/**
  * Runs the simulation's work items in order of their due time.
  *
  * @remarks
  * With `speed` 0 time is virtual: every item still runs asynchronously (one per macrotask, never
  * inside the caller's stack) and in the order its simulated duration puts it, but without
- * waiting. With `speed` > 0 an item due in `s` simulated seconds runs after `s * speed` real
- * seconds. {@link Scheduler.settle} resolves once nothing is queued or running.
+ * waiting. With `speed` 1 or more an item due in `s` simulated seconds runs after `s / speed`
+ * real seconds (higher is faster). {@link Scheduler.settle} resolves once nothing is queued or
+ * running.
  */
 export class Scheduler {
   readonly #speed: number;
@@ -18,7 +44,7 @@ export class Scheduler {
   #stopped = false;
 
   constructor(speed: number, onError: (error: unknown, label: string) => void) {
-    this.#speed = Number.isFinite(speed) && speed > 0 ? speed : 0;
+    this.#speed = checkSimulationSpeed(speed);
     this.#onError = onError;
   }
 
@@ -29,7 +55,7 @@ export class Scheduler {
   /** Run `fn` after `seconds` of simulated time (0 = as soon as possible, after queued work due now). */
   after(seconds: number, label: string, fn: () => void): void {
     if (this.#stopped) return;
-    const delay = Math.max(0, seconds) * (this.#speed === 0 ? 1 : 1000 * this.#speed);
+    const delay = Math.max(0, seconds) * (this.#speed === 0 ? 1 : 1000 / this.#speed);
     const item = { due: this.#clock() + delay, seq: this.#seq++, label, fn };
     let i = this.#queue.length;
     while (i > 0 && this.#queue[i - 1].due > item.due) i--;

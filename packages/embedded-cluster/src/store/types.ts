@@ -243,7 +243,7 @@ export interface McoSimulatorOptions {
   releases: ReleaseRecord[];
   /** host[:port] of this cluster's registry, for images the simulated builds push */
   registryHost: string;
-  /** 0 = instant; 1 = demo pace (seconds per step); scales all simulated durations */
+  /** 0 = instant; 1 = demo pace, higher is faster (10 = ten times faster); below 1 is refused */
   speed: number;
   log?: (message: string, meta?: Record<string, unknown>) => void;
 }
