@@ -1,3 +1,7 @@
+import type {
+  LayeringClusterUpdates,
+  LayeringForecastResponse,
+} from '@rhcos-layering/plugin-layering-common';
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   ClusterView,
@@ -102,3 +106,14 @@ export const layeringApiRef = createApiRef<LayeringApi>().with({
   id: 'plugin.layering.service',
   pluginId: 'layering',
 });
+  /** The releases the cluster is offered (recommended, then conditional with their risks). */
+  getUpdates(
+    cluster: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<LayeringClusterUpdates>;
+  /** What each pool the user may read would do if the cluster were updated to `to`. */
+  getForecast(
+    cluster: string,
+    to: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<LayeringForecastResponse>;

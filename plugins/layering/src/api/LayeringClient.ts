@@ -1,3 +1,7 @@
+import type {
+  LayeringClusterUpdates,
+  LayeringForecastResponse,
+} from '@rhcos-layering/plugin-layering-common';
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
@@ -152,3 +156,24 @@ export class LayeringClient implements LayeringApi {
     return (await response.json()) as T;
   }
 }
+  async getUpdates(
+    cluster: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<LayeringClusterUpdates> {
+    return this.#request<LayeringClusterUpdates>(
+      `/clusters/${encodeURIComponent(cluster)}/updates`,
+      options,
+    );
+  }
+
+  async getForecast(
+    cluster: string,
+    to: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<LayeringForecastResponse> {
+    return this.#request<LayeringForecastResponse>(
+      `/clusters/${encodeURIComponent(cluster)}/forecast?${new URLSearchParams({ to })}`,
+      options,
+    );
+  }
+
