@@ -193,6 +193,40 @@ describe('runPreflight (on-cluster)', () => {
     );
   });
 
+  it('warns that the MCO builds only the NoArch Containerfile', () => {
+    const amd64 = summary({
+      ...input,
+      containerfile: [{ arch: 'AMD64', content: ON_CLUSTER }],
+    });
+    expect(amd64).toContainEqual(
+      'warning:containerfileArch:The MCO builds only the NoArch Containerfile and ignores this AMD64 one, so nothing of it is built: give it as NoArch.',
+    );
+    expect(
+      runPreflight({ ...input, containerfile: [{ arch: 'amd64', content: ON_CLUSTER }] }).ok,
+    ).toBe(true);
+    const both = summary({
+      ...input,
+      containerfile: [
+        { arch: 'NoArch', content: ON_CLUSTER },
+        { arch: 'ARM64', content: ON_CLUSTER },
+      ],
+    });
+    expect(both).toContainEqual(
+      'warning:containerfile[1]:The MCO builds only the NoArch Containerfile and ignores this ARM64 one.',
+    );
+    expect(both.filter(i => i.includes('NoArch'))).toHaveLength(1);
+    // No arch is NoArch; out-of-cluster builds are not the MCO's.
+    expect(summary({ ...input, containerfile: [{ content: ON_CLUSTER }] })).toEqual([]);
+    expect(
+      summary({
+        ...input,
+        mode: 'out-of-cluster',
+        osImageURL: `${BASE}`,
+        containerfile: [{ arch: 'AMD64', content: `FROM ${BASE}\nRUN echo` }],
+      }).join('\n'),
+    ).not.toContain('NoArch');
+  });
+
   it('on 4.18 and later reads the entitlement from openshift-config-managed, not the MCO namespace', () => {
     const noMcoCopy = { ...input, secrets: ['infra-push'] };
     const from = (exists: boolean | null) => ({

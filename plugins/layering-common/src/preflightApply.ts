@@ -93,6 +93,31 @@ export function applyPoolIssues(
 }
 
 /**
+ * The MCO builds only the `NoArch` Containerfile of a MachineOSConfig; an entry for one
+ * architecture is kept but never built. A warning, not an error: the cluster accepts it.
+ */
+function archIssues(
+  entries: Array<{ arch?: string | null; content: string }>,
+): ValidationIssue[] {
+  const archs = entries.map(e => normalizeContainerfileArch(e.arch) ?? e.arch);
+  const hasNoArch = archs.includes('NoArch');
+  const issues: ValidationIssue[] = [];
+  archs.forEach((arch, index) => {
+    if (arch === 'NoArch' || !arch) return;
+    issues.push(
+      issue(
+        entries.length > 1 ? `containerfile[${index}]` : 'containerfileArch',
+        hasNoArch
+          ? `The MCO builds only the NoArch Containerfile and ignores this ${arch} one.`
+          : `The MCO builds only the NoArch Containerfile and ignores this ${arch} one, so nothing of it is built: give it as NoArch.`,
+        'warning',
+      ),
+    );
+  });
+  return issues;
+}
+
+/**
  * Rules about what a create or modify writes: the MachineOSConfig (on-cluster) or the
  * MachineConfig (out-of-cluster), their secrets, and the Containerfiles.
  * @internal
@@ -262,6 +287,9 @@ export function applyIssues(
           apiVersion,
         ),
       );
+    }
+    if (input.mode === 'on-cluster') {
+      issues.push(...archIssues(entries));
     }
     const order: EntitlementNeed[] = ['none', 'possible', 'required'];
     entries.forEach((entry, index) => {

@@ -227,7 +227,7 @@ export function createContainerfileComposeAction(options: LayeringActionOptions)
       const needsEntitlement = analysis?.entitlement === 'required';
       if (analysis?.entitlement === 'possible') {
         warnings.push(
-          'Some packages may come from RHEL repositories; if the build fails to find them, copy the etc-pki-entitlement secret into openshift-machine-config-operator.',
+          'Some packages may come from RHEL repositories; if the build fails to find them, the build needs an entitlement: on 4.18 and later the MCO takes the etc-pki-entitlement secret from openshift-config-managed, before that copy it into openshift-machine-config-operator.',
         );
       }
       for (const warning of warnings) {

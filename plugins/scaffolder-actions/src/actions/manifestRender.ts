@@ -118,7 +118,8 @@ export function createManifestRenderAction(options: LayeringActionOptions) {
         containerfileArch: z =>
           z
             .enum(['NoArch', 'AMD64', 'ARM64', 'PPC64LE', 'S390X'], {
-              description: 'Architecture of the Containerfile (on-cluster; default NoArch)',
+              description:
+                'Architecture of the Containerfile (on-cluster; default NoArch, the only one the MCO builds: any other is kept but ignored, with a warning)',
             })
             .default('NoArch'),
         pushSpec: z =>
@@ -299,6 +300,7 @@ export function createManifestRenderAction(options: LayeringActionOptions) {
         mode,
         allowDegradedPool,
         containerfile,
+        containerfileArch,
         pushSpec,
         pushSecret,
         baseImagePullSecret,

@@ -43,6 +43,8 @@ export interface PreflightRequest {
   mode: 'on-cluster' | 'out-of-cluster';
   allowDegradedPool?: boolean;
   containerfile?: string;
+  /** Architecture the Containerfile is written for (default `NoArch`, the only one the MCO builds). */
+  containerfileArch?: string;
   pushSpec?: string;
   pushSecret?: string;
   baseImagePullSecret?: string;
@@ -253,7 +255,9 @@ export async function runPreflight(
     fromMosc?.currentImagePullSecret ??
     undefined;
   const containerfile =
-    request.containerfile ??
+    (request.containerfile !== undefined
+      ? [{ arch: request.containerfileArch ?? 'NoArch', content: request.containerfile }]
+      : undefined) ??
     (fromMosc
       ? fromMosc.containerFiles.map(e => ({ arch: e.arch, content: e.content }))
       : undefined);

@@ -274,6 +274,41 @@ describe('LayeringContainerfileEditor', () => {
       expect(getPoolLayering).toHaveBeenCalledTimes(1);
     });
 
+    it('warns that the MCO ignores the Containerfile of one architecture', async () => {
+      const getPoolLayering = jest.fn(async () => settings);
+      await renderInTestApp(
+        <Prefilled target={{ cluster: 'ocp-418', pool: 'infra' }} />,
+        { apis: apis(getPoolLayering) },
+      );
+      expect(
+        await screen.findByText(
+          /Warning: The MachineOSConfig of pool infra has a Containerfile for ARM64, which the MCO ignores: it builds only the NoArch one\. This request changes the NoArch one\./,
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText(/Written as the NoArch Containerfile/),
+      ).toBeInTheDocument();
+    });
+
+    it('says an AMD64-only Containerfile is written as NoArch, so it is built', async () => {
+      const getPoolLayering = jest.fn(async () => ({
+        ...settings,
+        containerfiles: [{ arch: 'AMD64', content: POOL_CONTENT }],
+      }));
+      await renderInTestApp(
+        <Prefilled target={{ cluster: 'ocp-418', pool: 'infra' }} />,
+        { apis: apis(getPoolLayering) },
+      );
+      expect(
+        await screen.findByText(
+          /has a Containerfile for AMD64, which the MCO ignores.*This request writes the content as NoArch, so it is built\./,
+        ),
+      ).toBeInTheDocument();
+      await waitFor(() =>
+        expect(screen.getByRole('textbox')).toHaveValue(POOL_CONTENT),
+      );
+    });
+
     it('replaces the template default', async () => {
       const getPoolLayering = jest.fn(async () => settings);
       await renderInTestApp(

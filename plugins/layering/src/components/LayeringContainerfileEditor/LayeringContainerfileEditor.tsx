@@ -12,6 +12,7 @@ import {
   containerfileIssues,
   currentContainerfile,
   formatIssue,
+  poolArchWarnings,
   type LayeringContainerfileEditorOptions,
 } from './rules';
 
@@ -112,7 +113,10 @@ export function LayeringContainerfileEditor(
     [content, mode, options.apiVersion, clusterInfo.value],
   );
   const errors = issues.filter(i => i.severity === 'error');
-  const warnings = issues.filter(i => i.severity === 'warning');
+  const warnings = [
+    ...(mode === 'on-cluster' ? poolArchWarnings(current.settings, pool) : []),
+    ...issues.filter(i => i.severity === 'warning'),
+  ];
 
   return (
     <Flex direction="column" gap="1">
@@ -122,7 +126,7 @@ export function LayeringContainerfileEditor(
         description={
           schema.description ??
           (mode === 'on-cluster'
-            ? 'The last stage must be FROM configs AS final.'
+            ? 'The last stage must be FROM configs AS final. Written as the NoArch Containerfile, the only one the MCO builds.'
             : "FROM the release's RHCOS image by digest.")
         }
         isRequired={required}

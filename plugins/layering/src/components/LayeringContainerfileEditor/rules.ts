@@ -98,3 +98,35 @@ export function currentContainerfile(
     entries.find(e => e.arch === 'AMD64')
   )?.content;
 }
+
+/**
+ * Warnings about the pool's MachineOSConfig Containerfiles: the MCO builds only the `NoArch`
+ * one, so an entry for one architecture is never built, and the request writes its content
+ * as `NoArch`.
+ */
+export function poolArchWarnings(
+  settings: PoolLayeringSettings | undefined,
+  pool: string | undefined,
+): ValidationIssue[] {
+  if (settings?.mode !== 'on-cluster') return [];
+  const others = settings.containerfiles
+    .map(e => e.arch)
+    .filter(arch => arch !== 'NoArch');
+  if (others.length === 0) return [];
+  const hasNoArch = settings.containerfiles.some(e => e.arch === 'NoArch');
+  return [
+    {
+      field: 'containerfileArch',
+      severity: 'warning',
+      message: `The MachineOSConfig of ${
+        pool ? `pool ${pool}` : 'the pool'
+      } has a Containerfile for ${others.join(
+        ', ',
+      )}, which the MCO ignores: it builds only the NoArch one. ${
+        hasNoArch
+          ? 'This request changes the NoArch one.'
+          : 'This request writes the content as NoArch, so it is built.'
+      }`,
+    },
+  ];
+}
