@@ -10,6 +10,7 @@ import {
 } from '../../lib/delivery';
 import { enumLabels, poolFromForm } from '../fieldContext';
 import { usePoolPermissions } from '../../hooks/usePoolPermissions';
+import { OpenShiftSignIn } from './OpenShiftSignIn';
 import {
   DEFAULT_DELIVERY_LABELS,
   type LayeringDeliveryPickerOptions,
@@ -72,6 +73,9 @@ export function LayeringDeliveryPicker(
         <Text id={directNoteId} as="p" variant="body-small" color="secondary">
           {`You may not apply changes to pool ${pool} of cluster ${cluster} directly; ask for them by pull request.`}
         </Text>
+      )}
+      {asDelivery(formData) === 'direct' && !directRefused && cluster && (
+        <OpenShiftSignIn cluster={cluster} />
       )}
       {check.loading && (
         <Text as="p" variant="body-small" color="secondary">
