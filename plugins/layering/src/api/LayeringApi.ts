@@ -9,7 +9,11 @@ import type {
   LayeringClusterDetail,
   LayeringClusterRelease,
   LayeringDeliveryOptions,
+  LayeringFleetPageQueryParams,
+  LayeringFleetPageResponse,
   LayeringRequestRecord,
+  LayeringTrendQueryParams,
+  LayeringTrendResponse,
   PoolDetail,
   PoolLayeringSettings,
   PoolView,
@@ -77,6 +81,19 @@ export interface LayeringApi {
     query?: LayeringFleetQuery,
     options?: { signal?: AbortSignal },
   ): Promise<PoolView[]>;
+  /**
+   * One page of the fleet's pools, filtered and sorted on the server, with the total and a
+   * summary per drift status and cluster; pass the answer's `nextCursor` for the next page.
+   */
+  getFleetPage(
+    query: LayeringFleetPageQueryParams,
+    options?: { signal?: AbortSignal },
+  ): Promise<LayeringFleetPageResponse>;
+  /** Pool counts per drift status over time, per cluster (the backend samples them). */
+  getTrend(
+    query?: LayeringTrendQueryParams,
+    options?: { signal?: AbortSignal },
+  ): Promise<LayeringTrendResponse>;
   /** The cluster's release and its default RHCOS image by digest. */
   getRelease(
     cluster: string,
@@ -95,17 +112,6 @@ export interface LayeringApi {
     pool: string,
     options?: { signal?: AbortSignal },
   ): Promise<LayeringRequestRecord[]>;
-}
-
-/**
- * Reference to the {@link LayeringApi}.
- *
- * @public
- */
-export const layeringApiRef = createApiRef<LayeringApi>().with({
-  id: 'plugin.layering.service',
-  pluginId: 'layering',
-});
   /** The releases the cluster is offered (recommended, then conditional with their risks). */
   getUpdates(
     cluster: string,
@@ -117,3 +123,14 @@ export const layeringApiRef = createApiRef<LayeringApi>().with({
     to: string,
     options?: { signal?: AbortSignal },
   ): Promise<LayeringForecastResponse>;
+}
+
+/**
+ * Reference to the {@link LayeringApi}.
+ *
+ * @public
+ */
+export const layeringApiRef = createApiRef<LayeringApi>().with({
+  id: 'plugin.layering.service',
+  pluginId: 'layering',
+});

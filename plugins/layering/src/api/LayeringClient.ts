@@ -7,10 +7,14 @@ import { ResponseError } from '@backstage/errors';
 import type {
   ClusterView,
   LayeringDeliveryOptions,
+  LayeringFleetPageQueryParams,
+  LayeringFleetPageResponse,
   LayeringListResponse,
   LayeringRequestRecord,
   PoolDetail,
   PoolLayeringSettings,
+  LayeringTrendQueryParams,
+  LayeringTrendResponse,
   PoolView,
 } from '@rhcos-layering/plugin-layering-common';
 import type {
@@ -111,6 +115,43 @@ export class LayeringClient implements LayeringApi {
     return body.items;
   }
 
+  async getFleetPage(
+    query: LayeringFleetPageQueryParams,
+    options?: { signal?: AbortSignal },
+  ): Promise<LayeringFleetPageResponse> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      const values = Array.isArray(value) ? value : [value];
+      const text = values.filter(v => v !== undefined && v !== '').join(',');
+      if (text) {
+        params.set(name, text);
+      }
+    }
+    // Always paged: without a limit the route would answer the unpaged { items }.
+    if (!params.has('limit')) {
+      params.set('limit', '100');
+    }
+    return this.#request<LayeringFleetPageResponse>(`/pools?${params}`, options);
+  }
+
+  async getTrend(
+    query?: LayeringTrendQueryParams,
+    options?: { signal?: AbortSignal },
+  ): Promise<LayeringTrendResponse> {
+    const params = new URLSearchParams();
+    if (query?.cluster) {
+      params.set('cluster', query.cluster);
+    }
+    if (query?.days !== undefined) {
+      params.set('days', String(query.days));
+    }
+    const search = params.toString();
+    return this.#request<LayeringTrendResponse>(
+      search ? `/trend?${search}` : '/trend',
+      options,
+    );
+  }
+
   async getRelease(
     cluster: string,
     options?: { signal?: AbortSignal },
@@ -141,21 +182,6 @@ export class LayeringClient implements LayeringApi {
     return body.items;
   }
 
-  async #request<T>(
-    path: string,
-    options?: { signal?: AbortSignal },
-  ): Promise<T> {
-    const baseUrl = await this.#discoveryApi.getBaseUrl('layering');
-    const response = await this.#fetchApi.fetch(`${baseUrl}${path}`, {
-      headers: { Accept: 'application/json' },
-      signal: options?.signal,
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
-  }
-}
   async getUpdates(
     cluster: string,
     options?: { signal?: AbortSignal },
@@ -177,3 +203,18 @@ export class LayeringClient implements LayeringApi {
     );
   }
 
+  async #request<T>(
+    path: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<T> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('layering');
+    const response = await this.#fetchApi.fetch(`${baseUrl}${path}`, {
+      headers: { Accept: 'application/json' },
+      signal: options?.signal,
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}
