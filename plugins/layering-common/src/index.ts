@@ -18,6 +18,7 @@ export * from './layeringContent';
 export * from './drift';
 export * from './machineOSConfig';
 export * from './preflight';
+export * from './pinnedBase';
 export * from './permissions';
 export * from './annotations';
 export * from './forecast';
