@@ -1,5 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { rhcosVersionFromLabels } from '@rhcos-layering/plugin-layering-common';
+import {
+  imageOsFromLabels,
+  rhcosVersionFromLabels,
+  type ImageOsFacts,
+} from '@rhcos-layering/plugin-layering-common';
 import type { ImageFacts } from './viewBuilder';
 
 /** The part of the registry client the label cache uses. */
@@ -35,6 +39,8 @@ export class ImageLabelCache implements ImageFacts {
   readonly #onResolved: () => void;
   readonly #images = new Map<string, Entry>();
   readonly #releases = new Map<string, Entry>();
+  /** OS name and OCP release of the images in #images, from the same label reads. */
+  readonly #imageOs = new Map<string, ImageOsFacts>();
   readonly #maxEntries: number;
   readonly #retryMs: number;
   #lookups = 0;
@@ -61,8 +67,19 @@ export class ImageLabelCache implements ImageFacts {
   rhcosOfImage(image: string): string | null | undefined {
     return this.#get(this.#images, image, async () => {
       const labels = await this.#source.getImageLabels(image);
+      this.#imageOs.delete(image);
+      if (labels) this.#imageOs.set(image, imageOsFromLabels(labels));
+      while (this.#imageOs.size > this.#maxEntries) {
+        this.#imageOs.delete(this.#imageOs.keys().next().value as string);
+      }
       return labels ? rhcosVersionFromLabels(labels) : null;
     });
+  }
+
+  osOfImage(image: string): ImageOsFacts | null | undefined {
+    const build = this.rhcosOfImage(image);
+    if (build === undefined && !this.#imageOs.has(image)) return undefined;
+    return this.#imageOs.get(image) ?? null;
   }
 
   rhcosOfRelease(releaseImage: string): string | null | undefined {

@@ -10,6 +10,7 @@ import {
   PoolView,
   ReleaseView,
   derivePoolRollout,
+  ImageOsFacts,
   nodeRhcosHistogram,
   resolveBaseRhcosVersion,
   rhcosVersionFromOsImage,
@@ -28,7 +29,12 @@ export interface ImageFacts {
   rhcosOfImage(image: string): string | null | undefined;
   /** RHCOS build of a release payload's `rhel-coreos` image. */
   rhcosOfRelease(releaseImage: string): string | null | undefined;
+  /** OS name (`com.coreos.osname`) and OCP release (`releaseversion`) an image's labels name. */
+  osOfImage?(image: string): ImageOsFacts | null | undefined;
 }
+
+/** Offered updates whose RHCOS build is looked up: each costs one release payload read. */
+const MAX_UPDATE_LOOKUPS = 10;
 
 /** Everything computed for one cluster, ready to serve. */
 export interface ClusterViews {
@@ -194,6 +200,10 @@ export function buildClusterViews(
   const rhcosFromNodes = nodeRhcosByImage(snapshot);
   const release = releaseOf(snapshot, facts, rhcosFromNodes);
   const history = historyOf(snapshot, release, facts, rhcosFromNodes);
+  // The update graph names more releases, so RHEL-style builds of those get an OCP minor too.
+  const updates: DriftHistoryEntry[] = (snapshot.clusterVersion?.updates ?? [])
+    .slice(0, MAX_UPDATE_LOOKUPS)
+    .map(update => ({ version: update.version, rhcosVersion: facts.rhcosOfRelease(update.image) ?? null }));
   const stale = health.stale;
 
   const renderOwner = new Map<string, string>();
@@ -251,12 +261,14 @@ export function buildClusterViews(
     // Base RHCOS of the target: its labels, else the nodes that already boot it.
     let baseRhcosVersion: string | null = null;
     let baseRhcosSource: 'labels' | 'nodes' | null = null;
+    const onTarget = (node: NodeProjection) =>
+      targetImage !== null &&
+      (mode === 'on-cluster'
+        ? node.currentImage === targetImage
+        : node.currentConfig === pool.targetConfig && node.state === 'Done');
+    const imageOs = targetImage ? facts.osOfImage?.(targetImage) ?? null : null;
     if (targetImage) {
-      const running = nodes.filter(node =>
-        mode === 'on-cluster'
-          ? node.currentImage === targetImage
-          : node.currentConfig === pool.targetConfig && node.state === 'Done',
-      );
+      const running = nodes.filter(onTarget);
       const base = resolveBaseRhcosVersion(
         facts.rhcosOfImage(targetImage),
         running.map(node => ({ rhcosVersion: rhcosVersionFromOsImage(node.osImage) })),
@@ -275,7 +287,18 @@ export function buildClusterViews(
       targetSource,
       baseRhcosVersion,
       baseRhcosSource,
+      baseOcpVersion: imageOs?.ocpVersion ?? null,
+      baseOsName: imageOs?.osName ?? null,
       history,
+      updates,
+      nodes: nodes.map(node => ({ name: node.name, osImage: node.osImage, onTarget: onTarget(node) })),
+      pool: {
+        paused: pool.paused,
+        // The MCO flips Updating when a paused pool has work it will not do: that is when it stopped.
+        pausedSince: pool.paused
+          ? pool.conditions.find(c => c.type === 'Updating')?.lastTransitionTime ?? null
+          : null,
+      },
       stale,
     });
 
