@@ -161,23 +161,38 @@ export function computePoolStatus(input: PoolStatusInput): Record<string, unknow
       ? { type: 'Updated', status: 'True', reason: '', message: `All nodes are updated with MachineConfig ${target}${imageSuffix}` }
       : { type: 'Updated', status: 'False', reason: '', message: '' },
   );
-  const paused = spec.paused ? 'Pool is paused; ' : '';
+  // Updating, in the order the MCO's node controller decides it (calculateStatus in
+  // openshift/machine-config-operator pkg/controller/node/status.go):
+  // - every node updated: False;
+  // - a paused pool: False, "Pool is paused; will not update to <MachineConfig …[ / Image …]>" —
+  //   pausing stops the rollout, so the pool is not updating, whatever its builds do;
+  // - otherwise True, "All nodes are updating to …", and for an on-cluster layered pool the build
+  //   stage replaces the message while no build exists yet or the current one is preparing or
+  //   building.
+  // One difference is kept on purpose: a failed build leaves Updating False here (the MCO keeps
+  // "All nodes are updating to …"), since nothing can roll out until the build is fixed.
+  const updateLine = `MachineConfig ${target}${imageSuffix}`;
   let updating: Condition;
-  if (allUpdated || buildFailed) {
+  if (allUpdated || (buildFailed && !spec.paused)) {
     updating = { type: 'Updating', status: 'False', reason: '', message: '' };
-  } else if (pending) {
+  } else if (spec.paused) {
+    updating = { type: 'Updating', status: 'False', reason: '', message: `Pool is paused; will not update to ${updateLine}` };
+  } else if (pending && !build && layering.kind === 'layered') {
     updating = {
       type: 'Updating',
       status: 'True',
       reason: '',
-      message: build
-        ? `${paused}OS image build in progress (mosb: ${build.name})`
-        : `${paused}waiting for an OS image build`,
+      message: `Pool is waiting for a new OS image build to start (mosc: ${layering.mosc.name})`,
     };
-  } else if (spec.paused) {
-    updating = { type: 'Updating', status: 'True', reason: '', message: `${paused}will not update to MachineConfig ${target}${imageSuffix}` };
+  } else if (pending && build && (build.phase === 'Building' || build.phase === 'Prepared')) {
+    updating = {
+      type: 'Updating',
+      status: 'True',
+      reason: '',
+      message: `Pool is waiting for OS image build to complete (mosb: ${build.name})`,
+    };
   } else {
-    updating = { type: 'Updating', status: 'True', reason: '', message: `All nodes are updating to MachineConfig ${target}${imageSuffix}` };
+    updating = { type: 'Updating', status: 'True', reason: '', message: `All nodes are updating to ${updateLine}` };
   }
   wanted.push(updating);
 

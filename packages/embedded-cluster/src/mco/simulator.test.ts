@@ -88,7 +88,11 @@ describe('MCO simulation on the ocp-418 sample state', () => {
       expect(ann(n, 'desiredConfig')).not.toBe(target);
     }
     expect(status(worker)).toMatchObject({ updatedMachineCount: 0, readyMachineCount: 0 });
-    expect(cond(worker, 'Updating')).toMatchObject({ status: 'True', message: expect.stringMatching(/^Pool is paused; /) });
+    // The MCO's node controller (pkg/controller/node/status.go): a paused pool is not updating.
+    expect(cond(worker, 'Updating')).toMatchObject({
+      status: 'False',
+      message: `Pool is paused; will not update to MachineConfig ${target}`,
+    });
     // unpausing lets it roll
     c.edit('machineconfigpools', 'worker', p => {
       spec(p).paused = false;
