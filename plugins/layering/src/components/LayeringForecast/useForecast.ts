@@ -1,0 +1,61 @@
+import { useEffect, useState } from 'react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
+import type {
+  LayeringClusterUpdates,
+  LayeringForecastResponse,
+} from '@rhcos-layering/plugin-layering-common';
+import { layeringApiRef } from '../../api';
+
+/** What {@link useForecast} gives a component. */
+export interface ForecastState {
+  updates: LayeringClusterUpdates | undefined;
+  updatesLoading: boolean;
+  updatesError: Error | undefined;
+  /** The chosen target version (the newest offered one until the user picks another). */
+  target: string | undefined;
+  setTarget(version: string): void;
+  forecast: LayeringForecastResponse | undefined;
+  forecastLoading: boolean;
+  forecastError: Error | undefined;
+}
+
+/**
+ * Loads the updates a cluster is offered and the forecast for the chosen one. Recommended updates
+ * are preferred as the first choice; a conditional one is chosen first only when nothing else is
+ * offered.
+ */
+export function useForecast(cluster: string | undefined): ForecastState {
+  const api = useApi(layeringApiRef);
+  const [target, setTarget] = useState<string | undefined>(undefined);
+  const updates = useAsync(
+    async () => (cluster ? api.getUpdates(cluster) : undefined),
+    [api, cluster],
+  );
+  useEffect(() => {
+    const offered = updates.value?.updates ?? [];
+    if (offered.length === 0) {
+      setTarget(undefined);
+      return;
+    }
+    setTarget(current =>
+      current && offered.some(u => u.version === current)
+        ? current
+        : (offered.find(u => !u.conditional) ?? offered[0]).version,
+    );
+  }, [updates.value]);
+  const forecast = useAsync(
+    async () => (cluster && target ? api.getForecast(cluster, target) : undefined),
+    [api, cluster, target],
+  );
+  return {
+    updates: updates.value,
+    updatesLoading: updates.loading,
+    updatesError: updates.error,
+    target,
+    setTarget,
+    forecast: forecast.value?.to === target ? forecast.value : undefined,
+    forecastLoading: forecast.loading,
+    forecastError: forecast.error,
+  };
+}
