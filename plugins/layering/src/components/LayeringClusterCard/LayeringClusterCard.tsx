@@ -12,6 +12,7 @@ import { LoadError } from '../LoadError';
 import { RefreshError } from '../RefreshError';
 import { StatusBadge } from '../StatusBadge';
 import { PoolName } from '../PoolName';
+import { LayeringClusterForecast } from '../LayeringForecast';
 import { poolKey, usePoolEntities } from '../../hooks/usePoolEntities';
 
 const useStyles = makeStyles({
@@ -115,6 +116,7 @@ export function LayeringClusterCard() {
             ))}
           </ul>
         )}
+        {!down && <LayeringClusterForecast cluster={cluster} />}
       </Flex>
     );
   }

@@ -1,7 +1,7 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityInfoCard, useEntity } from '@backstage/plugin-catalog-react';
 import { Progress } from '@backstage/core-components';
-import { Text } from '@backstage/ui';
+import { Flex, Text } from '@backstage/ui';
 import { layeringApiRef } from '../../api';
 import { poolRefOf } from '../../filters';
 import { poolChannel, useLiveData } from '../../hooks/useLiveData';
@@ -9,6 +9,7 @@ import { LoadError } from '../LoadError';
 import { RefreshError } from '../RefreshError';
 import { RequestChangeMenu } from '../RequestChangeMenu';
 import { PoolSummary } from './PoolSummary';
+import { LayeringPoolForecast } from '../LayeringForecast';
 
 /**
  * Props of the pool card (`EntityLayeringPoolCard` in the legacy plugin).
@@ -67,7 +68,10 @@ export function LayeringPoolCard(props: LayeringPoolCardProps) {
     const { detail, requests } = data.value;
     const pool = detail.pools.find(p => p.name === poolName);
     content = pool ? (
-      <PoolSummary pool={pool} cluster={detail} requests={requests} />
+      <Flex direction="column" gap="3">
+        <PoolSummary pool={pool} cluster={detail} requests={requests} />
+        <LayeringPoolForecast cluster={cluster} pool={poolName} />
+      </Flex>
     ) : (
       <Text as="p" variant="body-small">
         {detail.status === 'ok'
