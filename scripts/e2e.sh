@@ -7,6 +7,8 @@ cd "$REPO_ROOT"
 result="${1:-$REPO_ROOT/.run/test-results/e2e.json}"
 mkdir -p .run "$(dirname "$result")"
 export LAYERING_SIM_SPEED="${LAYERING_SIM_SPEED:-5}"  # five times demo pace (higher is faster)
+# The OpenShift password of `guest` on the embedded clusters: the portal start and the tests both need it.
+export LAYERING_EMBEDDED_OAUTH_PASSWORD="${LAYERING_EMBEDDED_OAUTH_PASSWORD:-$(node -e 'console.log(require("crypto").randomBytes(18).toString("hex"))')}"
 setsid bash scripts/start.sh > .run/e2e-portal.log 2>&1 &
 portal=$!
 stop_portal() { kill -TERM -- -"$portal" 2>/dev/null; sleep 2; kill -KILL -- -"$portal" 2>/dev/null; }

@@ -16,6 +16,11 @@ new_token() { node -e 'console.log(require("crypto").randomBytes(24).toString("h
 export LAYERING_EMBEDDED_TOKEN="${LAYERING_EMBEDDED_TOKEN:-$(new_token)}"
 export LAYERING_EMBEDDED_READER_TOKEN="${LAYERING_EMBEDDED_READER_TOKEN:-$(new_token)}"
 export LAYERING_EMBEDDED_WRITER_TOKEN="${LAYERING_EMBEDDED_WRITER_TOKEN:-$(new_token)}"
+# sno-419 takes direct changes only from people (writer authProvider: oidc): each cluster runs an
+# OpenShift-style OAuth server with the OpenShift user `guest`, whose password is made here, and
+# the portal's `openshift` auth provider is its OAuth client `backstage`.
+export LAYERING_EMBEDDED_OAUTH_CLIENT_SECRET="${LAYERING_EMBEDDED_OAUTH_CLIENT_SECRET:-$(new_token)}"
+export LAYERING_EMBEDDED_OAUTH_PASSWORD="${LAYERING_EMBEDDED_OAUTH_PASSWORD:-$(new_token)}"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -26,6 +31,8 @@ echo "[start] starting the embedded OpenShift fleet"
 EMBEDDED_OPENSHIFT_RUN_DIR=.run/portal EMBEDDED_OPENSHIFT_TOKEN="$LAYERING_EMBEDDED_TOKEN" \
   EMBEDDED_OPENSHIFT_READER_TOKEN="$LAYERING_EMBEDDED_READER_TOKEN" \
   EMBEDDED_OPENSHIFT_WRITER_TOKEN="$LAYERING_EMBEDDED_WRITER_TOKEN" \
+  EMBEDDED_OPENSHIFT_OAUTH_CLIENT_SECRET="$LAYERING_EMBEDDED_OAUTH_CLIENT_SECRET" \
+  EMBEDDED_OPENSHIFT_OAUTH_USERS="guest:$LAYERING_EMBEDDED_OAUTH_PASSWORD" \
   yarn tsx packages/embedded-cluster/src/cli.ts --fleet --speed "${LAYERING_SIM_SPEED:-1}" \
    > .run/fleet.log 2>&1 &
 pids+=($!)
@@ -49,6 +56,7 @@ for i in $(seq 1 600); do
   if curl -sf http://localhost:7007/.backstage/health/v1/readiness >/dev/null 2>&1 && curl -sf http://localhost:3000 >/dev/null 2>&1; then
     echo
     echo "Portal ready: http://localhost:3000  (sign in as guest; kubeconfigs of the embedded clusters: .run/portal/<cluster>.kubeconfig)"
+    echo "Direct changes to sno-419 ask you to sign in to OpenShift: user guest, password $LAYERING_EMBEDDED_OAUTH_PASSWORD"
     break
   fi
   sleep 1

@@ -8,6 +8,8 @@ backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
+// People's OpenShift OAuth tokens, for clusters whose layering writer is `authProvider: oidc`.
+backend.add(import('@backstage/plugin-auth-backend-module-openshift-provider'));
 
 // Catalog: pools and clusters come from the layering entity provider.
 backend.add(import('@backstage/plugin-catalog-backend'));
