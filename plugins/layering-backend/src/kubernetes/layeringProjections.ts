@@ -4,6 +4,7 @@ import {
   normalizeMachineOSConfig,
 } from '@rhcos-layering/plugin-layering-common';
 import type { RawObject } from './Informer';
+import { projectProvenance, type ObjectProvenance } from '../provenance/objectProvenance';
 
 /**
  * Projections of MachineOSConfig and MachineOSBuild. The v1alpha1 and v1
@@ -20,6 +21,8 @@ export interface MachineOSConfigProjection {
   currentImage: string | null;
   /** The newest build (`status.machineOSBuild`, else the current-machine-os-build annotation). */
   currentBuild: string | null;
+  /** The request that rendered it (provenance annotations), when it names one. */
+  provenance?: ObjectProvenance;
 }
 
 /** MachineOSBuild. */
@@ -43,7 +46,8 @@ function typed(object: RawObject, apiVersion: string, kind: string): RawObject {
 /** Projection of MachineOSConfigs served as `apiVersion` (`<group>/v1` or `/v1alpha1`). */
 export function machineOSConfigProjector(apiVersion: string) {
   return (object: RawObject): MachineOSConfigProjection | undefined => {
-    const mosc = normalizeMachineOSConfig(typed(object, apiVersion, 'MachineOSConfig'));
+    const full = typed(object, apiVersion, 'MachineOSConfig');
+    const mosc = normalizeMachineOSConfig(full);
     if (!mosc) return undefined;
     return {
       name: mosc.name,
@@ -52,6 +56,7 @@ export function machineOSConfigProjector(apiVersion: string) {
       // The newest build (annotation) rather than the one behind the current image (status), so a
       // build in progress shows.
       currentBuild: mosc.currentBuild ?? mosc.status.machineOSBuild,
+      provenance: projectProvenance(full),
     };
   };
 }

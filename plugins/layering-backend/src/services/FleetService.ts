@@ -39,6 +39,7 @@ import {
 import { ImageLabelCache, ImageLabelSource } from './ImageLabelCache';
 import { buildClusterViews, ClusterViews, poolDetail } from './viewBuilder';
 import { createRegistrySource } from './registrySource';
+import { poolProvenance, type PoolProvenance } from '../provenance/poolProvenance';
 import { assertRegistryEntries } from '../registry';
 import { ScaledFleetService } from '../scale/ScaledFleetService';
 
@@ -421,6 +422,14 @@ function directApplyAs(spec: ClusterSpec): ClusterView['directApplyAs'] {
     const view = entry?.views?.pools.get(pool);
     if (!entry || !view) return undefined;
     return poolDetail(view, entry.views!.membership.get(pool) ?? [], entry.cache.snapshot());
+  }
+
+  /** What the pool's objects say about the requests that rendered them (the provenance linker). */
+  getPoolProvenance(cluster: string, pool: string): PoolProvenance | undefined {
+    const entry = this.#clusters.get(cluster);
+    const view = entry?.views?.pools.get(pool);
+    if (!entry || !view) return undefined;
+    return poolProvenance(entry.cache.snapshot(), pool, view.renderedConfig);
   }
 
   async getPoolLayering(cluster: string, pool: string): Promise<PoolLayeringSettings | undefined> {
