@@ -277,7 +277,9 @@ export function forecastPool(
       const heldReason =
         drift.status === 'unknown'
           ? drift.reason
-          : `Paused: its nodes keep booting ${build}, ${describeDrift(drift)} against ${target.version}, until the pool is resumed.`;
+          : `Paused: until the pool is resumed, its nodes keep booting ${build}: ${describeDrift(
+              drift,
+            )} compared with ${target.version}.`;
       return {
         name: pool.name,
         outcome: 'held',
