@@ -10,6 +10,8 @@ import {
   normalizeMachineOSBuild,
   normalizeMachineOSConfig,
   parseOcpVersion,
+  pinnedBaseIssue,
+  type PinnedBase,
   type MachineOSConfigModel,
   type PoolDetail,
   type PreflightPool,
@@ -20,6 +22,7 @@ import {
   KubeObject,
   LabelSelector,
   MCO_GROUP,
+  MachineConfig,
   MachineConfigPool,
   MachineOSBuild,
   MachineOSConfig,
@@ -31,6 +34,7 @@ import {
   selectorMatches,
 } from '../kubernetes/lookups';
 import type { LayeringActionOptions } from './actionOptions';
+import { findPinnedBase } from './pinnedBase';
 import {
   policyFromConfig,
   throwIfErrors,
@@ -84,6 +88,8 @@ export interface PreflightFacts {
   singleNode: boolean;
   /** The backend's view of the pool (drift before the change), when the backend answered. */
   poolDetail?: PoolDetail;
+  /** On-cluster: the `osImageURL` MachineConfig the build starts FROM, when one pins the pool. */
+  pinnedBase?: PinnedBase;
 }
 
 /** Form fields of the actions for the rule fields that are named differently. */
@@ -381,7 +387,24 @@ export async function runPreflight(
   const poolDetail = await options.backend
     .getPool(client.name, request.pool)
     .catch(() => undefined);
+  const pinnedBase =
+    request.mode === 'on-cluster'
+      ? findPinnedBase(
+          poolObject,
+          await client.list<MachineConfig>(`${MCO_GROUP}/v1`, 'MachineConfig'),
+        )
+      : null;
   const warnings = [...new Set(warningsOf(issues))];
+  if (pinnedBase) {
+    // The pinned image is the pool's target (or, layered on-cluster, the base of its builds).
+    const drift =
+      poolDetail && poolDetail.layering.mode !== 'none'
+        ? poolDetail.drift.target ?? poolDetail.drift
+        : null;
+    warnings.unshift(
+      pinnedBaseIssue({ pool: request.pool, pinned: pinnedBase, drift }).message,
+    );
+  }
   if (uncheckedSecrets && secretCandidates.length > 0) {
     warnings.push(
       `The secrets ${secretCandidates.join(', ')} in ${MCO_NAMESPACE} were not checked: only the cluster's writer credential may look Secrets up, and none is available in this run; the cluster checks them when the change is applied.`,
@@ -397,6 +420,7 @@ export async function runPreflight(
     release,
     singleNode,
     poolDetail,
+    ...(pinnedBase ? { pinnedBase } : {}),
   };
 }
 
