@@ -6,6 +6,7 @@ import { ApiError, badRequest, notFound } from './status';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { serverSideApply } from './managedFields';
 import { schemaOf, ServerContext, Target } from './context';
+import { admit } from './admission';
 import {
   checkBody,
   checkUnknownFields,
@@ -105,7 +106,10 @@ function applyPatch(
     merged.apiVersion = served;
     merged.kind = info.kind;
     return {
-      object: ctx.store.create(info.resource, merged, options),
+      object: ctx.store.create(info.resource, merged, {
+        ...options,
+        admit: next => admit(ctx, target, next),
+      }),
       created: true,
     };
   }

@@ -5,6 +5,7 @@ import { prune } from '../schema/SchemaValidator';
 import { ApiError, badRequest, notFound } from './status';
 import { trackUpdate } from './managedFields';
 import { schemaOf, ServerContext, Target } from './context';
+import { admit } from './admission';
 
 type Obj = Record<string, unknown>;
 
@@ -141,7 +142,10 @@ export function createObject(
     ctx.store.servedApiVersion(target.info.resource),
     schemaOf(ctx, target.info.resource),
   );
-  return ctx.store.create(target.info.resource, object, options);
+  return ctx.store.create(target.info.resource, object, {
+    ...options,
+    admit: next => admit(ctx, target, next),
+  });
 }
 
 /** PUT: replace an object (or its status). */
@@ -209,6 +213,7 @@ export function writeObject(
   return ctx.store.update(info.resource, object, {
     ...options,
     checkResourceVersion: true,
+    admit: admitted => admit(ctx, target, admitted),
   });
 }
 

@@ -68,6 +68,12 @@ export interface StoreWriteOptions extends WriteOptions {
    * assigned by the store all the same (a given one is replaced).
    */
   keepGeneration?: boolean;
+  /**
+   * Validating admission of an API write: called with the object about to be stored (and the
+   * stored one on update) after the schema checks passed and before anything is stored (dry runs
+   * included), as kube runs validating admission after validation; throws to refuse the write.
+   */
+  admit?: (object: K8sObject, old: K8sObject | undefined) => void;
 }
 
 /**
@@ -259,6 +265,7 @@ export class InMemoryObjectStore implements ObjectStore {
     }
     delete obj.metadata.deletionTimestamp;
     checkValid(this.#validator, resource, obj, undefined);
+    options.admit?.(obj, undefined);
     normalizeSecret(resource, obj);
     if (options.dryRun) {
       delete obj.metadata.resourceVersion;
@@ -348,6 +355,7 @@ export class InMemoryObjectStore implements ObjectStore {
       return clone(old);
     }
     checkValid(this.#validator, resource, next, old);
+    options.admit?.(next, old);
     if (options.dryRun) {
       return next;
     }
