@@ -123,7 +123,12 @@ export class BuildController {
     const rendered = target ? this.#ctx.peek('machineconfigs', target) : undefined;
     if (!rendered) return;
 
-    if (mosc.annotations[KEYS.rebuild] !== undefined) {
+    // The rebuild annotation (the MCO's pkg/controller/build/reconciler.go: rebuildMachineOSConfig
+    // and updateMachineOSConfigStatus): the current build is deleted and a new one created at once;
+    // the annotation goes only in the MachineOSConfig update that names the new build, so a reader
+    // sees it for as long as no new build stands in for the deleted one (a blocked build keeps it).
+    const rebuilding = mosc.annotations[KEYS.rebuild] !== undefined;
+    if (rebuilding) {
       const current = this.#currentBuild(mosc, pool);
       if (current) {
         store.delete('machineosbuilds', current.name);
@@ -132,12 +137,6 @@ export class BuildController {
       for (const k of [...this.#buildAliases.keys()]) {
         if (k.startsWith(`${mosc.name}/`)) this.#buildAliases.delete(k);
       }
-      const fresh = store.get('machineosconfigs', mosc.name);
-      if (fresh) {
-        delete fresh.metadata.annotations?.[KEYS.rebuild];
-        store.update('machineosconfigs', fresh, { checkResourceVersion: false });
-      }
-      return;
     }
 
     const name = this.#expectedBuildName(pool, mosc, rendered);
@@ -155,6 +154,8 @@ export class BuildController {
       this.#createBuild(moscObj, mosc, pool, rendered, name);
       return;
     }
+    // A rebuild that found its build already there (none was current to delete) reuses it.
+    if (rebuilding) this.#pointAt(mosc, name);
     const view = readMosb(existing);
     if ((view.phase === 'New' || view.phase === 'Prepared' || view.phase === 'Building') && !this.#jobs.has(name)) {
       this.#jobs.start(existing);
@@ -241,14 +242,33 @@ export class BuildController {
         store.delete('machineosbuilds', v.name);
       }
     }
-    if (api === 'v1') {
-      const fresh = store.get('machineosconfigs', mosc.name);
-      if (fresh && fresh.metadata.annotations?.[KEYS.currentMachineOSBuild] !== name) {
-        fresh.metadata.annotations = { ...(fresh.metadata.annotations ?? {}), [KEYS.currentMachineOSBuild]: name };
-        store.update('machineosconfigs', fresh, { checkResourceVersion: false });
-      }
-    }
+    this.#pointAt(mosc, name);
     this.#jobs.start(created);
+  }
+
+  /**
+   * Update the MachineOSConfig for the build it now stands for, as the MCO's
+   * updateMachineOSConfigStatus does: the `current-machine-os-build` annotation names the build (v1)
+   * and a pending rebuild annotation is cleared, in one write.
+   */
+  #pointAt(mosc: MoscView, build: string): void {
+    const { store } = this.#ctx;
+    const fresh = store.get('machineosconfigs', mosc.name);
+    if (!fresh) return;
+    const annotations = { ...(fresh.metadata.annotations ?? {}) };
+    let changed = false;
+    if (mosc.api === 'v1' && annotations[KEYS.currentMachineOSBuild] !== build) {
+      annotations[KEYS.currentMachineOSBuild] = build;
+      changed = true;
+    }
+    if (annotations[KEYS.rebuild] !== undefined) {
+      delete annotations[KEYS.rebuild];
+      changed = true;
+      this.#ctx.log('Rebuild started: cleared the rebuild annotation', { machineOSConfig: mosc.name, build });
+    }
+    if (!changed) return;
+    fresh.metadata.annotations = annotations;
+    store.update('machineosconfigs', fresh, { checkResourceVersion: false });
   }
 
   /** Remove the builds of deleted MachineOSConfigs; prune the images of deleted builds (4.20+). */

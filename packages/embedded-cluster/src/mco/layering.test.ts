@@ -98,10 +98,27 @@ describe('on-cluster layering (v1, ocp-418)', () => {
     c.store.create('machineosconfigs', workerMosc('FROM configs AS final\nRUN dnf install -y tmux && ostree container commit'));
     await c.settle();
     const first = c.get('machineosbuilds', c.get('machineosconfigs', 'worker').metadata.annotations![KEYS.currentMachineOSBuild]);
+    // The MCO clears the annotation only in the MachineOSConfig update that names the new build
+    // (pkg/controller/build/reconciler.go, updateMachineOSConfigStatus): watch what a reader sees.
+    const seen: string[] = [];
+    let annotated = false;
+    c.store.subscribe(e => {
+      const mosc = c.store.peek('machineosconfigs', 'worker') as K8sObject | undefined;
+      const has = mosc?.metadata.annotations?.[KEYS.rebuild] !== undefined;
+      if (e.resource === 'machineosbuilds' && e.type === 'DELETED' && e.object.metadata.uid === first.metadata.uid) {
+        seen.push(`old build deleted, annotation ${has ? 'kept' : 'gone'}`);
+      }
+      if (e.resource === 'machineosconfigs' && annotated && !has) {
+        const named = c.store.peek('machineosbuilds', mosc!.metadata.annotations![KEYS.currentMachineOSBuild]) as K8sObject | undefined;
+        seen.push(`annotation cleared, current build ${named && named.metadata.uid !== first.metadata.uid ? 'new' : 'old or missing'}`);
+      }
+      annotated = has;
+    });
     c.edit('machineosconfigs', 'worker', m => {
       m.metadata.annotations = { ...m.metadata.annotations, [KEYS.rebuild]: '' };
     });
     await c.settle();
+    expect(seen).toEqual(['old build deleted, annotation kept', 'annotation cleared, current build new']);
     const mosc = c.get('machineosconfigs', 'worker');
     expect(mosc.metadata.annotations?.[KEYS.rebuild]).toBeUndefined();
     const second = c.get('machineosbuilds', mosc.metadata.annotations![KEYS.currentMachineOSBuild]);
