@@ -1,0 +1,127 @@
+/*
+ * Drift end to end (issue #13): an embedded cluster started from the `eus-paused` scenario (a
+ * 4.18.21 cluster after an EUS update from 4.16.45, one custom pool left paused, one pinned to a
+ * later-dated 4.16.z build), read through the backend's REST API.
+ */
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { PoolView } from '@rhcos-layering/plugin-layering-common';
+import {
+  startEmbeddedCluster,
+  type EmbeddedCluster,
+} from '@rhcos-layering/embedded-openshift';
+import request from 'supertest';
+import {
+  embeddedClusterConfig,
+  embeddedRegistries,
+  eventually,
+  startLayeringBackend,
+} from './__testUtils__/testBackend';
+
+jest.setTimeout(120_000);
+
+describe('drift after an EUS update, from what the nodes run', () => {
+  let cluster: EmbeddedCluster;
+  let backend: Awaited<ReturnType<typeof startLayeringBackend>>;
+
+  beforeAll(async () => {
+    cluster = await startEmbeddedCluster({
+      name: 'eus',
+      stateDir: resolvePackagePath(
+        '@rhcos-layering/embedded-openshift',
+        'states/scenarios/eus-paused',
+      ),
+      speed: 0,
+    });
+    backend = await startLayeringBackend({
+      config: {
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                embeddedClusterConfig(cluster, 'eus', cluster.tokens.readOnly),
+              ],
+            },
+          ],
+        },
+        layering: {
+          registries: embeddedRegistries(cluster),
+          signals: { debounceMs: 10 },
+        },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await cluster?.stop();
+  });
+
+  const pool = async (name: string): Promise<PoolView> => {
+    const res = await request(backend.server).get(
+      `/api/layering/clusters/eus/pools/${name}`,
+    );
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+
+  it('the paused pool is behind by 2 minors while its nodes boot 4.16, its target in sync', async () => {
+    const gpu = await eventually(async () => {
+      const view = await pool('gpu');
+      // Wait for the release payloads to be read: then the nodes' build matches 4.16.45.
+      expect(view.stale).toBe(false);
+      expect(view.drift.matchedRelease).toBe('4.16.45');
+      return view;
+    });
+    expect(gpu.drift).toMatchObject({
+      status: 'behind',
+      minorVersionsBehind: 2,
+      releasesBehind: 2,
+      target: { status: 'in-sync', minorVersionsBehind: 0 },
+    });
+    expect(gpu.drift.reason).toMatch(
+      /^Paused since \S+: 0 of 2 updated; 2 of 2 nodes still boot 4\.16\.45's RHCOS \(416\.94\.202507011200-0\), 2 minor versions and 2 releases behind 4\.18\.21/,
+    );
+  });
+
+  it('the pool pinned to a later-dated 4.16.z build is behind by 2 minors, not ahead', async () => {
+    const legacy = await eventually(async () => {
+      const view = await pool('legacy');
+      expect(view.stale).toBe(false);
+      expect(view.image.baseRhcosVersion).toBe('416.94.202508150900-0');
+      return view;
+    });
+    expect(legacy.drift).toMatchObject({
+      status: 'behind',
+      minorVersionsBehind: 2,
+      target: { status: 'behind', minorVersionsBehind: 2 },
+    });
+    // Built after 4.18.21's RHCOS, yet behind.
+    expect(legacy.drift.ageDays).toBeLessThan(0);
+    expect(legacy.drift.reason).toContain(
+      'Pinned by MachineConfig 99-legacy-os-image',
+    );
+  });
+
+  it('resuming the paused pool rolls it to 4.18.21 and in sync', async () => {
+    const patched = await fetch(
+      `${cluster.url}/apis/machineconfiguration.openshift.io/v1/machineconfigpools/gpu`,
+      {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${cluster.tokens.admin}`,
+          'content-type': 'application/merge-patch+json',
+        },
+        body: JSON.stringify({ spec: { paused: false } }),
+      },
+    );
+    expect(patched.status).toBe(200);
+    await eventually(async () => {
+      const gpu = await pool('gpu');
+      expect(gpu.drift.status).toBe('in-sync');
+      expect(gpu.nodeRhcosVersions).toEqual([
+        { rhcosVersion: '418.94.202507221249-0', count: 2 },
+      ]);
+    });
+  });
+});
