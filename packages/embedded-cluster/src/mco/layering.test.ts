@@ -94,6 +94,32 @@ describe('on-cluster layering (v1, ocp-418)', () => {
     expect(status(pool)).toMatchObject({ updatedMachineCount: 2, readyMachineCount: 2 });
   });
 
+  // The MCO's build request reads only the NoArch Containerfile ("only support noArch for now",
+  // pkg/controller/build/buildrequest/buildrequest.go): other architectures change nothing.
+  it('builds from the NoArch Containerfile only, ignoring every other architecture', async () => {
+    const mosc = workerMosc('FROM configs AS final\nLABEL from=noarch\nRUN dnf install -y tmux && ostree container commit');
+    spec(mosc).containerFile = [
+      { containerfileArch: 'AMD64', content: 'FROM configs AS final\nLABEL from=amd64\nRUN dnf install -y simulate-build-failure && ostree container commit' },
+      { containerfileArch: 'ARM64', content: 'FROM configs AS final\nLABEL from=arm64' },
+      ...spec(mosc).containerFile,
+    ];
+    c.store.create('machineosconfigs', mosc);
+    await c.settle();
+    const build = readMosb(c.get('machineosbuilds', c.get('machineosconfigs', 'worker').metadata.annotations![KEYS.currentMachineOSBuild]));
+    expect(build.phase).toBe('Succeeded');
+    expect(c.catalog.resolve(build.digest!)!.labels.from).toBe('noarch');
+
+    // With no NoArch entry the build runs the MCO's own steps only: nothing of the AMD64 file.
+    c.edit('machineosconfigs', 'worker', m => {
+      spec(m).containerFile = [{ containerfileArch: 'AMD64', content: 'FROM configs AS final\nLABEL from=amd64\nRUN dnf install -y simulate-build-failure && ostree container commit' }];
+    });
+    await c.settle();
+    const second = readMosb(c.get('machineosbuilds', c.get('machineosconfigs', 'worker').metadata.annotations![KEYS.currentMachineOSBuild]));
+    expect(second.name).not.toBe(build.name);
+    expect(second.phase).toBe('Succeeded');
+    expect(c.catalog.resolve(second.digest!)!.labels.from).toBeUndefined();
+  });
+
   it('rebuilds on the rebuild annotation and removes the annotation', async () => {
     c.store.create('machineosconfigs', workerMosc('FROM configs AS final\nRUN dnf install -y tmux && ostree container commit'));
     await c.settle();

@@ -21,7 +21,7 @@ export interface MoscView {
   /** Tag push spec (`renderedImagePushSpec` / `buildInputs.renderedImagePushspec`). */
   pushSpec: string;
   pushSecret?: string;
-  /** The Containerfile used on this (AMD64) cluster, when one is given. */
+  /** The Containerfile builds use: the `NoArch` entry (v1alpha1 `noarch`), when there is one. */
   containerfile?: string;
   /** The spec part that goes into the build hash. */
   spec: unknown;
@@ -35,10 +35,14 @@ export interface MoscView {
 
 type Json = Record<string, unknown>;
 
-const AMD64_ARCHES: Record<MachineOSApi, { exact: string[]; any: string }> = {
-  v1: { exact: ['AMD64'], any: 'NoArch' },
-  v1alpha1: { exact: ['amd64', 'x86_64'], any: 'noarch' },
-};
+/**
+ * The one `containerfileArch` the build reads. The MCO's build request takes the first entry for
+ * `NoArch` and ignores every other architecture ("only support noArch for now" in
+ * pkg/controller/build/buildrequest/buildrequest.go, v1 and v1alpha1 alike), so an `AMD64` or
+ * `ARM64` entry changes nothing in the built image. An entry without an architecture counts as
+ * `NoArch`, the API's default.
+ */
+const BUILD_ARCH: Record<MachineOSApi, string> = { v1: 'NoArch', v1alpha1: 'noarch' };
 
 /** Read a MachineOSConfig of either version. */
 export function readMosc(object: K8sObject): MoscView {
@@ -47,9 +51,7 @@ export function readMosc(object: K8sObject): MoscView {
   const status = (object.status ?? {}) as Json;
   const inputs = (api === 'v1' ? spec : (spec.buildInputs as Json | undefined) ?? {}) as Json;
   const files = (inputs.containerFile as Array<{ containerfileArch?: string; content?: string }> | undefined) ?? [];
-  const arches = AMD64_ARCHES[api];
-  const specific = files.find(f => arches.exact.includes(f.containerfileArch ?? ''));
-  const generic = files.find(f => (f.containerfileArch ?? arches.any) === arches.any);
+  const used = files.find(f => (f.containerfileArch ?? BUILD_ARCH[api]) === BUILD_ARCH[api]);
   return {
     name: object.metadata.name,
     api,
@@ -58,7 +60,7 @@ export function readMosc(object: K8sObject): MoscView {
       (api === 'v1' ? inputs.renderedImagePushSpec : inputs.renderedImagePushspec) ?? '',
     ),
     pushSecret: (inputs.renderedImagePushSecret as Json | undefined)?.name as string | undefined,
-    containerfile: (specific ?? generic)?.content,
+    containerfile: used?.content,
     spec,
     currentImage: (api === 'v1' ? status.currentImagePullSpec : status.currentImagePullspec) as
       | string
