@@ -81,7 +81,9 @@ describe('renderPool', () => {
     expect(renderPool(pool('master', ['master']), configs, defaults).sources).toEqual([]);
   });
 
-  it('merges Ignition files by path, extensions and kernel arguments without duplicates', () => {
+  // Kernel arguments and extensions are appended config by config, repeats kept, as the MCO's
+  // MergeMachineConfigs (pkg/controller/common/helpers.go) does.
+  it('merges Ignition files by path and appends extensions and kernel arguments in config order, repeats kept', () => {
     const file = (contents: string) => ({ path: '/etc/a.conf', contents: { source: `data:,${contents}` } });
     const configs = [
       mc('10-a', 'worker', { config: { ignition: { version: '3.2.0' }, storage: { files: [file('one')] } }, extensions: ['usbguard'], kernelArguments: ['a=1'] }),
@@ -89,8 +91,8 @@ describe('renderPool', () => {
     ];
     const r = renderPool(pool('worker', ['worker']), configs, defaults);
     expect(r.spec.config).toEqual({ ignition: { version: '3.4.0' }, storage: { files: [file('two')] } });
-    expect(r.spec.extensions).toEqual(['usbguard', 'kerberos']);
-    expect(r.spec.kernelArguments).toEqual(['a=1', 'b']);
+    expect(r.spec.extensions).toEqual(['usbguard', 'usbguard', 'kerberos']);
+    expect(r.spec.kernelArguments).toEqual(['a=1', 'a=1', 'b']);
     expect(r.spec.fips).toBe(true);
     expect(r.spec.kernelType).toBe('realtime');
   });

@@ -170,12 +170,11 @@ export function renderPool(
       const { ignition: _ignition, ...rest } = cfg;
       config = mergeIgnition(config, rest);
     }
-    for (const e of (spec.extensions as string[] | undefined) ?? []) {
-      if (!extensions.includes(e)) extensions.push(e);
-    }
-    for (const a of (spec.kernelArguments as string[] | undefined) ?? []) {
-      if (!kernelArguments.includes(a)) kernelArguments.push(a);
-    }
+    // Extensions and kernel arguments are concatenated in config order, repeats kept: the MCO's
+    // MergeMachineConfigs (pkg/controller/common/helpers.go) appends each config's lists as they
+    // are. A karg given twice reaches the node twice; the daemon's diff decides what changes.
+    extensions.push(...((spec.extensions as string[] | undefined) ?? []));
+    kernelArguments.push(...((spec.kernelArguments as string[] | undefined) ?? []));
     if (spec.fips === true) fips = true;
     const kt = spec.kernelType;
     if (typeof kt === 'string') {
