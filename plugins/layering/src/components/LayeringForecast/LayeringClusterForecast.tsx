@@ -26,7 +26,7 @@ export function ForecastSection(props: {
   describe(forecast: NonNullable<ReturnType<typeof useForecast>['forecast']>): string;
 }) {
   const { state, describe } = props;
-  if (state.updatesLoading) return null;
+  if (!state.supported || state.updatesLoading) return null;
   if (state.updatesError) {
     return (
       <Text as="p" variant="body-small" color="secondary">

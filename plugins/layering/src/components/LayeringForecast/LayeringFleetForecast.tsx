@@ -16,6 +16,12 @@ const OUTCOME_LABELS: Record<LayeringForecastOutcome, string> = {
   held: 'Held (paused)',
 };
 
+function buildTime(p: LayeringForecastPool): string | undefined {
+  if (p.builds.count === 0) return undefined;
+  if (p.builds.estimatedMinutes === null) return 'time unknown';
+  return `about ${p.builds.estimatedMinutes} min`;
+}
+
 const columns: ColumnConfig<LayeringForecastPool & { id: string }>[] = [
   { id: 'pool', label: 'Pool', isRowHeader: true, cell: p => <CellText title={p.name} /> },
   {
@@ -35,13 +41,7 @@ const columns: ColumnConfig<LayeringForecastPool & { id: string }>[] = [
     cell: p => (
       <CellText
         title={String(p.builds.count)}
-        description={
-          p.builds.count === 0
-            ? undefined
-            : p.builds.estimatedMinutes === null
-              ? 'time unknown'
-              : `about ${p.builds.estimatedMinutes} min`
-        }
+        description={buildTime(p)}
       />
     ),
   },
@@ -52,6 +52,7 @@ function ClusterForecast(props: { cluster: string }) {
   const { cluster } = props;
   const state = useForecast(cluster);
   const offered = state.updates?.updates ?? [];
+  if (!state.supported) return null;
   let body;
   if (state.updatesLoading) {
     body = <Text as="p" variant="body-small">Loading the offered updates…</Text>;

@@ -12,7 +12,7 @@ import { LayeringClusterForecast } from './LayeringClusterForecast';
 import { LayeringPoolForecast } from './LayeringPoolForecast';
 import { LayeringFleetForecast } from './LayeringFleetForecast';
 
-const PAYLOAD = (n: string) => `quay.io/openshift-release-dev/ocp-release@sha256:${n.repeat(64)}`;
+const payload = (n: string) => `quay.io/openshift-release-dev/ocp-release@sha256:${n.repeat(64)}`;
 
 const updates: LayeringClusterUpdates = {
   cluster: 'ocp-418',
@@ -20,12 +20,12 @@ const updates: LayeringClusterUpdates = {
   updates: [
     {
       version: '4.19.9',
-      image: PAYLOAD('d'),
+      image: payload('d'),
       conditional: true,
       risks: [{ name: 'PinnedPoolsBehindMinor', message: 'Pinned pools fall behind.', url: 'https://example.com/risk' }],
       conditions: [{ type: 'Recommended', status: 'False', reason: 'PinnedPoolsBehindMinor', message: 'x' }],
     },
-    { version: '4.18.24', image: PAYLOAD('f'), conditional: false },
+    { version: '4.18.24', image: payload('f'), conditional: false },
   ],
 };
 
@@ -59,7 +59,7 @@ function forecastFor(to: string): LayeringForecastResponse {
     cluster: 'ocp-418',
     from: '4.18.21',
     to,
-    image: minor ? PAYLOAD('d') : PAYLOAD('f'),
+    image: minor ? payload('d') : payload('f'),
     rhcosVersion: context.target.rhcosVersion,
     conditional: minor,
     ...(minor ? { risks: updates.updates[0].risks, conditions: updates.updates[0].conditions } : {}),

@@ -9,6 +9,8 @@ import { layeringApiRef } from '../../api';
 
 /** What {@link useForecast} gives a component. */
 export interface ForecastState {
+  /** False when the app's LayeringApi has no forecast methods (a replacement written before them). */
+  supported: boolean;
   updates: LayeringClusterUpdates | undefined;
   updatesLoading: boolean;
   updatesError: Error | undefined;
@@ -28,8 +30,10 @@ export interface ForecastState {
 export function useForecast(cluster: string | undefined): ForecastState {
   const api = useApi(layeringApiRef);
   const [target, setTarget] = useState<string | undefined>(undefined);
+  const supported =
+    typeof api.getUpdates === 'function' && typeof api.getForecast === 'function';
   const updates = useAsync(
-    async () => (cluster ? api.getUpdates(cluster) : undefined),
+    async () => (cluster && supported ? api.getUpdates(cluster) : undefined),
     [api, cluster],
   );
   useEffect(() => {
@@ -45,10 +49,12 @@ export function useForecast(cluster: string | undefined): ForecastState {
     );
   }, [updates.value]);
   const forecast = useAsync(
-    async () => (cluster && target ? api.getForecast(cluster, target) : undefined),
+    async () =>
+      cluster && target && supported ? api.getForecast(cluster, target) : undefined,
     [api, cluster, target],
   );
   return {
+    supported,
     updates: updates.value,
     updatesLoading: updates.loading,
     updatesError: updates.error,
