@@ -1,5 +1,5 @@
 import type { K8sObject } from '../store/types';
-import { KEYS } from './constants';
+import { KEYS, MASTER_POOL, MCO_NAMESPACE } from './constants';
 import type { BuildController } from './buildController';
 import type { SimulationContext } from './context';
 import { readMosb } from './machineOS';
@@ -50,6 +50,23 @@ export class NodeController {
     return { config: target, image };
   }
 
+  /**
+   * The master that updates last. The MCO first meant it to be the etcd leader (a lookup that was
+   * never implemented) and now defers the node that runs the machine-config-operator pod. The
+   * simulation takes the node of a pod labelled `k8s-app=machine-config-operator` in the operator
+   * namespace when the state has one, else the first master by name, which stands for the etcd
+   * leader (a stable choice, so every rollout of a state ends on the same node).
+   */
+  deferredMaster(masters: K8sObject[]): string | undefined {
+    const names = new Set(masters.map(n => n.metadata.name));
+    const operatorNode = this.#ctx
+      .peekList('pods', MCO_NAMESPACE)
+      .filter(p => p.metadata.labels?.['k8s-app'] === 'machine-config-operator')
+      .map(p => (p.spec as { nodeName?: string } | undefined)?.nodeName)
+      .find((n): n is string => n !== undefined && names.has(n));
+    return operatorNode ?? [...names].sort()[0];
+  }
+
   /** Reconcile one live pool with its member nodes. */
   reconcile(pool: K8sObject, nodes: K8sObject[]): void {
     if ((pool.spec as { paused?: boolean } | undefined)?.paused) return;
@@ -63,9 +80,17 @@ export class NodeController {
       )
       .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
     if (needs.length === 0) return;
+    // The control plane's deferred node goes last: while other masters still need the update, it
+    // is not a candidate (filterControlPlaneCandidateNodes in the MCO's
+    // pkg/controller/node/node_controller.go, for the master pool and more than one candidate).
+    let candidates = needs;
+    if (pool.metadata.name === MASTER_POOL && needs.length > 1) {
+      const deferred = this.deferredMaster(nodes);
+      candidates = needs.filter(n => n.metadata.name !== deferred);
+    }
     const max = resolveMaxUnavailable((pool.spec as { maxUnavailable?: unknown }).maxUnavailable, nodes.length);
     let unavailable = nodes.filter(isNodeUnavailable).length;
-    for (const node of needs) {
+    for (const node of candidates) {
       const state = nodeAnnotation(node, KEYS.state);
       if (state === 'Working') continue;
       const alreadyUnavailable = isNodeUnavailable(node);
