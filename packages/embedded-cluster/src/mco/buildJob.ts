@@ -229,6 +229,7 @@ export class BuildJobs {
     const release = rendered.metadata.annotations?.[KEYS.releaseImageVersion];
     const [major, minor] = versionParts(release);
     const labels: Record<string, string> = {
+      ...buildContentLabels(rendered.spec),
       ...verdict.labels,
       machineconfig: build.renderedConfig,
       machineconfigpool: mosc?.pool ?? buildObj.metadata.labels?.[KEYS.targetPoolLabel] ?? '',
@@ -248,4 +249,37 @@ export class BuildJobs {
       return { ok: false, reason: `failed to push ${tagged}: ${errorMessage(error)}` };
     }
   }
+}
+
+/** Label keys under which a simulated build records what it put into the image besides the user's layer. */
+export const BUILD_CONTENT_LABELS = {
+  extensions: 'embedded-openshift.rhcos-layering.dev/extensions',
+  extensionsImage: 'embedded-openshift.rhcos-layering.dev/extensions-image',
+  kernelType: 'embedded-openshift.rhcos-layering.dev/kernel-type',
+} as const;
+
+/**
+ * What a build takes from the pool's render besides the user's Containerfile: the render's
+ * extensions, which the MCO installs with rpm-ostree from the release's extensions image (the
+ * `ExtensionsPackages` step of pkg/controller/build/buildrequest/assets/
+ * Containerfile.on-cluster-build-template), and its kernel type, which the layered node must boot.
+ * A real image carries these as packages; the simulated one records them as labels (the keys of
+ * {@link BUILD_CONTENT_LABELS}), next to the `machineconfig` / `baseOSContainerImage` labels the
+ * MCO writes. Nothing is recorded for a render without extensions and with the default kernel.
+ */
+export function buildContentLabels(spec: unknown): Record<string, string> {
+  const s = (spec ?? {}) as { extensions?: string[]; baseOSExtensionsContainerImage?: string; kernelType?: string };
+  const extensions = s.extensions ?? [];
+  const kernelType = s.kernelType && s.kernelType !== 'default' ? s.kernelType : undefined;
+  return {
+    ...(extensions.length > 0
+      ? {
+          [BUILD_CONTENT_LABELS.extensions]: extensions.join(' '),
+          ...(s.baseOSExtensionsContainerImage
+            ? { [BUILD_CONTENT_LABELS.extensionsImage]: s.baseOSExtensionsContainerImage }
+            : {}),
+        }
+      : {}),
+    ...(kernelType ? { [BUILD_CONTENT_LABELS.kernelType]: kernelType } : {}),
+  };
 }

@@ -1,6 +1,7 @@
 import type { K8sObject } from '../store/types';
 import { KEYS, MCO_NAMESPACE, OS_IMAGE_CONFIGMAP } from './constants';
 import { readMosb } from './machineOS';
+import { BUILD_CONTENT_LABELS } from './buildJob';
 import { ann, assertNoFailures, cond, simulatedCluster, SimulatedCluster, useSimulatedCluster } from './__testUtils__/harness';
 
 // Each test drives whole rollouts through the validating store; allow for a busy machine.
@@ -118,6 +119,35 @@ describe('on-cluster layering (v1, ocp-418)', () => {
     expect(second.name).not.toBe(build.name);
     expect(second.phase).toBe('Succeeded');
     expect(c.catalog.resolve(second.digest!)!.labels.from).toBeUndefined();
+  });
+
+  it("records the pool's extensions and kernel type in the built image", async () => {
+    c.store.create('machineconfigs', {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfig',
+      metadata: { name: '80-worker-extensions', labels: { [KEYS.role]: 'worker' } },
+      spec: { extensions: ['usbguard', 'kerberos'], kernelType: 'realtime' },
+    });
+    c.store.create('machineosconfigs', workerMosc('FROM configs AS final\nRUN dnf install -y tmux && ostree container commit'));
+    await c.settle();
+    const target = spec(c.get('machineconfigpools', 'worker')).configuration.name;
+    const rendered = spec(c.get('machineconfigs', target));
+    const build = readMosb(c.get('machineosbuilds', c.get('machineosconfigs', 'worker').metadata.annotations![KEYS.currentMachineOSBuild]));
+    expect(build.renderedConfig).toBe(target);
+    expect(c.catalog.resolve(build.digest!)!.labels).toMatchObject({
+      [BUILD_CONTENT_LABELS.extensions]: 'usbguard kerberos',
+      [BUILD_CONTENT_LABELS.extensionsImage]: rendered.baseOSExtensionsContainerImage,
+      [BUILD_CONTENT_LABELS.kernelType]: 'realtime',
+      machineconfig: target,
+    });
+
+    // Without them, the image says nothing of extensions or kernel.
+    c.store.delete('machineconfigs', '80-worker-extensions');
+    await c.settle();
+    const plain = readMosb(c.get('machineosbuilds', c.get('machineosconfigs', 'worker').metadata.annotations![KEYS.currentMachineOSBuild]));
+    expect(plain.name).not.toBe(build.name);
+    const labels = c.catalog.resolve(plain.digest!)!.labels;
+    for (const key of Object.values(BUILD_CONTENT_LABELS)) expect(labels[key]).toBeUndefined();
   });
 
   it('rebuilds on the rebuild annotation and removes the annotation', async () => {
