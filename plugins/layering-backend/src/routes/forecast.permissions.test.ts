@@ -125,3 +125,24 @@ describe('forecast routes and permissions', () => {
     expect(res.body.pools[0].drift.reason).toContain('does not serve the release payload');
   });
 });
+
+describe('offered updates', () => {
+  it('leaves out the release the cluster already runs', () => {
+    const fleet = new OfferingFleet(['alpha'], []);
+    const release = fleet.getRelease('alpha')!;
+    const service = new ForecastService({
+      fleet: Object.assign(Object.create(fleet), {
+        getRelease: () => ({
+          ...release,
+          updates: [
+            { version: '4.18.21', image: 'x@sha256:' + 'a'.repeat(64), conditional: false },
+            { version: '4.18.9', image: 'x@sha256:' + 'b'.repeat(64), conditional: false },
+            { version: '4.18.24', image: 'x@sha256:' + 'c'.repeat(64), conditional: false },
+          ],
+        }),
+      }),
+      releases: { read: async () => ({ rhcosImage: null, rhcosVersion: null }) },
+    });
+    expect(service.updates('alpha').updates.map(u => u.version)).toEqual(['4.18.24', '4.18.9']);
+  });
+});

@@ -64,9 +64,11 @@ export class ForecastService implements LayeringForecastService {
     if (!release) {
       throw new NotFoundError(`Cluster "${cluster}" is not configured in this backend`);
     }
-    const updates: LayeringOfferedUpdate[] = [...(release.updates ?? [])].sort(
-      (a, b) => compareVersions(b.version, a.version),
-    );
+    // The release the cluster already runs is no update (a ClusterVersion not yet refreshed by
+    // the update service after an upgrade may still list it).
+    const updates: LayeringOfferedUpdate[] = (release.updates ?? [])
+      .filter(u => u.version !== release.version)
+      .sort((a, b) => compareVersions(b.version, a.version));
     return { cluster, current: release.version, updates };
   }
 
