@@ -9,6 +9,7 @@ import type { ReactNode } from 'react';
 import {
   buildTone,
   displayDriftStatus,
+  driftLabel,
   layeringModeLabel,
 } from '../../lib/presentation';
 import { DriftBadge } from '../DriftBadge';
@@ -70,6 +71,9 @@ export function PoolSummary(props: PoolSummaryProps) {
   const status = displayDriftStatus(pool, cluster?.status);
   const openRequest = openRequestOf(requests);
   const image = pool.layering.image ?? pool.image.target;
+  // drift describes what the nodes run; drift.target where the pool goes (older backends omit it).
+  const target = pool.drift.target;
+  const baseRelease = (target ?? pool.drift).matchedRelease;
 
   return (
     <Flex direction="column" gap="3">
@@ -96,9 +100,16 @@ export function PoolSummary(props: PoolSummaryProps) {
               .join(' ')}
           />
         ) : (
-          <Text as="p" variant="body-small">
-            {pool.drift.reason}
-          </Text>
+          <>
+            <Text as="p" variant="body-small">
+              {pool.drift.reason}
+            </Text>
+            {target && target.reason !== pool.drift.reason && (
+              <Text as="p" variant="body-small" color="secondary">
+                {`Once rolled out: ${driftLabel({ ...pool, drift: target }).toLocaleLowerCase('en-US')}. ${target.reason}`}
+              </Text>
+            )}
+          </>
         )}
       </Flex>
 
@@ -118,9 +129,8 @@ export function PoolSummary(props: PoolSummaryProps) {
             <span className={classes.mono}>
               {pool.image.baseRhcosVersion ?? 'unknown'}
             </span>
-            {pool.drift.matchedRelease &&
-            pool.drift.matchedRelease !== pool.release.version
-              ? ` (from ${pool.drift.matchedRelease})`
+            {baseRelease && baseRelease !== pool.release.version
+              ? ` (from ${baseRelease})`
               : ''}
           </Text>
         </Fact>
