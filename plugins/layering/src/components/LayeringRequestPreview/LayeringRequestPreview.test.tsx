@@ -64,7 +64,9 @@ async function renderPreview(options: {
 
 describe('LayeringRequestPreview', () => {
   it('lists the nodes that reboot when rolling out now', async () => {
-    const api = apiFor(healthyWorker, [healthyWorker, inSyncPool]);
+    // Not pinned by an osImageURL MachineConfig, so no pre-flight finding applies.
+    const worker = { ...healthyWorker, layering: { mode: 'none' as const } };
+    const api = apiFor(worker, [worker, inSyncPool]);
     const onChange = await renderPreview({
       api,
       form: { target, rollout: 'now' },
@@ -87,6 +89,18 @@ describe('LayeringRequestPreview', () => {
     expect(onChange).toHaveBeenLastCalledWith(
       '3 nodes of pool worker reboot into the new image, one at a time.',
     );
+  });
+
+  it('warns before anything is written that a pinned pool builds FROM its pin', async () => {
+    await renderPreview({
+      api: apiFor(healthyWorker, [healthyWorker, inSyncPool]),
+      form: { target, rollout: 'now' },
+    });
+    expect(
+      await screen.findByText(
+        /Pool worker is pinned by MachineConfig os-layer-custom to .*the on-cluster build starts FROM that image.*1 release behind the cluster's release/,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('says no node reboots now when building first', async () => {

@@ -105,9 +105,11 @@ describe('buildPreview', () => {
   });
 
   it('reports single-node clusters for on-cluster requests', () => {
+    // Not pinned, so the single-node finding is the only one.
+    const worker = { ...healthyWorker, layering: { mode: 'none' as const } };
     const preview = buildPreview({
-      pool: healthyWorker,
-      cluster: { ...clusterWith(healthyWorker), singleNode: true },
+      pool: worker,
+      cluster: { ...clusterWith(worker), singleNode: true },
       mode: 'on-cluster',
       rollout: 'now',
     });

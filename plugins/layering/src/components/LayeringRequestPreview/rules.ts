@@ -8,6 +8,7 @@ import {
   type PoolView,
 } from '@rhcos-layering/plugin-layering-common';
 import { isClusterDown } from '../../lib/presentation';
+import { pinnedWarning } from './pinned';
 
 /**
  * The two ways a pool gets a layered image: built on the cluster from a
@@ -324,6 +325,11 @@ export function buildPreview(input: {
   const warnings = preflightMode
     ? poolWarnings(pool, cluster, preflightMode, operation)
     : [];
+  const pinned =
+    !revert && mode === 'on-cluster'
+      ? pinnedWarning(pool, cluster.pools)
+      : undefined;
+  if (pinned) warnings.unshift(pinned);
 
   let inheriting: InheritingPools | undefined;
   if (pool.name === 'worker' && mode === 'out-of-cluster') {
