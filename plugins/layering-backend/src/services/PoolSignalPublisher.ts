@@ -34,6 +34,11 @@ export class PoolSignalPublisher {
     this.#unsubscribe = fleet.subscribe(change => this.#collect(change));
   }
 
+  /** Tells the pool's page that something of the pool changed outside its view (its requests). */
+  announce(cluster: string, pool: string): void {
+    this.#collect({ cluster, pools: [pool], clusterChanged: false, initial: false });
+  }
+
   #collect(change: FleetChange) {
     let pools = this.#pending.get(change.cluster);
     if (!pools) {

@@ -1,0 +1,103 @@
+import type {
+  AuthService,
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { LayeringFleetService } from '../services/fleetTypes';
+import { ClusterNotifier } from './ClusterNotifier';
+import {
+  ProvenanceLinker,
+  type ProvenanceRequestStore,
+} from './ProvenanceLinker';
+import { isPoolProvenanceSource } from './poolProvenance';
+
+/** The field manager of the actions' writes when `layering.actions.fieldManager` is not set. */
+export const DEFAULT_PORTAL_FIELD_MANAGER = 'backstage-layering';
+
+/** What {@link startProvenanceTracking} started. */
+export interface ProvenanceTracking {
+  /** Undefined when the fleet service cannot answer pool provenance (a custom fleet). */
+  linker?: ProvenanceLinker;
+  stop(): Promise<void>;
+}
+
+/**
+ * Follows requests onto their clusters: the linker records applied, build and rollout events,
+ * the notifier tells the requester and the pool's owner, and every change of a request's history
+ * becomes a signal on the pool's channel (`announce`), so open pool pages refresh their timeline.
+ */
+export function startProvenanceTracking(options: {
+  config: RootConfigService;
+  logger: LoggerService;
+  fleet: LayeringFleetService;
+  requests: ProvenanceRequestStore;
+  notifications?: NotificationService;
+  catalog: CatalogService;
+  auth: AuthService;
+  announce(cluster: string, pool: string): void;
+}): ProvenanceTracking {
+  const { config, fleet, requests } = options;
+  const logger = options.logger.child({ component: 'provenance' });
+  const stops: Array<() => void> = [];
+  stops.push(
+    requests.onChange(({ record }) =>
+      options.announce(record.cluster, record.pool),
+    ),
+  );
+
+  if (
+    options.notifications &&
+    (config.getOptionalBoolean('layering.provenance.notifications') ?? true)
+  ) {
+    const notifier = new ClusterNotifier({
+      notifications: options.notifications,
+      catalog: options.catalog,
+      auth: options.auth,
+      logger,
+      appBaseUrl: config.getOptionalString('app.baseUrl') ?? '',
+    });
+    stops.push(requests.onChange(notifier.onRequestChange));
+    stops.push(
+      fleet.subscribe(change => {
+        notifier
+          .onFleetChange(fleet, change)
+          .catch(error =>
+            logger.warn('Could not check pools for drift after an update', {
+              error: toError(error).message,
+            }),
+          );
+      }),
+    );
+  }
+
+  let linker: ProvenanceLinker | undefined;
+  if (isPoolProvenanceSource(fleet)) {
+    linker = new ProvenanceLinker({
+      fleet,
+      source: fleet,
+      requests,
+      logger,
+      portalManagers: [
+        config.getOptionalString('layering.actions.fieldManager') ??
+          DEFAULT_PORTAL_FIELD_MANAGER,
+      ],
+      intervalMs: config.getOptionalNumber('layering.provenance.intervalMs'),
+    });
+    linker.start();
+  } else {
+    logger.warn(
+      'The fleet service answers no pool provenance: requests are not linked to their clusters',
+    );
+  }
+
+  return {
+    linker,
+    async stop() {
+      stops.forEach(stop => stop());
+      await linker?.stop();
+    },
+  };
+}
