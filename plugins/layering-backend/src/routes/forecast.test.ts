@@ -54,11 +54,15 @@ describe('GET /clusters/:cluster/forecast against embedded clusters', () => {
         },
       },
     });
-    // The views are complete once the release's RHCOS is read from the registry.
+    // The views are complete once the RHCOS of the release and of every history entry is read
+    // from the registry (in the background), and the pinned pools' bases are known.
     await eventually(async () => {
       for (const name of ['fc418', 'fc419']) {
         const res = await get(`/clusters/${name}/release`);
         expect(res.body.rhcosVersion).toBeTruthy();
+        for (const entry of res.body.history) expect(entry.rhcosVersion).toBeTruthy();
+        const pools = await get(`/clusters/${name}/pools`);
+        for (const pool of pools.body.items) expect(pool.image.baseRhcosVersion).toBeTruthy();
       }
     });
   });
