@@ -14,7 +14,22 @@ import {
 } from './machineOS';
 import { PoolLayering, isNodeDegraded, nodeAnnotation } from './poolStatus';
 import type { RenderController } from './renderController';
-import { Condition, compareStrings, versionParts } from './util';
+import { Condition, canonicalJson, compareStrings, versionParts } from './util';
+
+/**
+ * The parts of a render that go into a layered image: what decides, from 4.20, whether a new
+ * render needs a new build (see {@link BuildController.buildServes}).
+ */
+function imageInputs(rendered: K8sObject | undefined): string | undefined {
+  if (!rendered) return undefined;
+  const spec = (rendered.spec ?? {}) as Record<string, unknown>;
+  return canonicalJson({
+    osImageURL: spec.osImageURL ?? '',
+    kernelType: spec.kernelType || 'default',
+    extensions: spec.extensions ?? [],
+    kernelArguments: spec.kernelArguments ?? [],
+  });
+}
 
 /**
  * The build controller of on-cluster layering: one MachineOSBuild per MachineOSConfig and rendered
@@ -29,6 +44,10 @@ export class BuildController {
   readonly #buildAliases = new Map<string, string>();
   readonly #deletedMoscs: Array<{ name: string; pool: string }> = [];
   readonly #deletedBuilds: Array<{ view: MosbView; pool?: string }> = [];
+  /** Build name → the MachineOSConfig spec it was created for (builds this simulation created). */
+  readonly #builtFor = new Map<string, string>();
+  /** `<mosc>/<render>` pairs already reported as served by an existing build. */
+  readonly #reported = new Set<string>();
   /** MachineOSConfig → why its next build is blocked, as last reported. */
   readonly #blockedBuilds = new Map<string, string>();
 
@@ -142,6 +161,15 @@ export class BuildController {
     const name = this.#expectedBuildName(pool, mosc, rendered);
     const existing = this.#ctx.peek('machineosbuilds', name);
     if (!existing) {
+      const serving = rebuilding ? undefined : this.#servingBuild(mosc, pool, rendered);
+      if (serving) {
+        const key = `${mosc.name}/${rendered.metadata.name}`;
+        if (!this.#reported.has(key)) {
+          this.#reported.add(key);
+          log('Render needs no new build', { machineOSConfig: mosc.name, rendered: rendered.metadata.name, build: serving.name });
+        }
+        return;
+      }
       const blocked = this.#buildBlocked(pool);
       if (blocked) {
         if (this.#blockedBuilds.get(mosc.name) !== blocked) {
@@ -172,6 +200,43 @@ export class BuildController {
         }
       }
     }
+  }
+
+  /** Whether this cluster's MCO (4.20 and later, by the release it runs) rebuilds only for image changes. */
+  #selectiveRebuilds(): boolean {
+    const [major, minor] = versionParts(this.#ctx.defaults()?.releaseVersion);
+    return major > 4 || (major === 4 && minor >= 20);
+  }
+
+  /**
+   * Whether a build stands for the render `target`. Before 4.20 only a build of that very render
+   * does: every new render makes a new build. From 4.20 the MCO's build controller asks whether
+   * the new render requires a rebuild (updateMachineConfigPool in pkg/controller/build/
+   * reconciler.go), and only a change of `osImageURL`, `kernelType`, extensions or kernel arguments
+   * does; a build of a render that differs in anything else (files, units, users) still serves,
+   * and the nodes take the new render with the image they have.
+   */
+  buildServes(build: MosbView, target: string): boolean {
+    if (build.renderedConfig === target) return true;
+    if (!this.#selectiveRebuilds()) return false;
+    const built = imageInputs(this.#ctx.peek('machineconfigs', build.renderedConfig));
+    return built !== undefined && built === imageInputs(this.#ctx.peek('machineconfigs', target));
+  }
+
+  /**
+   * The MachineOSConfig's current build when it can serve the new render without a rebuild (4.20+):
+   * built for the same MachineOSConfig spec, not failed, and from a render with the same image
+   * inputs.
+   */
+  #servingBuild(mosc: MoscView, pool: K8sObject, rendered: K8sObject): MosbView | undefined {
+    if (mosc.api !== 'v1' || !this.#selectiveRebuilds()) return undefined;
+    const current = this.#currentBuild(mosc, pool);
+    if (!current || current.phase === 'Failed' || current.phase === 'Interrupted') return undefined;
+    const builtFor = this.#builtFor.get(current.name);
+    const observed = Number(((this.#ctx.peek('machineosconfigs', mosc.name)?.status ?? {}) as { observedGeneration?: number }).observedGeneration ?? 0);
+    const sameSpec = builtFor !== undefined ? builtFor === canonicalJson(mosc.spec) : observed >= mosc.generation;
+    if (!sameSpec) return undefined;
+    return this.buildServes(current, rendered.metadata.name) ? current : undefined;
   }
 
   /** Why a new build may not start (FACTS §6), or undefined. */
@@ -234,6 +299,7 @@ export class BuildController {
       };
     }
     const created = store.create('machineosbuilds', object);
+    this.#builtFor.set(name, canonicalJson(mosc.spec));
     this.#ctx.log('Created build', { machineOSConfig: mosc.name, build: name, rendered: rendered.metadata.name });
     // Every other build of this MachineOSConfig that has not succeeded goes (FACTS §6).
     for (const other of others) {

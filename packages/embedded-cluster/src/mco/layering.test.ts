@@ -288,6 +288,63 @@ describe('on-cluster layering in other releases', () => {
     expect(c.logs.some(l => l.message === 'Build deleted; pruned its image')).toBe(true);
   });
 
+  // From 4.20 the MCO's build controller rebuilds only when the new render changes what goes into
+  // the image (pkg/controller/build/reconciler.go, updateMachineConfigPool); before, every render.
+  describe.each([
+    ['4.20.5', false],
+    ['4.19.17', true],
+  ])('a render that only adds a file, with the MCO of %s', (release, rebuilds) => {
+    it(rebuilds ? 'makes a new build' : 'keeps the current build and rolls the render out with its image', async () => {
+      c = await simulatedCluster({
+        state: 'ocp-419',
+        prepare: objects => {
+          const cm = objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === OS_IMAGE_CONFIGMAP)!;
+          (cm.data as Record<string, string>).releaseVersion = release;
+        },
+      });
+      // Let the state's interrupted rollout finish first.
+      c.edit('machineconfigpools', 'infra', p => {
+        p.metadata.labels = { ...p.metadata.labels, 'example.com/touched': 'yes' };
+      });
+      await c.settle();
+      const before = c.get('machineosconfigs', 'infra');
+      const image = status(before).currentImagePullSpec;
+      const build = before.metadata.annotations![KEYS.currentMachineOSBuild];
+      c.store.create('machineconfigs', {
+        apiVersion: 'machineconfiguration.openshift.io/v1',
+        kind: 'MachineConfig',
+        metadata: { name: '70-infra-motd', labels: { [KEYS.role]: 'infra' } },
+        spec: { config: { ignition: { version: '3.4.0' }, storage: { files: [{ path: '/etc/motd', contents: { source: 'data:,layered' } }] } } },
+      });
+      await c.settle();
+      const target = spec(c.get('machineconfigpools', 'infra')).configuration.name;
+      const after = c.get('machineosconfigs', 'infra');
+      for (const n of ['infra-0', 'infra-1']) expect(ann(c.get('nodes', n), 'currentConfig')).toBe(target);
+      if (rebuilds) {
+        expect(after.metadata.annotations![KEYS.currentMachineOSBuild]).not.toBe(build);
+        expect(readMosb(c.get('machineosbuilds', after.metadata.annotations![KEYS.currentMachineOSBuild])).renderedConfig).toBe(target);
+        return;
+      }
+      expect(after.metadata.annotations![KEYS.currentMachineOSBuild]).toBe(build);
+      expect(status(after).currentImagePullSpec).toBe(image);
+      for (const n of ['infra-0', 'infra-1']) expect(ann(c.get('nodes', n), 'currentImage')).toBe(image);
+      expect(cond(c.get('machineconfigpools', 'infra'), 'Updated').status).toBe('True');
+
+      // A kernel argument goes into the image: that render is built.
+      c.store.create('machineconfigs', {
+        apiVersion: 'machineconfiguration.openshift.io/v1',
+        kind: 'MachineConfig',
+        metadata: { name: '71-infra-kargs', labels: { [KEYS.role]: 'infra' } },
+        spec: { kernelArguments: ['audit=1'] },
+      });
+      await c.settle();
+      const kargsTarget = spec(c.get('machineconfigpools', 'infra')).configuration.name;
+      const rebuilt = c.get('machineosconfigs', 'infra').metadata.annotations![KEYS.currentMachineOSBuild];
+      expect(rebuilt).not.toBe(build);
+      expect(readMosb(c.get('machineosbuilds', rebuilt))).toMatchObject({ renderedConfig: kargsTarget, phase: 'Succeeded' });
+    });
+  });
+
   it('ocp-417 (v1alpha1): a failing build makes one pod attempt (no Job, no retries)', async () => {
     c = await simulatedCluster({ state: 'ocp-417' });
     c.edit('machineosconfigs', 'infra', m => {

@@ -46,7 +46,7 @@ export class NodeController {
         });
     if (!published) return undefined;
     const v = readMosb(published);
-    if (v.phase !== 'Succeeded' || v.digest !== image || v.renderedConfig !== target) return undefined;
+    if (v.phase !== 'Succeeded' || v.digest !== image || !this.#builds.buildServes(v, target)) return undefined;
     return { config: target, image };
   }
 
