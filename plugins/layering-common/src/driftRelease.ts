@@ -118,7 +118,8 @@ export function compareBuildsInContext(
   const pa = parseRhcosVersion(a);
   const pb = parseRhcosVersion(b);
   if (!pa || !pb) {
-    return pa ? 1 : pb ? -1 : 0;
+    // A build ID that does not parse sorts first: it cannot be shown to be newer.
+    return Number(Boolean(pa)) - Number(Boolean(pb));
   }
   return compareReleaseAware(place(pa, context), place(pb, context)).order;
 }
