@@ -18,7 +18,6 @@ import {
 import {
   behindReleasesPool,
   clusterWith,
-  inSyncPool,
   okCluster,
 } from './__fixtures__/pools';
 import { rootRouteRef } from './routes';
@@ -78,7 +77,18 @@ describe('legacy exports', () => {
 
   it('renders the fleet page with filters from the URL in a legacy app', async () => {
     const api = {
-      getFleet: jest.fn(async () => [inSyncPool, behindReleasesPool]),
+      // The server filters (drift=behind from the URL) and counts; the page shows its answer.
+      getFleetPage: jest.fn(async () => ({
+        items: [behindReleasesPool],
+        nextCursor: null,
+        total: 1,
+        summary: {
+          total: 2,
+          byStatus: { behind: 1, 'in-sync': 1, ahead: 0, unknown: 0, unreachable: 0 },
+          byCluster: [],
+        },
+      })),
+      getTrend: jest.fn(async () => ({ since: new Date().toISOString(), samples: [] })),
       getClusters: jest.fn(async () => [okCluster]),
     } as unknown as LayeringApi;
     await renderInTestApp(

@@ -1,53 +1,97 @@
-import { screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { Entity } from '@backstage/catalog-model';
+import type {
+  LayeringFleetPageQueryParams,
+  LayeringFleetPageResponse,
+  LayeringTrendResponse,
+  PoolView,
+} from '@rhcos-layering/plugin-layering-common';
 import { layeringApiRef, type LayeringApi } from '../../api';
 import {
   behindMinorsPool,
   behindReleasesPool,
   inSyncPool,
   okCluster,
-  pausedPool,
-  unknownPool,
   unreachableCluster,
   unreachablePool,
 } from '../../__fixtures__/pools';
 import { mountedRoutes } from '../../__fixtures__/routes';
 import { LayeringFleetPage } from './LayeringFleetPage';
-import { filterAndSort, fleetRows } from './fleet';
+import { FIRST_PAGE, NEXT_PAGE } from './useFleetPages';
+import { TABLE_HEIGHT, ROW_HEIGHT } from './FleetTable';
 
-const pools = [
-  inSyncPool,
-  unknownPool,
-  behindReleasesPool,
-  pausedPool,
-  behindMinorsPool,
-  unreachablePool,
-];
-const clusters = [okCluster, unreachableCluster];
+// Rendering the page with user events takes seconds on a busy machine: not Jest's 5 s default.
+jest.setTimeout(30_000);
 
-function api(): LayeringApi {
+const summary: LayeringFleetPageResponse['summary'] = {
+  total: 4,
+  byStatus: { behind: 2, 'in-sync': 1, ahead: 0, unknown: 0, unreachable: 1 },
+  byCluster: [
+    {
+      cluster: 'ocp-417',
+      total: 1,
+      byStatus: { behind: 0, 'in-sync': 0, ahead: 0, unknown: 0, unreachable: 1 },
+    },
+    {
+      cluster: 'ocp-418',
+      total: 3,
+      byStatus: { behind: 2, 'in-sync': 1, ahead: 0, unknown: 0, unreachable: 0 },
+    },
+  ],
+};
+
+const trend: LayeringTrendResponse = {
+  since: new Date(Date.now() - 30 * 86_400_000).toISOString(),
+  samples: [
+    {
+      cluster: 'ocp-418',
+      at: new Date(Date.now() - 10 * 86_400_000).toISOString(),
+      counts: { behind: 0, 'in-sync': 3, ahead: 0, unknown: 0, unreachable: 0 },
+    },
+    {
+      cluster: 'ocp-418',
+      at: new Date(Date.now() - 86_400_000).toISOString(),
+      counts: { behind: 2, 'in-sync': 1, ahead: 0, unknown: 0, unreachable: 0 },
+    },
+  ],
+};
+
+/** What the backend answers for the given pools: one page, as the route would cut it. */
+function api(answer: (query: LayeringFleetPageQueryParams) => LayeringFleetPageResponse) {
   return {
-    getFleet: jest.fn(async () => pools),
-    getClusters: jest.fn(async () => clusters),
-  } as unknown as LayeringApi;
+    getClusters: jest.fn(async () => [okCluster, unreachableCluster]),
+    getFleetPage: jest.fn(async (query: LayeringFleetPageQueryParams) => answer(query)),
+    getTrend: jest.fn(async () => trend),
+  };
 }
 
-function rowNames(): string[] {
-  const table = screen.getByRole('grid');
-  return within(table)
-    .getAllByRole('row')
-    .slice(1)
-    .map(row => {
-      const cells = Array.from(
-        row.querySelectorAll('[role="gridcell"], [role="rowheader"]'),
-      );
-      return `${cells[0].textContent?.replace(/4\.\d+\.\d+$/, '')}/${
-        cells[1].textContent
-      }`;
-    });
+const fourPools = () => ({
+  items: [behindMinorsPool, behindReleasesPool, inSyncPool, unreachablePool],
+  nextCursor: null,
+  total: 4,
+  summary,
+});
+
+/** A fleet of `total` pools; pages are cut from it by cursor = index of the next pool. */
+function bigFleet(total: number) {
+  const pools: PoolView[] = Array.from({ length: total }, (_, i) => ({
+    ...inSyncPool,
+    cluster: `c${String(Math.floor(i / 500)).padStart(2, '0')}`,
+    name: `pool-${String(i).padStart(5, '0')}`,
+  }));
+  return (query: LayeringFleetPageQueryParams): LayeringFleetPageResponse => {
+    const start = query.cursor ? Number(query.cursor) : 0;
+    const end = Math.min(start + (query.limit ?? 100), total);
+    return {
+      items: pools.slice(start, end),
+      nextCursor: end < total ? String(end) : null,
+      total,
+      summary: { ...summary, total },
+    };
+  };
 }
 
 const workerEntity: Entity = {
@@ -61,132 +105,164 @@ const workerEntity: Entity = {
       'layering.openshift.io/pool': 'worker',
     },
   },
-  spec: {
-    type: 'openshift-machine-config-pool',
-    owner: 'group:default/platform',
-  },
+  spec: { type: 'openshift-machine-config-pool', owner: 'group:default/platform' },
 };
 
-async function renderPage(search = '') {
+async function renderPage(layeringApi: ReturnType<typeof api>, search = '') {
   await renderInTestApp(<LayeringFleetPage />, {
     apis: [
-      [layeringApiRef, api()],
+      [layeringApiRef, layeringApi as unknown as LayeringApi],
       catalogApiMock({ entities: [workerEntity] }),
     ],
     mountedRoutes,
     initialRouteEntries: [`/layering${search}`],
     mountPath: '/layering',
   });
-  await screen.findByRole('grid');
+  return await screen.findByRole('grid', { name: 'Pools of the fleet' });
 }
 
-describe('fleet rows', () => {
-  it('sorts the furthest behind first: minors, then releases, then the rest', () => {
-    const rows = filterAndSort(fleetRows(pools, clusters), { sort: 'behind' });
-    expect(rows.map(r => r.id)).toEqual([
-      'ocp-418/edge',
-      'ocp-418/worker',
-      'ocp-418/infra',
-      'ocp-418/master',
-      'ocp-417/worker',
-      'ocp-418/gpu',
-    ]);
-  });
-
-  it('turns the pools of an unreachable cluster into unreachable rows', () => {
-    const rows = fleetRows(pools, clusters);
-    expect(rows.find(r => r.id === 'ocp-417/worker')?.status).toBe(
-      'unreachable',
-    );
-  });
-
-  it('adds a row for a down cluster that sent no pools', () => {
-    const rows = fleetRows([inSyncPool], clusters);
-    expect(rows.map(r => [r.id, r.status])).toEqual([
-      ['ocp-418/master', 'in-sync'],
-      ['ocp-417', 'unreachable'],
-    ]);
-  });
-
-  it('filters by drift and cluster', () => {
-    const rows = fleetRows(pools, clusters);
-    expect(
-      filterAndSort(rows, { drift: 'behind', cluster: 'ocp-418' }).map(
-        r => r.id,
-      ),
-    ).toEqual(['ocp-418/edge', 'ocp-418/worker']);
-    expect(filterAndSort(rows, { cluster: 'ocp-417' }).map(r => r.id)).toEqual([
-      'ocp-417/worker',
-    ]);
-    expect(
-      filterAndSort(rows, { drift: 'in-sync', sort: 'name' }).map(r => r.id),
-    ).toEqual(['ocp-418/infra', 'ocp-418/master']);
-  });
-});
+/** `<cluster>/<pool>` of the rows in the DOM. */
+function rowNames(grid: HTMLElement): string[] {
+  return within(grid)
+    .getAllByRole('row')
+    .slice(1)
+    .map(row => {
+      const cells = row.querySelectorAll('[role="gridcell"], [role="rowheader"]');
+      return `${cells[0].textContent?.replace(/4\.\d+\.\d+$/, '')}/${cells[1].textContent}`;
+    });
+}
 
 describe('LayeringFleetPage', () => {
-  it('lists every pool, most behind first, and flags the unreachable cluster', async () => {
-    await renderPage();
-    expect(rowNames()).toEqual([
+  it('shows the page the server sorted, the summary, the trend and the unreachable cluster', async () => {
+    const layeringApi = api(fourPools);
+    const grid = await renderPage(layeringApi);
+    expect(layeringApi.getFleetPage).toHaveBeenCalledWith(
+      { sort: 'behind', limit: FIRST_PAGE },
+      expect.anything(),
+    );
+    expect(rowNames(grid)).toEqual([
       'ocp-418/edge',
       'ocp-418/worker',
-      'ocp-418/infra',
       'ocp-418/master',
       'ocp-417/worker',
-      'ocp-418/gpu',
     ]);
-    expect(screen.getByRole('alert')).toHaveTextContent(
-      'Cluster ocp-417 is unreachable',
-    );
-    const row = screen
+    expect(screen.getByRole('alert')).toHaveTextContent('Cluster ocp-417 is unreachable');
+    const row = within(grid)
       .getAllByRole('row')
       .find(r => r.textContent?.startsWith('ocp-417')) as HTMLElement;
     expect(within(row).getByText('Cluster unreachable')).toBeInTheDocument();
-    expect(within(row).queryByText('In sync')).not.toBeInTheDocument();
-    expect(screen.getByText('6 of 6 pools')).toBeInTheDocument();
-  });
-
-  it('filters by drift status from the URL', async () => {
-    await renderPage('?drift=behind');
-    expect(rowNames()).toEqual(['ocp-418/edge', 'ocp-418/worker']);
-  });
-
-  it('links pools to their catalog entities, found by annotation', async () => {
-    await renderPage('?drift=behind');
+    expect(screen.getByText('4 of 4 pools')).toBeInTheDocument();
+    const region = screen.getByRole('region', { name: 'Fleet summary' });
+    expect(within(region).getByRole('button', { name: 'Behind: 2' })).toBeInTheDocument();
+    expect(
+      within(region).getByRole('button', { name: 'ocp-418: 2 behind, 0 unknown of 3' }),
+    ).toBeInTheDocument();
+    expect(await screen.findByRole('img', { name: 'Pools per drift status over time' })).toBeInTheDocument();
+    expect(screen.getByText('Behind: 0 → 2')).toBeInTheDocument();
     expect(await screen.findByRole('link', { name: 'worker' })).toHaveAttribute(
       'href',
       '/catalog/platform/resource/ocp-418-worker',
     );
-    expect(
-      screen.queryByRole('link', { name: 'edge' }),
-    ).not.toBeInTheDocument();
   });
 
-  it('filters by cluster and sorts by name from the URL', async () => {
-    await renderPage('?cluster=ocp-418&sort=name');
-    expect(rowNames()).toEqual([
-      'ocp-418/edge',
-      'ocp-418/gpu',
-      'ocp-418/infra',
-      'ocp-418/master',
-      'ocp-418/worker',
-    ]);
-  });
-
-  it('shows unreachable pools under their own filter', async () => {
-    await renderPage('?drift=unreachable');
-    expect(rowNames()).toEqual(['ocp-417/worker']);
-  });
-
-  it('changes the drift filter from the select', async () => {
-    await renderPage();
-    await userEvent.click(screen.getByRole('button', { name: /Drift/ }));
-    await userEvent.click(
-      await screen.findByRole('option', { name: 'Unknown' }),
+  it('sends the filters of the URL to the server', async () => {
+    const layeringApi = api(fourPools);
+    await renderPage(layeringApi, '?drift=unreachable&cluster=ocp-417&mode=on-cluster&q=work&sort=name&colour=red');
+    expect(layeringApi.getFleetPage).toHaveBeenCalledWith(
+      {
+        drift: 'unreachable',
+        cluster: 'ocp-417',
+        mode: 'on-cluster',
+        q: 'work',
+        sort: 'name',
+        limit: FIRST_PAGE,
+      },
+      expect.anything(),
     );
-    expect(
-      await screen.findByText('1 of 6 pools · Unknown'),
-    ).toBeInTheDocument();
-    expect(rowNames()).toEqual(['ocp-418/gpu']);
+    expect(layeringApi.getTrend).toHaveBeenCalledWith({ cluster: 'ocp-417', days: 30 });
+  });
+
+  it('filters from a summary button and from the drift select', async () => {
+    const layeringApi = api(fourPools);
+    await renderPage(layeringApi);
+    await userEvent.click(screen.getByRole('button', { name: 'Behind: 2' }));
+    await waitFor(() =>
+      expect(layeringApi.getFleetPage).toHaveBeenLastCalledWith(
+        { drift: 'behind', sort: 'behind', limit: FIRST_PAGE },
+        expect.anything(),
+      ),
+    );
+    await userEvent.click(screen.getByRole('button', { name: /Drift$/ }));
+    await userEvent.click(await screen.findByRole('option', { name: 'Unknown' }));
+    await waitFor(() =>
+      expect(layeringApi.getFleetPage).toHaveBeenLastCalledWith(
+        { drift: 'unknown', sort: 'behind', limit: FIRST_PAGE },
+        expect.anything(),
+      ),
+    );
+  });
+
+  it('asks the server once typing pauses, not on every key', async () => {
+    const layeringApi = api(fourPools);
+    await renderPage(layeringApi);
+    const calls = layeringApi.getFleetPage.mock.calls.length;
+    fireEvent.change(screen.getByRole('searchbox'), { target: { value: 'wor' } });
+    // The debounce timer cannot have run yet: nothing was asked.
+    expect(layeringApi.getFleetPage.mock.calls.length).toBe(calls);
+    await waitFor(() =>
+      expect(layeringApi.getFleetPage).toHaveBeenLastCalledWith(
+        { q: 'wor', sort: 'behind', limit: FIRST_PAGE },
+        expect.anything(),
+      ),
+    );
+  });
+
+  it('keeps a bounded number of rows in the DOM for 10,000 pools and loads more as the user scrolls', async () => {
+    const layeringApi = api(bigFleet(10_000));
+    const grid = await renderPage(layeringApi);
+    expect(screen.getByText('10,000 of 10,000 pools')).toBeInTheDocument();
+    const bound = Math.ceil(TABLE_HEIGHT / ROW_HEIGHT) + 2 * 6 + 1;
+    const rendered = within(grid).getAllByRole('row').length - 1;
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThanOrEqual(bound);
+    expect(grid).toHaveAttribute('aria-rowcount', '10001');
+    expect(layeringApi.getFleetPage).toHaveBeenCalledTimes(1);
+
+    // Scroll to the last loaded rows: the next page is asked for with the cursor.
+    const viewport = screen.getByTestId('fleet-viewport');
+    await act(async () => {
+      viewport.scrollTop = (FIRST_PAGE - 5) * ROW_HEIGHT;
+      fireEvent.scroll(viewport);
+    });
+    await waitFor(() =>
+      expect(layeringApi.getFleetPage).toHaveBeenCalledWith({
+        sort: 'behind',
+        limit: NEXT_PAGE,
+        cursor: String(FIRST_PAGE),
+      }),
+    );
+    await waitFor(() => expect(rowNames(grid)).toContain('c00/pool-00100'));
+    const after = within(grid).getAllByRole('row').length - 1;
+    expect(after).toBeLessThanOrEqual(bound);
+    expect(rowNames(grid)).not.toContain('c00/pool-00000');
+  });
+
+  it('says when no pool matches', async () => {
+    const layeringApi = api(() => ({
+      items: [],
+      nextCursor: null,
+      total: 0,
+      summary,
+    }));
+    await renderInTestApp(<LayeringFleetPage />, {
+      apis: [
+        [layeringApiRef, layeringApi as unknown as LayeringApi],
+        catalogApiMock({ entities: [] }),
+      ],
+      mountedRoutes,
+      initialRouteEntries: ['/layering?drift=ahead'],
+      mountPath: '/layering',
+    });
+    expect(await screen.findByText('No pool matches these filters.')).toBeInTheDocument();
   });
 });

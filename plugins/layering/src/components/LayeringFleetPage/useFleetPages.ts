@@ -1,0 +1,154 @@
+import { useApi } from '@backstage/frontend-plugin-api';
+import { useSignal } from '@backstage/plugin-signals-react';
+import { assertError } from '@backstage/errors';
+import type {
+  LayeringFleetPageQueryParams,
+  LayeringFleetSummary,
+  PoolView,
+} from '@rhcos-layering/plugin-layering-common';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { layeringApiRef } from '../../api';
+import { FLEET_CHANNEL, POLL_INTERVAL_MS } from '../../hooks/useLiveData';
+
+/** The filters and order of the fleet listing (no paging fields). */
+export type FleetQuery = Omit<LayeringFleetPageQueryParams, 'limit' | 'cursor'>;
+
+/** Pools of the first page: few, so the first rows show quickly. */
+export const FIRST_PAGE = 100;
+/** Pools of each further page, loaded as the user scrolls. */
+export const NEXT_PAGE = 500;
+/** At most this many pools are reloaded at once when the fleet changes. */
+const MAX_RELOAD = 1000;
+
+/** State of {@link useFleetPages}. */
+export interface FleetPages {
+  items: PoolView[];
+  total: number;
+  summary: LayeringFleetSummary | undefined;
+  /** True until the first page of the current query arrived. */
+  loading: boolean;
+  /** Set when the current query could not be loaded at all. */
+  error: Error | undefined;
+  /** Set when a further page or a live reload failed; what was loaded stays. */
+  refreshError: Error | undefined;
+  /** Loads the next page, unless one is loading or there is none. */
+  loadMore: () => void;
+  retry: () => void;
+}
+
+interface Loaded {
+  key: string;
+  items: PoolView[];
+  nextCursor: string | null;
+  total: number;
+  summary: LayeringFleetSummary;
+}
+
+/**
+ * Pages of the fleet listing for a query, filtered and sorted by the backend: the first page when
+ * the query changes (an older answer is dropped), the next ones on `loadMore`, and the loaded
+ * rows again when the backend signals a fleet change (or every 15 s without signals).
+ */
+export function useFleetPages(query: FleetQuery): FleetPages {
+  const api = useApi(layeringApiRef);
+  const key = JSON.stringify(query);
+  const [loaded, setLoaded] = useState<Loaded | undefined>(undefined);
+  const [error, setError] = useState<Error | undefined>(undefined);
+  const [refreshError, setRefreshError] = useState<Error | undefined>(undefined);
+  const [attempt, setAttempt] = useState(0);
+  const current = useRef<Loaded | undefined>(undefined);
+  current.current = loaded?.key === key ? loaded : undefined;
+  const moreInFlight = useRef(false);
+  const queryRef = useRef(query);
+  queryRef.current = query;
+
+  // The first page whenever the query changes.
+  useEffect(() => {
+    const controller = new AbortController();
+    setError(undefined);
+    setRefreshError(undefined);
+    api
+      .getFleetPage({ ...queryRef.current, limit: FIRST_PAGE }, { signal: controller.signal })
+      .then(page => {
+        if (!controller.signal.aborted) {
+          setLoaded({ key, ...page });
+        }
+      })
+      .catch(e => {
+        assertError(e);
+        if (!controller.signal.aborted) setError(e);
+      });
+    return () => controller.abort();
+  }, [api, key, attempt]);
+
+  const loadMore = useCallback(() => {
+    const page = current.current;
+    if (!page?.nextCursor || moreInFlight.current) return;
+    moreInFlight.current = true;
+    api
+      .getFleetPage({ ...queryRef.current, limit: NEXT_PAGE, cursor: page.nextCursor })
+      .then(next => {
+        setLoaded(previous =>
+          previous && previous.key === page.key && previous.nextCursor === page.nextCursor
+            ? {
+                key: page.key,
+                items: [...previous.items, ...next.items],
+                nextCursor: next.nextCursor,
+                total: next.total,
+                summary: next.summary,
+              }
+            : previous,
+        );
+      })
+      .catch(e => {
+        assertError(e);
+        setRefreshError(e);
+      })
+      .finally(() => {
+        moreInFlight.current = false;
+      });
+  }, [api]);
+
+  // Live updates: the rows loaded so far, again (their statuses and order may have changed).
+  const reload = useCallback(() => {
+    const page = current.current;
+    if (!page) return;
+    const limit = Math.min(Math.max(page.items.length, FIRST_PAGE), MAX_RELOAD);
+    api
+      .getFleetPage({ ...queryRef.current, limit })
+      .then(fresh => {
+        setRefreshError(undefined);
+        setLoaded(previous =>
+          previous && previous.key === page.key ? { key: page.key, ...fresh } : previous,
+        );
+      })
+      .catch(e => {
+        assertError(e);
+        setRefreshError(e);
+      });
+  }, [api]);
+
+  const { lastSignal, isSignalsAvailable } = useSignal(FLEET_CHANNEL);
+  useEffect(() => {
+    if (lastSignal) reload();
+    // Only a new signal reloads, not a new `reload` function.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lastSignal]);
+  useEffect(() => {
+    if (isSignalsAvailable) return undefined;
+    const timer = setInterval(reload, POLL_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [isSignalsAvailable, reload]);
+
+  const page = loaded?.key === key ? loaded : undefined;
+  return {
+    items: page?.items ?? [],
+    total: page?.total ?? 0,
+    summary: page?.summary ?? loaded?.summary,
+    loading: !page && !error,
+    error,
+    refreshError,
+    loadMore,
+    retry: useCallback(() => setAttempt(a => a + 1), []),
+  };
+}
