@@ -23,7 +23,7 @@ export interface DriftHistoryEntry {
   state?: string;
 }
 
-/** What a build is compared with: the cluster's release and what is known of other releases. */
+/** What a build is compared with: the cluster's release and what is known of other releases. @public */
 export interface ReleaseContext {
   /** OCP version of the cluster, e.g. `4.18.21`. */
   version: string | null;
