@@ -114,6 +114,17 @@ describe('drift from what runs', () => {
     expect({ ...pinned, target: undefined }).toEqual({ ...pinned.target, target: undefined });
   });
 
+  it('before the pool has a target image, the nodes still say what runs', () => {
+    const drift = computeDrift({
+      ...eus,
+      targetImage: null,
+      baseRhcosVersion: null,
+      nodes: [node('infra-0', RHCOS_418_17, false)],
+    });
+    expect(drift).toMatchObject({ status: 'behind', target: { status: 'unknown' } });
+    expect(drift.reason).toMatch(/^No target image yet; 1 of 1 nodes still boot RHCOS 418\.94\.202506121335-0/);
+  });
+
   it('a node that boots another OS makes the drift unknown, naming it', () => {
     const drift = computeDrift({
       ...eus,

@@ -281,9 +281,16 @@ function computeRunningDrift(input: DriftInput, target: DriftView): DriftView {
   const context = contextOf(input);
   const oldest = builds.reduce((a, b) => (compareBuildsInContext(b, a, context) < 0 ? b : a));
   const onOldest = builds.filter(build => sameRhcosBuild(build, oldest)).length;
-  const why = input.pool?.paused
-    ? `${input.pool.pausedSince ? `Paused since ${input.pool.pausedSince}` : 'Paused'}: ${updated} of ${nodes.length} updated`
-    : `Rolling out: ${updated} of ${nodes.length} updated`;
+  let why: string;
+  if (!input.targetImage) {
+    // Nothing to roll out to yet (e.g. the first on-cluster build has not published an image).
+    why = 'No target image yet';
+  } else if (input.pool?.paused) {
+    const since = input.pool.pausedSince ? `Paused since ${input.pool.pausedSince}` : 'Paused';
+    why = `${since}: ${updated} of ${nodes.length} updated`;
+  } else {
+    why = `Rolling out: ${updated} of ${nodes.length} updated`;
+  }
   const then = input.pool?.paused ? 'once resumed, it goes to its target' : 'it is going to its target';
   const targetNote = `${then} (${target.status}: ${lowerFirst(target.reason.replace(/\.$/, ''))})`;
   const c = compareBuildWithRelease(oldest, context);
