@@ -53,7 +53,14 @@ export interface FleetOptions {
   writerToken?: string;
   /** Folder of the RBAC manifests applied with the service accounts (default: the repository's `deploy/rbac/`). */
   rbacDir?: string;
-  /** People and OAuth clients of every cluster's OAuth server (see `EmbeddedClusterOptions.oauth`). */
+  /**
+   * People and OAuth clients of every cluster's OAuth server (see `EmbeddedClusterOptions.oauth`).
+   * Default: from the environment — `EMBEDDED_OPENSHIFT_OAUTH_CLIENT_SECRET` (client `backstage`;
+   * no OAuth server without it), `EMBEDDED_OPENSHIFT_OAUTH_REDIRECT_URIS` (comma-separated; the
+   * local portal's openshift handler by default) and `EMBEDDED_OPENSHIFT_OAUTH_USERS`
+   * (`name:password,…`), each user in the group `rhcos-layering-appliers` that
+   * `deploy/rbac/people.yaml` binds to the writer roles.
+   */
   oauth?: EmbeddedOAuthOptions;
   /** Log sink, called with the cluster name in the meta data. */
   log?: (message: string, meta?: Record<string, unknown>) => void;
@@ -103,6 +110,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const writerToken =
     options.writerToken ??
     (process.env.EMBEDDED_OPENSHIFT_WRITER_TOKEN || undefined);
+  const oauth = options.oauth ?? oauthFromEnv();
   const serviceAccounts: ServiceAccountToken[] = [
     ...(readerToken ? [{ ...READER_SERVICE_ACCOUNT, token: readerToken }] : []),
     ...(writerToken ? [{ ...WRITER_SERVICE_ACCOUNT, token: writerToken }] : []),
@@ -132,7 +140,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
             : undefined,
           tokens: options.tokens,
           now: options.now,
-          oauth: options.oauth,
+          oauth,
           ...(serviceAccounts.length > 0
             ? { serviceAccounts, objects: rbacObjects }
             : {}),
@@ -151,5 +159,42 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     async stop() {
       await Promise.allSettled(clusters.map(c => c.stop()));
     },
+  };
+}
+
+/** The group `deploy/rbac/people.yaml` binds to the writer roles. */
+const APPLIERS_GROUP = 'rhcos-layering-appliers';
+
+/** The OAuth server of the development fleet, from the environment (see `FleetOptions.oauth`). */
+function oauthFromEnv(): EmbeddedOAuthOptions | undefined {
+  const secret = process.env.EMBEDDED_OPENSHIFT_OAUTH_CLIENT_SECRET;
+  if (!secret) return undefined;
+  const redirects = (
+    process.env.EMBEDDED_OPENSHIFT_OAUTH_REDIRECT_URIS ||
+    'http://localhost:7007/api/auth/openshift/handler/frame'
+  )
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean);
+  const users = (process.env.EMBEDDED_OPENSHIFT_OAUTH_USERS ?? '')
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean)
+    .map(entry => {
+      const colon = entry.indexOf(':');
+      if (colon <= 0 || colon === entry.length - 1) {
+        throw new Error(
+          'EMBEDDED_OPENSHIFT_OAUTH_USERS: each entry is name:password',
+        );
+      }
+      return {
+        name: entry.slice(0, colon),
+        password: entry.slice(colon + 1),
+        groups: [APPLIERS_GROUP],
+      };
+    });
+  return {
+    users,
+    clients: [{ name: 'backstage', secret, redirectURIs: redirects }],
   };
 }
