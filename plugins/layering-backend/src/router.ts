@@ -95,6 +95,7 @@ const newRequestBody = z
     requestedBy: z.string().max(255).optional(),
     outcome: z.enum(LAYERING_REQUEST_OUTCOMES),
     summary: z.string().max(2000).nullish(),
+    requestId: z.string().uuid().optional(),
   })
   .strict()
   .superRefine((body, ctx) => {

@@ -107,6 +107,11 @@ export interface LayeringRequestBody {
   requestedBy?: string;
   outcome: LayeringRequestOutcome;
   summary?: string | null;
+  /**
+   * The request id `layering:manifest:render` made (a UUID, annotated on the rendered objects as
+   * `layering.openshift.io/request-id`); a new record takes it as its id. Default: a new UUID.
+   */
+  requestId?: string;
 }
 
 /** The record `POST /clusters/:cluster/pools/:pool/requests` answers with. @public */

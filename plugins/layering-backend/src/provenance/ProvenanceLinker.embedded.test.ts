@@ -104,7 +104,10 @@ describe('ProvenanceLinker on an embedded cluster', () => {
         logger: mockServices.logger.mock(),
       },
     );
+    // The render made the request id; the record step passes it on, so the record keeps it.
+    const renderedId = randomUUID();
     const { record } = await requests.add({
+      requestId: renderedId,
       cluster: 'prov',
       pool: 'infra',
       kind: 'modify',
@@ -115,6 +118,7 @@ describe('ProvenanceLinker on an embedded cluster', () => {
       outcome: 'opened',
       summary: 'Add usbguard to infra',
     });
+    expect(record.id).toBe(renderedId);
     await requests.recordEvent(record.id, {
       type: 'merged',
       at: new Date().toISOString(),
@@ -135,7 +139,7 @@ describe('ProvenanceLinker on an embedded cluster', () => {
       expect(await linker.linkPool('prov', 'infra')).toEqual([]);
 
       // A GitOps controller applies the merged file (server-side apply under its own name).
-      const object = renderedInfraLayer('task-12', randomUUID());
+      const object = renderedInfraLayer('task-12', renderedId);
       await clusterRequest(
         cluster,
         `/apis/${MCO}/v1/machineosconfigs/infra?fieldManager=argocd-controller&force=true`,

@@ -257,7 +257,8 @@ export class DatabaseRequestStore implements LayeringRequestStore {
         return { record: toRecord(merged), created: false, updated: true };
       }
       const row: Row = {
-        id: randomUUID(),
+        // The render's request id, when the action passes it on: the objects carry it.
+        id: request.requestId ?? randomUUID(),
         cluster: request.cluster,
         pool: request.pool,
         kind: request.kind,

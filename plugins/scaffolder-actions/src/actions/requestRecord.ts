@@ -50,6 +50,14 @@ export function createRequestRecordAction(options: LayeringActionOptions) {
             })
             .min(1)
             .max(500),
+        requestId: z =>
+          z
+            .string({
+              description:
+                'The request id of layering:manifest:render (its requestId output), so the record and the rendered objects share it',
+            })
+            .uuid()
+            .optional(),
       },
       output: {
         requestId: z =>
@@ -65,6 +73,7 @@ export function createRequestRecordAction(options: LayeringActionOptions) {
         pullRequestUrl,
         outcome = 'opened',
         summary,
+        requestId,
       } = ctx.input;
       assertResourceName('pool', pool);
       if (
@@ -103,6 +112,7 @@ export function createRequestRecordAction(options: LayeringActionOptions) {
           outcome,
           summary,
           pullRequestUrl,
+          requestId,
         }),
       );
     },

@@ -80,6 +80,8 @@ export interface RequestRecordInput {
   outcome: LayeringRequestRecord['outcome'];
   summary: string;
   pullRequestUrl?: string;
+  /** The request id the render annotated on the objects (`layering:manifest:render` output). */
+  requestId?: string;
 }
 
 /**
@@ -109,6 +111,7 @@ export async function recordRequestOnce(
         pullRequestUrl: input.pullRequestUrl ?? null,
         taskId: ctx.task.id,
         requestedBy,
+        ...(input.requestId ? { requestId: input.requestId } : {}),
       });
       return record.id;
     },
