@@ -426,9 +426,83 @@ describe('LayeringPoolSetting', () => {
     );
     expect(
       await screen.findByText(
-        'ui:options.setting of Push spec must be one of renderedImagePushSpec, renderedImagePushSecret, baseImagePullSecret, osImageURL.',
+        'ui:options.setting of Push spec must be one of renderedImagePushSpec, renderedImagePushSecret, baseImagePullSecret, osImageURL, layeringMode, machineConfigName.',
       ),
     ).toBeInTheDocument();
     expect(getPoolLayering).not.toHaveBeenCalled();
+  });
+});
+
+describe('LayeringPoolSetting: how the pool is layered (the revert form)', () => {
+  /** The form with the field's current value shown, so tests see what the template gets. */
+  function ModeForm(props: { pool: string; api: LayeringApi }) {
+    const [value, setValue] = useState<string | undefined>();
+    const base = fieldProps<string, LayeringPoolSettingOptions>({
+      title: 'How the pool is layered',
+      uiOptions: { setting: 'layeringMode' },
+      formData: value,
+      onChange: setValue,
+      formContext: {
+        formData: { target: { cluster: 'ocp-418', pool: props.pool } },
+      },
+    });
+    return (
+      <>
+        <LayeringPoolSetting {...base} />
+        <output aria-label="value">{value ?? ''}</output>
+      </>
+    );
+  }
+
+  it('detects an on-cluster pool and shows it instead of asking', async () => {
+    await renderInTestApp(<ModeForm pool="infra" api={apiWith(byPool())} />, {
+      apis: [[layeringApiRef, apiWith(byPool())]],
+    });
+    expect(
+      await screen.findByText(
+        'Detected: pool infra is layered on the cluster, by MachineOSConfig infra.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('value')).toHaveTextContent('on-cluster');
+    expect(screen.queryByRole('textbox')).not.toBeInTheDocument();
+  });
+
+  it('detects an out-of-cluster pool and names its MachineConfig', async () => {
+    await renderInTestApp(<ModeForm pool="worker" api={apiWith(byPool())} />, {
+      apis: [[layeringApiRef, apiWith(byPool())]],
+    });
+    expect(
+      await screen.findByText(
+        'Detected: pool worker is layered out of the cluster, by MachineConfig os-layer-custom, which sets its osImageURL.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('value')).toHaveTextContent('out-of-cluster');
+  });
+
+  it('asks only when the pool cannot be read', async () => {
+    const failing = jest.fn(async () => {
+      throw new Error('backend down');
+    });
+    await renderInTestApp(<ModeForm pool="infra" api={apiWith(failing)} />, {
+      apis: [[layeringApiRef, apiWith(failing)]],
+    });
+    expect(
+      await screen.findByText(/Could not read the current settings of pool infra \(backend down\)/),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('textbox')).toBeInTheDocument();
+  });
+
+  it('gives the MachineConfig name of an out-of-cluster pool, and checks typed modes', () => {
+    expect(poolSettingValue(outOfCluster, 'machineConfigName')).toEqual({
+      value: 'os-layer-custom',
+      holder: 'MachineConfig',
+      name: 'os-layer-custom',
+    });
+    expect(poolSettingValue(SETTINGS.infra, 'machineConfigName')).toBeUndefined();
+    expect(poolSettingValue(SETTINGS.master, 'layeringMode')).toBeUndefined();
+    expect(settingIssues('on-cluster', 'layeringMode')).toEqual([]);
+    expect(settingIssues('sideways', 'layeringMode')).toEqual([
+      expect.objectContaining({ severity: 'error', field: 'layeringMode' }),
+    ]);
   });
 });

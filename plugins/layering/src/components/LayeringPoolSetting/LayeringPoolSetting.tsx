@@ -23,6 +23,16 @@ const SETTING_TITLES = {
   renderedImagePushSecret: 'Push secret',
   baseImagePullSecret: 'Base image pull secret',
   osImageURL: 'Layered image',
+  layeringMode: 'How the pool is layered',
+  machineConfigName: 'MachineConfig that sets osImageURL',
+};
+
+/** What a detected layering mode means, for the read-only sentence. */
+const MODE_SENTENCES: Record<string, (pool: string, name: string) => string> = {
+  'on-cluster': (pool, name) =>
+    `Detected: pool ${pool} is layered on the cluster, by MachineOSConfig ${name}.`,
+  'out-of-cluster': (pool, name) =>
+    `Detected: pool ${pool} is layered out of the cluster, by MachineConfig ${name}, which sets its osImageURL.`,
 };
 
 /** The backend's own message for an HTTP error, else the error's. */
@@ -132,6 +142,24 @@ export function LayeringPoolSetting(
   const holder = settingHolder(setting);
   const source = fromPool ? `${fromPool.holder} ${fromPool.name}` : undefined;
 
+  // A detected layering mode is a fact about the pool, not a question: it is shown, not asked.
+  const detected =
+    setting === 'layeringMode' && fromPool?.value && value === fromPool.value
+      ? MODE_SENTENCES[fromPool.value]?.(pool ?? '', fromPool.name)
+      : undefined;
+  if (detected) {
+    return (
+      <Flex direction="column" gap="1">
+        <Text as="span" variant="body-medium" weight="bold">
+          {schema.title ?? SETTING_TITLES[setting]}
+        </Text>
+        <Text as="span" variant="body-medium" aria-live="polite">
+          {detected}
+        </Text>
+      </Flex>
+    );
+  }
+
   return (
     <Flex direction="column" gap="1">
       <TextField
@@ -173,7 +201,9 @@ export function LayeringPoolSetting(
         )}
         {settings && !fromPool && (
           <FormHelperText>
-            {holder === 'MachineOSConfig'
+            {holder === 'layering'
+              ? `Pool ${pool} reports no layered image, so how it is layered cannot be detected: enter on-cluster or out-of-cluster.`
+              : holder === 'MachineOSConfig'
               ? `Pool ${pool} has no MachineOSConfig to start from: enter the value.`
               : `Pool ${pool} has no MachineConfig that sets osImageURL to start from: enter the value.`}
           </FormHelperText>

@@ -18,12 +18,17 @@ export const POOL_SETTINGS = [
   'renderedImagePushSecret',
   'baseImagePullSecret',
   'osImageURL',
+  'layeringMode',
+  'machineConfigName',
 ] as const;
 
 /**
  * One setting of a pool's layering: the push spec, push secret name or base
  * image pull secret name of its MachineOSConfig (on-cluster), or the
- * `osImageURL` of its MachineConfig (out-of-cluster).
+ * `osImageURL` of its MachineConfig (out-of-cluster); `layeringMode` is how
+ * the pool is layered (`on-cluster` or `out-of-cluster`, detected so a form
+ * need not ask), `machineConfigName` the name of the MachineConfig that sets
+ * its `osImageURL`.
  *
  * @public
  */
@@ -56,9 +61,15 @@ export function isPoolSetting(
 /** The object of a pool that holds a setting. */
 export function settingHolder(
   setting: LayeringPoolSettingName,
-): 'MachineOSConfig' | 'MachineConfig' {
-  return setting === 'osImageURL' ? 'MachineConfig' : 'MachineOSConfig';
+): 'MachineOSConfig' | 'MachineConfig' | 'layering' {
+  if (setting === 'layeringMode') return 'layering';
+  return setting === 'osImageURL' || setting === 'machineConfigName'
+    ? 'MachineConfig'
+    : 'MachineOSConfig';
 }
+
+/** The two ways a pool is layered, the values of the `layeringMode` setting. */
+export const LAYERING_MODES = ['on-cluster', 'out-of-cluster'] as const;
 
 /** What a pool has today for one setting, and which object says so. */
 export interface PoolSettingValue {
@@ -80,6 +91,20 @@ export function poolSettingValue(
   setting: LayeringPoolSettingName,
 ): PoolSettingValue | undefined {
   if (!settings) return undefined;
+  if (setting === 'layeringMode') {
+    if (settings.mode === 'none') return undefined;
+    return {
+      value: settings.mode,
+      holder:
+        settings.mode === 'on-cluster' ? 'MachineOSConfig' : 'MachineConfig',
+      name: settings.name,
+    };
+  }
+  if (setting === 'machineConfigName') {
+    return settings.mode === 'out-of-cluster'
+      ? { value: settings.name, holder: 'MachineConfig', name: settings.name }
+      : undefined;
+  }
   if (setting === 'osImageURL') {
     return settings.mode === 'out-of-cluster'
       ? {
@@ -130,6 +155,18 @@ export function settingIssues(
       );
     case 'osImageURL':
       return validateDigestImage(value, setting, 'layered image');
+    case 'machineConfigName':
+      return validateDns1123Subdomain(value, setting, 'MachineConfig name');
+    case 'layeringMode':
+      return (LAYERING_MODES as readonly string[]).includes(value)
+        ? []
+        : [
+            {
+              field: setting,
+              severity: 'error',
+              message: `"${value}" is not a layering mode: on-cluster or out-of-cluster.`,
+            },
+          ];
     default:
       return [];
   }
