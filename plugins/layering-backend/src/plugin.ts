@@ -13,6 +13,9 @@ import { layeringPoolPermissionResourceRef } from './permissions/resource';
 import { layeringPoolPermissionRules } from './permissions/rules';
 import { PoolResourceLoader } from './permissions/poolResources';
 import { createRouter } from './router';
+import { createTrendRoutes } from './routes/trend';
+import { DriftTrendRecorder } from './services/trend/DriftTrendRecorder';
+import { DriftTrendStore } from './services/trend/DriftTrendStore';
 import { layeringFleetServiceRef } from './services/FleetService';
 import { layeringForecastServiceRef } from './services/forecast/ForecastService';
 import { layeringRequestStoreServiceRef } from './services/RequestStore';
@@ -31,6 +34,7 @@ export const layeringPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         httpRouter: coreServices.httpRouter,
+        database: coreServices.database,
         logger: coreServices.logger,
         config: coreServices.rootConfig,
         httpAuth: coreServices.httpAuth,
@@ -48,6 +52,7 @@ export const layeringPlugin = createBackendPlugin({
       },
       async init({
         httpRouter,
+        database,
         logger,
         config,
         httpAuth,
@@ -95,6 +100,19 @@ export const layeringPlugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        // The fleet page's drift trend: pool counts per cluster and status, sampled as they change.
+        const trendStore = await DriftTrendStore.create(database);
+        const trend = new DriftTrendRecorder({
+          fleet,
+          store: trendStore,
+          logger,
+          intervalMs: (config.getOptionalNumber('layering.trend.intervalMinutes') ?? 15) * 60_000,
+          retentionDays: config.getOptionalNumber('layering.trend.retentionDays') ?? 90,
+        });
+        trend.start();
+        lifecycle.addShutdownHook(() => trend.stop());
+        httpRouter.use(createTrendRoutes({ fleet, store: trendStore, httpAuth, permissions }));
       },
     });
   },
