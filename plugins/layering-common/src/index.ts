@@ -19,6 +19,7 @@ export * from './drift';
 export * from './machineOSConfig';
 export * from './preflight';
 export * from './pinnedBase';
+export * from './rebase';
 export * from './permissions';
 export * from './annotations';
 export * from './forecast';
