@@ -61,6 +61,14 @@ export interface Config {
       debounceMs?: number;
     };
 
+    /** Drift trend of the fleet page (pool counts per cluster and status, in the database). */
+    trend?: {
+      /** At most one sample per cluster in this many minutes. Default 15. */
+      intervalMinutes?: number;
+      /** Samples older than this many days are deleted (each cluster keeps its newest). Default 90. */
+      retentionDays?: number;
+    };
+
     // layering.catalog is read by the catalog module package (its own config.d.ts).
   };
 }
