@@ -118,7 +118,8 @@ async function renderPage(layeringApi: ReturnType<typeof api>, search = '') {
     initialRouteEntries: [`/layering${search}`],
     mountPath: '/layering',
   });
-  return await screen.findByRole('grid', { name: 'Pools of the fleet' });
+  // With more than one fleet view the pools come inside a tab panel, which mounts later.
+  return await screen.findByRole('grid', { name: 'Pools of the fleet' }, { timeout: 10_000 });
 }
 
 /** `<cluster>/<pool>` of the rows in the DOM. */

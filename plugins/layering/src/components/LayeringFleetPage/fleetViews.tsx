@@ -1,6 +1,7 @@
 import type { ClusterView } from '@rhcos-layering/plugin-layering-common';
 import type { ReactNode } from 'react';
 import { FleetPoolsView } from './FleetPoolsView';
+import { LayeringFleetForecast } from '../LayeringForecast';
 
 /** One tab of the fleet page. */
 export interface FleetView {
@@ -16,4 +17,5 @@ export interface FleetView {
  */
 export const FLEET_VIEWS: FleetView[] = [
   { id: 'pools', label: 'Pools', render: ({ clusters }) => <FleetPoolsView clusters={clusters} /> },
+  { id: 'forecast', label: 'Upgrade forecast', render: ({ clusters }) => <LayeringFleetForecast clusters={clusters.map(c => c.name)} /> },
 ];

@@ -161,3 +161,18 @@ describe('LayeringFleetForecast', () => {
     expect(within(card).getByRole('button', { name: /Update ocp-418 to/ })).toBeInTheDocument();
   });
 });
+
+describe('the fleet page tab', () => {
+  it('is one of the fleet views', async () => {
+    const { FLEET_VIEWS } = await import('../LayeringFleetPage/fleetViews');
+    const view = FLEET_VIEWS.find(v => v.id === 'forecast');
+    expect(view?.label).toBe('Upgrade forecast');
+    const api = mockApi();
+    await renderInTestApp(
+      <>{view!.render({ clusters: [{ name: 'ocp-418' } as never] })}</>,
+      { apis: [[layeringApiRef, api as unknown as LayeringApi]] },
+    );
+    expect(await screen.findByLabelText('Forecast of ocp-418')).toBeInTheDocument();
+    expect(api.getUpdates).toHaveBeenCalledWith('ocp-418');
+  });
+});
