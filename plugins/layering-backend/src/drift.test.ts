@@ -1,7 +1,9 @@
 /*
- * Drift end to end (issue #13): an embedded cluster started from the `eus-paused` scenario (a
- * 4.18.21 cluster after an EUS update from 4.16.45, one custom pool left paused, one pinned to a
- * later-dated 4.16.z build), read through the backend's REST API.
+ * Drift end to end (issue #13): embedded clusters started from the drift scenarios of
+ * `packages/embedded-cluster/states/scenarios/` (`eus-paused`: a 4.18.21 cluster after an EUS
+ * update from 4.16.45, one custom pool left paused, one pinned to a later-dated 4.16.z build;
+ * `mid-update`: an update to 4.18.24 under way, history entry Partial, worker 1 of 4 updated),
+ * read through the backend's REST API.
  */
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { PoolView } from '@rhcos-layering/plugin-layering-common';
@@ -19,51 +21,57 @@ import {
 
 jest.setTimeout(120_000);
 
+/** An embedded cluster from one of the drift scenarios and a backend reading it. */
+async function startScenario(name: string) {
+  const cluster = await startEmbeddedCluster({
+    name,
+    stateDir: resolvePackagePath(
+      '@rhcos-layering/embedded-openshift',
+      `states/scenarios/${name}`,
+    ),
+    speed: 0,
+  });
+  const backend = await startLayeringBackend({
+    config: {
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              embeddedClusterConfig(cluster, name, cluster.tokens.readOnly),
+            ],
+          },
+        ],
+      },
+      layering: {
+        registries: embeddedRegistries(cluster),
+        signals: { debounceMs: 10 },
+      },
+    },
+  });
+  const pool = async (poolName: string): Promise<PoolView> => {
+    const res = await request(backend.server).get(
+      `/api/layering/clusters/${name}/pools/${poolName}`,
+    );
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  return { cluster, backend, pool };
+}
+
 describe('drift after an EUS update, from what the nodes run', () => {
   let cluster: EmbeddedCluster;
   let backend: Awaited<ReturnType<typeof startLayeringBackend>>;
+  let pool: (name: string) => Promise<PoolView>;
 
   beforeAll(async () => {
-    cluster = await startEmbeddedCluster({
-      name: 'eus',
-      stateDir: resolvePackagePath(
-        '@rhcos-layering/embedded-openshift',
-        'states/scenarios/eus-paused',
-      ),
-      speed: 0,
-    });
-    backend = await startLayeringBackend({
-      config: {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                embeddedClusterConfig(cluster, 'eus', cluster.tokens.readOnly),
-              ],
-            },
-          ],
-        },
-        layering: {
-          registries: embeddedRegistries(cluster),
-          signals: { debounceMs: 10 },
-        },
-      },
-    });
+    ({ cluster, backend, pool } = await startScenario('eus-paused'));
   });
 
   afterAll(async () => {
     await backend?.stop();
     await cluster?.stop();
   });
-
-  const pool = async (name: string): Promise<PoolView> => {
-    const res = await request(backend.server).get(
-      `/api/layering/clusters/eus/pools/${name}`,
-    );
-    expect(res.status).toBe(200);
-    return res.body;
-  };
 
   it('the paused pool is behind by 2 minors while its nodes boot 4.16, its target in sync', async () => {
     const gpu = await eventually(async () => {
@@ -123,5 +131,40 @@ describe('drift after an EUS update, from what the nodes run', () => {
         { rhcosVersion: '418.94.202507221249-0', count: 2 },
       ]);
     });
+  });
+});
+
+describe('drift while a cluster update is under way', () => {
+  let cluster: EmbeddedCluster;
+  let backend: Awaited<ReturnType<typeof startLayeringBackend>>;
+  let pool: (name: string) => Promise<PoolView>;
+
+  beforeAll(async () => {
+    ({ cluster, backend, pool } = await startScenario('mid-update'));
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await cluster?.stop();
+  });
+
+  it('a pool rolling out is behind while 3 of its 4 nodes boot the previous release, which the Partial entry does not count', async () => {
+    const worker = await eventually(async () => {
+      const view = await pool('worker');
+      expect(view.stale).toBe(false);
+      expect(view.drift.matchedRelease).toBe('4.18.21');
+      return view;
+    });
+    expect(worker.release.version).toBe('4.18.24');
+    expect(worker.drift).toMatchObject({
+      status: 'behind',
+      minorVersionsBehind: 0,
+      releasesBehind: 0,
+      target: { status: 'in-sync' },
+    });
+    expect(worker.drift.reason).toMatch(
+      /^Rolling out: 1 of 4 updated; 3 of 4 nodes still boot 4\.18\.21's RHCOS \(418\.94\.202507221249-0\), behind 4\.18\.24, whose update has not completed yet;/,
+    );
+    expect((await pool('master')).drift.status).toBe('in-sync');
   });
 });
