@@ -1,0 +1,264 @@
+/*
+ * Browser benchmark of the fleet page (`yarn bench:browser`): headless Chromium (Debian's,
+ * driven by playwright-core, as the end-to-end tests) on the portal's `/layering` page against a
+ * backend that serves a bench fleet of 10,000 pools.
+ *
+ * 1. Starts the bench fleet in a child process (plugins/layering-backend/bench/fleetServer.ts:
+ *    BENCH_CLUSTERS clusters × BENCH_POOLS pools, 20 × 500 by default), unless BENCH_APP_URL is
+ *    set (then a portal already serving a big fleet is measured as it is).
+ * 2. Starts the portal (`backstage-cli repo start`, frontend and backend in development mode)
+ *    with `kubernetes.clusterLocatorMethods` pointing at the bench clusters (APP_CONFIG_ override).
+ * 3. Signs in as guest and measures, in the page:
+ *    - time to first rows: a full page load of /layering, and an in-app navigation to it;
+ *    - time for a filter to answer: a summary button (no debounce) and the search box (with its
+ *      250 ms debounce);
+ *    - DOM nodes with the first rows, and after scrolling through 2,000 rows;
+ *    - JS heap (used, after a forced GC) before opening the page and after the scrolling.
+ *
+ * Prints figures and the targets (10,000 pools shown in < 1 s, a filter answers in < 100 ms).
+ * Measures; never fails on a figure. Environment: BENCH_CLUSTERS, BENCH_POOLS, BENCH_APP_URL,
+ * BENCH_BACKEND_URL, CHROMIUM_PATH.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser, signIn } from '../../../e2e/support/portal';
+
+const REPO = resolve(__dirname, '../../..');
+const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 20);
+const POOLS = Number(process.env.BENCH_POOLS ?? 500);
+const APP_URL = process.env.BENCH_APP_URL ?? 'http://localhost:3000';
+const BACKEND_URL = process.env.BENCH_BACKEND_URL ?? 'http://localhost:7007';
+const GRID = '[role="grid"][aria-label="Pools of the fleet"]';
+const ROW = `${GRID} [role="row"][data-row-index]`;
+
+const children: ChildProcess[] = [];
+
+function log(message: string) {
+  process.stdout.write(`${message}\n`);
+}
+
+function stopChildren() {
+  for (const child of children) {
+    if (child.pid && child.exitCode === null) {
+      // Each child leads its own process group: stop the group (the portal runs several).
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        child.kill('SIGTERM');
+      }
+    }
+  }
+}
+
+interface BenchCluster {
+  name: string;
+  url: string;
+  token: string;
+}
+
+/** The bench fleet in a child process; resolves with its clusters once they are settled. */
+async function startFleet(): Promise<BenchCluster[]> {
+  const child = spawn(
+    'yarn',
+    ['tsx', 'bench/fleetServer.ts', String(CLUSTERS), String(POOLS), String(POOLS)],
+    {
+      cwd: resolve(REPO, 'plugins/layering-backend'),
+      stdio: ['pipe', 'pipe', 'inherit'],
+      detached: true,
+    },
+  );
+  children.push(child);
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    if (line.startsWith('{')) {
+      return (JSON.parse(line) as { clusters: BenchCluster[] }).clusters;
+    }
+  }
+  throw new Error('the bench fleet ended before it was ready');
+}
+
+/** The portal in development mode, reading the bench clusters; resolves when both ends answer. */
+async function startPortal(clusters: BenchCluster[]): Promise<void> {
+  const locator = [
+    {
+      type: 'config',
+      clusters: clusters.map(c => ({
+        name: c.name,
+        url: c.url.replace(/^http:/, 'https:'),
+        authProvider: 'serviceAccount',
+        serviceAccountToken: c.token,
+        // The bench clusters make a new CA per start; their TLS is not what is measured here.
+        skipTLSVerify: true,
+      })),
+    },
+  ];
+  const child = spawn('yarn', ['dev'], {
+    cwd: REPO,
+    env: {
+      ...process.env,
+      BROWSER: 'none',
+      APP_CONFIG_kubernetes_clusterLocatorMethods: JSON.stringify(locator),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
+  children.push(child);
+  const deadline = Date.now() + 15 * 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('the portal stopped while starting');
+    const ok = await Promise.all([
+      fetch(`${BACKEND_URL}/.backstage/health/v1/readiness`).then(r => r.ok, () => false),
+      fetch(APP_URL).then(r => r.ok, () => false),
+    ]);
+    if (ok.every(Boolean)) return;
+    await new Promise(r => setTimeout(r, 2000));
+  }
+  throw new Error('the portal did not answer within 15 minutes');
+}
+
+/** JS heap in use after a forced garbage collection, in MB. */
+async function heapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  await cdp.detach();
+  const used = metrics.find(m => m.name === 'JSHeapUsedSize')?.value ?? 0;
+  return used / 1024 / 1024;
+}
+
+const domNodes = (page: Page) => page.evaluate(() => document.getElementsByTagName('*').length);
+const rowCount = (page: Page) => page.locator(ROW).count();
+
+/** Opens the fleet page until its summary counts `total` pools (the backend has every pool). */
+async function waitForFleet(page: Page, total: number) {
+  const deadline = Date.now() + 10 * 60_000;
+  let seen = -1;
+  while (Date.now() < deadline) {
+    await page.goto(`${APP_URL}/layering`);
+    const summary = page.getByRole('region', { name: 'Fleet summary' });
+    const text = await summary
+      .waitFor({ timeout: 300_000 })
+      .then(() => summary.innerText())
+      .catch(() => '');
+    const match = /([\d,]+) pools in/.exec(text);
+    seen = match ? Number(match[1].replace(/,/g, '')) : -1;
+    if (seen >= total) return;
+    await page.waitForTimeout(5000);
+  }
+  throw new Error(`the backend serves ${seen} of ${total} pools`);
+}
+
+/** Milliseconds from `action` to `condition` holding in the page. */
+async function timed(action: () => Promise<unknown>, condition: () => Promise<unknown>) {
+  const start = performance.now();
+  await action();
+  await condition();
+  return performance.now() - start;
+}
+
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+const target = (value: number, limit: number) =>
+  `${ms(value)} (target < ${ms(limit)}: ${value < limit ? 'met' : 'missed'}, ${(value / limit).toFixed(2)}× the target)`;
+
+async function main() {
+  const total = CLUSTERS * POOLS;
+  if (!process.env.BENCH_APP_URL) {
+    log(`starting the bench fleet: ${CLUSTERS} clusters × ${POOLS} pools = ${total} pools`);
+    const clusters = await startFleet();
+    log('starting the portal (development build)');
+    await startPortal(clusters);
+  }
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await signIn(page);
+    // Also the first visit of the page, which loads what the figures below find cached.
+    await waitForFleet(page, total);
+    await page.locator(ROW).first().waitFor({ timeout: 300_000 });
+
+    await page.goto(APP_URL);
+    await page.locator('nav[aria-label="sidebar nav"]').waitFor({ state: 'attached' });
+    const heapBefore = await heapMb(page);
+    const navigation = await timed(
+      () =>
+        page.evaluate(() => {
+          window.history.pushState({}, '', '/layering');
+          window.dispatchEvent(new PopStateEvent('popstate'));
+        }),
+      () => page.locator(ROW).first().waitFor({ timeout: 60_000 }),
+    );
+    const firstNodes = await domNodes(page);
+    const firstRows = await rowCount(page);
+
+    const load = await timed(
+      () => page.goto(`${APP_URL}/layering`, { waitUntil: 'commit' }),
+      () => page.locator(ROW).first().waitFor({ timeout: 120_000 }),
+    );
+
+    // A filter from the summary (sent at once) and from the search box (sent after typing pauses).
+    const behind = page.getByRole('button', { name: /^Behind: / });
+    await behind.waitFor();
+    const filter = await timed(
+      () => behind.click(),
+      () => page.getByText(/ pools · Behind$/).waitFor({ timeout: 30_000 }),
+    );
+    await behind.click();
+    await page.getByText(/ pools$/).waitFor();
+    const search = await timed(
+      () => page.getByRole('searchbox').fill('pool-01'),
+      () =>
+        page.waitForFunction(
+          grid => {
+            const rows = document.querySelectorAll(`${grid} [role="row"][data-row-index]`);
+            return rows.length > 0 && [...rows].every(r => r.textContent?.includes('pool-01'));
+          },
+          GRID,
+          { timeout: 30_000 },
+        ),
+    );
+    await page.getByRole('searchbox').fill('');
+    await page.waitForFunction(
+      grid => !document.querySelector(`${grid}`)?.textContent?.includes('Loading'),
+      GRID,
+    );
+
+    // Scroll through 2,000 rows, a screen at a time, letting further pages load.
+    const viewport = page.getByTestId('fleet-viewport');
+    for (let top = 0; top <= 2000 * 52; top += 520) {
+      await viewport.evaluate((el, y) => {
+        el.scrollTop = y;
+      }, top);
+      await page.waitForTimeout(16);
+    }
+    await page.waitForFunction(
+      grid => !document.querySelector(grid)?.textContent?.includes('Loading'),
+      GRID,
+      { timeout: 60_000 },
+    );
+    const scrolledNodes = await domNodes(page);
+    const scrolledRows = await rowCount(page);
+    const heapAfter = await heapMb(page);
+
+    log('');
+    log(`fleet page, ${total.toLocaleString('en-US')} pools (${CLUSTERS} clusters), Chromium headless, development build`);
+    log(`  first rows, in-app navigation to /layering  ${target(navigation, 1000)}`);
+    log(`  first rows, full page load of /layering     ${ms(load)} (includes loading and parsing the development bundle)`);
+    log(`  filter answers (summary button, no debounce) ${target(filter, 100)}`);
+    log(`  search answers (250 ms debounce included)   ${ms(search)}`);
+    log(`  DOM nodes with the first rows               ${firstNodes} (${firstRows} rows in the DOM)`);
+    log(`  DOM nodes after scrolling 2,000 rows        ${scrolledNodes} (${scrolledRows} rows in the DOM)`);
+    log(`  JS heap before / after (after GC)           ${heapBefore.toFixed(1)} / ${heapAfter.toFixed(1)} MB (growth ${(heapAfter - heapBefore).toFixed(1)} MB)`);
+  } finally {
+    await browser.close();
+  }
+}
+
+main()
+  .catch(error => {
+    process.stderr.write(`${error?.stack ?? error}\n`);
+    process.exitCode = 1;
+  })
+  .finally(stopChildren);
