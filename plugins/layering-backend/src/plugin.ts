@@ -8,6 +8,8 @@ import {
 } from '@rhcos-layering/plugin-layering-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { ScaffolderTaskClient } from './auth/scaffolderTasks';
 import { layeringPoolPermissionResourceRef } from './permissions/resource';
 import { layeringPoolPermissionRules } from './permissions/rules';
@@ -16,6 +18,7 @@ import { createRouter } from './router';
 import { createTrendRoutes } from './routes/trend';
 import { DriftTrendRecorder } from './services/trend/DriftTrendRecorder';
 import { DriftTrendStore } from './services/trend/DriftTrendStore';
+import { startForgeTracking } from './forge';
 import { layeringFleetServiceRef } from './services/FleetService';
 import { layeringForecastServiceRef } from './services/forecast/ForecastService';
 import { layeringRequestStoreServiceRef } from './services/RequestStore';
@@ -49,6 +52,9 @@ export const layeringPlugin = createBackendPlugin({
         forecast: layeringForecastServiceRef,
         requests: layeringRequestStoreServiceRef,
         signals: signalsServiceRef,
+        events: eventsServiceRef,
+        scheduler: coreServices.scheduler,
+        notifications: notificationService,
       },
       async init({
         httpRouter,
@@ -66,6 +72,9 @@ export const layeringPlugin = createBackendPlugin({
         fleet,
         requests,
         signals,
+        events,
+        scheduler,
+        notifications,
         forecast,
       }) {
         const poolResources = new PoolResourceLoader({ fleet, catalog, auth, logger });
@@ -113,6 +122,12 @@ export const layeringPlugin = createBackendPlugin({
         trend.start();
         lifecycle.addShutdownHook(() => trend.stop());
         httpRouter.use(createTrendRoutes({ fleet, store: trendStore, httpAuth, permissions }));
+
+        // Pull and merge request state: forge webhooks, the poll fallback, notifications.
+        const forge = await startForgeTracking({
+          config, logger, requests, events, scheduler, notifications, catalog, auth,
+        });
+        lifecycle.addShutdownHook(() => forge.stop());
       },
     });
   },

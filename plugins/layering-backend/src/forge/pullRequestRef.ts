@@ -6,7 +6,7 @@ export interface PullRequestRef {
   forge: 'github' | 'gitlab';
   /** Host name, lower case, without port 443. */
   host: string;
-  /** `owner/repo` on GitHub, the project's full path on GitLab; lower case. */
+  /** `owner/repo` on GitHub, the project's full path on GitLab, as written (compared without case). */
   project: string;
   number: number;
 }
@@ -65,7 +65,7 @@ function ref(
 ): PullRequestRef | undefined {
   const n = Number(number);
   if (!Number.isSafeInteger(n) || n <= 0 || !project) return undefined;
-  return { forge, host, project: project.toLowerCase(), number: n };
+  return { forge, host, project, number: n };
 }
 
 /**
@@ -74,5 +74,9 @@ function ref(
  * @public
  */
 export function samePullRequest(a: PullRequestRef, b: PullRequestRef): boolean {
-  return a.host === b.host && a.project === b.project && a.number === b.number;
+  return (
+    a.host === b.host &&
+    a.number === b.number &&
+    a.project.toLowerCase() === b.project.toLowerCase()
+  );
 }
