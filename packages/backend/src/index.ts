@@ -39,4 +39,11 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
+// Pull and merge request webhooks (POST /api/events/http/github and /gitlab, signatures checked
+// with events.modules.<forge>.webhookSecret) for the request history, and the notifications
+// the layering backend sends about them.
+backend.add(import('@backstage/plugin-events-backend-module-github'));
+backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
+backend.add(import('@backstage/plugin-notifications-backend'));
+
 backend.start();
