@@ -3,10 +3,15 @@
  * with their endpoints, then runs until stdin closes. Keeping the clusters in another process
  * lets the benchmark measure the backend's memory alone.
  *
- *   tsx bench/fleetServer.ts <clusters> <nodes> <pools>
+ *   tsx bench/fleetServer.ts <clusters> <nodes> <pools> [name-prefix] [--count-watches]
+ *
+ * With --count-watches each cluster is reached through a proxy that counts its open watch
+ * requests, and a `counts` line on stdin answers with one JSON line of the counts per cluster.
  */
 import { startEmbeddedCluster } from '@rhcos-layering/embedded-openshift';
+import { createInterface } from 'node:readline';
 import { RELEASE, SYNTHETIC_IMAGES, syntheticCluster } from './fleetState';
+import { startWatchCountingProxy, type WatchCountingProxy } from './watchProxy';
 
 const RELEASES = [
   {
@@ -47,14 +52,18 @@ async function renders(pools: number): Promise<Map<string, Record<string, any>>>
 }
 
 async function main() {
-  const [clusters, nodes, pools] = process.argv.slice(2).map(Number);
+  const args = process.argv.slice(2);
+  const [clusters, nodes, pools] = args.slice(0, 3).map(Number);
+  const prefix = args[3] && !args[3].startsWith('--') ? args[3] : 'bench';
+  const countWatches = args.includes('--count-watches');
+  const proxies = new Map<string, WatchCountingProxy>();
   const t0 = Date.now();
   const rendered = await renders(pools);
   process.stderr.write(`renders ${Date.now() - t0} ms\n`);
   // Started and settled side by side: the simulation mostly waits between its steps.
   const started = await Promise.all(
     Array.from({ length: clusters }, async (_, i) => {
-      const name = `bench-${String(i + 1).padStart(2, '0')}`;
+      const name = `${prefix}-${String(i + 1).padStart(clusters > 99 ? 4 : 2, '0')}`;
       const cluster = await startEmbeddedCluster({
         name,
         objects: syntheticCluster({ name, nodes, pools, rendered }),
@@ -63,6 +72,7 @@ async function main() {
         speed: 0,
       });
       await cluster.settle();
+      if (countWatches) proxies.set(name, await startWatchCountingProxy(cluster.url));
       return cluster;
     }),
   );
@@ -71,19 +81,25 @@ async function main() {
     `${JSON.stringify({
       clusters: started.map(c => ({
         name: c.name,
-        url: c.url,
+        url: proxies.get(c.name)?.url ?? c.url,
         registryUrl: c.registryUrl,
         token: c.tokens.readOnly,
       })),
     })}\n`,
   );
   const stop = async () => {
+    await Promise.all([...proxies.values()].map(p => p.close()));
     await Promise.all(started.map(c => c.stop()));
     process.exit(0);
   };
   process.stdin.on('end', stop);
   process.stdin.on('close', stop);
-  process.stdin.resume();
+  createInterface({ input: process.stdin }).on('line', line => {
+    if (line.trim() !== 'counts') return;
+    const counts: Record<string, { open: number; opened: number }> = {};
+    for (const [name, proxy] of proxies) counts[name] = { open: proxy.open, opened: proxy.opened };
+    process.stdout.write(`${JSON.stringify({ counts })}\n`);
+  });
   process.on('SIGTERM', stop);
 }
 

@@ -110,8 +110,9 @@ export class ClusterLeases {
     const before = this.#owned;
     const same = before.size === owned.size && [...owned].every(c => before.has(c));
     if (same) return;
-    await this.#options.onOwnershipChange(owned);
+    // Set first: the watches of new clusters report their first views while this runs.
     this.#owned = owned;
+    await this.#options.onOwnershipChange(owned);
   }
 
   async #round(): Promise<void> {

@@ -1,0 +1,121 @@
+/*
+ * Child process of the replica benchmark: one replica of the layering backend (the lease-sharing
+ * fleet, the REST router) on the benchmark's database. Prints one JSON line with its port.
+ *
+ * Environment: BENCH_REPLICA_ID, BENCH_DB (JSON knex config), BENCH_CLUSTERS_FILE (JSON list of
+ * { name, url, token, registryUrl }), BENCH_REPLICA_MODE (`leases`, default, or `all`: watch
+ * every cluster, as every replica did before leases).
+ */
+import type {
+  AuditorService,
+  BackstageCredentials,
+  DatabaseService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import express from 'express';
+import knexFactory from 'knex';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createRouter } from '../src/router';
+import { ScaledFleetService } from '../src/scale/ScaledFleetService';
+import { FleetService } from '../src/services/FleetService';
+import { DatabaseRequestStore } from '../src/services/RequestStore';
+import type { ClusterSpec } from '../src/kubernetes/clusterConfig';
+
+const logger: LoggerService = {
+  info: () => {},
+  warn: () => {},
+  error: (message: string) => process.stderr.write(`replica error: ${message}\n`),
+  debug: () => {},
+  child: () => logger,
+};
+
+async function main() {
+  const id = process.env.BENCH_REPLICA_ID ?? 'replica';
+  const knex = knexFactory(JSON.parse(process.env.BENCH_DB!));
+  const database = { getClient: async () => knex } as DatabaseService;
+  const clusters: Array<{ name: string; url: string; token: string; registryUrl: string }> =
+    JSON.parse(readFileSync(process.env.BENCH_CLUSTERS_FILE!, 'utf8'));
+  const specs: ClusterSpec[] = clusters.map(c => ({
+    name: c.name,
+    url: c.url,
+    skipTLSVerify: true,
+    authMetadata: {},
+    reader: { type: 'token', token: c.token },
+    registries: [],
+    source: 'custom',
+  }));
+  const config = new ConfigReader({
+    layering: {
+      registries: [{ host: '*', mirror: clusters[0].registryUrl }],
+      replicas: { id },
+    },
+  });
+  const clustersService = { getClusters: async () => specs };
+  const fleet =
+    process.env.BENCH_REPLICA_MODE === 'all'
+      ? await FleetService.fromClustersService({ config, logger, clusters: clustersService })
+      : await ScaledFleetService.create({
+          config,
+          logger,
+          clusters: clustersService,
+          database,
+          createFleet: owned =>
+            FleetService.fromClustersService({ config, logger, clusters: owned, refreshIntervalMs: 0 }),
+        });
+
+  const app = express();
+  app.get('/_bench/state', (_req, res) => {
+    const views = fleet.listClusters();
+    res.json({
+      owned: fleet instanceof ScaledFleetService ? fleet.replica.owned.length : views.length,
+      ok: views.filter(c => c.status === 'ok').length,
+      pools: fleet.listFleetPools().length,
+      rss: process.memoryUsage().rss,
+    });
+  });
+  app.use(
+    await createRouter({
+      fleet,
+      requests: await DatabaseRequestStore.create(database),
+      // Every request acts as one user: the benchmark measures the views, not authentication.
+      httpAuth: {
+        credentials: async () =>
+          ({
+            $$type: '@backstage/BackstageCredentials',
+            principal: { type: 'user', userEntityRef: 'user:default/bench' },
+          }) as BackstageCredentials,
+      } as unknown as HttpAuthService,
+      permissions: {
+        authorize: async reqs => reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
+        authorizeConditional: async reqs => reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
+      } as PermissionsService,
+      auditor: {
+        createEvent: async () => ({ success: async () => {}, fail: async () => {} }),
+      } as AuditorService,
+      logger,
+      config: new ConfigReader({}),
+    } as Parameters<typeof createRouter>[0]),
+  );
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise(resolve => server.once('listening', resolve));
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+  const stop = async () => {
+    server.close();
+    await (fleet as { stop(): Promise<void> }).stop();
+    await knex.destroy();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.stdin.on('end', stop);
+  process.stdin.resume();
+}
+
+main().catch(error => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+});

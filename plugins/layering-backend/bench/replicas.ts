@@ -1,0 +1,348 @@
+/*
+ * Replica benchmark: `yarn workspace @rhcos-layering/plugin-layering-backend bench:replicas`
+ * (also run by the project's `bench` script).
+ *
+ * Embedded clusters run in child processes, each behind a proxy that counts its open watch
+ * requests; each replica of the backend is a child process too (bench/replicaServer.ts), on one
+ * PostgreSQL server (Debian's, through scripts/test-services/postgres.sh; SQLite file otherwise).
+ *
+ *   1. one replica (the baseline deployment): cold start to a complete view, GET /pools p95,
+ *      watches per cluster, memory;
+ *   2. two replicas with leases: the same from either replica, watches per cluster across both,
+ *      memory per replica; then one replica is killed (SIGKILL) and the takeover is timed;
+ *   3. two replicas without leases (every replica watches everything, as before): watches per cluster;
+ *   4. list-per-request: every GET lists the pools and nodes of every cluster.
+ *
+ * Environment: BENCH_SMALL (1000 single-node clusters), BENCH_BIG (20), BENCH_BIG_NODES (2000),
+ * BENCH_BIG_POOLS (50), BENCH_REQUESTS (200), BENCH_BASELINE_REQUESTS (3), BENCH_NO_LEASES (1: run 3).
+ * Prints figures and ratios; exits 0 whatever the figures are.
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface, Interface } from 'node:readline';
+import knexFactory from 'knex';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const SMALL = env('BENCH_SMALL', 1000);
+const BIG = env('BENCH_BIG', 20);
+const BIG_NODES = env('BENCH_BIG_NODES', 2000);
+const BIG_POOLS = env('BENCH_BIG_POOLS', 50);
+const SMALL_POOLS = 2;
+const REQUESTS = env('BENCH_REQUESTS', 200);
+const BASELINE_REQUESTS = env('BENCH_BASELINE_REQUESTS', 3);
+const NO_LEASES = env('BENCH_NO_LEASES', 1) === 1;
+const TOTAL = SMALL + BIG;
+const POOLS = SMALL * SMALL_POOLS + BIG * BIG_POOLS;
+const repoRoot = resolve(__dirname, '../../..');
+
+function log(message: string) {
+  process.stdout.write(`${message}\n`);
+}
+const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** One child process of embedded clusters, asked for its watch counts over stdin. */
+interface ClusterGroup {
+  child: ChildProcess;
+  clusters: Array<{ name: string; url: string; token: string; registryUrl: string }>;
+  lines: Interface;
+  counts(): Promise<Record<string, { open: number; opened: number }>>;
+}
+
+async function startGroup(count: number, nodes: number, pools: number, prefix: string): Promise<ClusterGroup> {
+  const child = spawn(
+    process.execPath,
+    [require.resolve('tsx/cli'), require.resolve('./fleetServer.ts'), String(count), String(nodes), String(pools), prefix, '--count-watches'],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((done, fail) => {
+    lines.once('line', done);
+    child.once('exit', code => fail(new Error(`cluster process exited with ${code}`)));
+  });
+  return {
+    child,
+    lines,
+    clusters: JSON.parse(first).clusters,
+    counts: () =>
+      new Promise(done => {
+        lines.once('line', line => done(JSON.parse(line).counts));
+        child.stdin!.write('counts\n');
+      }),
+  };
+}
+
+function httpGet(port: number, path: string): Promise<{ ms: number; body: string }> {
+  return new Promise((done, fail) => {
+    const start = now();
+    http
+      .get({ host: '127.0.0.1', port, path }, res => {
+        const chunks: Buffer[] = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? done({ ms: now() - start, body: Buffer.concat(chunks).toString('utf8') })
+            : fail(new Error(`GET ${path} answered ${res.statusCode}`)),
+        );
+      })
+      .on('error', fail);
+  });
+}
+
+interface Replica {
+  id: string;
+  child: ChildProcess;
+  port: number;
+  exited: Promise<void>;
+}
+
+async function startReplica(id: string, db: object, clustersFile: string, mode = 'leases'): Promise<Replica> {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), require.resolve('./replicaServer.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      BENCH_REPLICA_ID: id,
+      BENCH_DB: JSON.stringify(db),
+      BENCH_CLUSTERS_FILE: clustersFile,
+      BENCH_REPLICA_MODE: mode,
+    },
+  });
+  const exited = new Promise<void>(done => child.once('exit', () => done()));
+  const line = await new Promise<string>((done, fail) => {
+    createInterface({ input: child.stdout! }).once('line', done);
+    child.once('exit', code => fail(new Error(`replica ${id} exited with ${code}`)));
+  });
+  return { id, child, port: JSON.parse(line).port, exited };
+}
+
+async function stopReplica(replica: Replica, signal: NodeJS.Signals = 'SIGTERM') {
+  replica.child.kill(signal);
+  await replica.exited;
+}
+
+interface State {
+  owned: number;
+  ok: number;
+  pools: number;
+  rss: number;
+}
+async function state(replica: Replica): Promise<State> {
+  return JSON.parse((await httpGet(replica.port, '/_bench/state')).body);
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 900_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+const complete = async (replica: Replica) => {
+  const s = await state(replica);
+  return s.ok === TOTAL && s.pools === POOLS;
+};
+
+async function p95Of(replica: Replica): Promise<{ p50: number; p95: number }> {
+  for (let i = 0; i < 10; i++) await httpGet(replica.port, '/pools');
+  const samples: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) samples.push((await httpGet(replica.port, '/pools')).ms);
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
+}
+
+async function watchCounts(groups: ClusterGroup[]): Promise<number[]> {
+  const all: number[] = [];
+  for (const group of groups) all.push(...Object.values(await group.counts()).map(c => c.open));
+  return all;
+}
+
+function describeCounts(counts: number[]): string {
+  const byValue = new Map<number, number>();
+  counts.forEach(c => byValue.set(c, (byValue.get(c) ?? 0) + 1));
+  return [...byValue.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([watches, clusters]) => `${clusters} clusters × ${watches}`)
+    .join(', ');
+}
+
+async function database(workDir: string): Promise<{ config: (name: string) => Promise<object>; stop(): void }> {
+  const pgScript = join(repoRoot, 'scripts/test-services/postgres.sh');
+  try {
+    // Its own directory (PostgreSQL runs as another user, which must reach it).
+    const pgDir = mkdtempSync(join(tmpdir(), 'layering-replicas-pg-'));
+    const [port, password] = execFileSync('bash', [pgScript, 'start', pgDir], { encoding: 'utf8' })
+      .trim()
+      .split(' ');
+    const connection = { host: '127.0.0.1', port: Number(port), user: 'postgres', password };
+    log(`database: PostgreSQL on port ${port}`);
+    return {
+      config: async name => {
+        const admin = knexFactory({ client: 'pg', connection: { ...connection, database: 'postgres' } });
+        await admin.raw(`create database ${name}`);
+        await admin.destroy();
+        return { client: 'pg', connection: { ...connection, database: name }, pool: { min: 0, max: 5 } };
+      },
+      stop: () => {
+        execFileSync('bash', [pgScript, 'stop', pgDir]);
+        rmSync(pgDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    log(`database: SQLite files (PostgreSQL could not start: ${String(error).split('\n')[0]})`);
+    return {
+      config: async name => ({
+        client: 'better-sqlite3',
+        connection: { filename: join(workDir, `${name}.sqlite`) },
+        useNullAsDefault: true,
+      }),
+      stop: () => {},
+    };
+  }
+}
+
+async function main() {
+  log(`layering-backend replica benchmark (node ${process.version}, ${new Date().toISOString()})`);
+  log(`fleet: ${SMALL} single-node clusters (${SMALL_POOLS} pools) + ${BIG} clusters × ${BIG_NODES} nodes × ${BIG_POOLS} pools = ${TOTAL} clusters, ${POOLS} pools`);
+  const workDir = mkdtempSync(join(tmpdir(), 'layering-replicas-bench-'));
+  const db = await database(workDir);
+  const groups: ClusterGroup[] = [];
+  const replicas: Replica[] = [];
+  const rows: Array<[string, string, string]> = [];
+  try {
+    let t = now();
+    if (BIG > 0) groups.push(await startGroup(BIG, BIG_NODES, BIG_POOLS, 'big'));
+    if (SMALL > 0) groups.push(await startGroup(SMALL, 1, SMALL_POOLS, 'sno'));
+    log(`clusters started in ${fmt(now() - t)} (child processes)`);
+    const clustersFile = join(workDir, 'clusters.json');
+    writeFileSync(clustersFile, JSON.stringify(groups.flatMap(g => g.clusters)));
+
+    log('\n[1/4] one replica');
+    const solo = await startReplica('solo', await db.config('bench_solo'), clustersFile);
+    replicas.push(solo);
+    t = now();
+    await waitFor('the single replica to be complete', () => complete(solo));
+    const soloCold = now() - t;
+    const soloLatency = await p95Of(solo);
+    const soloWatches = await watchCounts(groups);
+    const perCluster = Math.max(...soloWatches);
+    const soloRss = (await state(solo)).rss;
+    log(`complete in ${fmt(soloCold)}; GET /pools p95 ${fmt(soloLatency.p95)}; watches per cluster: ${describeCounts(soloWatches)}; RSS ${mb(soloRss)}`);
+    await stopReplica(solo);
+    replicas.splice(0);
+
+    log('\n[2/4] two replicas with leases');
+    const pairDb = await db.config('bench_pair');
+    t = now();
+    const [a, b] = await Promise.all([startReplica('a', pairDb, clustersFile), startReplica('b', pairDb, clustersFile)]);
+    replicas.push(a, b);
+    await waitFor('both replicas to be complete', async () => (await complete(a)) && (await complete(b)));
+    const pairCold = now() - t;
+    // The split settles within a lease round or two after the start.
+    await waitFor('the split to settle', async () => {
+      const [sa, sb] = [await state(a), await state(b)];
+      return sa.owned + sb.owned === TOTAL && Math.abs(sa.owned - sb.owned) <= 1;
+    });
+    await waitFor('one set of watches per cluster', async () =>
+      (await watchCounts(groups)).every(n => n === perCluster), 120_000).catch(() => undefined);
+    const pairWatches = await watchCounts(groups);
+    const [latA, latB] = [await p95Of(a), await p95Of(b)];
+    const [sa, sb] = [await state(a), await state(b)];
+    log(`complete on both in ${fmt(pairCold)}; owned ${sa.owned} / ${sb.owned}; watches per cluster: ${describeCounts(pairWatches)}`);
+    log(`GET /pools p95 from a ${fmt(latA.p95)}, from b ${fmt(latB.p95)}; RSS a ${mb(sa.rss)}, b ${mb(sb.rss)}`);
+
+    await stopReplica(a, 'SIGKILL');
+    replicas.splice(replicas.indexOf(a), 1);
+    t = now();
+    await waitFor('b to take every cluster over', async () => {
+      const s = await state(b);
+      if (s.owned !== TOTAL || s.ok !== TOTAL || s.pools !== POOLS) return false;
+      return (await watchCounts(groups)).every(n => n === perCluster);
+    });
+    const takeover = now() - t;
+    const afterRss = (await state(b)).rss;
+    log(`takeover after a SIGKILL: ${fmt(takeover)} (b watches all, RSS ${mb(afterRss)})`);
+    await stopReplica(b);
+    replicas.splice(0);
+
+    let noLeaseWatches: number[] | undefined;
+    if (NO_LEASES) {
+      log('\n[3/4] two replicas without leases (each watches every cluster)');
+      const [x, y] = await Promise.all([
+        startReplica('x', await db.config('bench_all'), clustersFile, 'all'),
+        startReplica('y', await db.config('bench_all2'), clustersFile, 'all'),
+      ]);
+      replicas.push(x, y);
+      await waitFor('both to be complete', async () => (await complete(x)) && (await complete(y)));
+      noLeaseWatches = await watchCounts(groups);
+      log(`watches per cluster: ${describeCounts(noLeaseWatches)}`);
+      await Promise.all([stopReplica(x), stopReplica(y)]);
+      replicas.splice(0);
+    }
+
+    log('\n[4/4] list per request (pools and nodes of every cluster, 16 at a time)');
+    const all = groups.flatMap(g => g.clusters);
+    const listOnce = async () => {
+      const start = now();
+      for (let i = 0; i < all.length; i += 16) {
+        await Promise.all(
+          all.slice(i, i + 16).flatMap(c =>
+            ['/apis/machineconfiguration.openshift.io/v1/machineconfigpools', '/api/v1/nodes'].map(path =>
+              fetch(`${c.url}${path}`, { headers: { authorization: `Bearer ${c.token}` } }).then(r => r.arrayBuffer()),
+            ),
+          ),
+        );
+      }
+      return now() - start;
+    };
+    const baseline: number[] = [];
+    for (let i = 0; i < BASELINE_REQUESTS; i++) baseline.push(await listOnce());
+    const baseP95 = percentile(baseline, 95);
+
+    const sets = (counts: number[]) => Math.max(...counts) / perCluster;
+    rows.push(
+      ['GET /pools p95, one replica', fmt(soloLatency.p95), soloLatency.p95 < 20 ? '< 20 ms: met' : '< 20 ms: missed'],
+      ['GET /pools p95 from replica a / b', `${fmt(latA.p95)} / ${fmt(latB.p95)}`, Math.max(latA.p95, latB.p95) < 20 ? '< 20 ms: met' : '< 20 ms: missed'],
+      ['GET /pools p95, list per request', fmt(baseP95), `${(baseP95 / Math.max(latA.p95, latB.p95)).toFixed(0)}× the replicas'`],
+      ['watch connections per cluster, one replica', describeCounts(soloWatches), ''],
+      ['watch connections per cluster, two replicas with leases', describeCounts(pairWatches), sets(pairWatches) <= 1 ? 'one set: met' : 'one set: missed'],
+      ...(noLeaseWatches
+        ? [['watch connections per cluster, two replicas without leases', describeCounts(noLeaseWatches), `${sets(noLeaseWatches).toFixed(0)} sets`] as [string, string, string]]
+        : []),
+      ['cold start to a complete view, one replica', fmt(soloCold), ''],
+      ['cold start to a complete view on both, two replicas', fmt(pairCold), `${(pairCold / soloCold).toFixed(2)}× one replica`],
+      ['takeover after one replica is killed', fmt(takeover), takeover < 30_000 ? '< 30 s: met' : '< 30 s: missed'],
+      ['RSS, one replica', mb(soloRss), ''],
+      ['RSS per replica, two replicas', `${mb(sa.rss)} / ${mb(sb.rss)}`, `${((sa.rss + sb.rss) / 2 / soloRss).toFixed(2)}× one replica`],
+      ['RSS of the survivor after the takeover', mb(afterRss), ''],
+    );
+    log('\n| figure | measured | target / ratio |');
+    log('| --- | --- | --- |');
+    for (const row of rows) log(`| ${row.join(' | ')} |`);
+  } finally {
+    for (const replica of replicas) await stopReplica(replica, 'SIGKILL').catch(() => undefined);
+    for (const group of groups) {
+      group.child.stdin?.end();
+      await new Promise(done => group.child.once('exit', done));
+    }
+    db.stop();
+    if (existsSync(workDir)) rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    process.stderr.write(`${error?.stack ?? error}\n`);
+    process.exit(1);
+  },
+);
