@@ -1,3 +1,5 @@
+import type { HumanDuration } from '@backstage/types';
+
 /**
  * Configuration of the layering backend.
  *
@@ -61,12 +63,58 @@ export interface Config {
       debounceMs?: number;
     };
 
+    /**
+     * Backend replicas on one database split the clusters between them: each cluster is watched
+     * by the one replica holding its lease, which shares the views through the database; every
+     * replica answers for every cluster. Nothing to set for a single replica.
+     */
+    replicas?: {
+      /** This replica's id among those sharing the database. Default: host name, process id and a random suffix. */
+      id?: string;
+      /** How often leases are renewed and free clusters claimed, in seconds. Default 5. */
+      renewIntervalSeconds?: number;
+      /**
+       * How long a lease lasts without renewal, in seconds (at least twice the renewal interval).
+       * A dead replica's clusters are taken over within this plus one renewal interval. Default 15.
+       */
+      leaseTtlSeconds?: number;
+      /** How often a replica reads the views the other replicas shared, in ms. Default 1000. */
+      viewPollIntervalMs?: number;
+    };
+
     /** Drift trend of the fleet page (pool counts per cluster and status, in the database). */
     trend?: {
       /** At most one sample per cluster in this many minutes. Default 15. */
       intervalMinutes?: number;
       /** Samples older than this many days are deleted (each cluster keeps its newest). Default 90. */
       retentionDays?: number;
+    };
+
+    /**
+     * Following the pull and merge requests the portal opened: webhooks arrive through the
+     * events backend (`events.modules.github.webhookSecret`, `events.modules.gitlab.webhookSecret`);
+     * the poll is the fallback for installs without them.
+     */
+    forge?: {
+      /** Asking the forges about open pull requests on a schedule. */
+      poll?: {
+        /** Default true. With webhooks configured the poll only catches what they missed. */
+        enabled?: boolean;
+        /**
+         * How often, e.g. `{ minutes: 5 }` or an ISO 8601 duration (`PT5M`). Default 5 minutes.
+         * A host answering 403 or 429 is left alone as long as it asks (`Retry-After`, rate
+         * limit reset), else 1 minute doubling up to 1 hour.
+         */
+        frequency?: HumanDuration | string;
+      };
+      /** Notifications of a pull request opened, approved or merged. */
+      notifications?: {
+        /**
+         * Default true: the requester and the pool's owner (the pool entity's `spec.owner`)
+         * get one, through the notifications backend.
+         */
+        enabled?: boolean;
+      };
     };
 
     // layering.catalog is read by the catalog module package (its own config.d.ts).
