@@ -291,12 +291,19 @@ function computeRunningDrift(input: DriftInput, target: DriftView): DriftView {
   } else {
     why = `Rolling out: ${updated} of ${nodes.length} updated`;
   }
+  // The target's own reason is in drift.target; here only where the pool is going.
   const then = input.pool?.paused ? 'once resumed, it goes to its target' : 'it is going to its target';
-  const targetNote = `${then} (${target.status}: ${lowerFirst(target.reason.replace(/\.$/, ''))})`;
+  const where: Record<DriftView['status'], string> = {
+    'in-sync': 'which is in sync',
+    behind: 'which is behind',
+    ahead: 'which is ahead',
+    unknown: 'whose drift is unknown',
+  };
+  const targetNote = input.targetImage ? `; ${then}, ${where[target.status]}` : '';
   const c = compareBuildWithRelease(oldest, context);
   if (c.status === 'unknown') {
     return unknown(
-      `${why}. The oldest RHCOS its nodes boot, ${oldest}, cannot be compared: ${c.reason}; ${targetNote}.`,
+      `${why}. The oldest RHCOS its nodes boot, ${oldest}, cannot be compared: ${c.reason}${targetNote}.`,
       figures(c),
     );
   }
@@ -305,7 +312,7 @@ function computeRunningDrift(input: DriftInput, target: DriftView): DriftView {
   return {
     status: c.status,
     ...figures(c),
-    reason: `${why}; ${nodesText}, ${gap}; ${targetNote}.`,
+    reason: `${why}; ${nodesText}, ${gap}${targetNote}.`,
   };
 }
 
