@@ -201,6 +201,7 @@ describeBuilt('the built backend (production bundle) on PostgreSQL with a caFile
           AUTH_GITHUB_CLIENT_ID: 'unused-in-this-test',
           AUTH_GITHUB_CLIENT_SECRET: 'unused-in-this-test',
           GITHUB_TOKEN: 'unused-in-this-test',
+          GITHUB_WEBHOOK_SECRET: 'unused-in-this-test',
           OPENSHIFT_API_URL: cluster.httpsUrl,
           OPENSHIFT_READER_TOKEN: cluster.tokens.readOnly,
           OPENSHIFT_WRITER_TOKEN: cluster.tokens.admin,
