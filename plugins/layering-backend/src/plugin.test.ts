@@ -308,8 +308,13 @@ describe('layering plugin against the embedded cluster', () => {
     // The actions once read the history as optional with missing fields; the backend sends
     // each field of each entry, so consumers may rely on the contract's nullable fields.
     expect(Object.keys(release).sort()).toEqual(
-      ['baseImage', 'cluster', 'history', 'rhcosVersion', 'stale', 'status', 'version'],
+      ['baseImage', 'cluster', 'history', 'rhcosVersion', 'stale', 'status', 'updates', 'version'],
     );
+    // The sample's ClusterVersion offers 4.18.24 and, conditionally, 4.19.9.
+    expect(release.updates?.map(u => [u.version, u.conditional])).toEqual([
+      ['4.18.24', false],
+      ['4.19.9', true],
+    ]);
     expect(release.history.length).toBeGreaterThan(0);
     for (const entry of release.history) {
       expect(Object.keys(entry).sort()).toEqual(['image', 'rhcosVersion', 'state', 'version']);
