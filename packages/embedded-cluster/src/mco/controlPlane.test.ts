@@ -59,7 +59,7 @@ describe('control plane rollout order (ocp-418)', () => {
       },
       spec: {
         nodeName: 'master-1',
-        containers: [{ name: 'machine-config-operator', image: 'quay.example.com/mco@sha256:' + 'a'.repeat(64) }],
+        containers: [{ name: 'machine-config-operator', image: `quay.example.com/mco@sha256:${'a'.repeat(64)}` }],
       },
     };
     c.store.create('pods', pod);
