@@ -10,6 +10,7 @@ import { RefreshError } from '../RefreshError';
 import { RequestChangeMenu } from '../RequestChangeMenu';
 import { PoolSummary } from './PoolSummary';
 import { LayeringPoolForecast } from '../LayeringForecast';
+import { RebaseOffer } from '../RebaseOffer';
 
 /**
  * Props of the pool card (`EntityLayeringPoolCard` in the legacy plugin).
@@ -70,6 +71,7 @@ export function LayeringPoolCard(props: LayeringPoolCardProps) {
     content = pool ? (
       <Flex direction="column" gap="3">
         <PoolSummary pool={pool} cluster={detail} requests={requests} />
+        <RebaseOffer cluster={cluster} pool={pool} formDataKey={props.formDataKey} />
         <LayeringPoolForecast cluster={cluster} pool={poolName} />
       </Flex>
     ) : (

@@ -1,0 +1,2 @@
+export { RebaseOffer, REBASE_TEMPLATE } from './RebaseOffer';
+export type { RebaseOfferProps } from './RebaseOffer';
