@@ -18,6 +18,8 @@ export interface FleetEntry {
   pool: PoolView;
   status: LayeringFleetStatus;
   score: number;
+  /** `<cluster>/<pool>` in lower case, for the text filter. */
+  text: string;
 }
 
 /** Where a page starts: right after the entry with this key, in the cursor's order. */
@@ -47,6 +49,8 @@ export function fleetEntries(
       pool,
       status: fleetStatusOf(pool, status),
       score: fleetBehindScore(pool, status),
+      // Cluster and pool names are DNS names: ASCII, so no locale rules are needed.
+      text: `${pool.cluster}/${pool.name}`.toLowerCase(),
     };
   });
 }
@@ -54,13 +58,10 @@ export function fleetEntries(
 /** The entries the summary counts: those matching the mode and text filters. */
 export function summaryScope(entries: FleetEntry[], filter: FleetPageFilter): FleetEntry[] {
   const modes = filter.modes?.length ? new Set(filter.modes) : undefined;
-  const q = filter.q?.toLocaleLowerCase('en-US');
+  const q = filter.q?.toLowerCase();
   if (!modes && !q) return entries;
   return entries.filter(
-    e =>
-      (!modes || modes.has(e.pool.layering.mode)) &&
-      (!q ||
-        `${e.pool.cluster}/${e.pool.name}`.toLocaleLowerCase('en-US').includes(q)),
+    e => (!modes || modes.has(e.pool.layering.mode)) && (!q || e.text.includes(q)),
   );
 }
 
@@ -95,21 +96,32 @@ function compareText(a: string, b: string): number {
 
 type Key = Pick<FleetCursor, 'score' | 'cluster' | 'name'>;
 
-function comparator(sort: LayeringFleetSort): (a: Key, b: Key) => number {
-  const byName = (a: Key, b: Key) =>
-    compareText(a.cluster, b.cluster) || compareText(a.name, b.name);
-  return sort === 'name' ? byName : (a, b) => b.score - a.score || byName(a, b);
+function compareKeys(sort: LayeringFleetSort, a: Key, b: Key): number {
+  if (sort === 'behind' && a.score !== b.score) return b.score - a.score;
+  return compareText(a.cluster, b.cluster) || compareText(a.name, b.name);
+}
+
+function compareEntries(sort: LayeringFleetSort, a: FleetEntry, b: FleetEntry): number {
+  if (sort === 'behind' && a.score !== b.score) return b.score - a.score;
+  return (
+    compareText(a.pool.cluster, b.pool.cluster) || compareText(a.pool.name, b.pool.name)
+  );
 }
 
 const keyOf = (e: FleetEntry): Key => ({ score: e.score, cluster: e.pool.cluster, name: e.pool.name });
 
+/** The entries in `sort` order (a new array). */
+export function sortEntries(entries: FleetEntry[], sort: LayeringFleetSort): FleetEntry[] {
+  return entries.slice().sort((a, b) => compareEntries(sort, a, b));
+}
+
 /**
- * One page of the entries that match every filter, in `sort` order, starting right after
- * `cursor`. The cursor holds the last key served, not an offset, so pools added or removed
- * meanwhile neither repeat nor push others out of the next page.
+ * One page of the entries that match every filter, starting right after `cursor`; `sorted` is
+ * in `options.sort` order ({@link sortEntries}). The cursor holds the last key served, not an
+ * offset, so pools added or removed meanwhile neither repeat nor push others out of the next page.
  */
 export function fleetPage(
-  scope: FleetEntry[],
+  sorted: FleetEntry[],
   filter: FleetPageFilter,
   options: { sort: LayeringFleetSort; limit: number; cursor?: FleetCursor },
 ): Omit<LayeringFleetPageResponse, 'summary'> {
@@ -117,12 +129,10 @@ export function fleetPage(
   const clusters = filter.clusters?.length ? new Set(filter.clusters) : undefined;
   const matching =
     statuses || clusters
-      ? scope.filter(
+      ? sorted.filter(
           e => (!statuses || statuses.has(e.status)) && (!clusters || clusters.has(e.pool.cluster)),
         )
-      : scope.slice();
-  const compare = comparator(options.sort);
-  matching.sort((a, b) => compare(keyOf(a), keyOf(b)));
+      : sorted;
   let start = 0;
   if (options.cursor) {
     // First entry strictly after the cursor's key (binary search: the list is sorted).
@@ -131,7 +141,7 @@ export function fleetPage(
     let hi = matching.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compare(keyOf(matching[mid]), after) <= 0) lo = mid + 1;
+      if (compareKeys(options.sort, keyOf(matching[mid]), after) <= 0) lo = mid + 1;
       else hi = mid;
     }
     start = lo;

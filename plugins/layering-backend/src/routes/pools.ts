@@ -23,8 +23,10 @@ import {
   decodeCursor,
   fleetEntries,
   fleetPage,
+  sortEntries,
   summarize,
   summaryScope,
+  type FleetEntry,
 } from './fleetPage';
 
 /** Dependencies of {@link createPoolsRoutes}. */
@@ -95,6 +97,44 @@ export function createPoolsRoutes(options: PoolsRoutesOptions): express.Router {
   const { fleet, httpAuth, permissions, poolResources } = options;
   const router = Router();
 
+  // The fleet's entries in each order, kept while the same pool views and cluster statuses hold:
+  // views are replaced, never changed in place, when a pool changes, so identity tells. Sorting
+  // 10,000 pools for every request would cost more than the rest of the answer.
+  const sorted = new Map<
+    LayeringFleetSort,
+    { pools: PoolView[]; statuses: string; entries: FleetEntry[] }
+  >();
+  const sortedEntries = (sort: LayeringFleetSort): FleetEntry[] => {
+    const clusters = fleet.listClusters();
+    const statuses = clusters.map(c => `${c.name}:${c.status}`).join(',');
+    const pools = fleet.listFleetPools();
+    const kept = sorted.get(sort);
+    if (
+      kept &&
+      kept.statuses === statuses &&
+      kept.pools.length === pools.length &&
+      kept.pools.every((p, i) => p === pools[i])
+    ) {
+      return kept.entries;
+    }
+    const statusOf = new Map(clusters.map(c => [c.name, c.status]));
+    const entries = sortEntries(fleetEntries(pools, c => statusOf.get(c)), sort);
+    sorted.set(sort, { pools, statuses, entries });
+    return entries;
+  };
+
+  // The summary of a whole sorted list (no text or mode filter, every pool readable) is kept
+  // with it: most requests of the page ask for it unchanged.
+  const summaries = new WeakMap<FleetEntry[], ReturnType<typeof summarize>>();
+  const summaryOf = (scope: FleetEntry[]) => {
+    let summary = summaries.get(scope);
+    if (!summary) {
+      summary = summarize(scope);
+      summaries.set(scope, summary);
+    }
+    return summary;
+  };
+
   /** The pools this decision lets the caller read. */
   const readable = async (decision: PolicyDecision, pools: PoolView[]): Promise<PoolView[]> => {
     if (decision.result === AuthorizeResult.ALLOW) return pools;
@@ -124,24 +164,27 @@ export function createPoolsRoutes(options: PoolsRoutesOptions): express.Router {
     if (paged) {
       const sort = query.sort ?? 'behind';
       const cursor = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
-      const statusOf = new Map(fleet.listClusters().map(c => [c.name, c.status]));
       const filter = {
         statuses: query.drift,
         clusters: query.cluster,
         modes: query.mode,
         q: query.q?.trim() || undefined,
       };
-      // Every pool, so the summary can count the clusters and statuses not chosen; read
-      // permission first, then filters, then the page.
-      const pools = await readable(decision, fleet.listFleetPools());
-      const scope = summaryScope(fleetEntries(pools, c => statusOf.get(c)), filter);
+      // Read permission first, then the filters, then the page; every pool is kept in `scope` so
+      // the summary can count the statuses and clusters not chosen.
+      let entries = sortedEntries(sort);
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        const allowed = new Set(await readable(decision, entries.map(e => e.pool)));
+        entries = entries.filter(e => allowed.has(e.pool));
+      }
+      const scope = summaryScope(entries, filter);
       const page = fleetPage(scope, filter, {
         sort,
         limit: query.limit ?? DEFAULT_LIMIT,
         cursor,
       });
       res.setHeader('Cache-Control', 'private, no-store');
-      res.json({ ...page, summary: summarize(scope) } satisfies LayeringFleetPageResponse);
+      res.json({ ...page, summary: summaryOf(scope) } satisfies LayeringFleetPageResponse);
       return;
     }
 
