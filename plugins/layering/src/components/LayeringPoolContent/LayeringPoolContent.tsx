@@ -10,6 +10,7 @@ import { LoadError } from '../LoadError';
 import { RefreshError } from '../RefreshError';
 import { PoolSummary } from '../LayeringPoolCard/PoolSummary';
 import { RhcosBuildChart } from '../RhcosBuildChart';
+import { LayeringRequestTimeline } from '../LayeringRequestTimeline';
 import {
   BuildsTable,
   ConditionsTable,
@@ -98,6 +99,11 @@ export function LayeringPoolContent() {
       <Section title="Conditions">
         <ConditionsTable conditions={pool.conditions} />
       </Section>
+      {!(requests instanceof Error) && (
+        <Section title="Request timelines">
+          <LayeringRequestTimeline requests={requests} />
+        </Section>
+      )}
       <Section title="Requests">
         {requests instanceof Error ? (
           <LoadError error={requests} title="Requests could not be loaded" />

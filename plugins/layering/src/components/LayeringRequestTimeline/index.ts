@@ -1,0 +1,1 @@
+export { LayeringRequestTimeline } from './LayeringRequestTimeline';
