@@ -112,6 +112,17 @@ describe('ClusterLeases', () => {
     await a.leases.stop({ release: true });
     // Well before the 60 s TTL: released leases are free at once.
     await until(() => b.watching.size === 10, 20_000, 'b to own every cluster');
+    expect([...b.watching].sort()).toEqual(CLUSTERS);
+  });
+
+  it('stops watching when it cannot renew, before the leases can expire', async () => {
+    const a = await replica('a', { ttlMs: 1500 });
+    await a.leases.start();
+    expect(a.watching.size).toBe(10);
+    // The database becomes unreachable for this replica.
+    await a.db.destroy();
+    await until(() => a.watching.size === 0, 20_000, 'a to stop watching');
+    expect(a.leases.stats.failures).toBeGreaterThan(0);
   });
 
   it('lets go of clusters that are no longer configured', async () => {

@@ -73,9 +73,9 @@ export async function databaseNow(db: Knex): Promise<number> {
   }
   if (!sql) return Date.now();
   const result: any = await db.raw(sql);
-  const rows: Array<{ now: unknown }> = Array.isArray(result)
-    ? (Array.isArray(result[0]) ? result[0] : result)
-    : result.rows;
+  // pg answers { rows }, better-sqlite3 an array of rows, mysql [rows, fields].
+  let rows: Array<{ now: unknown }> = Array.isArray(result) ? result : result.rows;
+  if (Array.isArray(rows?.[0])) rows = rows[0] as unknown as Array<{ now: unknown }>;
   const now = Number(rows?.[0]?.now);
   return Number.isFinite(now) ? now : Date.now();
 }
