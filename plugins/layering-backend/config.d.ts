@@ -117,6 +117,33 @@ export interface Config {
       };
     };
 
+    /**
+     * Rebase when a release lands: once a cluster completed an update, each pool pinned by an
+     * out-of-cluster image built FROM an older release gets a rebase pull request. The pool
+     * card always offers it; with `automatic` the backend opens it itself.
+     */
+    rebase?: {
+      /**
+       * Default false. When true, the backend runs the rebase template as a service (one
+       * replica at a time), one pull request per pinned pool, never a second while one is open.
+       */
+      automatic?: boolean;
+      /**
+       * Where the team's CI pushes the image rebuilt for a release, as a tag reference with
+       * `{cluster}`, `{pool}` and `{release}` placeholders (e.g.
+       * `registry.example.com/os/{pool}:{release}`). Read through `layering.registries`; the
+       * request pins it by digest, and waits while the registry has no such tag.
+       * Required with `automatic`.
+       */
+      image?: string;
+      /** Template values of every automatic request, e.g. `forge`, `repoUrl`, `targetBranch`. */
+      values?: { [key: string]: string };
+      /** The rebase template. Default `template:default/layering-rebase-image`. */
+      template?: string;
+      /** How often the backend checks, e.g. `{ minutes: 10 }` or `PT10M`. Default 10 minutes. */
+      frequency?: HumanDuration | string;
+    };
+
     // layering.catalog is read by the catalog module package (its own config.d.ts).
   };
 }

@@ -23,6 +23,7 @@ import { layeringFleetServiceRef } from './services/FleetService';
 import { layeringForecastServiceRef } from './services/forecast/ForecastService';
 import { layeringRequestStoreServiceRef } from './services/RequestStore';
 import { PoolSignalPublisher } from './services/PoolSignalPublisher';
+import { startAutomaticRebase } from './services/rebase';
 
 /**
  * The `layering` backend plugin: pools, builds, rollouts and drift of every
@@ -128,6 +129,9 @@ export const layeringPlugin = createBackendPlugin({
           config, logger, requests, events, scheduler, notifications, catalog, auth,
         });
         lifecycle.addShutdownHook(() => forge.stop());
+
+        // Rebase when a release lands, by the backend itself (layering.rebase.automatic).
+        await startAutomaticRebase({ config, logger, scheduler, fleet, requests, auth, discovery });
       },
     });
   },
