@@ -23,6 +23,7 @@ import { layeringFleetServiceRef } from './services/FleetService';
 import { layeringForecastServiceRef } from './services/forecast/ForecastService';
 import { layeringRequestStoreServiceRef } from './services/RequestStore';
 import { PoolSignalPublisher } from './services/PoolSignalPublisher';
+import { startProvenanceTracking } from './provenance';
 import { startAutomaticRebase } from './services/rebase';
 
 /**
@@ -129,6 +130,13 @@ export const layeringPlugin = createBackendPlugin({
           config, logger, requests, events, scheduler, notifications, catalog, auth,
         });
         lifecycle.addShutdownHook(() => forge.stop());
+
+        // Provenance: requests linked to what happened on their clusters, notified, signalled.
+        const provenance = startProvenanceTracking({
+          config, logger, fleet, requests, notifications, catalog, auth,
+          announce: (cluster, pool) => publisher.announce(cluster, pool),
+        });
+        lifecycle.addShutdownHook(() => provenance.stop());
 
         // Rebase when a release lands, by the backend itself (layering.rebase.automatic).
         await startAutomaticRebase({ config, logger, scheduler, fleet, requests, auth, discovery });
