@@ -24,8 +24,10 @@ export function LayeringClusterForecast(props: LayeringClusterForecastProps) {
 export function ForecastSection(props: {
   state: ReturnType<typeof useForecast>;
   describe(forecast: NonNullable<ReturnType<typeof useForecast>['forecast']>): string;
+  /** Show nothing, rather than a line saying so, when no update is offered. */
+  quietWhenNone?: boolean;
 }) {
-  const { state, describe } = props;
+  const { state, describe, quietWhenNone } = props;
   if (!state.supported || state.updatesLoading) return null;
   if (state.updatesError) {
     return (
@@ -36,6 +38,7 @@ export function ForecastSection(props: {
   }
   const offered = state.updates?.updates ?? [];
   if (offered.length === 0) {
+    if (quietWhenNone) return null;
     return (
       <Text as="p" variant="body-small" color="secondary">
         No update is offered to this cluster, so there is nothing to forecast.

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import {
@@ -143,6 +143,27 @@ describe('LayeringPoolForecast', () => {
     expect(
       await screen.findByText('If you update to 4.18.24, this pool rebuilds (about 14 min, 2 reboots).'),
     ).toBeInTheDocument();
+  });
+});
+
+describe('LayeringPoolForecast without updates', () => {
+  it('shows nothing when the cluster is offered no update', async () => {
+    const api = { ...mockApi(), getUpdates: jest.fn(async () => ({ ...updates, updates: [] })) };
+    await renderInTestApp(
+      <>
+        <span>card</span>
+        <LayeringPoolForecast cluster="ocp-418" pool="infra" />
+      </>,
+      { apis: [[layeringApiRef, api as unknown as LayeringApi]] },
+    );
+    await screen.findByText('card');
+    // Let the offered updates arrive, so the assertion below is about the answer, not the loading.
+    await waitFor(() => expect(api.getUpdates).toHaveBeenCalled());
+    await act(async () => {
+      await api.getUpdates.mock.results[0].value;
+    });
+    expect(screen.queryByText(/No update is offered/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Upgrade forecast' })).not.toBeInTheDocument();
   });
 });
 

@@ -20,6 +20,7 @@ export function LayeringPoolForecast(props: LayeringPoolForecastProps) {
   return (
     <ForecastSection
       state={state}
+      quietWhenNone
       describe={forecast => {
         const mine = forecast.pools.find(p => p.name === pool);
         return mine
