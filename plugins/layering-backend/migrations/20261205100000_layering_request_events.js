@@ -14,7 +14,8 @@ function dedupeKey(event) {
   let parts;
   if (ONCE.includes(event.type)) parts = [event.type];
   else if (event.type === 'approved') parts = [event.type, event.by ?? ''];
-  else parts = [event.type, event.by ?? '', event.detail ?? '', event.url ?? ''];
+  else
+    parts = [event.type, event.by ?? '', event.detail ?? '', event.url ?? ''];
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 

@@ -12,7 +12,10 @@ import type { LayeringRequestChange } from '../services/RequestStore';
 
 /** The forge events people are told about, and how. */
 const FORGE_NOTICES: Partial<
-  Record<LayeringRequestEventType, { verb: string; severity: 'normal' | 'high' }>
+  Record<
+    LayeringRequestEventType,
+    { verb: string; severity: 'normal' | 'high' }
+  >
 > = {
   opened: { verb: 'opened', severity: 'normal' },
   approved: { verb: 'approved', severity: 'normal' },
@@ -47,7 +50,10 @@ export class ForgeNotifier {
   }
 
   /** A request store listener: sends the notice of a forge event, if it has one. */
-  readonly onChange = async ({ record, event }: LayeringRequestChange): Promise<void> => {
+  readonly onChange = async ({
+    record,
+    event,
+  }: LayeringRequestChange): Promise<void> => {
     const notice = FORGE_NOTICES[event.type];
     if (!notice || record.delivery !== 'pull-request') return;
     const recipients = new Set<string>();
@@ -55,7 +61,9 @@ export class ForgeNotifier {
     const owner = await this.#poolOwner(record.cluster, record.pool);
     if (owner) recipients.add(owner);
     if (recipients.size === 0) return;
-    const poolPage = `${this.#appBaseUrl}/catalog/default/resource/${poolEntityName(record.cluster, record.pool)}`;
+    const poolPage = `${
+      this.#appBaseUrl
+    }/catalog/default/resource/${poolEntityName(record.cluster, record.pool)}`;
     const pullRequest = event.url ?? record.pullRequestUrl ?? undefined;
     const who = event.by ? ` by ${event.by}` : '';
     const what = record.summary ?? record.kind;
@@ -73,7 +81,9 @@ export class ForgeNotifier {
           link: pullRequest ?? poolPage,
           severity: notice.severity,
           topic: 'layering-request',
-          scope: `layering-request:${record.id}:${event.type}${event.by ? `:${event.by}` : ''}`,
+          scope: `layering-request:${record.id}:${event.type}${
+            event.by ? `:${event.by}` : ''
+          }`,
         },
       });
     } catch (error) {
@@ -100,10 +110,13 @@ export class ForgeNotifier {
         }),
       );
     } catch (error) {
-      this.#logger.warn('Could not read the owner of a pool for a notification', {
-        pool: ref,
-        error: toError(error).message,
-      });
+      this.#logger.warn(
+        'Could not read the owner of a pool for a notification',
+        {
+          pool: ref,
+          error: toError(error).message,
+        },
+      );
       return undefined;
     }
   }

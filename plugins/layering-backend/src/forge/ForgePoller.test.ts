@@ -1,4 +1,8 @@
-import { mockServices, registerMswTestHooks, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  registerMswTestHooks,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { http, HttpResponse } from 'msw';
@@ -49,7 +53,9 @@ describe('ForgePoller', () => {
 
   async function setup() {
     const knex = await databases.init('SQLITE_3');
-    const requests = await DatabaseRequestStore.create(mockServices.database({ knex }));
+    const requests = await DatabaseRequestStore.create(
+      mockServices.database({ knex }),
+    );
     const log = recordingLogger();
     const recorder = new ForgeRecorder({ requests, logger: log.logger });
     const poller = new ForgePoller({
@@ -86,12 +92,25 @@ describe('ForgePoller', () => {
       }),
       http.get(`${GITHUB_API}/reviews`, () =>
         HttpResponse.json([
-          { state: 'COMMENTED', user: { login: 'dave' }, submitted_at: '2030-01-01T09:10:00Z' },
-          { state: 'APPROVED', user: { login: 'carol' }, submitted_at: '2030-01-01T09:30:00Z' },
+          {
+            state: 'COMMENTED',
+            user: { login: 'dave' },
+            submitted_at: '2030-01-01T09:10:00Z',
+          },
+          {
+            state: 'APPROVED',
+            user: { login: 'carol' },
+            submitted_at: '2030-01-01T09:30:00Z',
+          },
         ]),
       ),
     );
-    expect(await poller.run()).toEqual({ checked: 1, recorded: 2, deferred: 0, failed: 0 });
+    expect(await poller.run()).toEqual({
+      checked: 1,
+      recorded: 2,
+      deferred: 0,
+      failed: 0,
+    });
     const stored = await requests.get(record.id);
     expect(stored?.outcome).toBe('merged');
     expect(stored?.events?.map(e => [e.type, e.by])).toEqual([
@@ -101,7 +120,12 @@ describe('ForgePoller', () => {
     ]);
     expect(seenAuth[0]).toBe('Bearer ghp-test-token');
     // Merged is final: the next poll has nothing left to ask about.
-    expect(await poller.run()).toEqual({ checked: 0, recorded: 0, deferred: 0, failed: 0 });
+    expect(await poller.run()).toEqual({
+      checked: 0,
+      recorded: 0,
+      deferred: 0,
+      failed: 0,
+    });
   });
 
   it('records nothing twice while a pull request stays open and approved', async () => {
@@ -111,7 +135,11 @@ describe('ForgePoller', () => {
       http.get(GITHUB_API, () => HttpResponse.json(openPull())),
       http.get(`${GITHUB_API}/reviews`, () =>
         HttpResponse.json([
-          { state: 'APPROVED', user: { login: 'carol' }, submitted_at: '2030-01-01T09:30:00Z' },
+          {
+            state: 'APPROVED',
+            user: { login: 'carol' },
+            submitted_at: '2030-01-01T09:30:00Z',
+          },
         ]),
       ),
     );
@@ -134,7 +162,11 @@ describe('ForgePoller', () => {
         return throttle
           ? new HttpResponse(null, { status: 429 })
           : HttpResponse.json(
-              openPull({ state: 'closed', merged: true, merged_at: '2030-01-01T10:00:00Z' }),
+              openPull({
+                state: 'closed',
+                merged: true,
+                merged_at: '2030-01-01T10:00:00Z',
+              }),
             );
       }),
       http.get(`${GITHUB_API}/reviews`, () => HttpResponse.json([])),
@@ -142,7 +174,9 @@ describe('ForgePoller', () => {
     expect(await poller.run()).toMatchObject({ failed: 1, recorded: 0 });
     expect(calls).toBe(1);
     expect(poller.backingOffUntil('github.com')).toBe(now + 60_000);
-    expect(lines.find(l => l.message.includes('backing off'))?.meta).toMatchObject({
+    expect(
+      lines.find(l => l.message.includes('backing off'))?.meta,
+    ).toMatchObject({
       host: 'github.com',
       status: 429,
       waitSeconds: 60,
@@ -180,7 +214,10 @@ describe('ForgePoller', () => {
     server.use(
       http.get(GITHUB_API, () =>
         answer === 'forbidden'
-          ? new HttpResponse(null, { status: 403, headers: { 'retry-after': '600' } })
+          ? new HttpResponse(null, {
+              status: 403,
+              headers: { 'retry-after': '600' },
+            })
           : HttpResponse.json(openPull(), {
               headers: {
                 'x-ratelimit-remaining': '0',
@@ -207,7 +244,8 @@ describe('ForgePoller', () => {
 
   it('records a GitLab merge request merged, with its approvers, using the integration token', async () => {
     const { requests, poller } = await setup();
-    const url = 'https://gitlab.example.com/platform/fleet/config/-/merge_requests/3';
+    const url =
+      'https://gitlab.example.com/platform/fleet/config/-/merge_requests/3';
     const { record } = await requests.add(prRequest({ pullRequestUrl: url }));
     const tokens: Array<string | null> = [];
     server.use(
@@ -241,8 +279,15 @@ describe('ForgePoller', () => {
   it('does not ask hosts it has no integration for', async () => {
     const { requests, poller } = await setup();
     await requests.add(
-      prRequest({ pullRequestUrl: 'https://git.internal.example/acme/fleet/pull/1' }),
+      prRequest({
+        pullRequestUrl: 'https://git.internal.example/acme/fleet/pull/1',
+      }),
     );
-    expect(await poller.run()).toEqual({ checked: 0, recorded: 0, deferred: 0, failed: 0 });
+    expect(await poller.run()).toEqual({
+      checked: 0,
+      recorded: 0,
+      deferred: 0,
+      failed: 0,
+    });
   });
 });

@@ -68,7 +68,12 @@ export class ForgePoller {
 
   /** One poll: every open pull request once (several requests may share one). */
   async run(): Promise<ForgePollResult> {
-    const result: ForgePollResult = { checked: 0, recorded: 0, deferred: 0, failed: 0 };
+    const result: ForgePollResult = {
+      checked: 0,
+      recorded: 0,
+      deferred: 0,
+      failed: 0,
+    };
     const seen = new Map<string, PullRequestRef>();
     for (const record of await this.#requests.listOpenPullRequests()) {
       const ref = parsePullRequestUrl(record.pullRequestUrl);
@@ -77,9 +82,12 @@ export class ForgePoller {
     }
     for (const ref of seen.values()) {
       if (!this.#api.knows(ref)) {
-        this.#logger.debug('No integration for the host of a pull request; not polled', {
-          host: ref.host,
-        });
+        this.#logger.debug(
+          'No integration for the host of a pull request; not polled',
+          {
+            host: ref.host,
+          },
+        );
         continue;
       }
       if (this.backingOffUntil(ref.host) !== undefined) {
@@ -89,7 +97,10 @@ export class ForgePoller {
       try {
         const { observation, rateLimit } = await this.#api.observe(ref);
         result.checked += 1;
-        this.#hosts.set(ref.host, { until: rateLimit.exhaustedUntil ?? 0, failures: 0 });
+        this.#hosts.set(ref.host, {
+          until: rateLimit.exhaustedUntil ?? 0,
+          failures: 0,
+        });
         result.recorded += await this.#recorder.record(observation);
       } catch (error) {
         result.failed += 1;
@@ -97,13 +108,19 @@ export class ForgePoller {
           const failures = (this.#hosts.get(ref.host)?.failures ?? 0) + 1;
           const wait =
             error.retryAfterMs ??
-            Math.min(this.#backoff.capMs, this.#backoff.baseMs * 2 ** (failures - 1));
+            Math.min(
+              this.#backoff.capMs,
+              this.#backoff.baseMs * 2 ** (failures - 1),
+            );
           this.#hosts.set(ref.host, { until: this.#now() + wait, failures });
-          this.#logger.warn('Forge refused the pull request poll; backing off', {
-            host: ref.host,
-            status: error.status,
-            waitSeconds: Math.round(wait / 1000),
-          });
+          this.#logger.warn(
+            'Forge refused the pull request poll; backing off',
+            {
+              host: ref.host,
+              status: error.status,
+              waitSeconds: Math.round(wait / 1000),
+            },
+          );
         } else {
           this.#logger.warn('Could not poll a pull request', {
             host: ref.host,

@@ -12,7 +12,10 @@ export class ForgeRecorder {
   readonly #requests: LayeringRequestStore;
   readonly #logger: LoggerService;
 
-  constructor(options: { requests: LayeringRequestStore; logger: LoggerService }) {
+  constructor(options: {
+    requests: LayeringRequestStore;
+    logger: LoggerService;
+  }) {
     this.#requests = options.requests;
     this.#logger = options.logger;
   }
@@ -29,17 +32,23 @@ export class ForgeRecorder {
     };
     const records = await this.#requests.findByPullRequest(pullRequest);
     if (records.length === 0) {
-      this.#logger.info('Forge event for a pull request no layering request opened; ignored', {
-        ...where,
-        events: observation.events.map(e => e.type).join(','),
-      });
+      this.#logger.info(
+        'Forge event for a pull request no layering request opened; ignored',
+        {
+          ...where,
+          events: observation.events.map(e => e.type).join(','),
+        },
+      );
       return 0;
     }
     let added = 0;
     for (const record of records) {
       for (const event of observation.events) {
         try {
-          const { recorded } = await this.#requests.recordEvent(record.id, event);
+          const { recorded } = await this.#requests.recordEvent(
+            record.id,
+            event,
+          );
           if (recorded) {
             added += 1;
             this.#logger.info('Recorded a forge event in a request history', {

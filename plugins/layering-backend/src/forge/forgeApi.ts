@@ -13,11 +13,11 @@ import {
 export class ForgeThrottledError extends Error {
   readonly status: number;
   readonly retryAfterMs?: number;
-  constructor(host: string, status: number, retryAfterMs?: number) {
+  constructor(host: string, status: number, waitMs?: number) {
     super(`${host} answered ${status}`);
     this.name = 'ForgeThrottledError';
     this.status = status;
-    this.retryAfterMs = retryAfterMs;
+    this.retryAfterMs = waitMs;
   }
 }
 
@@ -31,7 +31,10 @@ export interface RateLimitState {
  * How long the forge asked us to wait, from `Retry-After` (seconds or a date) or, with
  * `x-ratelimit-remaining: 0`, from `x-ratelimit-reset` (epoch seconds).
  */
-export function retryAfterMs(headers: Headers, now: number): number | undefined {
+export function retryAfterMs(
+  headers: Headers,
+  now: number,
+): number | undefined {
   const retryAfter = headers.get('retry-after');
   if (retryAfter) {
     const seconds = Number(retryAfter);
@@ -41,7 +44,8 @@ export function retryAfterMs(headers: Headers, now: number): number | undefined 
   }
   if (headers.get('x-ratelimit-remaining') === '0') {
     const reset = Number(headers.get('x-ratelimit-reset'));
-    if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
+    if (Number.isFinite(reset) && reset > 0)
+      return Math.max(0, reset * 1000 - now);
   }
   return undefined;
 }
@@ -54,7 +58,9 @@ export class ForgeApi {
 
   constructor(options: { integrations: ScmIntegrations; now?: () => number }) {
     this.#integrations = options.integrations;
-    this.#github = DefaultGithubCredentialsProvider.fromIntegrations(options.integrations);
+    this.#github = DefaultGithubCredentialsProvider.fromIntegrations(
+      options.integrations,
+    );
     this.#now = options.now ?? Date.now;
   }
 
@@ -69,8 +75,12 @@ export class ForgeApi {
    * The observation of the pull request now, and the host's rate limit state. Throws
    * {@link ForgeThrottledError} on 403 and 429, another error on any other failure.
    */
-  async observe(ref: PullRequestRef): Promise<{ observation: ForgeObservation; rateLimit: RateLimitState }> {
-    return ref.forge === 'github' ? this.#github_(ref) : this.#gitlab(ref);
+  async observe(
+    ref: PullRequestRef,
+  ): Promise<{ observation: ForgeObservation; rateLimit: RateLimitState }> {
+    return ref.forge === 'github'
+      ? this.#githubPull(ref)
+      : this.#gitlabMergeRequest(ref);
   }
 
   async #get(host: string, url: string, headers: Record<string, string>) {
@@ -82,7 +92,11 @@ export class ForgeApi {
     const now = this.#now();
     if (response.status === 403 || response.status === 429) {
       await response.body?.cancel();
-      throw new ForgeThrottledError(host, response.status, retryAfterMs(response.headers, now));
+      throw new ForgeThrottledError(
+        host,
+        response.status,
+        retryAfterMs(response.headers, now),
+      );
     }
     if (!response.ok) {
       await response.body?.cancel();
@@ -90,13 +104,14 @@ export class ForgeApi {
     }
     const wait = retryAfterMs(response.headers, now);
     const rateLimit: RateLimitState =
-      response.headers.get('x-ratelimit-remaining') === '0' && wait !== undefined
+      response.headers.get('x-ratelimit-remaining') === '0' &&
+      wait !== undefined
         ? { exhaustedUntil: now + wait }
         : {};
     return { body: (await response.json()) as unknown, rateLimit };
   }
 
-  async #github_(ref: PullRequestRef) {
+  async #githubPull(ref: PullRequestRef) {
     const integration = this.#integrations.github.byHost(ref.host);
     if (!integration) throw new Error(`no GitHub integration for ${ref.host}`);
     const [owner, repo] = ref.project.split('/');
@@ -104,10 +119,16 @@ export class ForgeApi {
       url: `https://${ref.host}/${owner}/${repo}`,
     });
     const api = integration.config.apiBaseUrl ?? 'https://api.github.com';
-    const base = `${api.replace(/\/+$/, '')}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/pulls/${ref.number}`;
+    const base = `${api.replace(/\/+$/, '')}/repos/${encodeURIComponent(
+      owner,
+    )}/${encodeURIComponent(repo)}/pulls/${ref.number}`;
     const pr = await this.#get(ref.host, base, headers ?? {});
     const body = pr.body as Record<string, unknown>;
-    const reviews = await this.#get(ref.host, `${base}/reviews?per_page=100`, headers ?? {});
+    const reviews = await this.#get(
+      ref.host,
+      `${base}/reviews?per_page=100`,
+      headers ?? {},
+    );
     const events = githubPullEvents(body);
     const merged = events.filter(e => e.type !== 'opened');
     const approvals = (Array.isArray(reviews.body) ? reviews.body : [])
@@ -115,15 +136,23 @@ export class ForgeApi {
       .filter(r => String(r.state).toLowerCase() === 'approved')
       .map(r => {
         const user = (r.user ?? {}) as Record<string, unknown>;
-        const at = typeof r.submitted_at === 'string' ? r.submitted_at : new Date(this.#now()).toISOString();
+        const at =
+          typeof r.submitted_at === 'string'
+            ? r.submitted_at
+            : new Date(this.#now()).toISOString();
         return {
           type: 'approved' as const,
           at: new Date(at).toISOString(),
-          ...(typeof user.login === 'string' ? { by: `github:${user.login}` } : {}),
+          ...(typeof user.login === 'string'
+            ? { by: `github:${user.login}` }
+            : {}),
           ...(typeof r.html_url === 'string' ? { url: r.html_url } : {}),
         };
       });
-    const url = typeof body.html_url === 'string' ? body.html_url : `https://${ref.host}/${ref.project}/pull/${ref.number}`;
+    const url =
+      typeof body.html_url === 'string'
+        ? body.html_url
+        : `https://${ref.host}/${ref.project}/pull/${ref.number}`;
     return {
       observation: {
         pullRequest: parsePullRequestUrl(url) ?? ref,
@@ -131,33 +160,54 @@ export class ForgeApi {
         events: [events[0], ...approvals, ...merged],
         source: 'poll' as const,
       },
-      rateLimit: reviews.rateLimit.exhaustedUntil ? reviews.rateLimit : pr.rateLimit,
+      rateLimit: reviews.rateLimit.exhaustedUntil
+        ? reviews.rateLimit
+        : pr.rateLimit,
     };
   }
 
-  async #gitlab(ref: PullRequestRef) {
+  async #gitlabMergeRequest(ref: PullRequestRef) {
     const integration = this.#integrations.gitlab.byHost(ref.host);
     if (!integration) throw new Error(`no GitLab integration for ${ref.host}`);
     const token = integration.config.token;
-    const headers: Record<string, string> = token ? { 'private-token': token } : {};
-    const base = `${integration.config.apiBaseUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(ref.project)}/merge_requests/${ref.number}`;
+    const headers: Record<string, string> = token
+      ? { 'private-token': token }
+      : {};
+    const base = `${integration.config.apiBaseUrl.replace(
+      /\/+$/,
+      '',
+    )}/projects/${encodeURIComponent(ref.project)}/merge_requests/${
+      ref.number
+    }`;
     const mr = await this.#get(ref.host, base, headers);
     const approvals = await this.#get(ref.host, `${base}/approvals`, headers);
-    const approvedBy = (approvals.body as { approved_by?: Array<{ user?: { username?: string } }> })
-      .approved_by;
+    const approvedBy = (
+      approvals.body as {
+        approved_by?: Array<{ user?: { username?: string } }>;
+      }
+    ).approved_by;
     const approvers = (approvedBy ?? [])
       .map(a => a.user?.username)
       .filter((u): u is string => typeof u === 'string');
     const body = mr.body as Record<string, unknown>;
-    const url = typeof body.web_url === 'string' ? body.web_url : `https://${ref.host}/${ref.project}/-/merge_requests/${ref.number}`;
+    const url =
+      typeof body.web_url === 'string'
+        ? body.web_url
+        : `https://${ref.host}/${ref.project}/-/merge_requests/${ref.number}`;
     return {
       observation: {
         pullRequest: ref,
         url,
-        events: gitlabMergeRequestEvents(body, approvers, () => new Date(this.#now())),
+        events: gitlabMergeRequestEvents(
+          body,
+          approvers,
+          () => new Date(this.#now()),
+        ),
         source: 'poll' as const,
       },
-      rateLimit: approvals.rateLimit.exhaustedUntil ? approvals.rateLimit : mr.rateLimit,
+      rateLimit: approvals.rateLimit.exhaustedUntil
+        ? approvals.rateLimit
+        : mr.rateLimit,
     };
   }
 }

@@ -48,7 +48,10 @@ export async function startForgeTracking(options: {
   await subscribeToForgeWebhooks({ events: options.events, recorder, logger });
 
   const stops: Array<() => void> = [];
-  if (config.getOptionalBoolean('layering.forge.notifications.enabled') ?? true) {
+  if (
+    config.getOptionalBoolean('layering.forge.notifications.enabled') ??
+    true
+  ) {
     const notifier = new ForgeNotifier({
       notifications: options.notifications,
       catalog: options.catalog,

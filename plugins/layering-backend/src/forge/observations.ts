@@ -17,7 +17,9 @@ export interface ForgeObservation {
 type Json = Record<string, unknown>;
 
 function obj(value: unknown): Json | undefined {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
 }
 
 function str(value: unknown): string | undefined {
@@ -28,9 +30,14 @@ function str(value: unknown): string | undefined {
  * A forge time as ISO 8601 (GitLab's webhooks also write `2026-12-05 06:00:00 UTC`); `now`
  * when the forge gave none or an unreadable one.
  */
-export function forgeTime(value: unknown, now: () => Date = () => new Date()): string {
+export function forgeTime(
+  value: unknown,
+  now: () => Date = () => new Date(),
+): string {
   if (typeof value === 'string') {
-    const time = new Date(value.replace(/ UTC$/, 'Z').replace(/^(\d{4}-\d\d-\d\d) /, '$1T'));
+    const time = new Date(
+      value.replace(/ UTC$/, 'Z').replace(/^(\d{4}-\d\d-\d\d) /, '$1T'),
+    );
     if (!Number.isNaN(time.getTime())) return time.toISOString();
   }
   return now().toISOString();
@@ -42,7 +49,10 @@ function login(forge: 'github' | 'gitlab', user: unknown): string | undefined {
   return name ? `${forge}:${name}` : undefined;
 }
 
-function withBy(event: LayeringRequestEvent, by: string | undefined): LayeringRequestEvent {
+function withBy(
+  event: LayeringRequestEvent,
+  by: string | undefined,
+): LayeringRequestEvent {
   return by ? { ...event, by } : event;
 }
 
@@ -50,7 +60,10 @@ function withBy(event: LayeringRequestEvent, by: string | undefined): LayeringRe
  * Reads a GitHub `pull_request` or `pull_request_review` webhook payload. Answers undefined
  * for payloads that say nothing the history keeps (edits, labels, comments, reopening).
  */
-export function fromGithubWebhook(topic: string, payload: unknown): ForgeObservation | undefined {
+export function fromGithubWebhook(
+  topic: string,
+  payload: unknown,
+): ForgeObservation | undefined {
   const body = obj(payload);
   const pr = obj(body?.pull_request);
   const url = str(pr?.html_url);
@@ -60,7 +73,10 @@ export function fromGithubWebhook(topic: string, payload: unknown): ForgeObserva
   const events: LayeringRequestEvent[] = [];
   if (topic.endsWith('pull_request_review')) {
     const review = obj(body.review);
-    if (action === 'submitted' && str(review?.state)?.toLowerCase() === 'approved') {
+    if (
+      action === 'submitted' &&
+      str(review?.state)?.toLowerCase() === 'approved'
+    ) {
       const event: LayeringRequestEvent = {
         type: 'approved',
         at: forgeTime(review?.submitted_at),
@@ -70,16 +86,23 @@ export function fromGithubWebhook(topic: string, payload: unknown): ForgeObserva
     }
   } else {
     if (action !== 'opened' && action !== 'closed') return undefined;
-    events.push(...githubPullEvents(pr, action === 'closed' ? body.sender : undefined));
+    events.push(
+      ...githubPullEvents(pr, action === 'closed' ? body.sender : undefined),
+    );
   }
-  return events.length ? { pullRequest: ref, url, events, source: 'webhook' } : undefined;
+  return events.length
+    ? { pullRequest: ref, url, events, source: 'webhook' }
+    : undefined;
 }
 
 /**
  * The events a GitHub pull request object (webhook or REST) implies: opened, and merged or
  * closed without merge. `closer` is who closed it when the payload says (the webhook's sender).
  */
-export function githubPullEvents(pr: Json, closer?: unknown): LayeringRequestEvent[] {
+export function githubPullEvents(
+  pr: Json,
+  closer?: unknown,
+): LayeringRequestEvent[] {
   const url = str(pr.html_url);
   const events: LayeringRequestEvent[] = [
     withBy(
@@ -90,14 +113,23 @@ export function githubPullEvents(pr: Json, closer?: unknown): LayeringRequestEve
   if (pr.merged === true || str(pr.merged_at)) {
     events.push(
       withBy(
-        { type: 'merged', at: forgeTime(pr.merged_at), ...(url ? { url } : {}) },
+        {
+          type: 'merged',
+          at: forgeTime(pr.merged_at),
+          ...(url ? { url } : {}),
+        },
         login('github', pr.merged_by),
       ),
     );
   } else if (pr.state === 'closed') {
     events.push(
       withBy(
-        { type: 'closed', at: forgeTime(pr.closed_at), detail: 'closed without merge', ...(url ? { url } : {}) },
+        {
+          type: 'closed',
+          at: forgeTime(pr.closed_at),
+          detail: 'closed without merge',
+          ...(url ? { url } : {}),
+        },
         login('github', closer),
       ),
     );
@@ -109,7 +141,9 @@ export function githubPullEvents(pr: Json, closer?: unknown): LayeringRequestEve
  * Reads a GitLab `merge_request` webhook payload (opened, approved, merged, closed). Answers
  * undefined for the rest (updates, reopening, unapproval).
  */
-export function fromGitlabWebhook(payload: unknown): ForgeObservation | undefined {
+export function fromGitlabWebhook(
+  payload: unknown,
+): ForgeObservation | undefined {
   const body = obj(payload);
   const attrs = obj(body?.object_attributes);
   const url = str(attrs?.url);
@@ -130,12 +164,22 @@ export function fromGitlabWebhook(payload: unknown): ForgeObservation | undefine
       event = { type: 'merged', at: at(attrs.merged_at), url };
       break;
     case 'close':
-      event = { type: 'closed', at: at(attrs.closed_at), detail: 'closed without merge', url };
+      event = {
+        type: 'closed',
+        at: at(attrs.closed_at),
+        detail: 'closed without merge',
+        url,
+      };
       break;
     default:
       return undefined;
   }
-  return { pullRequest: ref, url, events: [withBy(event, by)], source: 'webhook' };
+  return {
+    pullRequest: ref,
+    url,
+    events: [withBy(event, by)],
+    source: 'webhook',
+  };
 }
 
 /** The events a GitLab merge request object of the REST API implies, with its approvers. */
@@ -147,11 +191,19 @@ export function gitlabMergeRequestEvents(
   const url = str(mr.web_url);
   const u = url ? { url } : {};
   const events: LayeringRequestEvent[] = [
-    withBy({ type: 'opened', at: forgeTime(mr.created_at, now), ...u }, login('gitlab', mr.author)),
+    withBy(
+      { type: 'opened', at: forgeTime(mr.created_at, now), ...u },
+      login('gitlab', mr.author),
+    ),
   ];
   for (const approver of approvers) {
     // The approvals API gives no time per approval: the time it was first seen.
-    events.push({ type: 'approved', at: now().toISOString(), by: `gitlab:${approver}`, ...u });
+    events.push({
+      type: 'approved',
+      at: now().toISOString(),
+      by: `gitlab:${approver}`,
+      ...u,
+    });
   }
   if (mr.state === 'merged') {
     events.push(
@@ -163,7 +215,12 @@ export function gitlabMergeRequestEvents(
   } else if (mr.state === 'closed') {
     events.push(
       withBy(
-        { type: 'closed', at: forgeTime(mr.closed_at, now), detail: 'closed without merge', ...u },
+        {
+          type: 'closed',
+          at: forgeTime(mr.closed_at, now),
+          detail: 'closed without merge',
+          ...u,
+        },
         login('gitlab', mr.closed_by),
       ),
     );

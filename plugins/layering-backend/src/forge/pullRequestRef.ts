@@ -12,9 +12,11 @@ export interface PullRequestRef {
 }
 
 const GITHUB_HTML = /^\/([^/]+)\/([^/]+)\/pulls?\/(\d+)(?:[/?#].*)?$/;
-const GITHUB_API = /^(?:\/api\/v3)?\/repos\/([^/]+)\/([^/]+)\/(?:pulls|issues)\/(\d+)(?:[/?#].*)?$/;
+const GITHUB_API =
+  /^(?:\/api\/v3)?\/repos\/([^/]+)\/([^/]+)\/(?:pulls|issues)\/(\d+)(?:[/?#].*)?$/;
 const GITLAB_HTML = /^\/(.+?)\/-\/merge_requests\/(\d+)(?:[/?#].*)?$/;
-const GITLAB_API = /^(?:\/.*)?\/api\/v4\/projects\/([^/]+)\/merge_requests\/(\d+)(?:[/?#].*)?$/;
+const GITLAB_API =
+  /^(?:\/.*)?\/api\/v4\/projects\/([^/]+)\/merge_requests\/(\d+)(?:[/?#].*)?$/;
 
 /**
  * Reads a pull or merge request URL in any of the forms a forge hands out: GitHub's page
@@ -26,7 +28,9 @@ const GITLAB_API = /^(?:\/.*)?\/api\/v4\/projects\/([^/]+)\/merge_requests\/(\d+
  *
  * @public
  */
-export function parsePullRequestUrl(url: string | null | undefined): PullRequestRef | undefined {
+export function parsePullRequestUrl(
+  url: string | null | undefined,
+): PullRequestRef | undefined {
   if (!url) return undefined;
   let parsed: URL;
   try {
@@ -34,7 +38,8 @@ export function parsePullRequestUrl(url: string | null | undefined): PullRequest
   } catch {
     return undefined;
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    return undefined;
   let host = parsed.hostname.toLowerCase();
   const path = parsed.pathname.replace(/\/+$/, '');
   const gitlabApi = GITLAB_API.exec(path);
@@ -52,7 +57,12 @@ export function parsePullRequestUrl(url: string | null | undefined): PullRequest
   }
   const github = GITHUB_HTML.exec(path);
   if (github) {
-    return ref('github', host, `${github[1]}/${github[2].replace(/\.git$/, '')}`, github[3]);
+    return ref(
+      'github',
+      host,
+      `${github[1]}/${github[2].replace(/\.git$/, '')}`,
+      github[3],
+    );
   }
   return undefined;
 }

@@ -83,8 +83,17 @@ describe('forge webhooks through the events backend', () => {
     });
     expect(stored.events).toEqual([
       expect.objectContaining({ type: 'opened', by: 'user:default/alice' }),
-      expect.objectContaining({ type: 'approved', by: 'github:carol', at: '2030-01-01T09:30:00.000Z' }),
-      expect.objectContaining({ type: 'merged', by: 'github:carol', at: '2030-01-01T10:00:00.000Z', url: PR_URL }),
+      expect.objectContaining({
+        type: 'approved',
+        by: 'github:carol',
+        at: '2030-01-01T09:30:00.000Z',
+      }),
+      expect.objectContaining({
+        type: 'merged',
+        by: 'github:carol',
+        at: '2030-01-01T10:00:00.000Z',
+        url: PR_URL,
+      }),
     ]);
 
     await eventually(async () => {
@@ -107,7 +116,11 @@ describe('forge webhooks through the events backend', () => {
     // The same delivery again (GitHub retries) records nothing new.
     await postGithub(
       'pull_request',
-      pullRequestPayload('closed', { merged: true, merged_at: '2030-01-01T10:00:00Z', merged_by: { login: 'carol' } }),
+      pullRequestPayload('closed', {
+        merged: true,
+        merged_at: '2030-01-01T10:00:00Z',
+        merged_by: { login: 'carol' },
+      }),
     );
     await new Promise(resolve => setImmediate(resolve));
     expect((await backend.requests.get(record.id))?.events).toHaveLength(3);
@@ -135,7 +148,11 @@ describe('forge webhooks through the events backend', () => {
     // A signed delivery afterwards is recorded: the refused ones above never reached the store.
     await postGithub('pull_request_review', {
       action: 'submitted',
-      review: { state: 'approved', user: { login: 'carol' }, submitted_at: '2030-01-01T09:30:00Z' },
+      review: {
+        state: 'approved',
+        user: { login: 'carol' },
+        submitted_at: '2030-01-01T09:30:00Z',
+      },
       pull_request: pullRequestPayload('opened').pull_request,
     });
     const stored = await eventually(async () => {
@@ -174,7 +191,10 @@ describe('forge webhooks through the events backend', () => {
   it('marks the first request superseded when a second one for the pool opens', async () => {
     const first = await backend.requests.add(prRequest());
     const second = await backend.requests.add(
-      prRequest({ taskId: 'task-2', pullRequestUrl: 'https://github.com/acme/fleet-config/pull/8' }),
+      prRequest({
+        taskId: 'task-2',
+        pullRequestUrl: 'https://github.com/acme/fleet-config/pull/8',
+      }),
     );
     const older = await backend.requests.get(first.record.id);
     expect(older?.outcome).toBe('superseded');
@@ -183,28 +203,29 @@ describe('forge webhooks through the events backend', () => {
       url: 'https://github.com/acme/fleet-config/pull/8',
     });
     // The webhook for the newer one's merge moves only the newer one.
-    await postGithub(
-      'pull_request',
-      {
-        ...pullRequestPayload('closed', {
-          merged: true,
-          merged_at: '2030-01-03T10:00:00Z',
-          merged_by: { login: 'carol' },
-        }),
-        pull_request: {
-          ...pullRequestPayload('closed').pull_request,
-          number: 8,
-          html_url: 'https://github.com/acme/fleet-config/pull/8',
-          merged: true,
-          merged_at: '2030-01-03T10:00:00Z',
-          merged_by: { login: 'carol' },
-        },
+    await postGithub('pull_request', {
+      ...pullRequestPayload('closed', {
+        merged: true,
+        merged_at: '2030-01-03T10:00:00Z',
+        merged_by: { login: 'carol' },
+      }),
+      pull_request: {
+        ...pullRequestPayload('closed').pull_request,
+        number: 8,
+        html_url: 'https://github.com/acme/fleet-config/pull/8',
+        merged: true,
+        merged_at: '2030-01-03T10:00:00Z',
+        merged_by: { login: 'carol' },
       },
-    );
-    await eventually(async () => {
-      expect((await backend.requests.get(second.record.id))?.outcome).toBe('merged');
     });
-    expect((await backend.requests.get(first.record.id))?.outcome).toBe('superseded');
+    await eventually(async () => {
+      expect((await backend.requests.get(second.record.id))?.outcome).toBe(
+        'merged',
+      );
+    });
+    expect((await backend.requests.get(first.record.id))?.outcome).toBe(
+      'superseded',
+    );
   });
 
   it('ignores and logs a webhook for a pull request no request opened, without its payload', async () => {
@@ -221,19 +242,30 @@ describe('forge webhooks through the events backend', () => {
       },
     });
     const line = await eventually(async () => {
-      const found = backend.lines.find(l => l.message.includes('no layering request opened'));
+      const found = backend.lines.find(l =>
+        l.message.includes('no layering request opened'),
+      );
       expect(found).toBeDefined();
       return found!;
     });
-    expect(line.meta).toMatchObject({ host: 'github.com', project: 'acme/fleet-config', number: 99 });
+    expect(line.meta).toMatchObject({
+      host: 'github.com',
+      project: 'acme/fleet-config',
+      number: 99,
+    });
     expect(JSON.stringify(backend.lines)).not.toContain(secretish);
     expect(JSON.stringify(backend.lines)).not.toContain(GITHUB_SECRET);
-    expect((await backend.requests.get(record.id))?.events?.map(e => e.type)).toEqual(['opened']);
+    expect(
+      (await backend.requests.get(record.id))?.events?.map(e => e.type),
+    ).toEqual(['opened']);
   });
 
   it('records a GitLab merge request merged, with the token checked', async () => {
-    const url = 'https://gitlab.example.com/platform/fleet/config/-/merge_requests/3';
-    const { record } = await backend.requests.add(prRequest({ pullRequestUrl: url }));
+    const url =
+      'https://gitlab.example.com/platform/fleet/config/-/merge_requests/3';
+    const { record } = await backend.requests.add(
+      prRequest({ pullRequestUrl: url }),
+    );
     const payload = {
       object_kind: 'merge_request',
       event_type: 'merge_request',

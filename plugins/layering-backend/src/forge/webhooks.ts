@@ -29,7 +29,9 @@ export async function subscribeToForgeWebhooks(options: {
         ? fromGitlabWebhook(params.eventPayload)
         : fromGithubWebhook(params.topic, params.eventPayload);
       if (!observation) {
-        logger.debug('Forge webhook with nothing for request histories', { topic: params.topic });
+        logger.debug('Forge webhook with nothing for request histories', {
+          topic: params.topic,
+        });
         return;
       }
       await recorder.record(observation);

@@ -4,7 +4,9 @@ import { DatabaseRequestStore, type NewLayeringRequest } from './RequestStore';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-function request(overrides: Partial<NewLayeringRequest> = {}): NewLayeringRequest {
+function request(
+  overrides: Partial<NewLayeringRequest> = {},
+): NewLayeringRequest {
   return {
     cluster: 'ocp-418',
     pool: 'worker',
@@ -45,7 +47,11 @@ describe('DatabaseRequestStore history', () => {
     });
     const stored = await requests.get(record.id);
     expect(stored?.outcome).toBe('merged');
-    expect(stored?.events?.map(e => e.type)).toEqual(['opened', 'approved', 'merged']);
+    expect(stored?.events?.map(e => e.type)).toEqual([
+      'opened',
+      'approved',
+      'merged',
+    ]);
     expect(stored?.events?.[2]).toEqual({
       type: 'merged',
       at: '2030-01-01T10:00:00.000Z',
@@ -60,31 +66,54 @@ describe('DatabaseRequestStore history', () => {
       changes.push(change);
     });
     const { record } = await requests.add(request());
-    const merged = { type: 'merged' as const, at: '2030-01-01T10:00:00Z', by: 'github:bob' };
+    const merged = {
+      type: 'merged' as const,
+      at: '2030-01-01T10:00:00Z',
+      by: 'github:bob',
+    };
     expect((await requests.recordEvent(record.id, merged)).recorded).toBe(true);
-    expect((await requests.recordEvent(record.id, merged)).recorded).toBe(false);
+    expect((await requests.recordEvent(record.id, merged)).recorded).toBe(
+      false,
+    );
     // The poll may see the merge with other details: still once.
     expect(
-      (await requests.recordEvent(record.id, { type: 'merged', at: '2030-01-01T10:00:05Z' }))
-        .recorded,
+      (
+        await requests.recordEvent(record.id, {
+          type: 'merged',
+          at: '2030-01-01T10:00:05Z',
+        })
+      ).recorded,
     ).toBe(false);
     stop();
-    await requests.recordEvent(record.id, { type: 'applied', at: '2030-01-01T10:05:00Z' });
+    await requests.recordEvent(record.id, {
+      type: 'applied',
+      at: '2030-01-01T10:05:00Z',
+    });
     expect(changes.map(c => c.event.type)).toEqual(['opened', 'merged']);
     expect(changes[1].record.outcome).toBe('merged');
-    expect(changes[1].record.events?.map(e => e.type)).toEqual(['opened', 'merged']);
+    expect(changes[1].record.events?.map(e => e.type)).toEqual([
+      'opened',
+      'merged',
+    ]);
   });
 
   it('moves outcomes only forward but keeps every event in the history', async () => {
     const requests = await store();
     const { record } = await requests.add(request());
-    await requests.recordEvent(record.id, { type: 'closed', at: '2030-01-01T10:00:00Z' });
+    await requests.recordEvent(record.id, {
+      type: 'closed',
+      at: '2030-01-01T10:00:00Z',
+    });
     const after = await requests.recordEvent(record.id, {
       type: 'merged',
       at: '2030-01-01T11:00:00Z',
     });
     expect(after.record.outcome).toBe('closed');
-    expect(after.record.events?.map(e => e.type)).toEqual(['opened', 'closed', 'merged']);
+    expect(after.record.events?.map(e => e.type)).toEqual([
+      'opened',
+      'closed',
+      'merged',
+    ]);
   });
 
   it('marks the older open pull request of the pool superseded by a newer one', async () => {
@@ -94,9 +123,14 @@ describe('DatabaseRequestStore history', () => {
       changes.push(change);
     });
     const first = await requests.add(request());
-    const other = await requests.add(request({ pool: 'infra', taskId: 'task-0' }));
+    const other = await requests.add(
+      request({ pool: 'infra', taskId: 'task-0' }),
+    );
     const second = await requests.add(
-      request({ taskId: 'task-2', pullRequestUrl: 'https://github.com/acme/fleet-config/pull/8' }),
+      request({
+        taskId: 'task-2',
+        pullRequestUrl: 'https://github.com/acme/fleet-config/pull/8',
+      }),
     );
     const older = await requests.get(first.record.id);
     expect(older?.outcome).toBe('superseded');
@@ -134,9 +168,13 @@ describe('DatabaseRequestStore history', () => {
       'https://github.com/Acme/Fleet-Config/pull/7/files',
       'https://api.github.com/repos/acme/fleet-config/pulls/7',
     ]) {
-      expect((await requests.findByPullRequest(url)).map(r => r.id)).toEqual([record.id]);
+      expect((await requests.findByPullRequest(url)).map(r => r.id)).toEqual([
+        record.id,
+      ]);
     }
-    expect(await requests.findByPullRequest('https://github.com/acme/other/pull/7')).toEqual([]);
+    expect(
+      await requests.findByPullRequest('https://github.com/acme/other/pull/7'),
+    ).toEqual([]);
     expect(await requests.findByPullRequest('not a url')).toEqual([]);
     expect((await requests.listOpenPullRequests()).length).toBe(2);
   });
@@ -145,10 +183,16 @@ describe('DatabaseRequestStore history', () => {
     const requests = await store();
     const { record } = await requests.add(request());
     await expect(
-      requests.recordEvent('nope', { type: 'merged', at: '2030-01-01T10:00:00Z' }),
+      requests.recordEvent('nope', {
+        type: 'merged',
+        at: '2030-01-01T10:00:00Z',
+      }),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
     await expect(
-      requests.recordEvent(record.id, { type: 'exploded' as never, at: '2030-01-01T10:00:00Z' }),
+      requests.recordEvent(record.id, {
+        type: 'exploded' as never,
+        at: '2030-01-01T10:00:00Z',
+      }),
     ).rejects.toMatchObject({ name: 'InputError' });
     await expect(
       requests.recordEvent(record.id, { type: 'merged', at: 'yesterday' }),

@@ -37,7 +37,8 @@ import type { Knex } from 'knex';
  *
  * @public
  */
-export interface NewLayeringRequest extends Omit<LayeringRequestBody, 'requestedBy'> {
+export interface NewLayeringRequest
+  extends Omit<LayeringRequestBody, 'requestedBy'> {
   cluster: string;
   pool: string;
   /** Who asked: the router takes it from the task, never from the caller's body. */
@@ -61,7 +62,11 @@ export interface LayeringRequestStore {
     updated: boolean;
   }>;
   /** Requests of a pool, newest first, each with its events. */
-  list(cluster: string, pool: string, options?: { limit?: number }): Promise<LayeringRequestRecord[]>;
+  list(
+    cluster: string,
+    pool: string,
+    options?: { limit?: number },
+  ): Promise<LayeringRequestRecord[]>;
   /** One request with its events, or undefined. */
   get(id: string): Promise<LayeringRequestRecord | undefined>;
   /**
@@ -82,9 +87,13 @@ export interface LayeringRequestStore {
    * The requests whose pull or merge request is the one given (a URL in any form the forge
    * hands out, or a parsed reference): matched on host, project and number, not on the text.
    */
-  findByPullRequest(pullRequest: string | PullRequestRef): Promise<LayeringRequestRecord[]>;
+  findByPullRequest(
+    pullRequest: string | PullRequestRef,
+  ): Promise<LayeringRequestRecord[]>;
   /** Requests delivered by pull request whose pull request may still change (opened or superseded). */
-  listOpenPullRequests(options?: { limit?: number }): Promise<LayeringRequestRecord[]>;
+  listOpenPullRequests(options?: {
+    limit?: number;
+  }): Promise<LayeringRequestRecord[]>;
   /**
    * Calls `listener` after every change to a request's history (also those `add` makes), with
    * the record as it is after the change and the event just recorded. Answers a function that
@@ -108,7 +117,9 @@ export interface LayeringRequestChange {
  * Receives the changes to request histories.
  * @public
  */
-export type LayeringRequestListener = (change: LayeringRequestChange) => void | Promise<void>;
+export type LayeringRequestListener = (
+  change: LayeringRequestChange,
+) => void | Promise<void>;
 
 type Outcome = LayeringRequestOutcome;
 
@@ -147,7 +158,10 @@ interface Row {
 
 const TABLE = 'layering_requests';
 
-function toRecord(row: Row, events?: LayeringRequestEvent[]): LayeringRequestRecord {
+function toRecord(
+  row: Row,
+  events?: LayeringRequestEvent[],
+): LayeringRequestRecord {
   return {
     id: row.id,
     cluster: row.cluster,
@@ -191,7 +205,10 @@ export class DatabaseRequestStore implements LayeringRequestStore {
     const client = await database.getClient();
     if (!database.migrations?.skip) {
       await client.migrate.latest({
-        directory: resolvePackagePath('@rhcos-layering/plugin-layering-backend', 'migrations'),
+        directory: resolvePackagePath(
+          '@rhcos-layering/plugin-layering-backend',
+          'migrations',
+        ),
       });
     }
     return new DatabaseRequestStore(client, options.logger);
@@ -246,11 +263,17 @@ export class DatabaseRequestStore implements LayeringRequestStore {
           outcome: request.outcome,
           updated_at: now,
           summary: request.summary ?? existing.summary,
-          pull_request_url: existing.pull_request_url ?? request.pullRequestUrl ?? null,
+          pull_request_url:
+            existing.pull_request_url ?? request.pullRequestUrl ?? null,
         };
         await tx(TABLE).where({ id: existing.id }).update(changes);
         const merged = { ...existing, ...changes };
-        await this.#insertEvent(tx, existing.id, outcomeEvent(merged, now), recorded);
+        await this.#insertEvent(
+          tx,
+          existing.id,
+          outcomeEvent(merged, now),
+          recorded,
+        );
         if (request.outcome === 'opened') {
           await this.#supersedeOlder(tx, merged, recorded);
         }
@@ -283,10 +306,19 @@ export class DatabaseRequestStore implements LayeringRequestStore {
    * A newer pull request for a pool makes the older ones still open for it stale: they are
    * superseded (their pull requests may still be merged or closed; the forge will say).
    */
-  async #supersedeOlder(tx: Knex.Transaction, newer: Row, recorded: Recorded[]) {
+  async #supersedeOlder(
+    tx: Knex.Transaction,
+    newer: Row,
+    recorded: Recorded[],
+  ) {
     if (newer.delivery !== 'pull-request') return;
     const older = await tx<Row>(TABLE)
-      .where({ cluster: newer.cluster, pool: newer.pool, delivery: 'pull-request', outcome: 'opened' })
+      .where({
+        cluster: newer.cluster,
+        pool: newer.pool,
+        delivery: 'pull-request',
+        outcome: 'opened',
+      })
       .whereNot({ id: newer.id })
       .where('created_at', '<=', newer.created_at);
     for (const row of older) {
@@ -294,7 +326,9 @@ export class DatabaseRequestStore implements LayeringRequestStore {
         type: 'superseded',
         at: newer.updated_at ?? newer.created_at,
         by: newer.requested_by,
-        detail: `superseded by request ${newer.id} (${newer.summary ?? newer.kind})`,
+        detail: `superseded by request ${newer.id} (${
+          newer.summary ?? newer.kind
+        })`,
         ...(newer.pull_request_url ? { url: newer.pull_request_url } : {}),
       };
       await tx(TABLE)
@@ -317,22 +351,32 @@ export class DatabaseRequestStore implements LayeringRequestStore {
       .where({ request_id: requestId, dedupe_key: row.dedupe_key })
       .first();
     if (seen) return false;
-    await tx(EVENTS_TABLE).insert(row).onConflict(['request_id', 'dedupe_key']).ignore();
+    await tx(EVENTS_TABLE)
+      .insert(row)
+      .onConflict(['request_id', 'dedupe_key'])
+      .ignore();
     recorded.push({ requestId, event });
     return true;
   }
 
-  async recordEvent(id: string, input: LayeringRequestEvent, options: { key?: string } = {}) {
+  async recordEvent(
+    id: string,
+    input: LayeringRequestEvent,
+    options: { key?: string } = {},
+  ) {
     const event = normalizeEvent(input);
     const recorded: Recorded[] = [];
     await this.#db.transaction(async tx => {
       const row = await tx<Row>(TABLE).where({ id }).first();
       if (!row) throw new NotFoundError(`request ${id} does not exist`);
-      if (!(await this.#insertEvent(tx, id, event, recorded, options.key))) return;
+      if (!(await this.#insertEvent(tx, id, event, recorded, options.key)))
+        return;
       const to = EVENT_OUTCOMES[event.type];
       const from = row.outcome as Outcome;
       if (to && to !== from && OUTCOME_TRANSITIONS[from]?.includes(to)) {
-        await tx(TABLE).where({ id }).update({ outcome: to, updated_at: event.at });
+        await tx(TABLE)
+          .where({ id })
+          .update({ outcome: to, updated_at: event.at });
       }
     });
     const record = await this.get(id);
@@ -357,7 +401,10 @@ export class DatabaseRequestStore implements LayeringRequestStore {
         try {
           await listener({ record, event });
         } catch (error) {
-          this.#logger?.warn('A request history listener failed', toError(error));
+          this.#logger?.warn(
+            'A request history listener failed',
+            toError(error),
+          );
         }
       }
     }
@@ -408,7 +455,9 @@ export class DatabaseRequestStore implements LayeringRequestStore {
 
   async findByPullRequest(pullRequest: string | PullRequestRef) {
     const wanted =
-      typeof pullRequest === 'string' ? parsePullRequestUrl(pullRequest) : pullRequest;
+      typeof pullRequest === 'string'
+        ? parsePullRequestUrl(pullRequest)
+        : pullRequest;
     if (!wanted) return [];
     // The URL holds the number as text in every form; the parse then compares host,
     // project and number, whatever form the record and the event used.
@@ -450,12 +499,14 @@ function outcomeEvent(row: Row, at: string): LayeringRequestEvent {
  * The request store of the `layering` plugin (plugin database).
  * @public
  */
-export const layeringRequestStoreServiceRef = createServiceRef<LayeringRequestStore>({
-  id: 'layering.requests',
-  defaultFactory: async service =>
-    createServiceFactory({
-      service,
-      deps: { database: coreServices.database, logger: coreServices.logger },
-      factory: ({ database, logger }) => DatabaseRequestStore.create(database, { logger }),
-    }),
-});
+export const layeringRequestStoreServiceRef =
+  createServiceRef<LayeringRequestStore>({
+    id: 'layering.requests',
+    defaultFactory: async service =>
+      createServiceFactory({
+        service,
+        deps: { database: coreServices.database, logger: coreServices.logger },
+        factory: ({ database, logger }) =>
+          DatabaseRequestStore.create(database, { logger }),
+      }),
+  });

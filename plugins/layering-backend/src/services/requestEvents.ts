@@ -22,13 +22,20 @@ export interface EventRow {
 export const EVENTS_TABLE = 'layering_request_events';
 
 /** Events that can happen only once to a request, whoever reports them and however. */
-const ONCE: readonly LayeringRequestEventType[] = ['opened', 'merged', 'closed', 'superseded'];
+const ONCE: readonly LayeringRequestEventType[] = [
+  'opened',
+  'merged',
+  'closed',
+  'superseded',
+];
 
 /**
  * The outcome an event moves a request to (when {@link OUTCOME_TRANSITIONS} allows the move).
  * Events not listed (approved, build and rollout progress) leave the outcome alone.
  */
-export const EVENT_OUTCOMES: Partial<Record<LayeringRequestEventType, LayeringRequestOutcome>> = {
+export const EVENT_OUTCOMES: Partial<
+  Record<LayeringRequestEventType, LayeringRequestOutcome>
+> = {
   opened: 'opened',
   merged: 'merged',
   closed: 'closed',
@@ -47,14 +54,19 @@ export function dedupeKey(event: LayeringRequestEvent, key?: string): string {
   if (key !== undefined) parts = ['key', key];
   else if (ONCE.includes(event.type)) parts = [event.type];
   else if (event.type === 'approved') parts = [event.type, event.by ?? ''];
-  else parts = [event.type, event.by ?? '', event.detail ?? '', event.url ?? ''];
+  else
+    parts = [event.type, event.by ?? '', event.detail ?? '', event.url ?? ''];
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
 /** Checks an event from a caller and brings its time to the stored form (ISO 8601, UTC). */
-export function normalizeEvent(event: LayeringRequestEvent): LayeringRequestEvent {
+export function normalizeEvent(
+  event: LayeringRequestEvent,
+): LayeringRequestEvent {
   if (!LAYERING_REQUEST_EVENT_TYPES.includes(event.type)) {
-    throw new InputError(`type: unknown request event type '${String(event.type)}'`);
+    throw new InputError(
+      `type: unknown request event type '${String(event.type)}'`,
+    );
   }
   const time = new Date(event.at);
   if (Number.isNaN(time.getTime())) {
@@ -69,7 +81,11 @@ export function normalizeEvent(event: LayeringRequestEvent): LayeringRequestEven
   };
 }
 
-export function toEventRow(requestId: string, event: LayeringRequestEvent, key?: string): EventRow {
+export function toEventRow(
+  requestId: string,
+  event: LayeringRequestEvent,
+  key?: string,
+): EventRow {
   return {
     request_id: requestId,
     type: event.type,

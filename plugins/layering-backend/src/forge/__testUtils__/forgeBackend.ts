@@ -30,7 +30,9 @@ export function githubSignature(body: string, secret = GITHUB_SECRET): string {
 }
 
 /** A pull-request request as the scaffolder records it. */
-export function prRequest(overrides: Partial<NewLayeringRequest> = {}): NewLayeringRequest {
+export function prRequest(
+  overrides: Partial<NewLayeringRequest> = {},
+): NewLayeringRequest {
   return {
     cluster: 'ocp-418',
     pool: 'worker',
@@ -63,7 +65,9 @@ export async function startForgeBackend(
   options: { config?: JsonObject } = {},
 ) {
   const knex = await databases.init('SQLITE_3');
-  const requests = await DatabaseRequestStore.create(mockServices.database({ knex }));
+  const requests = await DatabaseRequestStore.create(
+    mockServices.database({ knex }),
+  );
   const sent: NotificationSendOptions[] = [];
   const log = recordingLogger();
   const backend = await startLayeringBackend({
@@ -98,7 +102,11 @@ export async function startForgeBackend(
         }),
       }),
       catalogServiceMock.factory({ entities: [poolEntity] }),
-      createServiceFactory({ service: coreServices.logger, deps: {}, factory: () => log.logger }),
+      createServiceFactory({
+        service: coreServices.logger,
+        deps: {},
+        factory: () => log.logger,
+      }),
     ],
   });
   return { backend, requests, sent, lines: log.lines };
@@ -114,11 +122,9 @@ export interface LogLine {
 /** A logger that keeps every line (its children write to the same list). */
 export function recordingLogger(): { logger: LoggerService; lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const at =
-    (level: LogLine['level']) =>
-    (message: string, meta?: unknown) => {
-      lines.push({ level, message, meta });
-    };
+  const at = (level: LogLine['level']) => (message: string, meta?: unknown) => {
+    lines.push({ level, message, meta });
+  };
   const logger: LoggerService = {
     debug: at('debug'),
     info: at('info'),
@@ -143,9 +149,21 @@ function eventsFeatures(): BackendFeature[] {
     // The real events service (startTestBackend's mock gives each plugin a bus of its own).
     eventsServiceFactory,
     require('@backstage/plugin-events-backend').default,
-    dist('@backstage/plugin-events-backend-module-github', 'service/eventsModuleGithubEventRouter.cjs.js'),
-    dist('@backstage/plugin-events-backend-module-github', 'service/eventsModuleGithubWebhook.cjs.js'),
-    dist('@backstage/plugin-events-backend-module-gitlab', 'service/eventsModuleGitlabEventRouter.cjs.js'),
-    dist('@backstage/plugin-events-backend-module-gitlab', 'service/eventsModuleGitlabWebhook.cjs.js'),
+    dist(
+      '@backstage/plugin-events-backend-module-github',
+      'service/eventsModuleGithubEventRouter.cjs.js',
+    ),
+    dist(
+      '@backstage/plugin-events-backend-module-github',
+      'service/eventsModuleGithubWebhook.cjs.js',
+    ),
+    dist(
+      '@backstage/plugin-events-backend-module-gitlab',
+      'service/eventsModuleGitlabEventRouter.cjs.js',
+    ),
+    dist(
+      '@backstage/plugin-events-backend-module-gitlab',
+      'service/eventsModuleGitlabWebhook.cjs.js',
+    ),
   ];
 }
