@@ -93,17 +93,17 @@ interface ClusterEntry {
   timer: NodeJS.Timeout | undefined;
 }
 
-/** Implementation of {@link LayeringFleetService}. */
-export class FleetService implements LayeringFleetService {
-  readonly #clusters = new Map<string, ClusterEntry>();
-  readonly #listeners = new Set<(change: FleetChange) => void>();
-  readonly #logger: LoggerService;
 /** Who a direct apply to the cluster writes as, from its writer credential (never the credential). */
 function directApplyAs(spec: ClusterSpec): ClusterView['directApplyAs'] {
   if (!spec.writer) return 'none';
   return spec.writer.type === 'user' ? 'person' : 'service';
 }
 
+/** Implementation of {@link LayeringFleetService}. */
+export class FleetService implements LayeringFleetService {
+  readonly #clusters = new Map<string, ClusterEntry>();
+  readonly #listeners = new Set<(change: FleetChange) => void>();
+  readonly #logger: LoggerService;
   readonly #debounceMs: number;
   readonly #onStop?: () => Promise<void>;
   #readyWaiters: Array<() => void> = [];
@@ -398,12 +398,12 @@ function directApplyAs(spec: ClusterSpec): ClusterView['directApplyAs'] {
       release: base?.release ?? { version: null, baseImage: null, rhcosVersion: null },
       machineOSConfigApiVersion: health.machineOSConfigApiVersion,
       singleNode: base?.singleNode ?? false,
+      directApplyAs: directApplyAs(entry.cache.spec),
     };
   }
 
   listClusters(): ClusterView[] {
     return [...this.#clusters.entries()].map(([name, entry]) => this.#freshCluster(name, entry));
-      directApplyAs: directApplyAs(entry.cache.spec),
   }
 
   getCluster(cluster: string): ClusterView | undefined {
