@@ -25,7 +25,7 @@ function dedupeKey(event) {
 exports.up = async function up(knex) {
   await knex.schema.createTable('layering_request_events', table => {
     table.comment('Events in the history of a layering request');
-    table.increments('id').primary();
+    table.increments('id');
     table
       .string('request_id', 36)
       .notNullable()
