@@ -305,3 +305,34 @@ describe('forge webhooks through the events backend', () => {
     });
   });
 });
+
+describe('forge webhooks without a secret', () => {
+  it('have no ingress at all, so nothing unsigned gets in', async () => {
+    const { backend, requests } = await startForgeBackend(databases, {
+      config: { events: { useEventBus: 'never' } },
+    });
+    try {
+      const { record } = await requests.add(prRequest());
+      const body = JSON.stringify({
+        action: 'closed',
+        pull_request: {
+          html_url: PR_URL,
+          state: 'closed',
+          merged: true,
+          merged_at: '2030-01-01T10:00:00Z',
+        },
+      });
+      for (const topic of ['github', 'gitlab']) {
+        const response = await request(backend.server)
+          .post(`/api/events/http/${topic}`)
+          .set('content-type', 'application/json')
+          .set('x-github-event', 'pull_request')
+          .send(body);
+        expect(response.status).toBe(404);
+      }
+      expect((await requests.get(record.id))?.outcome).toBe('opened');
+    } finally {
+      await backend.stop();
+    }
+  });
+});
