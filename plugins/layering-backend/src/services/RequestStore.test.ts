@@ -212,4 +212,24 @@ describe('DatabaseRequestStore history', () => {
     await requests.add(request());
     expect(seen).toEqual(['opened']);
   });
+
+  it('does not wait for a listener, and logs one that rejects', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const logger = mockServices.logger.mock();
+    const requests = await DatabaseRequestStore.create(
+      mockServices.database({ knex }),
+      { logger },
+    );
+    requests.onChange(() => new Promise<void>(() => {}));
+    requests.onChange(async () => {
+      throw new Error('rejected');
+    });
+    const { record } = await requests.add(request());
+    expect(record.outcome).toBe('opened');
+    await new Promise(resolve => setImmediate(resolve));
+    expect(logger.warn).toHaveBeenCalledWith(
+      'A request history listener failed',
+      expect.objectContaining({ message: 'rejected' }),
+    );
+  });
 });

@@ -97,7 +97,9 @@ export interface LayeringRequestStore {
   /**
    * Calls `listener` after every change to a request's history (also those `add` makes), with
    * the record as it is after the change and the event just recorded. Answers a function that
-   * removes the listener. A listener that throws or rejects is logged and does not stop others.
+   * removes the listener. Listeners are called in order once the change is stored; the store
+   * does not wait for a promise a listener returns. One that throws or rejects is logged and
+   * does not stop the others.
    */
   onChange(listener: LayeringRequestListener): () => void;
 }
@@ -398,13 +400,17 @@ export class DatabaseRequestStore implements LayeringRequestStore {
       const record = records.get(requestId);
       if (!record) continue;
       for (const listener of [...this.#listeners]) {
-        try {
-          await listener({ record, event });
-        } catch (error) {
+        // Called in order but not waited for: a slow listener (apply on merge, a notification)
+        // must not hold up the webhook or the scaffolder call that recorded the event.
+        const failed = (error: unknown) =>
           this.#logger?.warn(
             'A request history listener failed',
             toError(error),
           );
+        try {
+          Promise.resolve(listener({ record, event })).catch(failed);
+        } catch (error) {
+          failed(error);
         }
       }
     }
