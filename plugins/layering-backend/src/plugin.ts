@@ -24,6 +24,7 @@ import { layeringForecastServiceRef } from './services/forecast/ForecastService'
 import { layeringRequestStoreServiceRef } from './services/RequestStore';
 import { PoolSignalPublisher } from './services/PoolSignalPublisher';
 import { startProvenanceTracking } from './provenance';
+import { layeringClustersServiceRef } from '@rhcos-layering/plugin-layering-node';
 import { startAutomaticRebase } from './services/rebase';
 
 /**
@@ -49,6 +50,7 @@ export const layeringPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        clusters: layeringClustersServiceRef,
         lifecycle: coreServices.lifecycle,
         fleet: layeringFleetServiceRef,
         forecast: layeringForecastServiceRef,
@@ -70,6 +72,7 @@ export const layeringPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         auditor,
+        clusters,
         lifecycle,
         fleet,
         requests,
@@ -135,6 +138,7 @@ export const layeringPlugin = createBackendPlugin({
         const provenance = startProvenanceTracking({
           config, logger, fleet, requests, notifications, catalog, auth,
           announce: (cluster, pool) => publisher.announce(cluster, pool),
+          auditor, clusters,
         });
         lifecycle.addShutdownHook(() => provenance.stop());
 

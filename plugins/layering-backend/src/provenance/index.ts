@@ -1,4 +1,5 @@
 import type {
+  AuditorService,
   AuthService,
   LoggerService,
   RootConfigService,
@@ -13,6 +14,10 @@ import {
   type ProvenanceRequestStore,
 } from './ProvenanceLinker';
 import { isPoolProvenanceSource } from './poolProvenance';
+import { ScmIntegrations } from '@backstage/integration';
+import type { LayeringClustersService } from '@rhcos-layering/plugin-layering-node';
+import { ApplyOnMerge } from './applyOnMerge/ApplyOnMerge';
+import { ForgeMergedFiles } from './applyOnMerge/MergedFiles';
 
 /** The field manager of the actions' writes when `layering.actions.fieldManager` is not set. */
 export const DEFAULT_PORTAL_FIELD_MANAGER = 'backstage-layering';
@@ -38,6 +43,9 @@ export function startProvenanceTracking(options: {
   catalog: CatalogService;
   auth: AuthService;
   announce(cluster: string, pool: string): void;
+  /** With both, apply on merge runs for clusters with `applyOnMerge: true`. */
+  auditor?: AuditorService;
+  clusters?: LayeringClustersService;
 }): ProvenanceTracking {
   const { config, fleet, requests } = options;
   const logger = options.logger.child({ component: 'provenance' });
@@ -73,6 +81,21 @@ export function startProvenanceTracking(options: {
     );
   }
 
+  const fieldManager =
+    config.getOptionalString('layering.actions.fieldManager') ?? DEFAULT_PORTAL_FIELD_MANAGER;
+  if (options.auditor && options.clusters) {
+    const applier = new ApplyOnMerge({
+      config,
+      logger,
+      auditor: options.auditor,
+      clusters: options.clusters,
+      files: new ForgeMergedFiles(ScmIntegrations.fromConfig(config)),
+      requests,
+      fieldManager,
+    });
+    stops.push(requests.onChange(applier.onRequestChange));
+  }
+
   let linker: ProvenanceLinker | undefined;
   if (isPoolProvenanceSource(fleet)) {
     linker = new ProvenanceLinker({
@@ -80,10 +103,7 @@ export function startProvenanceTracking(options: {
       source: fleet,
       requests,
       logger,
-      portalManagers: [
-        config.getOptionalString('layering.actions.fieldManager') ??
-          DEFAULT_PORTAL_FIELD_MANAGER,
-      ],
+      portalManagers: [fieldManager],
       intervalMs: config.getOptionalNumber('layering.provenance.intervalMs'),
     });
     linker.start();
