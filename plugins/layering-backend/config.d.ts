@@ -118,6 +118,23 @@ export interface Config {
     };
 
     /**
+     * Provenance: requests followed onto their clusters from the watch caches (applied, the
+     * build, the rollout), recorded in each request's history.
+     */
+    provenance?: {
+      /** How often pools with requests still in flight are checked again, in ms. Default 30000. */
+      intervalMs?: number;
+      /** Notifications of a request's build (succeeded, failed) and rollout (done, degraded). */
+      notifications?: {
+        /**
+         * Default true: the requester and the pool's owner get one, and the pool's owner hears
+         * when a cluster update leaves the pool behind the cluster's release.
+         */
+        enabled?: boolean;
+      };
+    };
+
+    /**
      * Rebase when a release lands: once a cluster completed an update, each pool pinned by an
      * out-of-cluster image built FROM an older release gets a rebase pull request. The pool
      * card always offers it; with `automatic` the backend opens it itself.

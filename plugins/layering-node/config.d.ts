@@ -69,6 +69,14 @@ export interface Config {
             oidcTokenProvider?: 'openshift';
           };
           /**
+           * Apply on merge, for clusters without a GitOps controller: when a request's pull
+           * request is merged, the layering backend applies the merged manifests itself with
+           * the `writer` credential (layering content for the pool and objects rendered by that
+           * request only, after a server dry run; audited). The merge is the approval. Default
+           * false: a GitOps controller applies what is merged.
+           */
+          applyOnMerge?: boolean;
+          /**
            * Registries (with credentials) for this cluster's images, tried before
            * `layering.registries` — e.g. the cluster's own pull secret entries.
            */

@@ -58,7 +58,7 @@ export function startProvenanceTracking(options: {
 
   if (
     options.notifications &&
-    (config.getOptionalBoolean('layering.provenance.notifications') ?? true)
+    (config.getOptionalBoolean('layering.provenance.notifications.enabled') ?? true)
   ) {
     const notifier = new ClusterNotifier({
       notifications: options.notifications,
