@@ -76,6 +76,11 @@ async function main() {
       ok: views.filter(c => c.status === 'ok').length,
       pools: fleet.listFleetPools().length,
       rss: process.memoryUsage().rss,
+      notOk:
+        fleet instanceof ScaledFleetService
+          ? views.filter(c => c.status !== 'ok').slice(0, 5).map(c => ({ name: c.name, ...fleet.describe(c.name) }))
+          : [],
+      leases: fleet instanceof ScaledFleetService ? fleet.replica.stats : undefined,
     });
   });
   app.use(

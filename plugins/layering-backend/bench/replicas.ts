@@ -107,7 +107,9 @@ interface Replica {
 }
 
 async function startReplica(id: string, db: object, clustersFile: string, mode = 'leases'): Promise<Replica> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), require.resolve('./replicaServer.ts')], {
+  // One process (tsx as a loader, not its CLI, which would run the replica in a grandchild), so
+  // that SIGKILL kills the replica itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', require.resolve('./replicaServer.ts')], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: {
       ...process.env,
@@ -246,7 +248,10 @@ async function main() {
     log('\n[2/4] two replicas with leases');
     const pairDb = await db.config('bench_pair');
     t = now();
-    const [a, b] = await Promise.all([startReplica('a', pairDb, clustersFile), startReplica('b', pairDb, clustersFile)]);
+    // b starts once a answers: replicas starting in the same instant race in the request store's
+    // knex migrations (one fails to start and is restarted by its platform).
+    const a = await startReplica('a', pairDb, clustersFile);
+    const b = await startReplica('b', pairDb, clustersFile);
     replicas.push(a, b);
     await waitFor('both replicas to be complete', async () => (await complete(a)) && (await complete(b)));
     const pairCold = now() - t;

@@ -161,6 +161,16 @@ export class ScaledFleetService implements LayeringFleetService {
     };
   }
 
+  /** Where this replica's answer about a cluster comes from (benchmark, diagnostics). */
+  describe(name: string): { owned: boolean; source: string; status: string; watchedStatus?: string } {
+    return {
+      owned: this.#leases.owned.has(name),
+      source: this.#held.get(name)?.source ?? 'none',
+      status: this.getCluster(name)?.status ?? 'unknown',
+      watchedStatus: this.#fleet?.getCluster(name)?.status,
+    };
+  }
+
   /** The watching fleet of the owned clusters (benchmark counters). */
   get fleet(): FleetService | undefined {
     return this.#fleet;
