@@ -20,6 +20,7 @@
  * BENCH_BACKEND_URL, CHROMIUM_PATH.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -94,6 +95,11 @@ async function startPortal(clusters: BenchCluster[]): Promise<void> {
       })),
     },
   ];
+  // The portal's output goes to a file: the figures stay readable, and a failed start can be read.
+  mkdirSync(resolve(REPO, '.run'), { recursive: true });
+  const logFile = resolve(REPO, '.run/bench-portal.log');
+  const out = openSync(logFile, 'w');
+  log(`portal output: ${logFile}`);
   const child = spawn('yarn', ['dev'], {
     cwd: REPO,
     env: {
@@ -101,7 +107,7 @@ async function startPortal(clusters: BenchCluster[]): Promise<void> {
       BROWSER: 'none',
       APP_CONFIG_kubernetes_clusterLocatorMethods: JSON.stringify(locator),
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', out, out],
     detached: true,
   });
   children.push(child);
@@ -254,6 +260,13 @@ async function main() {
   } finally {
     await browser.close();
   }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopChildren();
+    process.exit(1);
+  });
 }
 
 main()
