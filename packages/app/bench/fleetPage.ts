@@ -6,8 +6,8 @@
  * 1. Starts the bench fleet in a child process (plugins/layering-backend/bench/fleetServer.ts:
  *    BENCH_CLUSTERS clusters × BENCH_POOLS pools, 20 × 500 by default), unless BENCH_APP_URL is
  *    set (then a portal already serving a big fleet is measured as it is).
- * 2. Starts the portal (`backstage-cli repo start`, frontend and backend in development mode)
- *    with `kubernetes.clusterLocatorMethods` pointing at the bench clusters (APP_CONFIG_ override).
+ * 2. Starts the portal (the frontend's development server, and the backend without the watcher
+ *    that restarts it on every source change) with `kubernetes.clusterLocatorMethods` pointing at the bench clusters (APP_CONFIG_ override).
  * 3. Signs in as guest and measures, in the page:
  *    - time to first rows: a full page load of /layering, and an in-app navigation to it;
  *    - time for a filter to answer: a summary button (no debounce) and the search box (with its
@@ -100,20 +100,36 @@ async function startPortal(clusters: BenchCluster[]): Promise<void> {
   const logFile = resolve(REPO, '.run/bench-portal.log');
   const out = openSync(logFile, 'w');
   log(`portal output: ${logFile}`);
-  const child = spawn('yarn', ['dev'], {
+  const env = {
+    ...process.env,
+    BROWSER: 'none',
+    APP_CONFIG_kubernetes_clusterLocatorMethods: JSON.stringify(locator),
+  };
+  // The backend runs without the development watcher, which restarts it on every change to a
+  // source file of the repository; the frontend is the development server.
+  const backend = spawn(
+    process.execPath,
+    [
+      '--enable-source-maps',
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      'src/index',
+    ],
+    { cwd: resolve(REPO, 'packages/backend'), env, stdio: ['ignore', out, out], detached: true },
+  );
+  children.push(backend);
+  const child = spawn('yarn', ['workspace', 'app', 'start'], {
     cwd: REPO,
-    env: {
-      ...process.env,
-      BROWSER: 'none',
-      APP_CONFIG_kubernetes_clusterLocatorMethods: JSON.stringify(locator),
-    },
+    env,
     stdio: ['ignore', out, out],
     detached: true,
   });
   children.push(child);
   const deadline = Date.now() + 15 * 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error('the portal stopped while starting');
+    if (child.exitCode !== null || backend.exitCode !== null) {
+      throw new Error(`the portal stopped while starting; see ${logFile}`);
+    }
     const ok = await Promise.all([
       fetch(`${BACKEND_URL}/.backstage/health/v1/readiness`).then(r => r.ok, () => false),
       fetch(APP_URL).then(r => r.ok, () => false),
