@@ -86,6 +86,9 @@ export function linkRequest(input: LinkInput): LinkedEvent[] {
     earlier?.at ?? object.provenance.changedAt ?? now.toISOString();
   const manager = object.provenance.manager;
   const byPortal = manager !== null && portalManagers.includes(manager);
+  let writer = 'GitOps';
+  if (byPortal) writer = 'the portal';
+  else if (manager) writer = `${manager} (GitOps)`;
   // Applied once: a direct apply records it with the request (the linker only dates the rest).
   if (!earlier)
     events.push({
@@ -96,9 +99,7 @@ export function linkRequest(input: LinkInput): LinkedEvent[] {
         detail: `${object.kind} ${object.name} (${digest.slice(
           0,
           SHORT_DIGEST,
-        )}) written by ${
-          byPortal ? 'the portal' : manager ? `${manager} (GitOps)` : 'GitOps'
-        }`,
+        )}) written by ${writer}`,
       },
     });
 
