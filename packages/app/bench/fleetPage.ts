@@ -21,6 +21,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -40,17 +41,23 @@ function log(message: string) {
   process.stdout.write(`${message}\n`);
 }
 
-function stopChildren() {
-  for (const child of children) {
-    if (child.pid && child.exitCode === null) {
-      // Each child leads its own process group: stop the group (the portal runs several).
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        child.kill('SIGTERM');
-      }
+/** Stops what the benchmark started: SIGTERM to each child's process group, SIGKILL after 10 s. */
+async function stopChildren() {
+  const signal = (child: ChildProcess, name: NodeJS.Signals) => {
+    if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+    // Each child leads its own process group: signal the group (the portal runs several).
+    try {
+      process.kill(-child.pid, name);
+    } catch {
+      child.kill(name);
     }
+  };
+  children.forEach(child => signal(child, 'SIGTERM'));
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && children.some(c => c.exitCode === null && c.signalCode === null)) {
+    await new Promise(r => setTimeout(r, 200));
   }
+  children.forEach(child => signal(child, 'SIGKILL'));
 }
 
 interface BenchCluster {
@@ -104,6 +111,9 @@ async function startPortal(clusters: BenchCluster[]): Promise<void> {
     ...process.env,
     BROWSER: 'none',
     APP_CONFIG_kubernetes_clusterLocatorMethods: JSON.stringify(locator),
+    // app-config.yaml's OpenShift OAuth client needs a secret to start; nothing signs in with it here.
+    LAYERING_EMBEDDED_OAUTH_CLIENT_SECRET:
+      process.env.LAYERING_EMBEDDED_OAUTH_CLIENT_SECRET ?? randomBytes(24).toString('hex'),
   };
   // The backend runs without the development watcher, which restarts it on every change to a
   // source file of the repository; the frontend is the development server.
@@ -280,8 +290,7 @@ async function main() {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    stopChildren();
-    process.exit(1);
+    void stopChildren().finally(() => process.exit(1));
   });
 }
 
