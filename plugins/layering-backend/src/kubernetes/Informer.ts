@@ -229,7 +229,7 @@ export class Informer<P> {
     if (!this.#hasListed) {
       this.#setPhase('listing', this.#error);
     }
-    const release = await this.#options.listLimiter?.acquire();
+    const release = await this.#options.listLimiter?.acquire(signal);
     try {
       await this.#listPages(signal);
     } finally {

@@ -29,4 +29,18 @@ describe('ListLimiter', () => {
     // Slots are free again: two acquire at once.
     (await limiter.acquire())();
   });
+
+  it('lets an abandoned waiter leave the queue, so its slot goes to the next one', async () => {
+    const limiter = new ListLimiter(1);
+    const first = await limiter.acquire();
+    const abort = new AbortController();
+    const abandoned = limiter.acquire(abort.signal);
+    const next = limiter.acquire();
+    abort.abort();
+    await expect(abandoned).rejects.toThrow('abandoned');
+    first();
+    // The slot passes to the waiter behind the abandoned one.
+    (await next)();
+    await expect(limiter.acquire(abort.signal)).rejects.toThrow('abandoned');
+  });
 });

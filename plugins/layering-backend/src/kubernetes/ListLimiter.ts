@@ -12,10 +12,26 @@ export class ListLimiter {
     this.#max = Math.max(1, max);
   }
 
-  /** Waits for a slot; call the returned function when the list is done. */
-  async acquire(): Promise<() => void> {
+  /**
+   * Waits for a slot; call the returned function when the list is done. Rejects when `signal`
+   * aborts first (a stopped informer leaves the queue at once instead of waiting its turn).
+   */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted) throw new Error('The list was abandoned');
     if (this.#running >= this.#max) {
-      await new Promise<void>(resolve => this.#waiting.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          const index = this.#waiting.indexOf(waiter);
+          if (index >= 0) this.#waiting.splice(index, 1);
+          reject(new Error('The list was abandoned'));
+        };
+        const waiter = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        this.#waiting.push(waiter);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
     } else {
       this.#running += 1;
     }

@@ -87,9 +87,30 @@ export class ClusterLeases {
   #schedule() {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => {
-      this.round().finally(() => this.#schedule());
+      // A round still busy (stopping many watches can take a while) must not keep the leases
+      // from being renewed: renew alone then.
+      const next = this.#running ? this.#renewOnly() : this.round();
+      next.finally(() => this.#schedule());
     }, this.#options.renewIntervalMs);
     this.#timer.unref?.();
+  }
+
+  /** Heartbeat and renewal only, while a round is still changing what we watch. */
+  async #renewOnly(): Promise<void> {
+    const { db, replicaId: me, ttlMs } = this.#options;
+    try {
+      const now = await databaseNow(db);
+      await db(REPLICAS_TABLE).where({ id: me }).update({ expires_at: now + ttlMs });
+      await db(LEASES_TABLE)
+        .where({ owner: me })
+        .where('expires_at', '>', now)
+        .update({ expires_at: now + ttlMs });
+      this.#lastRenewed = performance.now();
+    } catch (error) {
+      assertError(error);
+      this.stats.failures += 1;
+      this.#logger.warn('Cannot renew the cluster leases', error);
+    }
   }
 
   /** One round: heartbeat, renew, rebalance, claim. Never throws. */
