@@ -2,6 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import {
   buildMachineOSConfig,
+  buildOsImageMachineConfig,
   LAYERING_REQUEST_ANNOTATIONS,
 } from '@rhcos-layering/plugin-layering-common';
 import { withLayeringProvenance } from '@rhcos-layering/plugin-layering-node';
@@ -19,6 +20,9 @@ jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const MCO = 'machineconfiguration.openshift.io';
+/** The RHCOS image of the sample's release (4.18.21), which its registry serves. */
+const RELEASE_RHCOS =
+  'quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:435b8c0780f7b69e0b12b71926005340cc501e074c76bfc5c06b1ed711479b56';
 
 /** The infra MachineOSConfig of the sample with one more package, as a request renders it. */
 function renderedInfraLayer(taskId: string, requestId: string) {
@@ -206,6 +210,73 @@ describe('ProvenanceLinker on an embedded cluster', () => {
       });
       expect(await restarted.linkPool('prov', 'infra')).toEqual([]);
       expect((await requests.get(record.id))!.events).toHaveLength(done.length);
+    } finally {
+      await linker.stop();
+    }
+  });
+  it('follows an osImageURL MachineConfig applied by GitOps onto the pool: applied, then the rollout', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const requests = await DatabaseRequestStore.create(
+      mockServices.database({ knex }),
+      {
+        logger: mockServices.logger.mock(),
+      },
+    );
+    const renderedId = randomUUID();
+    const { record } = await requests.add({
+      requestId: renderedId,
+      cluster: 'prov',
+      pool: 'worker',
+      kind: 'rebase',
+      delivery: 'pull-request',
+      pullRequestUrl: 'https://github.com/acme/fleet-config/pull/13',
+      taskId: 'task-13',
+      requestedBy: 'user:default/alice',
+      outcome: 'opened',
+      summary: "Rebase worker onto 4.18.21's RHCOS",
+    });
+    const linker = new ProvenanceLinker({
+      fleet,
+      source: fleet,
+      requests,
+      logger: mockServices.logger.mock(),
+      portalManagers: ['backstage-layering'],
+      intervalMs: 100,
+    });
+    linker.start();
+    try {
+      const object = withLayeringProvenance(
+        buildOsImageMachineConfig({
+          name: 'os-layer-custom',
+          role: 'worker',
+          osImageURL: RELEASE_RHCOS,
+          annotations: {
+            [LAYERING_REQUEST_ANNOTATIONS.templateRun]: 'task-13',
+          },
+        }) as { metadata: { annotations?: Record<string, string> } },
+        renderedId,
+      );
+      await clusterRequest(
+        cluster,
+        `/apis/${MCO}/v1/machineconfigs/os-layer-custom?fieldManager=argocd-controller&force=true`,
+        {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/apply-patch+yaml' },
+          body: JSON.stringify(object),
+        },
+      );
+      const events = await eventually(async () => {
+        const recorded = (await requests.get(record.id))!.events!;
+        expect(recorded.map(e => e.type)).toContain('rollout-done');
+        return recorded;
+      });
+      expect(events.find(e => e.type === 'applied')!.detail).toMatch(
+        /^MachineConfig os-layer-custom \(sha256:[0-9a-f]{12}\) written by argocd-controller \(GitOps\)$/,
+      );
+      expect(events.map(e => e.type)).not.toContain('build-started');
+      expect(events.find(e => e.type === 'rollout-done')!.detail).toBe(
+        '2 of 2 nodes updated',
+      );
     } finally {
       await linker.stop();
     }
