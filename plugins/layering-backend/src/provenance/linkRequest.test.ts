@@ -326,6 +326,28 @@ describe('linkRequest', () => {
     expect(types(events)).toEqual(['build-started']);
   });
 
+  it('finds the build of a direct apply, recorded only after its write', () => {
+    const events = link({
+      record: record({
+        delivery: 'direct',
+        events: [{ type: 'applied', at: '2026-12-05T10:00:10Z' }],
+      }),
+      pool: pool({
+        builds: [
+          OLD_BUILD,
+          {
+            ...OLD_BUILD,
+            name: 'worker-new',
+            state: 'Building',
+            start: '2026-12-05T10:00:05Z',
+            end: null,
+          },
+        ],
+      }),
+    });
+    expect(types(events)).toEqual(['build-started']);
+  });
+
   it('follows an osImageURL MachineConfig once the MCO rendered it into the pool', () => {
     const mc: ProvenanceObject = {
       ...mosc(),

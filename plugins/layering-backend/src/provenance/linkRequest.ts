@@ -82,8 +82,15 @@ export function linkRequest(input: LinkInput): LinkedEvent[] {
   const events: LinkedEvent[] = [];
   const digest = object.provenance.digest!;
   const earlier = record.events?.find(e => e.type === 'applied');
-  const appliedAt =
-    earlier?.at ?? object.provenance.changedAt ?? now.toISOString();
+  // The earliest of when the cluster says the spec was written and when applied was recorded:
+  // a direct apply is recorded after its write (and its build may start in between), and an
+  // object written again later (same content) must not move the anchor past its build.
+  const times = [earlier?.at, object.provenance.changedAt].filter(
+    (t): t is string => !!t,
+  );
+  const appliedAt = times.length
+    ? times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b))
+    : now.toISOString();
   const manager = object.provenance.manager;
   const byPortal = manager !== null && portalManagers.includes(manager);
   let writer = 'GitOps';
