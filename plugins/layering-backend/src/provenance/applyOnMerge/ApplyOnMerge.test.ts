@@ -81,7 +81,8 @@ function mergedPull(manifest: string) {
     http.get(
       `${REPO}/contents/clusters/aom/infra/machineosconfig-infra.yaml`,
       ({ request }) =>
-        new URL(request.url).searchParams.get('ref') === COMMIT
+        new URL(request.url).searchParams.get('ref') === COMMIT &&
+        request.headers.get('accept') === 'application/vnd.github.raw+json'
           ? new HttpResponse(manifest)
           : new HttpResponse('wrong ref', { status: 404 }),
     ),

@@ -126,7 +126,7 @@ export class ForgeMergedFiles implements MergedFilesSource {
           .split('/')
           .map(encodeURIComponent)
           .join('/')}?ref=${commit}`,
-        { ...headers, accept: 'application/vnd.github.raw' },
+        { ...headers, accept: 'application/vnd.github.raw+json' },
         'text',
       )) as string;
       files.push({ path, content });
