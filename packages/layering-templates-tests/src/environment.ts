@@ -1,3 +1,4 @@
+import type { JsonObject } from '@backstage/types';
 import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
 import type { FakeGitHub } from './FakeGitHub';
 import type { FakeGitLab } from './FakeGitLab';
@@ -17,10 +18,18 @@ export interface TemplateEnvironment {
  * with the test pools, and a backend with the scaffolder and the layering plugins; everything is
  * stopped again after the suite. Read the returned object's fields inside tests only.
  */
-export function useTemplateEnvironment(forges: {
-  github?: FakeGitHub;
-  gitlab?: FakeGitLab;
-}): TemplateEnvironment {
+export function useTemplateEnvironment(
+  forges: {
+    github?: FakeGitHub;
+    gitlab?: FakeGitLab;
+  },
+  extra: {
+    /** Images the cluster's registry serves besides the sample's. */
+    images?: Array<{ image: string; labels?: Record<string, string> }>;
+    /** More `layering` configuration of the backend. */
+    layering?: JsonObject;
+  } = {},
+): TemplateEnvironment {
   const env = {} as TemplateEnvironment;
   beforeAll(async () => {
     env.forges = startForges(
@@ -28,10 +37,11 @@ export function useTemplateEnvironment(forges: {
         (fake): fake is FakeGitHub | FakeGitLab => fake !== undefined,
       ),
     );
-    env.cluster = await startTestCluster();
+    env.cluster = await startTestCluster({ images: extra.images });
     env.backend = await startTemplateBackend({
       cluster: env.cluster,
       pools: TEST_POOLS,
+      layering: extra.layering,
     });
   });
   afterAll(async () => {

@@ -1,6 +1,10 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  createServiceFactory,
+  type SchedulerService,
+  type ServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -118,6 +122,8 @@ export function portalPolicy(allowDirect: boolean) {
 export interface TemplateBackend {
   server: Server;
   stop(): Promise<void>;
+  /** Runs a scheduled task of the backend now, and waits for it (the test scheduler runs none by itself after start). */
+  triggerTask(id: string): Promise<void>;
 }
 
 /**
@@ -130,6 +136,8 @@ export async function startTemplateBackend(options: {
   pools: string[];
   allowDirect?: boolean;
   forges?: boolean;
+  /** More `layering` configuration (e.g. `rebase`). */
+  layering?: JsonObject;
 }): Promise<TemplateBackend> {
   const { cluster, pools, allowDirect = true, forges = true } = options;
   const integrations = forges
@@ -144,8 +152,15 @@ export async function startTemplateBackend(options: {
         ],
       }
     : {};
+  // One scheduler instance for every plugin (the default test scheduler, which runs tasks without
+  // an initial delay at startup), kept so tests can run a scheduled task when they choose. Its
+  // type hides the instance's own `factory`, which hands out this very instance.
+  const scheduler = mockServices.scheduler() as SchedulerService & {
+    factory(): ServiceFactory<SchedulerService>;
+  };
   const backend = await startTestBackend({
     features: [
+      scheduler.factory(),
       scaffolderPlugin,
       githubModule,
       gitlabModule,
@@ -191,6 +206,7 @@ export async function startTemplateBackend(options: {
             registries: [{ host: '*', mirror: cluster.registryUrl }],
             informers: { watchTimeoutSeconds: 2, requestTimeoutMs: 5000 },
             actions: { maxRetries: 0 },
+            ...options.layering,
           },
         },
       }),
@@ -202,7 +218,11 @@ export async function startTemplateBackend(options: {
       }),
     ],
   });
-  return { server: backend.server, stop: () => backend.stop() };
+  return {
+    server: backend.server,
+    stop: () => backend.stop(),
+    triggerTask: id => scheduler.triggerTask(id),
+  };
 }
 
 /** A finished scaffolder task: its status, output and log lines. */

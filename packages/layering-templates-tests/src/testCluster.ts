@@ -3,6 +3,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   startEmbeddedCluster,
   type EmbeddedCluster,
+  type ImageRecord,
 } from '@rhcos-layering/embedded-openshift';
 
 /** Name the test cluster is configured under (the sample scenario: OCP 4.18.21). */
@@ -63,7 +64,11 @@ const extraObjects = [
  * empty `edge` pool and a push secret, in instant mode on a free port.
  */
 export async function startTestCluster(
-  options: { state?: 'ocp-417' | 'ocp-418' | 'ocp-419' } = {},
+  options: {
+    state?: 'ocp-417' | 'ocp-418' | 'ocp-419';
+    /** Images the registry serves besides the state's (e.g. a CI's rebuilt image, by tag). */
+    images?: Array<{ image: string; labels?: Record<string, string> }>;
+  } = {},
 ): Promise<EmbeddedCluster> {
   const state = options.state ?? 'ocp-418';
   const cluster = await startEmbeddedCluster({
@@ -74,6 +79,8 @@ export async function startTestCluster(
       state,
     ),
     objects: extraObjects,
+    // Images given by tag get the digest of their content (ImageCatalog's ImageInput).
+    images: options.images as ImageRecord[] | undefined,
     port: 0,
     speed: 0,
   });

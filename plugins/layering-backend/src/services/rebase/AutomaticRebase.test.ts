@@ -27,6 +27,8 @@ const master = {
   layering: { mode: 'none' },
   drift: { ...behind, status: 'in-sync', matchedRelease: '4.18.24' },
 } as PoolView;
+/** A custom pool that inherits worker's pin: worker's request covers it. */
+const edgeInheriting = { ...pinnedWorker, name: 'edge' } as PoolView;
 const BASE = `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'a'.repeat(64)}`;
 const REBUILT = `registry.example.com/os/worker@sha256:${'b'.repeat(64)}`;
 
@@ -60,7 +62,7 @@ function setup(options: { release?: ClusterRelease; records?: LayeringRequestRec
   const rebase = new AutomaticRebase({
     fleet: {
       listClusters: () => [{ name: 'ocp-418' } as ClusterView],
-      listPools: () => [pinnedWorker, master],
+      listPools: () => [pinnedWorker, master, edgeInheriting],
       getRelease: () => options.release ?? release(),
     },
     requests: { list: async () => records },
@@ -80,7 +82,7 @@ function setup(options: { release?: ClusterRelease; records?: LayeringRequestRec
 }
 
 describe('AutomaticRebase', () => {
-  it('runs the rebase template for each pinned pool once a newer release completed', async () => {
+  it('runs the rebase template for each pinned pool once a newer release completed, not for pools inheriting the pin', async () => {
     const { rebase, started, resolved } = setup();
     expect(await rebase.runOnce()).toEqual([
       { cluster: 'ocp-418', pool: 'worker', release: '4.18.24', result: 'started', taskId: 'task-1' },

@@ -88,7 +88,16 @@ export class AutomaticRebase {
     for (const cluster of this.#fleet.listClusters()) {
       const release = this.#fleet.getRelease(cluster.name);
       if (!release || release.stale || release.status !== 'ok') continue;
-      for (const pool of this.#fleet.listPools(cluster.name) ?? []) {
+      const pools = this.#fleet.listPools(cluster.name) ?? [];
+      const worker = pools.find(p => p.name === 'worker');
+      for (const pool of pools) {
+        // A pin inherited from worker is rebased by worker's request, not once more per pool.
+        const inherited =
+          pool.name !== 'worker' &&
+          worker?.layering.mode === 'out-of-cluster' &&
+          worker.layering.source !== undefined &&
+          worker.layering.source === pool.layering.source;
+        if (inherited) continue;
         const due = rebaseDue(pool, release.history);
         if (!due) continue;
         attempts.push(await this.#rebase(cluster.name, pool, due, release));

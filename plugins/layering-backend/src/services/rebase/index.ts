@@ -7,6 +7,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { durationToMilliseconds } from '@backstage/types';
 import { readGlobalRegistries } from '../../kubernetes/clusterConfig';
 import { RegistryClient } from '../../registry';
 import type { LayeringFleetService } from '../fleetTypes';
@@ -60,13 +61,16 @@ export async function startAutomaticRebase(options: {
       return info ? `${reference.replace(/[:@][^/]*$/, '')}@${info.manifestDigest}` : undefined;
     },
   });
+  const frequency = config.has('layering.rebase.frequency')
+    ? readDurationFromConfig(config, { key: 'layering.rebase.frequency' })
+    : { minutes: 10 };
+  // The first check comes one period after start, at most a minute: the caches are warm by then.
+  const periodMs = durationToMilliseconds(frequency);
   await options.scheduler.scheduleTask({
     id: TASK_ID,
-    frequency: config.has('layering.rebase.frequency')
-      ? readDurationFromConfig(config, { key: 'layering.rebase.frequency' })
-      : { minutes: 10 },
+    frequency,
     timeout: { minutes: 10 },
-    initialDelay: { minutes: 1 },
+    initialDelay: { milliseconds: Math.min(periodMs, 60_000) },
     scope: 'global',
     fn: async () => {
       const attempts = await rebase.runOnce();
