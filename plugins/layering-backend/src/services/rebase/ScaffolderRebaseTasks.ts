@@ -8,8 +8,9 @@ import type { RebaseTaskStarter } from './AutomaticRebase';
 /**
  * Starts scaffolder tasks as the layering backend itself: `POST /api/scaffolder/v2/tasks` with
  * a plugin-to-plugin token of the service's own credentials (`plugin:layering`). The scaffolder
- * accepts service principals there; the task has no `createdBy`, and the permission policy must
- * allow `plugin:layering` the scaffolder's task creation and the layering request permission.
+ * accepts service principals there; the task has no `createdBy`. The permission framework
+ * decides for service principals without the policy (allowed unless access restrictions narrow
+ * them), which is why the automatic rebase always asks for a pull request, never direct apply.
  */
 export class ScaffolderRebaseTasks implements RebaseTaskStarter {
   readonly #discovery: DiscoveryService;
