@@ -24,8 +24,9 @@ export function findPinnedBase(
       const aWorker = role(a) === 'worker' ? 0 : 1;
       const bWorker = role(b) === 'worker' ? 0 : 1;
       // Byte order, as Go sorts the names.
-      const byName =
-        a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+      let byName = 0;
+      if (a.metadata.name < b.metadata.name) byName = -1;
+      else if (a.metadata.name > b.metadata.name) byName = 1;
       return aWorker - bWorker || byName;
     });
   let winner: MachineConfig | undefined;

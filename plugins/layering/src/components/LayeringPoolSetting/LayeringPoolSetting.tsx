@@ -27,6 +27,19 @@ const SETTING_TITLES = {
   machineConfigName: 'MachineConfig that sets osImageURL',
 };
 
+/** What the field says when the pool has nothing for the setting. */
+const NOTHING_TO_START_FROM: Record<
+  'MachineOSConfig' | 'MachineConfig' | 'layering',
+  (pool: string) => string
+> = {
+  layering: pool =>
+    `Pool ${pool} reports no layered image, so how it is layered cannot be detected: enter on-cluster or out-of-cluster.`,
+  MachineOSConfig: pool =>
+    `Pool ${pool} has no MachineOSConfig to start from: enter the value.`,
+  MachineConfig: pool =>
+    `Pool ${pool} has no MachineConfig that sets osImageURL to start from: enter the value.`,
+};
+
 /** What a detected layering mode means, for the read-only sentence. */
 const MODE_SENTENCES: Record<string, (pool: string, name: string) => string> = {
   'on-cluster': (pool, name) =>
@@ -201,11 +214,7 @@ export function LayeringPoolSetting(
         )}
         {settings && !fromPool && (
           <FormHelperText>
-            {holder === 'layering'
-              ? `Pool ${pool} reports no layered image, so how it is layered cannot be detected: enter on-cluster or out-of-cluster.`
-              : holder === 'MachineOSConfig'
-              ? `Pool ${pool} has no MachineOSConfig to start from: enter the value.`
-              : `Pool ${pool} has no MachineConfig that sets osImageURL to start from: enter the value.`}
+            {NOTHING_TO_START_FROM[holder](pool ?? '')}
           </FormHelperText>
         )}
         {current.error && (
