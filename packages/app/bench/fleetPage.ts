@@ -125,7 +125,13 @@ async function startPortal(clusters: BenchCluster[]): Promise<void> {
       require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
       'src/index',
     ],
-    { cwd: resolve(REPO, 'packages/backend'), env, stdio: ['ignore', out, out], detached: true },
+    {
+      cwd: resolve(REPO, 'packages/backend'),
+      // As the CLI sets it: the guest sign-in of the embedded default exists in development only.
+      env: { ...env, NODE_ENV: 'development' },
+      stdio: ['ignore', out, out],
+      detached: true,
+    },
   );
   children.push(backend);
   const child = spawn('yarn', ['workspace', 'app', 'start'], {
