@@ -20,14 +20,15 @@ export class ListLimiter {
     if (signal?.aborted) throw new Error('The list was abandoned');
     if (this.#running >= this.#max) {
       await new Promise<void>((resolve, reject) => {
+        const waiter = () => {
+          // eslint-disable-next-line @typescript-eslint/no-use-before-define
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
         const onAbort = () => {
           const index = this.#waiting.indexOf(waiter);
           if (index >= 0) this.#waiting.splice(index, 1);
           reject(new Error('The list was abandoned'));
-        };
-        const waiter = () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
         };
         this.#waiting.push(waiter);
         signal?.addEventListener('abort', onAbort, { once: true });

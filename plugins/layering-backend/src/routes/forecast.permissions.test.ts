@@ -19,7 +19,7 @@ class OfferingFleet extends FixedFleet {
   getRelease(cluster: string) {
     const release = super.getRelease(cluster);
     const updates: LayeringOfferedUpdate[] = [
-      { version: '4.18.24', image: 'quay.io/openshift-release-dev/ocp-release@sha256:' + 'f'.repeat(64), conditional: false },
+      { version: '4.18.24', image: `quay.io/openshift-release-dev/ocp-release@sha256:${'f'.repeat(64)}`, conditional: false },
     ];
     return release ? { ...release, updates } : undefined;
   }
@@ -135,9 +135,9 @@ describe('offered updates', () => {
         getRelease: () => ({
           ...release,
           updates: [
-            { version: '4.18.21', image: 'x@sha256:' + 'a'.repeat(64), conditional: false },
-            { version: '4.18.9', image: 'x@sha256:' + 'b'.repeat(64), conditional: false },
-            { version: '4.18.24', image: 'x@sha256:' + 'c'.repeat(64), conditional: false },
+            { version: '4.18.21', image: `x@sha256:${'a'.repeat(64)}`, conditional: false },
+            { version: '4.18.9', image: `x@sha256:${'b'.repeat(64)}`, conditional: false },
+            { version: '4.18.24', image: `x@sha256:${'c'.repeat(64)}`, conditional: false },
           ],
         }),
       }),

@@ -25,6 +25,8 @@ describe('GET /clusters/:cluster/forecast against embedded clusters', () => {
   let c419: EmbeddedCluster;
   let backend: Awaited<ReturnType<typeof startLayeringBackend>>;
 
+  const get = (path: string) => request(backend.server).get(`/api/layering${path}`);
+
   beforeAll(async () => {
     [c418, c419] = await Promise.all([
       startSampleCluster('fc418', 'ocp-418'),
@@ -59,10 +61,15 @@ describe('GET /clusters/:cluster/forecast against embedded clusters', () => {
     await eventually(async () => {
       for (const name of ['fc418', 'fc419']) {
         const res = await get(`/clusters/${name}/release`);
-        expect(res.body.rhcosVersion).toBeTruthy();
-        for (const entry of res.body.history) expect(entry.rhcosVersion).toBeTruthy();
+        const history: Array<{ rhcosVersion: string | null }> = res.body.history ?? [];
+        if (!res.body.rhcosVersion || history.some(e => !e.rhcosVersion)) {
+          throw new Error(`${name}: the release RHCOS is not read yet`);
+        }
         const pools = await get(`/clusters/${name}/pools`);
-        for (const pool of pools.body.items) expect(pool.image.baseRhcosVersion).toBeTruthy();
+        const items: Array<{ image: { baseRhcosVersion: string | null } }> = pools.body.items ?? [];
+        if (items.some(p => !p.image.baseRhcosVersion)) {
+          throw new Error(`${name}: a pool's base RHCOS is not read yet`);
+        }
       }
     });
   });
@@ -72,7 +79,6 @@ describe('GET /clusters/:cluster/forecast against embedded clusters', () => {
     await Promise.all([c418?.stop(), c419?.stop()]);
   });
 
-  const get = (path: string) => request(backend.server).get(`/api/layering${path}`);
   const poolOf = (body: LayeringForecastResponse, name: string): LayeringForecastPool => {
     const pool = body.pools.find(p => p.name === name);
     if (!pool) throw new Error(`no pool ${name} in ${JSON.stringify(body)}`);

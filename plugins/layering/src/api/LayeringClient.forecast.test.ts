@@ -23,7 +23,7 @@ describe('LayeringClient forecast', () => {
     const updates: LayeringClusterUpdates = {
       cluster: 'ocp 418',
       current: '4.18.21',
-      updates: [{ version: '4.18.24', image: 'x@sha256:' + 'a'.repeat(64), conditional: false }],
+      updates: [{ version: '4.18.24', image: `x@sha256:${'a'.repeat(64)}`, conditional: false }],
     };
     server.use(
       http.get(`${baseUrl}/clusters/ocp%20418/updates`, () => HttpResponse.json(updates)),
@@ -36,7 +36,7 @@ describe('LayeringClient forecast', () => {
       cluster: 'ocp-418',
       from: '4.18.21',
       to: '4.18.24',
-      image: 'x@sha256:' + 'a'.repeat(64),
+      image: `x@sha256:${'a'.repeat(64)}`,
       rhcosVersion: null,
       conditional: false,
       pools: [],
