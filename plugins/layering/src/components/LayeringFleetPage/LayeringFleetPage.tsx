@@ -1,5 +1,4 @@
 import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
-import { Progress } from '@backstage/core-components';
 import { Alert, Container, Flex, Tab, TabList, TabPanel, Tabs, Text } from '@backstage/ui';
 import { isClusterStatusDown } from '@rhcos-layering/plugin-layering-common';
 import { layeringApiRef } from '../../api';
@@ -24,21 +23,15 @@ export function LayeringFleetPage() {
   const clusters = useLiveData(() => api.getClusters(), FLEET_CHANNEL, [api]);
   const view = FLEET_VIEWS.find(v => v.id === params.get('view')) ?? FLEET_VIEWS[0];
 
-  if (clusters.loading) {
+  // The pools are asked for while the clusters load (not after): the first rows need only them.
+  if (clusters.error && !clusters.value) {
     return (
       <Container>
-        <Progress />
+        <LoadError error={clusters.error} />
       </Container>
     );
   }
-  if (clusters.error || !clusters.value) {
-    return (
-      <Container>
-        <LoadError error={clusters.error ?? new Error('No clusters')} />
-      </Container>
-    );
-  }
-  const all = clusters.value;
+  const all = clusters.value ?? [];
   const down = all.filter(c => isClusterStatusDown(c.status));
 
   return (
