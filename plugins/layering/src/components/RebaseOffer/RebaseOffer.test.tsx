@@ -30,12 +30,13 @@ async function renderOffer(
   pool = behindReleasesPool,
   answer: LayeringClusterRelease = release(['4.18.24', 'Completed'], ['4.18.21', 'Completed']),
   result: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  cluster = 'ocp-418',
 ) {
   const getRelease = jest.fn(async () => answer);
   await renderInTestApp(
     <div>
       <span>card</span>
-      <RebaseOffer cluster="ocp-418" pool={pool} />
+      <RebaseOffer cluster={cluster} pool={pool} />
     </div>,
     {
       apis: [
@@ -85,6 +86,9 @@ describe('RebaseOffer', () => {
       behindReleasesPool,
       undefined,
       AuthorizeResult.DENY,
+      // usePermission keeps answers per pool for the page's life, across these renders too:
+      // another cluster's pool, so the allowed answers of the tests above are not reused.
+      'ocp-419',
     );
     await waitFor(() => expect(getRelease).toHaveBeenCalled());
     await act(() => new Promise<void>(resolve => setTimeout(resolve, 0)));
