@@ -24,14 +24,22 @@ import { mkdirSync, openSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
-import { launchBrowser } from '../../../e2e/support/portal';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const REPO = resolve(__dirname, '../../..');
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 20);
 const POOLS = Number(process.env.BENCH_POOLS ?? 500);
 const APP_URL = process.env.BENCH_APP_URL ?? 'http://localhost:3000';
 const BACKEND_URL = process.env.BENCH_BACKEND_URL ?? 'http://localhost:7007';
+/** Debian's Chromium, headless, with the flags the end-to-end tests use on this closed network. */
+function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
+  });
+}
+
 const GRID = '[role="grid"][aria-label="Pools of the fleet"]';
 const ROW = `${GRID} [role="row"][data-row-index]`;
 

@@ -141,6 +141,7 @@ describe('DriftTrendRecorder', () => {
     now = T0 + 20 * MINUTE;
     fleet.setPools([...fleet.pools, testPoolView('a', 'gpu', 'unknown')]);
     await waitFor(async () => (await store.latest('a'))?.counts.unknown === 1);
+    expect((await store.latest('a'))?.counts.unknown).toBe(1);
   });
 });
 

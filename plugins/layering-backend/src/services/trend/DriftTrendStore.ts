@@ -120,7 +120,7 @@ export class DriftTrendStore {
     const [before, rows] = await Promise.all([lastBefore, inWindow.orderBy('at', 'asc')]);
     return [...(before as Row[]), ...rows]
       .map(toSample)
-      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+      .sort((a, b) => a.at.localeCompare(b.at));
   }
 
   /** Deletes samples older than `before`, keeping each cluster's newest one; returns how many. */
