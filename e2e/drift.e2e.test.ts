@@ -40,7 +40,7 @@ describe('drift card on a pool page', () => {
     await page.goto(`${APP_URL}/layering`);
     for (const cluster of ['ocp-417', 'ocp-418', 'ocp-419', 'sno-419']) {
       await page
-        .locator('table')
+        .locator('[role="grid"]')
         .getByText(cluster, { exact: true })
         .first()
         .waitFor();
