@@ -11,7 +11,7 @@ function settle() {
 describe('ImageLabelCache.osOfImage', () => {
   it('answers the OS name and OCP release from the same one label read as the build', async () => {
     const source: ImageLabelSource = {
-      getImageLabels: jest.fn(async (image: string) =>
+      getImageLabels: jest.fn(async (image: string): Promise<Record<string, string>> =>
         image === FCOS
           ? { 'com.coreos.osname': 'fedora-coreos', version: '42.20250901.3.0' }
           : {
