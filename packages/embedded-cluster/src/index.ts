@@ -51,6 +51,13 @@ export type { CrdVersion, JSONSchemaProps, PrinterColumn } from './schema/crds';
 export { ApiServer, type ApiServerOptions } from './server/ApiServer';
 export { ApiError, type StatusCause } from './server/status';
 export type { ServiceAccountToken } from './server/auth';
+export type { AuditEvent } from './server/audit';
+export {
+  accessTokenObjectName,
+  type EmbeddedOAuthOptions,
+  type EmbeddedOAuthUser,
+  type EmbeddedOAuthClient,
+} from './oauth/OAuthServer';
 export {
   authorize,
   forbidden,

@@ -87,6 +87,8 @@ function escapeHtml(text: string): string {
 /**
  * The name OpenShift gives the `OAuthAccessToken` object of a `sha256~` token: `sha256~` and the
  * unpadded base64url SHA-256 of the part after the prefix.
+ *
+ * @public
  */
 export function accessTokenObjectName(token: string): string {
   const secret = token.startsWith(TOKEN_PREFIX)
