@@ -1,14 +1,13 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { toError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   poolEntityName,
-  poolResourceRef,
   type LayeringRequestEventType,
 } from '@rhcos-layering/plugin-layering-common';
 import type { LayeringRequestChange } from '../services/RequestStore';
+import { isFullEntityRef, readPoolOwner } from '../provenance/poolOwner';
 
 /** The forge events people are told about, and how. */
 const FORGE_NOTICES: Partial<
@@ -57,8 +56,12 @@ export class ForgeNotifier {
     const notice = FORGE_NOTICES[event.type];
     if (!notice || record.delivery !== 'pull-request') return;
     const recipients = new Set<string>();
-    if (isEntityRef(record.requestedBy)) recipients.add(record.requestedBy);
-    const owner = await this.#poolOwner(record.cluster, record.pool);
+    if (isFullEntityRef(record.requestedBy)) recipients.add(record.requestedBy);
+    const owner = await readPoolOwner(
+      { catalog: this.#catalog, auth: this.#auth, logger: this.#logger },
+      record.cluster,
+      record.pool,
+    );
     if (owner) recipients.add(owner);
     if (recipients.size === 0) return;
     const poolPage = `${
@@ -94,39 +97,4 @@ export class ForgeNotifier {
       });
     }
   };
-
-  async #poolOwner(cluster: string, pool: string): Promise<string | undefined> {
-    const ref = poolResourceRef(cluster, pool);
-    try {
-      const entity = await this.#catalog.getEntityByRef(ref, {
-        credentials: await this.#auth.getOwnServiceCredentials(),
-      });
-      const owner = entity?.spec?.owner;
-      if (typeof owner !== 'string' || !owner) return undefined;
-      return stringifyEntityRef(
-        parseEntityRef(owner, {
-          defaultKind: 'group',
-          defaultNamespace: entity?.metadata.namespace ?? 'default',
-        }),
-      );
-    } catch (error) {
-      this.#logger.warn(
-        'Could not read the owner of a pool for a notification',
-        {
-          pool: ref,
-          error: toError(error).message,
-        },
-      );
-      return undefined;
-    }
-  }
-}
-
-function isEntityRef(value: string): boolean {
-  try {
-    parseEntityRef(value);
-    return value.includes(':');
-  } catch {
-    return false;
-  }
 }
