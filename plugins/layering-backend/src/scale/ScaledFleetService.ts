@@ -10,7 +10,6 @@ import type {
 import type { LayeringClustersService } from '@rhcos-layering/plugin-layering-node';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { gzipSync } from 'node:zlib';
 import type { ClusterSpec } from '../kubernetes/clusterConfig';
 import type { FleetService } from '../services/FleetService';
 import type {
@@ -24,6 +23,7 @@ import { ClusterLeases } from './ClusterLeases';
 import { readPoolSettings } from './remoteSettings';
 import { SharedViewStore, type SharedPool } from './SharedViewStore';
 import { ensureScaleTables } from './tables';
+import { fleetFilterKey, rememberFleetAnswer } from '../services/fleetAnswers';
 
 /** Settings of the replicas (`layering.replicas`). */
 export interface ReplicaSettings {
@@ -441,9 +441,7 @@ export class ScaledFleetService implements LayeringFleetService {
   }
 
   listFleetPoolsResponse(filter: FleetPoolFilter = {}): FleetPoolsResponse {
-    const drift = filter.drift?.length ? [...new Set(filter.drift)].sort() : undefined;
-    const clusters = filter.clusters?.length ? [...new Set(filter.clusters)].sort() : undefined;
-    const key = JSON.stringify([drift ?? null, clusters ?? null]);
+    const { key, drift, clusters } = fleetFilterKey(filter);
     const cached = this.#answers.get(key);
     if (cached) return cached;
     const parts: string[] = [];
@@ -453,22 +451,13 @@ export class ScaledFleetService implements LayeringFleetService {
         if (!drift || drift.includes(view.drift.status)) parts.push(json);
       }
     }
-    const body = Buffer.from(`{"items":[${parts.join(',')}]}`, 'utf8');
-    let gzipped: Buffer | undefined;
-    const answer: FleetPoolsResponse = {
-      // The body's own hash: replicas holding the same views give the same ETag.
-      etag: `"fleet-${createHash('sha1').update(body).digest('hex').slice(0, 20)}"`,
-      body,
-      gzipped: () => {
-        gzipped ??= gzipSync(body, { level: 6 });
-        return gzipped;
-      },
-    };
-    if (this.#answers.size >= 16) {
-      this.#answers.delete(this.#answers.keys().next().value as string);
-    }
-    this.#answers.set(key, answer);
-    return answer;
+    // The body's own hash: replicas holding the same views give the same ETag.
+    return rememberFleetAnswer(
+      this.#answers,
+      key,
+      parts,
+      body => `"fleet-${createHash('sha1').update(body).digest('hex').slice(0, 20)}"`,
+    );
   }
 
   getRelease(name: string): ClusterRelease | undefined {

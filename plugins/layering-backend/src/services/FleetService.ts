@@ -24,7 +24,6 @@ import {
 } from '@rhcos-layering/plugin-layering-common';
 import { assertError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import { ClusterCache, InformerTuning } from '../kubernetes/ClusterCache';
 import { ListLimiter } from '../kubernetes/ListLimiter';
 import {
@@ -39,6 +38,7 @@ import {
 import { ImageLabelCache, ImageLabelSource } from './ImageLabelCache';
 import { buildClusterViews, ClusterViews, poolDetail } from './viewBuilder';
 import { createRegistrySource } from './registrySource';
+import { fleetFilterKey, rememberFleetAnswer } from './fleetAnswers';
 import { poolProvenance, type PoolProvenance } from '../provenance/poolProvenance';
 import { assertRegistryEntries } from '../registry';
 import { ScaledFleetService } from '../scale/ScaledFleetService';
@@ -490,9 +490,7 @@ export class FleetService implements LayeringFleetService {
   }
 
   listFleetPoolsResponse(filter: FleetPoolFilter = {}): FleetPoolsResponse {
-    const drift = filter.drift?.length ? [...new Set(filter.drift)].sort() : undefined;
-    const clusters = filter.clusters?.length ? [...new Set(filter.clusters)].sort() : undefined;
-    const key = JSON.stringify([drift ?? null, clusters ?? null]);
+    const { key, drift, clusters } = fleetFilterKey(filter);
     const cached = this.#fleetAnswers.get(key);
     if (cached) return cached;
     const parts: string[] = [];
@@ -504,22 +502,14 @@ export class FleetService implements LayeringFleetService {
         parts.push(entry.fingerprints.get(pool) ?? JSON.stringify(view));
       }
     }
-    const body = Buffer.from(`{"items":[${parts.join(',')}]}`, 'utf8');
-    let gzipped: Buffer | undefined;
-    const answer: FleetPoolsResponse = {
-      etag: `"fleet-${this.#fleetGeneration}-${createHash('sha1').update(key).digest('hex').slice(0, 12)}"`,
-      body,
-      gzipped: () => {
-        gzipped ??= gzipSync(body, { level: 6 });
-        return gzipped;
-      },
-    };
     // A few filter combinations are kept; all are dropped when any pool changes.
-    if (this.#fleetAnswers.size >= 16) {
-      this.#fleetAnswers.delete(this.#fleetAnswers.keys().next().value as string);
-    }
-    this.#fleetAnswers.set(key, answer);
-    return answer;
+    return rememberFleetAnswer(
+      this.#fleetAnswers,
+      key,
+      parts,
+      () =>
+        `"fleet-${this.#fleetGeneration}-${createHash('sha1').update(key).digest('hex').slice(0, 12)}"`,
+    );
   }
 
   getRelease(cluster: string): ClusterRelease | undefined {
