@@ -56,8 +56,10 @@ describe('drift card on a pool page', () => {
     const card = page.locator('body');
     await card.getByText(/4\.18\.21 · RHCOS 418\.94\.202507221249-0/).waitFor();
     // The sample scenario: the worker image was built FROM 4.18.17's RHCOS, one release behind.
+    // Both drift lines say so (what the nodes run, and where the pool goes once rolled out).
     await card
       .getByText(/4\.18\.17's RHCOS .*1 release behind 4\.18\.21/)
+      .first()
       .waitFor();
     await card
       .getByText('Pinned by MachineConfig os-layer-custom', { exact: false })
@@ -84,6 +86,7 @@ describe('drift card on a pool page', () => {
     await card.getByText(/4\.18\.24 · RHCOS/).waitFor({ timeout: 120_000 });
     await card
       .getByText(/4\.18\.17's RHCOS .*2 releases behind 4\.18\.24/)
+      .first()
       .waitFor({ timeout: 60_000 });
     expect(
       await page.evaluate(

@@ -174,7 +174,7 @@ describe('on-cluster layered image request', () => {
     );
     await page.getByText('Cluster and pool').first().waitFor();
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.locator('label', { hasText: /^On the cluster/ }).click();
+    // The form detects how the pool is layered (its MachineOSConfig): nothing to choose.
     await page
       .getByText(/Reverts pool worker by removing MachineOSConfig worker/)
       .waitFor();
