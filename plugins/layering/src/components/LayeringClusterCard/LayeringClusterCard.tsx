@@ -116,7 +116,9 @@ export function LayeringClusterCard() {
             ))}
           </ul>
         )}
-        {!down && <LayeringClusterForecast cluster={cluster} />}
+        {!down && (
+          <LayeringClusterForecast cluster={cluster} releaseVersion={detail.release.version} />
+        )}
       </Flex>
     );
   }

@@ -7,6 +7,8 @@ import { useForecast } from './useForecast';
 /** Props of {@link LayeringClusterForecast}. */
 export interface LayeringClusterForecastProps {
   cluster: string;
+  /** The release the card's live data shows; the forecast reloads when it changes. */
+  releaseVersion?: string | null;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface LayeringClusterForecastProps {
  * @public
  */
 export function LayeringClusterForecast(props: LayeringClusterForecastProps) {
-  const state = useForecast(props.cluster);
+  const state = useForecast(props.cluster, props.releaseVersion);
   return <ForecastSection state={state} describe={forecastSentence} />;
 }
 

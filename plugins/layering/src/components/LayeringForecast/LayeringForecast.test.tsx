@@ -1,4 +1,5 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
+import { useState } from 'react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import {
@@ -131,6 +132,33 @@ describe('LayeringClusterForecast', () => {
       apis: [[layeringApiRef, api as unknown as LayeringApi]],
     });
     expect(await screen.findByText('Upgrade forecast unavailable: backend down')).toBeInTheDocument();
+  });
+});
+
+describe('the forecast on a live card', () => {
+  it('asks for the offered updates again once the cluster completed an update', async () => {
+    // The ClusterVersion after the update: the release it now runs is no longer offered.
+    const after: LayeringClusterUpdates = { ...updates, current: '4.18.24', updates: [updates.updates[0]] };
+    const api = {
+      ...mockApi(),
+      getUpdates: jest.fn().mockResolvedValueOnce(updates).mockResolvedValue(after),
+    };
+    /** A card whose live data moves to the next release, as a signal would make it. */
+    function LiveCard() {
+      const [release, setRelease] = useState('4.18.21');
+      return (
+        <>
+          <button onClick={() => setRelease('4.18.24')}>updated</button>
+          <LayeringPoolForecast cluster="ocp-418" pool="worker" releaseVersion={release} />
+        </>
+      );
+    }
+    await renderInTestApp(<LiveCard />, { apis: [[layeringApiRef, api as unknown as LayeringApi]] });
+    expect(await screen.findByText(/If you update to 4\.18\.24/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'updated' }));
+    expect(await screen.findByText(/If you update to 4\.19\.9/)).toBeInTheDocument();
+    expect(api.getUpdates).toHaveBeenCalledTimes(2);
+    expect(screen.queryByText(/If you update to 4\.18\.24/)).not.toBeInTheDocument();
   });
 });
 

@@ -6,6 +6,8 @@ import { useForecast } from './useForecast';
 export interface LayeringPoolForecastProps {
   cluster: string;
   pool: string;
+  /** The release the card's live data shows; the forecast reloads when it changes. */
+  releaseVersion?: string | null;
 }
 
 /**
@@ -15,8 +17,8 @@ export interface LayeringPoolForecastProps {
  * @public
  */
 export function LayeringPoolForecast(props: LayeringPoolForecastProps) {
-  const { cluster, pool } = props;
-  const state = useForecast(cluster);
+  const { cluster, pool, releaseVersion } = props;
+  const state = useForecast(cluster, releaseVersion);
   return (
     <ForecastSection
       state={state}

@@ -25,16 +25,20 @@ export interface ForecastState {
 /**
  * Loads the updates a cluster is offered and the forecast for the chosen one. Recommended updates
  * are preferred as the first choice; a conditional one is chosen first only when nothing else is
- * offered.
+ * offered. `releaseVersion`, the release the caller's live data shows, reloads both when the
+ * cluster completes an update, so a live page never offers the release it already runs.
  */
-export function useForecast(cluster: string | undefined): ForecastState {
+export function useForecast(
+  cluster: string | undefined,
+  releaseVersion?: string | null,
+): ForecastState {
   const api = useApi(layeringApiRef);
   const [target, setTarget] = useState<string | undefined>(undefined);
   const supported =
     typeof api.getUpdates === 'function' && typeof api.getForecast === 'function';
   const updates = useAsync(
     async () => (cluster && supported ? api.getUpdates(cluster) : undefined),
-    [api, cluster],
+    [api, cluster, releaseVersion],
   );
   useEffect(() => {
     const offered = updates.value?.updates ?? [];
@@ -51,7 +55,7 @@ export function useForecast(cluster: string | undefined): ForecastState {
   const forecast = useAsync(
     async () =>
       cluster && target && supported ? api.getForecast(cluster, target) : undefined,
-    [api, cluster, target],
+    [api, cluster, target, releaseVersion],
   );
   return {
     supported,

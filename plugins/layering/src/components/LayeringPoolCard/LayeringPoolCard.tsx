@@ -72,7 +72,11 @@ export function LayeringPoolCard(props: LayeringPoolCardProps) {
       <Flex direction="column" gap="3">
         <PoolSummary pool={pool} cluster={detail} requests={requests} />
         <RebaseOffer cluster={cluster} pool={pool} formDataKey={props.formDataKey} />
-        <LayeringPoolForecast cluster={cluster} pool={poolName} />
+        <LayeringPoolForecast
+          cluster={cluster}
+          pool={poolName}
+          releaseVersion={detail.release.version}
+        />
       </Flex>
     ) : (
       <Text as="p" variant="body-small">
