@@ -223,6 +223,9 @@ describe('RHEL-style build IDs across minors, live', () => {
       expect(view.release).toEqual({ version: '4.20.5', rhcosVersion: '9.6.20251112-0' });
       // The nodes' build is named by 4.19.20's payload in the history: its minor is known.
       expect(view.drift.matchedRelease).toBe('4.19.20');
+      // The MCO renders the new release's config after the release changes: wait for the
+      // pool's target to be the new default image.
+      expect(view.drift.target?.status).toBe('in-sync');
       return view;
     });
     expect(worker.drift).toMatchObject({
