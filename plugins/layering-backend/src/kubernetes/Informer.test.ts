@@ -100,7 +100,10 @@ describe('Informer', () => {
       random: () => 0,
     });
     informer.start();
-    await until(() => informer.items.has('c') && informer.phase === 'watching');
+    // The informer enters "watching" as it sends the watch; wait until the server has seen it too.
+    await until(
+      () => informer.items.has('c') && informer.phase === 'watching' && server.seen.length >= 7,
+    );
     expect([...informer.items.keys()]).toEqual(['c']);
     expect(informer.stats).toMatchObject({ lists: 2, relistsAfterGone: 2 });
     expect(server.seen).toEqual([
