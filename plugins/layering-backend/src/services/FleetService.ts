@@ -18,12 +18,7 @@ import type {
   FleetPoolsResponse,
   LayeringFleetService,
 } from './fleetTypes';
-import {
-  MACHINECONFIGURATION_GROUP,
-  type MachineOSConfigModel,
-} from '@rhcos-layering/plugin-layering-common';
-import { assertError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import { createHash } from 'node:crypto';
+import { assertError } from '@backstage/errors';
 import { ClusterCache, InformerTuning } from '../kubernetes/ClusterCache';
 import { ListLimiter } from '../kubernetes/ListLimiter';
 import {
@@ -36,9 +31,12 @@ import {
   type LayeringClustersService,
 } from '@rhcos-layering/plugin-layering-node';
 import { ImageLabelCache, ImageLabelSource } from './ImageLabelCache';
-import { buildClusterViews, ClusterViews, poolDetail } from './viewBuilder';
+import { buildClusterViews, poolDetail } from './viewBuilder';
 import { createRegistrySource } from './registrySource';
-import { fleetFilterKey, rememberFleetAnswer } from './fleetAnswers';
+import { clusterRelease, ClusterEntry, freshClusterView, replaceViews } from './fleetEntry';
+import { filterFleetPools, fleetPoolsAnswer } from './fleetListing';
+import { readPoolLayering } from './poolLayering';
+import { clusterSpecLoader, readInformerTuning } from './fleetClusterSource';
 import { poolProvenance, type PoolProvenance } from '../provenance/poolProvenance';
 import { assertRegistryEntries } from '../registry';
 import { ScaledFleetService } from '../scale/ScaledFleetService';
@@ -81,22 +79,6 @@ export interface FleetServiceFromClustersOptions {
   debounceMs?: number;
   /** Replaces the registry client (tests). */
   imageSource?(cluster: ClusterSpec): ImageLabelSource;
-}
-
-interface ClusterEntry {
-  cache: ClusterCache;
-  images: ImageLabelCache;
-  views: ClusterViews | undefined;
-  /** JSON of each pool view, to tell which ones changed. */
-  fingerprints: Map<string, string>;
-  clusterFingerprint: string;
-  timer: NodeJS.Timeout | undefined;
-}
-
-/** Who a direct apply to the cluster writes as, from its writer credential (never the credential). */
-function directApplyAs(spec: ClusterSpec): ClusterView['directApplyAs'] {
-  if (!spec.writer) return 'none';
-  return spec.writer.type === 'user' ? 'person' : 'service';
 }
 
 /** Implementation of {@link LayeringFleetService}. */
@@ -239,25 +221,8 @@ export class FleetService implements LayeringFleetService {
     // Refuse registry credentials that could leak to any host before anything starts.
     assertRegistryEntries(registries, 'layering.registries');
     const listConcurrency = config.getOptionalNumber('layering.informers.listConcurrency');
-    const tuning: InformerTuning = {
-      pageSize: config.getOptionalNumber('layering.informers.pageSize'),
-      watchTimeoutSeconds: config.getOptionalNumber('layering.informers.watchTimeoutSeconds'),
-      requestTimeoutMs: config.getOptionalNumber('layering.informers.requestTimeoutMs'),
-    };
-    const load = async (): Promise<ClusterSpec[] | undefined> => {
-      let specs: ClusterSpec[];
-      try {
-        specs = await clusters.getClusters();
-      } catch (error) {
-        assertError(error);
-        logger.warn('Cannot list the layering clusters; keeping the current ones', error);
-        return undefined;
-      }
-      for (const spec of specs) {
-        assertRegistryEntries(spec.registries, `layering.clusters.options.${spec.name}.registries`);
-      }
-      return specs;
-    };
+    const tuning = readInformerTuning(config);
+    const load = clusterSpecLoader(clusters, logger);
     const specs = (await load()) ?? [];
     if (specs.length === 0 && options.refreshIntervalMs !== 0) {
       logger.warn(
@@ -328,32 +293,11 @@ export class FleetService implements LayeringFleetService {
   #rebuild(cluster: string, entry: ClusterEntry) {
     const health = entry.cache.health();
     const views = buildClusterViews(cluster, health, entry.cache.snapshot(), entry.images);
-    const initial = entry.views === undefined;
-    entry.views = views;
-    const changed: string[] = [];
-    const seen = new Set<string>();
-    for (const [name, view] of views.pools) {
-      seen.add(name);
-      const fingerprint = JSON.stringify(view);
-      if (entry.fingerprints.get(name) !== fingerprint) {
-        entry.fingerprints.set(name, fingerprint);
-        changed.push(name);
-      }
-    }
-    for (const name of [...entry.fingerprints.keys()]) {
-      if (!seen.has(name)) {
-        entry.fingerprints.delete(name);
-        changed.push(name);
-      }
-    }
+    const { pools: changed, clusterChanged, initial } = replaceViews(entry, views);
     if (changed.length > 0) {
       this.#fleetGeneration += 1;
       this.#fleetAnswers.clear();
     }
-    const { lastSync: _ignored, ...stable } = views.cluster;
-    const clusterFingerprint = JSON.stringify(stable);
-    const clusterChanged = clusterFingerprint !== entry.clusterFingerprint;
-    entry.clusterFingerprint = clusterFingerprint;
     if (changed.length > 0 || clusterChanged) {
       for (const listener of this.#listeners) {
         try {
@@ -386,29 +330,13 @@ export class FleetService implements LayeringFleetService {
     return new Promise(resolve => this.#readyWaiters.push(resolve));
   }
 
-  #freshCluster(name: string, entry: ClusterEntry): ClusterView {
-    const health = entry.cache.health();
-    const base = entry.views?.cluster;
-    return {
-      name,
-      // Until the first views exist the cluster is still syncing, whatever the caches say.
-      status: base ? health.status : 'syncing',
-      ...(health.error ? { error: health.error } : {}),
-      lastSync: health.lastSync === null ? null : new Date(health.lastSync).toISOString(),
-      release: base?.release ?? { version: null, baseImage: null, rhcosVersion: null },
-      machineOSConfigApiVersion: health.machineOSConfigApiVersion,
-      singleNode: base?.singleNode ?? false,
-      directApplyAs: directApplyAs(entry.cache.spec),
-    };
-  }
-
   listClusters(): ClusterView[] {
-    return [...this.#clusters.entries()].map(([name, entry]) => this.#freshCluster(name, entry));
+    return [...this.#clusters.entries()].map(([name, entry]) => freshClusterView(name, entry));
   }
 
   getCluster(cluster: string): ClusterView | undefined {
     const entry = this.#clusters.get(cluster);
-    return entry ? this.#freshCluster(cluster, entry) : undefined;
+    return entry ? freshClusterView(cluster, entry) : undefined;
   }
 
   listPools(cluster: string): PoolView[] | undefined {
@@ -432,103 +360,21 @@ export class FleetService implements LayeringFleetService {
     return poolProvenance(entry.cache.snapshot(), pool, view.renderedConfig);
   }
 
-  async getPoolLayering(cluster: string, pool: string): Promise<PoolLayeringSettings | undefined> {
-    const entry = this.#clusters.get(cluster);
-    const view = entry?.views?.pools.get(pool);
-    if (!entry || !view) return undefined;
-    const { mode, source } = view.layering;
-    if (mode === 'out-of-cluster' && source) {
-      const machineConfig = entry.cache.snapshot().machineConfigs.get(source);
-      return {
-        mode,
-        name: source,
-        osImageURL: machineConfig?.osImageURL ?? view.layering.image ?? null,
-      };
-    }
-    if (mode === 'on-cluster' && source) {
-      let mosc: MachineOSConfigModel | null;
-      try {
-        mosc = await entry.cache.getMachineOSConfig(source);
-      } catch (error) {
-        // ClusterRequestError messages carry no credentials.
-        throw new ServiceUnavailableError(
-          `Cannot read MachineOSConfig "${source}" of cluster "${cluster}": ${(error as Error).message}`,
-        );
-      }
-      if (!mosc) {
-        throw new NotFoundError(
-          `MachineOSConfig "${source}" of pool "${pool}" no longer exists in cluster "${cluster}"`,
-        );
-      }
-      return {
-        mode,
-        name: mosc.name,
-        apiVersion: `${MACHINECONFIGURATION_GROUP}/${mosc.apiVersion}`,
-        containerfiles: mosc.containerFiles.map(e => ({ arch: e.arch, content: e.content })),
-        renderedImagePushSpec: mosc.renderedImagePushSpec,
-        renderedImagePushSecret: mosc.renderedImagePushSecret,
-        baseImagePullSecret: mosc.baseImagePullSecret,
-        currentImage: mosc.status.currentImagePullSpec,
-      };
-    }
-    return { mode: 'none' };
+  getPoolLayering(cluster: string, pool: string): Promise<PoolLayeringSettings | undefined> {
+    return readPoolLayering(cluster, pool, this.#clusters.get(cluster));
   }
 
   listFleetPools(filter: FleetPoolFilter = {}): PoolView[] {
-    const out: PoolView[] = [];
-    const drift = filter.drift?.length ? new Set(filter.drift) : undefined;
-    const clusters = filter.clusters?.length ? new Set(filter.clusters) : undefined;
-    for (const [name, entry] of this.#clusters) {
-      if (clusters && !clusters.has(name)) continue;
-      if (!entry.views) continue;
-      for (const view of entry.views.pools.values()) {
-        if (drift && !drift.has(view.drift.status)) continue;
-        out.push(view);
-      }
-    }
-    return out;
+    return filterFleetPools(this.#clusters, filter);
   }
 
   listFleetPoolsResponse(filter: FleetPoolFilter = {}): FleetPoolsResponse {
-    const { key, drift, clusters } = fleetFilterKey(filter);
-    const cached = this.#fleetAnswers.get(key);
-    if (cached) return cached;
-    const parts: string[] = [];
-    for (const [name, entry] of this.#clusters) {
-      if (clusters && !clusters.includes(name)) continue;
-      if (!entry.views) continue;
-      for (const [pool, view] of entry.views.pools) {
-        if (drift && !drift.includes(view.drift.status)) continue;
-        parts.push(entry.fingerprints.get(pool) ?? JSON.stringify(view));
-      }
-    }
-    // A few filter combinations are kept; all are dropped when any pool changes.
-    return rememberFleetAnswer(
-      this.#fleetAnswers,
-      key,
-      parts,
-      () =>
-        `"fleet-${this.#fleetGeneration}-${createHash('sha1').update(key).digest('hex').slice(0, 12)}"`,
-    );
+    return fleetPoolsAnswer(this.#clusters, this.#fleetAnswers, this.#fleetGeneration, filter);
   }
 
   getRelease(cluster: string): ClusterRelease | undefined {
     const entry = this.#clusters.get(cluster);
-    if (!entry) return undefined;
-    const view = this.#freshCluster(cluster, entry);
-    return {
-      cluster,
-      ...view.release,
-      status: view.status,
-      stale: entry.cache.health().stale,
-      history: (entry.views?.history ?? []).map(h => ({
-        version: h.version,
-        image: h.image,
-        state: h.state ?? null,
-        rhcosVersion: h.rhcosVersion,
-      })),
-      updates: entry.cache.snapshot().clusterVersion?.updates ?? [],
-    };
+    return entry ? clusterRelease(cluster, entry) : undefined;
   }
 
   subscribe(listener: (change: FleetChange) => void): () => void {
