@@ -22,6 +22,7 @@ import {
 import {
   EVENT_OUTCOMES,
   EVENTS_TABLE,
+  ONCE_EVENT_TYPES,
   normalizeEvent,
   toEvent,
   toEventRow,
@@ -340,7 +341,13 @@ export class DatabaseRequestStore implements LayeringRequestStore {
     }
   }
 
-  /** Inserts an event unless the same one is there; true when it was inserted. */
+  /**
+   * Inserts an event unless the same one is there; true when it was inserted. A once-only event
+   * (applied among them) is there when any event of its type is, whatever key it was stored
+   * under. The unique index on (request, key) is the guard when two writers race (two
+   * replicas, or the linker and apply on merge on PostgreSQL): the second insert is ignored and
+   * answers false, so the event is recorded and announced once.
+   */
   async #insertEvent(
     tx: Knex | Knex.Transaction,
     requestId: string,
@@ -350,13 +357,21 @@ export class DatabaseRequestStore implements LayeringRequestStore {
   ): Promise<boolean> {
     const row = toEventRow(requestId, event, key);
     const seen = await tx<EventRow>(EVENTS_TABLE)
-      .where({ request_id: requestId, dedupe_key: row.dedupe_key })
+      .where({ request_id: requestId })
+      .where(q => {
+        q.where({ dedupe_key: row.dedupe_key });
+        // Rows stored before `applied` became once-only carry a key of their content.
+        if (ONCE_EVENT_TYPES.includes(event.type)) q.orWhere({ type: event.type });
+      })
       .first();
     if (seen) return false;
-    await tx(EVENTS_TABLE)
+    const inserted: unknown[] = await tx(EVENTS_TABLE)
       .insert(row)
       .onConflict(['request_id', 'dedupe_key'])
-      .ignore();
+      .ignore()
+      .returning('id');
+    // MySQL answers the insert id instead of rows, 0 when the insert was ignored.
+    if (inserted.filter(Boolean).length === 0) return false;
     recorded.push({ requestId, event });
     return true;
   }

@@ -21,12 +21,16 @@ export interface EventRow {
 
 export const EVENTS_TABLE = 'layering_request_events';
 
-/** Events that can happen only once to a request, whoever reports them and however. */
-const ONCE: readonly LayeringRequestEventType[] = [
+/**
+ * Events that can happen only once to a request, whoever reports them and however: `applied`
+ * too, which the linker (the object appeared) and apply on merge (its own write) may both see.
+ */
+export const ONCE_EVENT_TYPES: readonly LayeringRequestEventType[] = [
   'opened',
   'merged',
   'closed',
   'superseded',
+  'applied',
 ];
 
 /**
@@ -45,14 +49,14 @@ export const EVENT_OUTCOMES: Partial<
 };
 
 /**
- * The key that makes recording an event twice a no-op (the same rule as the migration that
- * created the table): once-only events by type, an approval per approver, anything else by
- * its whole content. A caller's own key replaces it.
+ * The key that makes recording an event twice a no-op (the rule of the migration that created
+ * the table, plus `applied` as once-only): once-only events by type, whatever key the caller
+ * gives, an approval per approver, anything else by the caller's key or else its whole content.
  */
 export function dedupeKey(event: LayeringRequestEvent, key?: string): string {
   let parts: string[];
-  if (key !== undefined) parts = ['key', key];
-  else if (ONCE.includes(event.type)) parts = [event.type];
+  if (ONCE_EVENT_TYPES.includes(event.type)) parts = [event.type];
+  else if (key !== undefined) parts = ['key', key];
   else if (event.type === 'approved') parts = [event.type, event.by ?? ''];
   else
     parts = [event.type, event.by ?? '', event.detail ?? '', event.url ?? ''];
