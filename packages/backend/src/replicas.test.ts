@@ -5,7 +5,9 @@ import { eventsServiceFactory, eventsServiceRef } from '@backstage/plugin-events
 import layeringPlugin from '@rhcos-layering/plugin-layering-backend';
 import {
   startEmbeddedCluster,
+  startWatchCountingProxy,
   type EmbeddedCluster,
+  type WatchCountingProxy,
 } from '@rhcos-layering/embedded-openshift';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,58 +29,6 @@ const repoRoot = resolve(__dirname, '../../..');
 const pgScript = join(repoRoot, 'scripts/test-services/postgres.sh');
 
 jest.setTimeout(240_000);
-
-/** A proxy in front of one API server that counts the watch requests open through it. */
-interface WatchCounter {
-  url: string;
-  open: number;
-  close(): Promise<void>;
-}
-
-async function watchCountingProxy(target: string): Promise<WatchCounter> {
-  const base = new URL(target);
-  const counter = { open: 0 } as WatchCounter;
-  const server = http.createServer((req, res) => {
-    const watching = /[?&]watch=(true|1)(&|$)/.test(req.url ?? '');
-    if (watching) counter.open += 1;
-    let counted = watching;
-    const done = () => {
-      if (counted) counter.open -= 1;
-      counted = false;
-    };
-    const upstream = http.request(
-      {
-        host: base.hostname,
-        port: base.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      answer => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.on('close', done);
-      },
-    );
-    upstream.on('error', () => {
-      done();
-      res.destroy();
-    });
-    res.on('close', () => {
-      done();
-      upstream.destroy();
-    });
-    req.pipe(upstream);
-  });
-  await new Promise<void>(ready => server.listen(0, '127.0.0.1', ready));
-  counter.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  counter.close = () =>
-    new Promise(done => {
-      server.closeAllConnections();
-      server.close(() => done());
-    });
-  return counter;
-}
 
 /** Polls `check` every 200 ms until it stops throwing, for at most `timeoutMs`. */
 async function until<T>(check: () => Promise<T> | T, timeoutMs: number): Promise<T> {
@@ -107,7 +57,7 @@ describe('two layering replicas on PostgreSQL', () => {
   let pg = { port: 0, password: '' };
   const clusters: EmbeddedCluster[] = [];
   /** proxies[replica][cluster] */
-  const proxies: Record<'a' | 'b', WatchCounter[]> = { a: [], b: [] };
+  const proxies: Record<'a' | 'b', WatchCountingProxy[]> = { a: [], b: [] };
   type Backend = Awaited<ReturnType<typeof startTestBackend>>;
   let a: Backend | undefined;
   let b: Backend | undefined;
@@ -201,8 +151,8 @@ describe('two layering replicas on PostgreSQL', () => {
         speed: 0,
       });
       clusters.push(cluster);
-      proxies.a.push(await watchCountingProxy(cluster.url));
-      proxies.b.push(await watchCountingProxy(cluster.url));
+      proxies.a.push(await startWatchCountingProxy(cluster.url));
+      proxies.b.push(await startWatchCountingProxy(cluster.url));
     }
   });
 

@@ -87,3 +87,7 @@ export {
   shiftStateTimes,
   type StateClock,
 } from './state/anchor';
+export {
+  startWatchCountingProxy,
+  type WatchCountingProxy,
+} from './watchCountingProxy';

@@ -8,10 +8,13 @@
  * With --count-watches each cluster is reached through a proxy that counts its open watch
  * requests, and a `counts` line on stdin answers with one JSON line of the counts per cluster.
  */
-import { startEmbeddedCluster } from '@rhcos-layering/embedded-openshift';
+import {
+  startEmbeddedCluster,
+  startWatchCountingProxy,
+  type WatchCountingProxy,
+} from '@rhcos-layering/embedded-openshift';
 import { createInterface } from 'node:readline';
 import { RELEASE, SYNTHETIC_IMAGES, syntheticCluster } from './fleetState';
-import { startWatchCountingProxy, type WatchCountingProxy } from './watchProxy';
 
 const RELEASES = [
   {
