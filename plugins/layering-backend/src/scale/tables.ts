@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { withStartupLock } from './startupLock';
 
 /** Replicas alive on the database: each renews its row while it runs. */
 export const REPLICAS_TABLE = 'layering_replicas';
@@ -24,11 +25,14 @@ async function ensure(
 }
 
 /**
- * Creates the tables replicas share, when missing. Not a knex migration on purpose: replicas
- * starting together would race for knex's migration lock and one of them would fail to start,
- * while "create unless it exists" lets both go on.
+ * Creates the tables replicas share, when missing, under the start-up lock (replicas starting
+ * together on PostgreSQL create them one after the other; the second finds them there).
  */
 export async function ensureScaleTables(db: Knex): Promise<void> {
+  await withStartupLock(db, 'scale-tables', () => createScaleTables(db));
+}
+
+async function createScaleTables(db: Knex): Promise<void> {
   await ensure(db, REPLICAS_TABLE, t => {
     t.string('id', 255).primary();
     t.bigInteger('expires_at').notNullable();

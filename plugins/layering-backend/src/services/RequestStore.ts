@@ -30,6 +30,7 @@ import {
 } from './requestEvents';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { migrateLatestSafely } from '../scale/startupLock';
 
 /**
  * A request to record (the store adds id and time): the body of
@@ -95,6 +96,11 @@ export interface LayeringRequestStore {
   listOpenPullRequests(options?: {
     limit?: number;
   }): Promise<LayeringRequestRecord[]>;
+  /**
+   * Requests delivered by pull request whose pull request is merged and that nothing applied yet
+   * (outcome merged, no applied event), oldest first: what apply on merge may still have to do.
+   */
+  listMerged(options?: { limit?: number }): Promise<LayeringRequestRecord[]>;
   /**
    * Calls `listener` after every change to a request's history (also those `add` makes), with
    * the record as it is after the change and the event just recorded. Answers a function that
@@ -207,12 +213,17 @@ export class DatabaseRequestStore implements LayeringRequestStore {
   ): Promise<DatabaseRequestStore> {
     const client = await database.getClient();
     if (!database.migrations?.skip) {
-      await client.migrate.latest({
-        directory: resolvePackagePath(
-          '@rhcos-layering/plugin-layering-backend',
-          'migrations',
-        ),
-      });
+      // Replicas starting together on one PostgreSQL migrate one after the other.
+      await migrateLatestSafely(
+        client,
+        {
+          directory: resolvePackagePath(
+            '@rhcos-layering/plugin-layering-backend',
+            'migrations',
+          ),
+        },
+        { logger: options.logger },
+      );
     }
     return new DatabaseRequestStore(client, options.logger);
   }
@@ -492,6 +503,22 @@ export class DatabaseRequestStore implements LayeringRequestStore {
       return ref !== undefined && samePullRequest(ref, wanted);
     });
     return this.#withEvents(matching);
+  }
+
+  async listMerged(options: { limit?: number } = {}) {
+    const rows = await this.#db<Row>(TABLE)
+      .where({ delivery: 'pull-request', outcome: 'merged' })
+      .whereNotNull('pull_request_url')
+      .whereNotExists(q =>
+        q
+          .select('id')
+          .from(EVENTS_TABLE)
+          .whereColumn(`${EVENTS_TABLE}.request_id`, `${TABLE}.id`)
+          .where('type', 'applied'),
+      )
+      .orderBy('created_at', 'asc')
+      .limit(options.limit ?? 500);
+    return this.#withEvents(rows);
   }
 
   async listOpenPullRequests(options: { limit?: number } = {}) {

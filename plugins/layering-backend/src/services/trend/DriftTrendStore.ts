@@ -1,9 +1,14 @@
-import { resolvePackagePath, type DatabaseService } from '@backstage/backend-plugin-api';
+import {
+  resolvePackagePath,
+  type DatabaseService,
+  type LoggerService,
+} from '@backstage/backend-plugin-api';
 import type {
   LayeringFleetStatusCounts,
   LayeringTrendSample,
 } from '@rhcos-layering/plugin-layering-common';
 import type { Knex } from 'knex';
+import { migrateLatestSafely } from '../../scale/startupLock';
 
 const TABLE = 'layering_drift_samples';
 
@@ -62,13 +67,21 @@ export function sameCounts(a: LayeringFleetStatusCounts, b: LayeringFleetStatusC
 export class DriftTrendStore {
   readonly #db: Knex;
 
-  static async create(database: DatabaseService): Promise<DriftTrendStore> {
+  static async create(
+    database: DatabaseService,
+    options: { logger?: LoggerService } = {},
+  ): Promise<DriftTrendStore> {
     const client = await database.getClient();
     if (!database.migrations?.skip) {
-      await client.migrate.latest({
-        directory: resolvePackagePath('@rhcos-layering/plugin-layering-backend', 'migrations/trend'),
-        tableName: 'layering_trend_migrations',
-      });
+      // Replicas starting together on one PostgreSQL migrate one after the other.
+      await migrateLatestSafely(
+        client,
+        {
+          directory: resolvePackagePath('@rhcos-layering/plugin-layering-backend', 'migrations/trend'),
+          tableName: 'layering_trend_migrations',
+        },
+        options,
+      );
     }
     return new DriftTrendStore(client);
   }
