@@ -132,6 +132,16 @@ export interface Config {
          */
         enabled?: boolean;
       };
+      /** Apply on merge (`layering.clusters.options.<cluster>.applyOnMerge`). */
+      applyOnMerge?: {
+        /**
+         * How often merged requests not applied yet (the portal was down at the merge, the
+         * forge or the cluster did not answer) are tried again, in seconds. Default 60. A
+         * failed attempt waits longer each time (1 minute doubling up to 1 hour); a refused
+         * one (not the request's own layering content, no writer) is not tried again.
+         */
+        retryIntervalSeconds?: number;
+      };
     };
 
     /**

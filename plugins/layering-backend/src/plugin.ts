@@ -135,10 +135,10 @@ export const layeringPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(() => forge.stop());
 
         // Provenance: requests linked to what happened on their clusters, notified, signalled.
-        const provenance = startProvenanceTracking({
+        const provenance = await startProvenanceTracking({
           config, logger, fleet, requests, notifications, catalog, auth,
           announce: (cluster, pool) => publisher.announce(cluster, pool),
-          auditor, clusters,
+          auditor, clusters, database,
         });
         lifecycle.addShutdownHook(() => provenance.stop());
 

@@ -21,6 +21,9 @@ export interface ProvenanceRequestStore {
     pool: string,
     options?: { limit?: number },
   ): Promise<LayeringRequestRecord[]>;
+  get(id: string): Promise<LayeringRequestRecord | undefined>;
+  /** Merged by pull request and not applied yet (apply on merge's retry). */
+  listMerged(options?: { limit?: number }): Promise<LayeringRequestRecord[]>;
   recordEvent(
     id: string,
     event: LayeringRequestEvent,

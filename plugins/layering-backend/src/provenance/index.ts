@@ -1,6 +1,7 @@
 import type {
   AuditorService,
   AuthService,
+  DatabaseService,
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
@@ -16,8 +17,12 @@ import {
 import { isPoolProvenanceSource } from './poolProvenance';
 import { ScmIntegrations } from '@backstage/integration';
 import type { LayeringClustersService } from '@rhcos-layering/plugin-layering-node';
-import { ApplyOnMerge } from './applyOnMerge/ApplyOnMerge';
+import { ApplyClaims } from './applyOnMerge/ApplyClaims';
+import { ApplyOnMerge, applyOnMergeEnabled } from './applyOnMerge/ApplyOnMerge';
+import { ApplyOnMergeRetry } from './applyOnMerge/ApplyOnMergeRetry';
 import { ForgeMergedFiles } from './applyOnMerge/MergedFiles';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 
 /** The field manager of the actions' writes when `layering.actions.fieldManager` is not set. */
 export const DEFAULT_PORTAL_FIELD_MANAGER = 'backstage-layering';
@@ -26,6 +31,8 @@ export const DEFAULT_PORTAL_FIELD_MANAGER = 'backstage-layering';
 export interface ProvenanceTracking {
   /** Undefined when the fleet service cannot answer pool provenance (a custom fleet). */
   linker?: ProvenanceLinker;
+  /** Undefined when no cluster has `applyOnMerge` or there is no database to claim in. */
+  applyRetry?: ApplyOnMergeRetry;
   stop(): Promise<void>;
 }
 
@@ -34,7 +41,7 @@ export interface ProvenanceTracking {
  * the notifier tells the requester and the pool's owner, and every change of a request's history
  * becomes a signal on the pool's channel (`announce`), so open pool pages refresh their timeline.
  */
-export function startProvenanceTracking(options: {
+export async function startProvenanceTracking(options: {
   config: RootConfigService;
   logger: LoggerService;
   fleet: LayeringFleetService;
@@ -46,7 +53,12 @@ export function startProvenanceTracking(options: {
   /** With both, apply on merge runs for clusters with `applyOnMerge: true`. */
   auditor?: AuditorService;
   clusters?: LayeringClustersService;
-}): ProvenanceTracking {
+  /**
+   * Where apply on merge claims a request (one replica at a time) and keeps its attempts;
+   * without it there is no retry of missed merges.
+   */
+  database?: DatabaseService;
+}): Promise<ProvenanceTracking> {
   const { config, fleet, requests } = options;
   const logger = options.logger.child({ component: 'provenance' });
   const stops: Array<() => void> = [];
@@ -83,7 +95,13 @@ export function startProvenanceTracking(options: {
 
   const fieldManager =
     config.getOptionalString('layering.actions.fieldManager') ?? DEFAULT_PORTAL_FIELD_MANAGER;
+  let applyRetry: ApplyOnMergeRetry | undefined;
   if (options.auditor && options.clusters) {
+    const claims = options.database
+      ? await ApplyClaims.create(await options.database.getClient(), {
+          owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+        })
+      : undefined;
     const applier = new ApplyOnMerge({
       config,
       logger,
@@ -92,8 +110,24 @@ export function startProvenanceTracking(options: {
       files: new ForgeMergedFiles(ScmIntegrations.fromConfig(config)),
       requests,
       fieldManager,
+      claims,
     });
     stops.push(requests.onChange(applier.onRequestChange));
+    const optedIn = (
+      config.getOptionalConfig('layering.clusters.options')?.keys() ?? []
+    ).filter(cluster => applyOnMergeEnabled(config, cluster));
+    if (claims && optedIn.length) {
+      const seconds = config.getOptionalNumber(
+        'layering.provenance.applyOnMerge.retryIntervalSeconds',
+      );
+      applyRetry = new ApplyOnMergeRetry({
+        applier,
+        requests,
+        logger,
+        intervalMs: seconds !== undefined ? seconds * 1000 : undefined,
+      });
+      applyRetry.start();
+    }
   }
 
   let linker: ProvenanceLinker | undefined;
@@ -115,8 +149,10 @@ export function startProvenanceTracking(options: {
 
   return {
     linker,
+    applyRetry,
     async stop() {
       stops.forEach(stop => stop());
+      await applyRetry?.stop();
       await linker?.stop();
     },
   };

@@ -513,7 +513,7 @@ export class DatabaseRequestStore implements LayeringRequestStore {
         q
           .select('id')
           .from(EVENTS_TABLE)
-          .whereColumn(`${EVENTS_TABLE}.request_id`, `${TABLE}.id`)
+          .whereRaw('?? = ??', [`${EVENTS_TABLE}.request_id`, `${TABLE}.id`])
           .where('type', 'applied'),
       )
       .orderBy('created_at', 'asc')

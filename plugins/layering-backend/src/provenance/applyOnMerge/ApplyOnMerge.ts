@@ -20,7 +20,27 @@ import type {
   ProvenanceRequestStore,
   RequestChange,
 } from '../ProvenanceLinker';
+import type { ApplyClaims } from './ApplyClaims';
 import type { MergedFile, MergedFilesSource } from './MergedFiles';
+
+/** What {@link ApplyOnMerge.applyOnce} did with a request. */
+export type ApplyOnceResult =
+  /** Applied now. */
+  | 'applied'
+  /** Not its turn: applied already, held by another replica or path, refused before, backing off. */
+  | 'skipped'
+  /** Failed; tried again after the back-off. */
+  | 'failed'
+  /** Refused (not the request's own layering content, no writer): not tried again on its own. */
+  | 'refused';
+
+/**
+ * Failures that trying again cannot fix: the merged files are not what the portal may apply,
+ * or the cluster or its writer is not configured.
+ */
+function isRefusal(error: Error): boolean {
+  return error.name === 'InputError' || error.name === 'NotAllowedError';
+}
 
 type KubeObject = {
   apiVersion: string;
@@ -78,6 +98,7 @@ export class ApplyOnMerge {
   readonly #files: MergedFilesSource;
   readonly #requests: ProvenanceRequestStore;
   readonly #fieldManager: string;
+  readonly #claims?: ApplyClaims;
 
   constructor(options: {
     config: RootConfigService;
@@ -87,6 +108,8 @@ export class ApplyOnMerge {
     files: MergedFilesSource;
     requests: ProvenanceRequestStore;
     fieldManager: string;
+    /** With claims, one replica (and one path) at a time applies a request, and failures are retried. */
+    claims?: ApplyClaims;
   }) {
     this.#config = options.config;
     this.#logger = options.logger;
@@ -95,6 +118,17 @@ export class ApplyOnMerge {
     this.#files = options.files;
     this.#requests = options.requests;
     this.#fieldManager = options.fieldManager;
+    this.#claims = options.claims;
+  }
+
+  /** True when the request is one apply on merge is for: merged by pull request on an opted-in cluster. */
+  wants(record: LayeringRequestRecord): boolean {
+    return (
+      record.delivery === 'pull-request' &&
+      !!record.pullRequestUrl &&
+      applyOnMergeEnabled(this.#config, record.cluster) &&
+      !(record.events ?? []).some(e => e.type === 'applied')
+    );
   }
 
   /** A request store listener: applies a request when its pull request is recorded merged. */
@@ -102,16 +136,54 @@ export class ApplyOnMerge {
     record,
     event,
   }: RequestChange): Promise<void> => {
-    if (
-      event.type !== 'merged' ||
-      record.delivery !== 'pull-request' ||
-      !record.pullRequestUrl
-    )
-      return;
-    if (!applyOnMergeEnabled(this.#config, record.cluster)) return;
-    if ((record.events ?? []).some(e => e.type === 'applied')) return;
-    await this.apply(record, event).catch(() => undefined);
+    if (event.type !== 'merged' || !this.wants(record)) return;
+    // A fresh merge is applied now, whatever back-off an earlier record of it left.
+    await this.applyOnce(record, event, { ignoreBackoff: true });
   };
+
+  /**
+   * Applies a merged request unless it is applied already or (with claims) another replica or
+   * path holds it, it was refused before, or it is backing off after a failure. Never throws:
+   * the result says what happened, the request's history and the audit log say why.
+   */
+  async applyOnce(
+    record: LayeringRequestRecord,
+    merged: LayeringRequestEvent,
+    options: { ignoreBackoff?: boolean } = {},
+  ): Promise<ApplyOnceResult> {
+    const claims = this.#claims;
+    if (claims && !(await claims.claim(record.id, options))) return 'skipped';
+    let result: ApplyOnceResult = 'skipped';
+    let reason = '';
+    try {
+      // Read again under the claim: the other path may have applied it meanwhile.
+      const current = (await this.#requests.get(record.id)) ?? record;
+      if (!this.wants(current)) return result;
+      await this.apply(current, merged);
+      result = 'applied';
+    } catch (error) {
+      const failure = toError(error);
+      result = isRefusal(failure) ? 'refused' : 'failed';
+      reason = failure.message;
+    } finally {
+      if (claims) {
+        await claims
+          .release(
+            record.id,
+            result === 'refused'
+              ? { result, reason }
+              : { result: result === 'failed' ? 'failed' : 'applied' },
+          )
+          .catch(error =>
+            this.#logger.warn('Could not release an apply on merge claim', {
+              request: record.id,
+              error: toError(error).message,
+            }),
+          );
+      }
+    }
+    return result;
+  }
 
   /** Applies the merged files of a request; records applied or failed on the request. */
   async apply(
