@@ -116,7 +116,7 @@ export const layeringPlugin = createBackendPlugin({
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
         // The fleet page's drift trend: pool counts per cluster and status, sampled as they change.
-        const trendStore = await DriftTrendStore.create(database);
+        const trendStore = await DriftTrendStore.create(database, { logger });
         const trend = new DriftTrendRecorder({
           fleet,
           store: trendStore,
