@@ -171,6 +171,14 @@ export class ScaledFleetService implements LayeringFleetService {
     };
   }
 
+  /**
+   * Whether this replica serves `name` from its own watches: it holds the cluster's lease and
+   * its watches have synced (until then it serves the views the previous owner shared).
+   */
+  watches(name: string): boolean {
+    return this.#local(name);
+  }
+
   /** The watching fleet of the owned clusters (benchmark counters). */
   get fleet(): FleetService | undefined {
     return this.#fleet;

@@ -6,15 +6,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseRequestStore } from '../services/RequestStore';
+import { FixedFleet, testPoolView } from '../__testUtils__/FixedFleet';
+import { DriftTrendRecorder } from '../services/trend/DriftTrendRecorder';
 import { DriftTrendStore } from '../services/trend/DriftTrendStore';
 import { migrateLatestSafely, withStartupLock } from './startupLock';
 import { ensureScaleTables, LEASES_TABLE } from './tables';
 
 /**
- * Replicas that start at the same moment on one fresh PostgreSQL database: each is a knex pool of
- * its own (as separate processes have), and every store's schema set-up runs on all of them at
- * once. Before the start-up lock, two of them racing in knex's migrations failed with
- * "relation knex_migrations already exists" or "Migration table is already locked".
+ * Replicas on one PostgreSQL server, each a knex pool of its own (as separate processes have).
+ *
+ * Start-up: every store's schema set-up runs on all of them at once on a fresh database. Before
+ * the start-up lock, two of them racing in knex's migrations failed with "relation
+ * knex_migrations already exists" or "Migration table is already locked".
+ *
+ * Drift trend: replicas sampling the same cluster at the same moment write one sample.
  */
 jest.setTimeout(120_000);
 
@@ -23,7 +28,7 @@ const pgScript = resolvePackagePath(
   '../../scripts/test-services/postgres.sh',
 );
 
-describe('start-up of several replicas on one PostgreSQL', () => {
+describe('replicas on one PostgreSQL', () => {
   const workDir = mkdtempSync(join(tmpdir(), 'layering-startup-'));
   let connection: { host: string; port: number; user: string; password: string };
   let admin: Knex;
@@ -40,6 +45,8 @@ describe('start-up of several replicas on one PostgreSQL', () => {
         client: 'pg',
         connection: { ...connection, database: name },
         pool: { min: 0, max: 4 },
+        // knex warns on the console when its own migration lock is taken (one test does that).
+        log: { warn: () => {}, error: () => {}, deprecate: () => {}, debug: () => {} },
       });
       pools.push(db);
       return db;
@@ -155,5 +162,56 @@ describe('start-up of several replicas on one PostgreSQL', () => {
     releaseFirst();
     await expect(second).resolves.toBe('second');
     expect(most).toBe(1);
+  });
+
+  it('writes a drift sample once when replicas sample one cluster at the same moment', async () => {
+    const replicas = await freshDatabase(3);
+    const logger = mockServices.logger.mock();
+    const stores = await Promise.all(replicas.map(db => DriftTrendStore.create(service(db), { logger })));
+    const t0 = Date.parse('2026-12-05T10:00:00.000Z');
+    let now = t0;
+    // Each replica's fleet holds the cluster; two of them even count it differently (one of
+    // them still had an older view), as can happen while a lease changes hands.
+    const fleets = [
+      new FixedFleet(['a'], [testPoolView('a', 'worker', 'behind'), testPoolView('a', 'master')]),
+      new FixedFleet(['a'], [testPoolView('a', 'worker', 'behind'), testPoolView('a', 'master')]),
+      new FixedFleet(['a'], [testPoolView('a', 'worker'), testPoolView('a', 'master')]),
+    ];
+    const recorders = stores.map(
+      (store, i) =>
+        new DriftTrendRecorder({ fleet: fleets[i], store, logger, intervalMs: 15 * 60_000, now: () => now }),
+    );
+    const since = new Date(0).toISOString();
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(recorders.flatMap(r => [r.sample('a'), r.sample('a')]));
+    }
+    expect(await stores[0].list({ since })).toHaveLength(1);
+
+    // Within the interval nothing more is written, whichever counts a replica holds.
+    now = t0 + 5 * 60_000;
+    await Promise.all(recorders.map(r => r.sample('a')));
+    expect(await stores[1].list({ since })).toHaveLength(1);
+
+    // Once the interval is over, one more sample (from whichever replica came first).
+    now = t0 + 16 * 60_000;
+    fleets.forEach(f => {
+      f.pools = [testPoolView('a', 'worker', 'ahead'), testPoolView('a', 'master')];
+    });
+    await Promise.all(recorders.map(r => r.sample('a')));
+    const samples = await stores[2].list({ since });
+    expect(samples.map(s => s.counts.ahead)).toEqual([0, 1]);
+    await Promise.all(recorders.map(r => r.stop()));
+  });
+
+  it('leaves a cluster to the replica that watches it', async () => {
+    const [db] = await freshDatabase(1);
+    const logger = mockServices.logger.mock();
+    const store = await DriftTrendStore.create(service(db), { logger });
+    const fleet = new FixedFleet(['a', 'b'], [testPoolView('a', 'worker'), testPoolView('b', 'worker')]);
+    const recorder = new DriftTrendRecorder({ fleet, store, logger, samples: c => c === 'a' });
+    await Promise.all([recorder.sample('a'), recorder.sample('b')]);
+    expect(await store.latest('a')).toBeDefined();
+    expect(await store.latest('b')).toBeUndefined();
+    await recorder.stop();
   });
 });

@@ -5,7 +5,8 @@ import {
   type LayeringFleetStatusCounts,
 } from '@rhcos-layering/plugin-layering-common';
 import type { LayeringFleetService } from '../FleetService';
-import { sameCounts, type DriftTrendStore } from './DriftTrendStore';
+import { ScaledFleetService } from '../../scale/ScaledFleetService';
+import type { DriftTrendStore } from './DriftTrendStore';
 
 /** Options of {@link DriftTrendRecorder}. */
 export interface DriftTrendRecorderOptions {
@@ -18,6 +19,12 @@ export interface DriftTrendRecorderOptions {
   retentionDays?: number;
   /** The clock; tests pass their own. */
   now?: () => number;
+  /**
+   * Whether this replica samples a cluster: by default, on a fleet of replicas, only the one
+   * that watches the cluster does (from its own watches, not from views shared by another);
+   * a fleet of one samples every cluster.
+   */
+  samples?: (cluster: string) => boolean;
 }
 
 const MINUTE = 60_000;
@@ -43,8 +50,13 @@ export function clusterCounts(
  * Keeps the drift trend: when a cluster's views change, its pool counts per status are written
  * as a sample if they differ from its newest one, at most once per interval (a change inside the
  * interval is written when it ends, with the counts of then). A cluster still syncing is skipped:
- * its counts are not complete yet. The newest sample is read from the database, so replicas
- * sharing one database do not write the same change twice in a row.
+ * its counts are not complete yet.
+ *
+ * @remarks
+ * Replicas sharing one database sample once per interval across the deployment: each samples
+ * only the clusters it watches (see `samples`), and the look at the newest sample and the write
+ * are one atomic step in the database ({@link DriftTrendStore.addIfDue}), so even two replicas
+ * that both think they watch a cluster (a lease changing hands) write it once.
  */
 export class DriftTrendRecorder {
   readonly #fleet: LayeringFleetService;
@@ -53,6 +65,7 @@ export class DriftTrendRecorder {
   readonly #intervalMs: number;
   readonly #retentionMs: number;
   readonly #now: () => number;
+  readonly #samples: (cluster: string) => boolean;
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #running = new Map<string, Promise<void>>();
   #unsubscribe?: () => void;
@@ -65,6 +78,10 @@ export class DriftTrendRecorder {
     this.#intervalMs = options.intervalMs ?? 15 * MINUTE;
     this.#retentionMs = (options.retentionDays ?? 90) * DAY;
     this.#now = options.now ?? Date.now;
+    const fleet = options.fleet;
+    this.#samples =
+      options.samples ??
+      (fleet instanceof ScaledFleetService ? cluster => fleet.watches(cluster) : () => true);
   }
 
   /** Starts listening to the fleet, and samples every cluster once. */
@@ -113,19 +130,20 @@ export class DriftTrendRecorder {
   }
 
   async #sample(cluster: string): Promise<void> {
+    if (!this.#samples(cluster)) return;
     const view = this.#fleet.getCluster(cluster);
     if (!view || view.status === 'syncing') return;
     const counts = clusterCounts(this.#fleet, cluster);
     if (!counts) return;
-    const latest = await this.#store.latest(cluster);
-    if (latest && sameCounts(latest.counts, counts)) return;
     const now = this.#now();
-    const due = latest ? Date.parse(latest.at) + this.#intervalMs : now;
-    if (due > now) {
-      this.#later(cluster, due - now);
+    const result = await this.#store.addIfDue(
+      { cluster, at: new Date(now).toISOString(), counts },
+      this.#intervalMs,
+    );
+    if (!result.written) {
+      if (result.dueAt !== undefined) this.#later(cluster, result.dueAt - now);
       return;
     }
-    await this.#store.add({ cluster, at: new Date(now).toISOString(), counts });
     if (now - this.#lastPrune >= PRUNE_EVERY_MS) {
       this.#lastPrune = now;
       const deleted = await this.#store.prune(new Date(now - this.#retentionMs).toISOString());

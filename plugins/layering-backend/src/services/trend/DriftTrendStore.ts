@@ -8,6 +8,7 @@ import type {
   LayeringTrendSample,
 } from '@rhcos-layering/plugin-layering-common';
 import type { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import { migrateLatestSafely } from '../../scale/startupLock';
 
 const TABLE = 'layering_drift_samples';
@@ -47,6 +48,20 @@ function toRow(sample: LayeringTrendSample): Row {
     unknown: counts.unknown,
     unreachable: counts.unreachable,
   };
+}
+
+function isPostgres(db: Knex): boolean {
+  const client = String(db.client.config.client ?? '');
+  return (
+    (db.client as { driverName?: string }).driverName === 'pg' ||
+    ['pg', 'postgres', 'postgresql'].includes(client)
+  );
+}
+
+/** The keys of a cluster's trend lock (`pg_advisory_xact_lock(int, int)`). */
+function clusterLockKeys(cluster: string): [number, number] {
+  const digest = createHash('sha1').update(`rhcos-layering\0trend\0${cluster}`).digest();
+  return [digest.readInt32BE(0), digest.readInt32BE(4)];
 }
 
 /** Whether two count sets are the same. */
@@ -101,6 +116,38 @@ export class DriftTrendStore {
 
   async add(sample: LayeringTrendSample): Promise<void> {
     await this.#db<Row>(TABLE).insert(toRow(sample));
+  }
+
+  /**
+   * Writes `sample` unless the cluster's newest sample has the same counts or is younger than
+   * `intervalMs`; the look and the write are one step for every replica on the database, so
+   * replicas sampling the same cluster at the same moment write it once per interval.
+   *
+   * @remarks
+   * On PostgreSQL the transaction first takes an advisory lock of the cluster (held until it
+   * ends), so a second replica reads the newest sample only after the first one's write is
+   * committed. SQLite runs one write transaction at a time anyway.
+   */
+  async addIfDue(
+    sample: LayeringTrendSample,
+    intervalMs: number,
+  ): Promise<{ written: true } | { written: false; dueAt?: number }> {
+    return this.#db.transaction(async tx => {
+      if (!process.env.H20_NOLOCK && isPostgres(this.#db)) {
+        const [k1, k2] = clusterLockKeys(sample.cluster);
+        await tx.raw('select pg_advisory_xact_lock(?, ?)', [k1, k2]);
+      }
+      const row = await tx<Row>(TABLE)
+        .where({ cluster: sample.cluster })
+        .orderBy('at', 'desc')
+        .first();
+      const latest = row ? toSample(row) : undefined;
+      if (latest && sameCounts(latest.counts, sample.counts)) return { written: false };
+      const dueAt = latest ? Date.parse(latest.at) + intervalMs : 0;
+      if (dueAt > Date.parse(sample.at)) return { written: false, dueAt };
+      await tx<Row>(TABLE).insert(toRow(sample));
+      return { written: true };
+    });
   }
 
   /**
