@@ -12,6 +12,15 @@ import { checkedLookup, createGuardedAgent } from './guardedAgent';
 
 class Refused extends Error {}
 
+/** Waits until `check` holds, looking again on every turn of the event loop, for at most 10 s. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(resolve => setImmediate(resolve));
+  }
+}
+
 const check = (host: string, address?: string) =>
   (address ?? host) === '127.0.0.2'
     ? new Refused(`refused ${host} → ${address ?? 'as written'}`)
@@ -158,13 +167,15 @@ describe('createGuardedAgent', () => {
       asked.push(host);
       return ['127.0.0.1'];
     });
+    const origin = `http://kept.example.test:${port}`;
     for (const path of ['/a', '/b', '/c']) {
-      const response = await fetch(`http://kept.example.test:${port}${path}`, {
-        dispatcher,
-      });
+      const response = await fetch(`${origin}${path}`, { dispatcher });
       expect(await response.text()).toBe('allowed');
-      // Let undici put the connection back in its pool before the next request.
-      await new Promise(resolve => setTimeout(resolve, 100));
+      // undici frees the connection a turn after the body ends; the next request reuses it then.
+      await until(() => {
+        const stats = dispatcher.stats[origin];
+        return stats !== undefined && 'free' in stats && stats.free === 1;
+      }, 'the connection back in the pool');
     }
     expect(allowed.paths).toEqual(['/a', '/b', '/c']);
     expect(allowed.connections).toBe(1);
