@@ -5,6 +5,7 @@ import {
   type LayeringFleetStatusCounts,
   type LayeringTrendSample,
 } from '@rhcos-layering/plugin-layering-common';
+import { memo, useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { layeringApiRef } from '../../api';
 
@@ -104,26 +105,30 @@ export interface DriftTrendChartProps {
 }
 
 /** How many pools were behind, unknown and in sync over the last 30 days (backend samples). */
-export function DriftTrendChart(props: DriftTrendChartProps) {
+export const DriftTrendChart = memo(function DriftTrendChartView(props: DriftTrendChartProps) {
   const { cluster } = props;
   const api = useApi(layeringApiRef);
   const trend = useAsync(
     () => api.getTrend({ cluster, days: TREND_DAYS }),
     [api, cluster],
   );
+  // The series is added up once per answer, not on every render of the page.
+  const series = useMemo(
+    () => (trend.value ? { now: Date.now(), points: trendSeries(trend.value.samples, Date.now()) } : undefined),
+    [trend.value],
+  );
   if (trend.loading) {
     return null;
   }
-  if (trend.error || !trend.value) {
+  if (trend.error || !trend.value || !series) {
     return (
       <Text as="p" variant="body-small" color="secondary">
         The drift trend could not be loaded{trend.error ? `: ${trend.error.message}` : ''}.
       </Text>
     );
   }
-  const now = Date.now();
   const since = Date.parse(trend.value.since);
-  const points = trendSeries(trend.value.samples, now);
+  const { now, points } = series;
   if (points.length === 0) {
     return (
       <Text as="p" variant="body-small" color="secondary">
@@ -148,4 +153,4 @@ export function DriftTrendChart(props: DriftTrendChartProps) {
       <TrendSvg points={points} since={since} now={now} />
     </Flex>
   );
-}
+});

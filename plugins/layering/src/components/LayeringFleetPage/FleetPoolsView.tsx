@@ -1,5 +1,5 @@
 import { useAppSearchParams } from '@backstage/frontend-plugin-api';
-import { Flex, SearchField, Select, Text } from '@backstage/ui';
+import { Flex, Text } from '@backstage/ui';
 import {
   LAYERING_FLEET_STATUSES,
   type ClusterView,
@@ -7,25 +7,18 @@ import {
   type LayeringFleetStatus,
   type LayeringMode,
 } from '@rhcos-layering/plugin-layering-common';
-import { useCallback, useEffect, useMemo, useState, type Key } from 'react';
+import { useCallback, useMemo } from 'react';
 import { Progress } from '@backstage/core-components';
-import { usePoolEntities } from '../../hooks/usePoolEntities';
-import { layeringModeLabel } from '../../lib/presentation';
 import { LoadError } from '../LoadError';
 import { RefreshError } from '../RefreshError';
 import { DriftTrendChart } from './DriftTrendChart';
+import { ALL, FLEET_MODES, FleetFilters } from './FleetFilters';
 import { FLEET_STATUS_LABELS, FleetSummary } from './FleetSummary';
 import { FleetTable } from './FleetTable';
+import { usePagePoolEntities } from './usePagePoolEntities';
 import { useFleetPages, type FleetQuery } from './useFleetPages';
 
-const ALL = 'all';
-/** Typing in the search box asks the server once the user pauses this long. */
-export const SEARCH_DEBOUNCE_MS = 250;
-const MODES: LayeringMode[] = ['on-cluster', 'out-of-cluster', 'none'];
-
-function single(key: Key | null): string {
-  return key === null ? ALL : String(key);
-}
+export { SEARCH_DEBOUNCE_MS } from './FleetFilters';
 
 /** The listing's filters, read from the URL (unknown values are ignored). */
 export function fleetQueryFromParams(params: URLSearchParams): FleetQuery {
@@ -38,7 +31,7 @@ export function fleetQueryFromParams(params: URLSearchParams): FleetQuery {
       ? (drift as LayeringFleetStatus)
       : undefined,
     cluster: params.get('cluster') || undefined,
-    mode: MODES.includes(mode as LayeringMode) ? (mode as LayeringMode) : undefined,
+    mode: FLEET_MODES.includes(mode as LayeringMode) ? (mode as LayeringMode) : undefined,
     q: q ? q.slice(0, 100) : undefined,
     sort,
   };
@@ -59,7 +52,8 @@ export function FleetPoolsView(props: FleetPoolsViewProps) {
   const [params, setParams] = useAppSearchParams();
   const query = fleetQueryFromParams(params);
   const pages = useFleetPages(query);
-  const poolEntities = usePoolEntities();
+  // Catalog entities of the loaded pools only, looked up once their rows are shown.
+  const poolEntities = usePagePoolEntities(pages.items);
   const statusOf = useMemo(() => new Map(clusters.map(c => [c.name, c.status])), [clusters]);
   const clusterStatus = useCallback((name: string) => statusOf.get(name), [statusOf]);
 
@@ -79,74 +73,34 @@ export function FleetPoolsView(props: FleetPoolsViewProps) {
       ),
     [setParams],
   );
-
-  // The search box answers as the user types; the server is asked once typing pauses.
-  const [text, setText] = useState(query.q ?? '');
-  useEffect(() => {
-    if ((query.q ?? '') === text.trim()) return undefined;
-    const timer = setTimeout(() => update('q', text.trim()), SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [text, query.q, update]);
+  const onDrift = useCallback((status?: string) => update('drift', status), [update]);
+  const onCluster = useCallback((name?: string) => update('cluster', name), [update]);
 
   const clusterNames = useMemo(() => clusters.map(c => c.name).sort(), [clusters]);
+  const drift = query.drift as string | undefined;
+  const cluster = query.cluster as string | undefined;
 
   return (
     <Flex direction="column" gap="4">
       {pages.summary && (
         <FleetSummary
           summary={pages.summary}
-          drift={query.drift as string | undefined}
-          cluster={query.cluster as string | undefined}
-          onDrift={status => update('drift', status)}
-          onCluster={name => update('cluster', name)}
+          drift={drift}
+          cluster={cluster}
+          onDrift={onDrift}
+          onCluster={onCluster}
         />
       )}
-      <DriftTrendChart cluster={query.cluster as string | undefined} />
-      <Flex gap="3" align="end" style={{ flexWrap: 'wrap' }}>
-        <SearchField
-          label="Search"
-          placeholder="cluster/pool"
-          value={text}
-          onChange={setText}
-          aria-label="Search pools"
-        />
-        <Select
-          label="Drift"
-          options={[
-            { id: ALL, label: 'All' },
-            ...LAYERING_FLEET_STATUSES.map(s => ({ id: s, label: FLEET_STATUS_LABELS[s] })),
-          ]}
-          selectedKey={(query.drift as string | undefined) ?? ALL}
-          onSelectionChange={key => update('drift', single(key))}
-        />
-        <Select
-          label="Cluster"
-          options={[
-            { id: ALL, label: 'All clusters' },
-            ...clusterNames.map(name => ({ id: name, label: name })),
-          ]}
-          selectedKey={(query.cluster as string | undefined) ?? ALL}
-          onSelectionChange={key => update('cluster', single(key))}
-        />
-        <Select
-          label="Layering"
-          options={[
-            { id: ALL, label: 'Any' },
-            ...MODES.map(m => ({ id: m, label: layeringModeLabel(m) })),
-          ]}
-          selectedKey={(query.mode as string | undefined) ?? ALL}
-          onSelectionChange={key => update('mode', single(key))}
-        />
-        <Select
-          label="Sort"
-          options={[
-            { id: 'behind', label: 'Most behind first' },
-            { id: 'name', label: 'Cluster and pool name' },
-          ]}
-          selectedKey={query.sort}
-          onSelectionChange={key => update('sort', single(key))}
-        />
-      </Flex>
+      <DriftTrendChart cluster={cluster} />
+      <FleetFilters
+        q={query.q}
+        drift={drift}
+        cluster={cluster}
+        mode={query.mode as string | undefined}
+        sort={query.sort ?? 'behind'}
+        clusterNames={clusterNames}
+        onChange={update}
+      />
       <RefreshError error={pages.refreshError} />
       {pages.error && <LoadError error={pages.error} />}
       {pages.loading && <Progress />}
@@ -156,7 +110,7 @@ export function FleetPoolsView(props: FleetPoolsViewProps) {
             {`${pages.total.toLocaleString('en-US')} of ${(
               pages.summary?.total ?? 0
             ).toLocaleString('en-US')} pools`}
-            {query.drift ? ` · ${FLEET_STATUS_LABELS[query.drift as LayeringFleetStatus]}` : ''}
+            {drift ? ` · ${FLEET_STATUS_LABELS[drift as LayeringFleetStatus]}` : ''}
           </Text>
           {pages.total === 0 ? (
             <Text as="p">No pool matches these filters.</Text>

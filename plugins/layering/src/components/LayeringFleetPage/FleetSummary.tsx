@@ -4,6 +4,7 @@ import {
   type LayeringFleetStatus,
   type LayeringFleetSummary,
 } from '@rhcos-layering/plugin-layering-common';
+import { memo } from 'react';
 
 /** Labels of the fleet statuses, as the page shows them. */
 export const FLEET_STATUS_LABELS: Record<LayeringFleetStatus, string> = {
@@ -34,7 +35,7 @@ export interface FleetSummaryProps {
  * Pool counts per drift status (each a button that filters on it) and the clusters with the most
  * pools needing attention (each a button that filters on the cluster).
  */
-export function FleetSummary(props: FleetSummaryProps) {
+export const FleetSummary = memo(function FleetSummaryView(props: FleetSummaryProps) {
   const { summary, drift, cluster, onDrift, onCluster } = props;
   const attention = (c: LayeringFleetSummary['byCluster'][number]) =>
     c.byStatus.behind + c.byStatus.unreachable + c.byStatus.unknown;
@@ -89,4 +90,4 @@ export function FleetSummary(props: FleetSummaryProps) {
       )}
     </Flex>
   );
-}
+});

@@ -1,7 +1,7 @@
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { Flex, Text } from '@backstage/ui';
 import type { ClusterStatus, PoolView } from '@rhcos-layering/plugin-layering-common';
-import type { CSSProperties, ReactNode } from 'react';
+import { memo, useCallback, type CSSProperties, type ReactNode } from 'react';
 import { buildTone, layeringModeLabel } from '../../lib/presentation';
 import { poolKey } from '../../hooks/usePoolEntities';
 import { DriftBadge } from '../DriftBadge';
@@ -68,6 +68,40 @@ function Rollout(props: { pool: PoolView }) {
   );
 }
 
+/** One pool's cells. */
+const FleetRow = memo(function FleetRowView(props: {
+  pool: PoolView;
+  clusterStatus: ClusterStatus | undefined;
+  entityRef: CompoundEntityRef | undefined;
+}) {
+  const { pool, clusterStatus: status, entityRef } = props;
+  return (
+    <>
+      <Cell>
+        <TwoLines title={pool.cluster} description={pool.release.version} />
+      </Cell>
+      <Cell header>
+        <PoolName name={pool.name} entityRef={entityRef} />
+      </Cell>
+      <Cell>
+        <DriftBadge pool={pool} clusterStatus={status} />
+      </Cell>
+      <Cell>
+        <TwoLines
+          title={pool.image.baseRhcosVersion ?? 'unknown'}
+          description={pool.release.rhcosVersion}
+        />
+      </Cell>
+      <Cell>
+        <TwoLines title={layeringModeLabel(pool.layering.mode)} description={pool.layering.source} />
+      </Cell>
+      <Cell>
+        <Rollout pool={pool} />
+      </Cell>
+    </>
+  );
+});
+
 /** Props of {@link FleetTable}. */
 export interface FleetTableProps {
   pools: PoolView[];
@@ -105,41 +139,21 @@ export function FleetTable(props: FleetTableProps) {
     </div>
   );
 
-  const renderRow = (index: number) => {
-    const pool = pools[index];
-    const status = clusterStatus(pool.cluster);
-    return (
-      <>
-        <Cell>
-          <TwoLines title={pool.cluster} description={pool.release.version} />
-        </Cell>
-        <Cell header>
-          <PoolName
-            name={pool.name}
-            entityRef={poolEntities.get(poolKey(pool.cluster, pool.name))}
-          />
-        </Cell>
-        <Cell>
-          <DriftBadge pool={pool} clusterStatus={status} />
-        </Cell>
-        <Cell>
-          <TwoLines
-            title={pool.image.baseRhcosVersion ?? 'unknown'}
-            description={pool.release.rhcosVersion}
-          />
-        </Cell>
-        <Cell>
-          <TwoLines
-            title={layeringModeLabel(pool.layering.mode)}
-            description={pool.layering.source}
-          />
-        </Cell>
-        <Cell>
-          <Rollout pool={pool} />
-        </Cell>
-      </>
-    );
-  };
+  // A row renders again only when its pool, its cluster's status or its entity changes: the
+  // rows already shown are skipped when the user scrolls or the next page arrives.
+  const renderRow = useCallback(
+    (index: number) => {
+      const pool = pools[index];
+      return (
+        <FleetRow
+          pool={pool}
+          clusterStatus={clusterStatus(pool.cluster)}
+          entityRef={poolEntities.get(poolKey(pool.cluster, pool.name))}
+        />
+      );
+    },
+    [pools, clusterStatus, poolEntities],
+  );
 
   const renderPlaceholder = () => (
     <Cell>
