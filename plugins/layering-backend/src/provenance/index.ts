@@ -70,7 +70,8 @@ export async function startProvenanceTracking(options: {
 
   if (
     options.notifications &&
-    (config.getOptionalBoolean('layering.provenance.notifications.enabled') ?? true)
+    (config.getOptionalBoolean('layering.provenance.notifications.enabled') ??
+      true)
   ) {
     const notifier = new ClusterNotifier({
       notifications: options.notifications,
@@ -82,19 +83,18 @@ export async function startProvenanceTracking(options: {
     stops.push(requests.onChange(notifier.onRequestChange));
     stops.push(
       fleet.subscribe(change => {
-        notifier
-          .onFleetChange(fleet, change)
-          .catch(error =>
-            logger.warn('Could not check pools for drift after an update', {
-              error: toError(error).message,
-            }),
-          );
+        notifier.onFleetChange(fleet, change).catch(error =>
+          logger.warn('Could not check pools for drift after an update', {
+            error: toError(error).message,
+          }),
+        );
       }),
     );
   }
 
   const fieldManager =
-    config.getOptionalString('layering.actions.fieldManager') ?? DEFAULT_PORTAL_FIELD_MANAGER;
+    config.getOptionalString('layering.actions.fieldManager') ??
+    DEFAULT_PORTAL_FIELD_MANAGER;
   let applyRetry: ApplyOnMergeRetry | undefined;
   if (options.auditor && options.clusters) {
     const claims = options.database

@@ -87,7 +87,8 @@ const sqliteEngine: Engine = {
 
 /** PostgreSQL: from the connection string given, or a server of its own. */
 function postgresEngine(): Engine | undefined {
-  const given = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES16_CONNECTION_STRING;
+  const given =
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES16_CONNECTION_STRING;
   const installed =
     existsSync('/usr/lib/postgresql') && existsSync(pgScript) && !given;
   if (!given && !installed) return undefined;
@@ -102,9 +103,13 @@ function postgresEngine(): Engine | undefined {
           connection = { connectionString: given };
         } else {
           dir = mkdtempSync(join(tmpdir(), 'layering-applied-pg-'));
-          const [port, password] = execFileSync('bash', [pgScript, 'start', dir], {
-            encoding: 'utf8',
-          })
+          const [port, password] = execFileSync(
+            'bash',
+            [pgScript, 'start', dir],
+            {
+              encoding: 'utf8',
+            },
+          )
             .trim()
             .split(' ');
           connection = {

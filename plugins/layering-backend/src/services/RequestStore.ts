@@ -372,7 +372,8 @@ export class DatabaseRequestStore implements LayeringRequestStore {
       .where(q => {
         q.where({ dedupe_key: row.dedupe_key });
         // Rows stored before `applied` became once-only carry a key of their content.
-        if (ONCE_EVENT_TYPES.includes(event.type)) q.orWhere({ type: event.type });
+        if (ONCE_EVENT_TYPES.includes(event.type))
+          q.orWhere({ type: event.type });
       })
       .first();
     if (seen) return false;
