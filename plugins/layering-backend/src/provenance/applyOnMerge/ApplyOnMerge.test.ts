@@ -1,17 +1,9 @@
-import type { AuditorService } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
-import {
-  buildMachineOSConfig,
-  LAYERING_REQUEST_ANNOTATIONS,
-} from '@rhcos-layering/plugin-layering-common';
-import {
-  withLayeringProvenance,
-  type LayeringClusterDetails,
-} from '@rhcos-layering/plugin-layering-node';
-import { http, HttpResponse } from 'msw';
+import { LAYERING_REQUEST_ANNOTATIONS } from '@rhcos-layering/plugin-layering-common';
+import type { LayeringClusterDetails } from '@rhcos-layering/plugin-layering-node';
 import { setupServer } from 'msw/node';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'yaml';
@@ -22,6 +14,14 @@ import {
 import { DatabaseRequestStore } from '../../services/RequestStore';
 import { ApplyOnMerge } from './ApplyOnMerge';
 import { ForgeMergedFiles } from './MergedFiles';
+import {
+  COMMIT,
+  CONTAINERFILE,
+  mergedPull as mergedPullOn,
+  PR_URL,
+  recordingAuditor,
+  renderedInfraLayer,
+} from './__testUtils__/fixtures';
 
 jest.setTimeout(120_000);
 
@@ -31,87 +31,7 @@ const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
-
-const REPO = 'https://api.github.com/repos/acme/fleet-config';
-const PR_URL = 'https://github.com/acme/fleet-config/pull/12';
-const COMMIT = '3f1c2b7a9d8e6f5a4b3c2d1e0f9a8b7c6d5e4f3a';
-const FILE = 'clusters/aom/infra/machineosconfig-infra.yaml';
-const CONTAINERFILE =
-  'FROM configs AS final\nRUN dnf install -y tmux sysstat usbguard && \\\n    dnf clean all && \\\n    ostree container commit';
-
-function renderedInfraLayer(
-  requestId: string,
-  extra: Record<string, unknown> = {},
-) {
-  const object = buildMachineOSConfig(
-    {
-      pool: 'infra',
-      renderedImagePushSpec:
-        'registry.example.com/platform-os/infra-layered:latest',
-      renderedImagePushSecret: 'infra-os-images-push',
-      baseImagePullSecret: 'global-pull-secret-copy',
-      currentImagePullSecret: null,
-      containerFiles: [{ arch: 'NoArch', content: CONTAINERFILE }],
-      annotations: { [LAYERING_REQUEST_ANNOTATIONS.templateRun]: 'task-12' },
-    },
-    'v1',
-  ) as { metadata: { annotations?: Record<string, string> } };
-  return { ...withLayeringProvenance(object, requestId), ...extra };
-}
-
-/** GitHub answers for pull request 12, merged at COMMIT, whose manifest file is `manifest`. */
-function mergedPull(manifest: string) {
-  const seen: string[] = [];
-  server.use(
-    http.get(`${REPO}/pulls/12`, ({ request }) => {
-      seen.push(request.headers.get('authorization') ?? '');
-      return HttpResponse.json({
-        number: 12,
-        merged: true,
-        merge_commit_sha: COMMIT,
-      });
-    }),
-    http.get(`${REPO}/pulls/12/files`, () =>
-      HttpResponse.json([
-        { filename: FILE, status: 'modified' },
-        { filename: 'clusters/aom/infra/SUMMARY.md', status: 'added' },
-        { filename: 'clusters/aom/infra/old.yaml', status: 'removed' },
-      ]),
-    ),
-    http.get(
-      `${REPO}/contents/clusters/aom/infra/machineosconfig-infra.yaml`,
-      ({ request }) =>
-        new URL(request.url).searchParams.get('ref') === COMMIT &&
-        request.headers.get('accept') === 'application/vnd.github.raw+json'
-          ? new HttpResponse(manifest)
-          : new HttpResponse('wrong ref', { status: 404 }),
-    ),
-  );
-  return seen;
-}
-
-function recordingAuditor() {
-  const events: Array<{ meta?: unknown; outcome?: string; error?: string }> =
-    [];
-  const auditor = {
-    createEvent: async (options: { eventId: string; meta?: unknown }) => {
-      const entry: { meta?: unknown; outcome?: string; error?: string } = {
-        meta: options.meta,
-      };
-      events.push(entry);
-      return {
-        success: async () => {
-          entry.outcome = 'success';
-        },
-        fail: async ({ error }: { error: Error }) => {
-          entry.outcome = 'failure';
-          entry.error = error.message;
-        },
-      };
-    },
-  } as unknown as AuditorService;
-  return { auditor, events };
-}
+const mergedPull = (manifest: string) => mergedPullOn(server, manifest);
 
 describe('ApplyOnMerge', () => {
   let cluster: EmbeddedCluster;
