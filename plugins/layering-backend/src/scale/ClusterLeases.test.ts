@@ -25,7 +25,10 @@ describe('ClusterLeases', () => {
   const running: ClusterLeases[] = [];
 
   /** A replica with its own connection to the one database file, as separate processes have. */
-  async function replica(id: string, options: { ttlMs?: number; clusters?: () => string[] } = {}) {
+  async function replica(
+    id: string,
+    options: { ttlMs?: number; renewIntervalMs?: number; clusters?: () => string[] } = {},
+  ) {
     const db = knexFactory({
       client: 'better-sqlite3',
       connection: { filename: join(dir, 'db.sqlite') },
@@ -39,7 +42,7 @@ describe('ClusterLeases', () => {
       replicaId: id,
       logger: mockServices.logger.mock(),
       ttlMs: options.ttlMs ?? 1500,
-      renewIntervalMs: 200,
+      renewIntervalMs: options.renewIntervalMs ?? 200,
       clusters: options.clusters ?? (() => CLUSTERS),
       onOwnershipChange: async owned => {
         watching.clear();
@@ -101,6 +104,19 @@ describe('ClusterLeases', () => {
     const crashedWith = new Set(a.watching);
     await until(() => b.watching.size === 10, 20_000, 'b to own every cluster');
     expect([...crashedWith].every(c => b.watching.has(c))).toBe(true);
+  });
+
+  it('claims a dead replica’s clusters when its leases end, not at its next regular round', async () => {
+    const a = await replica('a');
+    // B's regular rounds are a minute apart: only the look at the moment A's leases end
+    // (which it plans from the expiries it reads) can take them over within this test.
+    const b = await replica('b', { ttlMs: 120_000, renewIntervalMs: 60_000 });
+    await a.leases.start();
+    await b.leases.start();
+    await until(() => a.watching.size === 5 && b.watching.size === 5, 20_000, 'a 5/5 split');
+    await a.leases.stop({ release: false });
+    await until(() => b.watching.size === 10, 20_000, 'b to own every cluster');
+    expect([...b.watching].sort()).toEqual(CLUSTERS);
   });
 
   it('hands the clusters over at the next round when a replica releases them', async () => {

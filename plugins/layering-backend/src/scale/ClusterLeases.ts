@@ -31,6 +31,8 @@ interface LeaseRow {
 }
 
 const CHUNK = 500;
+/** How long after another replica's lease ends a waiting round looks again. */
+const WAKE_MARGIN_MS = 200;
 
 function chunks<T>(items: T[]): T[][] {
   const out: T[][] = [];
@@ -60,6 +62,8 @@ export class ClusterLeases {
   #running: Promise<void> | undefined;
   #stopped = false;
   #lastRenewed = performance.now();
+  /** Local time (performance.now) at which the next round should run, when sooner than usual. */
+  #wakeAt: number | undefined;
   readonly #startedAt = Date.now();
   /** Figures for the benchmark and tests. */
   readonly stats = { rounds: 0, claimed: 0, released: 0, failures: 0 };
@@ -86,13 +90,40 @@ export class ClusterLeases {
 
   #schedule() {
     if (this.#stopped) return;
+    const { renewIntervalMs } = this.#options;
+    let delay = renewIntervalMs;
+    const wakeAt = this.#wakeAt;
+    this.#wakeAt = undefined;
+    if (!process.env.H20_NOWAKE && wakeAt !== undefined && !this.#running) {
+      delay = Math.max(0, Math.min(renewIntervalMs, wakeAt - performance.now()));
+    }
     this.#timer = setTimeout(() => {
       // A round still busy (stopping many watches can take a while) must not keep the leases
       // from being renewed: renew alone then.
       const next = this.#running ? this.#renewOnly() : this.round();
       next.finally(() => this.#schedule());
-    }, this.#options.renewIntervalMs);
+    }, delay);
     this.#timer.unref?.();
+  }
+
+  /**
+   * When another replica's lease runs out before our next regular round, the local time just
+   * after it does (so a dead replica's clusters are claimed when its leases end, not up to one
+   * renewal interval later). Live replicas renew theirs every interval, long before they end,
+   * so in steady state this never comes before the regular round.
+   */
+  #soonestForeignExpiry(rows: LeaseRow[], now: number, readAt: number): number | undefined {
+    let soonest = Infinity;
+    for (const row of rows) {
+      const expires = Number(row.expires_at);
+      if (row.owner !== this.#options.replicaId && expires > now && expires < soonest) {
+        soonest = expires;
+      }
+    }
+    if (!Number.isFinite(soonest)) return undefined;
+    // Local time of the expiry (the database's clock was read at `readAt`), plus a margin for
+    // the database's clock moving on while the answer travelled.
+    return readAt + (soonest - now) + WAKE_MARGIN_MS;
   }
 
   /** Heartbeat and renewal only, while a round is still changing what we watch. */
@@ -141,6 +172,7 @@ export class ClusterLeases {
     const { db, replicaId: me, ttlMs } = this.#options;
     this.stats.rounds += 1;
     try {
+      const readAt = performance.now();
       const now = await databaseNow(db);
       await db(REPLICAS_TABLE)
         .insert({ id: me, expires_at: now + ttlMs, started_at: this.#startedAt })
@@ -158,6 +190,7 @@ export class ClusterLeases {
       const wantedSet = new Set(wanted);
       const rows: LeaseRow[] = await db(LEASES_TABLE).select('cluster', 'owner', 'expires_at');
       const leases = new Map(rows.map(r => [r.cluster, r]));
+      this.#wakeAt = this.#soonestForeignExpiry(rows, now, readAt);
       const held = rows
         .filter(r => r.owner === me && Number(r.expires_at) > now)
         .map(r => r.cluster);
@@ -197,17 +230,24 @@ export class ClusterLeases {
             return !lease || Number(lease.expires_at) <= now;
           })
           .sort((a, b) => (this.#preference(a) < this.#preference(b) ? 1 : -1));
+        // Claimed in batches (a takeover of hundreds of clusters is a few statements, not one
+        // round trip each); a cluster another replica claimed first is simply not ours, and
+        // the next candidates are tried until the share is full.
         let claimed = 0;
-        for (const cluster of free) {
-          if (owned.size >= share) break;
-          const updated = await db(LEASES_TABLE)
-            .where({ cluster })
+        let next = 0;
+        while (owned.size < share && next < free.length) {
+          const part = free.slice(next, next + Math.min(CHUNK, share - owned.size));
+          next += part.length;
+          await db(LEASES_TABLE)
+            .whereIn('cluster', part)
             .where('expires_at', '<=', now)
             .update({ owner: me, expires_at: now + ttlMs, acquired_at: now });
-          if (Number(updated) > 0) {
-            owned.add(cluster);
-            claimed += 1;
-          }
+          const won: Array<{ cluster: string }> = await db(LEASES_TABLE)
+            .whereIn('cluster', part)
+            .where({ owner: me, acquired_at: now })
+            .select('cluster');
+          for (const { cluster } of won) owned.add(cluster);
+          claimed += won.length;
         }
         if (claimed > 0) {
           this.stats.claimed += claimed;

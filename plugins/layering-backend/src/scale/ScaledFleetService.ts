@@ -59,12 +59,32 @@ export function readReplicaSettings(config: Config): ReplicaSettings {
 interface Held {
   /** `local`: views of our own watches; `shared`: views the owner wrote to the database. */
   source: 'local' | 'shared';
+  /**
+   * Shared views of a cluster whose lease this replica now holds while its own watches still
+   * list: the previous owner's last views, served with every pool marked stale (as a watch that
+   * re-lists marks its pools), so the cluster is never shown empty during a takeover.
+   */
+  stale?: boolean;
   cluster: ClusterView;
   release: ClusterRelease;
   pools: Map<string, SharedPool>;
   details: Map<string, string>;
   version: string;
   updatedAt: number;
+}
+
+/** The held views of a cluster with every pool view marked stale. */
+function staleHeld(held: Held): Held {
+  const pools = new Map<string, SharedPool>();
+  for (const [name, pool] of held.pools) {
+    if (pool.view.stale) {
+      pools.set(name, pool);
+    } else {
+      const view = { ...pool.view, stale: true };
+      pools.set(name, { view, json: JSON.stringify(view) });
+    }
+  }
+  return { ...held, pools, stale: true };
 }
 
 /** Options of {@link ScaledFleetService.create}. */
@@ -225,6 +245,17 @@ export class ScaledFleetService implements LayeringFleetService {
   }
 
   async #ownershipChanged(owned: ReadonlySet<string>): Promise<void> {
+    // Taken over: until our own watches have listed, the previous owner's last views are
+    // served, marked stale (nobody watches the cluster for them any more).
+    let marked = false;
+    for (const name of owned) {
+      const held = this.#held.get(name);
+      if (held?.source === 'shared' && !held.stale) {
+        this.#held.set(name, staleHeld(held));
+        marked = true;
+      }
+    }
+    if (marked) this.#invalidate();
     if (this.#fleet) {
       await this.#fleet.setClusters(this.#specs.filter(s => owned.has(s.name)));
     }
@@ -360,7 +391,9 @@ export class ScaledFleetService implements LayeringFleetService {
           // Only lastSync moved: the fleet answers (pools only) stay as they are.
           continue;
         }
-        this.#held.set(shared.cluster.name, { ...shared, source: 'shared' });
+        const held: Held = { ...shared, source: 'shared' };
+        // Ours now, but our watches have not listed yet: what the previous owner left is stale.
+        this.#held.set(shared.cluster.name, owned.has(shared.cluster.name) ? staleHeld(held) : held);
       }
       this.#invalidate();
     } catch (error) {
@@ -422,7 +455,9 @@ export class ScaledFleetService implements LayeringFleetService {
     const view = held?.pools.get(pool)?.view;
     if (!held || !view) return undefined;
     const detail = held.details.get(pool);
-    return detail ? (JSON.parse(detail) as PoolDetail) : { ...view, nodes: [], builds: [] };
+    if (!detail) return { ...view, nodes: [], builds: [] };
+    const parsed = JSON.parse(detail) as PoolDetail;
+    return held.stale ? { ...parsed, stale: true } : parsed;
   }
 
   async getPoolLayering(name: string, pool: string): Promise<PoolLayeringSettings | undefined> {
