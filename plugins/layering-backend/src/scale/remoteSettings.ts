@@ -8,6 +8,7 @@ import {
 import { ClusterConnection, ClusterRequestError } from '../kubernetes/ClusterConnection';
 import type { ClusterSpec } from '../kubernetes/clusterConfig';
 import type { RawObject } from '../kubernetes/Informer';
+import { onClusterLayering } from '../services/poolLayering';
 
 /**
  * A pool's layering settings on a replica that does not watch its cluster: the shared pool view
@@ -61,14 +62,5 @@ export async function readPoolSettings(options: {
       `MachineOSConfig "${source}" of pool "${view.name}" no longer exists in cluster "${spec.name}"`,
     );
   }
-  return {
-    mode,
-    name: mosc.name,
-    apiVersion: `${MACHINECONFIGURATION_GROUP}/${mosc.apiVersion}`,
-    containerfiles: mosc.containerFiles.map(e => ({ arch: e.arch, content: e.content })),
-    renderedImagePushSpec: mosc.renderedImagePushSpec,
-    renderedImagePushSecret: mosc.renderedImagePushSecret,
-    baseImagePullSecret: mosc.baseImagePullSecret,
-    currentImage: mosc.status.currentImagePullSpec,
-  };
+  return onClusterLayering(mosc);
 }

@@ -42,16 +42,24 @@ export async function readPoolLayering(
         `MachineOSConfig "${source}" of pool "${pool}" no longer exists in cluster "${cluster}"`,
       );
     }
-    return {
-      mode,
-      name: mosc.name,
-      apiVersion: `${MACHINECONFIGURATION_GROUP}/${mosc.apiVersion}`,
-      containerfiles: mosc.containerFiles.map(e => ({ arch: e.arch, content: e.content })),
-      renderedImagePushSpec: mosc.renderedImagePushSpec,
-      renderedImagePushSecret: mosc.renderedImagePushSecret,
-      baseImagePullSecret: mosc.baseImagePullSecret,
-      currentImage: mosc.status.currentImagePullSpec,
-    };
+    return onClusterLayering(mosc);
   }
   return { mode: 'none' };
+}
+
+/**
+ * The settings of an on-cluster pool as its MachineOSConfig states them (secrets by name only),
+ * whether the MachineOSConfig came from the watch cache or from a replica's one-off read.
+ */
+export function onClusterLayering(mosc: MachineOSConfigModel): PoolLayeringSettings {
+  return {
+    mode: 'on-cluster',
+    name: mosc.name,
+    apiVersion: `${MACHINECONFIGURATION_GROUP}/${mosc.apiVersion}`,
+    containerfiles: mosc.containerFiles.map(e => ({ arch: e.arch, content: e.content })),
+    renderedImagePushSpec: mosc.renderedImagePushSpec,
+    renderedImagePushSecret: mosc.renderedImagePushSecret,
+    baseImagePullSecret: mosc.baseImagePullSecret,
+    currentImage: mosc.status.currentImagePullSpec,
+  };
 }
