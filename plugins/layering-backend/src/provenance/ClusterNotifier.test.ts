@@ -29,16 +29,32 @@ const record: LayeringRequestRecord = {
   summary: 'Add usbguard to worker',
 };
 
+/** The pool's requests, newest first: an open one, then the one applied (what the pool runs). */
+const history: LayeringRequestRecord[] = [
+  {
+    ...record,
+    id: 'req-13',
+    taskId: 'task-13',
+    requestedBy: 'user:default/dave',
+    outcome: 'opened',
+    summary: 'Add tcpdump to worker',
+    pullRequestUrl: 'https://github.com/acme/fleet-config/pull/13',
+  },
+  { ...record, outcome: 'applied' },
+];
+
 function setup() {
   const send = jest.fn(async () => undefined);
+  const list = jest.fn(async () => history);
   const notifier = new ClusterNotifier({
     notifications: { send } as unknown as NotificationService,
     catalog: catalogServiceMock({ entities: [poolEntity] }),
     auth: mockServices.auth(),
     logger: mockServices.logger.mock(),
     appBaseUrl: 'http://localhost:3000/',
+    requests: { list },
   });
-  return { send, notifier };
+  return { send, notifier, list };
 }
 
 function behind(
@@ -118,8 +134,50 @@ describe('ClusterNotifier', () => {
     );
   });
 
-  it("tells the pool's owner when a cluster update leaves the pool behind, not a pool still rolling to it", async () => {
-    const { send, notifier } = setup();
+  it.each([
+    [
+      'build-succeeded',
+      'Build succeeded',
+      'normal',
+      'MachineOSBuild worker-2 succeeded in 4 min 10 s',
+    ],
+    [
+      'rollout-degraded',
+      'Rollout degraded',
+      'high',
+      '1 of 3 nodes updated: Node worker-1 is reporting: "disk full"',
+    ],
+  ] as const)(
+    'tells the requester and the pool owner of %s, with links',
+    async (type, title, severity, detail) => {
+      const { send, notifier } = setup();
+      await notifier.onRequestChange({
+        record,
+        event: { type, at: '2026-12-05T10:00:00Z', detail },
+      });
+      expect(send).toHaveBeenCalledWith({
+        recipients: {
+          type: 'entity',
+          entityRef: ['user:default/alice', 'group:default/platform'],
+        },
+        payload: {
+          title: `${title}: Add usbguard to worker on ocp-418/worker`,
+          description: [
+            detail,
+            'Pull request: https://github.com/acme/fleet-config/pull/12',
+            'Pool: http://localhost:3000/catalog/default/resource/ocp-418-worker/layering',
+          ].join('\n'),
+          link: 'http://localhost:3000/catalog/default/resource/ocp-418-worker/layering',
+          severity,
+          topic: 'layering-request',
+          scope: `layering-request:req-12:${type}`,
+        },
+      });
+    },
+  );
+
+  it("tells the pool's owner and the requester of what it runs when a cluster update leaves the pool behind, not a pool still rolling to it", async () => {
+    const { send, notifier, list } = setup();
     const worker = testPoolView('ocp-418', 'worker');
     const master = testPoolView('ocp-418', 'master');
     const fleet = new FixedFleet(['ocp-418'], [worker, master]);
@@ -143,14 +201,25 @@ describe('ClusterNotifier', () => {
     });
     expect(send).toHaveBeenCalledTimes(1);
     expect(send).toHaveBeenCalledWith({
-      recipients: { type: 'entity', entityRef: ['group:default/platform'] },
-      payload: expect.objectContaining({
+      recipients: {
+        type: 'entity',
+        entityRef: ['user:default/alice', 'group:default/platform'],
+      },
+      payload: {
         title:
           'Pool ocp-418/worker fell behind after the cluster update to 4.18.24',
-        description: "Built from 4.18.21's RHCOS; the cluster runs 4.18.24.",
+        description: [
+          "Built from 4.18.21's RHCOS; the cluster runs 4.18.24.",
+          'Last applied request: Add usbguard to worker (https://github.com/acme/fleet-config/pull/12)',
+          'Pool: http://localhost:3000/catalog/default/resource/ocp-418-worker/layering',
+        ].join('\n'),
+        link: 'http://localhost:3000/catalog/default/resource/ocp-418-worker/layering',
+        severity: 'high',
+        topic: 'layering-pool',
         scope: 'layering-pool-behind:ocp-418/worker:4.18.24',
-      }),
+      },
     });
+    expect(list).toHaveBeenCalledWith('ocp-418', 'worker', { limit: 20 });
     // The same release again: nothing new.
     await notifier.onFleetChange(fleet, {
       cluster: 'ocp-418',
@@ -159,5 +228,38 @@ describe('ClusterNotifier', () => {
       initial: false,
     });
     expect(send).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('ClusterNotifier without a request applied to the pool', () => {
+  it('tells the pool owner alone that the pool fell behind', async () => {
+    const send = jest.fn(async () => undefined);
+    const notifier = new ClusterNotifier({
+      notifications: { send } as unknown as NotificationService,
+      catalog: catalogServiceMock({ entities: [poolEntity] }),
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+      appBaseUrl: 'http://localhost:3000',
+      requests: { list: async () => [history[0]] },
+    });
+    const worker = testPoolView('ocp-418', 'worker');
+    const fleet = new FixedFleet(['ocp-418'], [worker]);
+    const change = { cluster: 'ocp-418', clusterChanged: true } as const;
+    await notifier.onFleetChange(fleet, {
+      ...change,
+      pools: [],
+      initial: true,
+    });
+    fleet.pools = [behind(worker, '4.18.24')];
+    await notifier.onFleetChange(fleet, {
+      ...change,
+      pools: ['worker'],
+      initial: false,
+    });
+    expect(send).toHaveBeenCalledWith(
+      expect.objectContaining({
+        recipients: { type: 'entity', entityRef: ['group:default/platform'] },
+      }),
+    );
   });
 });

@@ -8,7 +8,7 @@ import {
   type PoolView,
 } from '@rhcos-layering/plugin-layering-common';
 import type { FleetChange, LayeringFleetService } from '../services/fleetTypes';
-import type { RequestChange } from './ProvenanceLinker';
+import type { ProvenanceRequestStore, RequestChange } from './ProvenanceLinker';
 import { isFullEntityRef, readPoolOwner } from './poolOwner';
 
 /** The cluster events people are told about, and how. */
@@ -26,8 +26,9 @@ const CLUSTER_NOTICES: Partial<
 
 /**
  * Tells people what a request did on its cluster: the requester and the pool's owner hear of
- * the build (succeeded or failed) and of the rollout (done or degraded), and the pool's owner
- * hears when a cluster update leaves a pool behind the cluster's release. Each notification has
+ * the build (succeeded or failed) and of the rollout (done or degraded); when a cluster update
+ * leaves a pool behind the cluster's release, the pool's owner hears of it, and so does the
+ * requester of the newest request applied to the pool (the change the pool still runs). Each notification has
  * a scope of its own, so the notifications service keeps one per request and step (or per pool
  * and release) however often it is sent.
  */
@@ -39,6 +40,7 @@ export class ClusterNotifier {
     logger: LoggerService;
   };
   readonly #appBaseUrl: string;
+  readonly #requests?: Pick<ProvenanceRequestStore, 'list'>;
   /** Last seen release and drift (of where the pool is going) per `cluster/pool`. */
   readonly #seen = new Map<
     string,
@@ -51,6 +53,8 @@ export class ClusterNotifier {
     auth: AuthService;
     logger: LoggerService;
     appBaseUrl: string;
+    /** The request history, to find who asked for what a pool that fell behind runs. */
+    requests?: Pick<ProvenanceRequestStore, 'list'>;
   }) {
     this.#notifications = options.notifications;
     this.#deps = {
@@ -59,6 +63,7 @@ export class ClusterNotifier {
       logger: options.logger,
     };
     this.#appBaseUrl = options.appBaseUrl.replace(/\/+$/, '');
+    this.#requests = options.requests;
   }
 
   #poolPage(cluster: string, pool: string) {
@@ -142,17 +147,47 @@ export class ClusterNotifier {
   };
 
   async #poolBehind(view: PoolView): Promise<void> {
+    const recipients = new Set<string>();
+    const request = await this.#appliedRequest(view.cluster, view.name);
+    if (request && isFullEntityRef(request.requestedBy))
+      recipients.add(request.requestedBy);
     const owner = await readPoolOwner(this.#deps, view.cluster, view.name);
-    if (!owner) return;
+    if (owner) recipients.add(owner);
     const drift = view.drift.target ?? view.drift;
-    await this.#send([owner], {
+    const poolPage = this.#poolPage(view.cluster, view.name);
+    await this.#send([...recipients], {
       title: `Pool ${view.cluster}/${view.name} fell behind after the cluster update to ${view.release.version}`,
-      description: drift.reason,
-      link: this.#poolPage(view.cluster, view.name),
+      description: [
+        drift.reason,
+        request
+          ? `Last applied request: ${request.summary ?? request.kind}${
+              request.pullRequestUrl ? ` (${request.pullRequestUrl})` : ''
+            }`
+          : undefined,
+        `Pool: ${poolPage}`,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      link: poolPage,
       severity: 'high',
       topic: 'layering-pool',
       scope: `layering-pool-behind:${view.cluster}/${view.name}:${view.release.version}`,
     });
+  }
+
+  /** The newest request applied to the pool: the change it runs, whose requester is told too. */
+  async #appliedRequest(cluster: string, pool: string) {
+    if (!this.#requests) return undefined;
+    try {
+      const records = await this.#requests.list(cluster, pool, { limit: 20 });
+      return records.find(r => r.outcome === 'applied');
+    } catch (error) {
+      this.#deps.logger.warn(
+        'Could not read the requests of a pool for a notification',
+        { cluster, pool, error: toError(error).message },
+      );
+      return undefined;
+    }
   }
 
   async #send(

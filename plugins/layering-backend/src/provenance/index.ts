@@ -79,6 +79,7 @@ export async function startProvenanceTracking(options: {
       auth: options.auth,
       logger,
       appBaseUrl: config.getOptionalString('app.baseUrl') ?? '',
+      requests,
     });
     stops.push(requests.onChange(notifier.onRequestChange));
     stops.push(
