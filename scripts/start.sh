@@ -49,8 +49,18 @@ for cluster in ocp-417 ocp-418 ocp-419 sno-419; do
   export "$var=$(awk '/certificate-authority-data:/ {print $2; exit}' ".run/portal/$cluster.kubeconfig")"
 done
 
+# End-to-end runs only (scripts/e2e.sh sets LAYERING_E2E_FORGE_DIR): the portal also reads
+# app-config.e2e.yaml (webhook secret, no forge poll), and the backend process alone (`--require`
+# applies to the backend package only) answers GitHub API calls from the fake GitHub of
+# e2e/support/fakeForge.preload.ts.
+dev_args=()
+if [ -n "${LAYERING_E2E_FORGE_DIR:-}" ]; then
+  dev_args=(--config "$REPO_ROOT/app-config.yaml" --config "$REPO_ROOT/app-config.e2e.yaml"
+    "--require=$REPO_ROOT/e2e/support/fakeForge.preload.ts")
+fi
+
 echo "[start] starting Backstage (frontend http://localhost:3000, backend http://localhost:7007)"
-BROWSER=none yarn dev > >(tee .run/portal.log) 2>&1 &
+BROWSER=none yarn dev "${dev_args[@]}" > >(tee .run/portal.log) 2>&1 &
 pids+=($!)
 for i in $(seq 1 600); do
   if curl -sf http://localhost:7007/.backstage/health/v1/readiness >/dev/null 2>&1 && curl -sf http://localhost:3000 >/dev/null 2>&1; then
