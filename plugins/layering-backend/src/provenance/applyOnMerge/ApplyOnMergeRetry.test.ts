@@ -13,6 +13,7 @@ import {
   eventually,
   startSampleCluster,
 } from '../../__testUtils__/testBackend';
+import { recordingLogger } from '../../forge/__testUtils__/forgeBackend';
 import { DatabaseRequestStore } from '../../services/RequestStore';
 import { ApplyClaims } from './ApplyClaims';
 import { ApplyOnMerge } from './ApplyOnMerge';
@@ -120,6 +121,7 @@ describe('ApplyOnMergeRetry', () => {
     } = {},
   ) {
     const { auditor, events } = recordingAuditor();
+    const log = recordingLogger();
     const claims = await ApplyClaims.create(knex, {
       owner: `replica-${randomUUID().slice(0, 8)}`,
       backoff: { baseMs: options.backoffMs ?? 60_000 },
@@ -128,7 +130,7 @@ describe('ApplyOnMergeRetry', () => {
       config: new ConfigReader({
         layering: { clusters: { options: { aom: { applyOnMerge: true } } } },
       }),
-      logger: mockServices.logger.mock(),
+      logger: log.logger,
       auditor,
       clusters: {
         getClusters: async () => [(options.clusters ?? reachable)()],
@@ -149,12 +151,12 @@ describe('ApplyOnMergeRetry', () => {
     const retry = new ApplyOnMergeRetry({
       applier,
       requests,
-      logger: mockServices.logger.mock(),
+      logger: log.logger,
       intervalMs: 60_000,
       initialDelayMs: options.initialDelayMs,
     });
     stops.push(() => retry.stop());
-    return { applier, retry, claims, audits: events };
+    return { applier, retry, claims, audits: events, lines: log.lines };
   }
 
   async function infraRequestId() {
@@ -217,10 +219,11 @@ describe('ApplyOnMergeRetry', () => {
       url: `https://127.0.0.1:${port}`,
     };
     const { knex, requests, record, requestId } = await merged();
-    const { applier, retry, claims, audits } = await replica(knex, requests, {
-      clusters: () => details,
-      backoffMs: 300,
-    });
+    const { applier, retry, claims, audits, lines } = await replica(
+      knex,
+      requests,
+      { clusters: () => details, backoffMs: 300 },
+    );
     mergedPull(server, stringify(renderedInfraLayer(requestId)));
     // What the store's listener does when the merge is recorded.
     const current = (await requests.get(record.id))!;
@@ -261,6 +264,12 @@ describe('ApplyOnMergeRetry', () => {
     expect(await infraRequestId()).toBe(requestId);
     expect(audits.map(a => a.outcome)).toEqual(['failure', 'success']);
     expect(await claims.state(record.id)).toBeUndefined();
+    // Neither the writer's token nor the forge's reaches the history (what the API answers),
+    // the audit log or the logs, the failure included.
+    const told = JSON.stringify([stored, audits, lines]);
+    expect(told).toContain('Apply on merge failed');
+    expect(told).not.toContain(cluster.tokens.admin);
+    expect(told).not.toContain('ghp-test-token');
   });
 
   it('does not try a refused request again on its own', async () => {
