@@ -1,35 +1,12 @@
 import { fetch as undiciFetch } from 'undici';
 import { RegistryClient } from './RegistryClient';
-import { RegistryError, type RegistryFetch } from './types';
-import { TestRegistry } from './__testUtils__/TestRegistry';
+import type { RegistryFetch } from './types';
+import { expectRegistryError, useTestRegistries } from './__testUtils__/registryTests';
 import { buildImage } from './__testUtils__/images';
-
-async function expectRegistryError(
-  promise: Promise<unknown>,
-  code: string,
-): Promise<RegistryError> {
-  const error = await promise.then(
-    () => undefined,
-    e => e,
-  );
-  expect(error).toBeInstanceOf(RegistryError);
-  expect((error as RegistryError).code).toBe(code);
-  return error as RegistryError;
-}
 
 // What RegistryClient refuses or limits: redirects, private addresses, time, size and bad URLs.
 describe('RegistryClient (guards)', () => {
-  const registries: TestRegistry[] = [];
-  const start = async (
-    options?: ConstructorParameters<typeof TestRegistry>[0],
-  ) => {
-    const registry = await new TestRegistry(options).start();
-    registries.push(registry);
-    return registry;
-  };
-  afterEach(async () => {
-    await Promise.all(registries.splice(0).map(r => r.stop()));
-  });
+  const start = useTestRegistries();
 
   it('follows blob redirects and drops credentials when they leave the registry', async () => {
     const cdn = await start();

@@ -1,6 +1,5 @@
 import { RegistryClient } from './RegistryClient';
-import { RegistryError } from './types';
-import { TestRegistry } from './__testUtils__/TestRegistry';
+import { expectRegistryError, useTestRegistries } from './__testUtils__/registryTests';
 import {
   blob,
   buildImage,
@@ -15,31 +14,8 @@ const RHCOS_LABELS = {
   'io.openshift.build.versions': 'machine-os=418.94.202507221249-0',
 };
 
-async function expectRegistryError(
-  promise: Promise<unknown>,
-  code: string,
-): Promise<RegistryError> {
-  const error = await promise.then(
-    () => undefined,
-    e => e,
-  );
-  expect(error).toBeInstanceOf(RegistryError);
-  expect((error as RegistryError).code).toBe(code);
-  return error as RegistryError;
-}
-
 describe('RegistryClient', () => {
-  const registries: TestRegistry[] = [];
-  const start = async (
-    options?: ConstructorParameters<typeof TestRegistry>[0],
-  ) => {
-    const registry = await new TestRegistry(options).start();
-    registries.push(registry);
-    return registry;
-  };
-  afterEach(async () => {
-    await Promise.all(registries.splice(0).map(r => r.stop()));
-  });
+  const start = useTestRegistries();
 
   it('reads labels through a mirror with the Bearer token flow, basic credentials at the realm', async () => {
     const registry = await start({

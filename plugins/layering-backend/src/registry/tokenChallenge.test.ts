@@ -1,30 +1,27 @@
 import { fetch as undiciFetch } from 'undici';
 import { RegistryClient } from './RegistryClient';
 import { RegistryError, type RegistryFetch } from './types';
-import { TestRegistry, type TestRegistryOptions } from './__testUtils__/TestRegistry';
+import type { TestRegistryOptions } from './__testUtils__/TestRegistry';
+import { useTestRegistries } from './__testUtils__/registryTests';
 import { buildImage } from './__testUtils__/images';
 
 const FOREIGN_REALM = 'https://auth.example.test/token';
 
 describe('token challenge: where Basic credentials may go', () => {
-  const registries: TestRegistry[] = [];
-  afterEach(async () => {
-    await Promise.all(registries.splice(0).map(r => r.stop()));
-  });
+  const start = useTestRegistries();
 
   /**
    * A bearer registry whose challenge names a realm on another host; that
    * host stands for the internet and is served by the same test server.
    */
   async function foreignRealmRegistry(options: TestRegistryOptions) {
-    const registry = await new TestRegistry({
+    const registry = await start({
       auth: 'bearer',
       username: 'reader',
       password: 's3cret-realm',
       realm: FOREIGN_REALM,
       ...options,
-    }).start();
-    registries.push(registry);
+    });
     registry.addImage('org/img', 'v1', buildImage({ public: 'yes' }));
     const fetch: RegistryFetch = (url, init) => {
       if (url.host === 'auth.example.test') {
@@ -78,12 +75,11 @@ describe('token challenge: where Basic credentials may go', () => {
   });
 
   it('still sends the credentials to a realm on the registry host itself', async () => {
-    const registry = await new TestRegistry({
+    const registry = await start({
       auth: 'bearer',
       username: 'reader',
       password: 's3cret-realm',
-    }).start();
-    registries.push(registry);
+    });
     registry.addImage('org/img', 'v1', buildImage({ private: 'yes' }));
     const client = new RegistryClient({
       registries: [
