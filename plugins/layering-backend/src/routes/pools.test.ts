@@ -194,6 +194,34 @@ describe('GET /pools (paged)', () => {
     expect(third.nextCursor).toBeNull();
   });
 
+  it('answers the same page again from its cache until a pool changes, and says so in Server-Timing', async () => {
+    const first = await request(app).get('/pools?drift=behind&limit=2');
+    expect(first.status).toBe(200);
+    expect(first.headers['server-timing']).toMatch(/^auth;dur=[\d.]+, permission;dur=[\d.]+, page;dur=[\d.]+$/);
+    const again = await request(app).get('/pools?drift=behind&limit=2');
+    expect(again.headers['server-timing']).toMatch(/page;dur=[\d.]+;desc=cached$/);
+    expect(again.body).toEqual(first.body);
+    expect(first.body.items.map(key)).toEqual(['beta/worker', 'alpha/worker']);
+
+    // A pool changes: the next answer is cut from the new fleet, not served from the cache.
+    fleet.setPools([...fleet.pools.filter(p => key(p) !== 'beta/worker'), pool('beta', 'worker', 0)]);
+    const fresh = await request(app).get('/pools?drift=behind&limit=2');
+    expect(fresh.headers['server-timing']).not.toMatch(/cached/);
+    expect(fresh.body.items.map(key)).toEqual(['alpha/worker', 'alpha/infra']);
+    expect(fresh.body.summary.byStatus.behind).toBe(2);
+  });
+
+  it('does not answer from the cache when the read permission is not a plain allow', async () => {
+    await page('limit=2');
+    authorizeConditional.mockImplementation(async () => [
+      { result: AuthorizeResult.DENY },
+    ]);
+    const denied = await request(app).get('/pools?limit=2');
+    expect(denied.headers['server-timing']).not.toMatch(/cached/);
+    expect(denied.body.items).toEqual([]);
+    expect(denied.body.total).toBe(0);
+  });
+
   it('answers 400 with the field at fault for bad parameters', async () => {
     const cases: Array<[string, string]> = [
       ['limit=0', 'limit'],
