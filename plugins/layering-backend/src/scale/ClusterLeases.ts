@@ -51,8 +51,9 @@ function chunks<T>(items: T[]): T[][] {
  * clusters that hash highest with its id, so the split is stable across restarts. A replica
  * holding more than its share releases the rest after it stopped watching them; one that
  * cannot renew for `ttlMs - renewIntervalMs` stops watching everything before anyone else may
- * take over. A dead replica's clusters are free once its leases expire, so they are taken over
- * within `ttlMs + renewIntervalMs`.
+ * take over. A dead replica's clusters are free once its leases expire; the others plan a round
+ * for that moment from the expiries they read, so they are taken over within `ttlMs` (plus a
+ * round) of its last renewal, not one more `renewIntervalMs` later.
  */
 export class ClusterLeases {
   readonly #options: ClusterLeasesOptions;
@@ -238,13 +239,16 @@ export class ClusterLeases {
         while (owned.size < share && next < free.length) {
           const part = free.slice(next, next + Math.min(CHUNK, share - owned.size));
           next += part.length;
+          // The clock read again: under load a round can take long enough that a lease
+          // written with the round's first reading would be born expired, free for others.
+          const at = Math.max(now, await databaseNow(db));
           await db(LEASES_TABLE)
             .whereIn('cluster', part)
-            .where('expires_at', '<=', now)
-            .update({ owner: me, expires_at: now + ttlMs, acquired_at: now });
+            .where('expires_at', '<=', at)
+            .update({ owner: me, expires_at: at + ttlMs, acquired_at: at });
           const won: Array<{ cluster: string }> = await db(LEASES_TABLE)
             .whereIn('cluster', part)
-            .where({ owner: me, acquired_at: now })
+            .where({ owner: me, acquired_at: at })
             .select('cluster');
           for (const { cluster } of won) owned.add(cluster);
           claimed += won.length;

@@ -36,7 +36,17 @@ export interface ReplicaSettings {
   clusterRefreshMs: number;
 }
 
-/** Reads `layering.replicas`; every key is optional. */
+/**
+ * Reads `layering.replicas`; every key is optional.
+ *
+ * @remarks
+ * Default lease timing: renewed every 5 s, valid 15 s. A holder that misses renewals stops
+ * watching after 10 s (TTL minus one interval), so the TTL must leave room for a stalled event
+ * loop or a slow database under load (stalls of several seconds were seen on a loaded 2-core
+ * machine, and a shorter TTL let leases move back and forth between live replicas). A killed
+ * replica's clusters are claimed when its leases end (10 to 15 s after the kill) and served from
+ * its last shared views, marked stale, until the new owner's watches have listed.
+ */
 export function readReplicaSettings(config: Config): ReplicaSettings {
   const c = config.getOptionalConfig('layering.replicas');
   const renewIntervalMs = (c?.getOptionalNumber('renewIntervalSeconds') ?? 5) * 1000;
