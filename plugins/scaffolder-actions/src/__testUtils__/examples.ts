@@ -67,6 +67,17 @@ export async function runExample(
   return outputs;
 }
 
+/**
+ * The inputs of an example's steps that use `actionId`, for examples whose other steps stand for
+ * services the test mocks (a forge) rather than actions it runs. Fails when there is none.
+ */
+export function exampleStepsOf(example: TemplateExample, actionId: string): JsonObject[] {
+  const { steps } = yaml.parse(example.example) as { steps: Step[] };
+  const inputs = steps.filter(s => s.action === actionId).map(s => s.input);
+  expect(inputs.length).toBeGreaterThan(0);
+  return inputs;
+}
+
 /** `it.each` rows for examples: each example under its description. */
 export function exampleCases(examples: TemplateExample[]) {
   return examples.map(e => [e.description, e] as const);
