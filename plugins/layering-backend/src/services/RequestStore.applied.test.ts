@@ -1,10 +1,4 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import knexFactory, { type Knex } from 'knex';
 import type { LayeringRequestEvent } from '@rhcos-layering/plugin-layering-common';
 import {
   DatabaseRequestStore,
@@ -12,6 +6,10 @@ import {
   type NewLayeringRequest,
 } from './RequestStore';
 import { EVENTS_TABLE, toEventRow } from './requestEvents';
+import {
+  throwawayPostgres,
+  type TestEngine,
+} from '../__testUtils__/throwawayPostgres';
 
 /**
  * `applied` is recorded once per request although two paths report it: the provenance linker
@@ -25,8 +23,6 @@ import { EVENTS_TABLE, toEventRow } from './requestEvents';
 jest.setTimeout(120_000);
 
 const sqlite = TestDatabases.create({ ids: ['SQLITE_3'] });
-const repoRoot = resolve(__dirname, '../../../..');
-const pgScript = join(repoRoot, 'scripts/test-services/postgres.sh');
 
 const REQUEST: NewLayeringRequest = {
   cluster: 'ocp-418',
@@ -69,14 +65,7 @@ const byApplyOnMerge: { event: LayeringRequestEvent; key: string } = {
   },
 };
 
-interface Engine {
-  name: string;
-  /** A fresh database, and a second connection pool to it (another replica). */
-  open(): Promise<{ first: Knex; second: Knex }>;
-  close(): Promise<void>;
-}
-
-const sqliteEngine: Engine = {
+const sqliteEngine: TestEngine = {
   name: 'SQLite',
   async open() {
     const knex = await sqlite.init('SQLITE_3');
@@ -85,69 +74,8 @@ const sqliteEngine: Engine = {
   async close() {},
 };
 
-/** PostgreSQL: from the connection string given, or a server of its own. */
-function postgresEngine(): Engine | undefined {
-  const given =
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES16_CONNECTION_STRING;
-  const installed =
-    existsSync('/usr/lib/postgresql') && existsSync(pgScript) && !given;
-  if (!given && !installed) return undefined;
-  let dir: string | undefined;
-  let connection: Knex.PgConnectionConfig | undefined;
-  const pools: Knex[] = [];
-  return {
-    name: 'PostgreSQL',
-    async open() {
-      if (!connection) {
-        if (given) {
-          connection = { connectionString: given };
-        } else {
-          dir = mkdtempSync(join(tmpdir(), 'layering-applied-pg-'));
-          const [port, password] = execFileSync(
-            'bash',
-            [pgScript, 'start', dir],
-            {
-              encoding: 'utf8',
-            },
-          )
-            .trim()
-            .split(' ');
-          connection = {
-            host: '127.0.0.1',
-            port: Number(port),
-            user: 'postgres',
-            password,
-            database: 'postgres',
-          };
-        }
-      }
-      const admin = knexFactory({ client: 'pg', connection });
-      const database = `layering_applied_${randomBytes(6).toString('hex')}`;
-      await admin.raw('create database ??', [database]);
-      await admin.destroy();
-      const pool = () =>
-        knexFactory({
-          client: 'pg',
-          connection: { ...connection, database },
-          pool: { min: 0, max: 5 },
-        });
-      const first = pool();
-      const second = pool();
-      pools.push(first, second);
-      return { first, second };
-    },
-    async close() {
-      await Promise.all(pools.map(p => p.destroy()));
-      if (dir) {
-        execFileSync('bash', [pgScript, 'stop', dir]);
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
-}
-
-const engines = [sqliteEngine, postgresEngine()].filter(
-  (e): e is Engine => e !== undefined,
+const engines = [sqliteEngine, throwawayPostgres()].filter(
+  (e): e is TestEngine => e !== undefined,
 );
 
 describe.each(engines.map(e => [e.name, e] as const))(
