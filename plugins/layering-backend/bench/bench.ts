@@ -10,24 +10,11 @@
  * BENCH_REQUESTS (300), BENCH_BASELINE_REQUESTS (10), BENCH_STEADY_SECONDS (60).
  * Prints figures and ratios; exits 0 whatever the figures are.
  */
-import type {
-  AuditorService,
-  BackstageCredentials,
-  DatabaseService,
-  HttpAuthService,
-  LoggerService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ChildProcess, spawn } from 'node:child_process';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import express from 'express';
 import { ClusterConnection } from '../src/kubernetes/ClusterConnection';
 import { loadClientNode } from '@rhcos-layering/plugin-layering-node';
-import type { ClusterSpec } from '../src/kubernetes/clusterConfig';
 import type { ClusterSnapshot } from '../src/kubernetes/ClusterCache';
 import type { RawObject } from '../src/kubernetes/Informer';
 import {
@@ -41,10 +28,17 @@ import {
   projectOsImageUrl,
   projectPool,
 } from '../src/kubernetes/projections';
-import { createRouter } from '../src/router';
 import { FleetService } from '../src/services/FleetService';
 import { buildClusterViews, ImageFacts } from '../src/services/viewBuilder';
-import { DatabaseRequestStore } from '../src/services/RequestStore';
+import {
+  benchRouter,
+  clusterSpecs,
+  log,
+  percentile,
+  silentLogger,
+  startClusterProcess,
+  stopClusterProcess,
+} from './common';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CLUSTERS = env('BENCH_CLUSTERS', 20);
@@ -55,63 +49,8 @@ const REQUESTS = env('BENCH_REQUESTS', 300);
 const BASELINE_REQUESTS = env('BENCH_BASELINE_REQUESTS', 10);
 const STEADY_SECONDS = env('BENCH_STEADY_SECONDS', 60);
 
-interface ChildCluster {
-  name: string;
-  url: string;
-  registryUrl: string;
-  token: string;
-}
-
 /** Silent logger (the benchmark prints its own figures). */
-const logger: LoggerService = {
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  debug: () => {},
-  child: () => logger,
-};
-
-function log(message: string) {
-  process.stdout.write(`${message}\n`);
-}
-
-async function startClusters(
-  clusters: number,
-  nodes: number,
-  pools: number,
-): Promise<{ clusters: ChildCluster[]; child: ChildProcess }> {
-  const tsx = require.resolve('tsx/cli');
-  const child = spawn(
-    process.execPath,
-    [tsx, require.resolve('./fleetServer.ts'), String(clusters), String(nodes), String(pools)],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: child.stdout! });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', code => reject(new Error(`cluster process exited with ${code}`)));
-  });
-  return { clusters: JSON.parse(first).clusters, child };
-}
-
-function stopClusters(child: ChildProcess): Promise<void> {
-  return new Promise(resolve => {
-    child.once('exit', () => resolve());
-    child.stdin?.end();
-  });
-}
-
-function specs(clusters: ChildCluster[]): ClusterSpec[] {
-  return clusters.map(c => ({
-    name: c.name,
-    url: c.url,
-    skipTLSVerify: true,
-    authMetadata: {},
-    reader: { type: 'token', token: c.token },
-    registries: [],
-    source: 'custom',
-  }));
-}
+const logger = silentLogger();
 
 /** Resolves when every cluster is ok and every pool of `pools` per cluster has a fresh view. */
 function complete(fleet: FleetService, clusters: number, nodes: number, pools: number): Promise<void> {
@@ -139,11 +78,6 @@ function complete(fleet: FleetService, clusters: number, nodes: number, pools: n
       }
     });
   });
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 function fmt(ms: number): string {
@@ -210,11 +144,11 @@ async function listSnapshot(connection: ClusterConnection): Promise<ClusterSnaps
 
 async function coldStart(): Promise<number> {
   log(`\n[1/2] cold start: 1 cluster × ${COLD_NODES} nodes × ${POOLS} pools`);
-  const { clusters, child } = await startClusters(1, COLD_NODES, POOLS);
+  const { clusters, child } = await startClusterProcess({ count: 1, nodes: COLD_NODES, pools: POOLS });
   try {
     const start = process.hrtime.bigint();
     const fleet = FleetService.create({
-      clusters: specs(clusters),
+      clusters: clusterSpecs(clusters),
       registries: [{ host: '*', mirror: clusters[0].registryUrl }],
       logger,
       debounceMs: 20,
@@ -224,7 +158,7 @@ async function coldStart(): Promise<number> {
     await fleet.stop();
     return ms;
   } finally {
-    await stopClusters(child);
+    await stopClusterProcess(child);
   }
 }
 
@@ -241,11 +175,11 @@ async function main() {
   log(`cold start to a complete view: ${fmt(coldMs)}`);
 
   log(`\n[2/2] fleet: ${CLUSTERS} clusters × ${NODES} nodes × ${POOLS} pools`);
-  const { clusters, child } = await startClusters(CLUSTERS, NODES, POOLS);
+  const { clusters, child } = await startClusterProcess({ count: CLUSTERS, nodes: NODES, pools: POOLS });
   (globalThis as { gc?: () => void }).gc?.();
   const rssBefore = process.memoryUsage().rss;
   const fleet = FleetService.create({
-    clusters: specs(clusters),
+    clusters: clusterSpecs(clusters),
     registries: [{ host: '*', mirror: clusters[0].registryUrl }],
     logger,
     debounceMs: 50,
@@ -262,29 +196,7 @@ async function main() {
     const Knex = (await import('knex')).default;
     return { knex: Knex({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true }) };
   })();
-  app.use(
-    await createRouter({
-      fleet,
-      requests: await DatabaseRequestStore.create({ getClient: async () => knex } as DatabaseService),
-      // Every request acts as one user: the benchmark measures the caches, not authentication.
-      httpAuth: {
-        credentials: async () =>
-          ({
-            $$type: '@backstage/BackstageCredentials',
-            principal: { type: 'user', userEntityRef: 'user:default/bench' },
-          }) as BackstageCredentials,
-      } as unknown as HttpAuthService,
-      permissions: {
-        authorize: async reqs => reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
-        authorizeConditional: async reqs => reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
-      } as PermissionsService,
-      auditor: {
-        createEvent: async () => ({ success: async () => {}, fail: async () => {} }),
-      } as AuditorService,
-      logger,
-      config: new ConfigReader({}),
-    }),
-  );
+  app.use(await benchRouter({ fleet, knex, logger }));
   const server = app.listen(0, '127.0.0.1');
   await new Promise(resolve => server.once('listening', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -302,7 +214,7 @@ async function main() {
   for (let i = 0; i < REQUESTS; i++) gzipped.push(await httpGet(port, '/pools', true));
 
   // Baseline: every request lists every cluster (paged) and builds the views from that.
-  const connections = await Promise.all(specs(clusters).map(s => ClusterConnection.create(s)));
+  const connections = await Promise.all(clusterSpecs(clusters).map(s => ClusterConnection.create(s)));
   const facts: ImageFacts = {
     rhcosOfImage: () => '418.94.202507221249-0',
     rhcosOfRelease: () => null,
@@ -343,7 +255,7 @@ async function main() {
   server.close();
   await fleet.stop();
   await knex.destroy();
-  await stopClusters(child);
+  await stopClusterProcess(child);
 
   const p95 = percentile(cached, 95);
   const baseP95 = percentile(baseline, 95);

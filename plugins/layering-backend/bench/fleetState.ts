@@ -205,7 +205,7 @@ export function syntheticCluster(options: {
 }
 
 /** Images the synthetic cluster's registry knows. */
-export const SYNTHETIC_IMAGES = [
+export const SYNTHETIC_IMAGES: Array<{ image: string; labels: Record<string, string> }> = [
   {
     image: RELEASE.rhcosImage,
     labels: {

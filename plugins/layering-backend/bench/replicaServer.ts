@@ -6,49 +6,24 @@
  * { name, url, token, registryUrl }), BENCH_REPLICA_MODE (`leases`, default, or `all`: watch
  * every cluster, as every replica did before leases).
  */
-import type {
-  AuditorService,
-  BackstageCredentials,
-  DatabaseService,
-  HttpAuthService,
-  LoggerService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import knexFactory from 'knex';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createRouter } from '../src/router';
 import { ScaledFleetService } from '../src/scale/ScaledFleetService';
 import { FleetService } from '../src/services/FleetService';
-import { DatabaseRequestStore } from '../src/services/RequestStore';
-import type { ClusterSpec } from '../src/kubernetes/clusterConfig';
+import { BenchCluster, benchRouter, clusterSpecs, silentLogger } from './common';
 
-const logger: LoggerService = {
-  info: () => {},
-  warn: () => {},
-  error: (message: string) => process.stderr.write(`replica error: ${message}\n`),
-  debug: () => {},
-  child: () => logger,
-};
+const logger = silentLogger('replica error');
 
 async function main() {
   const id = process.env.BENCH_REPLICA_ID ?? 'replica';
   const knex = knexFactory(JSON.parse(process.env.BENCH_DB!));
   const database = { getClient: async () => knex } as DatabaseService;
-  const clusters: Array<{ name: string; url: string; token: string; registryUrl: string }> =
-    JSON.parse(readFileSync(process.env.BENCH_CLUSTERS_FILE!, 'utf8'));
-  const specs: ClusterSpec[] = clusters.map(c => ({
-    name: c.name,
-    url: c.url,
-    skipTLSVerify: true,
-    authMetadata: {},
-    reader: { type: 'token', token: c.token },
-    registries: [],
-    source: 'custom',
-  }));
+  const clusters: BenchCluster[] = JSON.parse(readFileSync(process.env.BENCH_CLUSTERS_FILE!, 'utf8'));
+  const specs = clusterSpecs(clusters);
   const config = new ConfigReader({
     layering: {
       registries: [{ host: '*', mirror: clusters[0].registryUrl }],
@@ -83,29 +58,7 @@ async function main() {
       leases: fleet instanceof ScaledFleetService ? fleet.replica.stats : undefined,
     });
   });
-  app.use(
-    await createRouter({
-      fleet,
-      requests: await DatabaseRequestStore.create(database),
-      // Every request acts as one user: the benchmark measures the views, not authentication.
-      httpAuth: {
-        credentials: async () =>
-          ({
-            $$type: '@backstage/BackstageCredentials',
-            principal: { type: 'user', userEntityRef: 'user:default/bench' },
-          }) as BackstageCredentials,
-      } as unknown as HttpAuthService,
-      permissions: {
-        authorize: async reqs => reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
-        authorizeConditional: async reqs => reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
-      } as PermissionsService,
-      auditor: {
-        createEvent: async () => ({ success: async () => {}, fail: async () => {} }),
-      } as AuditorService,
-      logger,
-      config: new ConfigReader({}),
-    } as Parameters<typeof createRouter>[0]),
-  );
+  app.use(await benchRouter({ fleet, knex, logger }));
   const server = app.listen(0, '127.0.0.1');
   await new Promise(resolve => server.once('listening', resolve));
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);

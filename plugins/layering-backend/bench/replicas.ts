@@ -14,16 +14,22 @@
  *   4. list-per-request: every GET lists the pools and nodes of every cluster.
  *
  * Environment: BENCH_SMALL (1000 single-node clusters), BENCH_BIG (20), BENCH_BIG_NODES (2000),
- * BENCH_BIG_POOLS (50), BENCH_REQUESTS (200), BENCH_BASELINE_REQUESTS (3), BENCH_NO_LEASES (1: run 3).
+ * BENCH_BIG_POOLS (50), BENCH_REQUESTS (200), BENCH_BASELINE_REQUESTS (3), BENCH_NO_LEASES (0; 1: run 3,
+ * which adds two more cold starts of the whole fleet), BENCH_GROUP_SIZE (250 single-node clusters
+ * per child process).
+ *
+ * At the default size it wants about 3 GB of memory, up to 11,000 file descriptors in a process
+ * (scripts/bench.sh raises the soft limit to the hard one) and 15 to 30 minutes on 2 busy cores.
  * Prints figures and ratios; exits 0 whatever the figures are.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface, Interface } from 'node:readline';
+import { createInterface } from 'node:readline';
 import knexFactory from 'knex';
+import { ClusterProcess, log, percentile, startClusterProcess, stopClusterProcess } from './common';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SMALL = env('BENCH_SMALL', 1000);
@@ -33,51 +39,32 @@ const BIG_POOLS = env('BENCH_BIG_POOLS', 50);
 const SMALL_POOLS = 2;
 const REQUESTS = env('BENCH_REQUESTS', 200);
 const BASELINE_REQUESTS = env('BENCH_BASELINE_REQUESTS', 3);
-const NO_LEASES = env('BENCH_NO_LEASES', 1) === 1;
+const NO_LEASES = env('BENCH_NO_LEASES', 0) === 1;
+const GROUP_SIZE = Math.max(1, env('BENCH_GROUP_SIZE', 250));
+/** The first page of the fleet page's own request (paged, sorted by drift). */
+const PAGE = '/pools?limit=100';
 const TOTAL = SMALL + BIG;
 const POOLS = SMALL * SMALL_POOLS + BIG * BIG_POOLS;
 const repoRoot = resolve(__dirname, '../../..');
 
-function log(message: string) {
-  process.stdout.write(`${message}\n`);
-}
 const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 /** One child process of embedded clusters, asked for its watch counts over stdin. */
-interface ClusterGroup {
-  child: ChildProcess;
-  clusters: Array<{ name: string; url: string; token: string; registryUrl: string }>;
-  lines: Interface;
+interface ClusterGroup extends ClusterProcess {
   counts(): Promise<Record<string, { open: number; opened: number }>>;
 }
 
 async function startGroup(count: number, nodes: number, pools: number, prefix: string): Promise<ClusterGroup> {
-  const child = spawn(
-    process.execPath,
-    [require.resolve('tsx/cli'), require.resolve('./fleetServer.ts'), String(count), String(nodes), String(pools), prefix, '--count-watches'],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: child.stdout! });
-  const first = await new Promise<string>((done, fail) => {
-    lines.once('line', done);
-    child.once('exit', code => fail(new Error(`cluster process exited with ${code}`)));
-  });
+  const group = await startClusterProcess({ count, nodes, pools, prefix, countWatches: true });
   return {
-    child,
-    lines,
-    clusters: JSON.parse(first).clusters,
+    ...group,
     counts: () =>
       new Promise(done => {
-        lines.once('line', line => done(JSON.parse(line).counts));
-        child.stdin!.write('counts\n');
+        group.lines.once('line', line => done(JSON.parse(line).counts));
+        group.child.stdin!.write('counts\n');
       }),
   };
 }
@@ -142,25 +129,62 @@ async function state(replica: Replica): Promise<State> {
   return JSON.parse((await httpGet(replica.port, '/_bench/state')).body);
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 900_000) {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Polls `check` until it holds. Every minute it prints (to stderr, apart from the figures) how
+ * long it has waited and, with `progress`, where the replicas are.
+ */
+async function waitFor(what: string, check: () => Promise<boolean>, options: { timeoutMs?: number; progress?: () => Promise<string> } = {}) {
+  const start = Date.now();
+  const deadline = start + (options.timeoutMs ?? 1_800_000);
+  let reported = start;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    if (Date.now() - reported >= 60_000) {
+      reported = Date.now();
+      const detail = options.progress ? `: ${await options.progress().catch(e => String(e))}` : '';
+      process.stderr.write(`  waiting ${((reported - start) / 1000).toFixed(0)} s for ${what}${detail}\n`);
+    }
     await sleep(250);
   }
 }
+
+/** Owned clusters, synced clusters and pool views of each replica, for progress lines. */
+const progressOf = (...replicas: Replica[]) => async () =>
+  (await Promise.all(replicas.map(async r => ({ id: r.id, s: await state(r) }))))
+    .map(({ id, s }) => `${id} owns ${s.owned}, ${s.ok}/${TOTAL} clusters synced, ${s.pools}/${POOLS} pools`)
+    .join('; ');
+
+const loadAverage = () => loadavg().map(l => l.toFixed(2)).join(', ');
 
 const complete = async (replica: Replica) => {
   const s = await state(replica);
   return s.ok === TOTAL && s.pools === POOLS;
 };
 
-async function p95Of(replica: Replica): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < 10; i++) await httpGet(replica.port, '/pools');
-  const samples: number[] = [];
-  for (let i = 0; i < REQUESTS; i++) samples.push((await httpGet(replica.port, '/pools')).ms);
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
+interface Latency {
+  /** `GET /pools`: every pool of the fleet in one answer. */
+  all: { p50: number; p95: number; bytes: number };
+  /** The fleet page's first page. */
+  page: { p50: number; p95: number; bytes: number };
 }
+
+async function latencyOf(replica: Replica): Promise<Latency> {
+  const measure = async (path: string) => {
+    for (let i = 0; i < 10; i++) await httpGet(replica.port, path);
+    const samples: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < REQUESTS; i++) {
+      const answer = await httpGet(replica.port, path);
+      samples.push(answer.ms);
+      bytes = Buffer.byteLength(answer.body);
+    }
+    return { p50: percentile(samples, 50), p95: percentile(samples, 95), bytes };
+  };
+  return { all: await measure('/pools'), page: await measure(PAGE) };
+}
+
+const describeLatency = (l: Latency) =>
+  `GET /pools p95 ${fmt(l.all.p95)} (p50 ${fmt(l.all.p50)}, ${mb(l.all.bytes)}), first page p95 ${fmt(l.page.p95)} (p50 ${fmt(l.page.p50)})`;
 
 async function watchCounts(groups: ClusterGroup[]): Promise<number[]> {
   const all: number[] = [];
@@ -214,6 +238,8 @@ async function database(workDir: string): Promise<{ config: (name: string) => Pr
 
 async function main() {
   log(`layering-backend replica benchmark (node ${process.version}, ${new Date().toISOString()})`);
+  log(`load average (1, 5, 15 min) at the start: ${loadAverage()}`);
+  const started = now();
   log(`fleet: ${SMALL} single-node clusters (${SMALL_POOLS} pools) + ${BIG} clusters × ${BIG_NODES} nodes × ${BIG_POOLS} pools = ${TOTAL} clusters, ${POOLS} pools`);
   const workDir = mkdtempSync(join(tmpdir(), 'layering-replicas-bench-'));
   const db = await database(workDir);
@@ -223,9 +249,10 @@ async function main() {
   try {
     let t = now();
     if (BIG > 0) groups.push(await startGroup(BIG, BIG_NODES, BIG_POOLS, 'big'));
-    // Single-node clusters in processes of at most 250 (file descriptors: three per watch through a proxy).
-    for (let start = 0, part = 1; start < SMALL; start += 250, part++) {
-      groups.push(await startGroup(Math.min(250, SMALL - start), 1, SMALL_POOLS, `sno${part}`));
+    // Single-node clusters in processes of GROUP_SIZE (file descriptors: three per watch through a
+    // proxy, 7 watches per cluster and replica), started one process after the other.
+    for (let start = 0, part = 1; start < SMALL; start += GROUP_SIZE, part++) {
+      groups.push(await startGroup(Math.min(GROUP_SIZE, SMALL - start), 1, SMALL_POOLS, `sno${part}`));
     }
     log(`clusters started in ${fmt(now() - t)} (child processes)`);
     const clustersFile = join(workDir, 'clusters.json');
@@ -235,13 +262,13 @@ async function main() {
     const solo = await startReplica('solo', await db.config('bench_solo'), clustersFile);
     replicas.push(solo);
     t = now();
-    await waitFor('the single replica to be complete', () => complete(solo));
+    await waitFor('the single replica to be complete', () => complete(solo), { progress: progressOf(solo) });
     const soloCold = now() - t;
-    const soloLatency = await p95Of(solo);
+    const soloLatency = await latencyOf(solo);
     const soloWatches = await watchCounts(groups);
     const perCluster = Math.max(...soloWatches);
     const soloRss = (await state(solo)).rss;
-    log(`complete in ${fmt(soloCold)}; GET /pools p95 ${fmt(soloLatency.p95)}; watches per cluster: ${describeCounts(soloWatches)}; RSS ${mb(soloRss)}`);
+    log(`complete in ${fmt(soloCold)}; ${describeLatency(soloLatency)}; watches per cluster: ${describeCounts(soloWatches)}; RSS ${mb(soloRss)}`);
     await stopReplica(solo);
     replicas.splice(0);
 
@@ -253,20 +280,24 @@ async function main() {
     const a = await startReplica('a', pairDb, clustersFile);
     const b = await startReplica('b', pairDb, clustersFile);
     replicas.push(a, b);
-    await waitFor('both replicas to be complete', async () => (await complete(a)) && (await complete(b)));
+    await waitFor('both replicas to be complete', async () => (await complete(a)) && (await complete(b)), {
+      progress: progressOf(a, b),
+    });
     const pairCold = now() - t;
     // The split settles within a lease round or two after the start.
     await waitFor('the split to settle', async () => {
       const [sa, sb] = [await state(a), await state(b)];
       return sa.owned + sb.owned === TOTAL && Math.abs(sa.owned - sb.owned) <= 1;
-    });
+    }, { progress: progressOf(a, b) });
     await waitFor('one set of watches per cluster', async () =>
-      (await watchCounts(groups)).every(n => n === perCluster), 120_000).catch(() => undefined);
+      (await watchCounts(groups)).every(n => n === perCluster), { timeoutMs: 120_000 }).catch(() => undefined);
     const pairWatches = await watchCounts(groups);
-    const [latA, latB] = [await p95Of(a), await p95Of(b)];
+    const [latA, latB] = [await latencyOf(a), await latencyOf(b)];
     const [sa, sb] = [await state(a), await state(b)];
     log(`complete on both in ${fmt(pairCold)}; owned ${sa.owned} / ${sb.owned}; watches per cluster: ${describeCounts(pairWatches)}`);
-    log(`GET /pools p95 from a ${fmt(latA.p95)}, from b ${fmt(latB.p95)}; RSS a ${mb(sa.rss)}, b ${mb(sb.rss)}`);
+    log(`from a: ${describeLatency(latA)}`);
+    log(`from b: ${describeLatency(latB)}`);
+    log(`RSS a ${mb(sa.rss)}, b ${mb(sb.rss)}`);
 
     await stopReplica(a, 'SIGKILL');
     replicas.splice(replicas.indexOf(a), 1);
@@ -277,7 +308,7 @@ async function main() {
       if (s.owned === TOTAL && !leasesTaken) leasesTaken = now() - t;
       if (s.owned !== TOTAL || s.ok !== TOTAL || s.pools !== POOLS) return false;
       return (await watchCounts(groups)).every(n => n === perCluster);
-    });
+    }, { progress: progressOf(b) });
     const takeover = now() - t;
     const afterRss = (await state(b)).rss;
     log(`takeover after a SIGKILL: leases in ${fmt(leasesTaken)}, complete view from b's own watches in ${fmt(takeover)} (RSS ${mb(afterRss)})`);
@@ -292,7 +323,9 @@ async function main() {
         startReplica('y', await db.config('bench_all2'), clustersFile, 'all'),
       ]);
       replicas.push(x, y);
-      await waitFor('both to be complete', async () => (await complete(x)) && (await complete(y)));
+      await waitFor('both to be complete', async () => (await complete(x)) && (await complete(y)), {
+        progress: progressOf(x, y),
+      });
       noLeaseWatches = await watchCounts(groups);
       log(`watches per cluster: ${describeCounts(noLeaseWatches)}`);
       await Promise.all([stopReplica(x), stopReplica(y)]);
@@ -326,13 +359,16 @@ async function main() {
     const baseP95 = baseline.length ? percentile(baseline, 95) : NaN;
 
     const sets = (counts: number[]) => Math.max(...counts) / perCluster;
+    const target20 = (ms: number) => (ms < 20 ? '< 20 ms: met' : '< 20 ms: missed');
     rows.push(
-      ['GET /pools p95, one replica', fmt(soloLatency.p95), soloLatency.p95 < 20 ? '< 20 ms: met' : '< 20 ms: missed'],
-      ['GET /pools p95 from replica a / b', `${fmt(latA.p95)} / ${fmt(latB.p95)}`, Math.max(latA.p95, latB.p95) < 20 ? '< 20 ms: met' : '< 20 ms: missed'],
+      ['GET /pools p95 (every pool), one replica', fmt(soloLatency.all.p95), target20(soloLatency.all.p95)],
+      ['GET /pools p95 (every pool) from replica a / b', `${fmt(latA.all.p95)} / ${fmt(latB.all.p95)}`, target20(Math.max(latA.all.p95, latB.all.p95))],
+      [`GET ${PAGE} p95 (the fleet page's first page), one replica`, fmt(soloLatency.page.p95), target20(soloLatency.page.p95)],
+      [`GET ${PAGE} p95 from replica a / b`, `${fmt(latA.page.p95)} / ${fmt(latB.page.p95)}`, target20(Math.max(latA.page.p95, latB.page.p95))],
       [
-        'GET /pools p95, list per request',
+        'list per request (pools and nodes of every cluster), p95 of the rounds',
         baseline.length ? fmt(baseP95) : 'every round failed',
-        baseline.length ? `${(baseP95 / Math.max(latA.p95, latB.p95)).toFixed(0)}× the replicas'` : '',
+        baseline.length ? `${(baseP95 / Math.max(latA.all.p95, latB.all.p95)).toFixed(0)}× GET /pools from the replicas` : '',
       ],
       ['watch connections per cluster, one replica', describeCounts(soloWatches), ''],
       ['watch connections per cluster, two replicas with leases', describeCounts(pairWatches), sets(pairWatches) <= 1 ? 'one set: met' : 'one set: missed'],
@@ -350,12 +386,10 @@ async function main() {
     log('\n| figure | measured | target / ratio |');
     log('| --- | --- | --- |');
     for (const row of rows) log(`| ${row.join(' | ')} |`);
+    log(`\nwhole run ${fmt(now() - started)}; load average (1, 5, 15 min) at the end: ${loadAverage()}`);
   } finally {
     for (const replica of replicas) await stopReplica(replica, 'SIGKILL').catch(() => undefined);
-    for (const group of groups) {
-      group.child.stdin?.end();
-      await new Promise(done => group.child.once('exit', done));
-    }
+    for (const group of groups) await stopClusterProcess(group.child);
     db.stop();
     if (existsSync(workDir)) rmSync(workDir, { recursive: true, force: true });
   }
