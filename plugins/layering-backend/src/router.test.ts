@@ -13,10 +13,14 @@ import request from 'supertest';
 import { createRouter } from './router';
 import { FixedFleet, testPoolView } from './__testUtils__/FixedFleet';
 import { DatabaseRequestStore } from './services/RequestStore';
-import { PoolResourceLoader } from './permissions/poolResources';
+import {
+  ALPHA_WORKER_ENTITY,
+  allowEverything,
+  answerEvery,
+  testPoolResources,
+} from './__testUtils__/permissionMocks';
 import { createLayeringPoolConditionalDecision, layeringPoolConditions } from './permissions';
 import type { ScaffolderTaskInfo } from './auth/scaffolderTasks';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { layeringPoolReadPermission } from '@rhcos-layering/plugin-layering-common';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -35,35 +39,10 @@ describe('createRouter', () => {
   const createEvent = jest.fn();
   /** The scaffolder's tasks, by id, as the task lookup answers them. */
   const tasks = new Map<string, ScaffolderTaskInfo>();
-  /** Pool entities in the catalog: alpha-worker is owned by group team-a. */
-  const catalog = catalogServiceMock({
-    entities: [
-      {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Resource',
-        metadata: {
-          name: 'alpha-worker',
-          namespace: 'default',
-          annotations: {
-            'layering.openshift.io/cluster': 'alpha',
-            'layering.openshift.io/pool': 'worker',
-          },
-        },
-        spec: { type: 'openshift-machine-config-pool', owner: 'team-a' },
-      },
-    ],
-  });
   let app: express.Express;
 
   beforeEach(async () => {
-    authorize.mockReset();
-    authorize.mockImplementation(async (requests: unknown[]) =>
-      requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-    );
-    authorizeConditional.mockReset();
-    authorizeConditional.mockImplementation(async (requests: unknown[]) =>
-      requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-    );
+    allowEverything(authorize, authorizeConditional);
     tasks.clear();
     tasks.set('task-1', { id: 'task-1', status: 'processing', createdBy: 'user:default/ada' });
     createEvent.mockReset();
@@ -88,12 +67,8 @@ describe('createRouter', () => {
         auditor: mockServices.auditor.mock({ createEvent }),
         logger: mockServices.logger.mock(),
         config: new ConfigReader(data),
-        poolResources: new PoolResourceLoader({
-          fleet,
-          catalog,
-          auth: mockServices.auth(),
-          logger: mockServices.logger.mock(),
-        }),
+        // In the catalog, alpha-worker is owned by group team-a.
+        poolResources: testPoolResources(fleet, [ALPHA_WORKER_ENTITY]),
         tasks: { getTask: async id => tasks.get(id) },
       }),
     );
@@ -120,9 +95,7 @@ describe('createRouter', () => {
   });
 
   it('answers 403 when the permission is denied', async () => {
-    authorize.mockImplementation(async (requests: unknown[]) =>
-      requests.map(() => ({ result: AuthorizeResult.DENY })),
-    );
+    answerEvery(authorize, AuthorizeResult.DENY);
     const res = await request(app).get('/clusters/alpha/pools/worker');
     expect(res.status).toBe(403);
     expect(res.body.error.message).toContain('layering.pool.read');
@@ -162,14 +135,10 @@ describe('createRouter', () => {
     });
 
     it('shows no pools when the policy denies, and every pool when it allows', async () => {
-      authorizeConditional.mockImplementation(async (requests: unknown[]) =>
-        requests.map(() => ({ result: AuthorizeResult.DENY })),
-      );
+      answerEvery(authorizeConditional, AuthorizeResult.DENY);
       expect((await request(app).get('/pools')).body.items).toEqual([]);
       expect((await request(app).get('/clusters/alpha/pools')).body.items).toEqual([]);
-      authorizeConditional.mockImplementation(async (requests: unknown[]) =>
-        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-      );
+      answerEvery(authorizeConditional, AuthorizeResult.ALLOW);
       expect((await request(app).get('/pools')).body.items).toHaveLength(3);
     });
   });
@@ -215,9 +184,7 @@ describe('createRouter', () => {
     expect(pool.body.error.message).toBe('Pool "infra" does not exist in cluster "alpha"');
     const cluster = await request(app).get('/clusters/nope/pools/worker/layering');
     expect(cluster.status).toBe(404);
-    authorize.mockImplementation(async (requests: unknown[]) =>
-      requests.map(() => ({ result: AuthorizeResult.DENY })),
-    );
+    answerEvery(authorize, AuthorizeResult.DENY);
     const denied = await request(app).get('/clusters/alpha/pools/worker/layering');
     expect(denied.status).toBe(403);
   });
@@ -360,9 +327,7 @@ describe('createRouter', () => {
         .get('/delivery')
         .set('Authorization', mockCredentials.none.header());
       expect(anonymous.status).toBe(401);
-      authorize.mockImplementation(async (requests: unknown[]) =>
-        requests.map(() => ({ result: AuthorizeResult.DENY })),
-      );
+      answerEvery(authorize, AuthorizeResult.DENY);
       const denied = await request(app).get('/delivery');
       expect(denied.status).toBe(403);
       expect(denied.body.error.message).toContain('layering.cluster.read');

@@ -1,6 +1,5 @@
 import { mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   layeringPoolReadPermission,
   type LayeringForecastResponse,
@@ -10,7 +9,7 @@ import express from 'express';
 import request from 'supertest';
 import { FixedFleet, testPoolView } from '../__testUtils__/FixedFleet';
 import { createLayeringPoolConditionalDecision, layeringPoolConditions } from '../permissions';
-import { PoolResourceLoader } from '../permissions/poolResources';
+import { allowEverything, answerEvery, testPoolResources } from '../__testUtils__/permissionMocks';
 import { ForecastService } from '../services/forecast/ForecastService';
 import { createForecastRoutes } from './forecast';
 
@@ -39,14 +38,7 @@ describe('forecast routes and permissions', () => {
   let app: express.Express;
 
   beforeEach(() => {
-    authorize.mockReset();
-    authorize.mockImplementation(async (requests: unknown[]) =>
-      requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-    );
-    authorizeConditional.mockReset();
-    authorizeConditional.mockImplementation(async (requests: unknown[]) =>
-      requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-    );
+    allowEverything(authorize, authorizeConditional);
     read.mockClear();
     app = express();
     app.use(
@@ -55,12 +47,7 @@ describe('forecast routes and permissions', () => {
         forecast: new ForecastService({ fleet, releases: { read } }),
         httpAuth: mockServices.httpAuth({ pluginId: 'layering' }),
         permissions: mockServices.permissions.mock({ authorize, authorizeConditional }),
-        poolResources: new PoolResourceLoader({
-          fleet,
-          catalog: catalogServiceMock({ entities: [] }),
-          auth: mockServices.auth(),
-          logger: mockServices.logger.mock(),
-        }),
+        poolResources: testPoolResources(fleet),
       }),
     );
     app.use(mockErrorHandler());
@@ -87,9 +74,7 @@ describe('forecast routes and permissions', () => {
   });
 
   it('answers no pool when layering.pool.read is denied', async () => {
-    authorizeConditional.mockImplementation(async (requests: unknown[]) =>
-      requests.map(() => ({ result: AuthorizeResult.DENY })),
-    );
+    answerEvery(authorizeConditional, AuthorizeResult.DENY);
     const res = await request(app).get('/clusters/alpha/forecast?to=4.18.24');
     expect(res.status).toBe(200);
     expect(res.body.pools).toEqual([]);
@@ -97,9 +82,7 @@ describe('forecast routes and permissions', () => {
 
   it('guards the offered updates with layering.cluster.read', async () => {
     expect((await request(app).get('/clusters/alpha/updates')).status).toBe(200);
-    authorize.mockImplementation(async (requests: unknown[]) =>
-      requests.map(() => ({ result: AuthorizeResult.DENY })),
-    );
+    answerEvery(authorize, AuthorizeResult.DENY);
     const res = await request(app).get('/clusters/alpha/updates');
     expect(res.status).toBe(403);
     expect(res.body.error.message).toContain('layering.cluster.read');
