@@ -31,7 +31,10 @@ export type ApplyOnceResult =
   | 'skipped'
   /** Failed; tried again after the back-off. */
   | 'failed'
-  /** Refused (not the request's own layering content, no writer): not tried again on its own. */
+  /**
+   * Refused (not the request's own layering content, no writer, or a newer merge for the pool
+   * overtook it): not tried again on its own.
+   */
   | 'refused';
 
 /**
@@ -159,6 +162,32 @@ export class ApplyOnMerge {
       // Read again under the claim: the other path may have applied it meanwhile.
       const current = (await this.#requests.get(record.id)) ?? record;
       if (!this.wants(current)) return result;
+      const overtaken = await this.#overtakenBy(current, merged);
+      if (overtaken) {
+        result = 'refused';
+        reason = `request ${overtaken.id} (${
+          overtaken.summary ?? overtaken.kind
+        }) changed pool ${current.pool} after this merge`;
+        await this.#requests.recordEvent(
+          current.id,
+          {
+            type: 'failed',
+            at: new Date().toISOString(),
+            detail: `Not applied on merge: ${reason}; applying it now would undo that change`,
+          },
+          { key: `apply-on-merge-overtaken:${overtaken.id}` },
+        );
+        this.#logger.info(
+          'Apply on merge left a request another one overtook',
+          {
+            request: current.id,
+            cluster: current.cluster,
+            pool: current.pool,
+            overtakenBy: overtaken.id,
+          },
+        );
+        return result;
+      }
       await this.apply(current, merged);
       result = 'applied';
     } catch (error) {
@@ -183,6 +212,30 @@ export class ApplyOnMerge {
       }
     }
     return result;
+  }
+
+  /**
+   * A newer change of the same pool: another request merged after this one (applied, or waiting
+   * to be), or applied directly after this one's merge. Applying this one late (a retry after downtime) would put the pool back to
+   * what the newer merge replaced, so it is left alone.
+   */
+  async #overtakenBy(
+    record: LayeringRequestRecord,
+    merged: LayeringRequestEvent,
+  ): Promise<LayeringRequestRecord | undefined> {
+    const mergedAt = Date.parse(merged.at);
+    const others = await this.#requests.list(record.cluster, record.pool, {
+      limit: 50,
+    });
+    return others.find(other => {
+      if (other.id === record.id) return false;
+      if (other.outcome !== 'merged' && other.outcome !== 'applied')
+        return false;
+      // A pull request's change counts from its merge, a direct one from its apply.
+      const when = other.delivery === 'pull-request' ? 'merged' : 'applied';
+      const at = (other.events ?? []).find(e => e.type === when)?.at;
+      return at !== undefined && Date.parse(at) > mergedAt;
+    });
   }
 
   /** Applies the merged files of a request; records applied or failed on the request. */

@@ -298,6 +298,54 @@ describe('ApplyOnMergeRetry', () => {
     expect((await requests.get(record.id))?.outcome).toBe('merged');
   });
 
+  it('leaves a missed merge alone when a newer merge for the pool came after it', async () => {
+    const { knex, requests, record } = await merged();
+    // Request 13 for the same pool was opened, merged after 12 and applied (by GitOps, say)
+    // while 12 waited: applying 12 now would undo it.
+    const { record: newer } = await requests.add({
+      requestId: randomUUID(),
+      cluster: 'aom',
+      pool: 'infra',
+      kind: 'modify',
+      delivery: 'pull-request',
+      pullRequestUrl: 'https://github.com/acme/fleet-config/pull/13',
+      taskId: 'task-13',
+      requestedBy: 'user:default/dave',
+      outcome: 'opened',
+      summary: 'Add tcpdump to infra',
+    });
+    const later = new Date(Date.now() + 60_000).toISOString();
+    await requests.recordEvent(newer.id, {
+      type: 'merged',
+      at: later,
+      by: 'github:carol',
+    });
+    await requests.recordEvent(newer.id, { type: 'applied', at: later });
+    const before = await infraRequestId();
+    const { retry, claims, audits } = await replica(knex, requests);
+
+    expect(await retry.run({ ignoreBackoff: true })).toMatchObject({
+      refused: 1,
+      applied: 0,
+    });
+    // Nothing was written or audited; the history says why.
+    expect(audits).toEqual([]);
+    expect(await infraRequestId()).toBe(before);
+    const stored = (await requests.get(record.id))!;
+    expect(stored.outcome).toBe('merged');
+    expect(stored.events?.at(-1)).toMatchObject({
+      type: 'failed',
+      detail: `Not applied on merge: request ${newer.id} (Add tcpdump to infra) changed pool infra after this merge; applying it now would undo that change`,
+    });
+    expect(await claims.state(record.id)).toMatchObject({
+      refused: expect.stringContaining(newer.id),
+    });
+    expect(await retry.run({ ignoreBackoff: true })).toMatchObject({
+      refused: 0,
+      skipped: 1,
+    });
+  });
+
   it('lets one replica apply a request when two catch up, and the listener and the retry race', async () => {
     const { knex, requests, record, requestId } = await merged();
     mergedPull(server, stringify(renderedInfraLayer(requestId)));
