@@ -404,11 +404,13 @@ describe('layering plugin against the embedded cluster', () => {
       );
       expect(after).toBeGreaterThan(before);
     });
+    // The pool views are rebuilt after the caches recover: wait for the view, not only the status.
     await eventually(async () => {
       expect((await clusterNamed('main')).status).toBe('ok');
+      const res = await get('/clusters/main/pools/master');
+      expect(res.body.stale).toBe(false);
+      expect(res.body.drift.status).toBe('in-sync');
     });
-    const res = await get('/clusters/main/pools/master');
-    expect(res.body.drift.status).toBe('in-sync');
   });
 
   it('backs off when the cluster answers 429, then recovers', async () => {
@@ -421,9 +423,9 @@ describe('layering plugin against the embedded cluster', () => {
     });
     await eventually(async () => {
       expect((await clusterNamed('main')).status).toBe('ok');
+      const pools = await get('/clusters/main/pools');
+      expect(pools.body.items.every((p: PoolView) => !p.stale)).toBe(true);
     });
-    const pools = await get('/clusters/main/pools');
-    expect(pools.body.items.every((p: PoolView) => !p.stale)).toBe(true);
   });
 
   it('records requests from the scaffolder only, with the requester of the task', async () => {

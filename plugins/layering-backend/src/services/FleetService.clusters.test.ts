@@ -51,13 +51,15 @@ describe('FleetService.fromClustersService', () => {
       expect(fleet.listClusters()).toEqual([]);
 
       current = [details('a'), details('b')];
+      // A cluster's status is its caches' health now, while its pools are those of the last
+      // (debounced) views: wait for both rather than read the pools as soon as the status is ok.
       await eventually(async () => {
         expect(fleet.listClusters().map(c => [c.name, c.status])).toEqual([
           ['a', 'ok'],
           ['b', 'ok'],
         ]);
+        expect(fleet.listPools('a')?.map(p => p.name).sort()).toEqual(['infra', 'master', 'worker']);
       });
-      expect(fleet.listPools('a')?.map(p => p.name).sort()).toEqual(['infra', 'master', 'worker']);
       // Neither has a writer, so a direct apply has nobody to write as.
       expect(fleet.listClusters().map(c => c.directApplyAs)).toEqual(['none', 'none']);
 
