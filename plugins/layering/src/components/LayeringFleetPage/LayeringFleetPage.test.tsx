@@ -242,7 +242,9 @@ describe('LayeringFleetPage', () => {
         cursor: String(FIRST_PAGE),
       }),
     );
-    await waitFor(() => expect(rowNames(grid)).toContain('c00/pool-00100'));
+    // The first pool of the second page.
+    const next = `c00/pool-${String(FIRST_PAGE).padStart(5, '0')}`;
+    await waitFor(() => expect(rowNames(grid)).toContain(next));
     const after = within(grid).getAllByRole('row').length - 1;
     expect(after).toBeLessThanOrEqual(bound);
     expect(rowNames(grid)).not.toContain('c00/pool-00000');

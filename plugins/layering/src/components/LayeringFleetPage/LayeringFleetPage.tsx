@@ -1,5 +1,5 @@
 import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
-import { Alert, Container, Flex, Tab, TabList, TabPanel, Tabs, Text } from '@backstage/ui';
+import { Alert, Container, Flex, Tab, TabList, Tabs, Text } from '@backstage/ui';
 import { isClusterStatusDown } from '@rhcos-layering/plugin-layering-common';
 import { layeringApiRef } from '../../api';
 import { FLEET_CHANNEL, useLiveData } from '../../hooks/useLiveData';
@@ -76,15 +76,17 @@ export function LayeringFleetPage() {
                 </Tab>
               ))}
             </TabList>
-            {FLEET_VIEWS.map(v => (
-              <TabPanel key={v.id} id={v.id}>
-                {v.render({ clusters: all })}
-              </TabPanel>
-            ))}
           </Tabs>
-        ) : (
-          view.render({ clusters: all })
-        )}
+        ) : null}
+        {/* The chosen view is rendered here, not in a tab panel of the tabs: a panel mounts
+            only after the tabs have collected their items, which put the first request of the
+            pools a render later. */}
+        <div
+          role={FLEET_VIEWS.length > 1 ? 'tabpanel' : undefined}
+          aria-label={FLEET_VIEWS.length > 1 ? view.label : undefined}
+        >
+          {view.render({ clusters: all })}
+        </div>
       </Flex>
     </Container>
   );

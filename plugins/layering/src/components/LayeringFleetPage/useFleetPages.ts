@@ -13,8 +13,11 @@ import { FLEET_CHANNEL, POLL_INTERVAL_MS } from '../../hooks/useLiveData';
 /** The filters and order of the fleet listing (no paging fields). */
 export type FleetQuery = Omit<LayeringFleetPageQueryParams, 'limit' | 'cursor'>;
 
-/** Pools of the first page: few, so the first rows show quickly. */
-export const FIRST_PAGE = 100;
+/**
+ * Pools of the first page: a few screens of rows (eleven show at once), so the first rows show
+ * quickly; the next page is asked for as they scroll in.
+ */
+export const FIRST_PAGE = 50;
 /** Pools of each further page, loaded as the user scrolls. */
 export const NEXT_PAGE = 500;
 /** At most this many pools are reloaded at once when the fleet changes. */
