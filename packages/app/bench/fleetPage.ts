@@ -85,7 +85,7 @@ function requestLines(title: string, requests: SeenRequest[]): string[] {
         `      ${pad(`${ms(r.start)} → ${ms(r.end)}`, 18)} ${pad(ms(r.wait), 8)} ${pad(
           r.bytes >= 0 ? `${(r.bytes / 1024).toFixed(1)} kB` : '?',
           10,
-        )} ${r.path}`,
+        )} ${r.path}${r.serverTiming ? ` [${r.serverTiming}]` : ''}`,
     ),
   ];
 }
@@ -196,7 +196,14 @@ async function main() {
     const measured: Measured[] = targets.map(t => ({ ...t, runs: [] }));
     for (let run = 1; run <= RUNS; run++) {
       for (const [i, m] of measured.entries()) {
-        const figures = await measureOnce(contexts[i], m.url);
+        let figures: RunFigures;
+        try {
+          figures = await measureOnce(contexts[i], m.url);
+        } catch (error) {
+          // A loaded machine can stall one run; the others still count.
+          log(`run ${run}, ${m.build}: failed (${String(error).split('\n')[0]})`);
+          continue;
+        }
         m.runs.push(figures);
         log(
           `run ${run}, ${m.build}: first rows ${ms(figures.navigation)} (navigation) / ${ms(
@@ -205,7 +212,10 @@ async function main() {
         );
       }
     }
-    report(measured, total);
+    report(
+      measured.filter(m => m.runs.length > 0),
+      total,
+    );
   } finally {
     await browser.close();
   }

@@ -20,6 +20,8 @@ export interface SeenRequest {
   wait: number;
   /** Bytes of the answer's body as received (compressed if it was). */
   bytes: number;
+  /** The answer's Server-Timing header, when it has one. */
+  serverTiming?: string;
 }
 
 /** Figures of one run. */
@@ -187,6 +189,8 @@ async function watched<T>(
     finished.map(async request => {
       const timing = request.timing();
       const sizes = await request.sizes().catch(() => ({ responseBodySize: -1 }));
+      const response = await request.response();
+      const serverTiming = response ? await response.headerValue('server-timing') : null;
       const url = new URL(request.url());
       const path = decodeURIComponent(`${url.pathname}${url.search}`).replace(/^\/api/, '');
       return {
@@ -195,6 +199,7 @@ async function watched<T>(
         end: timing.startTime + timing.responseEnd - t0,
         wait: timing.responseStart - timing.requestStart,
         bytes: sizes.responseBodySize,
+        serverTiming: serverTiming ?? undefined,
       };
     }),
   );
@@ -225,6 +230,9 @@ export async function measureOnce(context: BrowserContext, appUrl: string): Prom
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
+  // A loaded machine answers slowly: waits are long, the figures are taken in the page.
+  page.setDefaultTimeout(120_000);
+  page.setDefaultNavigationTimeout(120_000);
   try {
     await page.goto(appUrl);
     await page.locator('nav[aria-label="sidebar nav"]').waitFor({ state: 'attached' });
