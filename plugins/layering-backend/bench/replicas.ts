@@ -91,6 +91,8 @@ interface Replica {
   child: ChildProcess;
   port: number;
   exited: Promise<void>;
+  /** Set when the benchmark itself stops the replica. */
+  stopping?: boolean;
 }
 
 async function startReplica(id: string, db: object, clustersFile: string, mode = 'leases'): Promise<Replica> {
@@ -107,14 +109,22 @@ async function startReplica(id: string, db: object, clustersFile: string, mode =
     },
   });
   const exited = new Promise<void>(done => child.once('exit', () => done()));
+  const replica: Replica = { id, child, port: 0, exited };
+  // A replica ended by anything but the benchmark (a crash, or a signal from outside) is said
+  // at once: the figures that follow would otherwise fail with a bare ECONNRESET.
+  child.once('exit', (code, signal) => {
+    if (!replica.stopping) process.stderr.write(`replica ${id} exited on its own (${signal ?? `code ${code}`})\n`);
+  });
   const line = await new Promise<string>((done, fail) => {
     createInterface({ input: child.stdout! }).once('line', done);
     child.once('exit', code => fail(new Error(`replica ${id} exited with ${code}`)));
   });
-  return { id, child, port: JSON.parse(line).port, exited };
+  replica.port = JSON.parse(line).port;
+  return replica;
 }
 
 async function stopReplica(replica: Replica, signal: NodeJS.Signals = 'SIGTERM') {
+  replica.stopping = true;
   replica.child.kill(signal);
   await replica.exited;
 }
@@ -259,9 +269,13 @@ async function main() {
     writeFileSync(clustersFile, JSON.stringify(groups.flatMap(g => g.clusters)));
 
     log('\n[1/4] one replica');
-    const solo = await startReplica('solo', await db.config('bench_solo'), clustersFile);
-    replicas.push(solo);
+    const soloDb = await db.config('bench_solo');
+    // Timed from the spawn, as the two replicas are: a replica claims and starts watching its
+    // clusters before it answers HTTP.
     t = now();
+    const solo = await startReplica('solo', soloDb, clustersFile);
+    replicas.push(solo);
+    log(`answering after ${fmt(now() - t)}`);
     await waitFor('the single replica to be complete', () => complete(solo), { progress: progressOf(solo) });
     const soloCold = now() - t;
     const soloLatency = await latencyOf(solo);
@@ -278,8 +292,10 @@ async function main() {
     // b starts once a answers: replicas starting in the same instant race in the request store's
     // knex migrations (one fails to start and is restarted by its platform).
     const a = await startReplica('a', pairDb, clustersFile);
+    log(`a answering after ${fmt(now() - t)}`);
     const b = await startReplica('b', pairDb, clustersFile);
     replicas.push(a, b);
+    log(`b answering after ${fmt(now() - t)}`);
     await waitFor('both replicas to be complete', async () => (await complete(a)) && (await complete(b)), {
       progress: progressOf(a, b),
     });
