@@ -65,6 +65,13 @@ describe('automatic rebase when a release lands', () => {
         .set('Authorization', mockCredentials.user.header());
       return res.status === 200 && res.body.status === 'ok' && res.body.history.length ? true : undefined;
     });
+    // The pool views are built after the caches sync; the rebase looks for the pinned pool in them.
+    await waitFor('the worker pool in the backend', async () => {
+      const res = await request(env.backend.server)
+        .get(`/api/layering/clusters/${TEST_CLUSTER}/pools/worker`)
+        .set('Authorization', mockCredentials.user.header());
+      return res.status === 200 && res.body.stale === false ? true : undefined;
+    });
     await env.backend.triggerTask(TASK);
     const history = await waitFor('the recorded rebase request', async () => {
       const items = await requestHistory(env.backend.server, TEST_CLUSTER, 'worker');
