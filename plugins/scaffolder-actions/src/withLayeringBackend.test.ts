@@ -15,21 +15,26 @@ import {
   templateEntity,
 } from './__testUtils__/scaffolderBackend';
 
-/** Asks again until `check` stops throwing (the backend's watch caches fill asynchronously). */
+// The backend starts, syncs its caches and runs a task: give the test room on a busy machine.
+jest.setTimeout(180_000);
+
+/**
+ * Asks again until `check` stops throwing (the backend's watch caches fill asynchronously), for
+ * at most `timeoutMs` of wall time however slowly each check answers; then throws its last error.
+ */
 async function eventually<T>(
   check: () => Promise<T>,
-  attempts = 300,
+  timeoutMs = 60_000,
 ): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < attempts; i++) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     try {
       return await check();
     } catch (error) {
-      last = error;
+      if (Date.now() > deadline) throw error;
       await new Promise(resolve => setTimeout(resolve, 50));
     }
   }
-  throw last;
 }
 
 const template = (steps: object[]) =>
