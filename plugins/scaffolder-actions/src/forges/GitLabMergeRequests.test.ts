@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { assertError, ServiceUnavailableError } from '@backstage/errors';
@@ -11,19 +9,14 @@ import { ClusterClients } from '../kubernetes/ClusterClients';
 import { RecordingLayeringBackend } from '../__testUtils__/backend';
 import { testConfig } from '../__testUtils__/cluster';
 import { runWithTaskSignal } from '../services/taskSignal';
+import { startSilentServer, until } from '../__testUtils__/silentServer';
 
 const TOKEN = 'glpat-never-in-errors';
 
 /** A GitLab that accepts every request and never answers. */
 async function silentGitLab() {
-  const seen: string[] = [];
-  const closed: string[] = [];
-  const server = http.createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    res.on('close', () => closed.push(`${req.method} ${req.url}`));
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startSilentServer();
+  const host = server.host;
   const integrations = ScmIntegrations.fromConfig(
     new ConfigReader({
       integrations: {
@@ -32,23 +25,10 @@ async function silentGitLab() {
     }),
   );
   return {
-    host,
+    ...server,
     repoUrl: `${host}?owner=platform&repo=cluster-gitops`,
     integrations,
-    seen,
-    closed,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise(resolve => server.close(resolve));
-    },
   };
-}
-
-function until(check: () => boolean): Promise<void> {
-  return new Promise(resolve => {
-    const poll = () => (check() ? resolve() : setImmediate(poll));
-    poll();
-  });
 }
 
 describe('GitLabMergeRequests against a GitLab that does not answer', () => {

@@ -1,29 +1,13 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { LayeringBackendClient } from './LayeringBackendClient';
 import { runWithTaskSignal } from './taskSignal';
+import { startSilentServer, until } from '../__testUtils__/silentServer';
 
 /** A layering backend that takes every request and never answers. */
 async function silentBackend() {
-  const seen: string[] = [];
-  const closed: string[] = [];
-  const server = http.createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    res.on('close', () => closed.push(`${req.method} ${req.url}`));
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/layering`;
-  return {
-    base,
-    seen,
-    closed,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise(resolve => server.close(resolve));
-    },
-  };
+  const server = await startSilentServer();
+  return { ...server, base: `http://${server.host}/api/layering` };
 }
 
 function clientOf(base: string, timeoutMs: number) {
@@ -36,14 +20,6 @@ function clientOf(base: string, timeoutMs: number) {
   });
   const discovery = mockServices.discovery.mock({ getBaseUrl: async () => base });
   return new LayeringBackendClient({ auth, discovery, timeoutMs });
-}
-
-/** Resolves once `check` holds, polling on the event loop (no fixed sleeps). */
-function until(check: () => boolean): Promise<void> {
-  return new Promise(resolve => {
-    const poll = () => (check() ? resolve() : setImmediate(poll));
-    poll();
-  });
 }
 
 describe('LayeringBackendClient against a backend that does not answer', () => {
