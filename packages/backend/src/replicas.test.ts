@@ -18,7 +18,8 @@ import { join, resolve } from 'node:path';
 
 /**
  * Two replicas of the layering backend (each a real backend with the layering, events and
- * signals plugins) on one real PostgreSQL server: the clusters are split between them by lease,
+ * signals plugins) on one real PostgreSQL server, started at the same moment on a fresh
+ * database (their migrations run one after the other): the clusters are split between them by lease,
  * each watched by exactly one replica (watch requests are counted on the way to each embedded
  * API server, through one proxy per replica), either replica answers for every cluster, a
  * signal from a cluster the first one watches reaches the events bus of the second (from which
@@ -48,7 +49,10 @@ const NAMES = ['alpha', 'bravo', 'charlie', 'delta'];
 /** GETs a path of a test backend (its mock credentials stand for a signed-in user). */
 async function get(backend: { server: http.Server }, path: string) {
   const port = (backend.server.address() as AddressInfo).port;
-  const res = await fetch(`http://127.0.0.1:${port}${path}`);
+  // An explicit limit: a request that hangs fails here, not at the test's own timeout.
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    signal: AbortSignal.timeout(20_000),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -85,6 +89,11 @@ describe('two layering replicas on PostgreSQL', () => {
     },
   });
 
+  const database = () => ({
+    client: 'pg',
+    connection: { host: '127.0.0.1', port: pg.port, user: 'postgres', password: pg.password },
+  });
+
   const replica = (id: 'a' | 'b') =>
     startTestBackend({
       features: [
@@ -96,17 +105,7 @@ describe('two layering replicas on PostgreSQL', () => {
         eventsPlugin,
         mockServices.rootConfig.factory({
           data: {
-            backend: {
-              database: {
-                client: 'pg',
-                connection: {
-                  host: '127.0.0.1',
-                  port: pg.port,
-                  user: 'postgres',
-                  password: pg.password,
-                },
-              },
-            },
+            backend: { database: database() },
             kubernetes: {
               clusterLocatorMethods: [
                 {
@@ -165,13 +164,21 @@ describe('two layering replicas on PostgreSQL', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('splits the clusters, answers for all on both, carries signals across and takes over', async () => {
-    a = await replica('a');
-    // Alone, the first replica watches every cluster.
-    await until(() => expect(watches('a').every(n => n > 0)).toBe(true), 60_000);
-
-    b = await replica('b');
-    // The second takes its share: two clusters each, and no cluster watched by both.
+  it('starts both at once, splits the clusters, answers for all on both, carries signals across and takes over', async () => {
+    // The events backend's own knex migrations race when two backends start on a fresh
+    // database at the same moment ("relation knex_migrations already exists", seen here): that
+    // is Backstage's, not ours, so its database is migrated by one backend first.
+    const eventsOnly = await startTestBackend({
+      features: [
+        eventsPlugin,
+        mockServices.rootConfig.factory({ data: { backend: { database: database() } } }),
+      ],
+    });
+    await eventsOnly.stop();
+    // Then both at the same moment: each creates the layering plugin's tables and runs its
+    // migrations (request store, drift trend), which must not fail on the other's.
+    [a, b] = await Promise.all([replica('a'), replica('b')]);
+    // Each takes its share: two clusters each, and no cluster watched by both.
     await until(() => {
       const [wa, wb] = [watches('a'), watches('b')];
       expect(wa.filter(n => n > 0)).toHaveLength(2);
@@ -240,13 +247,38 @@ describe('two layering replicas on PostgreSQL', () => {
       expect(res.body.paused).toBe(true);
     }, 30_000);
 
-    // A stops: B watches every cluster, and nothing is watched through A any more.
+    // A stops: B watches every cluster, and nothing is watched through A any more. All the
+    // while B answers with the pools of every cluster (the previous owner's last views, marked
+    // stale, until its own watches have listed): a takeover never shows a cluster empty.
+    const missing: string[][] = [];
+    let takenOver = false;
+    const sampler = (async () => {
+      const backend = b!;
+      while (!takenOver) {
+        const pools = await get(backend, '/api/layering/pools');
+        const seen = new Set(pools.body.items.map((p: { cluster: string }) => p.cluster));
+        const absent = NAMES.filter(n => !seen.has(n));
+        if (absent.length) missing.push(absent);
+        await new Promise(r => setTimeout(r, 100));
+      }
+    })();
     await a.stop();
     a = undefined;
-    await until(() => {
-      expect(watches('a')).toEqual([0, 0, 0, 0]);
-      expect(watches('b').every(n => n > 0)).toBe(true);
-    }, 30_000);
+    try {
+      await until(() => {
+        expect(watches('a')).toEqual([0, 0, 0, 0]);
+        expect(watches('b').every(n => n > 0)).toBe(true);
+      }, 30_000);
+      // And its own views of them are in: no pool is stale any more.
+      await until(async () => {
+        const pools = await get(b!, '/api/layering/pools');
+        expect(pools.body.items.filter((p: { stale: boolean }) => p.stale)).toEqual([]);
+      }, 30_000);
+    } finally {
+      takenOver = true;
+      await sampler;
+    }
+    expect(missing).toEqual([]);
     const res = await get(b, '/api/layering/clusters');
     expect(res.body.items.map((c: { name: string }) => c.name)).toEqual(NAMES);
   });
