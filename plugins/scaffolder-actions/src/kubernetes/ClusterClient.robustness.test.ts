@@ -91,8 +91,10 @@ describe('ClusterClient against slow or failing clusters', () => {
       'No answer from cluster slow-cluster to get ConfigMap/x in ns within 2000 ms',
     );
     expect(error.message).not.toContain('never-in-errors');
-    // Not retried: one request for the object.
-    expect(server.requests).toEqual(['GET /api/v1/namespaces/ns/configmaps/x']);
+    // Not retried: at most the one request for the object (on a loaded machine the limit may
+    // pass before the server has even read it).
+    expect(server.requests.length).toBeLessThanOrEqual(1);
+    expect(server.requests.filter(r => r !== 'GET /api/v1/namespaces/ns/configmaps/x')).toEqual([]);
   }, 60_000);
 
   it('cancels a call in flight when the task is cancelled, closing its request', async () => {
