@@ -16,7 +16,10 @@ import {
   DatabaseRequestStore,
   type LayeringRequestChange,
 } from '../../services/RequestStore';
-import { ProvenanceLinker } from '../ProvenanceLinker';
+import {
+  ProvenanceLinker,
+  type ProvenanceRequestStore,
+} from '../ProvenanceLinker';
 import { ApplyClaims } from './ApplyClaims';
 import { ApplyOnMerge } from './ApplyOnMerge';
 import { ForgeMergedFiles } from './MergedFiles';
@@ -37,9 +40,11 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 /**
- * Both paths that record `applied` at once, for real: apply on merge writes the merged object and
- * records its apply, while the provenance linker, watching the same cluster every 50 ms, sees
- * the object with the request's digest appear and records it too.
+ * Both paths that record `applied`, for real and at the same moment: apply on merge writes the
+ * merged object to the cluster, and just when it records its apply, the provenance linker (which
+ * watches the same cluster) links the pool: it read the request before apply on merge's record
+ * was stored, so it sees the object appear with no `applied` in the history yet and records one
+ * too. The store keeps one.
  */
 describe('apply on merge and the provenance linker on one cluster', () => {
   let cluster: EmbeddedCluster;
@@ -71,7 +76,7 @@ describe('apply on merge and the provenance linker on one cluster', () => {
     await cluster?.stop();
   });
 
-  it('records applied once when both see the apply', async () => {
+  it('records applied once when both see the apply at the same moment', async () => {
     const knex = await databases.init('SQLITE_3');
     const requests = await DatabaseRequestStore.create(
       mockServices.database({ knex }),
@@ -103,6 +108,67 @@ describe('apply on merge and the provenance linker on one cluster', () => {
       source: 'config',
     };
     const { auditor, events: audits } = recordingAuditor();
+    // The interleaving that records `applied` twice without the store's guard: the linker reads
+    // the request (no applied yet), apply on merge stores its applied, then the linker stores
+    // the applied it found.
+    let readByLinker!: () => void;
+    const linkerRead = new Promise<void>(resolve => {
+      readByLinker = resolve;
+    });
+    let storedByApplier!: () => void;
+    const applierStored = new Promise<void>(resolve => {
+      storedByApplier = resolve;
+    });
+    const linkerStore: ProvenanceRequestStore = {
+      list: async (cluster, pool, options) => {
+        const records = await requests.list(cluster, pool, options);
+        readByLinker();
+        await applierStored;
+        return records;
+      },
+      get: id => requests.get(id),
+      listMerged: options => requests.listMerged(options),
+      onChange: listener => requests.onChange(listener),
+      recordEvent: (id, event, options) =>
+        requests.recordEvent(id, event, options),
+    };
+    const linker = new ProvenanceLinker({
+      fleet,
+      source: fleet,
+      requests: linkerStore,
+      logger: mockServices.logger.mock(),
+      portalManagers: ['backstage-layering'],
+      intervalMs: 0,
+    });
+    let linked: string[] | undefined;
+    let ownRecorded: boolean | undefined;
+    // Apply on merge's view of the store: once the watch caches show the object it wrote, the
+    // linker links the pool, and apply on merge's applied goes in right after the linker read.
+    const racing: ProvenanceRequestStore = {
+      list: (cluster, pool, options) => requests.list(cluster, pool, options),
+      get: id => requests.get(id),
+      listMerged: options => requests.listMerged(options),
+      onChange: listener => requests.onChange(listener),
+      recordEvent: async (id, event, options) => {
+        if (event.type !== 'applied')
+          return requests.recordEvent(id, event, options);
+        await eventually(async () => {
+          const objects = fleet.getPoolProvenance('aomlink', 'infra')?.objects;
+          expect(
+            objects?.some(
+              o => o.provenance.requestId === id && o.provenance.digestMatches,
+            ),
+          ).toBe(true);
+        });
+        const linking = linker.linkPool('aomlink', 'infra');
+        await linkerRead;
+        const own = await requests.recordEvent(id, event, options);
+        storedByApplier();
+        linked = (await linking).map(e => e.type);
+        ownRecorded = own.recorded;
+        return own;
+      },
+    };
     const applier = new ApplyOnMerge({
       config: new ConfigReader({
         layering: {
@@ -121,38 +187,28 @@ describe('apply on merge and the provenance linker on one cluster', () => {
           }),
         ),
       ),
-      requests,
+      requests: racing,
       fieldManager: 'backstage-layering',
       claims: await ApplyClaims.create(knex, { owner: 'replica-1' }),
-    });
-    const linker = new ProvenanceLinker({
-      fleet,
-      source: fleet,
-      requests,
-      logger: mockServices.logger.mock(),
-      portalManagers: ['backstage-layering'],
-      intervalMs: 50,
     });
     const heard: LayeringRequestChange[] = [];
     requests.onChange(change => {
       heard.push(change);
     });
     requests.onChange(applier.onRequestChange);
-    linker.start();
     try {
       await requests.recordEvent(record.id, {
         type: 'merged',
         at: new Date().toISOString(),
         by: 'github:bob',
       });
-      // Apply on merge has written and recorded; the linker has seen the object by now too
-      // (it records the build the write caused only after it saw the object).
       await eventually(async () => {
-        const events = (await requests.get(record.id))!.events!;
         expect(audits.map(a => a.outcome)).toEqual(['success']);
-        expect(events.map(e => e.type)).toContain('build-started');
+        expect(ownRecorded).toBeDefined();
       });
-      await linker.idle();
+      // Apply on merge got it in first; the linker's, found before, was kept out.
+      expect(ownRecorded).toBe(true);
+      expect(linked).not.toContain('applied');
       const stored = (await requests.get(record.id))!;
       expect(stored.outcome).toBe('applied');
       expect(stored.events?.filter(e => e.type === 'applied')).toHaveLength(1);
