@@ -69,20 +69,30 @@ async function startGroup(count: number, nodes: number, pools: number, prefix: s
   };
 }
 
-function httpGet(port: number, path: string): Promise<{ ms: number; body: string }> {
+/**
+ * GET on a replica, over a kept-alive connection as a browser's. A request on a reused
+ * connection that the server closed for idleness at that very moment fails with ECONNRESET
+ * before anything was answered; it is sent again once on a new connection (and timed anew).
+ */
+function httpGet(port: number, path: string, retried = false): Promise<{ ms: number; body: string }> {
   return new Promise((done, fail) => {
     const start = now();
-    http
-      .get({ host: '127.0.0.1', port, path }, res => {
-        const chunks: Buffer[] = [];
-        res.on('data', c => chunks.push(c));
-        res.on('end', () =>
-          res.statusCode === 200
-            ? done({ ms: now() - start, body: Buffer.concat(chunks).toString('utf8') })
-            : fail(new Error(`GET ${path} answered ${res.statusCode}`)),
-        );
-      })
-      .on('error', fail);
+    const req = http.get({ host: '127.0.0.1', port, path }, res => {
+      const chunks: Buffer[] = [];
+      res.on('data', c => chunks.push(c));
+      res.on('end', () =>
+        res.statusCode === 200
+          ? done({ ms: now() - start, body: Buffer.concat(chunks).toString('utf8') })
+          : fail(new Error(`GET ${path} answered ${res.statusCode}`)),
+      );
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (!retried && req.reusedSocket && error.code === 'ECONNRESET') {
+        httpGet(port, path, true).then(done, fail);
+      } else {
+        fail(error);
+      }
+    });
   });
 }
 
