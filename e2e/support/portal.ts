@@ -28,6 +28,9 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Opens the app and signs in as guest (the embedded default's sign-in). */
 export async function signIn(page: Page): Promise<void> {
+  // Every page load fetches the development build's large bundle: with both cores busy (load
+  // average near 30) it took longer than Playwright's default 30 s, and whole test files failed.
+  page.setDefaultNavigationTimeout(120_000);
   await page.goto(APP_URL);
   const enter = page.getByRole('button', { name: 'Enter' });
   await enter.waitFor({ timeout: 60000 });
