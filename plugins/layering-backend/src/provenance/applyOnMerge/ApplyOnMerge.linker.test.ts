@@ -120,8 +120,8 @@ describe('apply on merge and the provenance linker on one cluster', () => {
       storedByApplier = resolve;
     });
     const linkerStore: ProvenanceRequestStore = {
-      list: async (cluster, pool, options) => {
-        const records = await requests.list(cluster, pool, options);
+      list: async (name, pool, options) => {
+        const records = await requests.list(name, pool, options);
         readByLinker();
         await applierStored;
         return records;
@@ -145,7 +145,7 @@ describe('apply on merge and the provenance linker on one cluster', () => {
     // Apply on merge's view of the store: once the watch caches show the object it wrote, the
     // linker links the pool, and apply on merge's applied goes in right after the linker read.
     const racing: ProvenanceRequestStore = {
-      list: (cluster, pool, options) => requests.list(cluster, pool, options),
+      list: (name, pool, options) => requests.list(name, pool, options),
       get: id => requests.get(id),
       listMerged: options => requests.listMerged(options),
       onChange: listener => requests.onChange(listener),
