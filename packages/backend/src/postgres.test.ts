@@ -1,9 +1,9 @@
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'fs';
-import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { Client } from 'pg';
+import { freePort, stopProcessGroup } from './__testUtils__/processes';
 
 /**
  * Boots the real backend (packages/backend/src/index.ts, every plugin the portal runs) against a
@@ -12,21 +12,6 @@ import { Client } from 'pg';
  */
 const repoRoot = resolve(__dirname, '../../..');
 const pgScript = join(repoRoot, 'scripts/test-services/postgres.sh');
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? done(address.port)
-          : fail(new Error('no port')),
-      );
-    });
-  });
-}
 
 async function waitFor(url: string, timeoutMs: number): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
@@ -101,19 +86,7 @@ describe('backend on PostgreSQL', () => {
   });
 
   afterAll(async () => {
-    if (backend?.pid) {
-      try {
-        process.kill(-backend.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      await new Promise(r => setTimeout(r, 1500));
-      try {
-        process.kill(-backend.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    await stopProcessGroup(backend);
     execFileSync('bash', [pgScript, 'stop', workDir]);
     rmSync(workDir, { recursive: true, force: true });
   });

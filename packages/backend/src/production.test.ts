@@ -2,9 +2,9 @@ import { startEmbeddedCluster, type EmbeddedCluster } from '@rhcos-layering/embe
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, stopProcessGroup } from './__testUtils__/processes';
 
 /**
  * Boots the BUILT backend, the way the portal image runs it: the production bundle of
@@ -44,19 +44,6 @@ function bundleIsCurrent(): boolean {
   const built = fs.statSync(bundle).mtimeMs;
   const roots = ['packages/backend', 'packages/app', 'plugins'].map(p => path.join(repoRoot, p));
   return roots.every(root => newestSource(root) <= built);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? done(address.port) : fail(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** Polls `check` until it returns a value, or fails naming `what` after `timeoutMs`. */
@@ -224,19 +211,7 @@ describeBuilt('the built backend (production bundle) on PostgreSQL with a caFile
   }, 1_800_000);
 
   afterAll(async () => {
-    if (backend?.pid) {
-      try {
-        process.kill(-backend.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      await new Promise(r => setTimeout(r, 1500));
-      try {
-        process.kill(-backend.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    await stopProcessGroup(backend);
     await cluster?.stop();
     execFileSync('bash', [pgScript, 'stop', pgDir]);
     fs.rmSync(runDir, { recursive: true, force: true });
