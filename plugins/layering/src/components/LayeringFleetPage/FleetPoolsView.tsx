@@ -1,4 +1,3 @@
-import { useAppSearchParams } from '@backstage/frontend-plugin-api';
 import { Flex, Text } from '@backstage/ui';
 import {
   LAYERING_FLEET_STATUSES,
@@ -17,6 +16,7 @@ import { FLEET_STATUS_LABELS, FleetSummary } from './FleetSummary';
 import { FleetTable } from './FleetTable';
 import { usePagePoolEntities } from './usePagePoolEntities';
 import { useFleetPages, type FleetQuery } from './useFleetPages';
+import { useFleetParams } from './useFleetParams';
 
 export { SEARCH_DEBOUNCE_MS } from './FleetFilters';
 
@@ -49,7 +49,8 @@ export interface FleetPoolsViewProps {
  */
 export function FleetPoolsView(props: FleetPoolsViewProps) {
   const { clusters } = props;
-  const [params, setParams] = useAppSearchParams();
+  // Filters apply at once; the URL (and the app around the page) follows in a transition.
+  const [params, setParam] = useFleetParams();
   const query = fleetQueryFromParams(params);
   const pages = useFleetPages(query);
   // Catalog entities of the loaded pools only, looked up once their rows are shown.
@@ -58,20 +59,8 @@ export function FleetPoolsView(props: FleetPoolsViewProps) {
   const clusterStatus = useCallback((name: string) => statusOf.get(name), [statusOf]);
 
   const update = useCallback(
-    (name: string, value: string | undefined) =>
-      setParams(
-        previous => {
-          const next = new URLSearchParams(previous);
-          if (value === undefined || value === ALL || value === '') {
-            next.delete(name);
-          } else {
-            next.set(name, value);
-          }
-          return next;
-        },
-        { replace: true },
-      ),
-    [setParams],
+    (name: string, value: string | undefined) => setParam(name, value === ALL ? undefined : value),
+    [setParam],
   );
   const onDrift = useCallback((status?: string) => update('drift', status), [update]);
   const onCluster = useCallback((name?: string) => update('cluster', name), [update]);
