@@ -1,6 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { useAppNavigate } from '@backstage/frontend-plugin-api';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import type {
@@ -248,6 +249,48 @@ describe('LayeringFleetPage', () => {
     const after = within(grid).getAllByRole('row').length - 1;
     expect(after).toBeLessThanOrEqual(bound);
     expect(rowNames(grid)).not.toContain('c00/pool-00000');
+  });
+
+  it('follows a URL changed from outside the page (a link, back or forward)', async () => {
+    const layeringApi = api(fourPools);
+    function Elsewhere() {
+      const navigate = useAppNavigate();
+      return (
+        <button type="button" onClick={() => navigate('/layering?drift=unknown&sort=name')}>
+          Elsewhere
+        </button>
+      );
+    }
+    await renderInTestApp(
+      <>
+        <Elsewhere />
+        <LayeringFleetPage />
+      </>,
+      {
+        apis: [
+          [layeringApiRef, layeringApi as unknown as LayeringApi],
+          catalogApiMock({ entities: [workerEntity] }),
+        ],
+        mountedRoutes,
+        initialRouteEntries: ['/layering'],
+        mountPath: '/layering',
+      },
+    );
+    await screen.findByRole('grid', { name: 'Pools of the fleet' }, { timeout: 10_000 });
+    await userEvent.click(screen.getByRole('button', { name: 'Behind: 2' }));
+    await waitFor(() =>
+      expect(layeringApi.getFleetPage).toHaveBeenLastCalledWith(
+        { drift: 'behind', sort: 'behind', limit: FIRST_PAGE },
+        expect.anything(),
+      ),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Elsewhere' }));
+    await waitFor(() =>
+      expect(layeringApi.getFleetPage).toHaveBeenLastCalledWith(
+        { drift: 'unknown', sort: 'name', limit: FIRST_PAGE },
+        expect.anything(),
+      ),
+    );
   });
 
   it('says when no pool matches', async () => {
