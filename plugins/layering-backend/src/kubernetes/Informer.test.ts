@@ -160,18 +160,22 @@ describe('Informer', () => {
   });
 
   it('treats a cluster that does not answer in time as unreachable, and keeps trying', async () => {
+    // The answering lists must also finish within the limit: 1 s and a few answers in reserve
+    // leave room on a busy machine (one slow answer is retried, not left to an endless hang).
+    const answer: Handler = (_u, res) =>
+      json(res, 200, { items: [node('a', '1')], metadata: { resourceVersion: '1' } });
     const server = await scriptedServer({
       list: [
         () => {
           // Never answers.
         },
-        (_u, res) => json(res, 200, { items: [node('a', '1')], metadata: { resourceVersion: '1' } }),
+        ...Array.from({ length: 5 }, () => answer),
       ],
       watch: [],
     });
     const connection = await ClusterConnection.create(
       { name: 'slow', url: server.url, reader: { type: 'token', token: 't' }, skipTLSVerify: true, registries: [], authMetadata: {}, source: 'config' },
-      { requestTimeoutMs: 100 },
+      { requestTimeoutMs: 1000 },
     );
     const errors: string[] = [];
     const informer = new Informer({
@@ -188,7 +192,7 @@ describe('Informer', () => {
     });
     informer.start();
     await until(() => informer.synced);
-    expect(errors[0]).toBe('unreachable: Cluster slow did not answer within 100 ms');
+    expect(errors[0]).toBe('unreachable: Cluster slow did not answer within 1000 ms');
     expect([...informer.items.keys()]).toEqual(['a']);
     await informer.stop();
     connection.close();
