@@ -45,6 +45,8 @@ interface ClusterRow {
 }
 
 const CHUNK = 200;
+/** Clusters touched per transaction. */
+const TOUCH_CHUNK = 50;
 
 /**
  * The views owners share through the database: one row per cluster (its view and release) and
@@ -107,17 +109,22 @@ export class SharedViewStore {
   async touch(views: Array<{ cluster: ClusterView; release: ClusterRelease }>): Promise<void> {
     if (views.length === 0) return;
     const now = Date.now();
-    await this.#db.transaction(async tx => {
-      for (const { cluster, release } of views) {
-        await tx(SHARED_CLUSTERS_TABLE)
-          .where({ cluster: cluster.name, owner: this.#replicaId })
-          .update({
-            view: JSON.stringify(cluster),
-            release: JSON.stringify(release),
-            updated_at: now,
-          });
-      }
-    });
+    // Small transactions, not one over every owned cluster: none holds the rows of hundreds of
+    // clusters while it runs, so a replica taking one of them over does not wait long for its
+    // first write behind a slow previous owner's touch (and SQLite still commits in batches).
+    for (let i = 0; i < views.length; i += TOUCH_CHUNK) {
+      await this.#db.transaction(async tx => {
+        for (const { cluster, release } of views.slice(i, i + TOUCH_CHUNK)) {
+          await tx(SHARED_CLUSTERS_TABLE)
+            .where({ cluster: cluster.name, owner: this.#replicaId })
+            .update({
+              view: JSON.stringify(cluster),
+              release: JSON.stringify(release),
+              updated_at: now,
+            });
+        }
+      });
+    }
   }
 
   /**
