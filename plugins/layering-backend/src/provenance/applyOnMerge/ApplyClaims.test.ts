@@ -59,7 +59,7 @@ describe.each(engines.map(e => [e.name, e] as const))(
     });
 
     it('takes back a claim whose replica died once it expired', async () => {
-      const { a, b } = await replicas({ ttlMs: 300 });
+      const { a, b } = await replicas({ ttlMs: 3_000 });
       expect(await a.claim('req-2')).toBe(true);
       expect(await b.claim('req-2')).toBe(false);
       // Replica a never releases; after the TTL replica b takes it.
@@ -75,7 +75,7 @@ describe.each(engines.map(e => [e.name, e] as const))(
     });
 
     it('waits a growing back-off after failures, unless told not to, and never takes a refused one', async () => {
-      const { a, b } = await replicas({ backoffMs: 400 });
+      const { a, b } = await replicas({ backoffMs: 3_000 });
       expect(await a.claim('req-3')).toBe(true);
       await a.release('req-3', { result: 'failed' });
       const first = await a.state('req-3');
