@@ -24,7 +24,8 @@ import {
  * The review loop end to end: a template run opens a pull request on the (fake) GitHub, signed
  * webhooks say it was approved and then merged, the pull request's files are applied to the
  * embedded cluster as a GitOps controller would, the embedded MCO builds and rolls out, and the
- * pool tab shows the whole timeline of the request, live (no reload).
+ * pool tab shows the whole timeline of the request, live (no reload). The requester was told
+ * of each step by Backstage notifications.
  *
  * The pool is ocp-419/infra, which no other end-to-end test touches: it is layered on the
  * cluster (MachineOSConfig infra), so the request is a modification of its Containerfile.
@@ -282,6 +283,25 @@ describe('the review loop of a layering request', () => {
     expect(record).toBeDefined();
     expect(record.events?.map(e => e.type)).toEqual(['opened']);
 
+    // The pool tab follows the pool's signal channel: a change signalled before the page
+    // subscribed is only seen at the next one, so the webhooks wait until it has subscribed.
+    const channel = `layering:pool:${CLUSTER}/${POOL}`;
+    let onSubscribed: () => void = () => undefined;
+    const subscribed = new Promise<void>(done => {
+      onSubscribed = done;
+    });
+    page.on('websocket', ws =>
+      ws.on('framesent', ({ payload }) => {
+        const text = typeof payload === 'string' ? payload : payload.toString();
+        if (
+          text.includes('"subscribe"') &&
+          text.includes(JSON.stringify(channel))
+        ) {
+          onSubscribed();
+        }
+      }),
+    );
+
     // The pool tab: one timeline for the request, opened and waiting for the rest.
     await page.goto(
       `${APP_URL}/catalog/default/resource/${CLUSTER}-${POOL}/layering`,
@@ -293,6 +313,15 @@ describe('the review loop of a layering request', () => {
     await step('Approved', 'waiting').waitFor();
     await step('Rollout', 'waiting').waitFor();
     await expectNoErrorPanel(page);
+    await waitFor(
+      `the pool tab's subscription to ${channel}`,
+      async () =>
+        Promise.race([
+          subscribed.then(() => true),
+          new Promise<false>(r => setTimeout(() => r(false), 1_000)),
+        ]),
+      60_000,
+    );
     // From here on the page must follow without a reload.
     await page.evaluate(() => {
       (window as unknown as { __noReload: boolean }).__noReload = true;
@@ -468,5 +497,37 @@ describe('the review loop of a layering request', () => {
       'build-succeeded',
       'rollout-done',
     ]);
+  });
+
+  it('told the requester along the way, in Backstage notifications', async () => {
+    const where = `${record.summary} on ${CLUSTER}/${POOL}`;
+    const wanted = [
+      `Pull request approved by github:${REVIEWER}: ${where}`,
+      `Pull request merged by github:${MERGER}: ${where}`,
+      `Build succeeded: ${where}`,
+      `Rollout done: ${where}`,
+    ];
+    // Sent when each event was recorded; the last one may still be on its way.
+    const titles = await waitFor(
+      "the guest's notifications of the request",
+      async () => {
+        const { notifications } = await backendJson<{
+          notifications: Array<{ payload: { title: string } }>;
+        }>(token, '/api/notifications/notifications?limit=200');
+        const found = notifications.map(n => n.payload.title);
+        return wanted.every(t => found.includes(t)) ? found : undefined;
+      },
+      60_000,
+    );
+    expect(titles.filter(t => t.includes('mallory'))).toEqual([]);
+
+    // The newest of them on the notifications page.
+    await page.goto(`${APP_URL}/notifications`);
+    await page
+      .getByText(`Rollout done: ${where}`)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await expectNoErrorPanel(page);
+    await screenshot(page, 'review-loop-notifications');
   });
 });
