@@ -2,7 +2,12 @@ import { act, renderHook } from '@testing-library/react';
 import { TestApiProvider } from '@backstage/frontend-test-utils';
 import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
 import type { ReactNode } from 'react';
-import { POLL_INTERVAL_MS, useLiveData } from './useLiveData';
+import {
+  POLL_INTERVAL_MS,
+  SIGNALS_CATCH_UP_MS,
+  SIGNALS_SAFETY_POLL_MS,
+  useLiveData,
+} from './useLiveData';
 
 describe('useLiveData', () => {
   afterEach(() => {
@@ -35,7 +40,7 @@ describe('useLiveData', () => {
     expect(result.current.value).toBe(2);
   });
 
-  it('does not poll when signals are available', async () => {
+  it('with signals, loads once more just after subscribing and then only once a minute', async () => {
     jest.useFakeTimers();
     const signals: SignalApi = {
       subscribe: jest.fn(() => ({ unsubscribe: jest.fn() })),
@@ -51,11 +56,24 @@ describe('useLiveData', () => {
     await act(async () => {
       await Promise.resolve();
     });
+    expect(load).toHaveBeenCalledTimes(1);
+    // The catch-up load covers a change made before the subscription reached the backend.
     await act(async () => {
-      jest.advanceTimersByTime(POLL_INTERVAL_MS * 3);
+      jest.advanceTimersByTime(SIGNALS_CATCH_UP_MS);
       await Promise.resolve();
     });
-    expect(load).toHaveBeenCalledTimes(1);
+    expect(load).toHaveBeenCalledTimes(2);
+    // No 15 s polling while signals work.
+    await act(async () => {
+      jest.advanceTimersByTime(SIGNALS_SAFETY_POLL_MS - SIGNALS_CATCH_UP_MS - 1);
+      await Promise.resolve();
+    });
+    expect(load).toHaveBeenCalledTimes(2);
+    await act(async () => {
+      jest.advanceTimersByTime(SIGNALS_CATCH_UP_MS + 1);
+      await Promise.resolve();
+    });
+    expect(load).toHaveBeenCalledTimes(3);
     expect(signals.subscribe).toHaveBeenCalledWith(
       'layering:fleet',
       expect.any(Function),

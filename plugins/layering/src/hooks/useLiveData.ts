@@ -5,6 +5,16 @@ import { useSignal } from '@backstage/plugin-signals-react';
 /** How often to refetch when the signals API is not installed. */
 export const POLL_INTERVAL_MS = 15_000;
 
+/**
+ * With signals, one refetch this long after the channel is subscribed. The signals client does
+ * not say when the backend has taken the subscription, so a change that lands between the first
+ * load and the subscription (seen on a loaded machine) would otherwise wait for the next signal.
+ */
+export const SIGNALS_CATCH_UP_MS = 3_000;
+
+/** With signals, a refetch this often anyway: signals sent while the socket reconnected are lost. */
+export const SIGNALS_SAFETY_POLL_MS = 60_000;
+
 /** Signal channels the backend publishes on (the wire contract of layering-common). */
 export {
   LAYERING_FLEET_CHANNEL as FLEET_CHANNEL,
@@ -27,7 +37,8 @@ export interface LiveData<T> {
 
 /**
  * Loads data and loads it again whenever the backend signals a change on
- * `channel`, or every 15 seconds when the app has no signals API. The last
+ * `channel` (plus once just after subscribing and once a minute, for signals
+ * that can be missed), or every 15 seconds when the app has no signals API. The last
  * value stays on screen while a refetch runs, so updates don't flicker.
  */
 export function useLiveData<T>(
@@ -48,13 +59,22 @@ export function useLiveData<T>(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lastSignal]);
 
+  // `retry` changes after every load; the timers must not restart with it.
+  const retryRef = useRef(retry);
+  retryRef.current = retry;
   useEffect(() => {
-    if (isSignalsAvailable) {
-      return undefined;
+    const again = () => retryRef.current();
+    if (!isSignalsAvailable) {
+      const timer = setInterval(again, POLL_INTERVAL_MS);
+      return () => clearInterval(timer);
     }
-    const timer = setInterval(() => retry(), POLL_INTERVAL_MS);
-    return () => clearInterval(timer);
-  }, [isSignalsAvailable, retry]);
+    const catchUp = setTimeout(again, SIGNALS_CATCH_UP_MS);
+    const safety = setInterval(again, SIGNALS_SAFETY_POLL_MS);
+    return () => {
+      clearTimeout(catchUp);
+      clearInterval(safety);
+    };
+  }, [isSignalsAvailable, channel]);
 
   // react-use drops the value when a call fails; a live view should keep
   // showing the last good data and say that it could not refresh.

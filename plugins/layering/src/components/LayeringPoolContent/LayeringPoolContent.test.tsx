@@ -1,4 +1,4 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
@@ -102,20 +102,20 @@ describe('LayeringPoolContent', () => {
 
   it('refetches when the backend signals a change of the pool', async () => {
     const signals = fakeSignals();
-    const getPool = jest
-      .fn()
-      .mockResolvedValueOnce(poolDetail)
-      .mockResolvedValue({
-        ...poolDetail,
-        nodes: poolDetail.nodes.map(n => ({
-          ...n,
-          state: 'Done',
-          reason: null,
-        })),
-        degradedMachineCount: 0,
-        rollout: { state: 'idle', updated: 3, total: 3 },
-        updatedMachineCount: 3,
-      });
+    let signalled = false;
+    const updated = {
+      ...poolDetail,
+      nodes: poolDetail.nodes.map(n => ({
+        ...n,
+        state: 'Done',
+        reason: null,
+      })),
+      degradedMachineCount: 0,
+      rollout: { state: 'idle', updated: 3, total: 3 },
+      updatedMachineCount: 3,
+    };
+    // The backend answers the new state only once the change was signalled.
+    const getPool = jest.fn(async () => (signalled ? updated : poolDetail));
     const api = {
       getPool,
       getRequests: jest.fn(async () => []),
@@ -135,7 +135,10 @@ describe('LayeringPoolContent', () => {
     expect(
       await screen.findByText('1 of 3 machines updated'),
     ).toBeInTheDocument();
+    // The one catch-up load after subscribing comes first, so the next load is the signal's.
+    await waitFor(() => expect(getPool).toHaveBeenCalledTimes(2));
 
+    signalled = true;
     act(() =>
       signals.publish('layering:pool:ocp-418/worker', { type: 'pool' }),
     );
@@ -143,7 +146,7 @@ describe('LayeringPoolContent', () => {
     expect(
       await screen.findByText('3 of 3 machines updated'),
     ).toBeInTheDocument();
-    expect(getPool).toHaveBeenCalledTimes(2);
+    expect(getPool).toHaveBeenCalledTimes(3);
     expect(
       screen.queryByText('failed to pull image: unauthorized'),
     ).not.toBeInTheDocument();
