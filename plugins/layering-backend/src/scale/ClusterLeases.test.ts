@@ -41,7 +41,7 @@ describe('ClusterLeases', () => {
       db,
       replicaId: id,
       logger: mockServices.logger.mock(),
-      ttlMs: options.ttlMs ?? 1500,
+      ttlMs: options.ttlMs ?? 4000, // well above a busy machine's event-loop stalls
       renewIntervalMs: options.renewIntervalMs ?? 200,
       clusters: options.clusters ?? (() => CLUSTERS),
       onOwnershipChange: async owned => {
