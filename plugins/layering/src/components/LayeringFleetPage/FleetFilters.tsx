@@ -4,7 +4,7 @@ import {
   type LayeringFleetSort,
   type LayeringMode,
 } from '@rhcos-layering/plugin-layering-common';
-import { memo, useEffect, useMemo, useState, type Key } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState, type Key } from 'react';
 import { layeringModeLabel } from '../../lib/presentation';
 import { FLEET_STATUS_LABELS } from './FleetSummary';
 
@@ -45,6 +45,37 @@ export const FleetSearch = memo(function FleetSearchView(props: FleetSearchProps
       value={text}
       onChange={setText}
       aria-label="Search pools"
+    />
+  );
+});
+
+const SORT_OPTIONS = [
+  { id: 'behind', label: 'Most behind first' },
+  { id: 'name', label: 'Cluster and pool name' },
+];
+
+/**
+ * One select of the filters. Memoized with its own handler, so choosing a drift status renders
+ * that select again, not the other three (each builds its collection of options when rendered).
+ */
+const FilterSelect = memo(function FilterSelectView(props: {
+  name: string;
+  label: string;
+  options: Array<{ id: string; label: string }>;
+  value: string;
+  onChange: (name: string, value: string | undefined) => void;
+}) {
+  const { name, label, options, value, onChange } = props;
+  const onSelectionChange = useCallback(
+    (key: Key | null) => onChange(name, single(key)),
+    [name, onChange],
+  );
+  return (
+    <Select
+      label={label}
+      options={options}
+      selectedKey={value}
+      onSelectionChange={onSelectionChange}
     />
   );
 });
@@ -90,33 +121,10 @@ export const FleetFilters = memo(function FleetFiltersView(props: FleetFiltersPr
   return (
     <Flex gap="3" align="end" style={{ flexWrap: 'wrap' }}>
       <FleetSearch q={q} onSearch={onSearch} />
-      <Select
-        label="Drift"
-        options={driftOptions}
-        selectedKey={drift ?? ALL}
-        onSelectionChange={key => onChange('drift', single(key))}
-      />
-      <Select
-        label="Cluster"
-        options={clusterOptions}
-        selectedKey={cluster ?? ALL}
-        onSelectionChange={key => onChange('cluster', single(key))}
-      />
-      <Select
-        label="Layering"
-        options={modeOptions}
-        selectedKey={mode ?? ALL}
-        onSelectionChange={key => onChange('mode', single(key))}
-      />
-      <Select
-        label="Sort"
-        options={[
-          { id: 'behind', label: 'Most behind first' },
-          { id: 'name', label: 'Cluster and pool name' },
-        ]}
-        selectedKey={sort}
-        onSelectionChange={key => onChange('sort', single(key))}
-      />
+      <FilterSelect name="drift" label="Drift" options={driftOptions} value={drift ?? ALL} onChange={onChange} />
+      <FilterSelect name="cluster" label="Cluster" options={clusterOptions} value={cluster ?? ALL} onChange={onChange} />
+      <FilterSelect name="mode" label="Layering" options={modeOptions} value={mode ?? ALL} onChange={onChange} />
+      <FilterSelect name="sort" label="Sort" options={SORT_OPTIONS} value={sort} onChange={onChange} />
     </Flex>
   );
 });
