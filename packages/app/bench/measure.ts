@@ -3,7 +3,12 @@
  * page (performance.now() from the user's action to the first animation frame after the DOM
  * shows the answer), not by polling from the benchmark, so they hold no polling delay.
  */
-import type { BrowserContext, CDPSession, Page, Request } from 'playwright-core';
+import type {
+  BrowserContext,
+  CDPSession,
+  Page,
+  Request,
+} from 'playwright-core';
 
 const GRID = '[role="grid"][aria-label="Pools of the fleet"]';
 const ROW = `${GRID} [role="row"][data-row-index]`;
@@ -60,7 +65,9 @@ export async function signIn(page: Page, appUrl: string): Promise<void> {
       return;
     } catch (error) {
       if (attempt >= 3) throw error;
-      process.stdout.write(`sign-in attempt ${attempt} did not complete; trying again\n`);
+      process.stdout.write(
+        `sign-in attempt ${attempt} did not complete; trying again\n`,
+      );
     }
   }
 }
@@ -88,23 +95,6 @@ export async function waitForFleet(page: Page, appUrl: string, total: number) {
 }
 
 type Kind = 'rows' | 'behind' | 'search';
-
-/**
- * Arms a timer in the page: it starts at the first `startOn` event (or at once, then optionally
- * navigates in the app to `navigate`), and stops at the first animation frame after the DOM meets
- * `kind`. `window.__benchTimer` resolves with the milliseconds.
- */
-async function arm(
-  page: Page,
-  kind: Kind,
-  startOn: 'now' | 'pointerdown' | 'input',
-  options: { navigate?: string; needle?: string } = {},
-) {
-  const args = { grid: GRID, kind, startOn, ...options };
-  // Sent as source text: the benchmark runs through tsx, whose output would name the inner
-  // functions with a helper that does not exist in the page.
-  await page.evaluate(`(${ARM_SCRIPT})(${JSON.stringify(args)})`);
-}
 
 const ARM_SCRIPT = `function (args) {
   var countText = function () {
@@ -150,13 +140,33 @@ const ARM_SCRIPT = `function (args) {
   }
 }`;
 
-const timer = (page: Page) => page.evaluate('window.__benchTimer') as Promise<number>;
+/**
+ * Arms a timer in the page: it starts at the first `startOn` event (or at once, then optionally
+ * navigates in the app to `navigate`), and stops at the first animation frame after the DOM meets
+ * `kind`. `window.__benchTimer` resolves with the milliseconds.
+ */
+async function arm(
+  page: Page,
+  kind: Kind,
+  startOn: 'now' | 'pointerdown' | 'input',
+  options: { navigate?: string; needle?: string } = {},
+) {
+  const args = { grid: GRID, kind, startOn, ...options };
+  // Sent as source text: the benchmark runs through tsx, whose output would name the inner
+  // functions with a helper that does not exist in the page.
+  await page.evaluate(`(${ARM_SCRIPT})(${JSON.stringify(args)})`);
+}
+
+const timer = (page: Page) =>
+  page.evaluate('window.__benchTimer') as Promise<number>;
 
 /** JS heap in use after a forced garbage collection, in MB. */
 async function heapMb(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');
   const { metrics } = await cdp.send('Performance.getMetrics');
-  return (metrics.find(m => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1024 / 1024;
+  return (
+    (metrics.find(m => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1024 / 1024
+  );
 }
 
 /** Main-thread time spent in tasks so far, in ms. */
@@ -165,7 +175,8 @@ async function busyMs(cdp: CDPSession): Promise<number> {
   return (metrics.find(m => m.name === 'TaskDuration')?.value ?? 0) * 1000;
 }
 
-const domNodes = (page: Page) => page.evaluate(() => document.getElementsByTagName('*').length);
+const domNodes = (page: Page) =>
+  page.evaluate(() => document.getElementsByTagName('*').length);
 const rowCount = (page: Page) => page.locator(ROW).count();
 
 /** Records the API requests that finish while `action` runs, relative to its start. */
@@ -188,11 +199,18 @@ async function watched<T>(
   const requests = await Promise.all(
     finished.map(async request => {
       const timing = request.timing();
-      const sizes = await request.sizes().catch(() => ({ responseBodySize: -1 }));
+      const sizes = await request
+        .sizes()
+        .catch(() => ({ responseBodySize: -1 }));
       const response = await request.response();
-      const serverTiming = response ? await response.headerValue('server-timing') : null;
+      const serverTiming = response
+        ? await response.headerValue('server-timing')
+        : null;
       const url = new URL(request.url());
-      const path = decodeURIComponent(`${url.pathname}${url.search}`).replace(/^\/api/, '');
+      const path = decodeURIComponent(`${url.pathname}${url.search}`).replace(
+        /^\/api/,
+        '',
+      );
       return {
         path: path.length > 70 ? `${path.slice(0, 67)}...` : path,
         start: timing.startTime - t0,
@@ -226,7 +244,10 @@ export async function recordFirstRows(context: BrowserContext): Promise<void> {
  * Measures the page once: first rows after an in-app navigation and after a full load, a
  * summary filter and a search, DOM nodes and JS heap before and after scrolling 2,000 rows.
  */
-export async function measureOnce(context: BrowserContext, appUrl: string): Promise<RunFigures> {
+export async function measureOnce(
+  context: BrowserContext,
+  appUrl: string,
+): Promise<RunFigures> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -235,7 +256,9 @@ export async function measureOnce(context: BrowserContext, appUrl: string): Prom
   page.setDefaultNavigationTimeout(120_000);
   try {
     await page.goto(appUrl);
-    await page.locator('nav[aria-label="sidebar nav"]').waitFor({ state: 'attached' });
+    await page
+      .locator('nav[aria-label="sidebar nav"]')
+      .waitFor({ state: 'attached' });
     const heapBefore = await heapMb(cdp);
 
     const busy0 = await busyMs(cdp);
@@ -251,7 +274,9 @@ export async function measureOnce(context: BrowserContext, appUrl: string): Prom
     // start of the navigation.
     await page.goto(`${appUrl}/layering`, { waitUntil: 'commit' });
     const load = (await (
-      await page.waitForFunction('window.__benchFirstRows', undefined, { timeout: 120_000 })
+      await page.waitForFunction('window.__benchFirstRows', undefined, {
+        timeout: 120_000,
+      })
     ).jsonValue()) as number;
     const behind = page.getByRole('button', { name: /^Behind: / });
     await behind.waitFor();
