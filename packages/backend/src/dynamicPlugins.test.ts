@@ -75,6 +75,22 @@ describeDynamic('the backend packages as RHDH dynamic plugins', () => {
   const root = fs.mkdtempSync(path.join(repoRoot, '.run', 'dynamic-plugins-'));
   let cluster: EmbeddedCluster | undefined;
   const names: string[] = [];
+  // The loader's plugin scanner watches the root directory with chokidar and never closes the
+  // watcher when the backend stops: removing the root afterwards made it scan a missing directory
+  // (ENOENT, failing whichever test of the worker ran next) and kept the worker from exiting.
+  // Its watchers are collected here and closed before the root is removed.
+  const chokidar: { watch: (...args: any[]) => { close(): Promise<void> } } = require(
+    require.resolve('chokidar', {
+      paths: [require.resolve('@backstage/backend-dynamic-feature-service')],
+    }),
+  );
+  const watchers: Array<{ close(): Promise<void> }> = [];
+  const watch = chokidar.watch;
+  const watchSpy = jest.spyOn(chokidar, 'watch').mockImplementation((...args) => {
+    const watcher = watch.apply(chokidar, args);
+    watchers.push(watcher);
+    return watcher;
+  });
 
   beforeAll(async () => {
     for (const pkg of exported) {
@@ -92,6 +108,8 @@ describeDynamic('the backend packages as RHDH dynamic plugins', () => {
 
   afterAll(async () => {
     await cluster?.stop();
+    await Promise.all(watchers.map(w => w.close()));
+    watchSpy.mockRestore();
     fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -158,6 +176,8 @@ describeDynamic('the backend packages as RHDH dynamic plugins', () => {
       const actions = await fetch(`${base}/api/scaffolder/v2/actions`, { headers });
       const ids = ((await actions.json()) as Array<{ id: string }>).map(a => a.id);
       expect(ids).toEqual(expect.arrayContaining(['layering:pool:pause', 'layering:cluster:apply']));
+      // The spy saw the scanner's watcher, so it is closed before the root goes.
+      expect(watchers.length).toBeGreaterThan(0);
     } finally {
       await backend.stop();
     }
