@@ -9,6 +9,7 @@ import {
 import express from 'express';
 import request from 'supertest';
 import { FixedFleet, testPoolView } from '../__testUtils__/FixedFleet';
+import { ALPHA_WORKER_ENTITY } from '../__testUtils__/permissionMocks';
 import { createLayeringPoolConditionalDecision, layeringPoolConditions } from '../permissions';
 import { PoolResourceLoader } from '../permissions/poolResources';
 import { createPoolsRoutes } from './pools';
@@ -46,23 +47,7 @@ function bigFleet(): PoolView[] {
 
 describe('GET /pools (paged)', () => {
   const authorizeConditional = jest.fn();
-  const catalog = catalogServiceMock({
-    entities: [
-      {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Resource',
-        metadata: {
-          name: 'alpha-worker',
-          namespace: 'default',
-          annotations: {
-            'layering.openshift.io/cluster': 'alpha',
-            'layering.openshift.io/pool': 'worker',
-          },
-        },
-        spec: { type: 'openshift-machine-config-pool', owner: 'team-a' },
-      },
-    ],
-  });
+  const catalog = catalogServiceMock({ entities: [ALPHA_WORKER_ENTITY] });
   let fleet: FixedFleet;
   let app: express.Express;
 
