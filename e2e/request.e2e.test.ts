@@ -154,10 +154,11 @@ describe('on-cluster layered image request', () => {
     ).resolves.toContain('net.core.somaxconn = 1024');
     await page.getByRole('button', { name: 'Next' }).click();
 
-    // Push spec and secret come from the pool's MachineOSConfig.
+    // Push spec and secret come from the pool's MachineOSConfig: each field says so once it
+    // shows the pool's value (they are answered separately), so wait for both.
     await page
       .getByText("From the pool's MachineOSConfig worker")
-      .first()
+      .nth(1)
       .waitFor();
     expect(await page.getByLabel('Push spec').inputValue()).toBe(
       'registry.example.com/platform-os/worker-layered:latest',

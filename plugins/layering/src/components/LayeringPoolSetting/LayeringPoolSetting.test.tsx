@@ -66,8 +66,18 @@ function Form(props: {
   pool: string;
   initial?: string;
   templateDefault?: string;
+  /** Changes the form drops, as RJSF drops one of two sibling changes made in the same tick. */
+  dropChanges?: number;
 }) {
-  const [value, setValue] = useState<string | undefined>(props.initial);
+  const [value, setStoredValue] = useState<string | undefined>(props.initial);
+  const [dropped] = useState({ n: 0 });
+  const setValue = (next: string | undefined) => {
+    if (dropped.n < (props.dropChanges ?? 0)) {
+      dropped.n += 1;
+      return;
+    }
+    setStoredValue(next);
+  };
   const [pool, setPool] = useState(props.pool);
   const base = fieldProps<string, LayeringPoolSettingOptions>({
     title: 'Push secret',
@@ -299,6 +309,20 @@ describe('LayeringPoolSetting', () => {
     expect(input).toHaveValue('platform-push');
   });
 
+  it('fills in again when the form dropped its change, while the field is untouched', async () => {
+    const getPoolLayering = byPool();
+    const input = await renderForm(getPoolLayering, {
+      options: { setting: 'renderedImagePushSecret' },
+      pool: 'infra',
+      dropChanges: 1,
+    });
+    await waitFor(() => expect(input).toHaveValue('infra-push'));
+    // Once shown, clearing it is the user's choice: it stays empty.
+    fireEvent.change(input, { target: { value: '' } });
+    await act(async () => {});
+    expect(input).toHaveValue('');
+  });
+
   it('replaces the template default', async () => {
     const input = await renderForm(byPool(), {
       options: { setting: 'renderedImagePushSecret' },
@@ -487,7 +511,9 @@ describe('LayeringPoolSetting: how the pool is layered (the revert form)', () =>
       apis: [[layeringApiRef, apiWith(failing)]],
     });
     expect(
-      await screen.findByText(/Could not read the current settings of pool infra \(backend down\)/),
+      await screen.findByText(
+        /Could not read the current settings of pool infra \(backend down\)/,
+      ),
     ).toBeInTheDocument();
     expect(screen.getByRole('textbox')).toBeInTheDocument();
   });
@@ -498,7 +524,9 @@ describe('LayeringPoolSetting: how the pool is layered (the revert form)', () =>
       holder: 'MachineConfig',
       name: 'os-layer-custom',
     });
-    expect(poolSettingValue(SETTINGS.infra, 'machineConfigName')).toBeUndefined();
+    expect(
+      poolSettingValue(SETTINGS.infra, 'machineConfigName'),
+    ).toBeUndefined();
     expect(poolSettingValue(SETTINGS.master, 'layeringMode')).toBeUndefined();
     expect(settingIssues('on-cluster', 'layeringMode')).toEqual([]);
     expect(settingIssues('sideways', 'layeringMode')).toEqual([

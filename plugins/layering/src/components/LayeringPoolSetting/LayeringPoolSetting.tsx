@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { ResponseError, type ErrorLike } from '@backstage/errors';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
@@ -47,6 +47,9 @@ const MODE_SENTENCES: Record<string, (pool: string, name: string) => string> = {
   'out-of-cluster': (pool, name) =>
     `Detected: pool ${pool} is layered out of the cluster, by MachineConfig ${name}, which sets its osImageURL.`,
 };
+
+/** How often a prefill the form dropped is made again. */
+const MAX_PREFILL_ATTEMPTS = 3;
 
 /** The backend's own message for an HTTP error, else the error's. */
 function reasonOf(error: ErrorLike): string {
@@ -97,21 +100,53 @@ export function LayeringPoolSetting(
 
   // The pool last prefilled from, and what was put in: each pool fills the field at most once,
   // and only over an empty field, the template default, or an earlier prefill left unedited.
-  const prefilled = useRef<{ key: string; value: string | undefined }>();
+  // `confirmed` turns true once the form shows the prefill: the scaffolder's form (RJSF) keeps only
+  // one of two sibling fields' changes made in the same tick (two prefills answered together), so
+  // a prefill the form dropped is made again while the field is still untouched, a few times at most.
+  const prefilled = useRef<{
+    key: string;
+    value: string | undefined;
+    confirmed: boolean;
+    attempts: number;
+  }>();
+  // Bumped with every prefill, so the effect looks again once the form has had its turn.
+  const [prefillTick, setPrefillTick] = useState(0);
   useEffect(() => {
     if (!settings || !poolKey || !setting) return;
-    if (prefilled.current?.key === poolKey) return;
-    const earlier = prefilled.current?.value;
+    const last = prefilled.current;
+    if (last?.key === poolKey) {
+      if (last.confirmed || last.value === undefined) return;
+      if (formData === last.value) {
+        last.confirmed = true;
+      } else if (
+        (!formData || formData === schema.default) &&
+        last.attempts < MAX_PREFILL_ATTEMPTS
+      ) {
+        last.attempts += 1;
+        onChange(last.value);
+        setPrefillTick(t => t + 1);
+      } else {
+        last.confirmed = true;
+      }
+      return;
+    }
+    const earlier = last?.value;
     const untouched =
       !formData ||
       formData === schema.default ||
       (earlier !== undefined && formData === earlier);
     const next = poolValue;
     // The pool counts as seen either way, so clearing the field later does not refill it.
-    prefilled.current = { key: poolKey, value: untouched ? next : earlier };
+    prefilled.current = {
+      key: poolKey,
+      value: untouched ? next : earlier,
+      confirmed: !untouched || next === undefined || next === formData,
+      attempts: 1,
+    };
     if (!untouched) return;
     if (next !== undefined && next !== formData) {
       onChange(next);
+      setPrefillTick(t => t + 1);
     } else if (
       next === undefined &&
       earlier !== undefined &&
@@ -121,6 +156,7 @@ export function LayeringPoolSetting(
       onChange(undefined);
     }
   }, [
+    prefillTick,
     settings,
     poolKey,
     setting,
