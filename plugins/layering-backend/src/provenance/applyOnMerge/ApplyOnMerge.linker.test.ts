@@ -1,31 +1,20 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import { ScmIntegrations } from '@backstage/integration';
-import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
-import type { LayeringClusterDetails } from '@rhcos-layering/plugin-layering-node';
-import { setupServer } from 'msw/node';
-import { randomUUID } from 'node:crypto';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { stringify } from 'yaml';
-import {
-  embeddedRegistries,
-  eventually,
-  startSampleCluster,
-} from '../../__testUtils__/testBackend';
-import { FleetService } from '../../services/FleetService';
-import {
-  DatabaseRequestStore,
-  type LayeringRequestChange,
-} from '../../services/RequestStore';
-import {
-  ProvenanceLinker,
-  type ProvenanceRequestStore,
-} from '../ProvenanceLinker';
+import { eventually } from '../../__testUtils__/testBackend';
+import type { LayeringRequestChange } from '../../services/RequestStore';
 import { ApplyClaims } from './ApplyClaims';
-import { ApplyOnMerge } from './ApplyOnMerge';
-import { ForgeMergedFiles } from './MergedFiles';
+import {
+  applierFor,
+  infraRequest,
+  linkerFor,
+  mergedEvent,
+  mockedForge,
+  storeView,
+  storeWithRequest,
+  useSampleCluster,
+} from './__testUtils__/embedded';
 import {
   mergedPull,
-  PR_URL,
   recordingAuditor,
   renderedInfraLayer,
 } from './__testUtils__/fixtures';
@@ -33,11 +22,7 @@ import {
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-// The forge is mocked; the embedded cluster is real, so its requests pass through.
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = mockedForge();
 
 /**
  * Both paths that record `applied`, for real and at the same moment: apply on merge writes the
@@ -47,66 +32,15 @@ afterAll(() => server.close());
  * too. The store keeps one.
  */
 describe('apply on merge and the provenance linker on one cluster', () => {
-  let cluster: EmbeddedCluster;
-  let fleet: FleetService;
-
-  beforeAll(async () => {
-    cluster = await startSampleCluster('aomlink');
-    fleet = FleetService.create({
-      clusters: [
-        {
-          name: 'aomlink',
-          url: cluster.url,
-          skipTLSVerify: true,
-          authMetadata: {},
-          reader: { type: 'token', token: cluster.tokens.readOnly },
-          registries: embeddedRegistries(cluster),
-          source: 'config',
-        },
-      ],
-      registries: [],
-      logger: mockServices.logger.mock(),
-      debounceMs: 10,
-    });
-    await fleet.ready();
-  });
-
-  afterAll(async () => {
-    await fleet?.stop();
-    await cluster?.stop();
-  });
+  const sample = useSampleCluster('aomlink', { watched: true });
 
   it('records applied once when both see the apply at the same moment', async () => {
-    const knex = await databases.init('SQLITE_3');
-    const requests = await DatabaseRequestStore.create(
-      mockServices.database({ knex }),
-      { logger: mockServices.logger.mock() },
+    const { knex, requests, record, requestId } = await storeWithRequest(
+      databases,
+      infraRequest('aomlink'),
     );
-    const requestId = randomUUID();
-    const { record } = await requests.add({
-      requestId,
-      cluster: 'aomlink',
-      pool: 'infra',
-      kind: 'modify',
-      delivery: 'pull-request',
-      pullRequestUrl: PR_URL,
-      taskId: 'task-12',
-      requestedBy: 'user:default/alice',
-      outcome: 'opened',
-      summary: 'Add usbguard to infra',
-    });
     mergedPull(server, stringify(renderedInfraLayer(requestId)));
 
-    const writer: LayeringClusterDetails = {
-      name: 'aomlink',
-      url: cluster.url,
-      skipTLSVerify: true,
-      authMetadata: {},
-      reader: { type: 'token', token: cluster.tokens.readOnly },
-      writer: { type: 'token', token: cluster.tokens.admin },
-      registries: [],
-      source: 'config',
-    };
     const { auditor, events: audits } = recordingAuditor();
     // The interleaving that records `applied` twice without the store's guard: the linker reads
     // the request (no applied yet), apply on merge stores its applied, then the linker stores
@@ -119,41 +53,28 @@ describe('apply on merge and the provenance linker on one cluster', () => {
     const applierStored = new Promise<void>(resolve => {
       storedByApplier = resolve;
     });
-    const linkerStore: ProvenanceRequestStore = {
+    const linkerStore = storeView(requests, {
       list: async (name, pool, options) => {
         const records = await requests.list(name, pool, options);
         readByLinker();
         await applierStored;
         return records;
       },
-      get: id => requests.get(id),
-      listMerged: options => requests.listMerged(options),
-      onChange: listener => requests.onChange(listener),
-      recordEvent: (id, event, options) =>
-        requests.recordEvent(id, event, options),
-    };
-    const linker = new ProvenanceLinker({
-      fleet,
-      source: fleet,
-      requests: linkerStore,
-      logger: mockServices.logger.mock(),
-      portalManagers: ['backstage-layering'],
-      intervalMs: 0,
     });
+    const linker = linkerFor(sample, linkerStore, 0);
     let linked: string[] | undefined;
     let ownRecorded: boolean | undefined;
     // Apply on merge's view of the store: once the watch caches show the object it wrote, the
     // linker links the pool, and apply on merge's applied goes in right after the linker read.
-    const racing: ProvenanceRequestStore = {
-      list: (name, pool, options) => requests.list(name, pool, options),
-      get: id => requests.get(id),
-      listMerged: options => requests.listMerged(options),
-      onChange: listener => requests.onChange(listener),
+    const racing = storeView(requests, {
       recordEvent: async (id, event, options) => {
         if (event.type !== 'applied')
           return requests.recordEvent(id, event, options);
         await eventually(async () => {
-          const objects = fleet.getPoolProvenance('aomlink', 'infra')?.objects;
+          const objects = sample.fleet.getPoolProvenance(
+            'aomlink',
+            'infra',
+          )?.objects;
           expect(
             objects?.some(
               o => o.provenance.requestId === id && o.provenance.digestMatches,
@@ -168,27 +89,10 @@ describe('apply on merge and the provenance linker on one cluster', () => {
         ownRecorded = own.recorded;
         return own;
       },
-    };
-    const applier = new ApplyOnMerge({
-      config: new ConfigReader({
-        layering: {
-          clusters: { options: { aomlink: { applyOnMerge: true } } },
-        },
-      }),
-      logger: mockServices.logger.mock(),
-      auditor,
-      clusters: { getClusters: async () => [writer] },
-      files: new ForgeMergedFiles(
-        ScmIntegrations.fromConfig(
-          new ConfigReader({
-            integrations: {
-              github: [{ host: 'github.com', token: 'ghp-test-token' }],
-            },
-          }),
-        ),
-      ),
+    });
+    const applier = applierFor(sample, {
       requests: racing,
-      fieldManager: 'backstage-layering',
+      auditor,
       claims: await ApplyClaims.create(knex, { owner: 'replica-1' }),
     });
     const heard: LayeringRequestChange[] = [];
@@ -197,11 +101,7 @@ describe('apply on merge and the provenance linker on one cluster', () => {
     });
     requests.onChange(applier.onRequestChange);
     try {
-      await requests.recordEvent(record.id, {
-        type: 'merged',
-        at: new Date().toISOString(),
-        by: 'github:bob',
-      });
+      await requests.recordEvent(record.id, mergedEvent());
       await eventually(async () => {
         expect(audits.map(a => a.outcome)).toEqual(['success']);
         expect(ownRecorded).toBeDefined();

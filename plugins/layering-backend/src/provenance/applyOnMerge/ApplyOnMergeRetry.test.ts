@@ -1,27 +1,27 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import { ScmIntegrations } from '@backstage/integration';
-import type { EmbeddedCluster } from '@rhcos-layering/embedded-openshift';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { LAYERING_REQUEST_ANNOTATIONS } from '@rhcos-layering/plugin-layering-common';
 import type { LayeringClusterDetails } from '@rhcos-layering/plugin-layering-node';
 import type { Knex } from 'knex';
-import { setupServer } from 'msw/node';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { stringify } from 'yaml';
-import {
-  eventually,
-  startSampleCluster,
-} from '../../__testUtils__/testBackend';
+import { eventually } from '../../__testUtils__/testBackend';
 import { recordingLogger } from '../../forge/__testUtils__/forgeBackend';
-import { DatabaseRequestStore } from '../../services/RequestStore';
+import type { DatabaseRequestStore } from '../../services/RequestStore';
 import { ApplyClaims } from './ApplyClaims';
-import { ApplyOnMerge } from './ApplyOnMerge';
 import { ApplyOnMergeRetry } from './ApplyOnMergeRetry';
-import { ForgeMergedFiles } from './MergedFiles';
+import {
+  applierFor,
+  FORGE_TOKEN,
+  infraRequest,
+  mergedEvent,
+  mockedForge,
+  readInfra,
+  storeWithRequest,
+  useSampleCluster,
+} from './__testUtils__/embedded';
 import {
   mergedPull,
-  PR_URL,
   recordingAuditor,
   renderedInfraLayer,
   type AuditEntry,
@@ -30,11 +30,7 @@ import {
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-// The forge is mocked; the embedded cluster is real, so its requests pass through.
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = mockedForge();
 
 /** A loopback port nothing listens on: a cluster that does not answer. */
 function closedPort(): Promise<number> {
@@ -53,60 +49,18 @@ function closedPort(): Promise<number> {
 }
 
 describe('ApplyOnMergeRetry', () => {
-  let cluster: EmbeddedCluster;
+  const sample = useSampleCluster('aom');
   const stops: Array<() => Promise<void>> = [];
-
-  beforeAll(async () => {
-    cluster = await startSampleCluster('aom');
-  });
 
   afterEach(async () => {
     await Promise.all(stops.splice(0).map(stop => stop()));
   });
 
-  afterAll(async () => {
-    await cluster?.stop();
-  });
-
-  function reachable(): LayeringClusterDetails {
-    return {
-      name: 'aom',
-      url: cluster.url,
-      skipTLSVerify: true,
-      authMetadata: {},
-      reader: { type: 'token', token: cluster.tokens.readOnly },
-      writer: { type: 'token', token: cluster.tokens.admin },
-      registries: [],
-      source: 'config',
-    };
-  }
-
   /** A request store on a fresh database, with one request merged by github:bob. */
   async function merged() {
-    const knex = await databases.init('SQLITE_3');
-    const requests = await DatabaseRequestStore.create(
-      mockServices.database({ knex }),
-      { logger: mockServices.logger.mock() },
-    );
-    const requestId = randomUUID();
-    const { record } = await requests.add({
-      requestId,
-      cluster: 'aom',
-      pool: 'infra',
-      kind: 'modify',
-      delivery: 'pull-request',
-      pullRequestUrl: PR_URL,
-      taskId: 'task-12',
-      requestedBy: 'user:default/alice',
-      outcome: 'opened',
-      summary: 'Add usbguard to infra',
-    });
-    await requests.recordEvent(record.id, {
-      type: 'merged',
-      at: new Date().toISOString(),
-      by: 'github:bob',
-    });
-    return { knex, requests, record, requestId };
+    const stored = await storeWithRequest(databases, infraRequest('aom'));
+    await stored.requests.recordEvent(stored.record.id, mergedEvent());
+    return stored;
   }
 
   /** One replica's apply on merge and its retry, on the given store and database. */
@@ -115,7 +69,6 @@ describe('ApplyOnMergeRetry', () => {
     requests: DatabaseRequestStore,
     options: {
       clusters?: () => LayeringClusterDetails;
-      audits?: AuditEntry[];
       backoffMs?: number;
       initialDelayMs?: number;
     } = {},
@@ -126,27 +79,12 @@ describe('ApplyOnMergeRetry', () => {
       owner: `replica-${randomUUID().slice(0, 8)}`,
       backoff: { baseMs: options.backoffMs ?? 60_000 },
     });
-    const applier = new ApplyOnMerge({
-      config: new ConfigReader({
-        layering: { clusters: { options: { aom: { applyOnMerge: true } } } },
-      }),
-      logger: log.logger,
-      auditor,
-      clusters: {
-        getClusters: async () => [(options.clusters ?? reachable)()],
-      },
-      files: new ForgeMergedFiles(
-        ScmIntegrations.fromConfig(
-          new ConfigReader({
-            integrations: {
-              github: [{ host: 'github.com', token: 'ghp-test-token' }],
-            },
-          }),
-        ),
-      ),
+    const applier = applierFor(sample, {
       requests,
-      fieldManager: 'backstage-layering',
+      auditor,
+      logger: log.logger,
       claims,
+      details: options.clusters,
     });
     const retry = new ApplyOnMergeRetry({
       applier,
@@ -160,14 +98,8 @@ describe('ApplyOnMergeRetry', () => {
   }
 
   async function infraRequestId() {
-    const res = await fetch(
-      `${cluster.url}/apis/machineconfiguration.openshift.io/v1/machineosconfigs/infra`,
-      { headers: { authorization: `Bearer ${cluster.tokens.admin}` } },
-    );
-    const body = (await res.json()) as {
-      metadata: { annotations?: Record<string, string> };
-    };
-    return body.metadata.annotations?.[LAYERING_REQUEST_ANNOTATIONS.requestId];
+    const { metadata } = await readInfra(sample);
+    return metadata.annotations?.[LAYERING_REQUEST_ANNOTATIONS.requestId];
   }
 
   it('applies on start a request merged while the portal was down, once', async () => {
@@ -215,7 +147,7 @@ describe('ApplyOnMergeRetry', () => {
   it('tries again after the back-off when the cluster did not answer at the merge', async () => {
     const port = await closedPort();
     let details: LayeringClusterDetails = {
-      ...reachable(),
+      ...sample.details(),
       url: `https://127.0.0.1:${port}`,
     };
     const { knex, requests, record, requestId } = await merged();
@@ -246,7 +178,7 @@ describe('ApplyOnMergeRetry', () => {
     });
 
     // The cluster answers again; the next passes apply it once its back-off is over.
-    details = reachable();
+    details = sample.details();
     const pass = await eventually(async () => {
       const result = await retry.run();
       expect(result.applied).toBe(1);
@@ -268,8 +200,8 @@ describe('ApplyOnMergeRetry', () => {
     // the audit log or the logs, the failure included.
     const told = JSON.stringify([stored, audits, lines]);
     expect(told).toContain('Apply on merge failed');
-    expect(told).not.toContain(cluster.tokens.admin);
-    expect(told).not.toContain('ghp-test-token');
+    expect(told).not.toContain(sample.cluster.tokens.admin);
+    expect(told).not.toContain(FORGE_TOKEN);
   });
 
   it('does not try a refused request again on its own', async () => {
@@ -304,22 +236,15 @@ describe('ApplyOnMergeRetry', () => {
     // while 12 waited: applying 12 now would undo it.
     const { record: newer } = await requests.add({
       requestId: randomUUID(),
-      cluster: 'aom',
-      pool: 'infra',
-      kind: 'modify',
-      delivery: 'pull-request',
-      pullRequestUrl: 'https://github.com/acme/fleet-config/pull/13',
-      taskId: 'task-13',
-      requestedBy: 'user:default/dave',
-      outcome: 'opened',
-      summary: 'Add tcpdump to infra',
+      ...infraRequest('aom', {
+        pullRequestUrl: 'https://github.com/acme/fleet-config/pull/13',
+        taskId: 'task-13',
+        requestedBy: 'user:default/dave',
+        summary: 'Add tcpdump to infra',
+      }),
     });
     const later = new Date(Date.now() + 60_000).toISOString();
-    await requests.recordEvent(newer.id, {
-      type: 'merged',
-      at: later,
-      by: 'github:carol',
-    });
+    await requests.recordEvent(newer.id, mergedEvent('github:carol', later));
     await requests.recordEvent(newer.id, { type: 'applied', at: later });
     const before = await infraRequestId();
     const { retry, claims, audits } = await replica(knex, requests);
@@ -356,11 +281,7 @@ describe('ApplyOnMergeRetry', () => {
       a.retry.run({ ignoreBackoff: true }),
       b.retry.run({ ignoreBackoff: true }),
       // The merge's listener on replica a, at the same moment.
-      a.applier.applyOnce(
-        record,
-        { type: 'merged', at: new Date().toISOString(), by: 'github:bob' },
-        { ignoreBackoff: true },
-      ),
+      a.applier.applyOnce(record, mergedEvent(), { ignoreBackoff: true }),
     ]);
     audits.push(...a.audits, ...b.audits);
     const appliedCount =

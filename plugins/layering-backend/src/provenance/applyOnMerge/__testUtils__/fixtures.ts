@@ -15,10 +15,16 @@ export const FILE = 'clusters/aom/infra/machineosconfig-infra.yaml';
 export const CONTAINERFILE =
   'FROM configs AS final\nRUN dnf install -y tmux sysstat usbguard && \\\n    dnf clean all && \\\n    ostree container commit';
 
-/** The infra pool's MachineOSConfig as the render step makes it for request `requestId`. */
+/**
+ * The infra pool's MachineOSConfig as the render step makes it for request `requestId` (of task
+ * `task-12`), with `annotations` added to its own and `extra` fields beside `metadata` and `spec`.
+ */
 export function renderedInfraLayer(
   requestId: string,
-  extra: Record<string, unknown> = {},
+  options: {
+    annotations?: Record<string, string>;
+    extra?: Record<string, unknown>;
+  } = {},
 ) {
   const object = buildMachineOSConfig(
     {
@@ -29,11 +35,14 @@ export function renderedInfraLayer(
       baseImagePullSecret: 'global-pull-secret-copy',
       currentImagePullSecret: null,
       containerFiles: [{ arch: 'NoArch', content: CONTAINERFILE }],
-      annotations: { [LAYERING_REQUEST_ANNOTATIONS.templateRun]: 'task-12' },
+      annotations: {
+        [LAYERING_REQUEST_ANNOTATIONS.templateRun]: 'task-12',
+        ...options.annotations,
+      },
     },
     'v1',
   ) as { metadata: { annotations?: Record<string, string> } };
-  return { ...withLayeringProvenance(object, requestId), ...extra };
+  return { ...withLayeringProvenance(object, requestId), ...options.extra };
 }
 
 /**
