@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import knexFactory, { type Knex } from 'knex';
 
 const repoRoot = resolve(__dirname, '../../../..');
@@ -78,4 +79,25 @@ export function throwawayPostgres(): TestEngine | undefined {
       }
     },
   };
+}
+
+/**
+ * The engines a test of what replicas do at the same moment runs on: SQLite (one database, and
+ * one connection both replicas share, as replicas of one process would) and PostgreSQL when
+ * {@link throwawayPostgres} finds one. Call it at the top of a test file: it registers the
+ * SQLite databases' clean-up with Jest.
+ */
+export function testEngines(): TestEngine[] {
+  const sqlite = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const sqliteEngine: TestEngine = {
+    name: 'SQLite',
+    async open() {
+      const knex = await sqlite.init('SQLITE_3');
+      return { first: knex, second: knex };
+    },
+    async close() {},
+  };
+  return [sqliteEngine, throwawayPostgres()].filter(
+    (e): e is TestEngine => e !== undefined,
+  );
 }

@@ -1,4 +1,4 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import type { LayeringRequestEvent } from '@rhcos-layering/plugin-layering-common';
 import {
   DatabaseRequestStore,
@@ -6,10 +6,7 @@ import {
   type NewLayeringRequest,
 } from './RequestStore';
 import { EVENTS_TABLE, toEventRow } from './requestEvents';
-import {
-  throwawayPostgres,
-  type TestEngine,
-} from '../__testUtils__/throwawayPostgres';
+import { testEngines } from '../__testUtils__/throwawayPostgres';
 
 /**
  * `applied` is recorded once per request although two paths report it: the provenance linker
@@ -21,8 +18,6 @@ import {
  */
 
 jest.setTimeout(120_000);
-
-const sqlite = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 const REQUEST: NewLayeringRequest = {
   cluster: 'ocp-418',
@@ -65,18 +60,7 @@ const byApplyOnMerge: { event: LayeringRequestEvent; key: string } = {
   },
 };
 
-const sqliteEngine: TestEngine = {
-  name: 'SQLite',
-  async open() {
-    const knex = await sqlite.init('SQLITE_3');
-    return { first: knex, second: knex };
-  },
-  async close() {},
-};
-
-const engines = [sqliteEngine, throwawayPostgres()].filter(
-  (e): e is TestEngine => e !== undefined,
-);
+const engines = testEngines();
 
 describe.each(engines.map(e => [e.name, e] as const))(
   'applied once per request on %s',

@@ -1,27 +1,10 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
-import {
-  throwawayPostgres,
-  type TestEngine,
-} from '../../__testUtils__/throwawayPostgres';
+import { testEngines } from '../../__testUtils__/throwawayPostgres';
 import { eventually } from '../../__testUtils__/testBackend';
 import { ApplyClaims } from './ApplyClaims';
 
 jest.setTimeout(120_000);
 
-const sqlite = TestDatabases.create({ ids: ['SQLITE_3'] });
-
-const sqliteEngine: TestEngine = {
-  name: 'SQLite',
-  async open() {
-    const knex = await sqlite.init('SQLITE_3');
-    return { first: knex, second: knex };
-  },
-  async close() {},
-};
-
-const engines = [sqliteEngine, throwawayPostgres()].filter(
-  (e): e is TestEngine => e !== undefined,
-);
+const engines = testEngines();
 
 describe.each(engines.map(e => [e.name, e] as const))(
   'ApplyClaims on %s',
