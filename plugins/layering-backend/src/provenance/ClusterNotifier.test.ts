@@ -43,15 +43,22 @@ const history: LayeringRequestRecord[] = [
   { ...record, outcome: 'applied' },
 ];
 
-function setup() {
+/**
+ * A notifier whose notifications are recorded, on a pool whose requests are `requests` (the
+ * whole history unless told), with the app at `appBaseUrl` (given with a trailing slash unless
+ * told).
+ */
+function setup(
+  options: { requests?: LayeringRequestRecord[]; appBaseUrl?: string } = {},
+) {
   const send = jest.fn(async () => undefined);
-  const list = jest.fn(async () => history);
+  const list = jest.fn(async () => options.requests ?? history);
   const notifier = new ClusterNotifier({
     notifications: { send } as unknown as NotificationService,
     catalog: catalogServiceMock({ entities: [poolEntity] }),
     auth: mockServices.auth(),
     logger: mockServices.logger.mock(),
-    appBaseUrl: 'http://localhost:3000/',
+    appBaseUrl: options.appBaseUrl ?? 'http://localhost:3000/',
     requests: { list },
   });
   return { send, notifier, list };
@@ -233,14 +240,9 @@ describe('ClusterNotifier', () => {
 
 describe('ClusterNotifier without a request applied to the pool', () => {
   it('tells the pool owner alone that the pool fell behind', async () => {
-    const send = jest.fn(async () => undefined);
-    const notifier = new ClusterNotifier({
-      notifications: { send } as unknown as NotificationService,
-      catalog: catalogServiceMock({ entities: [poolEntity] }),
-      auth: mockServices.auth(),
-      logger: mockServices.logger.mock(),
+    const { send, notifier } = setup({
+      requests: [history[0]],
       appBaseUrl: 'http://localhost:3000',
-      requests: { list: async () => [history[0]] },
     });
     const worker = testPoolView('ocp-418', 'worker');
     const fleet = new FixedFleet(['ocp-418'], [worker]);
