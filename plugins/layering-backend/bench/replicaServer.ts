@@ -4,7 +4,9 @@
  *
  * Environment: BENCH_REPLICA_ID, BENCH_DB (JSON knex config), BENCH_CLUSTERS_FILE (JSON list of
  * { name, url, token, registryUrl }), BENCH_REPLICA_MODE (`leases`, default, or `all`: watch
- * every cluster, as every replica did before leases).
+ * every cluster, as every replica did before leases), BENCH_LIST_CONCURRENCY and
+ * BENCH_LIST_CONCURRENCY_PER_CLUSTER (`layering.informers.listConcurrency` / `…PerCluster`, the
+ * plugin's defaults when unset).
  */
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
@@ -24,10 +26,16 @@ async function main() {
   const database = { getClient: async () => knex } as DatabaseService;
   const clusters: BenchCluster[] = JSON.parse(readFileSync(process.env.BENCH_CLUSTERS_FILE!, 'utf8'));
   const specs = clusterSpecs(clusters);
+  const informers: Record<string, number> = {};
+  if (process.env.BENCH_LIST_CONCURRENCY) informers.listConcurrency = Number(process.env.BENCH_LIST_CONCURRENCY);
+  if (process.env.BENCH_LIST_CONCURRENCY_PER_CLUSTER) {
+    informers.listConcurrencyPerCluster = Number(process.env.BENCH_LIST_CONCURRENCY_PER_CLUSTER);
+  }
   const config = new ConfigReader({
     layering: {
       registries: [{ host: '*', mirror: clusters[0].registryUrl }],
       replicas: { id },
+      informers,
     },
   });
   const clustersService = { getClusters: async () => specs };
@@ -49,6 +57,8 @@ async function main() {
     res.json({
       owned: fleet instanceof ScaledFleetService ? fleet.replica.owned.length : views.length,
       ok: views.filter(c => c.status === 'ok').length,
+      // Clusters answered from this replica's own synced watches (not from shared views).
+      local: fleet instanceof ScaledFleetService ? views.filter(c => fleet.watches(c.name)).length : views.length,
       pools: fleet.listFleetPools().length,
       rss: process.memoryUsage().rss,
       notOk:
