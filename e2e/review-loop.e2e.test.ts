@@ -156,6 +156,32 @@ const repository = {
   owner: { login: FAKE_FORGE.owner },
 };
 
+/** POSTs the webhook of `pr` closed by a merge of `login` now, signed with `secret`. */
+function postMergeWebhook(
+  pr: FakeForgePull,
+  openedAt: string,
+  login: string,
+  secret: string,
+): Promise<Response> {
+  const now = new Date().toISOString();
+  return postWebhook(
+    'pull_request',
+    {
+      action: 'closed',
+      pull_request: pullRequestPayload(pr, openedAt, {
+        state: 'closed',
+        merged: true,
+        merged_at: now,
+        merged_by: { login },
+        closed_at: now,
+      }),
+      repository,
+      sender: { login },
+    },
+    secret,
+  );
+}
+
 describe('the review loop of a layering request', () => {
   const forgeDir = fakeForgeDir();
   const secret = process.env.LAYERING_E2E_GITHUB_WEBHOOK_SECRET;
@@ -331,19 +357,10 @@ describe('the review loop of a layering request', () => {
   it('records the approval and the merge from signed GitHub webhooks, live', async () => {
     const openedAt = record.events![0].at;
     // A webhook with a wrong signature is refused and changes nothing.
-    const forged = await postWebhook(
-      'pull_request',
-      {
-        action: 'closed',
-        pull_request: pullRequestPayload(pr, openedAt, {
-          state: 'closed',
-          merged: true,
-          merged_at: new Date().toISOString(),
-          merged_by: { login: 'mallory' },
-        }),
-        repository,
-        sender: { login: 'mallory' },
-      },
+    const forged = await postMergeWebhook(
+      pr,
+      openedAt,
+      'mallory',
       `${secret}-wrong`,
     );
     expect(forged.status).toBe(403);
@@ -371,22 +388,7 @@ describe('the review loop of a layering request', () => {
     await timeline.getByText(`by github:${REVIEWER}`).waitFor();
     expect(await step('Merged', 'waiting').count()).toBe(1);
 
-    const merge = await postWebhook(
-      'pull_request',
-      {
-        action: 'closed',
-        pull_request: pullRequestPayload(pr, openedAt, {
-          state: 'closed',
-          merged: true,
-          merged_at: new Date().toISOString(),
-          merged_by: { login: MERGER },
-          closed_at: new Date().toISOString(),
-        }),
-        repository,
-        sender: { login: MERGER },
-      },
-      secret!,
-    );
+    const merge = await postMergeWebhook(pr, openedAt, MERGER, secret!);
     expect(merge.status).toBe(202);
     await step('Merged', 'merged').waitFor({ timeout: 60_000 });
     await timeline.getByText(`by github:${MERGER}`).waitFor();
