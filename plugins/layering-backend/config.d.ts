@@ -50,11 +50,16 @@ export interface Config {
       /** Time limit of list and discovery requests, in milliseconds. Default 15000. */
       requestTimeoutMs?: number;
       /**
-       * List requests that may run at once over all clusters (cold start, re-lists after 410),
-       * which bounds both the load on the API servers and the memory held by list pages.
-       * Default 4.
+       * List requests that may run at once over all clusters (cold start, a takeover of another
+       * replica's clusters, re-lists after 410), which bounds the memory held by list pages.
+       * Default 32.
        */
       listConcurrency?: number;
+      /**
+       * List requests that may run at once against one cluster, which bounds the load on each
+       * API server however many of the global slots are free. Default 2.
+       */
+      listConcurrencyPerCluster?: number;
     };
 
     /** Live updates through the signals service. */

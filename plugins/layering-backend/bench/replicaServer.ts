@@ -66,6 +66,13 @@ async function main() {
           ? views.filter(c => c.status !== 'ok').slice(0, 5).map(c => ({ name: c.name, ...fleet.describe(c.name) }))
           : [],
       leases: fleet instanceof ScaledFleetService ? fleet.replica.stats : undefined,
+      // Where the informers of the watched clusters are (`listing` includes waiting for a slot).
+      informers: (fleet instanceof ScaledFleetService ? fleet.fleet?.caches ?? [] : fleet.caches)
+        .flatMap(cache => cache.informers)
+        .reduce<Record<string, number>>((phases, informer) => {
+          phases[informer.phase] = (phases[informer.phase] ?? 0) + 1;
+          return phases;
+        }, {}),
     });
   });
   app.use(await benchRouter({ fleet, knex, logger }));

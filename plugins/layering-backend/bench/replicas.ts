@@ -147,6 +147,8 @@ interface State {
   ok: number;
   /** Clusters the replica answers from its own synced watches. */
   local: number;
+  /** Informers of the watched clusters per phase (`listing` includes waiting for a slot). */
+  informers: Record<string, number>;
   pools: number;
   rss: number;
 }
@@ -357,14 +359,24 @@ async function main() {
     t = now();
     let leasesTaken = 0;
     let ownViews = 0;
+    // One line a second: where the survivor's leases, informers and own views are.
+    const timeline: string[] = [];
+    let nextLine = 0;
     await waitFor('b to take every cluster over', async () => {
       const s = await state(b);
+      const elapsed = now() - t;
+      if (elapsed >= nextLine) {
+        nextLine = Math.floor(elapsed / 1000) * 1000 + 1000;
+        const phases = Object.entries(s.informers).map(([phase, n]) => `${phase} ${n}`).join(', ');
+        timeline.push(`  ${(elapsed / 1000).toFixed(1)} s: owns ${s.owned}, own views ${s.local}; informers ${phases}`);
+      }
       if (s.owned === TOTAL && !leasesTaken) leasesTaken = now() - t;
       if (s.local === TOTAL && !ownViews) ownViews = now() - t;
       if (s.owned !== TOTAL || s.ok !== TOTAL || s.pools !== POOLS || s.local !== TOTAL) return false;
       return (await watchCounts(groups)).every(n => n === perCluster);
     }, { progress: progressOf(b) });
     const takeover = now() - t;
+    timeline.forEach(line => log(line));
     const afterRss = (await state(b)).rss;
     log(
       `takeover after a SIGKILL of a (owned ${sa.owned}): leases in ${fmt(leasesTaken)}, b's own views of every cluster in ${fmt(ownViews)}, ` +

@@ -1,15 +1,124 @@
+/** Lists at once over every cluster unless `layering.informers.listConcurrency` says otherwise. */
+export const DEFAULT_LIST_CONCURRENCY = 32;
+
+/** Lists at once against one cluster unless `layering.informers.listConcurrencyPerCluster` says otherwise. */
+export const DEFAULT_LIST_CONCURRENCY_PER_CLUSTER = 2;
+
+/** Options of a {@link ListLimiter}. */
+export interface ListLimiterOptions {
+  /**
+   * Lists that may run at once against one cluster (each cluster is its own API server).
+   * Default: no bound of its own (only the global one).
+   */
+  perCluster?: number;
+}
+
+/** A list waiting for its slot. */
+interface Waiter {
+  cluster: string | undefined;
+  grant(): void;
+}
+
+/** What every handle of one limiter shares. */
+interface LimiterState {
+  max: number;
+  perCluster: number;
+  running: number;
+  byCluster: Map<string, number>;
+  waiting: Waiter[];
+}
+
 /**
- * Bounds how many list requests run at once across every cluster, so a cold
- * start (or every cluster coming back at once) neither floods the API servers
- * nor holds dozens of large list pages in memory at the same time.
+ * Bounds how many list requests run at once: over every cluster, so a cold start (or every
+ * cluster coming back at once) does not hold dozens of large list pages in memory at the same
+ * time, and per cluster, so no API server gets more than a few lists at once however many
+ * global slots are free.
+ *
+ * @remarks
+ * Lists wait in arrival order; a slot that frees goes to the first waiting list whose cluster
+ * is under its own bound, so a cluster with several lists queued does not hold up the lists of
+ * the others behind it (a takeover of hundreds of clusters lists them side by side). Informers
+ * get the handle of their cluster from {@link ListLimiter.forCluster}; a list through the
+ * limiter itself counts against the global bound only.
  */
 export class ListLimiter {
-  readonly #max: number;
-  #running = 0;
-  readonly #waiting: Array<() => void> = [];
+  // Set once, by the constructor or by forCluster on the handle it makes.
+  #state: LimiterState;
+  #cluster: string | undefined;
 
-  constructor(max: number) {
-    this.#max = Math.max(1, max);
+  constructor(max: number, options: ListLimiterOptions = {}) {
+    this.#state = {
+      max: Math.max(1, Math.floor(max)),
+      perCluster: Math.max(1, Math.floor(options.perCluster ?? Infinity)),
+      running: 0,
+      byCluster: new Map(),
+      waiting: [],
+    };
+  }
+
+  /** The global bound. */
+  get max(): number {
+    return this.#state.max;
+  }
+
+  /** The bound per cluster (`Infinity` when there is none). */
+  get perCluster(): number {
+    return this.#state.perCluster;
+  }
+
+  /** Lists running now, over every cluster (tests, benchmark). */
+  get running(): number {
+    return this.#state.running;
+  }
+
+  /** Lists waiting for a slot now, over every cluster (tests, benchmark). */
+  get waiting(): number {
+    return this.#state.waiting.length;
+  }
+
+  /** A handle whose lists count against `cluster`'s bound too; it shares the global slots. */
+  forCluster(cluster: string): ListLimiter {
+    const handle = new ListLimiter(1);
+    handle.#state = this.#state;
+    handle.#cluster = cluster;
+    return handle;
+  }
+
+  #canRun(cluster: string | undefined): boolean {
+    const state = this.#state;
+    if (state.running >= state.max) return false;
+    return (
+      cluster === undefined ||
+      (state.byCluster.get(cluster) ?? 0) < state.perCluster
+    );
+  }
+
+  #take(cluster: string | undefined) {
+    const state = this.#state;
+    state.running += 1;
+    if (cluster !== undefined)
+      state.byCluster.set(cluster, (state.byCluster.get(cluster) ?? 0) + 1);
+  }
+
+  #give(cluster: string | undefined) {
+    const state = this.#state;
+    state.running -= 1;
+    if (cluster !== undefined) {
+      const left = (state.byCluster.get(cluster) ?? 1) - 1;
+      if (left > 0) state.byCluster.set(cluster, left);
+      else state.byCluster.delete(cluster);
+    }
+    // Hand the freed slots on: to the first waiters whose cluster is under its bound.
+    for (let i = 0; i < state.waiting.length && state.running < state.max; ) {
+      const waiter = state.waiting[i];
+      if (this.#canRun(waiter.cluster)) {
+        state.waiting.splice(i, 1);
+        this.#take(waiter.cluster);
+        waiter.grant();
+      } else {
+        i += 1;
+      }
+    }
   }
 
   /**
@@ -18,35 +127,35 @@ export class ListLimiter {
    */
   async acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) throw new Error('The list was abandoned');
-    if (this.#running >= this.#max) {
+    const cluster = this.#cluster;
+    if (this.#canRun(cluster)) {
+      // Free slots with lists waiting means each of those waits for its own cluster only.
+      this.#take(cluster);
+    } else {
+      const waiting = this.#state.waiting;
       await new Promise<void>((resolve, reject) => {
-        const waiter = () => {
-          // eslint-disable-next-line @typescript-eslint/no-use-before-define
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
+        const waiter: Waiter = {
+          cluster,
+          grant: () => {
+            // eslint-disable-next-line @typescript-eslint/no-use-before-define
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
         };
         const onAbort = () => {
-          const index = this.#waiting.indexOf(waiter);
-          if (index >= 0) this.#waiting.splice(index, 1);
+          const index = waiting.indexOf(waiter);
+          if (index >= 0) waiting.splice(index, 1);
           reject(new Error('The list was abandoned'));
         };
-        this.#waiting.push(waiter);
+        waiting.push(waiter);
         signal?.addEventListener('abort', onAbort, { once: true });
       });
-    } else {
-      this.#running += 1;
     }
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.#waiting.shift();
-      if (next) {
-        // The slot passes straight to the next waiter.
-        next();
-      } else {
-        this.#running -= 1;
-      }
+      this.#give(cluster);
     };
   }
 }

@@ -20,7 +20,11 @@ import type {
 } from './fleetTypes';
 import { assertError } from '@backstage/errors';
 import { ClusterCache, InformerTuning } from '../kubernetes/ClusterCache';
-import { ListLimiter } from '../kubernetes/ListLimiter';
+import {
+  DEFAULT_LIST_CONCURRENCY,
+  DEFAULT_LIST_CONCURRENCY_PER_CLUSTER,
+  ListLimiter,
+} from '../kubernetes/ListLimiter';
 import {
   ClusterSpec,
   readGlobalRegistries,
@@ -57,8 +61,10 @@ export interface FleetServiceOptions {
   tuning?: InformerTuning;
   /** Delay that coalesces cache changes before views are rebuilt, in ms. */
   debounceMs?: number;
-  /** List requests that may run at once over all clusters. Default 4. */
+  /** List requests that may run at once over all clusters. Default 32. */
   listConcurrency?: number;
+  /** List requests that may run at once against one cluster. Default 2. */
+  listConcurrencyPerCluster?: number;
   /** Replaces the registry client (tests, benchmark). */
   imageSource?(cluster: ClusterSpec): ImageLabelSource;
   /** Called on stop, after the caches stopped. */
@@ -111,7 +117,11 @@ export class FleetService implements LayeringFleetService {
     this.#imageSource = options.imageSource;
     this.#tuning = {
       ...options.tuning,
-      listLimiter: options.tuning?.listLimiter ?? new ListLimiter(options.listConcurrency ?? 4),
+      listLimiter:
+        options.tuning?.listLimiter ??
+        new ListLimiter(options.listConcurrency ?? DEFAULT_LIST_CONCURRENCY, {
+          perCluster: options.listConcurrencyPerCluster ?? DEFAULT_LIST_CONCURRENCY_PER_CLUSTER,
+        }),
     };
     for (const spec of options.clusters) {
       this.#addCluster(spec);
@@ -128,7 +138,8 @@ export class FleetService implements LayeringFleetService {
     entry.cache = new ClusterCache({
       spec,
       logger: this.#logger,
-      tuning: this.#tuning,
+      // The cluster's lists count against its own bound as well as the global one.
+      tuning: { ...this.#tuning, listLimiter: this.#tuning.listLimiter?.forCluster(spec.name) },
       onChange: () => this.#schedule(spec.name),
       // A cluster going stale must not leave pools reported in sync for a debounce period.
       onHealthChange: () => this.#schedule(spec.name, true),
@@ -221,6 +232,9 @@ export class FleetService implements LayeringFleetService {
     // Refuse registry credentials that could leak to any host before anything starts.
     assertRegistryEntries(registries, 'layering.registries');
     const listConcurrency = config.getOptionalNumber('layering.informers.listConcurrency');
+    const listConcurrencyPerCluster = config.getOptionalNumber(
+      'layering.informers.listConcurrencyPerCluster',
+    );
     const tuning = readInformerTuning(config);
     const load = clusterSpecLoader(clusters, logger);
     const specs = (await load()) ?? [];
@@ -237,6 +251,7 @@ export class FleetService implements LayeringFleetService {
       logger,
       tuning,
       listConcurrency,
+      listConcurrencyPerCluster,
       imageSource: options.imageSource,
       debounceMs: options.debounceMs,
     });
