@@ -81,8 +81,9 @@ describe('ListLimiter per cluster', () => {
     expect(limiter.waiting).toBe(0);
   });
 
-  it('gives a freed slot to the first waiter whose cluster is under its bound, in arrival order', async () => {
+  it('gives a freed slot to the first waiter whose cluster is under its bound, older clusters first', async () => {
     const limiter = new ListLimiter(2, { perCluster: 1 });
+    // Handles made in this order: a is the oldest cluster, c the newest.
     const handles = Object.fromEntries(
       ['a', 'b', 'c'].map(n => [n, limiter.forCluster(n)]),
     );
@@ -93,26 +94,72 @@ describe('ListLimiter per cluster', () => {
         return release;
       });
     const a1 = ask('a', 'a1');
-    const b1 = ask('b', 'b1');
-    // The global bound is full: these wait in this order.
-    const a2 = ask('a', 'a2');
     const c1 = ask('c', 'c1');
+    // The global bound is full: these wait, served as a2, b1, c2, b2 (by cluster, then arrival).
+    const c2 = ask('c', 'c2');
+    const b1 = ask('b', 'b1');
+    const a2 = ask('a', 'a2');
     const b2 = ask('b', 'b2');
     await settle();
-    expect(granted).toEqual(['a1', 'b1']);
-    // b's slot frees: a2 is first in line but a is at its bound, so c1 goes next.
-    (await b1)();
-    await settle();
-    expect(granted).toEqual(['a1', 'b1', 'c1']);
-    // a's slot frees: a2 and b2 could both run, one slot: the older waiter, a2.
-    (await a1)();
-    await settle();
-    expect(granted).toEqual(['a1', 'b1', 'c1', 'a2']);
+    expect(granted).toEqual(['a1', 'c1']);
+    expect(limiter.waiting).toBe(4);
+    // c's slot frees: a2 comes first in line but a is at its bound, so b1 goes next.
     (await c1)();
     await settle();
-    expect(granted).toEqual(['a1', 'b1', 'c1', 'a2', 'b2']);
+    expect(granted).toEqual(['a1', 'c1', 'b1']);
+    // a's slot frees: a2, the oldest cluster's, although c2 and b2 could run too.
+    (await a1)();
+    await settle();
+    expect(granted).toEqual(['a1', 'c1', 'b1', 'a2']);
+    // b's slot frees: b2 (older cluster) before c2 (earlier arrival).
+    (await b1)();
+    await settle();
+    expect(granted).toEqual(['a1', 'c1', 'b1', 'a2', 'b2']);
     (await a2)();
+    await settle();
+    expect(granted).toEqual(['a1', 'c1', 'b1', 'a2', 'b2', 'c2']);
     (await b2)();
+    (await c2)();
+    expect(limiter.running).toBe(0);
+  });
+
+  it('lists the clusters one after another when many start at once', async () => {
+    const limiter = new ListLimiter(2, { perCluster: 2 });
+    const granted: string[] = [];
+    const lists = new Map<string, Promise<() => void>>();
+    // Three clusters start three lists each, interleaved as their informers start.
+    const handles = ['a', 'b', 'c'].map(
+      name => [name, limiter.forCluster(name)] as const,
+    );
+    for (const list of [1, 2, 3]) {
+      for (const [name, handle] of handles) {
+        const id = `${name}${list}`;
+        lists.set(
+          id,
+          handle.acquire().then(release => {
+            granted.push(id);
+            return release;
+          }),
+        );
+      }
+    }
+    // The lists end one at a time, in the order they were granted.
+    for (let done = 0; done < lists.size; done++) {
+      await settle();
+      (await lists.get(granted[done])!)();
+    }
+    // a1 and b1 took the two free slots at once; then a's other lists, b's, and c's.
+    expect(granted).toEqual([
+      'a1',
+      'b1',
+      'a2',
+      'a3',
+      'b2',
+      'b3',
+      'c1',
+      'c2',
+      'c3',
+    ]);
     expect(limiter.running).toBe(0);
   });
 

@@ -16,6 +16,8 @@ export interface ListLimiterOptions {
 /** A list waiting for its slot. */
 interface Waiter {
   cluster: string | undefined;
+  /** The order of the waiter's handle: lists of older handles go first. */
+  order: number;
   grant(): void;
 }
 
@@ -25,7 +27,10 @@ interface LimiterState {
   perCluster: number;
   running: number;
   byCluster: Map<string, number>;
+  /** Sorted by handle order, then arrival. */
   waiting: Waiter[];
+  /** The order the next handle gets. */
+  nextOrder: number;
 }
 
 /**
@@ -35,16 +40,21 @@ interface LimiterState {
  * global slots are free.
  *
  * @remarks
- * Lists wait in arrival order; a slot that frees goes to the first waiting list whose cluster
- * is under its own bound, so a cluster with several lists queued does not hold up the lists of
- * the others behind it (a takeover of hundreds of clusters lists them side by side). Informers
- * get the handle of their cluster from {@link ListLimiter.forCluster}; a list through the
- * limiter itself counts against the global bound only.
+ * A slot that frees goes to the first waiting list whose cluster is under its own bound, so a
+ * cluster with several lists queued does not hold up the others. Waiting lists are served by
+ * cluster, in the order the clusters' handles were made ({@link ListLimiter.forCluster}, as the
+ * fleet adds them), then in arrival order: when hundreds of clusters start at once (a cold
+ * start, or a takeover of another replica's clusters) each one finishes its lists before the
+ * next ones start theirs, so its views turn complete one cluster after another instead of all
+ * at the very end, and the lists of one cluster end close together (one rebuild of its views
+ * instead of one per list). A list through the limiter itself counts against the global bound
+ * only, and goes before those of every cluster.
  */
 export class ListLimiter {
   // Set once, by the constructor or by forCluster on the handle it makes.
   #state: LimiterState;
   #cluster: string | undefined;
+  #order = 0;
 
   constructor(max: number, options: ListLimiterOptions = {}) {
     this.#state = {
@@ -53,6 +63,7 @@ export class ListLimiter {
       running: 0,
       byCluster: new Map(),
       waiting: [],
+      nextOrder: 1,
     };
   }
 
@@ -81,6 +92,7 @@ export class ListLimiter {
     const handle = new ListLimiter(1);
     handle.#state = this.#state;
     handle.#cluster = cluster;
+    handle.#order = this.#state.nextOrder++;
     return handle;
   }
 
@@ -136,6 +148,7 @@ export class ListLimiter {
       await new Promise<void>((resolve, reject) => {
         const waiter: Waiter = {
           cluster,
+          order: this.#order,
           grant: () => {
             // eslint-disable-next-line @typescript-eslint/no-use-before-define
             signal?.removeEventListener('abort', onAbort);
@@ -147,7 +160,10 @@ export class ListLimiter {
           if (index >= 0) waiting.splice(index, 1);
           reject(new Error('The list was abandoned'));
         };
-        waiting.push(waiter);
+        // After every waiter of this handle's order or an older one (usually the end).
+        let index = waiting.length;
+        while (index > 0 && waiting[index - 1].order > waiter.order) index -= 1;
+        waiting.splice(index, 0, waiter);
         signal?.addEventListener('abort', onAbort, { once: true });
       });
     }
