@@ -6,7 +6,7 @@ import {
   type LayeringFleetStatus,
   type LayeringMode,
 } from '@rhcos-layering/plugin-layering-common';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { Progress } from '@backstage/core-components';
 import { LoadError } from '../LoadError';
 import { RefreshError } from '../RefreshError';
@@ -50,9 +50,27 @@ export interface FleetPoolsViewProps {
 export function FleetPoolsView(props: FleetPoolsViewProps) {
   const { clusters } = props;
   // Filters apply at once; the URL (and the app around the page) follows in a transition.
-  const [params, setParam] = useFleetParams();
+  // The listing is asked for from the handler of the filter itself, before React renders it.
+  const prefetch = useRef<(next: FleetQuery) => void>(() => undefined);
+  const [params, setParam, settle] = useFleetParams(
+    useCallback((next: URLSearchParams) => prefetch.current(fleetQueryFromParams(next)), []),
+  );
   const query = fleetQueryFromParams(params);
   const pages = useFleetPages(query);
+  prefetch.current = pages.prefetch;
+  // The URL follows the filters once their answer is on screen: after the next frame is painted,
+  // so the app's render for the URL never holds the answer back.
+  useEffect(() => {
+    if (pages.loading) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(settle, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [pages.loading, pages.shown, settle]);
   // Catalog entities of the loaded pools only, looked up once their rows are shown.
   const poolEntities = usePagePoolEntities(pages.items);
   const statusOf = useMemo(() => new Map(clusters.map(c => [c.name, c.status])), [clusters]);
@@ -93,13 +111,15 @@ export function FleetPoolsView(props: FleetPoolsViewProps) {
       <RefreshError error={pages.refreshError} />
       {pages.error && <LoadError error={pages.error} />}
       {pages.loading && <Progress />}
-      {!pages.loading && !pages.error && (
-        <>
+      {pages.shown && !pages.error && (
+        // While another filter loads, the previous answer stays in place, marked busy: the rows
+        // are then updated, not torn down and built again.
+        <div aria-busy={pages.loading} style={pages.loading ? { opacity: 0.6 } : undefined}>
           <Text as="p" variant="body-small" color="secondary" aria-live="polite">
             {`${pages.total.toLocaleString('en-US')} of ${(
               pages.summary?.total ?? 0
             ).toLocaleString('en-US')} pools`}
-            {drift ? ` · ${FLEET_STATUS_LABELS[drift as LayeringFleetStatus]}` : ''}
+            {pages.shown.drift ? ` · ${FLEET_STATUS_LABELS[pages.shown.drift as LayeringFleetStatus]}` : ''}
           </Text>
           {pages.total === 0 ? (
             <Text as="p">No pool matches these filters.</Text>
@@ -112,7 +132,7 @@ export function FleetPoolsView(props: FleetPoolsViewProps) {
               onNeedMore={pages.loadMore}
             />
           )}
-        </>
+        </div>
       )}
     </Flex>
   );

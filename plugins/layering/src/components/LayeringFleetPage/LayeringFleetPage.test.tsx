@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { useAppNavigate } from '@backstage/frontend-plugin-api';
+import { useAppLocation, useAppNavigate } from '@backstage/frontend-plugin-api';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import type {
@@ -202,6 +202,60 @@ describe('LayeringFleetPage', () => {
         expect.anything(),
       ),
     );
+  });
+
+  it('asks for a filter from the click, keeps the rows shown until the answer, then writes the URL', async () => {
+    let answerBehind: (() => void) | undefined;
+    const layeringApi = api(fourPools);
+    layeringApi.getFleetPage.mockImplementation(async (query: LayeringFleetPageQueryParams) => {
+      if (query.drift !== 'behind') return fourPools();
+      await new Promise<void>(resolve => {
+        answerBehind = resolve;
+      });
+      return { ...fourPools(), items: [behindMinorsPool, behindReleasesPool], total: 2 };
+    });
+    function Url() {
+      return <output aria-label="URL">{useAppLocation().search}</output>;
+    }
+    await renderInTestApp(
+      <>
+        <Url />
+        <LayeringFleetPage />
+      </>,
+      {
+        apis: [
+          [layeringApiRef, layeringApi as unknown as LayeringApi],
+          catalogApiMock({ entities: [workerEntity] }),
+        ],
+        mountedRoutes,
+        initialRouteEntries: ['/layering'],
+        mountPath: '/layering',
+      },
+    );
+    const grid = await screen.findByRole('grid', { name: 'Pools of the fleet' }, { timeout: 10_000 });
+    await userEvent.click(screen.getByRole('button', { name: 'Behind: 2' }));
+    await waitFor(() => expect(answerBehind).toBeDefined());
+
+    // Asked once: the effect took the request the click sent, it did not send another.
+    const behindCalls = () =>
+      layeringApi.getFleetPage.mock.calls.filter(([q]) => q.drift === 'behind');
+    expect(behindCalls()).toEqual([
+      [{ drift: 'behind', sort: 'behind', limit: FIRST_PAGE }, expect.anything()],
+    ]);
+    // Until the answer: the previous rows stay (busy), the URL is unchanged.
+    await waitFor(() => expect(grid.closest('[aria-busy]')).toHaveAttribute('aria-busy', 'true'));
+    expect(rowNames(grid)).toHaveLength(4);
+    expect(screen.getByText('4 of 4 pools')).toBeInTheDocument();
+    expect(screen.getByRole('status', { name: 'URL' })).toHaveTextContent(/^$/);
+
+    await act(async () => answerBehind!());
+    expect(await screen.findByText('2 of 4 pools · Behind')).toBeInTheDocument();
+    expect(rowNames(grid)).toEqual(['ocp-418/edge', 'ocp-418/worker']);
+    expect(grid.closest('[aria-busy]')).toHaveAttribute('aria-busy', 'false');
+    await waitFor(() =>
+      expect(screen.getByRole('status', { name: 'URL' })).toHaveTextContent('?drift=behind'),
+    );
+    expect(behindCalls()).toHaveLength(1);
   });
 
   it('asks the server once typing pauses, not on every key', async () => {

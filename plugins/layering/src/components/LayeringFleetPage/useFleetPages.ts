@@ -7,7 +7,7 @@ import type {
   PoolView,
 } from '@rhcos-layering/plugin-layering-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { layeringApiRef } from '../../api';
+import { layeringApiRef, type LayeringApi } from '../../api';
 import { FLEET_CHANNEL, POLL_INTERVAL_MS } from '../../hooks/useLiveData';
 
 /** The filters and order of the fleet listing (no paging fields). */
@@ -28,8 +28,13 @@ export interface FleetPages {
   items: PoolView[];
   total: number;
   summary: LayeringFleetSummary | undefined;
-  /** True until the first page of the current query arrived. */
+  /**
+   * True until the first page of the current query arrived. Meanwhile `items`, `total` and
+   * `shown` stay those of the previous query, so the table is not torn down and built again.
+   */
   loading: boolean;
+  /** The query whose answer `items` and `total` are (the previous one while loading). */
+  shown: FleetQuery | undefined;
   /** Set when the current query could not be loaded at all. */
   error: Error | undefined;
   /** Set when a further page or a live reload failed; what was loaded stays. */
@@ -37,14 +42,34 @@ export interface FleetPages {
   /** Loads the next page, unless one is loading or there is none. */
   loadMore: () => void;
   retry: () => void;
+  /**
+   * Asks for the first page of a query about to be chosen, from the event handler that chooses
+   * it: the request leaves before React renders the change, and the page uses its answer.
+   */
+  prefetch: (query: FleetQuery) => void;
 }
+
+type FirstPage = Awaited<ReturnType<LayeringApi['getFleetPage']>>;
 
 interface Loaded {
   key: string;
+  query: FleetQuery;
   items: PoolView[];
   nextCursor: string | null;
   total: number;
   summary: LayeringFleetSummary;
+}
+
+/**
+ * The summary already shown when the new one says the same, so the summary's buttons are not
+ * rendered again for every page and filter (comparing its text costs far less than that render,
+ * even with a thousand clusters).
+ */
+function sameSummary(
+  previous: LayeringFleetSummary | undefined,
+  next: LayeringFleetSummary,
+): LayeringFleetSummary {
+  return previous && JSON.stringify(previous) === JSON.stringify(next) ? previous : next;
 }
 
 /**
@@ -64,17 +89,52 @@ export function useFleetPages(query: FleetQuery): FleetPages {
   const moreInFlight = useRef(false);
   const queryRef = useRef(query);
   queryRef.current = query;
+  // First pages asked for and not yet taken by the effect below, by query key.
+  const prefetched = useRef(
+    new Map<string, { answer: Promise<FirstPage>; controller: AbortController }>(),
+  );
 
-  // The first page whenever the query changes.
+  const prefetch = useCallback(
+    (next: FleetQuery) => {
+      const nextKey = JSON.stringify(next);
+      if (prefetched.current.has(nextKey)) return;
+      // Only the newest choice is worth an answer.
+      for (const entry of prefetched.current.values()) entry.controller.abort();
+      prefetched.current.clear();
+      const controller = new AbortController();
+      const answer = api.getFleetPage({ ...next, limit: FIRST_PAGE }, { signal: controller.signal });
+      // Taken (and its failure handled) by the effect; never an unhandled rejection meanwhile.
+      answer.catch(() => undefined);
+      prefetched.current.set(nextKey, { answer, controller });
+    },
+    [api],
+  );
+
   useEffect(() => {
-    const controller = new AbortController();
+    const pending = prefetched.current;
+    return () => {
+      for (const entry of pending.values()) entry.controller.abort();
+      pending.clear();
+    };
+  }, []);
+
+  // The first page whenever the query changes (the prefetched request, if there is one).
+  useEffect(() => {
+    const taken = prefetched.current.get(key);
+    prefetched.current.delete(key);
+    const controller = taken?.controller ?? new AbortController();
     setError(undefined);
     setRefreshError(undefined);
-    api
-      .getFleetPage({ ...queryRef.current, limit: FIRST_PAGE }, { signal: controller.signal })
+    const asked = queryRef.current;
+    (taken?.answer ?? api.getFleetPage({ ...asked, limit: FIRST_PAGE }, { signal: controller.signal }))
       .then(page => {
         if (!controller.signal.aborted) {
-          setLoaded({ key, ...page });
+          setLoaded(previous => ({
+            key,
+            query: asked,
+            ...page,
+            summary: sameSummary(previous?.summary, page.summary),
+          }));
         }
       })
       .catch(e => {
@@ -95,10 +155,11 @@ export function useFleetPages(query: FleetQuery): FleetPages {
           previous && previous.key === page.key && previous.nextCursor === page.nextCursor
             ? {
                 key: page.key,
+                query: page.query,
                 items: [...previous.items, ...next.items],
                 nextCursor: next.nextCursor,
                 total: next.total,
-                summary: next.summary,
+                summary: sameSummary(previous.summary, next.summary),
               }
             : previous,
         );
@@ -122,7 +183,14 @@ export function useFleetPages(query: FleetQuery): FleetPages {
       .then(fresh => {
         setRefreshError(undefined);
         setLoaded(previous =>
-          previous && previous.key === page.key ? { key: page.key, ...fresh } : previous,
+          previous && previous.key === page.key
+            ? {
+                key: page.key,
+                query: page.query,
+                ...fresh,
+                summary: sameSummary(previous.summary, fresh.summary),
+              }
+            : previous,
         );
       })
       .catch(e => {
@@ -143,15 +211,18 @@ export function useFleetPages(query: FleetQuery): FleetPages {
     return () => clearInterval(timer);
   }, [isSignalsAvailable, reload]);
 
-  const page = loaded?.key === key ? loaded : undefined;
+  // While a new query loads, the previous answer stays (marked as loading).
+  const shown = error ? undefined : loaded;
   return {
-    items: page?.items ?? [],
-    total: page?.total ?? 0,
-    summary: page?.summary ?? loaded?.summary,
-    loading: !page && !error,
+    items: shown?.items ?? [],
+    total: shown?.total ?? 0,
+    shown: shown?.query,
+    summary: loaded?.summary,
+    loading: loaded?.key !== key && !error,
     error,
     refreshError,
     loadMore,
     retry: useCallback(() => setAttempt(a => a + 1), []),
+    prefetch,
   };
 }
