@@ -95,7 +95,7 @@ export class ClusterLeases {
     let delay = renewIntervalMs;
     const wakeAt = this.#wakeAt;
     this.#wakeAt = undefined;
-    if (!process.env.H20_NOWAKE && wakeAt !== undefined && !this.#running) {
+    if (wakeAt !== undefined && !this.#running) {
       delay = Math.max(0, Math.min(renewIntervalMs, wakeAt - performance.now()));
     }
     this.#timer = setTimeout(() => {
