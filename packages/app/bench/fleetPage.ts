@@ -79,10 +79,10 @@ interface Measured {
 function requestLines(title: string, requests: SeenRequest[]): string[] {
   if (!requests.length) return [`    ${title}: none`];
   return [
-    `    ${title} (sent → answered, server wait, bytes received):`,
+    `    ${title} (sent → answered, from the action (* from the benchmark's start of it), server wait, bytes received):`,
     ...requests.map(
       r =>
-        `      ${pad(`${ms(r.start)} → ${ms(r.end)}`, 18)} ${pad(ms(r.wait), 8)} ${pad(
+        `      ${pad(`${ms(r.start)} → ${ms(r.end)}${r.fromAction ? '' : ' *'}`, 20)} ${pad(ms(r.wait), 8)} ${pad(
           r.bytes >= 0 ? `${(r.bytes / 1024).toFixed(1)} kB` : '?',
           10,
         )} ${r.path}${r.serverTiming ? ` [${r.serverTiming}]` : ''}`,

@@ -17,8 +17,12 @@ const ROW = `${GRID} [role="row"][data-row-index]`;
 export interface SeenRequest {
   /** Path and query below /api, shortened. */
   path: string;
-  /** Milliseconds from the action to the request being sent. */
+  /**
+   * Milliseconds from the action to the request being sent: from the user's action as the page
+   * saw it when `fromAction`, else from when the benchmark began the action.
+   */
   start: number;
+  fromAction: boolean;
   /** Milliseconds from the action to the last byte of the answer. */
   end: number;
   /** Milliseconds from the request sent to the first byte of the answer (server time + one round trip). */
@@ -115,6 +119,21 @@ const ARM_SCRIPT = `function (args) {
     return countText() !== countBefore && rows.length > 0 &&
       rows.every(function (r) { return (r.textContent || '').indexOf(args.needle || '') >= 0; });
   };
+  // API requests as the page saw them, in ms from the action (resource timing).
+  window.__benchRequests = [];
+  var resources = new PerformanceObserver(function (list) {
+    list.getEntries().forEach(function (e) {
+      if (start === undefined || e.name.indexOf('/api/') < 0 || e.startTime < start) return;
+      window.__benchRequests.push({
+        url: e.name,
+        start: e.startTime - start,
+        sent: e.requestStart - start,
+        firstByte: e.responseStart - start,
+        end: e.responseEnd - start,
+      });
+    });
+  });
+  resources.observe({ type: 'resource' });
   window.__benchTimer = new Promise(function (resolve, reject) {
     var done = false;
     var observer;
@@ -125,7 +144,11 @@ const ARM_SCRIPT = `function (args) {
       observer.disconnect();
       clearTimeout(timeout);
       var from = start;
-      requestAnimationFrame(function () { resolve(performance.now() - from); });
+      requestAnimationFrame(function () {
+        resolve(performance.now() - from);
+        // Answers still arriving after the frame are not part of the action.
+        setTimeout(function () { resources.disconnect(); }, 0);
+      });
     };
     observer = new MutationObserver(check);
     observer.observe(document.body, { childList: true, subtree: true, characterData: true });
@@ -196,6 +219,15 @@ async function watched<T>(
   } finally {
     page.off('requestfinished', onFinished);
   }
+  // The page's own timings, from the user's action (the ones below count from when the benchmark
+  // began the action, Playwright's click included).
+  const inPage = ((await page.evaluate('window.__benchRequests').catch(() => [])) ?? []) as Array<{
+    url: string;
+    start: number;
+    sent: number;
+    firstByte: number;
+    end: number;
+  }>;
   const requests = await Promise.all(
     finished.map(async request => {
       const timing = request.timing();
@@ -211,11 +243,13 @@ async function watched<T>(
         /^\/api/,
         '',
       );
+      const seen = inPage.find(e => e.url === request.url());
       return {
         path: path.length > 70 ? `${path.slice(0, 67)}...` : path,
-        start: timing.startTime - t0,
-        end: timing.startTime + timing.responseEnd - t0,
-        wait: timing.responseStart - timing.requestStart,
+        start: seen ? seen.start : timing.startTime - t0,
+        end: seen ? seen.end : timing.startTime + timing.responseEnd - t0,
+        wait: seen ? seen.firstByte - seen.sent : timing.responseStart - timing.requestStart,
+        fromAction: Boolean(seen),
         bytes: sizes.responseBodySize,
         serverTiming: serverTiming ?? undefined,
       };

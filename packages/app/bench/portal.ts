@@ -1,18 +1,21 @@
 /*
  * What the browser benchmark runs against: the bench fleet (a child process of embedded
- * clusters), the production build of the app, and the portal (one backend, which also serves the
- * production build, plus the frontend's development server). Every child leads its own process
+ * clusters), the production build of the app, and the portal (one backend on PostgreSQL, which
+ * also serves the production build, plus the frontend's development server). Every child leads its own process
  * group and is stopped by `stopChildren`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export const REPO = resolve(__dirname, '../../..');
 
 const children: ChildProcess[] = [];
+/** The PostgreSQL server the portal uses, when the benchmark started one. */
+let database: { config: object; stop(): void } | undefined;
 
 export function log(message: string) {
   process.stdout.write(`${message}\n`);
@@ -35,6 +38,46 @@ export async function stopChildren() {
     await new Promise(r => setTimeout(r, 200));
   }
   children.forEach(child => signal(child, 'SIGKILL'));
+  database?.stop();
+  database = undefined;
+}
+
+/**
+ * The portal's database as a production install has it: a throw-away PostgreSQL server
+ * (scripts/test-services/postgres.sh, Debian's packages). With SQLite the catalog's queries
+ * run on the backend's event loop and hold every other request back, which no production
+ * portal does. BENCH_DATABASE=sqlite keeps the development default (in-memory SQLite).
+ */
+function startDatabase(): object | undefined {
+  if (process.env.BENCH_DATABASE === 'sqlite') {
+    log('database: in-memory SQLite (BENCH_DATABASE=sqlite)');
+    return undefined;
+  }
+  const script = resolve(REPO, 'scripts/test-services/postgres.sh');
+  // Its own directory: PostgreSQL runs as another user, which must reach it.
+  const dir = mkdtempSync(join(tmpdir(), 'layering-browser-bench-pg-'));
+  try {
+    const [port, password] = execFileSync('bash', [script, 'start', dir], { encoding: 'utf8' })
+      .trim()
+      .split(' ');
+    log(`database: PostgreSQL on port ${port}`);
+    const config = {
+      client: 'pg',
+      connection: { host: '127.0.0.1', port: Number(port), user: 'postgres', password },
+    };
+    database = {
+      config,
+      stop: () => {
+        execFileSync('bash', [script, 'stop', dir]);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    return config;
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    log(`database: in-memory SQLite (PostgreSQL could not start: ${String(error).split('\n')[0]})`);
+    return undefined;
+  }
 }
 
 /** One cluster of the bench fleet. */
@@ -119,8 +162,10 @@ export async function startPortal(
   const logFile = resolve(REPO, '.run/bench-portal.log');
   const out = openSync(logFile, 'w');
   log(`portal output: ${logFile}`);
+  const databaseConfig = startDatabase();
   const env = {
     ...process.env,
+    ...(databaseConfig ? { APP_CONFIG_backend_database: JSON.stringify(databaseConfig) } : {}),
     BROWSER: 'none',
     APP_CONFIG_kubernetes_clusterLocatorMethods: JSON.stringify(locator),
     // Ports of its own, so the benchmark does not collide with a portal started by `npm start`.
