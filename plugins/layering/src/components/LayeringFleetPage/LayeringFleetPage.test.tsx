@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
@@ -109,16 +110,23 @@ const workerEntity: Entity = {
   spec: { type: 'openshift-machine-config-pool', owner: 'group:default/platform' },
 };
 
-async function renderPage(layeringApi: ReturnType<typeof api>, search = '') {
-  await renderInTestApp(<LayeringFleetPage />, {
-    apis: [
-      [layeringApiRef, layeringApi as unknown as LayeringApi],
-      catalogApiMock({ entities: [workerEntity] }),
-    ],
-    mountedRoutes,
-    initialRouteEntries: [`/layering${search}`],
-    mountPath: '/layering',
-  });
+/** Renders the page (after `beside`, a test's own probe or control, if given) and waits for its grid. */
+async function renderPage(layeringApi: ReturnType<typeof api>, search = '', beside?: ReactNode) {
+  await renderInTestApp(
+    <>
+      {beside}
+      <LayeringFleetPage />
+    </>,
+    {
+      apis: [
+        [layeringApiRef, layeringApi as unknown as LayeringApi],
+        catalogApiMock({ entities: [workerEntity] }),
+      ],
+      mountedRoutes,
+      initialRouteEntries: [`/layering${search}`],
+      mountPath: '/layering',
+    },
+  );
   // With more than one fleet view the pools come inside a tab panel, which mounts later.
   return await screen.findByRole('grid', { name: 'Pools of the fleet' }, { timeout: 10_000 });
 }
@@ -217,22 +225,7 @@ describe('LayeringFleetPage', () => {
     function Url() {
       return <output aria-label="URL">{useAppLocation().search}</output>;
     }
-    await renderInTestApp(
-      <>
-        <Url />
-        <LayeringFleetPage />
-      </>,
-      {
-        apis: [
-          [layeringApiRef, layeringApi as unknown as LayeringApi],
-          catalogApiMock({ entities: [workerEntity] }),
-        ],
-        mountedRoutes,
-        initialRouteEntries: ['/layering'],
-        mountPath: '/layering',
-      },
-    );
-    const grid = await screen.findByRole('grid', { name: 'Pools of the fleet' }, { timeout: 10_000 });
+    const grid = await renderPage(layeringApi, '', <Url />);
     await userEvent.click(screen.getByRole('button', { name: 'Behind: 2' }));
     await waitFor(() => expect(answerBehind).toBeDefined());
 
@@ -315,22 +308,7 @@ describe('LayeringFleetPage', () => {
         </button>
       );
     }
-    await renderInTestApp(
-      <>
-        <Elsewhere />
-        <LayeringFleetPage />
-      </>,
-      {
-        apis: [
-          [layeringApiRef, layeringApi as unknown as LayeringApi],
-          catalogApiMock({ entities: [workerEntity] }),
-        ],
-        mountedRoutes,
-        initialRouteEntries: ['/layering'],
-        mountPath: '/layering',
-      },
-    );
-    await screen.findByRole('grid', { name: 'Pools of the fleet' }, { timeout: 10_000 });
+    await renderPage(layeringApi, '', <Elsewhere />);
     await userEvent.click(screen.getByRole('button', { name: 'Behind: 2' }));
     await waitFor(() =>
       expect(layeringApi.getFleetPage).toHaveBeenLastCalledWith(
