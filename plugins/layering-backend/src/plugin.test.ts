@@ -181,6 +181,11 @@ describe('layering plugin against the embedded cluster', () => {
   };
 
   it('serves the sample drift: master in sync, worker behind 4.18.21 (one release when the payloads say so), infra in sync', async () => {
+    // Without the payload references only the current release's RHCOS is known: the base is
+    // older than 4.18.21's, but it matches no release of the history.
+    const historyMatch = servesReleasePayloads
+      ? { releasesBehind: 1, matchedRelease: '4.18.17' }
+      : { releasesBehind: null, matchedRelease: null };
     const pools: PoolView[] = await eventually(async () => {
       const res = await get('/clusters/main/pools');
       expect(res.status).toBe(200);
@@ -190,17 +195,15 @@ describe('layering plugin against the embedded cluster', () => {
         expect(pool.stale).toBe(false);
         expect(pool.drift.status).not.toBe('unknown');
       }
+      // The release payloads are read from the registry after the pools are first shown; the
+      // history match follows once they are.
+      expect(items.find(p => p.name === 'worker')?.drift).toMatchObject(historyMatch);
       return items;
     });
     const byName = Object.fromEntries(pools.map(p => [p.name, p]));
     expect(byName.master.drift.status).toBe('in-sync');
     expect(byName.master.layering.mode).toBe('none');
     expect(byName.worker.drift.status).toBe('behind');
-    // Without the payload references only the current release's RHCOS is known: the base is
-    // older than 4.18.21's, but it matches no release of the history.
-    const historyMatch = servesReleasePayloads
-      ? { releasesBehind: 1, matchedRelease: '4.18.17' }
-      : { releasesBehind: null, matchedRelease: null };
     expect(byName.worker.drift).toMatchObject(historyMatch);
     expect(byName.worker.drift.ageDays).toBeGreaterThan(0);
     expect(byName.worker.layering).toMatchObject({
