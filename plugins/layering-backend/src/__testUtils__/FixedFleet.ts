@@ -54,6 +54,8 @@ export class FixedFleet implements LayeringFleetService {
   /** Layering settings by `cluster/pool`; pools without an entry answer `{ mode: 'none' }`. */
   readonly layering = new Map<string, PoolLayeringSettings>();
   readonly #listeners = new Set<(change: FleetChange) => void>();
+  #version = 0;
+  #versionOf: { clusters: string[]; pools: PoolView[] } | undefined;
 
   constructor(clusters: string[], pools: PoolView[]) {
     this.clusters = clusters;
@@ -112,6 +114,15 @@ export class FixedFleet implements LayeringFleetService {
       body,
       gzipped: () => gzipSync(body),
     };
+  }
+  /** Moves when a test gives the fleet other clusters or pools (assigned or through setPools). */
+  viewsVersion() {
+    const seen = this.#versionOf;
+    if (!seen || seen.clusters !== this.clusters || seen.pools !== this.pools) {
+      this.#version += 1;
+      this.#versionOf = { clusters: this.clusters, pools: this.pools };
+    }
+    return this.#version;
   }
   getRelease(cluster: string) {
     return this.clusters.includes(cluster)

@@ -120,7 +120,10 @@ export class ClusterCache {
     tuning?: InformerTuning;
     /** The caches changed (called often; coalesce). */
     onChange(cluster: string): void;
-    /** Health changed, e.g. a watch failed (rare; act at once). Defaults to `onChange`. */
+    /**
+     * Health changed: a watch failed or recovered, discovery ended or failed, every informer
+     * started, the settings are unusable (rare; act at once). Defaults to `onChange`.
+     */
     onHealthChange?(cluster: string): void;
   }) {
     this.spec = options.spec;
@@ -176,7 +179,7 @@ export class ClusterCache {
 
   async #start(): Promise<void> {
     if (this.#configError) {
-      this.#changed();
+      this.#healthChanged();
       return;
     }
     try {
@@ -188,7 +191,7 @@ export class ClusterCache {
       this.#logger.warn('Cluster settings are unusable; it is reported as errored', {
         error: (error as Error).message,
       });
-      this.#changed();
+      this.#healthChanged();
       return;
     }
     const connection = this.#connection;
@@ -249,7 +252,7 @@ export class ClusterCache {
       );
     }
     this.#allStarted = true;
-    this.#changed();
+    this.#healthChanged();
   }
 
   /**
@@ -291,7 +294,7 @@ export class ClusterCache {
             ? error
             : new ClusterRequestError(String(error), 'error');
         this.#discoveryError = failure;
-        this.#changed();
+        this.#healthChanged();
         attempt += 1;
         const ceiling = Math.min(
           this.#tuning.backoff?.maxMs ?? 30_000,

@@ -115,29 +115,18 @@ export function createPoolsRoutes(options: PoolsRoutesOptions): express.Router {
   const { fleet, httpAuth, permissions, poolResources } = options;
   const router = Router();
 
-  // The fleet's entries in each order, kept while the same pool views and cluster statuses hold:
-  // views are replaced, never changed in place, when a pool changes, so identity tells. Sorting
-  // 10,000 pools for every request would cost more than the rest of the answer.
-  const sorted = new Map<
-    LayeringFleetSort,
-    { pools: PoolView[]; statuses: string; entries: FleetEntry[] }
-  >();
+  // The fleet's entries in each order, kept while the fleet's views version holds (no pool view,
+  // cluster status or cluster changed). Sorting 10,000 pools for every request would cost more
+  // than the rest of the answer, and so would building a view of each of 1,000 clusters to learn
+  // whether their statuses moved.
+  const sorted = new Map<LayeringFleetSort, { version: number; entries: FleetEntry[] }>();
   const sortedEntries = (sort: LayeringFleetSort): FleetEntry[] => {
-    const clusters = fleet.listClusters();
-    const statuses = clusters.map(c => `${c.name}:${c.status}`).join(',');
-    const pools = fleet.listFleetPools();
+    const version = fleet.viewsVersion();
     const kept = sorted.get(sort);
-    if (
-      kept &&
-      kept.statuses === statuses &&
-      kept.pools.length === pools.length &&
-      kept.pools.every((p, i) => p === pools[i])
-    ) {
-      return kept.entries;
-    }
-    const statusOf = new Map(clusters.map(c => [c.name, c.status]));
-    const entries = sortEntries(fleetEntries(pools, c => statusOf.get(c)), sort);
-    sorted.set(sort, { pools, statuses, entries });
+    if (kept && kept.version === version) return kept.entries;
+    const statusOf = new Map(fleet.listClusters().map(c => [c.name, c.status]));
+    const entries = sortEntries(fleetEntries(fleet.listFleetPools(), c => statusOf.get(c)), sort);
+    sorted.set(sort, { version, entries });
     return entries;
   };
 

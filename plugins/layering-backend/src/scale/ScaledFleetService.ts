@@ -127,6 +127,7 @@ export class ScaledFleetService implements LayeringFleetService {
   #byName = new Map<string, ClusterSpec>();
   #fleet: FleetService | undefined;
   #leases!: ClusterLeases;
+  /** Increases whenever what this replica holds changes (views, statuses, clusters, owners). */
   #generation = 0;
   #readyWaiters: Array<() => void> = [];
   #writeTimer: NodeJS.Timeout | undefined;
@@ -228,6 +229,8 @@ export class ScaledFleetService implements LayeringFleetService {
       this.#logger.warn('Cannot list the layering clusters; keeping the current ones', error);
       return;
     }
+    const names = (list: ClusterSpec[]) => list.map(s => s.name).join('\n');
+    if (names(specs) !== names(this.#specs)) this.#generation += 1;
     this.#specs = specs;
     this.#byName = new Map(specs.map(s => [s.name, s]));
     let dropped = false;
@@ -255,6 +258,8 @@ export class ScaledFleetService implements LayeringFleetService {
   }
 
   async #ownershipChanged(owned: ReadonlySet<string>): Promise<void> {
+    // Whose watches answer for a cluster (and so its status) may have moved.
+    this.#generation += 1;
     // Taken over: until our own watches have listed, the previous owner's last views are
     // served, marked stale (nobody watches the cluster for them any more).
     let marked = false;
@@ -274,6 +279,7 @@ export class ScaledFleetService implements LayeringFleetService {
         // Served from the database again once the new owner writes; until then as last seen.
         held.source = 'shared';
         held.version = '';
+        this.#generation += 1;
       }
     }
   }
@@ -387,6 +393,7 @@ export class ScaledFleetService implements LayeringFleetService {
         name => !this.#byName.has(name) || (owned.has(name) && this.#held.get(name)?.source === 'local'),
       );
       if (changed.length === 0) return;
+      let poolsChanged = false;
       for (const shared of changed) {
         const previous = this.#held.get(shared.cluster.name);
         if (owned.has(shared.cluster.name) && previous?.source === 'local') continue;
@@ -398,14 +405,21 @@ export class ScaledFleetService implements LayeringFleetService {
             release: shared.release,
             updatedAt: shared.updatedAt,
           });
-          // Only lastSync moved: the fleet answers (pools only) stay as they are.
+          // Only the cluster's view moved (its lastSync, every few seconds, or its status): the
+          // fleet answers hold pools only and stay as they are.
           continue;
         }
         const held: Held = { ...shared, source: 'shared' };
         // Ours now, but our watches have not listed yet: what the previous owner left is stale.
         this.#held.set(shared.cluster.name, owned.has(shared.cluster.name) ? staleHeld(held) : held);
+        poolsChanged = true;
       }
-      this.#invalidate();
+      if (poolsChanged) {
+        this.#invalidate();
+      } else {
+        this.#generation += 1;
+        this.#checkReady();
+      }
     } catch (error) {
       assertError(error);
       this.#logger.warn('Cannot read the views other replicas shared', error);
@@ -511,6 +525,11 @@ export class ScaledFleetService implements LayeringFleetService {
       parts,
       body => `"fleet-${createHash('sha1').update(body).digest('hex').slice(0, 20)}"`,
     );
+  }
+
+  viewsVersion(): number {
+    // Both only ever grow (the watching fleet is never replaced), so the sum moves with either.
+    return this.#generation + (this.#fleet?.viewsVersion() ?? 0);
   }
 
   getRelease(name: string): ClusterRelease | undefined {

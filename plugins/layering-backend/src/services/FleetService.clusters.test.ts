@@ -91,3 +91,55 @@ describe('FleetService.fromClustersService', () => {
     }
   });
 });
+
+describe('FleetService.viewsVersion', () => {
+  it('moves whenever a cluster status that listClusters reports moves, before the views are rebuilt', async () => {
+    const doomed = await startSampleCluster('doomed');
+    const fleet = await FleetService.fromClustersService({
+      config: new ConfigReader({}),
+      logger: mockServices.logger.mock(),
+      clusters: {
+        getClusters: async () => [
+          details('a'),
+          { ...details('doomed'), url: doomed.url, reader: { type: 'token', token: doomed.tokens.readOnly } },
+        ],
+      },
+      refreshIntervalMs: 0,
+      // Long enough that views built after a data change never come first; a health change
+      // rebuilds at once all the same.
+      debounceMs: 2000,
+    });
+    // Every turn of the event loop (setImmediate runs after the I/O that reports a failed
+    // watch and before the timer that rebuilds the views), the statuses and the version.
+    const samples: Array<{ version: number; statuses: string }> = [];
+    let sampling = true;
+    const sample = () => {
+      samples.push({
+        version: fleet.viewsVersion(),
+        statuses: fleet.listClusters().map(c => `${c.name}:${c.status}`).join(','),
+      });
+      if (sampling) setImmediate(sample);
+    };
+    sample();
+    try {
+      await eventually(async () => {
+        expect(fleet.listClusters().map(c => c.status)).toEqual(['ok', 'ok']);
+      });
+      await doomed.stop();
+      await eventually(async () => {
+        expect(fleet.getCluster('doomed')?.status).toBe('unreachable');
+      });
+    } finally {
+      sampling = false;
+      await fleet.stop();
+      await doomed.stop();
+    }
+    const moves = samples.filter((s, i) => i > 0 && s.statuses !== samples[i - 1].statuses);
+    // syncing → ok for each cluster, then ok → unreachable: the test saw the statuses move.
+    expect(moves.length).toBeGreaterThanOrEqual(2);
+    const unnoticed = samples.filter(
+      (s, i) => i > 0 && s.statuses !== samples[i - 1].statuses && s.version === samples[i - 1].version,
+    );
+    expect(unnoticed).toEqual([]);
+  });
+});

@@ -98,6 +98,11 @@ export class FleetService implements LayeringFleetService {
   #stopped = false;
   /** Increases whenever a pool view of any cluster changes; keys the fleet answers. */
   #fleetGeneration = 0;
+  /**
+   * Increases whenever a cluster's health changes (its caches say so at once) or its views are
+   * rebuilt with another status or release; with `#fleetGeneration`, the fleet's views version.
+   */
+  #statusGeneration = 0;
   readonly #fleetAnswers = new Map<string, FleetPoolsResponse>();
 
   readonly #tuning: InformerTuning;
@@ -142,7 +147,10 @@ export class FleetService implements LayeringFleetService {
       tuning: { ...this.#tuning, listLimiter: this.#tuning.listLimiter?.forCluster(spec.name) },
       onChange: () => this.#schedule(spec.name),
       // A cluster going stale must not leave pools reported in sync for a debounce period.
-      onHealthChange: () => this.#schedule(spec.name, true),
+      onHealthChange: () => {
+        this.#statusGeneration += 1;
+        this.#schedule(spec.name, true);
+      },
     });
     const registries = [...spec.registries, ...this.#registries];
     const sourceKey = JSON.stringify(registries);
@@ -313,6 +321,10 @@ export class FleetService implements LayeringFleetService {
       this.#fleetGeneration += 1;
       this.#fleetAnswers.clear();
     }
+    if (clusterChanged || initial) {
+      // The cluster's status (syncing until its first views) or release moved.
+      this.#statusGeneration += 1;
+    }
     if (changed.length > 0 || clusterChanged) {
       for (const listener of this.#listeners) {
         try {
@@ -385,6 +397,11 @@ export class FleetService implements LayeringFleetService {
 
   listFleetPoolsResponse(filter: FleetPoolFilter = {}): FleetPoolsResponse {
     return fleetPoolsAnswer(this.#clusters, this.#fleetAnswers, this.#fleetGeneration, filter);
+  }
+
+  viewsVersion(): number {
+    // Both only ever grow, so their sum changes whenever either does.
+    return this.#fleetGeneration + this.#statusGeneration;
   }
 
   getRelease(cluster: string): ClusterRelease | undefined {

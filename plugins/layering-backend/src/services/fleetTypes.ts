@@ -72,6 +72,13 @@ export interface LayeringFleetService {
    * kept (with its gzip form) until any pool changes, not rebuilt per request.
    */
   listFleetPoolsResponse(filter?: FleetPoolFilter): FleetPoolsResponse;
+  /**
+   * A number that changes whenever a cluster's status, the set of clusters or any pool view
+   * changes. Equal numbers mean the statuses of {@link LayeringFleetService.listClusters} and the
+   * views of {@link LayeringFleetService.listFleetPools} are as they were, so a caller can keep
+   * what it derived from them without building a view of every cluster again.
+   */
+  viewsVersion(): number;
   /** Release facts of a cluster; undefined when the cluster is not configured. */
   getRelease(cluster: string): ClusterRelease | undefined;
   /** Calls `listener` after views changed; returns the unsubscribe function. */
