@@ -51,7 +51,8 @@ const POOLS = SMALL * SMALL_POOLS + BIG * BIG_POOLS;
 const repoRoot = resolve(__dirname, '../../..');
 
 const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
-const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
+const mb = (bytes: number) =>
+  bytes >= 1048576 ? `${(bytes / 1048576).toFixed(0)} MB` : `${(bytes / 1024).toFixed(0)} KB`;
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
@@ -83,12 +84,12 @@ async function startGroup(count: number, nodes: number, pools: number, prefix: s
 function httpGet(
   port: number,
   path: string,
-  options: { keepBody?: boolean; retried?: boolean } = {},
+  options: { keepBody?: boolean; retried?: boolean; headers?: Record<string, string> } = {},
 ): Promise<{ ms: number; body: string; bytes: number }> {
   const keepBody = options.keepBody ?? true;
   return new Promise((done, fail) => {
     const start = now();
-    const req = http.get({ host: '127.0.0.1', port, path }, res => {
+    const req = http.get({ host: '127.0.0.1', port, path, headers: options.headers }, res => {
       const chunks: Buffer[] = [];
       let bytes = 0;
       res.on('data', (c: Buffer) => {
@@ -107,7 +108,7 @@ function httpGet(
     });
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (!options.retried && req.reusedSocket && error.code === 'ECONNRESET') {
-        httpGet(port, path, { keepBody, retried: true }).then(done, fail);
+        httpGet(port, path, { ...options, keepBody, retried: true }).then(done, fail);
       } else {
         fail(error);
       }
@@ -205,29 +206,67 @@ const complete = async (replica: Replica) => {
 };
 
 interface Latency {
-  /** `GET /pools`: every pool of the fleet in one answer. */
+  /** `GET /pools`: every pool of the fleet in one answer, uncompressed. */
   all: { p50: number; p95: number; bytes: number };
+  /**
+   * The same, asked as the catalog module's fetch asks (`Accept-Encoding: gzip`): the kept gzip
+   * form. Its bytes are counted, not inflated, as for the other figures.
+   */
+  gzip: { p50: number; p95: number; bytes: number };
   /** The fleet page's first page. */
   page: { p50: number; p95: number; bytes: number };
 }
 
+/** p50 and p95 of REQUESTS sequential GETs of `path` (after 10 not counted). */
+async function measureGets(port: number, path: string, headers?: Record<string, string>) {
+  for (let i = 0; i < 10; i++) await httpGet(port, path, { keepBody: false, headers });
+  const samples: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < REQUESTS; i++) {
+    const answer = await httpGet(port, path, { keepBody: false, headers });
+    samples.push(answer.ms);
+    bytes = answer.bytes;
+  }
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), bytes };
+}
+
 async function latencyOf(replica: Replica): Promise<Latency> {
-  const measure = async (path: string) => {
-    for (let i = 0; i < 10; i++) await httpGet(replica.port, path, { keepBody: false });
-    const samples: number[] = [];
-    let bytes = 0;
-    for (let i = 0; i < REQUESTS; i++) {
-      const answer = await httpGet(replica.port, path, { keepBody: false });
-      samples.push(answer.ms);
-      bytes = answer.bytes;
-    }
-    return { p50: percentile(samples, 50), p95: percentile(samples, 95), bytes };
+  return {
+    all: await measureGets(replica.port, '/pools'),
+    gzip: await measureGets(replica.port, '/pools', { 'accept-encoding': 'gzip' }),
+    page: await measureGets(replica.port, PAGE),
   };
-  return { all: await measure('/pools'), page: await measure(PAGE) };
+}
+
+/**
+ * The floor under the unpaged answer's figures: a bare Node HTTP server in a child process that
+ * answers every GET with the same number of bytes, kept in one buffer, measured the same way
+ * while the embedded clusters run as they do for the replicas.
+ */
+async function bareServerLatency(bytes: number): Promise<{ p50: number; p95: number; bytes: number }> {
+  const script = `
+    const body = Buffer.alloc(${bytes}, 'x');
+    const server = require('node:http').createServer((req, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(body);
+    });
+    server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((done, fail) => {
+      createInterface({ input: child.stdout! }).once('line', line => done(Number(line)));
+      child.once('exit', code => fail(new Error(`the bare server exited (${code})`)));
+    });
+    return await measureGets(port, '/');
+  } finally {
+    child.kill('SIGKILL');
+  }
 }
 
 const describeLatency = (l: Latency) =>
-  `GET /pools p95 ${fmt(l.all.p95)} (p50 ${fmt(l.all.p50)}, ${mb(l.all.bytes)}), first page p95 ${fmt(l.page.p95)} (p50 ${fmt(l.page.p50)})`;
+  `GET /pools p95 ${fmt(l.all.p95)} (p50 ${fmt(l.all.p50)}, ${mb(l.all.bytes)}), ` +
+  `gzip p95 ${fmt(l.gzip.p95)} (p50 ${fmt(l.gzip.p50)}, ${mb(l.gzip.bytes)}), ` +
+  `first page p95 ${fmt(l.page.p95)} (p50 ${fmt(l.page.p50)})`;
 
 async function watchCounts(groups: ClusterGroup[]): Promise<number[]> {
   const all: number[] = [];
@@ -307,6 +346,7 @@ async function main() {
     let perCluster = 0;
     let soloCold = NaN;
     let soloLatency: Latency | undefined;
+    let bare: { p50: number; p95: number; bytes: number } | undefined;
     let soloWatches: number[] = [];
     let soloRss = NaN;
     if (!TAKEOVER_ONLY) {
@@ -321,6 +361,8 @@ async function main() {
       await waitFor('the single replica to be complete', () => complete(solo), { progress: progressOf(solo) });
       soloCold = now() - t;
       soloLatency = await latencyOf(solo);
+      bare = await bareServerLatency(soloLatency.all.bytes);
+      log(`a bare Node server answering the same ${mb(bare.bytes)}: p95 ${fmt(bare.p95)} (p50 ${fmt(bare.p50)})`);
       soloWatches = await watchCounts(groups);
       perCluster = Math.max(...soloWatches);
       soloRss = (await state(solo)).rss;
@@ -454,6 +496,13 @@ async function main() {
     rows.push(
       ['GET /pools p95 (every pool), one replica', fmt(soloLatency.all.p95), target20(soloLatency.all.p95)],
       ['GET /pools p95 (every pool) from replica a / b', `${fmt(latA.all.p95)} / ${fmt(latB.all.p95)}`, target20(Math.max(latA.all.p95, latB.all.p95))],
+      [
+        'the same bytes from a bare Node server (the floor of this machine), p95',
+        bare ? fmt(bare.p95) : '',
+        bare ? `${(Math.max(latA.all.p95, latB.all.p95) / bare.p95).toFixed(2)}× from the replicas` : '',
+      ],
+      ['GET /pools p95 (every pool, gzip as the catalog module asks), one replica', fmt(soloLatency.gzip.p95), target20(soloLatency.gzip.p95)],
+      ['GET /pools p95 (every pool, gzip) from replica a / b', `${fmt(latA.gzip.p95)} / ${fmt(latB.gzip.p95)}`, target20(Math.max(latA.gzip.p95, latB.gzip.p95))],
       [`GET ${PAGE} p95 (the fleet page's first page), one replica`, fmt(soloLatency.page.p95), target20(soloLatency.page.p95)],
       [`GET ${PAGE} p95 from replica a / b`, `${fmt(latA.page.p95)} / ${fmt(latB.page.p95)}`, target20(Math.max(latA.page.p95, latB.page.p95))],
       [
