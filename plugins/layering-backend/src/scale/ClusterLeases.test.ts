@@ -1,10 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterLeases } from './ClusterLeases';
-import { ensureScaleTables, LEASES_TABLE } from './tables';
+import { LEASES_TABLE } from './tables';
+import { openScaleDatabase } from '../__testUtils__/scaleDatabase';
 
 jest.setTimeout(60_000);
 
@@ -29,13 +30,8 @@ describe('ClusterLeases', () => {
     id: string,
     options: { ttlMs?: number; renewIntervalMs?: number; clusters?: () => string[] } = {},
   ) {
-    const db = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: join(dir, 'db.sqlite') },
-      useNullAsDefault: true,
-    });
+    const db = await openScaleDatabase(join(dir, 'db.sqlite'));
     dbs.push(db);
-    await ensureScaleTables(db);
     const watching = new Set<string>();
     const leases = new ClusterLeases({
       db,

@@ -3,7 +3,7 @@ import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { ClusterView } from '@rhcos-layering/plugin-layering-common';
 import type { LayeringClusterDetails } from '@rhcos-layering/plugin-layering-node';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +11,10 @@ import { FleetService } from '../services/FleetService';
 import type { ClusterRelease } from '../services/fleetTypes';
 import { testPoolView } from '../__testUtils__/FixedFleet';
 import { eventually } from '../__testUtils__/testBackend';
+import { openScaleDatabase } from '../__testUtils__/scaleDatabase';
 import { ClusterLeases } from './ClusterLeases';
 import { ScaledFleetService } from './ScaledFleetService';
 import { SharedViewStore } from './SharedViewStore';
-import { ensureScaleTables } from './tables';
 
 jest.setTimeout(60_000);
 
@@ -28,13 +28,8 @@ describe('ScaledFleetService serving a cluster another replica owns', () => {
   const dbs: Knex[] = [];
 
   const open = async () => {
-    const db = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: join(dir, 'db.sqlite') },
-      useNullAsDefault: true,
-    });
+    const db = await openScaleDatabase(join(dir, 'db.sqlite'));
     dbs.push(db);
-    await ensureScaleTables(db);
     return db;
   };
 
